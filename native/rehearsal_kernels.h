@@ -1,0 +1,359 @@
+// Rehearsal's own fused CPU kernels: what neither OpenBLAS nor oneDNN offers as one pass.
+//
+// Compiled by JavaCPP's builder into libjniKernels.so during the Maven build (see Kernels.java).
+// Every hot kernel is built three times (x86-64-v4 = AVX-512, x86-64-v3 = AVX2+FMA, baseline) and the
+// loader picks the best the CPU supports, so one binary runs on any x86-64 and uses AVX-512 where present.
+// exp and log are our own polynomial versions: they vectorise with any compiler flags and give the same
+// bits on every glibc. Loops are written so GCC vectorises them: unit stride, no aliasing, selects instead
+// of branches (built with -fopenmp-simd -fno-math-errno -fno-trapping-math, see pom.xml).
+// Matrices are row-major with a row stride ("ld") in elements. Losses return their value as a double.
+#pragma once
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dlfcn.h>
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#define RH_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define RH_MULTIVERSION
+#endif
+#define RH_RESTRICT __restrict__
+
+// ---- scalar helpers, inlined into every vectorised loop --------------------------------------------
+
+static inline float rh_bits_to_float(int32_t i) { return __builtin_bit_cast(float, i); }
+static inline int32_t rh_float_to_bits(float f) { return __builtin_bit_cast(int32_t, f); }
+
+// exp(x) with ~1 ulp error on [-87, 88]: x = n ln2 + r, |r| <= ln2/2, degree-6 Taylor in r, times 2^n.
+static inline float rh_expf(float x) {
+    x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);  // (ternaries, not fminf: they vectorise)
+    float n = floorf(x * 1.44269504088896341f + 0.5f);
+    float r = x - n * 0.693145751953125f;   // ln2 split in a high part exact in float...
+    r = r - n * 1.42860682030941723212e-6f;  // ...and the rest
+    float p = 1.0f / 720.0f;
+    p = p * r + 1.0f / 120.0f;
+    p = p * r + 1.0f / 24.0f;
+    p = p * r + 1.0f / 6.0f;
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    return p * rh_bits_to_float(((int32_t) n + 127) << 23);
+}
+
+// log(y) for y > 0 normal: y = m 2^k with m in [sqrt(1/2), sqrt(2)), log m = 2 atanh(s), s = (m-1)/(m+1).
+static inline float rh_logf(float y) {
+    int32_t bits = rh_float_to_bits(y);
+    int32_t k = ((bits >> 23) & 0xff) - 127;
+    float m = rh_bits_to_float((bits & 0x007fffff) | 0x3f800000);  // m in [1, 2)
+    int32_t big = m > 1.41421356f;
+    m = big ? m * 0.5f : m;
+    k += big;
+    float s = (m - 1.0f) / (m + 1.0f);
+    float s2 = s * s;
+    float p = 2.0f / 9.0f;
+    p = p * s2 + 2.0f / 7.0f;
+    p = p * s2 + 2.0f / 5.0f;
+    p = p * s2 + 2.0f / 3.0f;
+    p = p * s2 + 2.0f;
+    return p * s + (float) k * 0.693147180559945309f;
+}
+
+// log(1 + u) for u in [0, 1], accurate for tiny u (Goldberg's correction).
+static inline float rh_log1pf_unit(float u) {
+    float w = 1.0f + u;
+    float d = w - 1.0f;
+    return d == 0.0f ? u : rh_logf(w) * (u / d);
+}
+
+// ---- environment, set before the libraries that read it are loaded ------------------------------
+
+static inline int rh_setenv(const char* name, const char* value) { return setenv(name, value, 1); }
+
+// The OpenMP runtime oneDNN uses is the libgomp its preset bundles: ask it, if loaded, for its threads.
+static inline int rh_omp_max_threads() {
+    void* h = dlopen("libgomp.so.1", RTLD_NOW | RTLD_NOLOAD);
+    if (!h) return -1;
+    int (*f)(void) = (int (*)(void)) dlsym(h, "omp_get_max_threads");
+    int n = f ? f() : -2;
+    dlclose(h);
+    return n;
+}
+
+// Which of the three kernel builds this CPU runs.
+static inline const char* rh_kernel_isa() {
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("x86-64-v4")) return "x86-64-v4 (AVX-512)";
+    if (__builtin_cpu_supports("x86-64-v3")) return "x86-64-v3 (AVX2, FMA)";
+    return "x86-64 baseline";
+#else
+    return "generic";
+#endif
+}
+
+// ---- copies ------------------------------------------------------------------------------------
+
+static inline void rh_fill(float* x, long ldx, long rows, long cols, float v) {
+    for (long r = 0; r < rows; r++) {
+        float* RH_RESTRICT xr = x + r * ldx;
+        for (long j = 0; j < cols; j++) xr[j] = v;
+    }
+}
+
+static inline void rh_copy2d(char* dst, long ldd, const char* src, long lds, long rows, long rowBytes, long elemBytes) {
+    for (long r = 0; r < rows; r++) memmove(dst + r * ldd * elemBytes, src + r * lds * elemBytes, rowBytes);
+}
+
+// ---- linear-layer helpers (the OpenBLAS path and bias gradients) --------------------------------
+
+// y = act(y + b) row by row, after a GEMM wrote y = x w^T.
+RH_MULTIVERSION void rh_bias_act(float* y, long ldy, const float* b, long rows, long cols, int relu) {
+    for (long r = 0; r < rows; r++) {
+        float* RH_RESTRICT yr = y + r * ldy;
+        if (b) for (long j = 0; j < cols; j++) yr[j] += b[j];
+        if (relu) for (long j = 0; j < cols; j++) yr[j] = yr[j] > 0.0f ? yr[j] : 0.0f;
+    }
+}
+
+// db += sum over rows of dy: the same order per column as the jvm backend (row by row).
+RH_MULTIVERSION void rh_colsum_add(float* RH_RESTRICT db, const float* dy, long ldy, long rows, long cols) {
+    for (long r = 0; r < rows; r++) {
+        const float* RH_RESTRICT dr = dy + r * ldy;
+        for (long j = 0; j < cols; j++) db[j] += dr[j];
+    }
+}
+
+// dx = dy * (y > 0); dx may equal dy.
+RH_MULTIVERSION void rh_relu_backward(float* dx, long ldx, const float* y, long ldy, const float* dy, long lddy,
+                                      long rows, long cols) {
+    for (long r = 0; r < rows; r++) {
+        float* dxr = dx + r * ldx;
+        const float* yr = y + r * ldy;
+        const float* dyr = dy + r * lddy;
+        for (long j = 0; j < cols; j++) dxr[j] = yr[j] > 0.0f ? dyr[j] : 0.0f;
+    }
+}
+
+RH_MULTIVERSION void rh_sigmoid(float* y, long ldy, const float* x, long ldx, long rows, long cols) {
+    for (long r = 0; r < rows; r++) {
+        float* yr = y + r * ldy;
+        const float* xr = x + r * ldx;
+        for (long j = 0; j < cols; j++) yr[j] = 1.0f / (1.0f + rh_expf(-xr[j]));
+    }
+}
+
+// dx = dy * y * (1 - y); dx may equal dy.
+RH_MULTIVERSION void rh_sigmoid_backward(float* dx, long ldx, const float* y, long ldy, const float* dy, long lddy,
+                                         long rows, long cols) {
+    for (long r = 0; r < rows; r++) {
+        float* dxr = dx + r * ldx;
+        const float* yr = y + r * ldy;
+        const float* dyr = dy + r * lddy;
+        for (long j = 0; j < cols; j++) dxr[j] = dyr[j] * yr[j] * (1.0f - yr[j]);
+    }
+}
+
+// ---- classification: class range [lo, hi) of the logits, labels are absolute columns -----------
+
+// Returns the weighted loss, or -(row + 1) if a row's label lies outside [lo, hi).
+static inline double rh_cross_entropy(float* dz, long ldd, const float* z, long ldz, const int* labels, long ldl,
+                                      long rows, long cols, long lo, long hi, float w) {
+    double total = 0;
+    for (long r = 0; r < rows; r++) {
+        const float* zr = z + r * ldz;
+        float* dr = dz + r * ldd;
+        int label = labels[r * ldl];
+        if (label < lo || label >= hi) return -(double) (r + 1);
+        double mx = -INFINITY;
+        for (long j = lo; j < hi; j++) mx = fmax(mx, (double) zr[j]);
+        double sum = 0;
+        for (long j = lo; j < hi; j++) sum += exp(zr[j] - mx);
+        double lse = mx + log(sum);
+        total += lse - zr[label];
+        for (long j = 0; j < cols; j++) dr[j] = 0.0f;
+        for (long j = lo; j < hi; j++) {
+            float p = (float) exp(zr[j] - lse);
+            dr[j] = w * (j == label ? p - 1.0f : p);
+        }
+    }
+    return w * total;
+}
+
+static inline double rh_log_sum_exp(const float* zr, long lo, long hi, double scale) {
+    double mx = -INFINITY;
+    for (long j = lo; j < hi; j++) mx = fmax(mx, zr[j] * scale);
+    double sum = 0;
+    for (long j = lo; j < hi; j++) sum += exp(zr[j] * scale - mx);
+    return mx + log(sum);
+}
+
+static inline double rh_soft_cross_entropy(float* dz, long ldd, const float* z, long ldz, const float* q, long ldq,
+                                           long rows, long cols, long lo, long hi, float temperature, float w) {
+    double invT = 1.0 / temperature;
+    double total = 0;
+    for (long r = 0; r < rows; r++) {
+        const float* zr = z + r * ldz;
+        const float* qr = q + r * ldq;
+        float* dr = dz + r * ldd;
+        double lse = rh_log_sum_exp(zr, lo, hi, invT);
+        for (long j = 0; j < cols; j++) dr[j] = 0.0f;
+        for (long j = lo; j < hi; j++) {
+            double logp = zr[j] * invT - lse;
+            float qj = qr[j - lo];
+            total -= qj * logp;
+            dr[j] = w * temperature * ((float) exp(logp) - qj);
+        }
+    }
+    return w * temperature * temperature * total;
+}
+
+static inline void rh_softmax(float* p, long ldp, const float* z, long ldz, long rows, long lo, long hi,
+                              float temperature) {
+    double invT = 1.0 / temperature;
+    for (long r = 0; r < rows; r++) {
+        const float* zr = z + r * ldz;
+        double lse = rh_log_sum_exp(zr, lo, hi, invT);
+        for (long j = lo; j < hi; j++) p[r * ldp + j - lo] = (float) exp(zr[j] * invT - lse);
+    }
+}
+
+static inline long rh_argmax_row(const float* zr, long lo, long hi) {
+    long best = lo;
+    for (long j = lo + 1; j < hi; j++) if (zr[j] > zr[best]) best = j;
+    return best;
+}
+
+static inline void rh_argmax(int* labels, long ldl, const float* z, long ldz, long rows, long lo, long hi) {
+    for (long r = 0; r < rows; r++) labels[r * ldl] = (int) rh_argmax_row(z + r * ldz, lo, hi);
+}
+
+static inline long rh_count_correct(const float* z, long ldz, const int* labels, long ldl, long rows, long lo, long hi) {
+    long correct = 0;
+    for (long r = 0; r < rows; r++) correct += rh_argmax_row(z + r * ldz, lo, hi) == labels[r * ldl];
+    return correct;
+}
+
+// ---- variational autoencoder ---------------------------------------------------------------------
+
+// Bernoulli NLL from logits: sum(max(x,0) - x t + log1p(exp(-|x|))) * w; dx = w (sigmoid(x) - t).
+RH_MULTIVERSION double rh_bce_logits(float* dx, long lddx, const float* x, long ldx, const float* t, long ldt,
+                                     long rows, long cols, float w) {
+    double total = 0;
+    for (long r = 0; r < rows; r++) {
+        const float* RH_RESTRICT xr = x + r * ldx;
+        const float* RH_RESTRICT tr = t + r * ldt;
+        float* RH_RESTRICT dr = dx + r * lddx;
+        float rowSum = 0.0f;
+#pragma omp simd reduction(+ : rowSum)
+        for (long j = 0; j < cols; j++) {
+            float xv = xr[j];
+            float tv = tr[j];
+            float e = rh_expf(-fabsf(xv));
+            rowSum += (xv > 0.0f ? xv : 0.0f) - xv * tv + rh_log1pf_unit(e);
+            float inv = 1.0f / (1.0f + e);
+            float sig = xv >= 0.0f ? inv : e * inv;
+            dr[j] = w * (sig - tv);
+        }
+        total += rowSum;
+    }
+    return w * total;
+}
+
+// z = mu + exp(logvar / 2) * eps
+RH_MULTIVERSION void rh_reparam(float* z, long ldz, const float* mu, long ldm, const float* lv, long ldl,
+                                const float* eps, long lde, long rows, long cols) {
+    for (long r = 0; r < rows; r++)
+        for (long j = 0; j < cols; j++)
+            z[r * ldz + j] = mu[r * ldm + j] + rh_expf(0.5f * lv[r * ldl + j]) * eps[r * lde + j];
+}
+
+// dmu += dz; dlogvar += dz * eps * exp(logvar / 2) / 2
+RH_MULTIVERSION void rh_reparam_backward(float* dmu, long lddm, float* dlv, long lddl, const float* dz, long lddz,
+                                         const float* lv, long ldl, const float* eps, long lde, long rows, long cols) {
+    for (long r = 0; r < rows; r++)
+        for (long j = 0; j < cols; j++) {
+            float g = dz[r * lddz + j];
+            dmu[r * lddm + j] += g;
+            dlv[r * lddl + j] += g * eps[r * lde + j] * rh_expf(0.5f * lv[r * ldl + j]) * 0.5f;
+        }
+}
+
+// KL(N(mu, exp(lv)) || N(0, 1)) = -1/2 sum(1 + lv - mu^2 - exp(lv)); adds its gradient times w.
+RH_MULTIVERSION double rh_gaussian_kl(float* dmu, long lddm, float* dlv, long lddl, const float* mu, long ldm,
+                                      const float* lv, long ldl, long rows, long cols, float w) {
+    double total = 0;
+    for (long r = 0; r < rows; r++) {
+        float rowSum = 0.0f;
+        for (long j = 0; j < cols; j++) {
+            float m = mu[r * ldm + j];
+            float l = lv[r * ldl + j];
+            float var = rh_expf(l);
+            rowSum += -0.5f * (1.0f + l - m * m - var);
+            dmu[r * lddm + j] += w * m;
+            dlv[r * lddl + j] += w * 0.5f * (var - 1.0f);
+        }
+        total += rowSum;
+    }
+    return w * total;
+}
+
+// ---- optimisers: one pass over the whole contiguous parameter block ------------------------------
+
+RH_MULTIVERSION void rh_adam(float* RH_RESTRICT p, const float* RH_RESTRICT g, float* RH_RESTRICT m,
+                             float* RH_RESTRICT v, long n, float b1, float b2, float eps, float stepSize,
+                             float invSqrtBias2, float weightDecay) {
+    for (long i = 0; i < n; i++) {
+        float gi = g[i] + weightDecay * p[i];
+        float mi = b1 * m[i] + (1.0f - b1) * gi;
+        float vi = b2 * v[i] + (1.0f - b2) * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        p[i] -= stepSize * mi / (sqrtf(vi) * invSqrtBias2 + eps);
+    }
+}
+
+RH_MULTIVERSION void rh_sgd(float* RH_RESTRICT p, const float* RH_RESTRICT g, float* RH_RESTRICT vel, long n,
+                            float lr, float momentum, float weightDecay) {
+    if (vel) {
+        for (long i = 0; i < n; i++) {
+            float gi = momentum * vel[i] + (g[i] + weightDecay * p[i]);
+            vel[i] = gi;
+            p[i] -= lr * gi;
+        }
+    } else {
+        for (long i = 0; i < n; i++) p[i] -= lr * (g[i] + weightDecay * p[i]);
+    }
+}
+
+// ---- batch assembly ------------------------------------------------------------------------------
+
+// out[b, j] = scale * images[idx[b], perm ? perm[j] : j]. Returns -(b + 1) for an index outside [0, n).
+RH_MULTIVERSION long rh_gather_u8(float* out, long ldo, const uint8_t* images, long ldi, long n, const int* idx,
+                                  long ldx, long rows, long cols, const int* perm, float scale) {
+    for (long b = 0; b < rows; b++) {
+        long i = idx[b * ldx];
+        if (i < 0 || i >= n) return -(b + 1);
+        const uint8_t* RH_RESTRICT src = images + i * ldi;
+        float* RH_RESTRICT dst = out + b * ldo;
+        if (perm) {
+            for (long j = 0; j < cols; j++) dst[j] = scale * (float) src[perm[j]];
+        } else {
+            for (long j = 0; j < cols; j++) dst[j] = scale * (float) src[j];
+        }
+    }
+    return 0;
+}
+
+// out[b, :] = onehot(labels[b] - lo). Returns -(b + 1) for a label outside the columns.
+static inline long rh_one_hot(float* out, long ldo, const int* labels, long ldl, long rows, long cols, long lo) {
+    for (long b = 0; b < rows; b++) {
+        long c = labels[b * ldl] - lo;
+        if (c < 0 || c >= cols) return -(b + 1);
+        for (long j = 0; j < cols; j++) out[b * ldo + j] = 0.0f;
+        out[b * ldo + c] = 1.0f;
+    }
+    return 0;
+}

@@ -1,0 +1,137 @@
+package dev.rehearsal.backend;
+
+import dev.rehearsal.tensor.Arena;
+import dev.rehearsal.tensor.Tensor;
+
+/**
+ * The ops a model needs, on views into blocks allocated by this backend's arenas.
+ *
+ * <p>Conventions (PyTorch's, so checkpoints load into {@code nn.Linear}): a linear layer's weight is
+ * {@code w [OUT, IN]}, its bias {@code b [1, OUT]}, activations are {@code [B, features]} row-major with any
+ * row stride. Backward ops <em>accumulate</em> parameter gradients ({@code +=}) so that zeroing gradients
+ * is one explicit step; losses <em>write</em> the gradient of their input. Losses take a scalar
+ * {@code weight} that multiplies both the returned loss and its gradient: a caller averaging over a batch
+ * of {@code n} rows with loss weight {@code w} passes {@code w / n}.
+ *
+ * <p>Class masks are column ranges {@code [lo, hi)} of the logits: labels are absolute column indices.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** "native" or "jvm". */
+    String name();
+
+    /** Threads the compute ops use. */
+    int threads();
+
+    /** A new arena whose blocks live where this backend computes (off-heap or on-heap). */
+    Arena newArena(String name);
+
+    /** Sets every element of {@code x} to {@code value}. */
+    void fill(Tensor x, float value);
+
+    /** {@code dst = src}, same shape, any strides (the views must not overlap). */
+    void copy(Tensor dst, Tensor src);
+
+    // ---- linear layers ------------------------------------------------------------------------
+
+    /**
+     * Floats of workspace {@link #linearForward} and {@link #linearBackward} need for a layer of this
+     * shape at this batch size (oneDNN scratchpad for native, GEMM packing buffer for jvm). A model sizes
+     * its workspace as the maximum over its layers at its largest batch.
+     */
+    long linearWorkspace(int batch, int in, int out);
+
+    /** {@code y [B, OUT] = act(x [B, IN] · w [OUT, IN]^T + b [1, OUT])}; {@code b} may be null. */
+    void linearForward(Tensor y, Tensor x, Tensor w, Tensor b, Activation act, Tensor workspace);
+
+    /**
+     * {@code dx [B, IN] (=|+=) dy · w}; {@code dw [OUT, IN] += dy^T · x}; {@code db [1, OUT] += colsum(dy)}.
+     * {@code dx} is null for a layer whose input needs no gradient; {@code db} is null without a bias.
+     */
+    void linearBackward(Tensor dx, boolean accumulateDx, Tensor dw, Tensor db, Tensor dy, Tensor x, Tensor w,
+            Tensor workspace);
+
+    /** {@code dx = dy * (y > 0)}; {@code dx} may be {@code dy} (in place). */
+    void reluBackward(Tensor dx, Tensor y, Tensor dy);
+
+    /** {@code y = 1 / (1 + exp(-x))}; {@code y} may be {@code x}. */
+    void sigmoid(Tensor y, Tensor x);
+
+    /** {@code dx = dy * y * (1 - y)} for {@code y = sigmoid(x)}; {@code dx} may be {@code dy}. */
+    void sigmoidBackward(Tensor dx, Tensor y, Tensor dy);
+
+    // ---- classification ---------------------------------------------------------------------
+
+    /**
+     * Softmax cross-entropy over columns [lo, hi) with integer labels ({@code I32 [B, 1]}, absolute columns).
+     * Writes {@code dlogits = weight * (softmax - onehot)} in [lo, hi) and 0 elsewhere; returns
+     * {@code weight * sum_rows(-log softmax[label])}.
+     */
+    double crossEntropy(Tensor dlogits, Tensor logits, Tensor labels, int lo, int hi, float weight);
+
+    /**
+     * Distillation loss with soft targets {@code q [B, hi-lo]} at temperature T (Hinton et al. 2015):
+     * {@code weight * T^2 * sum_rows(-sum_k q_k log softmax(logits/T)_k)}; writes
+     * {@code dlogits = weight * T * (softmax(logits/T) - q)} in [lo, hi) and 0 elsewhere.
+     */
+    double softCrossEntropy(Tensor dlogits, Tensor logits, Tensor targets, int lo, int hi, float temperature,
+            float weight);
+
+    /** {@code probs [B, hi-lo] = softmax(logits[:, lo:hi] / T)}. */
+    void softmax(Tensor probs, Tensor logits, int lo, int hi, float temperature);
+
+    /** {@code labels [B, 1] = lo + argmax(logits[:, lo:hi])} (first maximum on ties). */
+    void argmax(Tensor labels, Tensor logits, int lo, int hi);
+
+    /** Rows whose argmax over [lo, hi) equals their label. */
+    int countCorrect(Tensor logits, Tensor labels, int lo, int hi);
+
+    // ---- variational autoencoder --------------------------------------------------------------
+
+    /**
+     * Bernoulli negative log-likelihood from logits, summed over all elements:
+     * {@code weight * sum(max(x,0) - x t + log(1 + exp(-|x|)))}; writes {@code dlogits = weight * (sigmoid(x) - t)}.
+     */
+    double bceWithLogits(Tensor dlogits, Tensor logits, Tensor target, float weight);
+
+    /** {@code z = mu + exp(logvar / 2) * eps}. */
+    void reparameterize(Tensor z, Tensor mu, Tensor logvar, Tensor eps);
+
+    /** Adds {@code dz} to dmu and {@code dz * eps * exp(logvar / 2) / 2} to dlogvar. */
+    void reparameterizeBackward(Tensor dmu, Tensor dlogvar, Tensor dz, Tensor logvar, Tensor eps);
+
+    /**
+     * KL(N(mu, exp(logvar)) || N(0, 1)) summed over all elements, times weight; <em>adds</em>
+     * {@code weight * mu} to dmu and {@code weight * (exp(logvar) - 1) / 2} to dlogvar.
+     */
+    double gaussianKl(Tensor dmu, Tensor dlogvar, Tensor mu, Tensor logvar, float weight);
+
+    // ---- optimisers, over whole contiguous blocks --------------------------------------------
+
+    /**
+     * One Adam step (Kingma and Ba 2015, with L2 weight decay added to the gradient as PyTorch does):
+     * {@code m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= stepSize * m / (sqrt(v) * invSqrtBias2 + eps)}
+     * where the caller folds bias correction into {@code stepSize = lr / (1 - b1^t)} and
+     * {@code invSqrtBias2 = 1 / sqrt(1 - b2^t)}.
+     */
+    void adamStep(Tensor params, Tensor grads, Tensor m, Tensor v, float beta1, float beta2, float eps,
+            float stepSize, float invSqrtBias2, float weightDecay);
+
+    /** SGD with optional momentum ({@code velocity} null when momentum is 0): {@code v = mu v + g; p -= lr v}. */
+    void sgdStep(Tensor params, Tensor grads, Tensor velocity, float lr, float momentum, float weightDecay);
+
+    // ---- data ---------------------------------------------------------------------------------
+
+    /**
+     * Batch assembly: {@code out[b, j] = scale * images[indices[b], perm[j]]} for uint8 {@code images [N, D]},
+     * {@code indices I32 [B, 1]} and an optional pixel permutation {@code perm I32 [1, D]} (null: identity).
+     */
+    void gather(Tensor out, Tensor images, Tensor indices, Tensor permutation, float scale);
+
+    /** {@code out[b, :] = onehot(labels[b] - lo)} over {@code out}'s columns. */
+    void oneHot(Tensor out, Tensor labels, int lo);
+
+    /** Frees what the backend itself holds (primitive caches, thread pools); arenas are closed by their owners. */
+    @Override
+    void close();
+}

@@ -1,0 +1,534 @@
+package dev.rehearsal.backend.jvm;
+
+import dev.rehearsal.backend.Activation;
+import dev.rehearsal.backend.Backend;
+import dev.rehearsal.backend.Shapes;
+import dev.rehearsal.tensor.Arena;
+import dev.rehearsal.tensor.DType;
+import dev.rehearsal.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Every op in plain Java: the specification of {@link Backend}. Loops are written row by row with unit
+ * stride inner loops so that HotSpot vectorises them; GEMMs run on {@link JvmGemm} over a worker team.
+ */
+public final class JvmBackend implements Backend {
+    private final Parallel team;
+
+    public JvmBackend(int threads) {
+        this.team = new Parallel(threads);
+    }
+
+    @Override
+    public String name() {
+        return "jvm";
+    }
+
+    @Override
+    public int threads() {
+        return team.threads();
+    }
+
+    @Override
+    public Arena newArena(String name) {
+        return new HeapArena(name);
+    }
+
+    // ---- array access ---------------------------------------------------------------------------
+
+    private static float[] f(Tensor t) {
+        return heap(t).floats();
+    }
+
+    private static int[] ints(Tensor t) {
+        return heap(t).ints();
+    }
+
+    private static HeapBlock heap(Tensor t) {
+        if (!(t.block() instanceof HeapBlock h)) {
+            throw new IllegalArgumentException(t + " does not live in a jvm arena");
+        }
+        return h;
+    }
+
+    private static int off(Tensor t) {
+        return (int) t.offset();
+    }
+
+    private static int ld(Tensor t) {
+        return (int) t.ld();
+    }
+
+    // ---- data movement ----------------------------------------------------------------------------
+
+    @Override
+    public void fill(Tensor x, float value) {
+        float[] a = f(x);
+        for (int r = 0; r < x.rows(); r++) {
+            int at = off(x) + r * ld(x);
+            Arrays.fill(a, at, at + x.cols(), value);
+        }
+    }
+
+    @Override
+    public void copy(Tensor dst, Tensor src) {
+        Shapes.sameShape(dst, src, "copy destination");
+        Shapes.dtype(dst, src.dtype(), "copy destination");
+        Object s = switch (src.dtype()) {
+            case F32 -> heap(src).floats();
+            case I32 -> heap(src).ints();
+            case U8 -> heap(src).byteArray();
+        };
+        Object d = switch (dst.dtype()) {
+            case F32 -> heap(dst).floats();
+            case I32 -> heap(dst).ints();
+            case U8 -> heap(dst).byteArray();
+        };
+        for (int r = 0; r < src.rows(); r++) {
+            System.arraycopy(s, off(src) + r * ld(src), d, off(dst) + r * ld(dst), src.cols());
+        }
+    }
+
+    // ---- linear layers ------------------------------------------------------------------------
+
+    @Override
+    public long linearWorkspace(int batch, int in, int out) {
+        return JvmGemm.packFloats(true, out, in);
+    }
+
+    @Override
+    public void linearForward(Tensor y, Tensor x, Tensor w, Tensor b, Activation act, Tensor workspace) {
+        Shapes.linear(y, x, w, b);
+        int batch = x.rows();
+        int in = x.cols();
+        int out = w.rows();
+        Shapes.workspace(workspace, linearWorkspace(batch, in, out), "linear forward");
+        float[] ya = f(y);
+        if (b != null) {
+            float[] ba = f(b);
+            for (int r = 0; r < batch; r++) {
+                System.arraycopy(ba, off(b), ya, off(y) + r * ld(y), out);
+            }
+        }
+        float[] ws = workspace == null ? null : f(workspace);
+        int wsOff = workspace == null ? 0 : off(workspace);
+        JvmGemm.gemm(team, false, true, batch, out, in, 1f, f(x), off(x), ld(x), f(w), off(w), ld(w),
+                b == null ? 0f : 1f, ya, off(y), ld(y), ws, wsOff);
+        if (act == Activation.RELU) {
+            for (int r = 0; r < batch; r++) {
+                int at = off(y) + r * ld(y);
+                for (int j = 0; j < out; j++) {
+                    ya[at + j] = Math.max(ya[at + j], 0f);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void linearBackward(Tensor dx, boolean accumulateDx, Tensor dw, Tensor db, Tensor dy, Tensor x,
+            Tensor w, Tensor workspace) {
+        Shapes.linear(dy, x, w, db);
+        Shapes.sameShape(w, dw, "weight gradient");
+        int batch = x.rows();
+        int in = x.cols();
+        int out = w.rows();
+        float[] dya = f(dy);
+        if (dx != null) {
+            Shapes.sameShape(x, dx, "input gradient");
+            JvmGemm.gemm(team, false, false, batch, in, out, 1f, dya, off(dy), ld(dy), f(w), off(w), ld(w),
+                    accumulateDx ? 1f : 0f, f(dx), off(dx), ld(dx), null, 0);
+        }
+        JvmGemm.gemm(team, true, false, out, in, batch, 1f, dya, off(dy), ld(dy), f(x), off(x), ld(x),
+                1f, f(dw), off(dw), ld(dw), null, 0);
+        if (db != null) {
+            float[] dba = f(db);
+            int bo = off(db);
+            for (int r = 0; r < batch; r++) {
+                int at = off(dy) + r * ld(dy);
+                for (int j = 0; j < out; j++) {
+                    dba[bo + j] += dya[at + j];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void reluBackward(Tensor dx, Tensor y, Tensor dy) {
+        Shapes.sameShape(y, dx, "relu input gradient");
+        Shapes.sameShape(y, dy, "relu output gradient");
+        float[] dxa = f(dx);
+        float[] ya = f(y);
+        float[] dya = f(dy);
+        for (int r = 0; r < y.rows(); r++) {
+            int xo = off(dx) + r * ld(dx);
+            int yo = off(y) + r * ld(y);
+            int go = off(dy) + r * ld(dy);
+            for (int j = 0; j < y.cols(); j++) {
+                dxa[xo + j] = ya[yo + j] > 0f ? dya[go + j] : 0f;
+            }
+        }
+    }
+
+    @Override
+    public void sigmoid(Tensor y, Tensor x) {
+        Shapes.sameShape(x, y, "sigmoid output");
+        float[] ya = f(y);
+        float[] xa = f(x);
+        for (int r = 0; r < x.rows(); r++) {
+            int yo = off(y) + r * ld(y);
+            int xo = off(x) + r * ld(x);
+            for (int j = 0; j < x.cols(); j++) {
+                ya[yo + j] = (float) (1.0 / (1.0 + Math.exp(-xa[xo + j])));
+            }
+        }
+    }
+
+    @Override
+    public void sigmoidBackward(Tensor dx, Tensor y, Tensor dy) {
+        Shapes.sameShape(y, dx, "sigmoid input gradient");
+        Shapes.sameShape(y, dy, "sigmoid output gradient");
+        float[] dxa = f(dx);
+        float[] ya = f(y);
+        float[] dya = f(dy);
+        for (int r = 0; r < y.rows(); r++) {
+            int xo = off(dx) + r * ld(dx);
+            int yo = off(y) + r * ld(y);
+            int go = off(dy) + r * ld(dy);
+            for (int j = 0; j < y.cols(); j++) {
+                float s = ya[yo + j];
+                dxa[xo + j] = dya[go + j] * s * (1f - s);
+            }
+        }
+    }
+
+    // ---- classification ---------------------------------------------------------------------
+
+    @Override
+    public double crossEntropy(Tensor dlogits, Tensor logits, Tensor labels, int lo, int hi, float weight) {
+        Shapes.classRange(logits, lo, hi);
+        Shapes.sameShape(logits, dlogits, "logits gradient");
+        Shapes.labels(labels, logits.rows());
+        float[] z = f(logits);
+        float[] dz = f(dlogits);
+        int[] lab = ints(labels);
+        double total = 0;
+        for (int r = 0; r < logits.rows(); r++) {
+            int zo = off(logits) + r * ld(logits);
+            int go = off(dlogits) + r * ld(dlogits);
+            int label = lab[off(labels) + r * ld(labels)];
+            checkLabel(label, lo, hi, r);
+            double lse = logSumExp(z, zo, lo, hi, 1.0);
+            total += lse - z[zo + label];
+            Arrays.fill(dz, go, go + logits.cols(), 0f);
+            for (int j = lo; j < hi; j++) {
+                float p = (float) Math.exp(z[zo + j] - lse);
+                dz[go + j] = weight * (j == label ? p - 1f : p);
+            }
+        }
+        return weight * total;
+    }
+
+    @Override
+    public double softCrossEntropy(Tensor dlogits, Tensor logits, Tensor targets, int lo, int hi, float temperature,
+            float weight) {
+        Shapes.classRange(logits, lo, hi);
+        Shapes.sameShape(logits, dlogits, "logits gradient");
+        Shapes.shape(targets, logits.rows(), hi - lo, "soft targets [B, classes]");
+        float[] z = f(logits);
+        float[] dz = f(dlogits);
+        float[] q = f(targets);
+        double invT = 1.0 / temperature;
+        double total = 0;
+        for (int r = 0; r < logits.rows(); r++) {
+            int zo = off(logits) + r * ld(logits);
+            int go = off(dlogits) + r * ld(dlogits);
+            int qo = off(targets) + r * ld(targets);
+            double lse = logSumExp(z, zo, lo, hi, invT);
+            Arrays.fill(dz, go, go + logits.cols(), 0f);
+            for (int j = lo; j < hi; j++) {
+                double logp = z[zo + j] * invT - lse;
+                float qj = q[qo + j - lo];
+                total -= qj * logp;
+                dz[go + j] = weight * temperature * ((float) Math.exp(logp) - qj);
+            }
+        }
+        return weight * temperature * temperature * total;
+    }
+
+    @Override
+    public void softmax(Tensor probs, Tensor logits, int lo, int hi, float temperature) {
+        Shapes.classRange(logits, lo, hi);
+        Shapes.shape(probs, logits.rows(), hi - lo, "softmax output [B, classes]");
+        float[] z = f(logits);
+        float[] p = f(probs);
+        double invT = 1.0 / temperature;
+        for (int r = 0; r < logits.rows(); r++) {
+            int zo = off(logits) + r * ld(logits);
+            int po = off(probs) + r * ld(probs);
+            double lse = logSumExp(z, zo, lo, hi, invT);
+            for (int j = lo; j < hi; j++) {
+                p[po + j - lo] = (float) Math.exp(z[zo + j] * invT - lse);
+            }
+        }
+    }
+
+    /** log(sum_j exp(z_j * scale)) over [lo, hi), shifted by the maximum for stability. */
+    private static double logSumExp(float[] z, int zo, int lo, int hi, double scale) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = lo; j < hi; j++) {
+            max = Math.max(max, z[zo + j] * scale);
+        }
+        double sum = 0;
+        for (int j = lo; j < hi; j++) {
+            sum += Math.exp(z[zo + j] * scale - max);
+        }
+        return max + Math.log(sum);
+    }
+
+    private static void checkLabel(int label, int lo, int hi, int row) {
+        if (label < lo || label >= hi) {
+            throw new IllegalArgumentException("label " + label + " of row " + row + " outside class range [" + lo
+                    + ", " + hi + ")");
+        }
+    }
+
+    @Override
+    public void argmax(Tensor labels, Tensor logits, int lo, int hi) {
+        Shapes.classRange(logits, lo, hi);
+        Shapes.labels(labels, logits.rows());
+        float[] z = f(logits);
+        int[] lab = ints(labels);
+        for (int r = 0; r < logits.rows(); r++) {
+            lab[off(labels) + r * ld(labels)] = argmaxRow(z, off(logits) + r * ld(logits), lo, hi);
+        }
+    }
+
+    @Override
+    public int countCorrect(Tensor logits, Tensor labels, int lo, int hi) {
+        Shapes.classRange(logits, lo, hi);
+        Shapes.labels(labels, logits.rows());
+        float[] z = f(logits);
+        int[] lab = ints(labels);
+        int correct = 0;
+        for (int r = 0; r < logits.rows(); r++) {
+            if (argmaxRow(z, off(logits) + r * ld(logits), lo, hi) == lab[off(labels) + r * ld(labels)]) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
+    private static int argmaxRow(float[] z, int zo, int lo, int hi) {
+        int best = lo;
+        for (int j = lo + 1; j < hi; j++) {
+            if (z[zo + j] > z[zo + best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    // ---- variational autoencoder --------------------------------------------------------------
+
+    @Override
+    public double bceWithLogits(Tensor dlogits, Tensor logits, Tensor target, float weight) {
+        Shapes.sameShape(logits, dlogits, "logits gradient");
+        Shapes.sameShape(logits, target, "BCE target");
+        float[] x = f(logits);
+        float[] dx = f(dlogits);
+        float[] t = f(target);
+        double total = 0;
+        for (int r = 0; r < logits.rows(); r++) {
+            int xo = off(logits) + r * ld(logits);
+            int go = off(dlogits) + r * ld(dlogits);
+            int to = off(target) + r * ld(target);
+            for (int j = 0; j < logits.cols(); j++) {
+                float xv = x[xo + j];
+                float tv = t[to + j];
+                double e = Math.exp(-Math.abs(xv));
+                total += Math.max(xv, 0f) - xv * tv + Math.log1p(e);
+                float sig = (float) (xv >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e));
+                dx[go + j] = weight * (sig - tv);
+            }
+        }
+        return weight * total;
+    }
+
+    @Override
+    public void reparameterize(Tensor z, Tensor mu, Tensor logvar, Tensor eps) {
+        Shapes.sameShape(mu, z, "z");
+        Shapes.sameShape(mu, logvar, "logvar");
+        Shapes.sameShape(mu, eps, "eps");
+        float[] za = f(z);
+        float[] ma = f(mu);
+        float[] la = f(logvar);
+        float[] ea = f(eps);
+        for (int r = 0; r < mu.rows(); r++) {
+            for (int j = 0; j < mu.cols(); j++) {
+                float std = (float) Math.exp(0.5 * la[off(logvar) + r * ld(logvar) + j]);
+                za[off(z) + r * ld(z) + j] = ma[off(mu) + r * ld(mu) + j] + std * ea[off(eps) + r * ld(eps) + j];
+            }
+        }
+    }
+
+    @Override
+    public void reparameterizeBackward(Tensor dmu, Tensor dlogvar, Tensor dz, Tensor logvar, Tensor eps) {
+        Shapes.sameShape(dz, dmu, "dmu");
+        Shapes.sameShape(dz, dlogvar, "dlogvar");
+        Shapes.sameShape(dz, logvar, "logvar");
+        Shapes.sameShape(dz, eps, "eps");
+        float[] dma = f(dmu);
+        float[] dla = f(dlogvar);
+        float[] dza = f(dz);
+        float[] la = f(logvar);
+        float[] ea = f(eps);
+        for (int r = 0; r < dz.rows(); r++) {
+            for (int j = 0; j < dz.cols(); j++) {
+                float g = dza[off(dz) + r * ld(dz) + j];
+                float std = (float) Math.exp(0.5 * la[off(logvar) + r * ld(logvar) + j]);
+                dma[off(dmu) + r * ld(dmu) + j] += g;
+                dla[off(dlogvar) + r * ld(dlogvar) + j] += g * ea[off(eps) + r * ld(eps) + j] * std * 0.5f;
+            }
+        }
+    }
+
+    @Override
+    public double gaussianKl(Tensor dmu, Tensor dlogvar, Tensor mu, Tensor logvar, float weight) {
+        Shapes.sameShape(mu, logvar, "logvar");
+        Shapes.sameShape(mu, dmu, "dmu");
+        Shapes.sameShape(mu, dlogvar, "dlogvar");
+        float[] dma = f(dmu);
+        float[] dla = f(dlogvar);
+        float[] ma = f(mu);
+        float[] la = f(logvar);
+        double total = 0;
+        for (int r = 0; r < mu.rows(); r++) {
+            for (int j = 0; j < mu.cols(); j++) {
+                float m = ma[off(mu) + r * ld(mu) + j];
+                float lv = la[off(logvar) + r * ld(logvar) + j];
+                float var = (float) Math.exp(lv);
+                total += -0.5 * (1.0 + lv - (double) m * m - var);
+                dma[off(dmu) + r * ld(dmu) + j] += weight * m;
+                dla[off(dlogvar) + r * ld(dlogvar) + j] += weight * 0.5f * (var - 1f);
+            }
+        }
+        return weight * total;
+    }
+
+    // ---- optimisers -----------------------------------------------------------------------------
+
+    @Override
+    public void adamStep(Tensor params, Tensor grads, Tensor m, Tensor v, float beta1, float beta2, float eps,
+            float stepSize, float invSqrtBias2, float weightDecay) {
+        long n = checkFlat(params, grads, m, v);
+        float[] p = f(params);
+        float[] g = f(grads);
+        float[] ma = f(m);
+        float[] va = f(v);
+        int po = off(params);
+        int go = off(grads);
+        int mo = off(m);
+        int vo = off(v);
+        for (int i = 0; i < n; i++) {
+            float gi = g[go + i] + weightDecay * p[po + i];
+            float mi = beta1 * ma[mo + i] + (1f - beta1) * gi;
+            float vi = beta2 * va[vo + i] + (1f - beta2) * gi * gi;
+            ma[mo + i] = mi;
+            va[vo + i] = vi;
+            p[po + i] -= stepSize * mi / ((float) Math.sqrt(vi) * invSqrtBias2 + eps);
+        }
+    }
+
+    @Override
+    public void sgdStep(Tensor params, Tensor grads, Tensor velocity, float lr, float momentum, float weightDecay) {
+        long n = velocity == null ? checkFlat(params, grads, params, params) : checkFlat(params, grads, velocity,
+                velocity);
+        float[] p = f(params);
+        float[] g = f(grads);
+        float[] va = velocity == null ? null : f(velocity);
+        int po = off(params);
+        int go = off(grads);
+        int vo = velocity == null ? 0 : off(velocity);
+        for (int i = 0; i < n; i++) {
+            float gi = g[go + i] + weightDecay * p[po + i];
+            if (va != null) {
+                gi = momentum * va[vo + i] + gi;
+                va[vo + i] = gi;
+            }
+            p[po + i] -= lr * gi;
+        }
+    }
+
+    private static long checkFlat(Tensor... ts) {
+        long n = ts[0].numel();
+        for (Tensor t : ts) {
+            Shapes.dense(t, "optimiser operand");
+            Shapes.dtype(t, DType.F32, "optimiser operand");
+            if (t.numel() != n) {
+                throw new IllegalArgumentException("optimiser operands differ in size: " + ts[0] + " vs " + t);
+            }
+        }
+        return n;
+    }
+
+    // ---- data ---------------------------------------------------------------------------------
+
+    @Override
+    public void gather(Tensor out, Tensor images, Tensor indices, Tensor permutation, float scale) {
+        Shapes.dtype(images, DType.U8, "images");
+        Shapes.dtype(out, DType.F32, "gathered batch");
+        Shapes.labels(indices, out.rows());
+        if (images.cols() != out.cols()) {
+            throw new IllegalArgumentException("gather: batch has " + out.cols() + " columns, images " + images.cols());
+        }
+        if (permutation != null) {
+            Shapes.dtype(permutation, DType.I32, "permutation");
+            Shapes.shape(permutation, 1, out.cols(), "permutation [1, D]");
+        }
+        byte[] img = heap(images).byteArray();
+        int[] idx = ints(indices);
+        int[] perm = permutation == null ? null : ints(permutation);
+        float[] o = f(out);
+        int d = out.cols();
+        for (int r = 0; r < out.rows(); r++) {
+            int i = idx[off(indices) + r * ld(indices)];
+            if (i < 0 || i >= images.rows()) {
+                throw new IndexOutOfBoundsException("gather: index " + i + " outside [0, " + images.rows() + ")");
+            }
+            int src = off(images) + i * ld(images);
+            int dst = off(out) + r * ld(out);
+            if (perm == null) {
+                for (int j = 0; j < d; j++) {
+                    o[dst + j] = scale * (img[src + j] & 0xff);
+                }
+            } else {
+                int po = off(permutation);
+                for (int j = 0; j < d; j++) {
+                    o[dst + j] = scale * (img[src + perm[po + j]] & 0xff);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void oneHot(Tensor out, Tensor labels, int lo) {
+        Shapes.labels(labels, out.rows());
+        float[] o = f(out);
+        int[] lab = ints(labels);
+        for (int r = 0; r < out.rows(); r++) {
+            int at = off(out) + r * ld(out);
+            Arrays.fill(o, at, at + out.cols(), 0f);
+            int c = lab[off(labels) + r * ld(labels)] - lo;
+            if (c < 0 || c >= out.cols()) {
+                throw new IllegalArgumentException("one-hot: label " + (c + lo) + " outside [" + lo + ", "
+                        + (lo + out.cols()) + ")");
+            }
+            o[at + c] = 1f;
+        }
+    }
+
+    @Override
+    public void close() {
+        team.close();
+    }
+}

@@ -1,0 +1,378 @@
+package dev.rehearsal.backend.nativ;
+
+import static dev.rehearsal.backend.nativ.NativeBlock.address;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
+
+import dev.rehearsal.backend.Activation;
+import dev.rehearsal.backend.Backend;
+import dev.rehearsal.backend.Shapes;
+import dev.rehearsal.tensor.Arena;
+import dev.rehearsal.tensor.DType;
+import dev.rehearsal.tensor.Tensor;
+import org.bytedeco.javacpp.FloatPointer;
+
+/**
+ * The fast backend: linear layers on oneDNN matmul (or OpenBLAS sgemm), everything else on our fused
+ * kernels. Each op checks shapes, turns views into addresses and makes one or two native calls; no memory
+ * is allocated and no primitive is created after the first step at a given shape.
+ */
+public final class NativeBackend implements Backend {
+    /** oneDNN scratchpads are given 64-byte aligned; the workspace carries this many floats of slack. */
+    private static final int ALIGN_FLOATS = 16;
+
+    private final int threads;
+    private final GemmEngine gemm;
+    private final Dnnl dnnl;
+    private final FloatAddress blasA = new FloatAddress();
+    private final FloatAddress blasB = new FloatAddress();
+    private final FloatAddress blasC = new FloatAddress();
+
+    /** A FloatPointer whose address is set per call, for the OpenBLAS bindings that take FloatPointer. */
+    private static final class FloatAddress extends FloatPointer {
+        FloatAddress at(long a) {
+            address = a;
+            return this;
+        }
+    }
+
+    /** Starts the native runtime with {@code threads} threads (fixed per process) and oneDNN GEMMs. */
+    public NativeBackend(int threads) {
+        this(threads, GemmEngine.DNNL, NativeRuntime.OmpWait.DEFAULT);
+    }
+
+    public NativeBackend(int threads, GemmEngine gemm, NativeRuntime.OmpWait wait) {
+        NativeRuntime.init(threads, wait);
+        this.threads = threads;
+        this.gemm = gemm;
+        this.dnnl = new Dnnl();
+    }
+
+    @Override
+    public String name() {
+        return "native";
+    }
+
+    @Override
+    public int threads() {
+        return threads;
+    }
+
+    public GemmEngine gemmEngine() {
+        return gemm;
+    }
+
+    @Override
+    public Arena newArena(String name) {
+        return new NativeArena(name);
+    }
+
+    /** Off-heap bytes this backend holds outside any arena: oneDNN argument lists (16 bytes per argument). */
+    public long bookkeepingBytes() {
+        return dnnl.argBytes();
+    }
+
+    /** oneDNN primitives created so far (one per op shape). */
+    public int primitiveCount() {
+        return dnnl.primitiveCount();
+    }
+
+    @Override
+    public void fill(Tensor x, float value) {
+        Shapes.dtype(x, DType.F32, "fill target");
+        Kernels.rh_fill(address(x), x.ld(), x.rows(), x.cols(), value);
+    }
+
+    @Override
+    public void copy(Tensor dst, Tensor src) {
+        Shapes.sameShape(dst, src, "copy destination");
+        Shapes.dtype(dst, src.dtype(), "copy destination");
+        int e = src.dtype().bytes();
+        Kernels.rh_copy2d(address(dst), dst.ld(), address(src), src.ld(), src.rows(), (long) src.cols() * e, e);
+    }
+
+    // ---- linear layers ------------------------------------------------------------------------
+
+    private Dnnl.MatmulKey forwardKey(int batch, int in, int out, long ldx, long ldw, long ldy, boolean bias,
+            boolean relu) {
+        return new Dnnl.MatmulKey(false, true, batch, out, in, ldx, ldw, ldy, bias, false, relu);
+    }
+
+    private static Dnnl.MatmulKey inputGradKey(int batch, int in, int out, long lddy, long ldw, long lddx,
+            boolean accumulate) {
+        return new Dnnl.MatmulKey(false, false, batch, in, out, lddy, ldw, lddx, false, accumulate, false);
+    }
+
+    private static Dnnl.MatmulKey weightGradKey(int batch, int in, int out, long lddy, long ldx, long lddw) {
+        return new Dnnl.MatmulKey(true, false, out, in, batch, lddy, ldx, lddw, false, true, false);
+    }
+
+    @Override
+    public long linearWorkspace(int batch, int in, int out) {
+        if (gemm == GemmEngine.OPENBLAS) {
+            return 0;
+        }
+        long bytes = Math.max(dnnl.matmul(forwardKey(batch, in, out, in, in, out, true, true)).scratchpadBytes,
+                Math.max(dnnl.matmul(inputGradKey(batch, in, out, out, in, in, false)).scratchpadBytes,
+                        dnnl.matmul(weightGradKey(batch, in, out, out, in, in)).scratchpadBytes));
+        return (bytes + 3) / 4 + ALIGN_FLOATS;
+    }
+
+    /** Binds the scratchpad (64-byte aligned inside the workspace) after checking it is large enough. */
+    private void bindScratchpad(Dnnl.Primitive p, Tensor ws, String op) {
+        Shapes.workspace(ws, (p.scratchpadBytes + 3) / 4 + ALIGN_FLOATS, op);
+        long aligned = (address(ws) + 63) & ~63L;
+        dnnl.bind(p, Dnnl.SCRATCHPAD, aligned);
+    }
+
+    @Override
+    public void linearForward(Tensor y, Tensor x, Tensor w, Tensor b, Activation act, Tensor workspace) {
+        Shapes.linear(y, x, w, b);
+        int batch = x.rows();
+        int in = x.cols();
+        int out = w.rows();
+        boolean relu = act == Activation.RELU;
+        if (batch == 0) {
+            return;
+        }
+        if (gemm == GemmEngine.OPENBLAS) {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, out, in, 1f, blasA.at(address(x)),
+                    (int) x.ld(), blasB.at(address(w)), (int) w.ld(), 0f, blasC.at(address(y)), (int) y.ld());
+            Kernels.rh_bias_act(address(y), y.ld(), b == null ? 0 : address(b), batch, out, relu ? 1 : 0);
+            return;
+        }
+        Dnnl.Primitive p = dnnl.matmul(forwardKey(batch, in, out, x.ld(), w.ld(), y.ld(), b != null, relu));
+        bindScratchpad(p, workspace, "linear forward");
+        dnnl.bind(p, Dnnl.SRC, address(x));
+        dnnl.bind(p, Dnnl.WEIGHTS, address(w));
+        dnnl.bind(p, Dnnl.DST, address(y));
+        if (b != null) {
+            dnnl.bind(p, Dnnl.BIAS, address(b));
+        }
+        dnnl.execute(p);
+    }
+
+    @Override
+    public void linearBackward(Tensor dx, boolean accumulateDx, Tensor dw, Tensor db, Tensor dy, Tensor x,
+            Tensor w, Tensor workspace) {
+        Shapes.linear(dy, x, w, db);
+        Shapes.sameShape(w, dw, "weight gradient");
+        Shapes.dense(dw, "weight gradient");
+        int batch = x.rows();
+        int in = x.cols();
+        int out = w.rows();
+        if (batch == 0) {
+            return;
+        }
+        if (dx != null) {
+            Shapes.sameShape(x, dx, "input gradient");
+        }
+        if (gemm == GemmEngine.OPENBLAS) {
+            if (dx != null) {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, in, out, 1f, blasA.at(address(dy)),
+                        (int) dy.ld(), blasB.at(address(w)), (int) w.ld(), accumulateDx ? 1f : 0f,
+                        blasC.at(address(dx)), (int) dx.ld());
+            }
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out, in, batch, 1f, blasA.at(address(dy)),
+                    (int) dy.ld(), blasB.at(address(x)), (int) x.ld(), 1f, blasC.at(address(dw)), (int) dw.ld());
+        } else {
+            if (dx != null) {
+                Dnnl.Primitive p = dnnl.matmul(inputGradKey(batch, in, out, dy.ld(), w.ld(), dx.ld(), accumulateDx));
+                bindScratchpad(p, workspace, "linear backward (input)");
+                dnnl.bind(p, Dnnl.SRC, address(dy));
+                dnnl.bind(p, Dnnl.WEIGHTS, address(w));
+                dnnl.bind(p, Dnnl.DST, address(dx));
+                dnnl.execute(p);
+            }
+            Dnnl.Primitive p = dnnl.matmul(weightGradKey(batch, in, out, dy.ld(), x.ld(), dw.ld()));
+            bindScratchpad(p, workspace, "linear backward (weights)");
+            dnnl.bind(p, Dnnl.SRC, address(dy));
+            dnnl.bind(p, Dnnl.WEIGHTS, address(x));
+            dnnl.bind(p, Dnnl.DST, address(dw));
+            dnnl.execute(p);
+        }
+        if (db != null) {
+            Kernels.rh_colsum_add(address(db), address(dy), dy.ld(), batch, out);
+        }
+    }
+
+    @Override
+    public void reluBackward(Tensor dx, Tensor y, Tensor dy) {
+        Shapes.sameShape(y, dx, "relu input gradient");
+        Shapes.sameShape(y, dy, "relu output gradient");
+        Kernels.rh_relu_backward(address(dx), dx.ld(), address(y), y.ld(), address(dy), dy.ld(), y.rows(), y.cols());
+    }
+
+    @Override
+    public void sigmoid(Tensor y, Tensor x) {
+        Shapes.sameShape(x, y, "sigmoid output");
+        Kernels.rh_sigmoid(address(y), y.ld(), address(x), x.ld(), x.rows(), x.cols());
+    }
+
+    @Override
+    public void sigmoidBackward(Tensor dx, Tensor y, Tensor dy) {
+        Shapes.sameShape(y, dx, "sigmoid input gradient");
+        Shapes.sameShape(y, dy, "sigmoid output gradient");
+        Kernels.rh_sigmoid_backward(address(dx), dx.ld(), address(y), y.ld(), address(dy), dy.ld(), y.rows(),
+                y.cols());
+    }
+
+    // ---- classification ---------------------------------------------------------------------
+
+    @Override
+    public double crossEntropy(Tensor dlogits, Tensor logits, Tensor labels, int lo, int hi, float weight) {
+        Shapes.classRange(logits, lo, hi);
+        Shapes.sameShape(logits, dlogits, "logits gradient");
+        Shapes.labels(labels, logits.rows());
+        double loss = Kernels.rh_cross_entropy(address(dlogits), dlogits.ld(), address(logits), logits.ld(),
+                address(labels), labels.ld(), logits.rows(), logits.cols(), lo, hi, weight);
+        if (loss < 0) {
+            int row = (int) (-loss) - 1;
+            throw new IllegalArgumentException("label " + labels.getInt(row, 0) + " of row " + row
+                    + " outside class range [" + lo + ", " + hi + ")");
+        }
+        return loss;
+    }
+
+    @Override
+    public double softCrossEntropy(Tensor dlogits, Tensor logits, Tensor targets, int lo, int hi, float temperature,
+            float weight) {
+        Shapes.classRange(logits, lo, hi);
+        Shapes.sameShape(logits, dlogits, "logits gradient");
+        Shapes.shape(targets, logits.rows(), hi - lo, "soft targets [B, classes]");
+        return Kernels.rh_soft_cross_entropy(address(dlogits), dlogits.ld(), address(logits), logits.ld(),
+                address(targets), targets.ld(), logits.rows(), logits.cols(), lo, hi, temperature, weight);
+    }
+
+    @Override
+    public void softmax(Tensor probs, Tensor logits, int lo, int hi, float temperature) {
+        Shapes.classRange(logits, lo, hi);
+        Shapes.shape(probs, logits.rows(), hi - lo, "softmax output [B, classes]");
+        Kernels.rh_softmax(address(probs), probs.ld(), address(logits), logits.ld(), logits.rows(), lo, hi,
+                temperature);
+    }
+
+    @Override
+    public void argmax(Tensor labels, Tensor logits, int lo, int hi) {
+        Shapes.classRange(logits, lo, hi);
+        Shapes.labels(labels, logits.rows());
+        Kernels.rh_argmax(address(labels), labels.ld(), address(logits), logits.ld(), logits.rows(), lo, hi);
+    }
+
+    @Override
+    public int countCorrect(Tensor logits, Tensor labels, int lo, int hi) {
+        Shapes.classRange(logits, lo, hi);
+        Shapes.labels(labels, logits.rows());
+        return (int) Kernels.rh_count_correct(address(logits), logits.ld(), address(labels), labels.ld(),
+                logits.rows(), lo, hi);
+    }
+
+    // ---- variational autoencoder --------------------------------------------------------------
+
+    @Override
+    public double bceWithLogits(Tensor dlogits, Tensor logits, Tensor target, float weight) {
+        Shapes.sameShape(logits, dlogits, "logits gradient");
+        Shapes.sameShape(logits, target, "BCE target");
+        return Kernels.rh_bce_logits(address(dlogits), dlogits.ld(), address(logits), logits.ld(), address(target),
+                target.ld(), logits.rows(), logits.cols(), weight);
+    }
+
+    @Override
+    public void reparameterize(Tensor z, Tensor mu, Tensor logvar, Tensor eps) {
+        Shapes.sameShape(mu, z, "z");
+        Shapes.sameShape(mu, logvar, "logvar");
+        Shapes.sameShape(mu, eps, "eps");
+        Kernels.rh_reparam(address(z), z.ld(), address(mu), mu.ld(), address(logvar), logvar.ld(), address(eps),
+                eps.ld(), mu.rows(), mu.cols());
+    }
+
+    @Override
+    public void reparameterizeBackward(Tensor dmu, Tensor dlogvar, Tensor dz, Tensor logvar, Tensor eps) {
+        Shapes.sameShape(dz, dmu, "dmu");
+        Shapes.sameShape(dz, dlogvar, "dlogvar");
+        Shapes.sameShape(dz, logvar, "logvar");
+        Shapes.sameShape(dz, eps, "eps");
+        Kernels.rh_reparam_backward(address(dmu), dmu.ld(), address(dlogvar), dlogvar.ld(), address(dz), dz.ld(),
+                address(logvar), logvar.ld(), address(eps), eps.ld(), dz.rows(), dz.cols());
+    }
+
+    @Override
+    public double gaussianKl(Tensor dmu, Tensor dlogvar, Tensor mu, Tensor logvar, float weight) {
+        Shapes.sameShape(mu, logvar, "logvar");
+        Shapes.sameShape(mu, dmu, "dmu");
+        Shapes.sameShape(mu, dlogvar, "dlogvar");
+        return Kernels.rh_gaussian_kl(address(dmu), dmu.ld(), address(dlogvar), dlogvar.ld(), address(mu), mu.ld(),
+                address(logvar), logvar.ld(), mu.rows(), mu.cols(), weight);
+    }
+
+    // ---- optimisers -----------------------------------------------------------------------------
+
+    @Override
+    public void adamStep(Tensor params, Tensor grads, Tensor m, Tensor v, float beta1, float beta2, float eps,
+            float stepSize, float invSqrtBias2, float weightDecay) {
+        long n = flat(params, grads, m, v);
+        Kernels.rh_adam(address(params), address(grads), address(m), address(v), n, beta1, beta2, eps, stepSize,
+                invSqrtBias2, weightDecay);
+    }
+
+    @Override
+    public void sgdStep(Tensor params, Tensor grads, Tensor velocity, float lr, float momentum, float weightDecay) {
+        long n = velocity == null ? flat(params, grads) : flat(params, grads, velocity);
+        Kernels.rh_sgd(address(params), address(grads), velocity == null ? 0 : address(velocity), n, lr, momentum,
+                weightDecay);
+    }
+
+    private static long flat(Tensor... ts) {
+        long n = ts[0].numel();
+        for (Tensor t : ts) {
+            Shapes.dense(t, "optimiser operand");
+            Shapes.dtype(t, DType.F32, "optimiser operand");
+            if (t.numel() != n) {
+                throw new IllegalArgumentException("optimiser operands differ in size: " + ts[0] + " vs " + t);
+            }
+        }
+        return n;
+    }
+
+    // ---- data ---------------------------------------------------------------------------------
+
+    @Override
+    public void gather(Tensor out, Tensor images, Tensor indices, Tensor permutation, float scale) {
+        Shapes.dtype(images, DType.U8, "images");
+        Shapes.dtype(out, DType.F32, "gathered batch");
+        Shapes.labels(indices, out.rows());
+        if (images.cols() != out.cols()) {
+            throw new IllegalArgumentException("gather: batch has " + out.cols() + " columns, images " + images.cols());
+        }
+        if (permutation != null) {
+            Shapes.dtype(permutation, DType.I32, "permutation");
+            Shapes.shape(permutation, 1, out.cols(), "permutation [1, D]");
+        }
+        long bad = Kernels.rh_gather_u8(address(out), out.ld(), address(images), images.ld(), images.rows(),
+                address(indices), indices.ld(), out.rows(), out.cols(),
+                permutation == null ? 0 : address(permutation), scale);
+        if (bad < 0) {
+            int row = (int) (-bad) - 1;
+            throw new IndexOutOfBoundsException("gather: index " + indices.getInt(row, 0) + " outside [0, "
+                    + images.rows() + ")");
+        }
+    }
+
+    @Override
+    public void oneHot(Tensor out, Tensor labels, int lo) {
+        Shapes.labels(labels, out.rows());
+        long bad = Kernels.rh_one_hot(address(out), out.ld(), address(labels), labels.ld(), out.rows(), out.cols(), lo);
+        if (bad < 0) {
+            int row = (int) (-bad) - 1;
+            throw new IllegalArgumentException("one-hot: label " + labels.getInt(row, 0) + " outside [" + lo + ", "
+                    + (lo + out.cols()) + ")");
+        }
+    }
+
+    @Override
+    public void close() {
+        dnnl.close();
+    }
+}

@@ -1,0 +1,139 @@
+package dev.rehearsal.backend.nativ;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.dnnl.dnnl_version_t;
+import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.openblas.global.openblas_full;
+import org.bytedeco.openblas.global.openblas_nolapack;
+
+/**
+ * Loads the native libraries once per process, in the order that makes one thread setting hold for both:
+ * our kernels first (they can set environment variables), then {@code OMP_NUM_THREADS} and
+ * {@code OMP_WAIT_POLICY} for the OpenMP runtime oneDNN brings (read when it loads), then OpenBLAS (its
+ * pthread pool takes {@code blas_set_num_threads}), then oneDNN.
+ *
+ * <p>The arrangement is fixed at start-up: a second request for another thread count or wait policy in
+ * the same process is refused rather than silently ignored.
+ */
+public final class NativeRuntime {
+    /** What idle OpenMP threads do between oneDNN calls. */
+    public enum OmpWait {
+        /** The runtime's default: spin for a while, then sleep. */
+        DEFAULT,
+        /** Sleep at once: leaves the cores to OpenBLAS and the JVM. */
+        PASSIVE,
+        /** Spin: lowest latency when oneDNN owns the cores. */
+        ACTIVE
+    }
+
+    private static int threads;
+    private static OmpWait wait;
+
+    private NativeRuntime() {
+    }
+
+    /** Loads everything with {@code threads} threads for both libraries; idempotent for the same settings. */
+    public static synchronized void init(int requestedThreads, OmpWait requestedWait) {
+        if (requestedThreads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + requestedThreads);
+        }
+        if (threads != 0) {
+            if (threads != requestedThreads || wait != requestedWait) {
+                throw new IllegalStateException("the native libraries were started with " + threads + " threads ("
+                        + wait + " wait); a process cannot switch to " + requestedThreads + " (" + requestedWait
+                        + "): run it in a new process");
+            }
+            return;
+        }
+        Loader.load(Kernels.class);
+        if (Kernels.rh_omp_max_threads() != -1) {
+            throw new IllegalStateException("the OpenMP runtime was loaded before Rehearsal could configure it");
+        }
+        Kernels.rh_setenv("OMP_NUM_THREADS", Integer.toString(requestedThreads));
+        if (requestedWait != OmpWait.DEFAULT) {
+            Kernels.rh_setenv("OMP_WAIT_POLICY", requestedWait.name());
+        }
+        Kernels.rh_setenv("OPENBLAS_NUM_THREADS", Integer.toString(requestedThreads));
+        Loader.load(openblas_nolapack.class);
+        org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(requestedThreads);
+        Loader.load(dnnl.class);
+        threads = requestedThreads;
+        wait = requestedWait;
+    }
+
+    public static synchronized int threads() {
+        return threads;
+    }
+
+    static void requireInit() {
+        if (threads == 0) {
+            throw new IllegalStateException("NativeRuntime.init was not called");
+        }
+    }
+
+    /** Bytes JavaCPP has allocated and not freed in this process: the cross-check for arenas' counters. */
+    public static long allocatedBytes() {
+        return Pointer.totalBytes();
+    }
+
+    /** Resident memory of the whole process (JVM heap included): a measurement, never a footprint. */
+    public static long residentBytes() {
+        return Pointer.physicalBytes();
+    }
+
+    /** Versions and settings of the native stack, for {@code rehearsal info}. */
+    public static synchronized Map<String, String> describe() {
+        requireInit();
+        Map<String, String> out = new LinkedHashMap<>();
+        try {
+            out.put("javacpp", Loader.getVersion());
+        } catch (IOException e) {
+            out.put("javacpp", "unknown (" + e.getMessage() + ")");
+        }
+        out.put("platform", Loader.getPlatform());
+        Loader.load(openblas_full.class);
+        BytePointer config = openblas_full.openblas_get_config();
+        BytePointer core = openblas_full.openblas_get_corename();
+        out.put("openblas", openblas_nolapack.OPENBLAS_VERSION.trim());
+        out.put("openblas_config", config == null ? "" : config.getString().trim());
+        out.put("openblas_core", core == null ? "" : core.getString());
+        out.put("openblas_threads", Integer.toString(openblas_full.openblas_get_num_threads()));
+        dnnl_version_t v = dnnl.dnnl_version();
+        out.put("onednn", v.major() + "." + v.minor() + "." + v.patch());
+        out.put("onednn_cpu_runtime", switch (v.cpu_runtime()) {
+            case 1 -> "sequential";
+            case 2 -> "OpenMP";
+            case 4 -> "TBB";
+            case 8 -> "threadpool";
+            default -> "code " + v.cpu_runtime();
+        });
+        out.put("onednn_isa", isaName(dnnl.dnnl_get_effective_cpu_isa()));
+        out.put("onednn_threads", Integer.toString(Kernels.rh_omp_max_threads()));
+        out.put("omp_wait_policy", wait.name());
+        out.put("kernels_isa", Kernels.rh_kernel_isa());
+        return out;
+    }
+
+    private static String isaName(int isa) {
+        // Highest first; several names share a value, so this is a chain rather than a switch.
+        int[] codes = {dnnl.dnnl_cpu_isa_avx10_2_512_amx_2, dnnl.dnnl_cpu_isa_avx10_2_512,
+            dnnl.dnnl_cpu_isa_avx10_1_512_amx_fp16, dnnl.dnnl_cpu_isa_avx10_1_512_amx, dnnl.dnnl_cpu_isa_avx10_1_512,
+            dnnl.dnnl_cpu_isa_avx512_core_bf16, dnnl.dnnl_cpu_isa_avx512_core_vnni, dnnl.dnnl_cpu_isa_avx512_core,
+            dnnl.dnnl_cpu_isa_avx2_vnni_2, dnnl.dnnl_cpu_isa_avx2_vnni, dnnl.dnnl_cpu_isa_avx2, dnnl.dnnl_cpu_isa_avx,
+            dnnl.dnnl_cpu_isa_sse41};
+        String[] names = {"avx10_2_512_amx_2", "avx10_2_512", "avx10_1_512_amx_fp16", "avx10_1_512_amx",
+            "avx10_1_512 (avx512_core_fp16)", "avx512_core_bf16", "avx512_core_vnni", "avx512_core", "avx2_vnni_2",
+            "avx2_vnni", "avx2", "avx", "sse41"};
+        for (int i = 0; i < codes.length; i++) {
+            if (isa == codes[i]) {
+                return names[i];
+            }
+        }
+        return "isa code " + isa;
+    }
+}

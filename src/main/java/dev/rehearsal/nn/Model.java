@@ -1,0 +1,280 @@
+package dev.rehearsal.nn;
+
+import dev.rehearsal.backend.Activation;
+import dev.rehearsal.backend.Backend;
+import dev.rehearsal.optim.Optimizer;
+import dev.rehearsal.optim.OptimizerConfig;
+import dev.rehearsal.tensor.Arena;
+import dev.rehearsal.tensor.Block;
+import dev.rehearsal.tensor.DType;
+import dev.rehearsal.tensor.Layout;
+import dev.rehearsal.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A network and the memory it owns: one arena with four blocks allocated once,
+ * <ul>
+ *   <li>{@code params [P]}: every parameter, the slices named by {@link #parameterTable()};</li>
+ *   <li>{@code grads [P]}: the same table over gradients (trainable models only);</li>
+ *   <li>{@code optimizer [k P]}: the optimiser state, k = 2 for Adam (trainable models only);</li>
+ *   <li>{@code activations [A]}: every activation (and its gradient) for {@link #maxBatch()} rows, plus the
+ *       workspace the backend's linear ops need at that batch size.</li>
+ * </ul>
+ * A frozen model (no optimiser config) has only parameters and forward activations.
+ */
+public abstract class Model implements AutoCloseable {
+    /** One block of the model's arena with its exact size. */
+    public record MemoryBlock(String name, long bytes) {
+    }
+
+    protected final Backend backend;
+    private final String name;
+    private final int maxBatch;
+    private final OptimizerConfig optimizerConfig;
+    private final Layout parameterTable;
+    private final Layout activationTable;
+    private final List<Linear> layers = new ArrayList<>();
+    private final Map<String, Linear> layerOfEntry = new LinkedHashMap<>();
+    private Layout.Entry workspaceEntry;
+    private Arena arena;
+    private Block params;
+    private Block grads;
+    private Block optimizerState;
+    private Block activations;
+    private Optimizer optimizer;
+
+    protected Model(Backend backend, String name, int maxBatch, OptimizerConfig optimizerConfig) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("model " + name + ": batch size must be >= 1, got " + maxBatch);
+        }
+        this.backend = backend;
+        this.name = name;
+        this.maxBatch = maxBatch;
+        this.optimizerConfig = optimizerConfig;
+        this.parameterTable = new Layout(name + ".params");
+        this.activationTable = new Layout(name + ".activations");
+    }
+
+    // ---- declaration (subclass constructors), then allocation -----------------------------------
+
+    protected final Linear linear(String layerName, int in, int capacity, int active, Activation act) {
+        return register(new Linear(parameterTable, layerName, in, capacity, active, act));
+    }
+
+    protected final Linear register(Linear layer) {
+        layers.add(layer);
+        layerOfEntry.put(layer.weightEntry().name(), layer);
+        layerOfEntry.put(layer.biasEntry().name(), layer);
+        return layer;
+    }
+
+    protected final Layout parameters() {
+        return parameterTable;
+    }
+
+    /** Declares an activation slot of {@code cols} features for every row of the largest batch. */
+    protected final Layout.Entry activation(String slot, int cols) {
+        return activationTable.add(slot, maxBatch, cols);
+    }
+
+    /** Allocates the blocks (zeroed) once all layers and activation slots are declared. */
+    protected final void allocate() {
+        long ws = 0;
+        for (Linear l : layers) {
+            ws = Math.max(ws, backend.linearWorkspace(maxBatch, l.in(), l.capacity()));
+        }
+        workspaceEntry = activationTable.add("workspace", 1, Math.toIntExact(ws));
+        arena = backend.newArena(name);
+        try {
+            params = arena.allocate("params", DType.F32, parameterTable.length());
+            activations = arena.allocate("activations", DType.F32, activationTable.length());
+            if (isTrainable()) {
+                grads = arena.allocate("grads", DType.F32, parameterTable.length());
+                int k = optimizerConfig.stateFloatsPerParam();
+                optimizerState = k == 0 ? null
+                        : arena.allocate("optimizer", DType.F32, k * parameterTable.length());
+                optimizer = new Optimizer(backend, optimizerConfig, flat(params), flat(grads),
+                        optimizerState == null ? null : flat(optimizerState));
+            }
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+        for (Linear l : layers) {
+            l.bind(params, grads);
+        }
+    }
+
+    private static Tensor flat(Block b) {
+        return Tensor.of(b, 1, Math.toIntExact(b.length()));
+    }
+
+    // ---- views --------------------------------------------------------------------------------
+
+    /** The first {@code batch} rows of an activation slot. */
+    protected final Tensor slot(Layout.Entry e, int batch) {
+        checkBatch(batch);
+        return new Tensor(activations, e.offset(), batch, e.cols(), e.cols());
+    }
+
+    protected final Tensor workspace() {
+        return activationTable.view(activations, workspaceEntry);
+    }
+
+    protected final void checkBatch(int batch) {
+        if (batch < 1 || batch > maxBatch) {
+            throw new IllegalArgumentException("model " + name + " was planned for batches of 1.." + maxBatch
+                    + ", got " + batch);
+        }
+    }
+
+    public final String name() {
+        return name;
+    }
+
+    public final Backend backend() {
+        return backend;
+    }
+
+    public final int maxBatch() {
+        return maxBatch;
+    }
+
+    public final boolean isTrainable() {
+        return optimizerConfig != null;
+    }
+
+    public final List<Linear> layers() {
+        return Collections.unmodifiableList(layers);
+    }
+
+    public final Layout parameterTable() {
+        return parameterTable;
+    }
+
+    public final Layout activationTable() {
+        return activationTable;
+    }
+
+    /** All parameters as one dense [1, P] view (active or not). */
+    public final Tensor parameterBlock() {
+        return flat(params);
+    }
+
+    public final Tensor gradientBlock() {
+        requireTrainable();
+        return flat(grads);
+    }
+
+    /** The optimiser state as one dense view, or null when the optimiser keeps none. */
+    public final Tensor optimizerBlock() {
+        requireTrainable();
+        return optimizerState == null ? null : flat(optimizerState);
+    }
+
+    public final Optimizer optimizer() {
+        requireTrainable();
+        return optimizer;
+    }
+
+    private void requireTrainable() {
+        if (!isTrainable()) {
+            throw new IllegalStateException("model " + name + " is frozen: it has no gradients or optimiser");
+        }
+    }
+
+    /**
+     * Parameters by name as the model uses them: a layer's active rows, everything else whole. These are
+     * what a checkpoint stores.
+     */
+    public final Map<String, Tensor> namedParameters() {
+        return named(params);
+    }
+
+    /** Gradients by name, with the same shapes as {@link #namedParameters()}. */
+    public final Map<String, Tensor> namedGradients() {
+        requireTrainable();
+        return named(grads);
+    }
+
+    private Map<String, Tensor> named(Block block) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Layout.Entry e : parameterTable.entries()) {
+            Linear l = layerOfEntry.get(e.name());
+            int rows = e.rows();
+            int cols = e.cols();
+            if (l != null && e == l.weightEntry()) {
+                rows = l.out();
+            } else if (l != null && e == l.biasEntry()) {
+                cols = l.out();
+            }
+            out.put(e.name(), new Tensor(block, e.offset(), rows, cols, cols));
+        }
+        return out;
+    }
+
+    // ---- counts -------------------------------------------------------------------------------
+
+    /** Parameters in use (active head rows only). */
+    public final long parameterCount() {
+        long n = 0;
+        for (Linear l : layers) {
+            n += l.parameterCount();
+        }
+        return n;
+    }
+
+    /** Multiply-accumulates of one sample's forward pass. */
+    public final long forwardMacsPerSample() {
+        long n = 0;
+        for (Linear l : layers) {
+            n += l.forwardMacs();
+        }
+        return n;
+    }
+
+    /** The model's blocks with their exact bytes, in allocation order. */
+    public final List<MemoryBlock> memory() {
+        List<MemoryBlock> out = new ArrayList<>();
+        for (Block b : arena.blocks()) {
+            out.add(new MemoryBlock(b.name(), b.bytes()));
+        }
+        return out;
+    }
+
+    /** Exact bytes of all blocks. */
+    public final long bytes() {
+        return arena.bytes();
+    }
+
+    /** Bytes of the workspace slot (included in the activations block). */
+    public final long workspaceBytes() {
+        return workspaceEntry.numel() * DType.F32.bytes();
+    }
+
+    // ---- training helpers -------------------------------------------------------------------------
+
+    public final void zeroGrad() {
+        backend.fill(gradientBlock(), 0f);
+    }
+
+    /** Copies every parameter from a model of the same architecture on the same backend. */
+    public void copyParametersFrom(Model other) {
+        if (other.parameterTable.length() != parameterTable.length()) {
+            throw new IllegalArgumentException("cannot copy " + other.name + " (" + other.parameterTable.length()
+                    + " parameters) into " + name + " (" + parameterTable.length() + ")");
+        }
+        backend.copy(parameterBlock(), other.parameterBlock());
+    }
+
+    @Override
+    public void close() {
+        if (arena != null) {
+            arena.close();
+        }
+    }
+}

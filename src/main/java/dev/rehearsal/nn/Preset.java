@@ -1,0 +1,43 @@
+package dev.rehearsal.nn;
+
+import java.util.Locale;
+
+/**
+ * Named architectures. {@code seed} is the reference report's pair (44,700 and 203,776 forward MACs per
+ * sample); {@code wide} is the class-incremental Split-MNIST literature's (van de Ven et al.): MLP
+ * 784-400-400-10 and a VAE 784-400-400-z100 with a mirrored decoder.
+ */
+public enum Preset {
+    SEED(MlpSpec.of(784, new int[] {50, 50, 50}, 10), new VaeSpec(784, new int[] {128}, 8, 0)),
+    WIDE(MlpSpec.of(784, new int[] {400, 400}, 10), new VaeSpec(784, new int[] {400, 400}, 100, 0));
+
+    private final MlpSpec mlp;
+    private final VaeSpec vae;
+
+    Preset(MlpSpec mlp, VaeSpec vae) {
+        this.mlp = mlp;
+        this.vae = vae;
+    }
+
+    public MlpSpec mlp() {
+        return mlp;
+    }
+
+    public VaeSpec vae() {
+        return vae;
+    }
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses a preset name; the message lists the valid ones. */
+    public static Preset parse(String text) {
+        for (Preset p : values()) {
+            if (p.id().equals(text.trim().toLowerCase(Locale.ROOT))) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown preset '" + text + "': use seed or wide");
+    }
+}

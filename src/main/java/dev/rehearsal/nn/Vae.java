@@ -1,0 +1,266 @@
+package dev.rehearsal.nn;
+
+import dev.rehearsal.backend.Activation;
+import dev.rehearsal.backend.Backend;
+import dev.rehearsal.optim.OptimizerConfig;
+import dev.rehearsal.random.Rng;
+import dev.rehearsal.tensor.Layout;
+import dev.rehearsal.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A variational autoencoder (Kingma and Welling 2014) with a Bernoulli decoder. Tables for {@code seed}
+ * (784-128-z8), D = 784, Z = 8, C = classes (0 when unconditional):
+ * <pre>
+ * params       enc1.weight [128, D+C] enc1.bias  mu.weight [Z, 128] logvar.weight [Z, 128] mu.bias logvar.bias
+ *              dec1.weight [128, Z+C] dec1.bias  out.weight [D, 128] out.bias
+ * activations  x [B, D+C]  e1 [B, 128]  stats [B, 2Z] (mu | logvar)  eps [B, Z]  zin [B, Z+C]  d1 [B, 128]
+ *              logits [B, D]  (trainable: dlogits dd1 dzin dstats de1)  workspace
+ * </pre>
+ * The mu and logvar heads are adjacent in the table, so they run as one [2Z, H] GEMM and still load into
+ * PyTorch as two {@code nn.Linear}s.
+ */
+public final class Vae extends Model {
+    private final VaeSpec spec;
+    private final int d;
+    private final int z;
+    private final int c;
+    private final List<Linear> encoder = new ArrayList<>();
+    private final Linear heads;
+    private final List<Linear> decoder = new ArrayList<>();
+    private final Layout.Entry x;
+    private final List<Layout.Entry> e = new ArrayList<>();
+    private final Layout.Entry stats;
+    private final Layout.Entry eps;
+    private final Layout.Entry zin;
+    private final List<Layout.Entry> dd = new ArrayList<>();
+    private final Layout.Entry logits;
+    private final List<Layout.Entry> de = new ArrayList<>();
+    private final List<Layout.Entry> ddd = new ArrayList<>();
+    private Layout.Entry dlogits;
+    private Layout.Entry dzin;
+    private Layout.Entry dstats;
+    /** Heap staging for noise and labels written into zin/eps (maxBatch x (Z + C) floats). */
+    private final float[] staging;
+
+    public Vae(Backend backend, String name, VaeSpec spec, int maxBatch, OptimizerConfig optimizer, Rng init) {
+        super(backend, name, maxBatch, optimizer);
+        this.spec = spec;
+        this.d = spec.input();
+        this.z = spec.latent();
+        this.c = spec.classes();
+        int[] hidden = spec.hidden();
+        x = activation("x", d + c);
+        int width = d + c;
+        for (int i = 0; i < hidden.length; i++) {
+            encoder.add(linear("enc" + (i + 1), width, hidden[i], hidden[i], Activation.RELU));
+            e.add(activation("e" + (i + 1), hidden[i]));
+            width = hidden[i];
+        }
+        Layout p = parameters();
+        Layout.Entry muW = p.add("mu.weight", z, width);
+        p.add("logvar.weight", z, width);
+        Layout.Entry muB = p.add("mu.bias", 1, z);
+        p.add("logvar.bias", 1, z);
+        heads = register(new Linear("heads", new Layout.Entry("heads.weight", muW.offset(), 2 * z, width),
+                new Layout.Entry("heads.bias", muB.offset(), 1, 2 * z), Activation.NONE));
+        stats = activation("stats", 2 * z);
+        eps = activation("eps", z);
+        zin = activation("zin", z + c);
+        width = z + c;
+        for (int i = hidden.length - 1; i >= 0; i--) {
+            int k = hidden.length - i;
+            decoder.add(linear("dec" + k, width, hidden[i], hidden[i], Activation.RELU));
+            dd.add(activation("d" + k, hidden[i]));
+            width = hidden[i];
+        }
+        decoder.add(linear("out", width, d, d, Activation.NONE));
+        logits = activation("logits", d);
+        if (optimizer != null) {
+            dlogits = activation("dlogits", d);
+            for (Layout.Entry a : dd) {
+                ddd.add(activation("d" + a.name(), a.cols()));
+            }
+            dzin = activation("dzin", z + c);
+            dstats = activation("dstats", 2 * z);
+            for (Layout.Entry a : e) {
+                de.add(activation("d" + a.name(), a.cols()));
+            }
+        }
+        allocate();
+        staging = new float[maxBatch * (z + c)];
+        if (init != null) {
+            for (Linear l : layers()) {
+                l.initRows(init, 0, l.out());
+            }
+        }
+    }
+
+    public VaeSpec spec() {
+        return spec;
+    }
+
+    /** Heap bytes of the staging buffer for noise (reported beside the arena's exact blocks). */
+    public long stagingBytes() {
+        return 4L * staging.length;
+    }
+
+    /** {@code x [batch, D + C]}: image in the first D columns, one-hot label after (conditional only). */
+    public Tensor input(int batch) {
+        return slot(x, batch);
+    }
+
+    /** The image part of the input, {@code [batch, D]}. */
+    public Tensor image(int batch) {
+        return slot(x, batch).cols(0, d);
+    }
+
+    /** The label part of the input, {@code [batch, C]} (conditional only). */
+    public Tensor labelInput(int batch) {
+        requireConditional();
+        return slot(x, batch).cols(d, d + c);
+    }
+
+    public Tensor mu(int batch) {
+        return slot(stats, batch).cols(0, z);
+    }
+
+    public Tensor logvar(int batch) {
+        return slot(stats, batch).cols(z, 2 * z);
+    }
+
+    /** Reparameterisation noise {@code eps [batch, Z]}: set by {@link #sampleNoise} or directly (tests). */
+    public Tensor noise(int batch) {
+        return slot(eps, batch);
+    }
+
+    /** Decoder logits {@code [batch, D]}; after {@link #generate} they hold the sigmoid, i.e. the samples. */
+    public Tensor logits(int batch) {
+        return slot(logits, batch);
+    }
+
+    private void requireConditional() {
+        if (c == 0) {
+            throw new IllegalStateException("VAE " + name() + " is not conditional");
+        }
+    }
+
+    /** Fills the reparameterisation noise with standard normals. */
+    public void sampleNoise(int batch, Rng rng) {
+        rng.fillGaussian(staging, 0, batch * z);
+        noise(batch).copyFrom(staging, 0);
+    }
+
+    /** Encoder, reparameterisation with the current noise, decoder. */
+    public void forward(int batch) {
+        Tensor ws = workspace();
+        Tensor in = slot(x, batch);
+        for (int i = 0; i < encoder.size(); i++) {
+            Tensor out = slot(e.get(i), batch);
+            encoder.get(i).forward(backend, out, in, ws);
+            in = out;
+        }
+        heads.forward(backend, slot(stats, batch), in, ws);
+        backend.reparameterize(slot(zin, batch).cols(0, z), mu(batch), logvar(batch), noise(batch));
+        if (c > 0) {
+            backend.copy(slot(zin, batch).cols(z, z + c), labelInput(batch));
+        }
+        decode(batch);
+        if (isTrainable()) {
+            backend.fill(slot(dstats, batch), 0f);
+        }
+    }
+
+    private void decode(int batch) {
+        Tensor ws = workspace();
+        Tensor in = slot(zin, batch);
+        for (int i = 0; i < decoder.size(); i++) {
+            Tensor out = i == decoder.size() - 1 ? slot(logits, batch) : slot(dd.get(i), batch);
+            decoder.get(i).forward(backend, out, in, ws);
+            in = out;
+        }
+    }
+
+    /**
+     * The negative ELBO of rows [from, to): Bernoulli reconstruction summed over pixels plus the Gaussian
+     * KL, times {@code weight} (pass {@code lossWeight / rows} for a mean over rows). Writes the logits'
+     * gradient for those rows and adds the KL gradient to the heads'; call after {@link #forward}.
+     */
+    public double loss(int from, int to, float weight) {
+        int batch = to;
+        double rec = backend.bceWithLogits(slot(dlogits, batch).rows(from, to), slot(logits, batch).rows(from, to),
+                image(batch).rows(from, to), weight);
+        Tensor ds = slot(dstats, batch).rows(from, to);
+        double kl = backend.gaussianKl(ds.cols(0, z), ds.cols(z, 2 * z), mu(batch).rows(from, to),
+                logvar(batch).rows(from, to), weight);
+        return rec + kl;
+    }
+
+    /** Backpropagates the gradients {@link #loss} wrote into the gradient block (accumulating). */
+    public void backward(int batch) {
+        Tensor ws = workspace();
+        for (int i = decoder.size() - 1; i >= 0; i--) {
+            Tensor dOut = i == decoder.size() - 1 ? slot(dlogits, batch) : slot(ddd.get(i), batch);
+            Tensor in = i == 0 ? slot(zin, batch) : slot(dd.get(i - 1), batch);
+            Tensor dIn = i == 0 ? slot(dzin, batch) : slot(ddd.get(i - 1), batch);
+            decoder.get(i).backward(backend, dIn, false, dOut, in, ws);
+            if (i > 0) {
+                backend.reluBackward(dIn, in, dIn);
+            }
+        }
+        Tensor ds = slot(dstats, batch);
+        backend.reparameterizeBackward(ds.cols(0, z), ds.cols(z, 2 * z), slot(dzin, batch).cols(0, z),
+                logvar(batch), noise(batch));
+        Tensor last = slot(e.get(e.size() - 1), batch);
+        Tensor dLast = slot(de.get(de.size() - 1), batch);
+        heads.backward(backend, dLast, false, ds, last, ws);
+        for (int i = encoder.size() - 1; i >= 0; i--) {
+            Tensor out = slot(e.get(i), batch);
+            Tensor dOut = slot(de.get(i), batch);
+            backend.reluBackward(dOut, out, dOut);
+            Tensor in = i == 0 ? slot(x, batch) : slot(e.get(i - 1), batch);
+            Tensor dIn = i == 0 ? null : slot(de.get(i - 1), batch);
+            encoder.get(i).backward(backend, dIn, false, dOut, in, ws);
+        }
+    }
+
+    /**
+     * Draws {@code batch} samples from the prior through the decoder: returns {@code [batch, D]} pixel
+     * probabilities (the decoder's mean). {@code labels} (absolute, offset by {@code lo}) condition a
+     * conditional VAE; null otherwise.
+     */
+    public Tensor generate(int batch, Rng rng, int[] labels, int lo) {
+        checkBatch(batch);
+        if ((labels != null) != (c > 0)) {
+            throw new IllegalArgumentException(c > 0 ? "a conditional VAE needs labels to generate"
+                    : "this VAE is not conditional: generate without labels");
+        }
+        int w = z + c;
+        java.util.Arrays.fill(staging, 0, batch * w, 0f);
+        for (int r = 0; r < batch; r++) {
+            for (int j = 0; j < z; j++) {
+                staging[r * w + j] = (float) rng.nextGaussian();
+            }
+            if (labels != null) {
+                int k = labels[r] - lo;
+                if (k < 0 || k >= c) {
+                    throw new IllegalArgumentException("label " + labels[r] + " outside [" + lo + ", " + (lo + c) + ")");
+                }
+                staging[r * w + z + k] = 1f;
+            }
+        }
+        slot(zin, batch).copyFrom(staging, 0);
+        decode(batch);
+        Tensor out = slot(logits, batch);
+        backend.sigmoid(out, out);
+        return out;
+    }
+
+    /** A frozen copy (parameters and forward activations only). */
+    public Vae frozenCopy(String copyName, int copyMaxBatch) {
+        Vae copy = new Vae(backend, copyName, spec, copyMaxBatch, null, null);
+        copy.copyParametersFrom(this);
+        return copy;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.rehearsal.optim;
+
+/** The learning rate as a function of the optimiser's step count (0-based, reset with the optimiser). */
+public sealed interface LrSchedule {
+
+    double lr(double base, long step);
+
+    /** The same rate throughout. */
+    record Constant() implements LrSchedule {
+        @Override
+        public double lr(double base, long step) {
+            return base;
+        }
+    }
+
+    /** Multiplied by {@code gamma} every {@code every} steps. */
+    record Step(long every, double gamma) implements LrSchedule {
+        public Step {
+            if (every < 1 || gamma <= 0) {
+                throw new IllegalArgumentException("step schedule needs every >= 1 and gamma > 0, got " + every
+                        + ", " + gamma);
+            }
+        }
+
+        @Override
+        public double lr(double base, long step) {
+            return base * Math.pow(gamma, step / every);
+        }
+    }
+
+    /** Multiplied by {@code gamma} at every step. */
+    record Exponential(double gamma) implements LrSchedule {
+        public Exponential {
+            if (gamma <= 0 || gamma > 1) {
+                throw new IllegalArgumentException("exponential schedule needs 0 < gamma <= 1, got " + gamma);
+            }
+        }
+
+        @Override
+        public double lr(double base, long step) {
+            return base * Math.pow(gamma, step);
+        }
+    }
+
+    /** Parses {@code constant}, {@code step:EVERY:GAMMA} or {@code exp:GAMMA}. */
+    static LrSchedule parse(String text) {
+        String[] parts = text.trim().split(":");
+        try {
+            return switch (parts[0]) {
+                case "constant" -> {
+                    if (parts.length != 1) {
+                        throw new IllegalArgumentException();
+                    }
+                    yield new Constant();
+                }
+                case "step" -> {
+                    if (parts.length != 3) {
+                        throw new IllegalArgumentException();
+                    }
+                    yield new Step(Long.parseLong(parts[1]), Double.parseDouble(parts[2]));
+                }
+                case "exp" -> {
+                    if (parts.length != 2) {
+                        throw new IllegalArgumentException();
+                    }
+                    yield new Exponential(Double.parseDouble(parts[1]));
+                }
+                default -> throw new IllegalArgumentException();
+            };
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && !(e instanceof NumberFormatException)) {
+                throw e;
+            }
+            throw new IllegalArgumentException("unknown LR schedule '" + text
+                    + "': use constant, step:EVERY:GAMMA or exp:GAMMA");
+        }
+    }
+}

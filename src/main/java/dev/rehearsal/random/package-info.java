@@ -1,0 +1,2 @@
+/** Seeded, splittable random numbers with a state that can be saved and restored exactly. */
+package dev.rehearsal.random;

@@ -137,6 +137,14 @@ public final class Mlp extends Model {
     }
 
     @Override
+    public void prepareToLoad(java.util.Map<String, long[]> shapes) {
+        long[] head = shapes.get(head().weightEntry().name());
+        if (head != null && head.length == 2 && head[0] > outputs() && head[0] <= head().capacity()) {
+            head().setActive((int) head[0]);
+        }
+    }
+
+    @Override
     public void copyParametersFrom(Model other) {
         super.copyParametersFrom(other);
         if (other instanceof Mlp m && m.outputs() != outputs()) {

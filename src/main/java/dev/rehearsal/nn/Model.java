@@ -262,6 +262,13 @@ public abstract class Model implements AutoCloseable {
         backend.fill(gradientBlock(), 0f);
     }
 
+    /**
+     * Called before weights are loaded, with the shapes found in the file: a model whose shapes can change
+     * (a growing head) adopts them here. The default changes nothing.
+     */
+    public void prepareToLoad(Map<String, long[]> shapes) {
+    }
+
     /** Copies every parameter from a model of the same architecture on the same backend. */
     public void copyParametersFrom(Model other) {
         if (other.parameterTable.length() != parameterTable.length()) {

@@ -1,0 +1,62 @@
+package dev.rehearsal.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.backend.nativ.NativeRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code rehearsal info}: what this machine and the native stack are. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Versions of JavaCPP, OpenBLAS and oneDNN, the CPU ISA they use, and thread settings.")
+final class InfoCommand implements Callable<Integer> {
+    @Mixin
+    RuntimeOptions runtime;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        NativeRuntime.init(runtime.threads(), runtime.ompWait());
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("cpu", cpuModel());
+        info.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        info.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        info.putAll(NativeRuntime.describe());
+        info.put("threads", Integer.toString(runtime.threads()));
+        var out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode node = Json.object();
+            info.forEach(node::put);
+            out.println(Json.write(node));
+        } else {
+            int width = info.keySet().stream().mapToInt(String::length).max().orElse(0);
+            info.forEach((k, v) -> out.printf("%-" + width + "s  %s%n", k, v));
+        }
+        return 0;
+    }
+
+    static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or not readable: fall through
+        }
+        return System.getProperty("os.arch");
+    }
+}

@@ -1,0 +1,32 @@
+package dev.rehearsal.cli;
+
+import dev.rehearsal.Backends;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Runs the CLI in-process and captures what it prints. */
+public record Cli(int exitCode, String out, String err) {
+
+    /** Runs {@code args}; computing commands get {@code --threads} of the test JVM's native runtime. */
+    public static Cli run(String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        if (!all.isEmpty() && !all.contains("--threads") && !all.get(0).equals("help")) {
+            all.add("--threads");
+            all.add(Integer.toString(Backends.THREADS));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Exactly one line on stderr. */
+    public boolean oneLineError() {
+        return !err.isBlank() && err.strip().lines().count() == 1;
+    }
+}

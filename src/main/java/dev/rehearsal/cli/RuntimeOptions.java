@@ -21,7 +21,7 @@ final class RuntimeOptions {
 
     @Option(names = "--omp-wait", paramLabel = "POLICY",
             description = "What idle oneDNN (OpenMP) threads do: default, passive or active (default: ${DEFAULT-VALUE}).")
-    String ompWait = "default";
+    String ompWait = "active";
 
     int threads() {
         if (threads < 1 || threads > 4096) {

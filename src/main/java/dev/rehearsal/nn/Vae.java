@@ -257,6 +257,15 @@ public final class Vae extends Model {
         return out;
     }
 
+    /** Multiply-accumulates per sample of the decoder alone: the cost of generating one sample. */
+    public long decoderMacsPerSample() {
+        long n = 0;
+        for (Linear l : decoder) {
+            n += l.forwardMacs();
+        }
+        return n;
+    }
+
     /** A frozen copy (parameters and forward activations only). */
     public Vae frozenCopy(String copyName, int copyMaxBatch) {
         Vae copy = new Vae(backend, copyName, spec, copyMaxBatch, null, null);

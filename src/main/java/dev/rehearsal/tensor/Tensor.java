@@ -157,8 +157,17 @@ public final class Tensor {
         if (src.length != numel()) {
             throw new IllegalArgumentException("expected " + numel() + " ints for " + this + ", got " + src.length);
         }
+        copyFrom(src, 0);
+    }
+
+    /** Fills the view from {@code src[srcOffset ..]}, row-major. */
+    public void copyFrom(int[] src, int srcOffset) {
+        if (srcOffset < 0 || srcOffset + numel() > src.length) {
+            throw new IllegalArgumentException("need " + numel() + " ints from offset " + srcOffset + " for " + this
+                    + ", array has " + src.length);
+        }
         for (int r = 0; r < rows; r++) {
-            block.writeInts(offset + r * ld, src, r * cols, cols);
+            block.writeInts(offset + r * ld, src, srcOffset + r * cols, cols);
         }
     }
 

@@ -1,0 +1,174 @@
+package dev.rehearsal.cli;
+
+import dev.rehearsal.RehearsalException;
+import dev.rehearsal.experiment.ExperimentConfig;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The experiment options of {@code run} and {@code compare}: each is a key of {@link ExperimentConfig}
+ * (same name) and overrides it only when given. Defaults are the config's.
+ */
+final class ExperimentOptions {
+    @Option(names = "--dataset", paramLabel = "NAME", description = "mnist or fashion (default mnist).")
+    String dataset;
+    @Option(names = "--data", paramLabel = "DIR", description = "Directory with the four IDX files "
+            + "(default: data/mnist, fetched when missing; Fashion-MNIST from Debian's dataset-fashion-mnist).")
+    String data;
+    @Option(names = "--scenario", paramLabel = "NAME", description = "split or permuted (default split).")
+    String scenario;
+    @Option(names = "--tasks", paramLabel = "N", description = "Tasks of a permuted scenario (default 10).")
+    Integer tasks;
+    @Option(names = "--class-order", paramLabel = "C,C,...", split = ",",
+            description = "Class order of a split scenario (default 0,1,...,9).")
+    List<Integer> classOrder;
+    @Option(names = "--classes-per-task", paramLabel = "K", description = "Classes per split task (default 2).")
+    Integer classesPerTask;
+    @Option(names = "--setting", paramLabel = "S", description = "class, task or domain (default class).")
+    String setting;
+    @Option(names = "--head", paramLabel = "H", description = "grow or fixed class-incremental head (default grow).")
+    String head;
+    @Option(names = "--preset", paramLabel = "P", description = "seed or wide models (default seed).")
+    String preset;
+    @Option(names = "--batch", paramLabel = "B", description = "Current samples per step (default 128).")
+    Integer batch;
+    @Option(names = "--epochs", paramLabel = "E", description = "Solver epochs per task (default 2).")
+    Integer epochs;
+    @Option(names = "--iterations", paramLabel = "N", description = "Solver steps per task; overrides --epochs.")
+    Integer iterations;
+    @Option(names = "--vae-epochs", paramLabel = "E", description = "Generator epochs per task (default 5).")
+    Integer vaeEpochs;
+    @Option(names = "--vae-iterations", paramLabel = "N", description = "Generator steps per task; overrides "
+            + "--vae-epochs.")
+    Integer vaeIterations;
+    @Option(names = "--optimizer", paramLabel = "O", description = "adam or sgd (default adam).")
+    String optimizer;
+    @Option(names = "--lr", paramLabel = "LR", description = "Solver learning rate (default 1e-3).")
+    Double lr;
+    @Option(names = "--vae-lr", paramLabel = "LR", description = "Generator learning rate (default 1e-3).")
+    Double vaeLr;
+    @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum (default 0).")
+    Double momentum;
+    @Option(names = "--reset-optimizer", paramLabel = "BOOL", arity = "1",
+            description = "Fresh optimiser state at every task (default true).")
+    Boolean resetOptimizer;
+    @Option(names = "--replay-ratio", paramLabel = "R", description = "Replayed samples per current sample "
+            + "(default 1).")
+    Double replayRatio;
+    @Option(names = "--weighting", paramLabel = "W", description = "tasks (current 1/t, replay 1-1/t) or equal "
+            + "(default tasks).")
+    String weighting;
+    @Option(names = "--generation", paramLabel = "G", description = "on-the-fly or pool (default on-the-fly).")
+    String generation;
+    @Option(names = "--pool-size", paramLabel = "N", description = "Generated pool size (default: task size).")
+    Integer poolSize;
+    @Option(names = "--replay-targets", paramLabel = "T", description = "hard or soft (default hard).")
+    String replayTargets;
+    @Option(names = "--temperature", paramLabel = "T", description = "Distillation temperature (default 2).")
+    Double temperature;
+    @Option(names = "--per-class", paramLabel = "N", description = "Stored samples per class for er (default 300).")
+    Integer perClass;
+    @Option(names = "--selection", paramLabel = "S", description = "random or reservoir (default random).")
+    String selection;
+    @Option(names = "--train-limit", paramLabel = "N", description = "Training samples kept per task (default all).")
+    Integer trainLimit;
+    @Option(names = "--backend", paramLabel = "B", description = "native or jvm (default native).")
+    String backend;
+
+    /** Applies the given options to {@code c}, then validates it. */
+    ExperimentConfig apply(ExperimentConfig c) {
+        if (dataset != null) {
+            c.dataset = dataset;
+        }
+        if (data != null) {
+            c.data = data;
+        }
+        if (scenario != null) {
+            c.scenario = scenario;
+        }
+        if (tasks != null) {
+            c.tasks = tasks;
+        }
+        if (classOrder != null) {
+            c.classOrder = new ArrayList<>(classOrder);
+        }
+        if (classesPerTask != null) {
+            c.classesPerTask = classesPerTask;
+        }
+        if (setting != null) {
+            c.setting = setting;
+        }
+        if (head != null) {
+            c.head = head;
+        }
+        if (preset != null) {
+            c.preset = preset;
+        }
+        if (batch != null) {
+            c.batch = batch;
+        }
+        if (epochs != null) {
+            c.epochs = epochs;
+        }
+        if (iterations != null) {
+            c.iterations = iterations;
+        }
+        if (vaeEpochs != null) {
+            c.vaeEpochs = vaeEpochs;
+        }
+        if (vaeIterations != null) {
+            c.vaeIterations = vaeIterations;
+        }
+        if (optimizer != null) {
+            c.optimizer = optimizer;
+        }
+        if (lr != null) {
+            c.lr = lr;
+        }
+        if (vaeLr != null) {
+            c.vaeLr = vaeLr;
+        }
+        if (momentum != null) {
+            c.momentum = momentum;
+        }
+        if (resetOptimizer != null) {
+            c.resetOptimizer = resetOptimizer;
+        }
+        if (replayRatio != null) {
+            c.replayRatio = replayRatio;
+        }
+        if (weighting != null) {
+            c.weighting = weighting;
+        }
+        if (generation != null) {
+            c.generation = generation;
+        }
+        if (poolSize != null) {
+            c.poolSize = poolSize;
+        }
+        if (replayTargets != null) {
+            c.replayTargets = replayTargets;
+        }
+        if (temperature != null) {
+            c.temperature = temperature;
+        }
+        if (perClass != null) {
+            c.perClass = perClass;
+        }
+        if (selection != null) {
+            c.selection = selection;
+        }
+        if (trainLimit != null) {
+            c.trainLimit = trainLimit;
+        }
+        if (backend != null) {
+            c.backend = backend;
+        }
+        return c;
+    }
+
+    static RehearsalException usage(String message) {
+        return new RehearsalException(RehearsalException.USAGE, message);
+    }
+}

@@ -1,0 +1,154 @@
+package dev.rehearsal.experiment;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.rehearsal.RehearsalException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every option of a run, with its default. Keys are the CLI's long option names; the resolved config is
+ * saved with every result so that the result can be reproduced.
+ *
+ * <p>Defaults follow the reference experiment: Split-MNIST in the class-incremental setting with a growing
+ * head, the {@code seed} preset, Adam (lr 1e-3, betas 0.9/0.999) with a fresh optimiser state at the start
+ * of every task, batches of 128 current samples plus one replayed sample per current one, 2 solver epochs
+ * and 5 generator epochs per task, loss weights 1/t (current) and 1 - 1/t (replay), 300 stored samples per
+ * class for experience replay, hard labels for generative replay.
+ */
+@JsonPropertyOrder(alphabetic = false)
+public final class ExperimentConfig {
+    @JsonProperty("dataset") public String dataset = "mnist";
+    /** Directory of the IDX files; null: data/mnist (fetched when missing) or the Debian Fashion-MNIST. */
+    @JsonProperty("data") public String data;
+    @JsonProperty("scenario") public String scenario = "split";
+    /** Tasks of a permuted scenario (split scenarios have one task per pair of classes). */
+    @JsonProperty("tasks") public int tasks = 10;
+    @JsonProperty("class-order") public List<Integer> classOrder = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
+    @JsonProperty("classes-per-task") public int classesPerTask = 2;
+    @JsonProperty("setting") public String setting = "class";
+    /** grow: the class-incremental head grows by each task's classes; fixed: all outputs from the start. */
+    @JsonProperty("head") public String head = "grow";
+    @JsonProperty("preset") public String preset = "seed";
+    @JsonProperty("strategy") public String strategy = "er";
+    @JsonProperty("batch") public int batch = 128;
+    /** Solver epochs per task (ignored when iterations > 0). */
+    @JsonProperty("epochs") public int epochs = 2;
+    /** Solver steps per task; 0: use epochs. */
+    @JsonProperty("iterations") public int iterations = 0;
+    @JsonProperty("vae-epochs") public int vaeEpochs = 5;
+    @JsonProperty("vae-iterations") public int vaeIterations = 0;
+    @JsonProperty("optimizer") public String optimizer = "adam";
+    @JsonProperty("lr") public double lr = 1e-3;
+    @JsonProperty("vae-lr") public double vaeLr = 1e-3;
+    @JsonProperty("momentum") public double momentum = 0;
+    /** Start every task with a fresh optimiser state (Adam's moments and step count). */
+    @JsonProperty("reset-optimizer") public boolean resetOptimizer = true;
+    /** Replayed samples per current sample. */
+    @JsonProperty("replay-ratio") public double replayRatio = 1.0;
+    @JsonProperty("weighting") public String weighting = "tasks";
+    @JsonProperty("generation") public String generation = "on-the-fly";
+    /** Samples in the generated pool (pool mode); 0: as many as the task has training samples. */
+    @JsonProperty("pool-size") public int poolSize = 0;
+    @JsonProperty("replay-targets") public String replayTargets = "hard";
+    @JsonProperty("temperature") public double temperature = 2.0;
+    @JsonProperty("per-class") public int perClass = 300;
+    @JsonProperty("selection") public String selection = "random";
+    /** Training samples kept per task (0: all), for short configurations. */
+    @JsonProperty("train-limit") public int trainLimit = 0;
+    @JsonProperty("seed") public long seed = 1;
+    @JsonProperty("backend") public String backend = "native";
+    @JsonProperty("threads") public int threads = Runtime.getRuntime().availableProcessors();
+
+    public ExperimentConfig copy() {
+        ExperimentConfig c = Json.MAPPER.convertValue(Json.MAPPER.valueToTree(this), ExperimentConfig.class);
+        c.classOrder = new ArrayList<>(classOrder);
+        return c;
+    }
+
+    /** Checks every value; the message names the key. */
+    public ExperimentConfig validate() {
+        oneOf("dataset", dataset, "mnist", "fashion");
+        oneOf("scenario", scenario, "split", "permuted");
+        oneOf("setting", setting, "class", "task", "domain");
+        oneOf("head", head, "grow", "fixed");
+        oneOf("preset", preset, "seed", "wide");
+        oneOf("strategy", strategy, "naive", "joint", "er", "gr");
+        oneOf("optimizer", optimizer, "adam", "sgd");
+        oneOf("weighting", weighting, "tasks", "equal");
+        oneOf("generation", generation, "on-the-fly", "pool");
+        oneOf("replay-targets", replayTargets, "hard", "soft");
+        oneOf("selection", selection, "random", "reservoir");
+        oneOf("backend", backend, "native", "jvm");
+        positive("batch", batch);
+        positive("per-class", perClass);
+        positive("classes-per-task", classesPerTask);
+        atLeast("epochs", epochs, iterations > 0 ? 0 : 1);
+        atLeast("iterations", iterations, 0);
+        atLeast("vae-epochs", vaeEpochs, vaeIterations > 0 ? 0 : 1);
+        atLeast("vae-iterations", vaeIterations, 0);
+        atLeast("pool-size", poolSize, 0);
+        atLeast("train-limit", trainLimit, 0);
+        if (scenario.equals("permuted")) {
+            positive("tasks", tasks);
+            if (tasks > 1000) {
+                throw invalid("tasks", tasks, "at most 1000");
+            }
+        }
+        if (threads < 1 || threads > 4096) {
+            throw invalid("threads", threads, "between 1 and 4096");
+        }
+        if (batch > 65536) {
+            throw invalid("batch", batch, "at most 65536");
+        }
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw invalid("lr", lr, "a positive number");
+        }
+        if (!(vaeLr > 0) || Double.isInfinite(vaeLr)) {
+            throw invalid("vae-lr", vaeLr, "a positive number");
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw invalid("momentum", momentum, "in [0, 1)");
+        }
+        if (!(replayRatio >= 0 && replayRatio <= 16)) {
+            throw invalid("replay-ratio", replayRatio, "in [0, 16]");
+        }
+        if (!(temperature > 0 && temperature <= 100)) {
+            throw invalid("temperature", temperature, "in (0, 100]");
+        }
+        if (classOrder == null || classOrder.isEmpty()) {
+            throw invalid("class-order", classOrder, "a list of classes");
+        }
+        if (generation.equals("pool") && replayTargets.equals("soft") && !strategy.equals("gr")) {
+            throw invalid("generation", generation, "used with strategy gr");
+        }
+        return this;
+    }
+
+    private static void oneOf(String key, String value, String... allowed) {
+        if (value == null || !Arrays.asList(allowed).contains(value.toLowerCase(Locale.ROOT))) {
+            throw invalid(key, value, "one of " + String.join(", ", allowed));
+        }
+    }
+
+    private static void positive(String key, long value) {
+        atLeast(key, value, 1);
+    }
+
+    private static void atLeast(String key, long value, long min) {
+        if (value < min) {
+            throw invalid(key, value, "at least " + min);
+        }
+    }
+
+    static RehearsalException invalid(String key, Object value, String expected) {
+        return new RehearsalException(RehearsalException.USAGE, "invalid value for '" + key + "': " + value
+                + " (expected " + expected + ")");
+    }
+
+    public int[] classOrderArray() {
+        return classOrder.stream().mapToInt(Integer::intValue).toArray();
+    }
+}

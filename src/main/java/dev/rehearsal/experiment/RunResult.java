@@ -1,0 +1,83 @@
+package dev.rehearsal.experiment;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.metrics.AccuracyMatrix;
+import dev.rehearsal.metrics.Ledger;
+import dev.rehearsal.metrics.Phase;
+import java.util.Map;
+
+/**
+ * One strategy run with one seed: the accuracy matrix and its metrics, time and MACs per phase, and the
+ * exact bytes the strategy held at the end (its memory never shrinks during a run, so this is its peak).
+ */
+public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Ledger ledger,
+        Map<String, Long> memory, Map<String, Long> heapMemory, long datasetBytes, double wallSeconds) {
+
+    public double acc() {
+        return accuracy.acc();
+    }
+
+    /** Exact bytes of everything the strategy allocated. */
+    public long memoryBytes() {
+        return memory.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** MACs spent learning: solver and generator training plus generation (evaluation excluded). */
+    public long trainingMacs() {
+        return ledger.macs(Phase.SOLVER_TRAINING) + ledger.macs(Phase.GENERATOR_TRAINING)
+                + ledger.macs(Phase.GENERATION);
+    }
+
+    /** Solver samples (current and replayed rows) per second of solver training. */
+    public double samplesPerSecond() {
+        double s = ledger.seconds(Phase.SOLVER_TRAINING);
+        return s > 0 ? ledger.samples(Phase.SOLVER_TRAINING) / s : 0;
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("strategy", strategy);
+        o.put("seed", seed);
+        o.set("R", matrix(accuracy.r()));
+        o.set("b", vector(accuracy.b()));
+        o.put("ACC", accuracy.acc());
+        o.put("BWT", accuracy.bwt());
+        o.put("FWT", accuracy.fwt());
+        o.put("forgetting", accuracy.forgetting());
+        ObjectNode times = o.putObject("times");
+        for (Phase p : Phase.values()) {
+            times.put(p.id(), ledger.seconds(p));
+        }
+        times.put("total", wallSeconds);
+        ObjectNode macs = o.putObject("macs");
+        for (Phase p : Phase.values()) {
+            macs.put(p.id(), ledger.macs(p));
+        }
+        macs.put("training_total", trainingMacs());
+        o.put("samples_per_second", samplesPerSecond());
+        ObjectNode mem = o.putObject("memory_bytes");
+        memory.forEach(mem::put);
+        mem.put("total", memoryBytes());
+        ObjectNode heap = o.putObject("heap_bytes");
+        heapMemory.forEach(heap::put);
+        o.put("dataset_bytes", datasetBytes);
+        return o;
+    }
+
+    static ArrayNode matrix(double[][] m) {
+        ArrayNode a = Json.MAPPER.createArrayNode();
+        for (double[] row : m) {
+            a.add(vector(row));
+        }
+        return a;
+    }
+
+    static ArrayNode vector(double[] v) {
+        ArrayNode a = Json.MAPPER.createArrayNode();
+        for (double x : v) {
+            a.add(x);
+        }
+        return a;
+    }
+}

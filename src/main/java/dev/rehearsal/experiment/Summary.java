@@ -1,0 +1,171 @@
+package dev.rehearsal.experiment;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.metrics.Phase;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Runs of several strategies over several seeds, aggregated per strategy (mean and sample standard
+ * deviation over seeds), and rendered as JSON, Markdown and a console table.
+ */
+public final class Summary {
+    private final ExperimentConfig config;
+    private final Map<String, List<RunResult>> runs = new LinkedHashMap<>();
+
+    public Summary(ExperimentConfig config) {
+        this.config = config;
+    }
+
+    public void add(RunResult r) {
+        runs.computeIfAbsent(r.strategy(), k -> new ArrayList<>()).add(r);
+    }
+
+    public Map<String, List<RunResult>> runs() {
+        return runs;
+    }
+
+    /** Mean and standard deviation of a quantity over a strategy's seeds. */
+    public record Stat(double mean, double std) {
+        public String format(String pattern) {
+            return std > 0 ? String.format(Locale.ROOT, pattern + " ± " + pattern, mean, std)
+                    : String.format(Locale.ROOT, pattern, mean);
+        }
+    }
+
+    public static Stat stat(List<RunResult> rs, ToDoubleFunction<RunResult> f) {
+        double mean = rs.stream().mapToDouble(f).average().orElse(Double.NaN);
+        double var = rs.size() < 2 ? 0
+                : rs.stream().mapToDouble(r -> Math.pow(f.applyAsDouble(r) - mean, 2)).sum() / (rs.size() - 1);
+        return new Stat(mean, Math.sqrt(var));
+    }
+
+    public Stat stat(String strategy, ToDoubleFunction<RunResult> f) {
+        return stat(runs.get(strategy), f);
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.set("config", Json.MAPPER.valueToTree(config));
+        ArrayNode results = root.putArray("results");
+        for (Map.Entry<String, List<RunResult>> e : runs.entrySet()) {
+            List<RunResult> rs = e.getValue();
+            ObjectNode o = results.addObject();
+            o.put("strategy", e.getKey());
+            ArrayNode seeds = o.putArray("seeds");
+            rs.forEach(r -> seeds.add(r.seed()));
+            int t = rs.get(0).accuracy().tasks();
+            double[][] r = new double[t][t];
+            double[] b = new double[t];
+            for (RunResult run : rs) {
+                double[][] m = run.accuracy().r();
+                double[] bb = run.accuracy().b();
+                for (int i = 0; i < t; i++) {
+                    b[i] += bb[i] / rs.size();
+                    for (int j = 0; j < t; j++) {
+                        r[i][j] += m[i][j] / rs.size();
+                    }
+                }
+            }
+            o.set("R", RunResult.matrix(r));
+            o.set("b", RunResult.vector(b));
+            put(o, "ACC", stat(rs, RunResult::acc));
+            put(o, "BWT", stat(rs, x -> x.accuracy().bwt()));
+            put(o, "FWT", stat(rs, x -> x.accuracy().fwt()));
+            put(o, "forgetting", stat(rs, x -> x.accuracy().forgetting()));
+            ObjectNode times = o.putObject("times");
+            for (Phase p : Phase.values()) {
+                times.put(p.id(), stat(rs, x -> x.ledger().seconds(p)).mean());
+            }
+            times.put("total", stat(rs, RunResult::wallSeconds).mean());
+            o.put("memory_bytes", rs.get(0).memoryBytes());
+            o.put("training_macs", (long) stat(rs, x -> (double) x.trainingMacs()).mean());
+            o.put("samples_per_second", stat(rs, RunResult::samplesPerSecond).mean());
+            ArrayNode per = o.putArray("runs");
+            rs.forEach(x -> per.add(x.toJson()));
+        }
+        return root;
+    }
+
+    private static void put(ObjectNode o, String key, Stat s) {
+        o.put(key, s.mean());
+        o.put(key + "_std", s.std());
+    }
+
+    /** The comparison table as Markdown (also printed on the console). */
+    public String markdownTable() {
+        StringBuilder b = new StringBuilder();
+        b.append("| strategy | ACC | BWT | FWT | forgetting | memory (exact) | training MACs | time (s) |\n");
+        b.append("|---|---|---|---|---|---|---|---|\n");
+        for (String s : runs.keySet()) {
+            List<RunResult> rs = runs.get(s);
+            b.append("| ").append(s)
+                    .append(" | ").append(stat(rs, RunResult::acc).format("%.4f"))
+                    .append(" | ").append(stat(rs, x -> x.accuracy().bwt()).format("%.4f"))
+                    .append(" | ").append(stat(rs, x -> x.accuracy().fwt()).format("%.4f"))
+                    .append(" | ").append(stat(rs, x -> x.accuracy().forgetting()).format("%.4f"))
+                    .append(" | ").append(bytes(rs.get(0).memoryBytes()))
+                    .append(" | ").append(String.format(Locale.ROOT, "%.3g", stat(rs,
+                            x -> (double) x.trainingMacs()).mean()))
+                    .append(" | ").append(stat(rs, RunResult::wallSeconds).format("%.1f"))
+                    .append(" |\n");
+        }
+        return b.toString();
+    }
+
+    public String markdown() {
+        StringBuilder b = new StringBuilder();
+        b.append("# Rehearsal comparison\n\n");
+        b.append(String.format(Locale.ROOT, "%s %s, %s-incremental, preset %s, backend %s, %d thread(s), seeds %s%n%n",
+                config.scenario, config.dataset, config.setting, config.preset, config.backend, config.threads,
+                runs.values().iterator().next().stream().map(r -> Long.toString(r.seed())).toList()));
+        b.append(markdownTable());
+        b.append("\nACC: mean final accuracy over tasks; BWT: backward transfer; FWT: forward transfer (Lopez-Paz and "
+                + "Ranzato 2017); forgetting: Chaudhry et al. 2018. Memory: exact bytes the strategy allocated "
+                + "(solver, batch buffers, replay buffer or generator and frozen models). Training MACs: solver and "
+                + "generator training plus generation.\n");
+        for (Map.Entry<String, List<RunResult>> e : runs.entrySet()) {
+            RunResult first = e.getValue().get(0);
+            b.append("\n## ").append(e.getKey()).append("\n\nR (row i: after task i; seed ").append(first.seed())
+                    .append("):\n\n");
+            double[][] r = first.accuracy().r();
+            b.append("| after \\ on |");
+            for (int j = 0; j < r.length; j++) {
+                b.append(" task ").append(j + 1).append(" |");
+            }
+            b.append("\n|---|").append("---|".repeat(r.length)).append('\n');
+            for (int i = 0; i < r.length; i++) {
+                b.append("| task ").append(i + 1).append(" |");
+                for (double v : r[i]) {
+                    b.append(String.format(Locale.ROOT, " %.3f |", v));
+                }
+                b.append('\n');
+            }
+            b.append("\nMemory (exact bytes): ");
+            first.memory().forEach((k, v) -> b.append(k).append(' ').append(String.format(Locale.ROOT, "%,d", v))
+                    .append("; "));
+            b.append("\nTime (s): ");
+            for (Phase p : Phase.values()) {
+                b.append(p.id()).append(' ').append(String.format(Locale.ROOT, "%.2f", first.ledger().seconds(p)))
+                        .append("; ");
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    static String bytes(long n) {
+        if (n < 10_000) {
+            return n + " B";
+        }
+        if (n < 10_000_000) {
+            return String.format(Locale.ROOT, "%.1f kB", n / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.2f MB", n / 1e6);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.rehearsal.metrics;
+
+import java.util.Locale;
+
+/** Where a run spends its time and compute. */
+public enum Phase {
+    SOLVER_TRAINING,
+    GENERATOR_TRAINING,
+    /** Drawing replay samples from a generator and labelling them with the previous classifier. */
+    GENERATION,
+    EVALUATION;
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.rehearsal.replay;
+
+import dev.rehearsal.backend.Backend;
+import dev.rehearsal.metrics.Ledger;
+import dev.rehearsal.metrics.Phase;
+import dev.rehearsal.nn.Mlp;
+import dev.rehearsal.nn.Vae;
+import dev.rehearsal.random.Rng;
+import dev.rehearsal.scenario.Scenario;
+import dev.rehearsal.scenario.Setting;
+import dev.rehearsal.scenario.Task;
+import dev.rehearsal.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Deep generative replay (Shin et al. 2017): samples drawn from a frozen copy of the generator as it was
+ * after the previous task, labelled by a frozen copy of the previous classifier, with hard labels (argmax)
+ * or soft targets at temperature T for distillation (van de Ven et al. 2020). In the task setting each
+ * replayed sample is attributed to a uniformly drawn previous task and labelled within that task's units.
+ *
+ * <p>The frozen copies are allocated once, at the end of the first task, and overwritten after each later
+ * task, so their memory does not grow with the number of tasks.
+ */
+public final class GenerativeReplay implements ReplaySource {
+    /** Hard labels or soft targets. */
+    public enum Targets {
+        HARD,
+        SOFT
+    }
+
+    private final Backend backend;
+    private final Scenario scenario;
+    private final Targets targets;
+    private final float temperature;
+    private final int maxDraw;
+    private Mlp previousSolver;
+    private Vae previousGenerator;
+    private int tasksSeen;
+    private final int[] counts;
+
+    public GenerativeReplay(Backend backend, Scenario scenario, Targets targets, float temperature, int maxDraw) {
+        this.backend = backend;
+        this.scenario = scenario;
+        this.targets = targets;
+        this.temperature = temperature;
+        this.maxDraw = maxDraw;
+        this.counts = new int[scenario.taskCount()];
+    }
+
+    public Targets targets() {
+        return targets;
+    }
+
+    /** Takes frozen copies of the solver and generator at the end of a task. */
+    public void update(Mlp solver, Vae generator) {
+        if (previousSolver == null) {
+            previousSolver = solver.frozenCopy("previous_solver", maxDraw);
+            previousGenerator = generator.frozenCopy("previous_generator", maxDraw);
+        } else {
+            previousSolver.copyParametersFrom(solver);
+            previousGenerator.copyParametersFrom(generator);
+        }
+        tasksSeen++;
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return tasksSeen == 0;
+    }
+
+    public Mlp previousSolver() {
+        return previousSolver;
+    }
+
+    public Vae previousGenerator() {
+        return previousGenerator;
+    }
+
+    /** Writes {@code n} generated images (pixel probabilities) into rows [from, from + n) of {@code input}. */
+    public void drawImages(Tensor input, int from, int n, Rng rng, Ledger ledger) {
+        Tensor generated = previousGenerator.generate(n, rng, null, 0);
+        ledger.forward(Phase.GENERATION, n, previousGenerator.decoderMacsPerSample());
+        backend.copy(input.rows(from, from + n).cols(0, generated.cols()), generated);
+    }
+
+    @Override
+    public List<Segment> draw(Tensor input, Batch batch, int from, int n, int outputs, Rng rng, Ledger ledger) {
+        if (isEmpty()) {
+            throw new IllegalStateException("no previous task to replay");
+        }
+        Tensor generated = previousGenerator.generate(n, rng, null, 0);
+        ledger.forward(Phase.GENERATION, n, previousGenerator.decoderMacsPerSample());
+        backend.copy(input.rows(from, from + n).cols(0, generated.cols()), generated);
+        backend.copy(previousSolver.input(n), generated);
+        previousSolver.forward(n);
+        ledger.forward(Phase.GENERATION, n, previousSolver.forwardMacsPerSample());
+        Tensor logits = previousSolver.logits(n);
+        int previousOutputs = previousSolver.outputs();
+
+        // Which earlier task each row replays: in the task setting, drawn uniformly; otherwise irrelevant.
+        java.util.Arrays.fill(counts, 0);
+        if (scenario.setting() == Setting.TASK) {
+            for (int i = 0; i < n; i++) {
+                counts[rng.nextInt(tasksSeen)]++;
+            }
+        } else {
+            counts[0] = n;
+        }
+        List<Segment> segments = new ArrayList<>();
+        int start = 0;
+        for (int k = 0; k < counts.length; k++) {
+            if (counts[k] == 0) {
+                continue;
+            }
+            int end = start + counts[k];
+            Task task = scenario.tasks().get(k);
+            // The teacher knows the units it had; the student is trained over the units it has now.
+            int[] teacher = scenario.setting() == Setting.CLASS ? new int[] {0, previousOutputs}
+                    : scenario.classRange(task, previousOutputs);
+            int[] student = scenario.classRange(task, outputs);
+            Tensor rows = logits.rows(start, end);
+            if (targets == Targets.HARD) {
+                backend.argmax(batch.targets(from + start, from + end), rows, teacher[0], teacher[1]);
+                segments.add(new Segment(from + start, from + end, student[0], student[1], 0f, false));
+            } else {
+                int width = student[1] - student[0];
+                Tensor soft = batch.softTargets(from + start, from + end, width);
+                backend.fill(soft, 0f);
+                backend.softmax(soft.cols(teacher[0] - student[0], teacher[1] - student[0]), rows, teacher[0],
+                        teacher[1], temperature);
+                segments.add(new Segment(from + start, from + end, student[0], student[1], 0f, true));
+            }
+            start = end;
+        }
+        return segments;
+    }
+
+    public float temperature() {
+        return temperature;
+    }
+
+    @Override
+    public long bytes() {
+        return previousSolver == null ? 0 : previousSolver.bytes() + previousGenerator.bytes();
+    }
+
+    @Override
+    public void close() {
+        if (previousSolver != null) {
+            previousSolver.close();
+            previousGenerator.close();
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package dev.rehearsal.replay;
+
+import dev.rehearsal.backend.Backend;
+import dev.rehearsal.data.Dataset;
+import dev.rehearsal.metrics.Ledger;
+import dev.rehearsal.random.Rng;
+import dev.rehearsal.scenario.Scenario;
+import dev.rehearsal.scenario.Setting;
+import dev.rehearsal.scenario.Task;
+import dev.rehearsal.tensor.Arena;
+import dev.rehearsal.tensor.Block;
+import dev.rehearsal.tensor.DType;
+import dev.rehearsal.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Experience replay's memory: raw samples stored as uint8, balanced over groups, a group being one class
+ * of one task (in Split-MNIST simply a class). Every group has {@code perGroup} slots, allocated once for
+ * all the scenario's groups: {@code samples U8 [groups * perGroup, D]} is the whole buffer. Targets and task
+ * ids of the slots live on the heap, reported apart.
+ *
+ * <p>Selection: {@link Selection#RANDOM} picks each group's samples uniformly after its task;
+ * {@link Selection#RESERVOIR} keeps a uniform sample of the stream seen while training (Vitter's algorithm R,
+ * per group).
+ */
+public final class ReplayBuffer implements ReplaySource {
+    /** How samples enter the buffer. */
+    public enum Selection {
+        RANDOM,
+        RESERVOIR;
+
+        public static Selection parse(String s) {
+            try {
+                return valueOf(s.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown selection '" + s + "': use random or reservoir");
+            }
+        }
+    }
+
+    private final Backend backend;
+    private final Scenario scenario;
+    private final int perGroup;
+    private final Selection selection;
+    private final int[] groupBase;
+    private final int features;
+    private final Arena arena;
+    private final Tensor samples;
+    private final int[] slotTarget;
+    private final int[] slotTask;
+    private final int[] filled;
+    private final long[] seen;
+    private final boolean[] occupied;
+    private final int[] used;
+    private int usedCount;
+    private int[] permutation;
+    private int permutationTask = -1;
+    private final byte[] row;
+    private final byte[] permuted;
+    private final int[] chosen;
+
+    public ReplayBuffer(Backend backend, Scenario scenario, int perGroup, Selection selection, int maxDraw) {
+        if (perGroup < 1) {
+            throw new IllegalArgumentException("samples per class must be >= 1, got " + perGroup);
+        }
+        this.backend = backend;
+        this.scenario = scenario;
+        this.perGroup = perGroup;
+        this.selection = selection;
+        this.groupBase = new int[scenario.taskCount() + 1];
+        for (Task t : scenario.tasks()) {
+            groupBase[t.index() + 1] = groupBase[t.index()] + (t.hi() - t.lo());
+        }
+        int groups = groupBase[scenario.taskCount()];
+        long capacity = (long) groups * perGroup;
+        if (capacity > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a buffer of " + capacity + " samples is too large");
+        }
+        this.features = scenario.train().features();
+        this.arena = backend.newArena("buffer");
+        try {
+            Block block = arena.allocate("samples", DType.U8, capacity * features);
+            this.samples = Tensor.of(block, (int) capacity, features);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+        this.slotTarget = new int[(int) capacity];
+        this.slotTask = new int[(int) capacity];
+        this.filled = new int[groups];
+        this.seen = new long[groups];
+        this.occupied = new boolean[(int) capacity];
+        this.used = new int[(int) capacity];
+        this.row = new byte[features];
+        this.permuted = new byte[features];
+        this.chosen = new int[maxDraw];
+    }
+
+    public Selection selection() {
+        return selection;
+    }
+
+    public int perGroup() {
+        return perGroup;
+    }
+
+    /** Slots allocated (groups x per group). */
+    public int capacity() {
+        return samples.rows();
+    }
+
+    /** Slots holding a sample. */
+    public int size() {
+        return usedCount;
+    }
+
+    /** Exact bytes of the uint8 sample block: capacity x D. */
+    public long sampleBytes() {
+        return samples.numel();
+    }
+
+    /** Heap bytes of the slots' targets and task ids. */
+    public long labelBytes() {
+        return 8L * capacity();
+    }
+
+    @Override
+    public long bytes() {
+        return arena.bytes();
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return usedCount == 0;
+    }
+
+    /** Samples of one group currently stored. */
+    public int groupSize(Task task, int target) {
+        return filled[group(task, target)];
+    }
+
+    private int group(Task task, int target) {
+        if (target < task.lo() || target >= task.hi()) {
+            throw new IllegalArgumentException("target " + target + " is not a class of task " + task.index());
+        }
+        return groupBase[task.index()] + target - task.lo();
+    }
+
+    /** After a task (RANDOM selection): picks up to {@code perGroup} samples of each of its classes. */
+    public void addTask(Task task, Rng rng) {
+        int k = task.hi() - task.lo();
+        List<List<Integer>> byClass = new ArrayList<>();
+        for (int c = 0; c < k; c++) {
+            byClass.add(new ArrayList<>());
+        }
+        for (int i = 0; i < task.trainSize(); i++) {
+            byClass.get(task.trainTargets()[i] - task.lo()).add(i);
+        }
+        for (int c = 0; c < k; c++) {
+            List<Integer> pool = byClass.get(c);
+            int[] order = pool.stream().mapToInt(Integer::intValue).toArray();
+            rng.shuffle(order, order.length);
+            int g = groupBase[task.index()] + c;
+            for (int i = 0; i < Math.min(perGroup, order.length) && filled[g] < perGroup; i++) {
+                store(g, filled[g]++, task, order[i]);
+            }
+        }
+    }
+
+    /** During a task (RESERVOIR selection): offers the {@code i}-th training sample of {@code task}. */
+    public void observe(Task task, int i, Rng rng) {
+        int g = group(task, task.trainTargets()[i]);
+        long n = ++seen[g];
+        if (filled[g] < perGroup) {
+            store(g, filled[g]++, task, i);
+        } else {
+            long j = (long) (rng.nextDouble() * n);
+            if (j < perGroup) {
+                store(g, (int) j, task, i);
+            }
+        }
+    }
+
+    /** Copies the task's i-th training image (permuted as the model sees it) into slot {@code k} of group g. */
+    private void store(int g, int k, Task task, int i) {
+        int slot = g * perGroup + k;
+        Dataset ds = scenario.train();
+        Tensor src = ds.images();
+        int index = task.trainIndices()[i];
+        src.block().readBytes(src.offset() + (long) index * src.ld(), row, 0, features);
+        int[] p = permutationOf(task);
+        byte[] out = row;
+        if (p != null) {
+            out = permuted;
+            for (int j = 0; j < features; j++) {
+                out[j] = row[p[j]];
+            }
+        }
+        samples.block().writeBytes(samples.offset() + (long) slot * features, out, 0, features);
+        slotTarget[slot] = task.trainTargets()[i];
+        slotTask[slot] = task.index();
+        if (!occupied[slot]) {
+            occupied[slot] = true;
+            used[usedCount++] = slot;
+        }
+    }
+
+    /** The task's pixel permutation as a Java array, read once per task. */
+    private int[] permutationOf(Task task) {
+        if (permutationTask != task.index()) {
+            Tensor perm = scenario.permutation(task);
+            permutation = perm == null ? null : perm.toIntArray();
+            permutationTask = task.index();
+        }
+        return permutation;
+    }
+
+    @Override
+    public List<Segment> draw(Tensor input, Batch batch, int from, int n, int outputs, Rng rng, Ledger ledger) {
+        pick(n, rng);
+        // Sorted slots are grouped by task, so each task's rows are contiguous (task-IL masks per task).
+        Arrays.sort(chosen, 0, n);
+        int[] targets = batch.stage();
+        for (int i = 0; i < n; i++) {
+            targets[i] = slotTarget[chosen[i]];
+        }
+        batch.setIndices(from, from + n, chosen, 0);
+        batch.setTargets(from, from + n, targets, 0);
+        backend.gather(input.rows(from, from + n), samples, batch.indices(from, from + n), null, 1f / 255f);
+        List<Segment> segments = new ArrayList<>();
+        int start = 0;
+        for (int i = 1; i <= n; i++) {
+            if (i == n || (scenario.setting() == Setting.TASK && slotTask[chosen[i]] != slotTask[chosen[start]])) {
+                Task t = scenario.tasks().get(slotTask[chosen[start]]);
+                int[] range = scenario.classRange(t, outputs);
+                segments.add(new Segment(from + start, from + i, range[0], range[1], 0f, false));
+                start = i;
+            }
+        }
+        return segments;
+    }
+
+    private void pick(int n, Rng rng) {
+        if (usedCount == 0) {
+            throw new IllegalStateException("the replay buffer is empty");
+        }
+        if (n > chosen.length) {
+            throw new IllegalArgumentException("asked for " + n + " replayed rows, the buffer was planned for "
+                    + chosen.length);
+        }
+        for (int i = 0; i < n; i++) {
+            chosen[i] = used[rng.nextInt(usedCount)];
+        }
+    }
+
+    /** The stored pixels (for reports: image grids of what the buffer holds). */
+    public Tensor samples() {
+        return samples;
+    }
+
+    /** Target of a slot, for reports. */
+    public int targetOf(int slot) {
+        return slotTarget[slot];
+    }
+
+    /** The slots holding samples, in the order they were filled. */
+    public int[] usedSlots() {
+        return Arrays.copyOf(used, usedCount);
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.rehearsal.replay;
+
+import dev.rehearsal.metrics.Ledger;
+import dev.rehearsal.random.Rng;
+import dev.rehearsal.tensor.Tensor;
+import java.util.List;
+
+/** Where replayed samples come from. */
+public interface ReplaySource extends AutoCloseable {
+
+    /** True while there is nothing to replay (before the first task ends). */
+    boolean isEmpty();
+
+    /**
+     * Writes {@code n} replayed images into rows [from, from + n) of {@code input} and their targets into
+     * the same rows of {@code batch}; returns the loss segments of those rows (weights per row unset: 0).
+     * {@code outputs} is the classifier's number of active units.
+     */
+    List<Segment> draw(Tensor input, Batch batch, int from, int n, int outputs, Rng rng, Ledger ledger);
+
+    /** Exact bytes this source holds (samples, frozen models). */
+    long bytes();
+
+    @Override
+    void close();
+}

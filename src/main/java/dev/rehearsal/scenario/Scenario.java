@@ -1,0 +1,241 @@
+package dev.rehearsal.scenario;
+
+import dev.rehearsal.RehearsalException;
+import dev.rehearsal.backend.Backend;
+import dev.rehearsal.data.Dataset;
+import dev.rehearsal.random.Rng;
+import dev.rehearsal.tensor.Arena;
+import dev.rehearsal.tensor.Block;
+import dev.rehearsal.tensor.DType;
+import dev.rehearsal.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A task sequence over one dataset. Output units: in the class and task settings every (task, class) has
+ * its own unit, numbered in the order tasks meet them; in the domain setting a task's k-th class is unit k
+ * for every task. The class setting's head grows: after task t it has the units of tasks 0..t.
+ */
+public final class Scenario implements AutoCloseable {
+    private final String name;
+    private final Setting setting;
+    private final boolean growingHead;
+    private final Dataset train;
+    private final Dataset test;
+    private final List<Task> tasks;
+    private final int outputCapacity;
+    private final Arena permutationArena;
+    private final List<Tensor> permutations;
+
+    private Scenario(String name, Setting setting, boolean growingHead, Dataset train, Dataset test, List<Task> tasks,
+            int outputCapacity, Arena permutationArena, List<Tensor> permutations) {
+        this.name = name;
+        this.setting = setting;
+        this.growingHead = growingHead;
+        this.train = train;
+        this.test = test;
+        this.tasks = List.copyOf(tasks);
+        this.outputCapacity = outputCapacity;
+        this.permutationArena = permutationArena;
+        this.permutations = permutations;
+    }
+
+    /**
+     * Split-MNIST: consecutive pairs of {@code classOrder} form the tasks (the default order 0..9 gives
+     * {0,1},{2,3},{4,5},{6,7},{8,9}). {@code growingHead} applies to the class setting (otherwise the head
+     * has all outputs from the start). {@code trainLimit > 0} keeps the first that many training samples of
+     * each task (after a seeded shuffle), for short configurations.
+     */
+    public static Scenario split(Dataset train, Dataset test, int[] classOrder, int classesPerTask, Setting setting,
+            boolean growingHead, int trainLimit, long seed) {
+        int classes = classOrder.length;
+        if (classesPerTask < 1 || classes % classesPerTask != 0) {
+            throw new RehearsalException(RehearsalException.USAGE, "class order of " + classes
+                    + " classes cannot be split into tasks of " + classesPerTask);
+        }
+        int[] sorted = classOrder.clone();
+        Arrays.sort(sorted);
+        for (int i = 0; i < sorted.length; i++) {
+            if (sorted[i] < 0 || (i > 0 && sorted[i] == sorted[i - 1])) {
+                throw new RehearsalException(RehearsalException.USAGE, "class order " + Arrays.toString(classOrder)
+                        + " must list distinct non-negative classes");
+            }
+        }
+        int taskCount = classes / classesPerTask;
+        Rng rng = new Rng(seed ^ 0x5EEDL);
+        List<Task> tasks = new ArrayList<>();
+        for (int t = 0; t < taskCount; t++) {
+            int[] cls = Arrays.copyOfRange(classOrder, t * classesPerTask, (t + 1) * classesPerTask);
+            int lo = setting == Setting.DOMAIN ? 0 : t * classesPerTask;
+            int[][] tr = select(train, cls, lo, trainLimit, rng);
+            int[][] te = select(test, cls, lo, 0, null);
+            if (tr[0].length == 0 || te[0].length == 0) {
+                throw new RehearsalException(RehearsalException.DATA, "task " + t + " (classes " + Arrays.toString(cls)
+                        + ") has no samples in " + (tr[0].length == 0 ? train.name() : test.name()));
+            }
+            tasks.add(new Task(t, "classes " + Arrays.toString(cls), cls, tr[0], tr[1], te[0], te[1], lo,
+                    lo + classesPerTask, -1));
+        }
+        int capacity = setting == Setting.DOMAIN ? classesPerTask : classes;
+        return new Scenario("split-" + train.name().replaceAll("-train$", ""), setting,
+                growingHead && setting == Setting.CLASS, train, test, tasks, capacity, null, List.of());
+    }
+
+    /**
+     * Permuted MNIST: every task holds all classes with its own fixed pixel permutation drawn from
+     * {@code seed}; task 0 keeps the original images.
+     */
+    public static Scenario permuted(Backend backend, Dataset train, Dataset test, int taskCount, Setting setting,
+            boolean growingHead, int trainLimit, long seed) {
+        if (taskCount < 1) {
+            throw new RehearsalException(RehearsalException.USAGE, "need at least one task, got " + taskCount);
+        }
+        int classes = 1 + max(train.labels());
+        int d = train.features();
+        int[] all = new int[classes];
+        for (int c = 0; c < classes; c++) {
+            all[c] = c;
+        }
+        Rng rng = new Rng(seed ^ 0xBE12L);
+        Arena arena = backend.newArena("permutations");
+        List<Tensor> perms = new ArrayList<>();
+        List<Task> tasks = new ArrayList<>();
+        try {
+            Block block = arena.allocate("pixels", DType.I32, (long) taskCount * d);
+            for (int t = 0; t < taskCount; t++) {
+                int[] p = new int[d];
+                for (int j = 0; j < d; j++) {
+                    p[j] = j;
+                }
+                if (t > 0) {
+                    rng.shuffle(p, d);
+                }
+                Tensor view = new Tensor(block, (long) t * d, 1, d, d);
+                view.copyFrom(p);
+                perms.add(view);
+                int lo = setting == Setting.DOMAIN ? 0 : t * classes;
+                int[][] tr = select(train, all, lo, trainLimit, rng);
+                int[][] te = select(test, all, lo, 0, null);
+                tasks.add(new Task(t, "permutation " + t, all, tr[0], tr[1], te[0], te[1], lo, lo + classes, t));
+            }
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+        int capacity = setting == Setting.DOMAIN ? classes : classes * taskCount;
+        return new Scenario("permuted-" + train.name().replaceAll("-train$", ""), setting,
+                growingHead && setting == Setting.CLASS, train, test, tasks, capacity, arena, perms);
+    }
+
+    /** Indices and targets of the samples of {@code classes}; target = lo + position of the class. */
+    private static int[][] select(Dataset ds, int[] classes, int lo, int limit, Rng rng) {
+        int[] unit = new int[256];
+        Arrays.fill(unit, -1);
+        for (int k = 0; k < classes.length; k++) {
+            if (classes[k] > 255) {
+                throw new RehearsalException(RehearsalException.USAGE, "class " + classes[k] + " is not a label of "
+                        + ds.name());
+            }
+            unit[classes[k]] = lo + k;
+        }
+        int n = 0;
+        int[] idx = new int[ds.size()];
+        for (int i = 0; i < ds.size(); i++) {
+            if (unit[ds.label(i)] >= 0) {
+                idx[n++] = i;
+            }
+        }
+        if (rng != null && limit > 0 && limit < n) {
+            rng.shuffle(idx, n);
+            n = limit;
+            Arrays.sort(idx, 0, n);
+        }
+        int[] indices = Arrays.copyOf(idx, n);
+        int[] targets = new int[n];
+        for (int i = 0; i < n; i++) {
+            targets[i] = unit[ds.label(indices[i])];
+        }
+        return new int[][] {indices, targets};
+    }
+
+    private static int max(byte[] labels) {
+        int m = 0;
+        for (byte b : labels) {
+            m = Math.max(m, b & 0xff);
+        }
+        return m;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Setting setting() {
+        return setting;
+    }
+
+    public boolean growingHead() {
+        return growingHead;
+    }
+
+    public List<Task> tasks() {
+        return tasks;
+    }
+
+    public int taskCount() {
+        return tasks.size();
+    }
+
+    public Dataset train() {
+        return train;
+    }
+
+    public Dataset test() {
+        return test;
+    }
+
+    /** Output units the head is allocated for. */
+    public int outputCapacity() {
+        return outputCapacity;
+    }
+
+    /** Output units active while training task t (the head grows in the class setting). */
+    public int outputsDuring(int t) {
+        if (!growingHead) {
+            return outputCapacity;
+        }
+        return tasks.get(t).hi();
+    }
+
+    /** Active output units of a fresh model. */
+    public int initialOutputs() {
+        return outputsDuring(0);
+    }
+
+    /**
+     * The output units a task's samples are classified over, while the model has {@code outputs} active:
+     * in the class setting every active unit; otherwise the task's own units.
+     */
+    public int[] classRange(Task task, int outputs) {
+        return setting == Setting.CLASS ? new int[] {0, outputs} : new int[] {task.lo(), task.hi()};
+    }
+
+    /** The pixel permutation of a task ({@code I32 [1, D]}), or null. */
+    public Tensor permutation(Task task) {
+        return task.permutation() < 0 ? null : permutations.get(task.permutation());
+    }
+
+    /** Exact bytes of the permutation tables (0 for split scenarios). */
+    public long permutationBytes() {
+        return permutationArena == null ? 0 : permutationArena.bytes();
+    }
+
+    /** Frees the permutations; the datasets belong to the caller. */
+    @Override
+    public void close() {
+        if (permutationArena != null) {
+            permutationArena.close();
+        }
+    }
+}

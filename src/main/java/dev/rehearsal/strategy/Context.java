@@ -1,0 +1,30 @@
+package dev.rehearsal.strategy;
+
+import dev.rehearsal.backend.Backend;
+import dev.rehearsal.experiment.ExperimentConfig;
+import dev.rehearsal.metrics.Ledger;
+import dev.rehearsal.nn.Preset;
+import dev.rehearsal.optim.OptimizerConfig;
+import dev.rehearsal.random.Rng;
+import dev.rehearsal.scenario.Scenario;
+
+/** What a strategy runs with: the backend, the scenario, the resolved config, its random stream and ledger. */
+public record Context(Backend backend, Scenario scenario, ExperimentConfig config, Rng rng, Ledger ledger,
+        Progress progress) {
+
+    public Preset preset() {
+        return Preset.parse(config.preset);
+    }
+
+    public OptimizerConfig solverOptimizer() {
+        return optimizer(config.lr);
+    }
+
+    public OptimizerConfig generatorOptimizer() {
+        return optimizer(config.vaeLr);
+    }
+
+    private OptimizerConfig optimizer(double lr) {
+        return config.optimizer.equals("sgd") ? OptimizerConfig.sgd(lr, config.momentum) : OptimizerConfig.adam(lr);
+    }
+}

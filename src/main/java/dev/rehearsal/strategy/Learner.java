@@ -1,0 +1,201 @@
+package dev.rehearsal.strategy;
+
+import dev.rehearsal.RehearsalException;
+import dev.rehearsal.backend.Backend;
+import dev.rehearsal.metrics.Ledger;
+import dev.rehearsal.metrics.Phase;
+import dev.rehearsal.nn.Mlp;
+import dev.rehearsal.nn.Vae;
+import dev.rehearsal.replay.Batch;
+import dev.rehearsal.replay.ReplayScheduler;
+import dev.rehearsal.replay.Segment;
+import dev.rehearsal.scenario.Scenario;
+import dev.rehearsal.scenario.Task;
+import dev.rehearsal.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * The one training loop every strategy uses. A step: take the next {@code batch} current samples (grouped
+ * by task), gather them into the model's input, let the scheduler append replayed rows, run forward, the
+ * loss of each segment, backward and one optimiser step. Loss values are checked every step: a non-finite
+ * loss stops the run with the task, epoch and step where it happened.
+ */
+final class Learner {
+    private final Context ctx;
+    private final Batch batch;
+    private final int[] entries;
+    private final int[] indices;
+    private final int[] targets;
+
+    Learner(Context ctx, Batch batch) {
+        this.ctx = ctx;
+        this.batch = batch;
+        this.entries = new int[batch.maxRows()];
+        this.indices = new int[batch.maxRows()];
+        this.targets = new int[batch.maxRows()];
+    }
+
+    /** Steps for a task of {@code samples} training samples: iterations, or epochs over the samples. */
+    static long steps(int samples, int batchSize, int epochs, int iterations) {
+        return iterations > 0 ? iterations : ((long) epochs * samples + batchSize - 1) / batchSize;
+    }
+
+    /**
+     * Trains the solver on {@code current} (one task, or all tasks so far for joint training) as the
+     * {@code taskNumber}-th task (1-based). {@code observer} sees each current sample's position in the
+     * last task once (reservoir selection); null for none.
+     */
+    void trainSolver(Mlp solver, List<Task> current, int taskNumber, ReplayScheduler scheduler,
+            IntConsumer observer) {
+        Ledger ledger = ctx.ledger();
+        Backend be = ctx.backend();
+        SampleStream stream = new SampleStream(current, ctx.rng());
+        int bc = Math.min(ctx.config().batch, stream.size());
+        long steps = steps(stream.size(), bc, ctx.config().epochs, ctx.config().iterations);
+        long perEpoch = Math.max(1, (stream.size() + bc - 1) / bc);
+        Task last = current.get(current.size() - 1);
+        ctx.progress().begin("task " + taskNumber + " solver", steps);
+        for (long s = 0; s < steps; s++) {
+            ReplayScheduler.Step step = scheduler.plan(taskNumber, bc);
+            int rows = step.rows();
+            Tensor input = solver.input(rows);
+            List<Segment> segments = new ArrayList<>();
+            try (var t = ledger.time(Phase.SOLVER_TRAINING)) {
+                long before = stream.consumed();
+                stream.next(bc, entries);
+                gatherCurrent(input, current, bc, solver.outputs(), step.currentWeight() / bc, segments);
+                if (observer != null) {
+                    for (int i = 0; i < bc && before + i < stream.size(); i++) {
+                        if (SampleStream.task(entries[i]) == last.index()) {
+                            observer.accept(SampleStream.position(entries[i]));
+                        }
+                    }
+                }
+            }
+            try (var t = ledger.time(Phase.GENERATION)) {
+                segments.addAll(scheduler.fillReplay(step, input, batch, solver.outputs(), ctx.rng(), ledger));
+            }
+            double loss = 0;
+            try (var t = ledger.time(Phase.SOLVER_TRAINING)) {
+                solver.zeroGrad();
+                solver.forward(rows);
+                Tensor logits = solver.logits(rows);
+                Tensor dlogits = solver.logitsGrad(rows);
+                for (Segment g : segments) {
+                    loss += g.soft()
+                            ? be.softCrossEntropy(dlogits.rows(g.from(), g.to()), logits.rows(g.from(), g.to()),
+                                    batch.softTargets(g.from(), g.to(), g.hi() - g.lo()), g.lo(), g.hi(),
+                                    (float) ctx.config().temperature, g.weightPerRow())
+                            : be.crossEntropy(dlogits.rows(g.from(), g.to()), logits.rows(g.from(), g.to()),
+                                    batch.targets(g.from(), g.to()), g.lo(), g.hi(), g.weightPerRow());
+                }
+                checkFinite(loss, "solver", taskNumber, s, perEpoch);
+                solver.backward(rows);
+                solver.optimizer().step();
+            }
+            ledger.trainStep(Phase.SOLVER_TRAINING, rows, solver.forwardMacsPerSample());
+            ctx.progress().advance(s + 1, String.format("epoch %d loss %.4f", s / perEpoch + 1, loss));
+        }
+        ctx.progress().end();
+    }
+
+    /** Trains a VAE on the current images plus its scheduler's replayed images. */
+    void trainGenerator(Vae vae, List<Task> current, int taskNumber, ReplayScheduler scheduler) {
+        Ledger ledger = ctx.ledger();
+        SampleStream stream = new SampleStream(current, ctx.rng());
+        int bc = Math.min(ctx.config().batch, stream.size());
+        long steps = steps(stream.size(), bc, ctx.config().vaeEpochs, ctx.config().vaeIterations);
+        long perEpoch = Math.max(1, (stream.size() + bc - 1) / bc);
+        ctx.progress().begin("task " + taskNumber + " generator", steps);
+        List<Segment> ignored = new ArrayList<>();
+        for (long s = 0; s < steps; s++) {
+            ReplayScheduler.Step step = scheduler.plan(taskNumber, bc);
+            int rows = step.rows();
+            try (var t = ledger.time(Phase.GENERATOR_TRAINING)) {
+                stream.next(bc, entries);
+                ignored.clear();
+                gatherCurrent(vae.image(rows), current, bc, 0, 0f, ignored);
+            }
+            try (var t = ledger.time(Phase.GENERATION)) {
+                scheduler.fillReplayImages(step, vae.image(rows), ctx.rng(), ledger);
+            }
+            double loss;
+            try (var t = ledger.time(Phase.GENERATOR_TRAINING)) {
+                vae.sampleNoise(rows, ctx.rng());
+                vae.zeroGrad();
+                vae.forward(rows);
+                loss = vae.loss(0, step.current(), step.currentWeight() / step.current());
+                if (step.replay() > 0) {
+                    loss += vae.loss(step.current(), rows, step.replayWeight() / step.replay());
+                }
+                checkFinite(loss, "generator", taskNumber, s, perEpoch);
+                vae.backward(rows);
+                vae.optimizer().step();
+            }
+            ledger.trainStep(Phase.GENERATOR_TRAINING, rows, vae.forwardMacsPerSample());
+            ctx.progress().advance(s + 1, String.format("epoch %d loss %.2f", s / perEpoch + 1, loss));
+        }
+        ctx.progress().end();
+    }
+
+    /**
+     * Writes the {@code n} current entries' indices and targets into the batch and their pixels into
+     * {@code input}, one gather per task (each task has its own permutation); adds their segments.
+     */
+    private void gatherCurrent(Tensor input, List<Task> current, int n, int outputs, float weightPerRow,
+            List<Segment> segments) {
+        Scenario sc = ctx.scenario();
+        for (int i = 0; i < n; i++) {
+            Task task = sc.tasks().get(SampleStream.task(entries[i]));
+            int pos = SampleStream.position(entries[i]);
+            indices[i] = task.trainIndices()[pos];
+            targets[i] = task.trainTargets()[pos];
+        }
+        batch.setIndices(0, n, indices, 0);
+        batch.setTargets(0, n, targets, 0);
+        int start = 0;
+        for (int i = 1; i <= n; i++) {
+            if (i == n || SampleStream.task(entries[i]) != SampleStream.task(entries[start])) {
+                Task task = sc.tasks().get(SampleStream.task(entries[start]));
+                ctx.backend().gather(input.rows(start, i), sc.train().images(), batch.indices(start, i),
+                        sc.permutation(task), 1f / 255f);
+                int[] range = sc.classRange(task, outputs);
+                segments.add(new Segment(start, i, range[0], range[1], weightPerRow, false));
+                start = i;
+            }
+        }
+    }
+
+    private static void checkFinite(double loss, String model, int taskNumber, long step, long perEpoch) {
+        if (!Double.isFinite(loss)) {
+            throw new RehearsalException(RehearsalException.RUN, "training diverged: the " + model + " loss is " + loss
+                    + " at task " + taskNumber + ", epoch " + (step / perEpoch + 1) + ", step " + (step % perEpoch + 1)
+                    + " (try a smaller --lr)");
+        }
+    }
+
+    /** Test accuracy on one task: batches of the solver's largest batch, classified over the task's range. */
+    double accuracy(Mlp solver, Task task) {
+        Scenario sc = ctx.scenario();
+        Ledger ledger = ctx.ledger();
+        int chunk = Math.min(solver.maxBatch(), batch.maxRows());
+        int[] range = sc.classRange(task, solver.outputs());
+        long correct = 0;
+        try (var t = ledger.time(Phase.EVALUATION)) {
+            for (int from = 0; from < task.testSize(); from += chunk) {
+                int n = Math.min(chunk, task.testSize() - from);
+                batch.setIndices(0, n, task.testIndices(), from);
+                batch.setTargets(0, n, task.testTargets(), from);
+                ctx.backend().gather(solver.input(n), sc.test().images(), batch.indices(0, n), sc.permutation(task),
+                        1f / 255f);
+                solver.forward(n);
+                correct += ctx.backend().countCorrect(solver.logits(n), batch.targets(0, n), range[0], range[1]);
+            }
+        }
+        ledger.forward(Phase.EVALUATION, task.testSize(), solver.forwardMacsPerSample());
+        ledger.addSamples(Phase.EVALUATION, task.testSize());
+        return (double) correct / task.testSize();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.rehearsal.strategy;
+
+import dev.rehearsal.nn.Mlp;
+import dev.rehearsal.nn.MlpSpec;
+import dev.rehearsal.replay.Batch;
+import dev.rehearsal.scenario.Scenario;
+import dev.rehearsal.scenario.Task;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A continual learner: a solver (the classifier being evaluated) and whatever it keeps between tasks. The
+ * runner calls {@link #beforeTask}, {@link #train} and {@link #afterTask} for every task in order, and
+ * evaluates {@link #solver()} after each.
+ */
+public abstract class Strategy implements AutoCloseable {
+    protected final Context ctx;
+    protected final Mlp solver;
+    protected final Batch batch;
+    protected final Learner learner;
+
+    /** @param replayRows replayed rows per step at most (0 without replay): sizes the solver's activations */
+    protected Strategy(Context ctx, int replayRows) {
+        this.ctx = ctx;
+        Scenario sc = ctx.scenario();
+        MlpSpec spec = ctx.preset().mlp();
+        spec = new MlpSpec(sc.train().features(), spec.hidden(), sc.outputCapacity(), sc.initialOutputs());
+        int rows = ctx.config().batch + replayRows;
+        Mlp m = new Mlp(ctx.backend(), "solver", spec, rows, ctx.solverOptimizer(), ctx.rng().split());
+        try {
+            this.batch = new Batch(ctx.backend(), "batch", rows, sc.outputCapacity());
+        } catch (RuntimeException | Error e) {
+            m.close();
+            throw e;
+        }
+        this.solver = m;
+        this.learner = new Learner(ctx, batch);
+    }
+
+    /** The id used in configs and results: naive, joint, er, gr. */
+    public abstract String name();
+
+    public Mlp solver() {
+        return solver;
+    }
+
+    /** Grows the class-incremental head and resets the optimiser, as configured. */
+    public void beforeTask(Task task) {
+        int outputs = ctx.scenario().outputsDuring(task.index());
+        if (outputs > solver.outputs()) {
+            solver.growHead(outputs, ctx.rng());
+        }
+        if (ctx.config().resetOptimizer) {
+            solver.optimizer().reset();
+        }
+    }
+
+    public abstract void train(Task task);
+
+    public void afterTask(Task task) {
+    }
+
+    /** Test accuracy of the solver on a task, as the strategy is now. */
+    public double accuracy(Task task) {
+        return learner.accuracy(solver, task);
+    }
+
+    /** The tasks up to and including {@code task}. */
+    protected List<Task> tasksUpTo(Task task) {
+        return ctx.scenario().tasks().subList(0, task.index() + 1);
+    }
+
+    /**
+     * Exact bytes this strategy allocated, by component (solver blocks, batch buffers, replay memory,
+     * generator, frozen models). Datasets belong to the experiment and are reported there.
+     */
+    public Map<String, Long> memory() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        out.put("solver", solver.bytes());
+        out.put("batch", batch.bytes());
+        return out;
+    }
+
+    /** Heap bytes outside the arenas that scale with the strategy (labels of stored samples). */
+    public Map<String, Long> heapMemory() {
+        return new LinkedHashMap<>();
+    }
+
+    @Override
+    public void close() {
+        batch.close();
+        solver.close();
+    }
+}

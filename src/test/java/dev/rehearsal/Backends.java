@@ -2,7 +2,9 @@ package dev.rehearsal;
 
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.backend.jvm.JvmBackend;
+import dev.rehearsal.backend.nativ.GemmEngine;
 import dev.rehearsal.backend.nativ.NativeBackend;
+import dev.rehearsal.backend.nativ.NativeRuntime;
 
 /**
  * The backends tests run on. The native runtime fixes its thread count per process, so every test in the
@@ -10,6 +12,11 @@ import dev.rehearsal.backend.nativ.NativeBackend;
  */
 public final class Backends {
     public static final int THREADS = 2;
+    /**
+     * Idle OpenMP threads sleep at once in tests: tests alternate native calls with Java work, and a
+     * spinning pool would compete with the JVM's own threads on a 2-core machine.
+     */
+    public static final NativeRuntime.OmpWait WAIT = NativeRuntime.OmpWait.PASSIVE;
     private static NativeBackend nativeBackend;
     private static JvmBackend jvmBackend;
 
@@ -18,7 +25,7 @@ public final class Backends {
 
     public static synchronized NativeBackend nativ() {
         if (nativeBackend == null) {
-            nativeBackend = new NativeBackend(THREADS);
+            nativeBackend = new NativeBackend(THREADS, GemmEngine.DNNL, WAIT);
         }
         return nativeBackend;
     }

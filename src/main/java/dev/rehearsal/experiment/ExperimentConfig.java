@@ -103,11 +103,11 @@ public final class ExperimentConfig {
         if (batch > 65536) {
             throw invalid("batch", batch, "at most 65536");
         }
-        if (!(lr > 0) || Double.isInfinite(lr)) {
-            throw invalid("lr", lr, "a positive number");
+        if (!(lr > 0 && lr <= 1e3)) {
+            throw invalid("lr", lr, "in (0, 1000]");
         }
-        if (!(vaeLr > 0) || Double.isInfinite(vaeLr)) {
-            throw invalid("vae-lr", vaeLr, "a positive number");
+        if (!(vaeLr > 0 && vaeLr <= 1e3)) {
+            throw invalid("vae-lr", vaeLr, "in (0, 1000]");
         }
         if (!(momentum >= 0 && momentum < 1)) {
             throw invalid("momentum", momentum, "in [0, 1)");

@@ -62,6 +62,16 @@ public final class Scenario implements AutoCloseable {
                         + " must list distinct non-negative classes");
             }
         }
+        int[] present = new int[256];
+        for (byte b : train.labels()) {
+            present[b & 0xff]++;
+        }
+        for (int c : classOrder) {
+            if (c > 255 || present[c] == 0) {
+                throw new RehearsalException(RehearsalException.USAGE, "class " + c + " of the class order has no "
+                        + "samples in " + train.name());
+            }
+        }
         int taskCount = classes / classesPerTask;
         Rng rng = new Rng(seed ^ 0x5EEDL);
         List<Task> tasks = new ArrayList<>();

@@ -14,9 +14,15 @@ public record Cli(int exitCode, String out, String err) {
     /** Runs {@code args}; computing commands get {@code --threads} of the test JVM's native runtime. */
     public static Cli run(String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
-        if (!all.isEmpty() && !all.contains("--threads") && !all.get(0).equals("help")) {
+        boolean computes = !all.isEmpty() && List.of("info", "model", "run", "compare").contains(all.get(0));
+        if (computes && !all.contains("--threads")) {
             all.add("--threads");
             all.add(Integer.toString(Backends.THREADS));
+        }
+        if (computes && !all.contains("--omp-wait")) {
+            // The test JVM's native runtime runs with the tests' wait policy (see Backends).
+            all.add("--omp-wait");
+            all.add(Backends.WAIT.name().toLowerCase(java.util.Locale.ROOT));
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

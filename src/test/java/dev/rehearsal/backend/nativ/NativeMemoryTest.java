@@ -62,7 +62,7 @@ class NativeMemoryTest {
     @Test
     void closingTheBackendReleasesItsPrimitiveCache() {
         long before = Pointer.totalBytes();
-        try (NativeBackend be = new NativeBackend(Backends.THREADS)) {
+        try (NativeBackend be = new NativeBackend(Backends.THREADS, GemmEngine.DNNL, Backends.WAIT)) {
             trainOnce(be);
             assertTrue(be.bookkeepingBytes() > 0);
             assertTrue(be.primitiveCount() > 0);

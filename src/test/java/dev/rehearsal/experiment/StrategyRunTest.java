@@ -1,0 +1,205 @@
+package dev.rehearsal.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rehearsal.Backends;
+import dev.rehearsal.RehearsalException;
+import dev.rehearsal.Synthetic;
+import dev.rehearsal.backend.Backend;
+import dev.rehearsal.data.Dataset;
+import dev.rehearsal.metrics.Phase;
+import dev.rehearsal.scenario.Scenario;
+import dev.rehearsal.strategy.Progress;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Every strategy end to end on a small synthetic Split dataset (seconds, no download). */
+class StrategyRunTest {
+    private static Dataset train;
+    private static Dataset test;
+    private static Dataset jvmTrain;
+    private static Dataset jvmTest;
+
+    @BeforeAll
+    static void data() {
+        train = Synthetic.dataset(Backends.nativ(), "syn-train", 10, 120, 11);
+        test = Synthetic.dataset(Backends.nativ(), "syn-test", 10, 30, 12);
+        jvmTrain = Synthetic.dataset(Backends.jvm(), "syn-train", 10, 120, 11);
+        jvmTest = Synthetic.dataset(Backends.jvm(), "syn-test", 10, 30, 12);
+    }
+
+    @AfterAll
+    static void close() {
+        train.close();
+        test.close();
+        jvmTrain.close();
+        jvmTest.close();
+    }
+
+    static ExperimentConfig config(String strategy) {
+        ExperimentConfig c = new ExperimentConfig();
+        c.strategy = strategy;
+        c.batch = 32;
+        c.epochs = 3;
+        c.vaeEpochs = 3;
+        c.perClass = 20;
+        c.threads = Backends.THREADS;
+        return c;
+    }
+
+    static RunResult run(ExperimentConfig c, Backend be) {
+        c.validate();
+        boolean onJvm = be.name().equals("jvm");
+        try (Scenario sc = Experiment.scenario(c, be, onJvm ? jvmTrain : train, onJvm ? jvmTest : test)) {
+            return Experiment.run(c, be, sc, Progress.NONE, null);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "naive, class, split", "joint, class, split", "er, class, split", "gr, class, split",
+        "er, task, split", "gr, task, split", "er, domain, split", "gr, domain, split",
+        "er, domain, permuted", "naive, class, permuted"})
+    void strategiesRunInEverySetting(String strategy, String setting, String scenario) {
+        ExperimentConfig c = config(strategy);
+        c.setting = setting;
+        c.scenario = scenario;
+        c.tasks = 3;
+        RunResult r = run(c, Backends.nativ());
+        int tasks = scenario.equals("permuted") ? 3 : 5;
+        assertEquals(tasks, r.accuracy().tasks());
+        assertTrue(r.accuracy().complete());
+        for (double[] row : r.accuracy().r()) {
+            for (double v : row) {
+                assertTrue(v >= 0 && v <= 1, "accuracies are fractions");
+            }
+        }
+        assertTrue(r.accuracy().r()[0][0] > 0.9, "the first task is learned: " + r.accuracy());
+        assertTrue(r.ledger().macs(Phase.SOLVER_TRAINING) > 0);
+        assertTrue(r.memoryBytes() > 0);
+        assertEquals(strategy.equals("gr"), r.ledger().macs(Phase.GENERATOR_TRAINING) > 0);
+    }
+
+    @Test
+    void replayRemembersWhereFineTuningForgets() {
+        RunResult naive = run(config("naive"), Backends.nativ());
+        RunResult er = run(config("er"), Backends.nativ());
+        RunResult joint = run(config("joint"), Backends.nativ());
+        assertTrue(naive.acc() < 0.35, "class-IL fine-tuning forgets: " + naive.accuracy());
+        assertTrue(naive.accuracy().bwt() < -0.5);
+        assertTrue(er.acc() > naive.acc() + 0.3, "er " + er.acc() + " vs naive " + naive.acc());
+        assertTrue(joint.acc() > 0.9, "joint " + joint.acc());
+        assertEquals(0.0, naive.accuracy().b()[1], "a fresh growing head has no unit for task 2's classes");
+    }
+
+    /**
+     * Generation compute, counted exactly: on the fly, every solver step labels its replayed rows with the
+     * previous solver and every generator step draws its own; a pool generates once per task.
+     */
+    @Test
+    void generativeReplayCountsItsGenerationExactly() {
+        ExperimentConfig c = config("gr");
+        long decoder;
+        long solver;
+        try (var vae = new dev.rehearsal.nn.Vae(Backends.jvm(), "v", dev.rehearsal.nn.Preset.SEED.vae(), 1, null, null);
+                var mlp = new dev.rehearsal.nn.Mlp(Backends.jvm(), "m", dev.rehearsal.nn.Preset.SEED.mlp(), 1, null,
+                        null)) {
+            decoder = vae.decoderMacsPerSample();
+            solver = mlp.forwardMacsPerSample();
+        }
+        int perTask = 240;
+        long solverSteps = (3L * perTask + 31) / 32;
+        long vaeSteps = (3L * perTask + 31) / 32;
+        for (String targets : new String[] {"hard", "soft"}) {
+            c.replayTargets = targets;
+            c.generation = "on-the-fly";
+            RunResult r = run(c, Backends.nativ());
+            // Tasks 2..5 replay 32 rows per step; the labelling solver's head has 2, 4, 6, 8 outputs.
+            long expected = 0;
+            for (int t = 2; t <= 5; t++) {
+                long labeller = solver - 10L * 50 + 2L * (t - 1) * 50;
+                expected += solverSteps * 32 * (decoder + labeller) + vaeSteps * 32 * decoder;
+            }
+            assertEquals(expected, r.ledger().macs(Phase.GENERATION), targets + " on the fly");
+            assertTrue(Double.isFinite(r.acc()));
+        }
+        c.replayTargets = "hard";
+        c.generation = "pool";
+        RunResult r = run(c, Backends.nativ());
+        long expected = 0;
+        for (int t = 2; t <= 5; t++) {
+            expected += perTask * (decoder + solver - 10L * 50 + 2L * (t - 1) * 50);
+        }
+        assertEquals(expected, r.ledger().macs(Phase.GENERATION), "a pool of one task's size, once per task");
+        assertTrue(r.memory().containsKey("pool"));
+    }
+
+    @Test
+    void reservoirSelectionFillsTheBuffer() {
+        ExperimentConfig c = config("er");
+        c.selection = "reservoir";
+        RunResult r = run(c, Backends.nativ());
+        assertTrue(r.acc() > 0.5, r.accuracy().toString());
+    }
+
+    @Test
+    void sameSeedSameThreadsGivesTheSameAccuracyMatrix() {
+        for (String s : new String[] {"er", "gr"}) {
+            RunResult a = run(config(s), Backends.nativ());
+            RunResult b = run(config(s), Backends.nativ());
+            for (int i = 0; i < 5; i++) {
+                assertArrayEquals(a.accuracy().r()[i], b.accuracy().r()[i], s + " row " + i);
+            }
+        }
+        RunResult j1 = run(jvm(config("er")), Backends.jvm());
+        RunResult j2 = run(jvm(config("er")), Backends.jvm());
+        assertArrayEquals(j1.accuracy().r()[4], j2.accuracy().r()[4], "jvm backend");
+    }
+
+    private static ExperimentConfig jvm(ExperimentConfig c) {
+        c.backend = "jvm";
+        return c;
+    }
+
+    /** A backend whose cross-entropy turns NaN on its 20th call, as a diverging run's would. */
+    private static Backend divergingAfter(int calls) {
+        Backend inner = Backends.jvm();
+        int[] count = {0};
+        return (Backend) java.lang.reflect.Proxy.newProxyInstance(Backend.class.getClassLoader(),
+                new Class<?>[] {Backend.class}, (proxy, method, args) -> {
+                    Object out = method.invoke(inner, args);
+                    if (method.getName().equals("crossEntropy") && ++count[0] >= calls) {
+                        return Double.NaN;
+                    }
+                    return method.getName().equals("close") ? null : out;
+                });
+    }
+
+    @Test
+    void divergenceStopsWithWhereItHappened() {
+        ExperimentConfig c = config("naive");
+        c.backend = "jvm";
+        RehearsalException e = assertThrows(RehearsalException.class, () -> run(c, divergingAfter(20)));
+        assertEquals(RehearsalException.RUN, e.exitCode());
+        // 240 samples in batches of 32: 8 steps an epoch; the 20th step is epoch 3, step 4 of task 1.
+        assertTrue(e.getMessage().startsWith("training diverged: the solver loss is NaN at task 1, epoch 3, step 4"),
+                e.getMessage());
+    }
+
+    @Test
+    void invalidValuesNameTheirKey() {
+        ExperimentConfig c = config("er");
+        c.perClass = -1;
+        RehearsalException e = assertThrows(RehearsalException.class, c::validate);
+        assertTrue(e.getMessage().contains("'per-class'"), e.getMessage());
+        ExperimentConfig d = config("bogus");
+        e = assertThrows(RehearsalException.class, d::validate);
+        assertTrue(e.getMessage().contains("'strategy'"), e.getMessage());
+    }
+}

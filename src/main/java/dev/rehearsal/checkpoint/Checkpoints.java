@@ -47,7 +47,7 @@ public final class Checkpoints {
                         + "' has shape " + Arrays.toString(l.shape()) + ", the model needs [" + t.rows() + ", "
                         + t.cols() + "]");
             }
-            t.copyFrom(l.data());
+            l.copyInto(t);
         }
     }
 }

@@ -17,12 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Reads and writes safetensors files of float32 tensors. A {@code [1, n]} view is stored with shape
+ * Reads and writes safetensors files of F32, U8 and I32 tensors. A {@code [1, n]} view is stored with shape
  * {@code [n]} (PyTorch's bias shape) and either shape loads back into it.
  */
 public final class Safetensors {
@@ -30,10 +31,47 @@ public final class Safetensors {
     /** Headers beyond this are not ours (the format allows 100 MB; our models need a few kB). */
     private static final long MAX_HEADER = 100L << 20;
 
-    /** A tensor read from a file: its shape and row-major float32 data. */
-    public record Loaded(long[] shape, float[] data) {
+    /** A tensor read from a file: its dtype, shape and row-major little-endian bytes. */
+    public record Loaded(DType dtype, long[] shape, byte[] raw) {
         public long numel() {
-            return data.length;
+            return raw.length / dtype.bytes();
+        }
+
+        public float[] floats() {
+            require(DType.F32);
+            float[] out = new float[(int) numel()];
+            ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+            return out;
+        }
+
+        public int[] ints() {
+            require(DType.I32);
+            int[] out = new int[(int) numel()];
+            ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(out);
+            return out;
+        }
+
+        private void require(DType d) {
+            if (dtype != d) {
+                throw new IllegalStateException("tensor holds " + dtype + ", not " + d);
+            }
+        }
+
+        /** Copies into a view of the same dtype and element count (row-major). */
+        public void copyInto(Tensor t) {
+            if (t.dtype() != dtype || t.numel() != numel()) {
+                throw new IllegalArgumentException("cannot load " + dtype + " " + Arrays.toString(shape) + " into " + t
+                        + " (" + t.dtype() + ")");
+            }
+            switch (dtype) {
+                case F32 -> t.copyFrom(floats());
+                case I32 -> t.copyFrom(ints());
+                case U8 -> {
+                    for (int r = 0; r < t.rows(); r++) {
+                        t.block().writeBytes(t.offset() + r * t.ld(), raw, r * t.cols(), t.cols());
+                    }
+                }
+            }
         }
     }
 
@@ -50,17 +88,14 @@ public final class Safetensors {
         long offset = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             Tensor t = e.getValue();
-            if (t.dtype() != DType.F32) {
-                throw new IllegalArgumentException("only F32 tensors are written, " + e.getKey() + " is " + t.dtype());
-            }
             ObjectNode n = header.putObject(e.getKey());
-            n.put("dtype", "F32");
+            n.put("dtype", t.dtype().safetensorsName());
             var shape = n.putArray("shape");
             if (t.rows() != 1) {
                 shape.add(t.rows());
             }
             shape.add(t.cols());
-            long bytes = t.numel() * 4;
+            long bytes = t.numel() * t.dtype().bytes();
             n.putArray("data_offsets").add(offset).add(offset + bytes);
             offset += bytes;
         }
@@ -76,13 +111,34 @@ public final class Safetensors {
             out.write(len.array());
             out.write(headerBytes);
             for (Tensor t : tensors.values()) {
-                float[] data = t.toFloatArray();
-                ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                buf.asFloatBuffer().put(data);
-                out.write(buf.array());
+                out.write(littleEndian(t));
             }
         }
         moveAtomically(tmp, file);
+    }
+
+    private static byte[] littleEndian(Tensor t) {
+        switch (t.dtype()) {
+            case F32 -> {
+                float[] data = t.toFloatArray();
+                ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                buf.asFloatBuffer().put(data);
+                return buf.array();
+            }
+            case I32 -> {
+                int[] data = t.toIntArray();
+                ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                buf.asIntBuffer().put(data);
+                return buf.array();
+            }
+            default -> {
+                byte[] data = new byte[Math.toIntExact(t.numel())];
+                for (int r = 0; r < t.rows(); r++) {
+                    t.block().readBytes(t.offset() + r * t.ld(), data, r * t.cols(), t.cols());
+                }
+                return data;
+            }
+        }
     }
 
     static void moveAtomically(Path from, Path to) throws IOException {
@@ -118,8 +174,9 @@ public final class Safetensors {
                     continue;
                 }
                 JsonNode n = e.getValue();
-                if (!"F32".equals(n.path("dtype").asText())) {
-                    throw bad(file, "tensor " + e.getKey() + " has dtype " + n.path("dtype") + ", expected F32");
+                DType dtype = dtypeOf(n.path("dtype").asText());
+                if (dtype == null) {
+                    throw bad(file, "tensor " + e.getKey() + " has dtype " + n.path("dtype") + ", expected F32, U8 or I32");
                 }
                 long[] shape = new long[n.path("shape").size()];
                 long numel = 1;
@@ -129,15 +186,14 @@ public final class Safetensors {
                 }
                 long begin = n.path("data_offsets").path(0).asLong(-1);
                 long end = n.path("data_offsets").path(1).asLong(-1);
-                if (begin < 0 || end - begin != numel * 4 || dataStart + end > size || numel > Integer.MAX_VALUE) {
+                if (begin < 0 || end - begin != numel * dtype.bytes() || dataStart + end > size
+                        || end - begin > Integer.MAX_VALUE) {
                     throw bad(file, "tensor " + e.getKey() + " has offsets [" + begin + ", " + end + ") that do not "
                             + "match its shape or the file size");
                 }
-                ByteBuffer data = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer data = ByteBuffer.allocate((int) (end - begin));
                 readFully(ch, data, dataStart + begin);
-                float[] values = new float[(int) numel];
-                data.flip().asFloatBuffer().get(values);
-                out.put(e.getKey(), new Loaded(shape, values));
+                out.put(e.getKey(), new Loaded(dtype, shape, data.array()));
             }
             return out;
         } catch (IOException e) {
@@ -165,6 +221,15 @@ public final class Safetensors {
             throw new RehearsalException(RehearsalException.DATA, "cannot read checkpoint " + file + ": " + e.getMessage(),
                     e);
         }
+    }
+
+    private static DType dtypeOf(String name) {
+        for (DType d : DType.values()) {
+            if (d.safetensorsName().equals(name)) {
+                return d;
+            }
+        }
+        return null;
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {

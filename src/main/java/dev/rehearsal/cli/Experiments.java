@@ -1,15 +1,16 @@
 package dev.rehearsal.cli;
 
-import dev.rehearsal.RehearsalException;
-import dev.rehearsal.backend.Backend;
 import dev.rehearsal.data.Dataset;
 import dev.rehearsal.data.DatasetSource;
 import dev.rehearsal.data.Split;
+import dev.rehearsal.backend.Backend;
 import dev.rehearsal.experiment.ExperimentConfig;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
-/** What run and compare share: building the backend and loading the data of a config. */
+/** What run, compare and scale share: loading the data of a config, and stderr for progress. */
 final class Experiments {
     private Experiments() {
     }
@@ -34,12 +35,8 @@ final class Experiments {
         }
     }
 
-    static Backend backend(ExperimentConfig c, RuntimeOptions runtime) {
-        runtime.threads = c.threads;
-        try {
-            return runtime.backend(c.backend);
-        } catch (IllegalStateException e) {
-            throw new RehearsalException(RehearsalException.USAGE, e.getMessage());
-        }
+    /** The process's real stderr (progress goes there even when a test captures the command's streams). */
+    static PrintStream stderr() {
+        return new PrintStream(new FileOutputStream(FileDescriptor.err), true);
     }
 }

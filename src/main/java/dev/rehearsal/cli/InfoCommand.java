@@ -2,6 +2,7 @@ package dev.rehearsal.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.backend.nativ.NativeRuntime;
+import dev.rehearsal.experiment.ExperimentConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,13 +29,14 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        NativeRuntime.init(runtime.threads(), runtime.ompWait());
+        ExperimentConfig c = runtime.resolved();
+        RuntimeOptions.backend("native", c).close();
         Map<String, String> info = new LinkedHashMap<>();
         info.put("cpu", cpuModel());
         info.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         info.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         info.putAll(NativeRuntime.describe());
-        info.put("threads", Integer.toString(runtime.threads()));
+        info.put("threads", Integer.toString(c.threads));
         var out = spec.commandLine().getOut();
         if (json) {
             ObjectNode node = Json.object();

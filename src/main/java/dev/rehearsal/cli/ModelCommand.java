@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.RehearsalException;
 import dev.rehearsal.backend.Backend;
+import dev.rehearsal.experiment.ExperimentConfig;
 import dev.rehearsal.nn.Linear;
 import dev.rehearsal.nn.Mlp;
 import dev.rehearsal.nn.Model;
@@ -53,7 +54,8 @@ final class ModelCommand implements Callable<Integer> {
         root.put("batch", batch);
         root.put("optimizer", "adam");
         ArrayNode models = root.putArray("models");
-        try (Backend nativ = runtime.backend("native"); Backend jvm = runtime.backend("jvm")) {
+        ExperimentConfig c = runtime.resolved();
+        try (Backend nativ = RuntimeOptions.backend("native", c); Backend jvm = RuntimeOptions.backend("jvm", c)) {
             for (String kind : List.of("mlp", "vae")) {
                 ObjectNode m = models.addObject();
                 m.put("model", kind);

@@ -6,56 +6,61 @@ import dev.rehearsal.backend.jvm.JvmBackend;
 import dev.rehearsal.backend.nativ.GemmEngine;
 import dev.rehearsal.backend.nativ.NativeBackend;
 import dev.rehearsal.backend.nativ.NativeRuntime;
+import dev.rehearsal.experiment.ExperimentConfig;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
-/** Options every computing command shares: threads, and how the native libraries run. */
+/**
+ * Options every computing command shares: threads and how the native libraries run. They are keys of
+ * {@link ExperimentConfig} too; a flag overrides the config only when given.
+ */
 final class RuntimeOptions {
     @Option(names = "--threads", paramLabel = "N",
-            description = "Compute threads for OpenBLAS, oneDNN and the jvm backend (default: all cores, ${DEFAULT-VALUE}).")
-    int threads = Runtime.getRuntime().availableProcessors();
+            description = "Compute threads for OpenBLAS, oneDNN and the jvm backend (default: all cores).")
+    Integer threads;
 
     @Option(names = "--gemm", paramLabel = "ENGINE",
-            description = "Library for the native backend's GEMMs: dnnl or openblas (default: ${DEFAULT-VALUE}).")
-    String gemm = "dnnl";
+            description = "Library for the native backend's GEMMs: dnnl or openblas (default dnnl).")
+    String gemm;
 
     @Option(names = "--omp-wait", paramLabel = "POLICY",
-            description = "What idle oneDNN (OpenMP) threads do: default, passive or active (default: ${DEFAULT-VALUE}).")
-    String ompWait = "active";
+            description = "What idle oneDNN (OpenMP) threads do: default, passive or active (default active).")
+    String ompWait;
 
-    int threads() {
-        if (threads < 1 || threads > 4096) {
-            throw new RehearsalException(RehearsalException.USAGE, "--threads must be between 1 and 4096, got "
-                    + threads);
+    /** Overrides the config's runtime keys with the flags given. */
+    void apply(ExperimentConfig c) {
+        if (threads != null) {
+            c.threads = threads;
         }
-        return threads;
+        if (gemm != null) {
+            c.gemm = gemm.toLowerCase(Locale.ROOT);
+        }
+        if (ompWait != null) {
+            c.ompWait = ompWait.toLowerCase(Locale.ROOT);
+        }
     }
 
-    GemmEngine gemmEngine() {
-        return switch (gemm.toLowerCase(Locale.ROOT)) {
-            case "dnnl", "onednn" -> GemmEngine.DNNL;
-            case "openblas" -> GemmEngine.OPENBLAS;
-            default -> throw new RehearsalException(RehearsalException.USAGE, "unknown --gemm '" + gemm
-                    + "': use dnnl or openblas");
-        };
+    /** The runtime settings alone (info, model): defaults plus flags, validated. */
+    ExperimentConfig resolved() {
+        ExperimentConfig c = new ExperimentConfig();
+        apply(c);
+        return c.validate();
     }
 
-    NativeRuntime.OmpWait ompWait() {
+    /** A backend by name ("native" or "jvm") with a config's runtime settings. */
+    static Backend backend(String name, ExperimentConfig c) {
         try {
-            return NativeRuntime.OmpWait.valueOf(ompWait.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new RehearsalException(RehearsalException.USAGE, "unknown --omp-wait '" + ompWait
-                    + "': use default, passive or active");
+            return switch (name.toLowerCase(Locale.ROOT)) {
+                case "native" -> new NativeBackend(c.threads,
+                        c.gemm.equals("openblas") ? GemmEngine.OPENBLAS : GemmEngine.DNNL,
+                        NativeRuntime.OmpWait.valueOf(c.ompWait.toUpperCase(Locale.ROOT)));
+                case "jvm" -> new JvmBackend(c.threads);
+                default -> throw new RehearsalException(RehearsalException.USAGE, "unknown backend '" + name
+                        + "': use native or jvm");
+            };
+        } catch (IllegalStateException e) {
+            // The native runtime's settings are fixed per process: a second, different request is a usage error.
+            throw new RehearsalException(RehearsalException.USAGE, e.getMessage());
         }
-    }
-
-    /** A backend by name: "native" or "jvm". */
-    Backend backend(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "native" -> new NativeBackend(threads(), gemmEngine(), ompWait());
-            case "jvm" -> new JvmBackend(threads());
-            default -> throw new RehearsalException(RehearsalException.USAGE, "unknown backend '" + name
-                    + "': use native or jvm");
-        };
     }
 }

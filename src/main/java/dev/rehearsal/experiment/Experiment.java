@@ -13,7 +13,6 @@ import dev.rehearsal.strategy.Progress;
 import dev.rehearsal.strategy.Strategies;
 import dev.rehearsal.strategy.Strategy;
 import java.util.Locale;
-import java.util.function.Consumer;
 
 /**
  * Runs one strategy through one scenario: measures the random model ({@code b}), then for every task
@@ -34,34 +33,78 @@ public final class Experiment {
     }
 
     /**
-     * Runs {@code c.strategy} with {@code c.seed}. {@code afterTask} sees the accuracy matrix after each
-     * task (for saving partial results).
+     * Runs {@code c.strategy} with {@code c.seed}. With a checkpoint, the state after every finished task is
+     * saved to it, and a run that finds one continues after its last finished task (ending with the same R
+     * as an uninterrupted run). {@code afterTask} sees the result so far after each task (partial results).
      */
     public static RunResult run(ExperimentConfig c, Backend backend, Scenario scenario, Progress progress,
-            Consumer<AccuracyMatrix> afterTask) {
+            RunCheckpoint checkpoint, Listener afterTask) {
         long start = System.nanoTime();
         Ledger ledger = new Ledger();
-        Context ctx = new Context(backend, scenario, c, new Rng(c.seed), ledger, progress);
+        Rng rng = new Rng(c.seed);
+        Context ctx = new Context(backend, scenario, c, rng, ledger, progress);
         int tasks = scenario.taskCount();
-        AccuracyMatrix acc = new AccuracyMatrix(tasks);
         try (Strategy s = Strategies.create(c.strategy, ctx)) {
-            acc.setInitial(evaluate(s, scenario));
-            for (Task task : scenario.tasks()) {
+            AccuracyMatrix acc = new AccuracyMatrix(tasks);
+            double earlierSeconds = 0;
+            RunCheckpoint.Saved saved = checkpoint == null ? null : checkpoint.load();
+            if (saved != null) {
+                s.restoreState(saved.tensors(), saved.values());
+                rng.restoreState(saved.rng());
+                ledger.add(saved.ledger());
+                acc = saved.accuracy();
+                earlierSeconds = saved.wallSeconds();
+                progress.log(String.format(Locale.ROOT, "%s seed %d: resumed after task %d/%d", s.name(), c.seed,
+                        saved.tasksDone(), tasks));
+            } else {
+                acc.setInitial(evaluate(s, scenario));
+            }
+            long datasetBytes = scenario.train().imageBytes() + scenario.test().imageBytes()
+                    + scenario.permutationBytes();
+            RunResult result = null;
+            for (Task task : scenario.tasks().subList(acc.rowsDone(), tasks)) {
                 s.beforeTask(task);
                 s.train(task);
                 s.afterTask(task);
                 double[] row = evaluate(s, scenario);
                 acc.setRow(task.index(), row);
+                double wall = earlierSeconds + (System.nanoTime() - start) / 1e9;
+                if (checkpoint != null) {
+                    checkpoint.save(s, acc, ledger, rng, wall);
+                }
                 progress.log(String.format(Locale.ROOT, "%s seed %d task %d/%d: accuracy %s, ACC so far %.4f",
                         s.name(), c.seed, task.index() + 1, tasks, format(row, task.index()), acc.acc()));
+                result = new RunResult(s.name(), c.seed, acc, ledger, s.memory(), s.heapMemory(), datasetBytes, wall);
                 if (afterTask != null) {
-                    afterTask.accept(acc);
+                    afterTask.taskFinished(result);
+                    // Its own stream: drawing report samples must not change the training's random numbers.
+                    Strategy.Samples shown = s.replaySamples(64, new Rng(c.seed * 1_000_003L + task.index()));
+                    if (shown != null) {
+                        afterTask.samples(s.name(), task.index(), shown);
+                    }
                 }
             }
-            long datasetBytes = scenario.train().imageBytes() + scenario.test().imageBytes()
-                    + scenario.permutationBytes();
-            return new RunResult(s.name(), c.seed, acc, ledger, s.memory(), s.heapMemory(), datasetBytes,
-                    (System.nanoTime() - start) / 1e9);
+            if (result == null) {
+                result = new RunResult(s.name(), c.seed, acc, ledger, s.memory(), s.heapMemory(), datasetBytes,
+                        earlierSeconds);
+            }
+            return result;
+        }
+    }
+
+    /** A run without checkpoints. */
+    public static RunResult run(ExperimentConfig c, Backend backend, Scenario scenario, Progress progress,
+            Listener afterTask) {
+        return run(c, backend, scenario, progress, null, afterTask);
+    }
+
+    /** What a run reports after each finished task. */
+    public interface Listener {
+        /** The result so far (the accuracy matrix has the finished rows). */
+        void taskFinished(RunResult soFar);
+
+        /** Examples of what the strategy replays after task {@code task} (0-based). */
+        default void samples(String strategy, int task, Strategy.Samples samples) {
         }
     }
 

@@ -20,6 +20,20 @@ import java.util.Locale;
  */
 @JsonPropertyOrder(alphabetic = false)
 public final class ExperimentConfig {
+    /** Every key a config file may set, in documentation order. */
+    public static final List<String> KEYS = keys();
+
+    private static List<String> keys() {
+        List<String> out = new ArrayList<>();
+        for (java.lang.reflect.Field f : ExperimentConfig.class.getFields()) {
+            JsonProperty p = f.getAnnotation(JsonProperty.class);
+            if (p != null) {
+                out.add(p.value());
+            }
+        }
+        return List.copyOf(out);
+    }
+
     @JsonProperty("dataset") public String dataset = "mnist";
     /** Directory of the IDX files; null: data/mnist (fetched when missing) or the Debian Fashion-MNIST. */
     @JsonProperty("data") public String data;
@@ -61,11 +75,32 @@ public final class ExperimentConfig {
     @JsonProperty("seed") public long seed = 1;
     @JsonProperty("backend") public String backend = "native";
     @JsonProperty("threads") public int threads = Runtime.getRuntime().availableProcessors();
+    /** Library of the native backend's GEMMs: dnnl or openblas. */
+    @JsonProperty("gemm") public String gemm = "dnnl";
+    /** What idle oneDNN (OpenMP) threads do: default, passive or active. */
+    @JsonProperty("omp-wait") public String ompWait = "active";
+    /** Strategies of {@code compare}. */
+    @JsonProperty("strategies") public List<String> strategies = new ArrayList<>(List.of("naive", "joint", "er", "gr"));
+    /** Seeds of {@code compare}. */
+    @JsonProperty("seeds") public List<Long> seeds = new ArrayList<>(List.of(1L));
+    /** The short configuration for CI and smoke tests (see {@link #applyQuick()}); explicit keys override it. */
+    @JsonProperty("quick") public boolean quick = false;
+    /** Results folder; null: results/&lt;command&gt;. */
+    @JsonProperty("out") public String out;
+    /** No progress output. */
+    @JsonProperty("quiet") public boolean quiet = false;
+
+    /** {@code quick}: 4000 training samples per task, 2 solver epochs, 5 generator epochs. */
+    public ExperimentConfig applyQuick() {
+        quick = true;
+        trainLimit = 4000;
+        epochs = 2;
+        vaeEpochs = 5;
+        return this;
+    }
 
     public ExperimentConfig copy() {
-        ExperimentConfig c = Json.MAPPER.convertValue(Json.MAPPER.valueToTree(this), ExperimentConfig.class);
-        c.classOrder = new ArrayList<>(classOrder);
-        return c;
+        return Json.MAPPER.convertValue(Json.MAPPER.valueToTree(this), ExperimentConfig.class);
     }
 
     /** Checks every value; the message names the key. */
@@ -82,6 +117,17 @@ public final class ExperimentConfig {
         oneOf("replay-targets", replayTargets, "hard", "soft");
         oneOf("selection", selection, "random", "reservoir");
         oneOf("backend", backend, "native", "jvm");
+        oneOf("gemm", gemm, "dnnl", "openblas");
+        oneOf("omp-wait", ompWait, "default", "passive", "active");
+        if (strategies == null || strategies.isEmpty()) {
+            throw invalid("strategies", strategies, "a non-empty list of naive, joint, er, gr");
+        }
+        for (String s : strategies) {
+            oneOf("strategies", s, "naive", "joint", "er", "gr");
+        }
+        if (seeds == null || seeds.isEmpty()) {
+            throw invalid("seeds", seeds, "a non-empty list of integers");
+        }
         positive("batch", batch);
         positive("per-class", perClass);
         positive("classes-per-task", classesPerTask);

@@ -1,5 +1,6 @@
 package dev.rehearsal.experiment;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.metrics.AccuracyMatrix;
@@ -39,6 +40,8 @@ public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Led
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("strategy", strategy);
         o.put("seed", seed);
+        o.put("tasks_done", accuracy.rowsDone());
+        o.put("complete", accuracy.complete());
         o.set("R", matrix(accuracy.r()));
         o.set("b", vector(accuracy.b()));
         o.put("ACC", accuracy.acc());
@@ -55,6 +58,10 @@ public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Led
             macs.put(p.id(), ledger.macs(p));
         }
         macs.put("training_total", trainingMacs());
+        ObjectNode samples = o.putObject("samples");
+        for (Phase p : Phase.values()) {
+            samples.put(p.id(), ledger.samples(p));
+        }
         o.put("samples_per_second", samplesPerSecond());
         ObjectNode mem = o.putObject("memory_bytes");
         memory.forEach(mem::put);
@@ -63,6 +70,36 @@ public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Led
         heapMemory.forEach(heap::put);
         o.put("dataset_bytes", datasetBytes);
         return o;
+    }
+
+    /** Reads what {@link #toJson} wrote (a finished run recorded before an interruption). */
+    public static RunResult fromJson(JsonNode o) {
+        JsonNode rj = o.path("R");
+        int tasks = rj.size();
+        double[][] r = new double[tasks][tasks];
+        double[] b = new double[tasks];
+        for (int i = 0; i < tasks; i++) {
+            b[i] = o.path("b").path(i).asDouble();
+            for (int j = 0; j < tasks; j++) {
+                r[i][j] = rj.path(i).path(j).asDouble();
+            }
+        }
+        Ledger ledger = new Ledger();
+        for (Phase p : Phase.values()) {
+            ledger.restore(p, Math.round(o.path("times").path(p.id()).asDouble() * 1e9),
+                    o.path("macs").path(p.id()).asLong(), o.path("samples").path(p.id()).asLong());
+        }
+        Map<String, Long> memory = new java.util.LinkedHashMap<>();
+        o.path("memory_bytes").fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("total")) {
+                memory.put(e.getKey(), e.getValue().asLong());
+            }
+        });
+        Map<String, Long> heap = new java.util.LinkedHashMap<>();
+        o.path("heap_bytes").fields().forEachRemaining(e -> heap.put(e.getKey(), e.getValue().asLong()));
+        return new RunResult(o.path("strategy").asText(), o.path("seed").asLong(),
+                new AccuracyMatrix(r, b, o.path("tasks_done").asInt(tasks)), ledger, memory, heap,
+                o.path("dataset_bytes").asLong(), o.path("times").path("total").asDouble());
     }
 
     static ArrayNode matrix(double[][] m) {

@@ -26,6 +26,14 @@ public final class Summary {
         runs.computeIfAbsent(r.strategy(), k -> new ArrayList<>()).add(r);
     }
 
+    /** A copy with one more (possibly unfinished) run: what results.json shows while that run goes on. */
+    public Summary with(RunResult partial) {
+        Summary s = new Summary(config);
+        runs.values().forEach(list -> list.forEach(s::add));
+        s.add(partial);
+        return s;
+    }
+
     public Map<String, List<RunResult>> runs() {
         return runs;
     }

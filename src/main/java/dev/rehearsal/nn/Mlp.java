@@ -129,6 +129,14 @@ public final class Mlp extends Model {
         head().initRows(rng, old, newOutputs);
     }
 
+    /** Sets the number of active outputs without initialising anything: for restoring saved parameters. */
+    public void restoreOutputs(int n) {
+        if (n < outputs()) {
+            throw new IllegalArgumentException("a head cannot shrink: has " + outputs() + " outputs, asked for " + n);
+        }
+        head().setActive(n);
+    }
+
     /** A frozen copy (parameters and forward activations only) with the same active outputs. */
     public Mlp frozenCopy(String copyName, int copyMaxBatch) {
         Mlp copy = new Mlp(backend, copyName, spec, copyMaxBatch, null, null);

@@ -69,6 +69,19 @@ public final class GenerativeReplay implements ReplaySource {
         return tasksSeen == 0;
     }
 
+    /** Tasks whose end has updated the frozen copies. */
+    public int tasksSeen() {
+        return tasksSeen;
+    }
+
+    /** For checkpoints, after the frozen copies were allocated and loaded. */
+    public void restoreTasksSeen(int n) {
+        if (previousSolver == null || n < 1) {
+            throw new IllegalStateException("no frozen copies to restore " + n + " tasks into");
+        }
+        tasksSeen = n;
+    }
+
     public Mlp previousSolver() {
         return previousSolver;
     }

@@ -256,6 +256,55 @@ public final class ReplayBuffer implements ReplaySource {
         }
     }
 
+    /** Adds the stored samples and their bookkeeping to a checkpoint. */
+    public void saveState(java.util.Map<String, Tensor> tensors, com.fasterxml.jackson.databind.node.ObjectNode values) {
+        tensors.put("buffer.samples", samples);
+        putInts(values, "buffer.slot_target", slotTarget, slotTarget.length);
+        putInts(values, "buffer.slot_task", slotTask, slotTask.length);
+        putInts(values, "buffer.filled", filled, filled.length);
+        putInts(values, "buffer.used", used, usedCount);
+        var seenArr = values.putArray("buffer.seen");
+        for (long v : seen) {
+            seenArr.add(v);
+        }
+    }
+
+    /** Restores what {@link #saveState} saved into a buffer built for the same scenario and config. */
+    public void restoreState(dev.rehearsal.checkpoint.Safetensors.Loaded stored,
+            com.fasterxml.jackson.databind.JsonNode values) {
+        stored.copyInto(samples);
+        copyInts(values.path("buffer.slot_target"), slotTarget);
+        copyInts(values.path("buffer.slot_task"), slotTask);
+        copyInts(values.path("buffer.filled"), filled);
+        var u = values.path("buffer.used");
+        java.util.Arrays.fill(occupied, false);
+        usedCount = u.size();
+        for (int i = 0; i < usedCount; i++) {
+            used[i] = u.get(i).asInt();
+            occupied[used[i]] = true;
+        }
+        var seenArr = values.path("buffer.seen");
+        for (int i = 0; i < seen.length; i++) {
+            seen[i] = seenArr.path(i).asLong();
+        }
+    }
+
+    private static void putInts(com.fasterxml.jackson.databind.node.ObjectNode o, String key, int[] a, int n) {
+        var arr = o.putArray(key);
+        for (int i = 0; i < n; i++) {
+            arr.add(a[i]);
+        }
+    }
+
+    private static void copyInts(com.fasterxml.jackson.databind.JsonNode arr, int[] into) {
+        if (arr.size() != into.length) {
+            throw new IllegalStateException("checkpoint holds " + arr.size() + " buffer entries, expected " + into.length);
+        }
+        for (int i = 0; i < into.length; i++) {
+            into[i] = arr.get(i).asInt();
+        }
+    }
+
     /** The stored pixels (for reports: image grids of what the buffer holds). */
     public Tensor samples() {
         return samples;

@@ -52,6 +52,49 @@ public final class ExperienceReplay extends Strategy {
     }
 
     @Override
+    public Samples replaySamples(int n, dev.rehearsal.random.Rng rng) {
+        int[] slots = buffer.usedSlots();
+        if (slots.length == 0) {
+            return null;
+        }
+        // One sample of every stored class first, in target order, then random others.
+        java.util.TreeMap<Integer, Integer> firstOfTarget = new java.util.TreeMap<>();
+        for (int s : slots) {
+            firstOfTarget.putIfAbsent(buffer.targetOf(s), s);
+        }
+        java.util.List<Integer> pick = new java.util.ArrayList<>(firstOfTarget.values());
+        while (pick.size() < Math.min(n, slots.length)) {
+            pick.add(slots[rng.nextInt(slots.length)]);
+        }
+        int d = buffer.samples().cols();
+        int count = Math.min(n, pick.size());
+        float[] px = new float[count * d];
+        byte[] row = new byte[d];
+        for (int i = 0; i < count; i++) {
+            var t = buffer.samples();
+            t.block().readBytes(t.offset() + (long) pick.get(i) * d, row, 0, d);
+            for (int j = 0; j < d; j++) {
+                px[i * d + j] = (row[j] & 0xff) / 255f;
+            }
+        }
+        int side = (int) Math.round(Math.sqrt(d));
+        return new Samples("buffer", px, count, side, d / side);
+    }
+
+    @Override
+    public void saveState(State state) {
+        super.saveState(state);
+        buffer.saveState(state.tensors(), state.values());
+    }
+
+    @Override
+    public void restoreState(Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
+            com.fasterxml.jackson.databind.JsonNode values) {
+        super.restoreState(tensors, values);
+        buffer.restoreState(tensors.get("buffer.samples"), values);
+    }
+
+    @Override
     public Map<String, Long> memory() {
         Map<String, Long> out = super.memory();
         out.put("buffer", buffer.bytes());

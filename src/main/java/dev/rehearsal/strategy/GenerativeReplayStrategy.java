@@ -81,6 +81,43 @@ public final class GenerativeReplayStrategy extends Strategy {
         source.update(solver, generator);
     }
 
+    @Override
+    public Samples replaySamples(int n, dev.rehearsal.random.Rng rng) {
+        int count = Math.min(n, generator.maxBatch());
+        dev.rehearsal.tensor.Tensor x = generator.generate(count, rng, null, 0);
+        int d = x.cols();
+        int side = (int) Math.round(Math.sqrt(d));
+        return new Samples("generated", x.toFloatArray(), count, side, d / side);
+    }
+
+    @Override
+    public void saveState(State state) {
+        super.saveState(state);
+        State.saveModel(state, "generator", generator);
+        state.values().put("replay.tasks_seen", source.tasksSeen());
+        if (!source.isEmpty()) {
+            State.saveModel(state, "previous_solver", source.previousSolver());
+            State.saveModel(state, "previous_generator", source.previousGenerator());
+            state.values().put("previous_solver.outputs", source.previousSolver().outputs());
+        }
+    }
+
+    @Override
+    public void restoreState(Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
+            com.fasterxml.jackson.databind.JsonNode values) {
+        super.restoreState(tensors, values);
+        State.restoreModel(tensors, values, "generator", generator);
+        int seen = values.path("replay.tasks_seen").asInt();
+        if (seen > 0) {
+            // Allocate the frozen copies as the first update would, then load what they held.
+            source.update(solver, generator);
+            source.previousSolver().restoreOutputs(values.path("previous_solver.outputs").asInt());
+            State.restoreModel(tensors, values, "previous_solver", source.previousSolver());
+            State.restoreModel(tensors, values, "previous_generator", source.previousGenerator());
+            source.restoreTasksSeen(seen);
+        }
+    }
+
     /** The frozen previous generator, for reports (null before the first task ends). */
     public GenerativeReplay source() {
         return source;

@@ -82,6 +82,31 @@ public abstract class Strategy implements AutoCloseable {
         return out;
     }
 
+    /** Images for reports: {@code count} images of {@code rows x cols} pixels in [0, 1], and what they are. */
+    public record Samples(String kind, float[] pixels, int count, int rows, int cols) {
+    }
+
+    /**
+     * Up to {@code n} examples of what this strategy replays now (stored or generated samples), drawn with
+     * {@code rng} so that the training stream is untouched; null when it replays nothing.
+     */
+    public Samples replaySamples(int n, dev.rehearsal.random.Rng rng) {
+        return null;
+    }
+
+    /** Adds what this strategy keeps between tasks to a checkpoint. */
+    public void saveState(State state) {
+        State.saveModel(state, "solver", solver);
+        state.values().put("solver.outputs", solver.outputs());
+    }
+
+    /** Restores what {@link #saveState} saved, into a strategy freshly built from the same config. */
+    public void restoreState(Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
+            com.fasterxml.jackson.databind.JsonNode values) {
+        solver.restoreOutputs(values.path("solver.outputs").asInt(solver.outputs()));
+        State.restoreModel(tensors, values, "solver", solver);
+    }
+
     /** Heap bytes outside the arenas that scale with the strategy (labels of stored samples). */
     public Map<String, Long> heapMemory() {
         return new LinkedHashMap<>();

@@ -1,0 +1,84 @@
+package dev.rehearsal.cli;
+
+import dev.rehearsal.backend.Backend;
+import dev.rehearsal.experiment.Comparison;
+import dev.rehearsal.experiment.ConfigFiles;
+import dev.rehearsal.experiment.ExperimentConfig;
+import dev.rehearsal.experiment.Summary;
+import dev.rehearsal.strategy.Progress;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * What {@code run} and {@code compare} share: a config resolved from defaults, {@code --config FILE} and
+ * flags (or taken from the folder being resumed), the runs, the results folder, the printed table.
+ */
+abstract class StudyCommand implements Callable<Integer> {
+    @Mixin
+    RuntimeOptions runtime;
+    @Mixin
+    ExperimentOptions options;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Experiment config (YAML or JSON); every option "
+            + "has a key of the same name; flags override the file.")
+    Path config;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue an interrupted run from the results "
+            + "folder DIR (its config.json and checkpoint); other options are ignored.")
+    Path resume;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Results folder (default results/<command>).")
+    Path out;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Applies this command's own flags (strategies, seeds) to the config. */
+    abstract void applyOwnFlags(ExperimentConfig c);
+
+    /** Whether {@code --quick} was given. */
+    boolean quickFlag() {
+        return false;
+    }
+
+    ExperimentConfig resolve() {
+        if (resume != null) {
+            return Comparison.savedConfig(resume);
+        }
+        return ConfigFiles.resolve(config, quickFlag(), c -> {
+            runtime.apply(c);
+            options.apply(c);
+            applyOwnFlags(c);
+            if (out != null) {
+                c.out = out.toString();
+            }
+            if (quiet) {
+                c.quiet = true;
+            }
+        });
+    }
+
+    @Override
+    public Integer call() {
+        ExperimentConfig c = resolve();
+        Path folder = resume != null ? resume : Path.of(c.out != null ? c.out : "results/" + spec.name());
+        PrintStream err = Experiments.stderr();
+        Progress progress = Progresses.forConsole(err, c.quiet || quiet);
+        Summary summary;
+        try (Backend backend = RuntimeOptions.backend(c.backend, c);
+                Experiments.Data data = Experiments.load(c, backend, err)) {
+            summary = Comparison.run(c, folder, backend, data.train(), data.test(), progress, (png, s) -> { });
+        }
+        var console = spec.commandLine().getOut();
+        console.println(summary.markdownTable());
+        console.println("results: " + folder.resolve("results.json") + ", " + folder.resolve("results.md"));
+        return 0;
+    }
+}

@@ -33,7 +33,12 @@ public final class Main {
             return RehearsalException.USAGE;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, err));
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (Error e) {
+            // picocli hands Exceptions to the handler above; Errors (out of memory) arrive here.
+            return report(e, err);
+        }
     }
 
     static int report(Throwable ex, PrintStream err) {

@@ -1,11 +1,15 @@
 package dev.rehearsal.cli;
 
+import dev.rehearsal.RehearsalException;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.experiment.Comparison;
 import dev.rehearsal.experiment.ConfigFiles;
 import dev.rehearsal.experiment.ExperimentConfig;
 import dev.rehearsal.experiment.Summary;
+import dev.rehearsal.report.HtmlReport;
+import dev.rehearsal.report.ImageGrid;
 import dev.rehearsal.strategy.Progress;
+import dev.rehearsal.strategy.Strategy;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -74,11 +78,26 @@ abstract class StudyCommand implements Callable<Integer> {
         Summary summary;
         try (Backend backend = RuntimeOptions.backend(c.backend, c);
                 Experiments.Data data = Experiments.load(c, backend, err)) {
-            summary = Comparison.run(c, folder, backend, data.train(), data.test(), progress, (png, s) -> { });
+            summary = Comparison.run(c, folder, backend, data.train(), data.test(), progress, StudyCommand::grid);
+        } catch (RehearsalException e) {
+            // A run that stops (diverged, out of memory) still leaves a report of what it finished.
+            if (e.exitCode() == RehearsalException.RUN && java.nio.file.Files.exists(folder.resolve("results.json"))) {
+                HtmlReport.write(folder);
+            }
+            throw e;
         }
+        Path report = HtmlReport.write(folder);
         var console = spec.commandLine().getOut();
         console.println(summary.markdownTable());
-        console.println("results: " + folder.resolve("results.json") + ", " + folder.resolve("results.md"));
+        console.println("results: " + folder.resolve("results.json") + ", " + folder.resolve("results.md") + ", "
+                + report);
         return 0;
+    }
+
+    /** Writes 64 (or fewer) replay samples as an 8-column grid, upscaled twice. */
+    private static void grid(Path png, Strategy.Samples s) {
+        int cols = 8;
+        int rows = (s.count() + cols - 1) / cols;
+        ImageGrid.writePng(png, ImageGrid.fromFloats(s.pixels(), s.count(), s.rows(), s.cols(), rows, cols, 2));
     }
 }

@@ -46,7 +46,7 @@ public final class ConfigFiles {
             throw new RehearsalException(RehearsalException.USAGE, "config file " + file + " does not exist");
         } catch (JsonProcessingException e) {
             throw new RehearsalException(RehearsalException.USAGE, "config " + file + " is not valid YAML or JSON: "
-                    + e.getOriginalMessage() + lineOf(e));
+                    + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " ").trim() + lineOf(e));
         } catch (IOException e) {
             throw new RehearsalException(RehearsalException.USAGE, "cannot read config " + file + ": " + e.getMessage());
         }

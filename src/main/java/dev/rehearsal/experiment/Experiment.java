@@ -69,9 +69,6 @@ public final class Experiment {
                 double[] row = evaluate(s, scenario);
                 acc.setRow(task.index(), row);
                 double wall = earlierSeconds + (System.nanoTime() - start) / 1e9;
-                if (checkpoint != null) {
-                    checkpoint.save(s, acc, ledger, rng, wall);
-                }
                 progress.log(String.format(Locale.ROOT, "%s seed %d task %d/%d: accuracy %s, ACC so far %.4f",
                         s.name(), c.seed, task.index() + 1, tasks, format(row, task.index()), acc.acc()));
                 result = new RunResult(s.name(), c.seed, acc, ledger, s.memory(), s.heapMemory(), datasetBytes, wall);
@@ -82,6 +79,10 @@ public final class Experiment {
                     if (shown != null) {
                         afterTask.samples(s.name(), task.index(), shown);
                     }
+                }
+                // After the results: a checkpoint never gets ahead of the results a crash would leave.
+                if (checkpoint != null) {
+                    checkpoint.save(s, acc, ledger, rng, wall);
                 }
             }
             if (result == null) {

@@ -119,6 +119,11 @@ public final class RunCheckpoint {
         try {
             deleteTree(dir);
             deleteTree(dir.resolveSibling(dir.getFileName() + ".old"));
+            try (Stream<Path> rest = Files.list(dir.getParent())) {
+                if (rest.findAny().isEmpty()) {
+                    Files.delete(dir.getParent());
+                }
+            }
         } catch (IOException e) {
             throw new RehearsalException(RehearsalException.RUN, "cannot delete checkpoint " + dir, e);
         }

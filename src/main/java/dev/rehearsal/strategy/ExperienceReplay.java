@@ -16,11 +16,29 @@ public final class ExperienceReplay extends Strategy {
 
     public ExperienceReplay(Context ctx) {
         super(ctx, replayRows(ctx));
+        checkClassSizes(ctx);
         int rows = replayRows(ctx);
         this.buffer = new ReplayBuffer(ctx.backend(), ctx.scenario(), ctx.config().perClass,
                 ReplayBuffer.Selection.parse(ctx.config().selection), Math.max(1, rows));
         this.scheduler = new ReplayScheduler(buffer, ctx.config().replayRatio,
                 ReplayScheduler.Weighting.parse(ctx.config().weighting), ReplayScheduler.Mode.ON_THE_FLY, null);
+    }
+
+    /** A buffer asking for more samples of a class than the task has is a configuration error. */
+    private static void checkClassSizes(Context ctx) {
+        for (dev.rehearsal.scenario.Task t : ctx.scenario().tasks()) {
+            int[] count = new int[t.hi() - t.lo()];
+            for (int y : t.trainTargets()) {
+                count[y - t.lo()]++;
+            }
+            for (int k = 0; k < count.length; k++) {
+                if (ctx.config().perClass > count[k]) {
+                    throw new dev.rehearsal.RehearsalException(dev.rehearsal.RehearsalException.USAGE, "invalid value "
+                            + "for 'per-class': " + ctx.config().perClass + " exceeds the " + count[k]
+                            + " training samples of class " + t.classes()[k] + " in task " + (t.index() + 1));
+                }
+            }
+        }
     }
 
     static int replayRows(Context ctx) {

@@ -1,0 +1,389 @@
+package dev.rehearsal.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.AxesChartStyler;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The report's charts, each drawn with XChart into {@code figures/<name>.png} and returned with the text
+ * that explains how to read it: the figure and its caption are written side by side so they stay in
+ * agreement. All charts share one size, one set of fonts and one palette.
+ */
+final class Figures {
+    static {
+        Output.headless();
+    }
+
+    static final int WIDTH = 800;
+    static final int HEIGHT = 500;
+
+    private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 18);
+    private static final Font AXIS_TITLE = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
+    private static final Font TICKS = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+    private static final Font LEGEND = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+    private static final Font VALUES = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+    /** Tableau 10: distinguishable, and still readable when printed in gray. */
+    private static final Color[] PALETTE = {
+        new Color(0x4E79A7), new Color(0xF28E2B), new Color(0x59A14F), new Color(0xE15759), new Color(0x76B7B2),
+        new Color(0xEDC948), new Color(0xB07AA1), new Color(0xFF9DA7), new Color(0x9C755F), new Color(0xBAB0AC),
+    };
+    /** Heat map: light colours only, so black values stay readable on every cell. */
+    private static final Color[] HEAT = {new Color(0xF7F7F7), new Color(0xC6DBEF), new Color(0x6BAED6)};
+    /** Above this many tasks, per-cell values and one legend entry per task no longer fit. */
+    private static final int MAX_LABELLED_TASKS = 10;
+    private static final List<String> PHASES = List.of("solver_training", "generator_training", "generation",
+            "evaluation");
+
+    private Figures() {
+    }
+
+    /** A figure written to {@code figures/<file>}: its PNG bytes (embedded in the page) and its text. */
+    record Figure(String file, String title, String alt, String caption, byte[] png) {
+    }
+
+    // ---- per strategy ------------------------------------------------------------------------------
+
+    static Figure accuracyMatrix(Path dir, Results.Strategy s) {
+        int t = s.tasks();
+        HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Accuracy matrix R: " + s.name())
+                .xAxisTitle("test on task j").yAxisTitle("after task i").build();
+        style(chart.getStyler());
+        chart.getStyler().setRangeColors(HEAT).setMin(0).setMax(1)
+                .setShowValue(t <= MAX_LABELLED_TASKS).setValueFont(VALUES).setValueFontColor(Color.BLACK)
+                .setHeatMapValueDecimalPattern("0.00").setDrawBorder(true)
+                .setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setPlotGridLinesVisible(false);
+        List<String> columns = new ArrayList<>();
+        List<String> rows = new ArrayList<>();
+        for (int k = 1; k <= t; k++) {
+            columns.add(Integer.toString(k));
+            rows.add(Integer.toString(t + 1 - k)); // the heat map counts rows upwards; matrices read down
+        }
+        List<Number[]> cells = new ArrayList<>();
+        for (int i = 0; i < t; i++) {
+            for (int j = 0; j < t; j++) {
+                double v = s.r()[i][j];
+                cells.add(new Number[] {j, t - 1 - i, Double.isFinite(v) ? v : 0});
+            }
+        }
+        chart.addSeries("accuracy", columns, rows, cells);
+        return render(dir, "accuracy-matrix-" + fileName(s.name()), chart,
+                "Accuracy matrix of " + s.name(),
+                "Heat map of the accuracy matrix of " + s.name() + ": rows are after task i, columns test on task j",
+                "Row i is the model right after training task i; column j is its test accuracy on task j. The "
+                        + "diagonal shows how well each task was learned; reading down a column shows how much "
+                        + "of that task survives later training (fading means forgetting). The upper triangle is "
+                        + "accuracy on tasks not trained yet: chance level at best, and zero in class-incremental "
+                        + "learning, where their classes have no output yet. ACC is the mean of the bottom row.");
+    }
+
+    static Figure accuracyOverTime(Path dir, Results.Strategy s) {
+        int t = s.tasks();
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Accuracy of each task over time: " + s.name())
+                .xAxisTitle("tasks trained").yAxisTitle("test accuracy").build();
+        style(chart.getStyler());
+        chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setXAxisMin(0.8).setXAxisMax(t + 0.2)
+                .setXAxisDecimalPattern("0").setYAxisDecimalPattern("0.0")
+                .setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setLegendVisible(t <= MAX_LABELLED_TASKS).setMarkerSize(7);
+        for (int j = 0; j < t; j++) {
+            double[] x = new double[t - j];
+            double[] y = new double[t - j];
+            for (int i = j; i < t; i++) {
+                x[i - j] = i + 1;
+                y[i - j] = finiteOrZero(s.r()[i][j]);
+            }
+            XYSeries series = chart.addSeries("task " + (j + 1), x, y);
+            series.setMarker(SeriesMarkers.CIRCLE);
+            series.setLineColor(PALETTE[j % PALETTE.length]);
+            series.setMarkerColor(PALETTE[j % PALETTE.length]);
+        }
+        return render(dir, "accuracy-over-time-" + fileName(s.name()), chart,
+                "Accuracy of each task over time, " + s.name(),
+                "Line chart of the test accuracy of each task of " + s.name() + " as more tasks are trained",
+                "One line per test task, starting when that task is trained. A flat line means the task is "
+                        + "remembered; a falling line means later tasks overwrite it. The last point of each line "
+                        + "is its final accuracy, and ACC is their mean"
+                        + (t > MAX_LABELLED_TASKS ? "; colours repeat every " + PALETTE.length + " tasks." : "."));
+    }
+
+    // ---- all strategies side by side ---------------------------------------------------------------
+
+    static Figure transferMetrics(Path dir, List<Results.Strategy> strategies) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Final accuracy and transfer per strategy").xAxisTitle("strategy").yAxisTitle("value").build();
+        style(chart.getStyler());
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setYAxisDecimalPattern("0.0");
+        boolean spread = strategies.stream().anyMatch(s -> s.accStd() > 0 || s.bwtStd() > 0 || s.fwtStd() > 0);
+        List<String> names = strategies.stream().map(Results.Strategy::name).toList();
+        addBars(chart, "ACC", names, strategies, Results.Strategy::acc, spread ? Results.Strategy::accStd : null);
+        addBars(chart, "BWT", names, strategies, Results.Strategy::bwt, spread ? Results.Strategy::bwtStd : null);
+        addBars(chart, "FWT", names, strategies, Results.Strategy::fwt, spread ? Results.Strategy::fwtStd : null);
+        return render(dir, "metrics", chart, "ACC, BWT and FWT per strategy",
+                "Grouped bar chart of ACC, BWT and FWT for " + String.join(", ", names),
+                "ACC: mean test accuracy over all tasks after the last one (higher is better). BWT (backward "
+                        + "transfer): mean change of accuracy on each earlier task between just after learning it "
+                        + "and the end; negative values are forgetting. FWT (forward transfer): accuracy on a task "
+                        + "before training on it, minus the untrained model's; zero when unseen classes cannot be "
+                        + "predicted at all."
+                        + (spread ? " Error bars: one standard deviation over seeds." : ""));
+    }
+
+    static Figure memory(Path dir, List<Results.Strategy> strategies) {
+        Set<String> components = new LinkedHashSet<>();
+        strategies.forEach(s -> components.addAll(s.memory().keySet()));
+        Map<String, double[]> stacks = new LinkedHashMap<>();
+        for (String c : components) {
+            stacks.put(c, strategies.stream().mapToDouble(s -> s.memory().getOrDefault(c, 0L) / 1e6).toArray());
+        }
+        CategoryChart chart = stacked("Memory per strategy (exact bytes)", "memory (MB)", strategies, stacks);
+        return render(dir, "memory", chart, "Memory per strategy",
+                "Stacked bar chart of the exact memory of each strategy by component, in MB",
+                "Exact bytes each strategy allocated, stacked by component: solver (parameters, gradients, "
+                        + "optimiser state and activations), batch buffers, the replay buffer (er), the generator "
+                        + "and the frozen previous models (gr), and the generated pool when gr generates ahead. "
+                        + "The dataset is shared by all strategies and not counted. 1 MB = 10^6 bytes.");
+    }
+
+    static Figure time(Path dir, List<Results.Strategy> strategies) {
+        Map<String, double[]> stacks = new LinkedHashMap<>();
+        for (String p : PHASES) {
+            stacks.put(p.replace('_', ' '), strategies.stream()
+                    .mapToDouble(s -> finiteOrZero(s.times().getOrDefault(p, 0.0))).toArray());
+        }
+        // Wall time outside the four phases (data preparation, bookkeeping), so a bar adds up to the table's time.
+        double[] other = strategies.stream().mapToDouble(s -> {
+            double phases = PHASES.stream().mapToDouble(p -> finiteOrZero(s.times().getOrDefault(p, 0.0))).sum();
+            return Math.max(0, finiteOrZero(s.times().getOrDefault("total", 0.0)) - phases);
+        }).toArray();
+        boolean hasOther = Arrays.stream(other).anyMatch(v -> v > 0);
+        if (hasOther) {
+            stacks.put("other", other);
+        }
+        CategoryChart chart = stacked("Time per phase and strategy", "wall time (s)", strategies, stacks);
+        return render(dir, "time", chart, "Time per phase",
+                "Stacked bar chart of the wall time of each strategy by phase, in seconds",
+                "Wall time per phase, mean over seeds: solver training; generator training (gr's VAE); "
+                        + "generation (drawing replay samples and labelling them with the previous model); "
+                        + "evaluation (the test passes that fill the accuracy matrix)"
+                        + (hasOther ? "; other is the rest of the wall time (data preparation, bookkeeping)."
+                                : "."));
+    }
+
+    // ---- scaling -----------------------------------------------------------------------------------
+
+    /** One chart per quantity that has at least one positive measurement (log axes cannot show zero). */
+    static List<Figure> scaling(Path dir, Scaling scaling) {
+        List<Figure> out = new ArrayList<>();
+        for (String q : Scaling.QUANTITIES) {
+            if (scaling.measurements().stream().anyMatch(m -> m.get(q) > 0)) {
+                out.add(scalingChart(dir, scaling, q));
+            }
+        }
+        return out;
+    }
+
+    private static Figure scalingChart(Path dir, Scaling scaling, String quantity) {
+        // Units that keep log-axis tick labels short: they are printed in full.
+        String name;
+        String label;
+        double unit;
+        switch (quantity) {
+            case "memory_bytes" -> {
+                name = "memory";
+                label = "memory (MB)";
+                unit = 1e6;
+            }
+            case "training_macs" -> {
+                name = "training compute";
+                label = "training MACs (10^9)";
+                unit = 1e9;
+            }
+            case "seconds" -> {
+                name = "wall time";
+                label = "wall time (s)";
+                unit = 1;
+            }
+            default -> {
+                name = quantity;
+                label = quantity;
+                unit = 1;
+            }
+        }
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Scaling of " + name + " with the number of tasks")
+                .xAxisTitle("tasks (log scale)").yAxisTitle(label + ", log scale").build();
+        style(chart.getStyler());
+        // x: XChart's log axis labels 2, 3, .., 9, 10, 20, ..: fine across. y: those labels collide near each
+        // decade's top, so y holds log10 values on a linear axis, labelled with the value they stand for.
+        chart.getStyler().setXAxisLogarithmic(true).setXAxisLogarithmicDecadeOnly(false)
+                .setyAxisTickLabelsFormattingFunction(Figures::powerOfTen)
+                .setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal).setMarkerSize(8);
+        double lowest = Double.POSITIVE_INFINITY;
+        double highest = Double.NEGATIVE_INFINITY;
+        int index = 0;
+        for (String strategy : scaling.strategies()) {
+            Color color = PALETTE[index++ % PALETTE.length];
+            List<double[]> points = new ArrayList<>();
+            for (Scaling.Measurement m : scaling.measurements()) {
+                if (m.strategy().equals(strategy) && m.tasks() > 0 && m.get(quantity) > 0) {
+                    points.add(new double[] {m.tasks(), m.get(quantity) / unit});
+                }
+            }
+            if (points.isEmpty()) {
+                continue;
+            }
+            points.sort((a, b) -> Double.compare(a[0], b[0]));
+            double[] x = points.stream().mapToDouble(p -> p[0]).toArray();
+            double[] y = points.stream().mapToDouble(p -> Math.log10(p[1])).toArray();
+            Scaling.Fit fit = scaling.fit(strategy, quantity);
+            boolean drawFit = fit != null && Double.isFinite(fit.slope()) && x.length > 1;
+            for (double v : y) {
+                lowest = Math.min(lowest, v);
+                highest = Math.max(highest, v);
+            }
+            XYSeries measured = chart.addSeries(drawFit ? strategy + " (measured)" : strategy, x, y);
+            measured.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            measured.setMarker(SeriesMarkers.CIRCLE).setMarkerColor(color);
+            measured.setShowInLegend(!drawFit);
+            if (drawFit) {
+                XYSeries line = chart.addSeries(fitLabel(strategy, fit), new double[] {x[0], x[x.length - 1]},
+                        fittedLine(x, y, fit.slope()));
+                line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+                line.setMarker(SeriesMarkers.NONE).setLineColor(color);
+                line.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f,
+                        new float[] {8f, 5f}, 0f));
+            }
+        }
+        if (highest - lowest < 0.5) {
+            // At least half a decade: finer steps would round to duplicate two-digit labels.
+            double middle = (highest + lowest) / 2;
+            chart.getStyler().setYAxisMin(middle - 0.25).setYAxisMax(middle + 0.25);
+        }
+        return render(dir, "scaling-" + fileName(quantity), chart, "Scaling of " + name,
+                "Log-log chart of " + label + " against the number of tasks, with one fitted line per strategy",
+                "Each point is one run with that many tasks. Both axes are logarithmic, so a power law "
+                        + "y ~ tasks^slope is a straight line whose slope is the exponent: 0 constant, 1 linear, "
+                        + "2 quadratic. Dashed lines have the fitted slope from scale.json (shown in the legend) "
+                        + "and pass through the middle of the points (the least-squares line in log-log space).");
+    }
+
+    static String fitLabel(String strategy, Scaling.Fit fit) {
+        return String.format(Locale.ROOT, "%s: slope %.2f%s", strategy, fit.slope(),
+                fit.growth().isEmpty() ? "" : " (" + fit.growth() + ")");
+    }
+
+    /**
+     * log10 of the fitted power law at the ends of the measured range, from {@code log10y} of the points:
+     * the given slope through the points' mean in log-log space, which is where a least-squares line
+     * passes. The intercept in scale.json is not used because its logarithm base is not part of the
+     * schema; the slope does not depend on it.
+     */
+    static double[] fittedLine(double[] x, double[] log10y, double slope) {
+        double offset = 0;
+        for (int i = 0; i < x.length; i++) {
+            offset += (log10y[i] - slope * Math.log10(x[i])) / x.length;
+        }
+        return new double[] {offset + slope * Math.log10(x[0]), offset + slope * Math.log10(x[x.length - 1])};
+    }
+
+    /** Tick label of a log10 value: 10^v with two significant digits (0.5 gives 3.2, 1.3 gives 20). */
+    static String powerOfTen(double log10) {
+        double v = Math.pow(10, log10);
+        if (v >= 1e6 || v < 1e-3) {
+            return String.format(Locale.ROOT, "%.1e", v);
+        }
+        return new BigDecimal(v).round(new MathContext(2)).stripTrailingZeros().toPlainString();
+    }
+
+    // ---- shared helpers ----------------------------------------------------------------------------
+
+    private static void addBars(CategoryChart chart, String metric, List<String> names,
+            List<Results.Strategy> strategies, ToDoubleFunction<Results.Strategy> mean,
+            ToDoubleFunction<Results.Strategy> std) {
+        List<Double> values = strategies.stream().map(s -> finiteOrZero(mean.applyAsDouble(s))).toList();
+        if (std == null) {
+            chart.addSeries(metric, names, values);
+        } else {
+            chart.addSeries(metric, names, values,
+                    strategies.stream().map(s -> finiteOrZero(std.applyAsDouble(s))).toList());
+        }
+    }
+
+    private static CategoryChart stacked(String title, String yTitle, List<Results.Strategy> strategies,
+            Map<String, double[]> stacks) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(title).xAxisTitle("strategy").yAxisTitle(yTitle).build();
+        style(chart.getStyler());
+        chart.getStyler().setStacked(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setYAxisMin(0.0);
+        List<String> names = strategies.stream().map(Results.Strategy::name).toList();
+        for (Map.Entry<String, double[]> e : stacks.entrySet()) {
+            chart.addSeries(e.getKey(), names, Arrays.stream(e.getValue()).boxed().toList());
+        }
+        return chart;
+    }
+
+    private static void style(AxesChartStyler s) {
+        s.setChartBackgroundColor(Color.WHITE).setPlotBackgroundColor(Color.WHITE).setPlotBorderVisible(false)
+                .setChartTitleFont(TITLE).setLegendFont(LEGEND).setLegendBorderColor(Color.WHITE)
+                .setSeriesColors(PALETTE).setChartPadding(12).setAntiAlias(true);
+        s.setChartTitleBoxVisible(false);
+        s.setAxisTitleFont(AXIS_TITLE).setAxisTickLabelsFont(TICKS).setAxisTitlePadding(8)
+                .setPlotGridLinesColor(new Color(0xE0E0E0)).setPlotGridLinesStroke(new BasicStroke(1f))
+                .setLocale(Locale.ROOT);
+    }
+
+    private static Figure render(Path dir, String name, Chart<?, ?> chart, String title, String alt,
+            String caption) {
+        byte[] png;
+        try {
+            png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new IllegalStateException("PNG encoding in memory failed for figure " + name, e);
+        }
+        String file = name + ".png";
+        Output.write(dir.resolve(file), png);
+        return new Figure(file, title, alt, caption, png);
+    }
+
+    /** Strategy and quantity names in file names: letters, digits, '-' and '_' only. */
+    static String fileName(String name) {
+        String safe = name.replaceAll("[^A-Za-z0-9_-]", "_");
+        return safe.isEmpty() ? "_" : safe;
+    }
+
+    private static double finiteOrZero(double v) {
+        return Double.isFinite(v) ? v : 0;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.rehearsal.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the report needs from {@code scale.json} (the {@code scale} command): one measurement per strategy
+ * and task count, and per strategy and quantity the fitted power law {@code y ~ tasks^slope} with its
+ * growth class. Unknown keys are ignored.
+ */
+record Scaling(Map<String, JsonNode> config, String scenario, List<String> strategies, List<Integer> tasks,
+        List<Measurement> measurements, List<Fit> fits) {
+
+    /** The quantities a scale run measures, as keys of {@link Measurement#values}. */
+    static final List<String> QUANTITIES = List.of("memory_bytes", "training_macs", "seconds");
+
+    /** {@code values}: every number of the measurement by key (the quantities, ACC, and any newer key). */
+    record Measurement(String strategy, int tasks, Map<String, Double> values) {
+        double get(String key) {
+            return values.getOrDefault(key, Double.NaN);
+        }
+    }
+
+    record Fit(String strategy, String quantity, double slope, double intercept, String growth) {
+    }
+
+    static Scaling parse(JsonNode root, String file) {
+        if (!root.isObject()) {
+            throw Results.corrupt(file, "the top level is not a JSON object");
+        }
+        Map<String, JsonNode> config = new LinkedHashMap<>();
+        root.path("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue()));
+        List<Measurement> measurements = new ArrayList<>();
+        for (JsonNode m : root.path("measurements")) {
+            Map<String, Double> values = new LinkedHashMap<>();
+            m.fields().forEachRemaining(e -> {
+                if (e.getValue().isNumber() && !e.getKey().equals("tasks")) {
+                    values.put(e.getKey(), e.getValue().asDouble());
+                }
+            });
+            measurements.add(new Measurement(m.path("strategy").asText("?"), m.path("tasks").asInt(), values));
+        }
+        List<Fit> fits = new ArrayList<>();
+        for (JsonNode f : root.path("fits")) {
+            fits.add(new Fit(f.path("strategy").asText("?"), f.path("quantity").asText("?"),
+                    Results.number(f, "slope"), Results.number(f, "intercept"), f.path("growth").asText("")));
+        }
+        List<String> strategies = new ArrayList<>();
+        root.path("strategies").forEach(s -> strategies.add(s.asText()));
+        measurements.forEach(m -> {
+            if (!strategies.contains(m.strategy())) {
+                strategies.add(m.strategy()); // measured but not listed: still drawn
+            }
+        });
+        List<Integer> tasks = new ArrayList<>();
+        root.path("tasks").forEach(t -> tasks.add(t.asInt()));
+        return new Scaling(config, root.path("scenario").asText(""), strategies, tasks, measurements, fits);
+    }
+
+    Fit fit(String strategy, String quantity) {
+        return fits.stream().filter(f -> f.strategy().equals(strategy) && f.quantity().equals(quantity))
+                .findFirst().orElse(null);
+    }
+}

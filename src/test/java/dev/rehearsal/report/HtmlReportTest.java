@@ -1,0 +1,198 @@
+package dev.rehearsal.report;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.RehearsalException;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The report of a results folder built from the fixtures in {@code src/test/resources/report} (a real
+ * quick compare and a scale.json in the specified schema), checked without screenshots: files, PNG
+ * validity and size, what the page embeds and references, and escaping.
+ */
+class HtmlReportTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    private static final List<String> STRATEGIES = List.of("naive", "joint", "er", "gr");
+    private static final String DATA_URI = "data:image/png;base64,";
+
+    private static void copyFixture(String name, Path dir) throws IOException {
+        try (InputStream in = HtmlReportTest.class.getResourceAsStream("/report/" + name)) {
+            assertNotNull(in, "fixture src/test/resources/report/" + name);
+            Files.copy(in, dir.resolve(name));
+        }
+    }
+
+    private static ObjectNode readJson(Path file) throws IOException {
+        return (ObjectNode) MAPPER.readTree(file.toFile());
+    }
+
+    /** Two sample grids per strategy, one with a two-digit task to check numeric ordering. */
+    private static List<String> writeSamples(Path out) {
+        byte[] digits = new byte[6 * 28 * 28];
+        Arrays.fill(digits, (byte) 255);
+        List<String> names = List.of("er-task1-buffer.png", "gr-task10-generated.png", "gr-task2-generated.png");
+        for (String name : names) {
+            ImageGrid.writePng(out.resolve("samples").resolve(name), ImageGrid.fromBytes(digits, 6, 28, 28, 2, 3, 2));
+        }
+        return names;
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void compareAndScaleFolderGivesASelfContainedPage(@TempDir Path out) throws Exception {
+        copyFixture("results.json", out);
+        copyFixture("scale.json", out);
+        List<String> samples = writeSamples(out);
+
+        Path page = HtmlReport.write(out);
+        assertEquals(out.resolve("report.html"), page);
+        String html = Files.readString(page, StandardCharsets.UTF_8);
+
+        Set<String> figures = new TreeSet<>();
+        try (Stream<Path> files = Files.list(out.resolve(HtmlReport.FIGURES))) {
+            files.forEach(f -> figures.add(f.getFileName().toString()));
+        }
+        Set<String> expected = new TreeSet<>(List.of("metrics.png", "memory.png", "time.png",
+                "scaling-memory_bytes.png", "scaling-training_macs.png", "scaling-seconds.png"));
+        for (String s : STRATEGIES) {
+            expected.add("accuracy-matrix-" + s + ".png");
+            expected.add("accuracy-over-time-" + s + ".png");
+        }
+        assertEquals(expected, figures, "one file per figure, no temporary files left");
+        for (String name : figures) {
+            byte[] png = Files.readAllBytes(out.resolve(HtmlReport.FIGURES).resolve(name));
+            assertArrayEquals(PNG_SIGNATURE, Arrays.copyOf(png, 8), name + " starts with the PNG signature");
+            BufferedImage image = ImageIO.read(out.resolve(HtmlReport.FIGURES).resolve(name).toFile());
+            assertNotNull(image, name + " decodes");
+            assertEquals(Figures.WIDTH, image.getWidth(), name);
+            assertEquals(Figures.HEIGHT, image.getHeight(), name);
+            assertTrue(html.contains(DATA_URI + Base64.getEncoder().encodeToString(png)), name + " is embedded");
+            assertTrue(html.contains("figures/" + name), name + " is named under its caption");
+        }
+        for (String name : samples) {
+            byte[] png = Files.readAllBytes(out.resolve("samples").resolve(name));
+            assertTrue(html.contains(DATA_URI + Base64.getEncoder().encodeToString(png)), name + " is embedded");
+            assertTrue(html.contains("samples/" + name), name + " is named");
+        }
+        assertEquals(figures.size() + samples.size(), count(html, DATA_URI), "every image embedded once");
+        assertEquals(figures.size(), count(html, "<figcaption><strong>"), "every figure has a caption");
+        assertTrue(html.indexOf("gr-task2-generated") < html.indexOf("gr-task10-generated"), "tasks in order");
+
+        assertFalse(html.contains("src=\"http") || html.contains("href=\"http") || html.contains("<link")
+                || html.contains("<script"), "nothing to fetch from the network");
+        for (String s : STRATEGIES) {
+            assertTrue(html.contains("<td>" + s + "</td>"), s + " has a row in the metrics table");
+            assertTrue(html.contains("id=\"strategy-" + s + "\""), s + " has a section");
+        }
+        // ACC of the fixture: naive 0.1902, joint 0.9197, er 0.8344, gr 0.5828
+        for (String acc : List.of("0.1902", "0.9197", "0.8344", "0.5828")) {
+            assertTrue(html.contains(">" + acc + "<"), "ACC " + acc);
+        }
+        assertTrue(html.contains("<th>untrained (b)</th>"), "R tables start with the untrained model");
+        assertTrue(html.contains("<td>train-limit</td><td>4000</td>"), "config table");
+        assertTrue(html.contains("id=\"scaling\"") && html.contains("<td>training_macs</td>")
+                && html.contains(">1.02<"), "scaling section with the fitted slopes");
+        assertFalse(html.contains("What this run answers"), "no answers in this results.json");
+    }
+
+    @Test
+    void textFromTheResultsIsEscapedAndAnswersAreRendered(@TempDir Path out) throws Exception {
+        copyFixture("results.json", out);
+        ObjectNode root = readJson(out.resolve("results.json"));
+        ((ObjectNode) root.get("config")).put("data", "<script>alert('x')</script>");
+        root.putArray("answers").add("Replay beats fine-tuning: ACC 0.83 vs 0.19 & <b>no</b> forgetting spike.")
+                .add("Generative replay costs 12 MB.");
+        root.putObject("efficiency").put("future", 1); // a key this version does not know
+        ((ObjectNode) root.get("results").get(2)).put("ACC_std", 0.0123);
+        Files.writeString(out.resolve("results.json"), MAPPER.writeValueAsString(root));
+
+        String html = Files.readString(HtmlReport.write(out), StandardCharsets.UTF_8);
+        assertFalse(html.contains("<script"), "no script element gets through");
+        assertTrue(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), "shown as text");
+        assertTrue(html.contains("What this run answers"));
+        assertTrue(html.contains("<p>Replay beats fine-tuning: ACC 0.83 vs 0.19 &amp; &lt;b&gt;no&lt;/b&gt; "
+                + "forgetting spike.</p>"));
+        assertTrue(html.contains("<p>Generative replay costs 12 MB.</p>"));
+        assertTrue(html.contains(">0.8344 ± 0.0123<"), "standard deviation over seeds");
+    }
+
+    @Test
+    void scaleJsonAloneGivesTheScalingReport(@TempDir Path out) throws Exception {
+        copyFixture("scale.json", out);
+        String html = Files.readString(HtmlReport.write(out), StandardCharsets.UTF_8);
+        try (Stream<Path> files = Files.list(out.resolve(HtmlReport.FIGURES))) {
+            assertEquals(3, files.count(), "one chart per quantity");
+        }
+        assertEquals(3, count(html, DATA_URI));
+        assertFalse(html.contains("id=\"metrics\""), "no results.json, no metrics");
+        assertTrue(html.contains("permuted") && html.contains("2, 5, 10, 20, 50"), html);
+        assertTrue(html.contains("<td>constant</td>"), "growth classes listed");
+    }
+
+    @Test
+    void noResultsIsAUsefulOneLineError(@TempDir Path out) {
+        RehearsalException e = assertThrows(RehearsalException.class, () -> HtmlReport.write(out));
+        assertEquals(RehearsalException.RUN, e.exitCode());
+        String m = e.getMessage();
+        assertTrue(m.contains("results.json") && m.contains("scale.json") && m.contains(out.toString()), m);
+        assertFalse(m.contains("\n"), m);
+        assertFalse(Files.exists(out.resolve("report.html")));
+    }
+
+    @Test
+    void corruptJsonIsADataErrorNamingTheFile(@TempDir Path out) throws Exception {
+        Files.writeString(out.resolve("results.json"), "{\n \"config\": {,\n");
+        RehearsalException e = assertThrows(RehearsalException.class, () -> HtmlReport.write(out));
+        assertEquals(RehearsalException.DATA, e.exitCode());
+        assertTrue(e.getMessage().contains("results.json") && e.getMessage().contains("line 2"), e.getMessage());
+    }
+
+    @Test
+    void aNonSquareAccuracyMatrixIsRejected(@TempDir Path out) throws Exception {
+        copyFixture("results.json", out);
+        ObjectNode root = readJson(out.resolve("results.json"));
+        ((com.fasterxml.jackson.databind.node.ArrayNode) root.get("results").get(0).get("R").get(1)).remove(0);
+        Files.writeString(out.resolve("results.json"), MAPPER.writeValueAsString(root));
+        RehearsalException e = assertThrows(RehearsalException.class, () -> HtmlReport.write(out));
+        assertEquals(RehearsalException.DATA, e.exitCode());
+        assertTrue(e.getMessage().contains("'naive'") && e.getMessage().contains("row 2 has 4"), e.getMessage());
+    }
+
+    @Test
+    void anUnwritableFolderIsARunError(@TempDir Path out) throws Exception {
+        copyFixture("results.json", out);
+        Files.writeString(out.resolve(HtmlReport.FIGURES), "a file where the figures folder should be");
+        RehearsalException e = assertThrows(RehearsalException.class, () -> HtmlReport.write(out));
+        assertEquals(RehearsalException.RUN, e.exitCode());
+        assertTrue(e.getMessage().startsWith("cannot write ") && e.getMessage().contains("figures"), e.getMessage());
+    }
+}

@@ -18,8 +18,9 @@ final class ExperimentOptions {
     String data;
     @Option(names = "--scenario", paramLabel = "NAME", description = "split or permuted (default split).")
     String scenario;
-    @Option(names = "--tasks", paramLabel = "N", description = "Tasks of a permuted scenario (default 10).")
-    Integer tasks;
+    @Option(names = "--tasks", paramLabel = "N", split = ",", description = "Tasks of a permuted scenario (default "
+            + "10); scale takes a list, e.g. 2,5,10,20,50.")
+    List<Integer> tasks;
     @Option(names = "--class-order", paramLabel = "C,C,...", split = ",",
             description = "Class order of a split scenario (default 0,1,...,9).")
     List<Integer> classOrder;
@@ -73,6 +74,8 @@ final class ExperimentOptions {
     String selection;
     @Option(names = "--train-limit", paramLabel = "N", description = "Training samples kept per task (default all).")
     Integer trainLimit;
+    @Option(names = "--test-limit", paramLabel = "N", description = "Test samples kept per task (default all).")
+    Integer testLimit;
     @Option(names = "--backend", paramLabel = "B", description = "native or jvm (default native).")
     String backend;
 
@@ -88,7 +91,10 @@ final class ExperimentOptions {
             c.scenario = scenario;
         }
         if (tasks != null) {
-            c.tasks = tasks;
+            if (tasks.size() != 1) {
+                throw usage("--tasks takes one number here, got " + tasks + " (a list is for the scale command)");
+            }
+            c.tasks = tasks.get(0);
         }
         if (classOrder != null) {
             c.classOrder = new ArrayList<>(classOrder);
@@ -161,6 +167,9 @@ final class ExperimentOptions {
         }
         if (trainLimit != null) {
             c.trainLimit = trainLimit;
+        }
+        if (testLimit != null) {
+            c.testLimit = testLimit;
         }
         if (backend != null) {
             c.backend = backend;

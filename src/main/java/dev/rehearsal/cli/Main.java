@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "rehearsal", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Continual-learning replay experiments on CPU servers.",
-        subcommands = {CompareCommand.class, RunCommand.class, InfoCommand.class, ModelCommand.class,
+        subcommands = {CompareCommand.class, RunCommand.class, ProfileCommand.class, ScaleCommand.class,
+            InfoCommand.class,
+            ModelCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     /** Set REHEARSAL_DEBUG=1 to get stack traces of internal errors. */

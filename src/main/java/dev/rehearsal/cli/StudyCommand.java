@@ -6,6 +6,7 @@ import dev.rehearsal.experiment.Comparison;
 import dev.rehearsal.experiment.ConfigFiles;
 import dev.rehearsal.experiment.ExperimentConfig;
 import dev.rehearsal.experiment.Summary;
+import dev.rehearsal.profile.Answers;
 import dev.rehearsal.report.HtmlReport;
 import dev.rehearsal.report.ImageGrid;
 import dev.rehearsal.strategy.Progress;
@@ -78,7 +79,8 @@ abstract class StudyCommand implements Callable<Integer> {
         Summary summary;
         try (Backend backend = RuntimeOptions.backend(c.backend, c);
                 Experiments.Data data = Experiments.load(c, backend, err)) {
-            summary = Comparison.run(c, folder, backend, data.train(), data.test(), progress, StudyCommand::grid);
+            summary = Comparison.run(c, folder, backend, data.train(), data.test(), progress, StudyCommand::grid,
+                    Answers::of);
         } catch (RehearsalException e) {
             // A run that stops (diverged, out of memory) still leaves a report of what it finished.
             if (e.exitCode() == RehearsalException.RUN && java.nio.file.Files.exists(folder.resolve("results.json"))) {

@@ -40,8 +40,13 @@ public final class Comparison {
         void write(Path png, Strategy.Samples samples);
     }
 
+    /** Writes the answers to the report's questions (computed by the caller from the summary). */
+    public interface Answerer {
+        java.util.List<String> answer(Summary summary);
+    }
+
     public static Summary run(ExperimentConfig c, Path out, Backend backend, Dataset train, Dataset test,
-            Progress progress, SampleSink sampleSink) {
+            Progress progress, SampleSink sampleSink, Answerer answerer) {
         ResultFiles.write(out.resolve("config.json"), ConfigFiles.toJson(c));
         Summary summary = new Summary(c);
         for (long seed : c.seeds) {
@@ -77,9 +82,12 @@ public final class Comparison {
                 ResultFiles.write(record, toJson(result));
                 checkpoint.delete();
                 summary.add(result);
+                summary.setAnswers(answerer.answer(summary));
                 ResultFiles.writeSummary(out, summary);
             }
         }
+        summary.setAnswers(answerer.answer(summary));
+        ResultFiles.writeSummary(out, summary);
         return summary;
     }
 

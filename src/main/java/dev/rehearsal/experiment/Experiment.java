@@ -4,6 +4,8 @@ import dev.rehearsal.backend.Backend;
 import dev.rehearsal.data.Dataset;
 import dev.rehearsal.metrics.AccuracyMatrix;
 import dev.rehearsal.metrics.Ledger;
+import dev.rehearsal.metrics.Phase;
+import dev.rehearsal.metrics.TaskRecord;
 import dev.rehearsal.random.Rng;
 import dev.rehearsal.scenario.Scenario;
 import dev.rehearsal.scenario.Setting;
@@ -12,6 +14,8 @@ import dev.rehearsal.strategy.Context;
 import dev.rehearsal.strategy.Progress;
 import dev.rehearsal.strategy.Strategies;
 import dev.rehearsal.strategy.Strategy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -27,9 +31,9 @@ public final class Experiment {
         Setting setting = Setting.parse(c.setting);
         boolean grow = c.head.equals("grow");
         return c.scenario.equals("permuted")
-                ? Scenario.permuted(backend, train, test, c.tasks, setting, grow, c.trainLimit, c.seed)
+                ? Scenario.permuted(backend, train, test, c.tasks, setting, grow, c.trainLimit, c.testLimit, c.seed)
                 : Scenario.split(train, test, c.classOrderArray(), c.classesPerTask, setting, grow, c.trainLimit,
-                        c.seed);
+                        c.testLimit, c.seed);
     }
 
     /**
@@ -61,17 +65,31 @@ public final class Experiment {
             }
             long datasetBytes = scenario.train().imageBytes() + scenario.test().imageBytes()
                     + scenario.permutationBytes();
+            long stream = 0;
+            for (Task t : scenario.tasks()) {
+                stream += (long) t.trainSize() * scenario.train().features();
+            }
+            List<TaskRecord> records = saved == null ? new ArrayList<>() : new ArrayList<>(saved.records());
             RunResult result = null;
             for (Task task : scenario.tasks().subList(acc.rowsDone(), tasks)) {
+                long macsBefore = ledger.macs(Phase.SOLVER_TRAINING) + ledger.macs(Phase.GENERATOR_TRAINING)
+                        + ledger.macs(Phase.GENERATION);
                 s.beforeTask(task);
                 s.train(task);
                 s.afterTask(task);
+                long spent = ledger.macs(Phase.SOLVER_TRAINING) + ledger.macs(Phase.GENERATOR_TRAINING)
+                        + ledger.macs(Phase.GENERATION) - macsBefore;
+                long strategyBytes = s.memory().values().stream().mapToLong(Long::longValue).sum();
+                records.add(new TaskRecord(task.index(), s.solver().parameterCount() * 4L, s.replayMemoryBytes(),
+                        strategyBytes, spent, 3L * task.trainSize() * s.solver().forwardMacsPerSample(),
+                        task.trainSize()));
                 double[] row = evaluate(s, scenario);
                 acc.setRow(task.index(), row);
                 double wall = earlierSeconds + (System.nanoTime() - start) / 1e9;
                 progress.log(String.format(Locale.ROOT, "%s seed %d task %d/%d: accuracy %s, ACC so far %.4f",
                         s.name(), c.seed, task.index() + 1, tasks, format(row, task.index()), acc.acc()));
-                result = new RunResult(s.name(), c.seed, acc, ledger, s.memory(), s.heapMemory(), datasetBytes, wall);
+                result = new RunResult(s.name(), c.seed, acc, ledger, s.memory(), s.heapMemory(), datasetBytes, wall,
+                        List.copyOf(records), stream);
                 if (afterTask != null) {
                     afterTask.taskFinished(result);
                     // Its own stream: drawing report samples must not change the training's random numbers.
@@ -82,12 +100,15 @@ public final class Experiment {
                 }
                 // After the results: a checkpoint never gets ahead of the results a crash would leave.
                 if (checkpoint != null) {
-                    checkpoint.save(s, acc, ledger, rng, wall);
+                    checkpoint.save(s, acc, ledger, rng, wall, records);
                 }
             }
             if (result == null) {
                 result = new RunResult(s.name(), c.seed, acc, ledger, s.memory(), s.heapMemory(), datasetBytes,
-                        earlierSeconds);
+                        earlierSeconds, List.copyOf(records), stream);
+            }
+            if (afterTask != null) {
+                afterTask.finished(s, result);
             }
             return result;
         }
@@ -106,6 +127,10 @@ public final class Experiment {
 
         /** Examples of what the strategy replays after task {@code task} (0-based). */
         default void samples(String strategy, int task, Strategy.Samples samples) {
+        }
+
+        /** The run is over; the strategy is still alive (its memory can be inspected). */
+        default void finished(Strategy strategy, RunResult result) {
         }
     }
 

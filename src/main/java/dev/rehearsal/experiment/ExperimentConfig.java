@@ -72,6 +72,8 @@ public final class ExperimentConfig {
     @JsonProperty("selection") public String selection = "random";
     /** Training samples kept per task (0: all), for short configurations. */
     @JsonProperty("train-limit") public int trainLimit = 0;
+    /** Test samples kept per task (0: all), for short configurations and long task sequences. */
+    @JsonProperty("test-limit") public int testLimit = 0;
     @JsonProperty("seed") public long seed = 1;
     @JsonProperty("backend") public String backend = "native";
     @JsonProperty("threads") public int threads = Runtime.getRuntime().availableProcessors();
@@ -137,6 +139,7 @@ public final class ExperimentConfig {
         atLeast("vae-iterations", vaeIterations, 0);
         atLeast("pool-size", poolSize, 0);
         atLeast("train-limit", trainLimit, 0);
+        atLeast("test-limit", testLimit, 0);
         if (scenario.equals("permuted")) {
             positive("tasks", tasks);
             if (tasks > 1000) {

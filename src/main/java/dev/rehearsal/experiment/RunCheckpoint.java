@@ -7,6 +7,7 @@ import dev.rehearsal.checkpoint.Safetensors;
 import dev.rehearsal.metrics.AccuracyMatrix;
 import dev.rehearsal.metrics.Ledger;
 import dev.rehearsal.metrics.Phase;
+import dev.rehearsal.metrics.TaskRecord;
 import dev.rehearsal.random.Rng;
 import dev.rehearsal.strategy.State;
 import dev.rehearsal.strategy.Strategy;
@@ -38,10 +39,11 @@ public final class RunCheckpoint {
 
     /** What a checkpoint restores. */
     record Saved(int tasksDone, AccuracyMatrix accuracy, Ledger ledger, long[] rng, double wallSeconds,
-            Map<String, Safetensors.Loaded> tensors, JsonNode values) {
+            java.util.List<TaskRecord> records, Map<String, Safetensors.Loaded> tensors, JsonNode values) {
     }
 
-    void save(Strategy s, AccuracyMatrix acc, Ledger ledger, Rng rng, double wallSeconds) {
+    void save(Strategy s, AccuracyMatrix acc, Ledger ledger, Rng rng, double wallSeconds,
+            java.util.List<TaskRecord> records) {
         State state = new State(new LinkedHashMap<String, Tensor>(), Json.MAPPER.createObjectNode());
         s.saveState(state);
         ObjectNode root = Json.MAPPER.createObjectNode();
@@ -58,6 +60,7 @@ public final class RunCheckpoint {
             r.add(w);
         }
         root.put("wall_seconds", wallSeconds);
+        root.set("task_records", Json.MAPPER.valueToTree(records));
         root.set("values", state.values());
         Path tmp = dir.resolveSibling(dir.getFileName() + ".new");
         Path old = dir.resolveSibling(dir.getFileName() + ".old");
@@ -107,7 +110,8 @@ public final class RunCheckpoint {
                 rng[i] = root.path("rng").path(i).asLong();
             }
             return new Saved(done, new AccuracyMatrix(r, b, done), ledger, rng, root.path("wall_seconds").asDouble(),
-                    Safetensors.read(from.resolve("tensors.safetensors")), root.path("values"));
+                    RunResult.taskRecords(root.path("task_records")), Safetensors.read(from.resolve("tensors.safetensors")),
+                    root.path("values"));
         } catch (IOException e) {
             throw new RehearsalException(RehearsalException.DATA, "cannot read checkpoint " + from + ": "
                     + e.getMessage(), e);

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.metrics.AccuracyMatrix;
+import dev.rehearsal.metrics.Efficiency;
+import dev.rehearsal.metrics.TaskRecord;
 import dev.rehearsal.metrics.Ledger;
 import dev.rehearsal.metrics.Phase;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,7 +16,13 @@ import java.util.Map;
  * exact bytes the strategy held at the end (its memory never shrinks during a run, so this is its peak).
  */
 public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Ledger ledger,
-        Map<String, Long> memory, Map<String, Long> heapMemory, long datasetBytes, double wallSeconds) {
+        Map<String, Long> memory, Map<String, Long> heapMemory, long datasetBytes, double wallSeconds,
+        List<TaskRecord> tasks, long trainingStreamBytes) {
+
+    /** MS, SSS and CE over the finished tasks. */
+    public Efficiency efficiency() {
+        return Efficiency.of(tasks, trainingStreamBytes);
+    }
 
     public double acc() {
         return accuracy.acc();
@@ -69,6 +78,13 @@ public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Led
         ObjectNode heap = o.putObject("heap_bytes");
         heapMemory.forEach(heap::put);
         o.put("dataset_bytes", datasetBytes);
+        Efficiency e = efficiency();
+        ObjectNode eff = o.putObject("efficiency");
+        eff.put("MS", e.ms());
+        eff.put("SSS", e.sss());
+        eff.put("CE", e.ce());
+        o.put("training_stream_bytes", trainingStreamBytes);
+        o.set("tasks", Json.MAPPER.valueToTree(tasks));
         return o;
     }
 
@@ -97,9 +113,19 @@ public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Led
         });
         Map<String, Long> heap = new java.util.LinkedHashMap<>();
         o.path("heap_bytes").fields().forEachRemaining(e -> heap.put(e.getKey(), e.getValue().asLong()));
+        List<TaskRecord> records = taskRecords(o.path("tasks"));
         return new RunResult(o.path("strategy").asText(), o.path("seed").asLong(),
                 new AccuracyMatrix(r, b, o.path("tasks_done").asInt(tasks)), ledger, memory, heap,
-                o.path("dataset_bytes").asLong(), o.path("times").path("total").asDouble());
+                o.path("dataset_bytes").asLong(), o.path("times").path("total").asDouble(), records,
+                o.path("training_stream_bytes").asLong());
+    }
+
+    static List<TaskRecord> taskRecords(JsonNode arr) {
+        List<TaskRecord> out = new java.util.ArrayList<>();
+        for (JsonNode t : arr) {
+            out.add(Json.MAPPER.convertValue(t, TaskRecord.class));
+        }
+        return out;
     }
 
     static ArrayNode matrix(double[][] m) {

@@ -57,9 +57,20 @@ public final class Summary {
         return stat(runs.get(strategy), f);
     }
 
+    private List<String> answers = List.of();
+
+    /** Paragraphs answering the report's questions from these runs (written into results.json and the report). */
+    public void setAnswers(List<String> paragraphs) {
+        this.answers = List.copyOf(paragraphs);
+    }
+
     public ObjectNode toJson() {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.set("config", Json.MAPPER.valueToTree(config));
+        if (!answers.isEmpty()) {
+            ArrayNode a = root.putArray("answers");
+            answers.forEach(a::add);
+        }
         ArrayNode results = root.putArray("results");
         for (Map.Entry<String, List<RunResult>> e : runs.entrySet()) {
             List<RunResult> rs = e.getValue();
@@ -86,6 +97,9 @@ public final class Summary {
             put(o, "BWT", stat(rs, x -> x.accuracy().bwt()));
             put(o, "FWT", stat(rs, x -> x.accuracy().fwt()));
             put(o, "forgetting", stat(rs, x -> x.accuracy().forgetting()));
+            put(o, "MS", stat(rs, x -> x.efficiency().ms()));
+            put(o, "SSS", stat(rs, x -> x.efficiency().sss()));
+            put(o, "CE", stat(rs, x -> x.efficiency().ce()));
             ObjectNode times = o.putObject("times");
             for (Phase p : Phase.values()) {
                 times.put(p.id(), stat(rs, x -> x.ledger().seconds(p)).mean());
@@ -108,8 +122,8 @@ public final class Summary {
     /** The comparison table as Markdown (also printed on the console). */
     public String markdownTable() {
         StringBuilder b = new StringBuilder();
-        b.append("| strategy | ACC | BWT | FWT | forgetting | memory (exact) | training MACs | time (s) |\n");
-        b.append("|---|---|---|---|---|---|---|---|\n");
+        b.append("| strategy | ACC | BWT | FWT | forgetting | MS | SSS | CE | memory (exact) | training MACs | time (s) |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (String s : runs.keySet()) {
             List<RunResult> rs = runs.get(s);
             b.append("| ").append(s)
@@ -117,6 +131,9 @@ public final class Summary {
                     .append(" | ").append(stat(rs, x -> x.accuracy().bwt()).format("%.4f"))
                     .append(" | ").append(stat(rs, x -> x.accuracy().fwt()).format("%.4f"))
                     .append(" | ").append(stat(rs, x -> x.accuracy().forgetting()).format("%.4f"))
+                    .append(" | ").append(stat(rs, x -> x.efficiency().ms()).format("%.3f"))
+                    .append(" | ").append(stat(rs, x -> x.efficiency().sss()).format("%.3f"))
+                    .append(" | ").append(stat(rs, x -> x.efficiency().ce()).format("%.3f"))
                     .append(" | ").append(bytes(rs.get(0).memoryBytes()))
                     .append(" | ").append(String.format(Locale.ROOT, "%.3g", stat(rs,
                             x -> (double) x.trainingMacs()).mean()))
@@ -129,12 +146,18 @@ public final class Summary {
     public String markdown() {
         StringBuilder b = new StringBuilder();
         b.append("# Rehearsal comparison\n\n");
+        if (!answers.isEmpty()) {
+            b.append("## What this run answers\n\n");
+            answers.forEach(a -> b.append("- ").append(a).append('\n'));
+            b.append('\n');
+        }
         b.append(String.format(Locale.ROOT, "%s %s, %s-incremental, preset %s, backend %s, %d thread(s), seeds %s%n%n",
                 config.scenario, config.dataset, config.setting, config.preset, config.backend, config.threads,
                 runs.values().iterator().next().stream().map(r -> Long.toString(r.seed())).toList()));
         b.append(markdownTable());
         b.append("\nACC: mean final accuracy over tasks; BWT: backward transfer; FWT: forward transfer (Lopez-Paz and "
-                + "Ranzato 2017); forgetting: Chaudhry et al. 2018. Memory: exact bytes the strategy allocated "
+                + "Ranzato 2017); forgetting: Chaudhry et al. 2018. MS, SSS, CE: model size, samples storage and "
+                + "computational efficiency (Díaz-Rodríguez et al. 2018; 1 is best). Memory: exact bytes the strategy allocated "
                 + "(solver, batch buffers, replay buffer or generator and frozen models). Training MACs: solver and "
                 + "generator training plus generation.\n");
         for (Map.Entry<String, List<RunResult>> e : runs.entrySet()) {

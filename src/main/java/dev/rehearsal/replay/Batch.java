@@ -77,6 +77,11 @@ public final class Batch implements AutoCloseable {
         return stage;
     }
 
+    /** The arena's blocks. */
+    public java.util.List<dev.rehearsal.tensor.Block> blocks() {
+        return arena.blocks();
+    }
+
     /** Exact bytes of the arena's blocks. */
     public long bytes() {
         return arena.bytes();

@@ -161,6 +161,13 @@ public final class ReplayPool implements ReplaySource {
                 1f / 255f);
     }
 
+    /** The pool's blocks and its staging batch's. */
+    public java.util.List<dev.rehearsal.tensor.Block> blocks() {
+        java.util.List<dev.rehearsal.tensor.Block> out = new java.util.ArrayList<>(arena.blocks());
+        out.addAll(stagingBatch.blocks());
+        return out;
+    }
+
     /** The pooled pixels, for reports. */
     public Tensor samples() {
         return samples;

@@ -222,6 +222,11 @@ final class Figures {
                 label = "memory (MB)";
                 unit = 1e6;
             }
+            case "replay_memory_bytes" -> {
+                name = "replay memory";
+                label = "replay memory (MB)";
+                unit = 1e6;
+            }
             case "training_macs" -> {
                 name = "training compute";
                 label = "training MACs (10^9)";

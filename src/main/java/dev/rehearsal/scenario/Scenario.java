@@ -49,6 +49,12 @@ public final class Scenario implements AutoCloseable {
      */
     public static Scenario split(Dataset train, Dataset test, int[] classOrder, int classesPerTask, Setting setting,
             boolean growingHead, int trainLimit, long seed) {
+        return split(train, test, classOrder, classesPerTask, setting, growingHead, trainLimit, 0, seed);
+    }
+
+    /** As above; {@code testLimit > 0} also keeps a seeded subset of each task's test samples. */
+    public static Scenario split(Dataset train, Dataset test, int[] classOrder, int classesPerTask, Setting setting,
+            boolean growingHead, int trainLimit, int testLimit, long seed) {
         int classes = classOrder.length;
         if (classesPerTask < 1 || classes % classesPerTask != 0) {
             throw new RehearsalException(RehearsalException.USAGE, "class order of " + classes
@@ -79,7 +85,7 @@ public final class Scenario implements AutoCloseable {
             int[] cls = Arrays.copyOfRange(classOrder, t * classesPerTask, (t + 1) * classesPerTask);
             int lo = setting == Setting.DOMAIN ? 0 : t * classesPerTask;
             int[][] tr = select(train, cls, lo, trainLimit, rng);
-            int[][] te = select(test, cls, lo, 0, null);
+            int[][] te = select(test, cls, lo, testLimit, testLimit > 0 ? rng : null);
             if (tr[0].length == 0 || te[0].length == 0) {
                 throw new RehearsalException(RehearsalException.DATA, "task " + t + " (classes " + Arrays.toString(cls)
                         + ") has no samples in " + (tr[0].length == 0 ? train.name() : test.name()));
@@ -98,6 +104,12 @@ public final class Scenario implements AutoCloseable {
      */
     public static Scenario permuted(Backend backend, Dataset train, Dataset test, int taskCount, Setting setting,
             boolean growingHead, int trainLimit, long seed) {
+        return permuted(backend, train, test, taskCount, setting, growingHead, trainLimit, 0, seed);
+    }
+
+    /** As above; {@code testLimit > 0} also keeps a seeded subset of each task's test samples. */
+    public static Scenario permuted(Backend backend, Dataset train, Dataset test, int taskCount, Setting setting,
+            boolean growingHead, int trainLimit, int testLimit, long seed) {
         if (taskCount < 1) {
             throw new RehearsalException(RehearsalException.USAGE, "need at least one task, got " + taskCount);
         }
@@ -126,7 +138,7 @@ public final class Scenario implements AutoCloseable {
                 perms.add(view);
                 int lo = setting == Setting.DOMAIN ? 0 : t * classes;
                 int[][] tr = select(train, all, lo, trainLimit, rng);
-                int[][] te = select(test, all, lo, 0, null);
+                int[][] te = select(test, all, lo, testLimit, testLimit > 0 ? rng : null);
                 tasks.add(new Task(t, "permutation " + t, all, tr[0], tr[1], te[0], te[1], lo, lo + classes, t));
             }
         } catch (RuntimeException | Error e) {

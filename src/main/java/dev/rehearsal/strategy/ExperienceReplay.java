@@ -70,6 +70,20 @@ public final class ExperienceReplay extends Strategy {
     }
 
     @Override
+    public java.util.List<dev.rehearsal.metrics.MemoryItem> footprint() {
+        var out = super.footprint();
+        out.add(new dev.rehearsal.metrics.MemoryItem("replay buffer", "buffer.samples (uint8, " + buffer.capacity()
+                + " slots x " + buffer.samples().cols() + " pixels)", buffer.sampleBytes()));
+        return out;
+    }
+
+    /** The stored samples (uint8): the buffer's filled slots. */
+    @Override
+    public long replayMemoryBytes() {
+        return (long) buffer.size() * buffer.samples().cols();
+    }
+
+    @Override
     public Samples replaySamples(int n, dev.rehearsal.random.Rng rng) {
         int[] slots = buffer.usedSlots();
         if (slots.length == 0) {

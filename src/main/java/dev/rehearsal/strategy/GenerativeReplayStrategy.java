@@ -82,6 +82,33 @@ public final class GenerativeReplayStrategy extends Strategy {
     }
 
     @Override
+    public java.util.List<dev.rehearsal.metrics.MemoryItem> footprint() {
+        var out = super.footprint();
+        addModel(out, "generator", generator);
+        if (!source.isEmpty()) {
+            addModel(out, "previous solver (frozen)", source.previousSolver());
+            addModel(out, "previous generator (frozen)", source.previousGenerator());
+        }
+        if (pool != null) {
+            for (dev.rehearsal.tensor.Block b : pool.blocks()) {
+                out.add(new dev.rehearsal.metrics.MemoryItem("generated pool", b.name(), b.bytes()));
+            }
+        }
+        return out;
+    }
+
+    /** The generator's parameters and the frozen models' (what regenerates and labels earlier tasks). */
+    @Override
+    public long replayMemoryBytes() {
+        long n = generator.parameterBlock().numel() * 4;
+        if (!source.isEmpty()) {
+            n += (source.previousSolver().parameterBlock().numel() + source.previousGenerator().parameterBlock()
+                    .numel()) * 4;
+        }
+        return n;
+    }
+
+    @Override
     public Samples replaySamples(int n, dev.rehearsal.random.Rng rng) {
         int count = Math.min(n, generator.maxBatch());
         dev.rehearsal.tensor.Tensor x = generator.generate(count, rng, null, 0);

@@ -9,6 +9,7 @@ import dev.rehearsal.scenario.Task;
  */
 public final class Joint extends Strategy {
     private final ReplayScheduler none = ReplayScheduler.none();
+    private int learned;
 
     public Joint(Context ctx) {
         super(ctx, 0);
@@ -22,5 +23,29 @@ public final class Joint extends Strategy {
     @Override
     public void train(Task task) {
         learner.trainSolver(solver, tasksUpTo(task), task.index() + 1, none, null);
+        learned = task.index() + 1;
+    }
+
+    @Override
+    public void saveState(State state) {
+        super.saveState(state);
+        state.values().put("joint.learned", learned);
+    }
+
+    @Override
+    public void restoreState(java.util.Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
+            com.fasterxml.jackson.databind.JsonNode values) {
+        super.restoreState(tensors, values);
+        learned = values.path("joint.learned").asInt();
+    }
+
+    /** Every training sample of the tasks learned so far, as uint8 images: joint training keeps them all. */
+    @Override
+    public long replayMemoryBytes() {
+        long n = 0;
+        for (Task t : ctx.scenario().tasks().subList(0, learned)) {
+            n += (long) t.trainSize() * ctx.scenario().train().features();
+        }
+        return n;
     }
 }

@@ -107,6 +107,31 @@ public abstract class Strategy implements AutoCloseable {
         State.restoreModel(tensors, values, "solver", solver);
     }
 
+    /** Every block this strategy allocated, by component, with its exact bytes (for profiles). */
+    public java.util.List<dev.rehearsal.metrics.MemoryItem> footprint() {
+        java.util.List<dev.rehearsal.metrics.MemoryItem> out = new java.util.ArrayList<>();
+        addModel(out, "solver", solver);
+        for (dev.rehearsal.tensor.Block b : batch.blocks()) {
+            out.add(new dev.rehearsal.metrics.MemoryItem("batch buffers", b.name(), b.bytes()));
+        }
+        return out;
+    }
+
+    protected static void addModel(java.util.List<dev.rehearsal.metrics.MemoryItem> out, String component,
+            dev.rehearsal.nn.Model m) {
+        for (dev.rehearsal.nn.Model.MemoryBlock b : m.memory()) {
+            out.add(new dev.rehearsal.metrics.MemoryItem(component, b.name(), b.bytes()));
+        }
+    }
+
+    /**
+     * Bytes kept to remember earlier tasks (Mem(M_i) of the samples-storage efficiency): none for
+     * fine-tuning. Exact: stored samples, or parameters of the models that regenerate them.
+     */
+    public long replayMemoryBytes() {
+        return 0;
+    }
+
     /** Heap bytes outside the arenas that scale with the strategy (labels of stored samples). */
     public Map<String, Long> heapMemory() {
         return new LinkedHashMap<>();

@@ -81,6 +81,31 @@ public final class NativeRuntime {
         return Pointer.totalBytes();
     }
 
+    /**
+     * {@link #allocatedBytes()} after JavaCPP's garbage is collected: some presets allocate small objects
+     * and drop them, and they leave the count only when the collector finds them.
+     */
+    public static long settledAllocatedBytes() {
+        // The collector enqueues dropped pointers asynchronously: repeat until two rounds agree.
+        long last = -1;
+        for (int round = 0; round < 20; round++) {
+            System.gc();
+            Pointer.deallocateReferences();
+            long now = Pointer.totalBytes();
+            if (now == last) {
+                return now;
+            }
+            last = now;
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return last;
+    }
+
     /** Resident memory of the whole process (JVM heap included): a measurement, never a footprint. */
     public static long residentBytes() {
         return Pointer.physicalBytes();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.rehearsal.cli.Cli;
 import java.nio.file.Path;
-import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,8 +22,6 @@ class CompareLeakTest {
 
     /** JavaCPP's count after its garbage (small objects its presets allocate and drop) is freed. */
     private static long settled() {
-        System.gc();
-        Pointer.deallocateReferences();
-        return Pointer.totalBytes();
+        return NativeRuntime.settledAllocatedBytes();
     }
 }

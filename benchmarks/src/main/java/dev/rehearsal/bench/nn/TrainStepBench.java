@@ -1,0 +1,80 @@
+package dev.rehearsal.bench.nn;
+
+import dev.rehearsal.backend.Backend;
+import dev.rehearsal.bench.Work;
+import dev.rehearsal.bench.backend.BenchBackends;
+import dev.rehearsal.nn.Preset;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One training step of the preset's MLP or VAE on a batch of {@code batch} samples: see {@link
+ * MlpTrainStep} and {@link VaeTrainStep} for exactly what a step does. Work: {@code batch} samples and
+ * 6 · forward MACs per sample · batch FLOPs (2 forward, 4 backward); forward MACs per sample: seed MLP
+ * 44,700, seed VAE 203,776, wide MLP 477,600, wide VAE 1,067,200.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@State(Scope.Thread)
+public class TrainStepBench {
+    @Param({"mlp", "vae"})
+    public String model;
+
+    @Param({"seed", "wide"})
+    public String preset;
+
+    @Param({"128", "512"})
+    public int batch;
+
+    @Param({BenchBackends.NATIVE_DNNL, BenchBackends.JVM})
+    public String backend;
+
+    @Param({"1", "2"})
+    public int threads;
+
+    private Backend be;
+    private TrainStep step;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        be = BenchBackends.open(backend, threads);
+        step = TrainStep.open(model, be, Preset.parse(preset), batch);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        step.close();
+        be.close();
+    }
+
+    @Benchmark
+    public double step() {
+        return step.run();
+    }
+
+    /** Work of one step with these parameters. */
+    public static Work work(String method, Map<String, String> params) {
+        return work(params.get("model"), Preset.parse(params.get("preset")), Integer.parseInt(params.get("batch")));
+    }
+
+    /** {@code batch} samples and 6 · forward MACs per sample · batch FLOPs. */
+    public static Work work(String model, Preset preset, int batch) {
+        return Work.samples(batch, 6.0 * ModelCounts.forwardMacsPerSample(model, preset) * batch);
+    }
+}

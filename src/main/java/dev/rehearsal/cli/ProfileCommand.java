@@ -1,0 +1,153 @@
+package dev.rehearsal.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.backend.Backend;
+import dev.rehearsal.backend.nativ.NativeBackend;
+import dev.rehearsal.backend.nativ.NativeRuntime;
+import dev.rehearsal.experiment.ConfigFiles;
+import dev.rehearsal.experiment.Experiment;
+import dev.rehearsal.experiment.ExperimentConfig;
+import dev.rehearsal.experiment.ResultFiles;
+import dev.rehearsal.experiment.RunResult;
+import dev.rehearsal.experiment.Summary;
+import dev.rehearsal.metrics.MemoryItem;
+import dev.rehearsal.nn.Preset;
+import dev.rehearsal.profile.Answers;
+import dev.rehearsal.profile.Profile;
+import dev.rehearsal.report.HtmlReport;
+import dev.rehearsal.scenario.Scenario;
+import dev.rehearsal.strategy.ExperienceReplay;
+import dev.rehearsal.strategy.GenerativeReplayStrategy;
+import dev.rehearsal.strategy.Strategy;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rehearsal profile --strategy S --preset P}: runs the strategy and reports, per component, the exact
+ * bytes it holds (checked against JavaCPP's counter on the native backend), the measured process memory
+ * beside them, MACs and time per phase with achieved GFLOP/s, the efficiency metrics, and the answers.
+ */
+@Command(name = "profile", mixinStandardHelpOptions = true,
+        description = "Exact memory per component, compute per phase and efficiency of one strategy's run.")
+final class ProfileCommand implements Callable<Integer> {
+    @Mixin
+    RuntimeOptions runtime;
+    @Mixin
+    ExperimentOptions options;
+
+    @Option(names = "--strategy", paramLabel = "S", description = "naive, joint, er or gr (default er).")
+    String strategy;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Random seed (default 1).")
+    Long seed;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Experiment config (YAML or JSON).")
+    Path config;
+
+    @Option(names = "--quick", description = "The short configuration (see compare --quick).")
+    boolean quick;
+
+    @Option(names = "--json", description = "Print the profile as JSON.")
+    boolean json;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Results folder (default results/profile).")
+    Path out;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ExperimentConfig c = ConfigFiles.resolve(config, quick, x -> {
+            runtime.apply(x);
+            options.apply(x);
+            if (strategy != null) {
+                x.strategy = strategy;
+            }
+            if (seed != null) {
+                x.seed = seed;
+            }
+            x.strategies = new ArrayList<>(List.of(x.strategy));
+            x.seeds = new ArrayList<>(List.of(x.seed));
+            if (out != null) {
+                x.out = out.toString();
+            }
+        });
+        Path folder = Path.of(c.out != null ? c.out : "results/profile");
+        var err = Experiments.stderr();
+        ObjectNode profile;
+        Summary summary = new Summary(c);
+        try (Backend backend = RuntimeOptions.backend(c.backend, c)) {
+            boolean nativ = backend instanceof NativeBackend;
+            long baseline = nativ ? NativeRuntime.settledAllocatedBytes() : 0;
+            try (Experiments.Data data = Experiments.load(c, backend, err);
+                    Scenario sc = dev.rehearsal.experiment.Experiment.scenario(c, backend, data.train(),
+                            data.test())) {
+                ObjectNode[] captured = new ObjectNode[1];
+                RunResult r = Experiment.run(c, backend, sc, Progresses.forConsole(err, quiet || c.quiet),
+                        new Experiment.Listener() {
+                            @Override
+                            public void taskFinished(RunResult soFar) {
+                            }
+
+                            @Override
+                            public void finished(Strategy s, RunResult result) {
+                                captured[0] = profileOf(s, result, backend, data, sc, nativ, baseline, c);
+                            }
+                        });
+                summary.add(r);
+                profile = captured[0];
+            }
+        }
+        summary.setAnswers(Answers.of(summary));
+        ArrayNode answers = profile.putArray("answers");
+        Answers.of(summary).forEach(answers::add);
+        ResultFiles.writeSummary(folder, summary);
+        ResultFiles.write(folder.resolve("profile.json"), Json.write(profile) + "\n");
+        ResultFiles.write(folder.resolve("profile.txt"), Profile.toText(profile));
+        HtmlReport.write(folder);
+        var console = spec.commandLine().getOut();
+        console.println(json ? Json.write(profile) : Profile.toText(profile));
+        return 0;
+    }
+
+    private static ObjectNode profileOf(Strategy s, RunResult r, Backend backend, Experiments.Data data, Scenario sc,
+            boolean nativ, long baseline, ExperimentConfig c) {
+        List<MemoryItem> exact = new ArrayList<>(s.footprint());
+        exact.add(new MemoryItem("datasets", data.train().name() + ".images (uint8)", data.train().imageBytes()));
+        exact.add(new MemoryItem("datasets", data.test().name() + ".images (uint8)", data.test().imageBytes()));
+        if (sc.permutationBytes() > 0) {
+            exact.add(new MemoryItem("scenario", "permutations (int32)", sc.permutationBytes()));
+        }
+        if (backend instanceof NativeBackend nb) {
+            exact.add(new MemoryItem("oneDNN", nb.primitiveCount() + " primitives' argument lists",
+                    nb.bookkeepingBytes()));
+        }
+        List<MemoryItem> heap = new ArrayList<>();
+        heap.add(new MemoryItem("datasets", data.train().name() + ".labels", data.train().labelBytes()));
+        heap.add(new MemoryItem("datasets", data.test().name() + ".labels", data.test().labelBytes()));
+        s.heapMemory().forEach((k, v) -> heap.add(new MemoryItem("replay buffer", k, v)));
+        long rise = nativ ? NativeRuntime.settledAllocatedBytes() - baseline : -1;
+        Runtime rt = Runtime.getRuntime();
+        var measured = new Profile.Measured(rise, NativeRuntime.residentBytes(), rt.totalMemory() - rt.freeMemory());
+        long generatorMacs = s instanceof GenerativeReplayStrategy g ? g.generator().forwardMacsPerSample() : 0;
+        int replay = s instanceof ExperienceReplay || s instanceof GenerativeReplayStrategy
+                ? Math.max(1, (int) Math.round(c.replayRatio * c.batch)) : 0;
+        var shape = new Profile.Shape(s.solver().forwardMacsPerSample(), generatorMacs, c.batch + replay,
+                generatorMacs > 0 ? c.batch + replay : 0);
+        long slots = s instanceof ExperienceReplay er ? er.buffer().capacity() : 0;
+        ObjectNode p = Profile.toJson(r, exact, heap, measured, shape, slots, data.train().features());
+        p.put("preset", Preset.parse(c.preset).id());
+        return p;
+    }
+}

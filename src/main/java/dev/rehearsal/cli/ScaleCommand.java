@@ -1,0 +1,87 @@
+package dev.rehearsal.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.backend.Backend;
+import dev.rehearsal.experiment.ConfigFiles;
+import dev.rehearsal.experiment.ExperimentConfig;
+import dev.rehearsal.experiment.ResultFiles;
+import dev.rehearsal.profile.ScaleStudy;
+import dev.rehearsal.report.HtmlReport;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rehearsal scale --strategies er,gr --tasks 2,5,10,20,50}: memory, MACs and time against the number
+ * of tasks, with the fitted growth. Defaults are a short per-task configuration on domain-incremental
+ * Permuted-MNIST (1000 training and 1000 test samples per task, 1 solver and 5 generator epochs, 20 stored
+ * samples per class of each task); every experiment option overrides them.
+ */
+@Command(name = "scale", mixinStandardHelpOptions = true,
+        description = "How memory, compute and time grow with the number of tasks (log-log fits).")
+final class ScaleCommand implements Callable<Integer> {
+    @Mixin
+    RuntimeOptions runtime;
+    @Mixin
+    ExperimentOptions options;
+
+    @Option(names = "--strategies", paramLabel = "S,S,...", split = ",", description = "Strategies (default er,gr).")
+    List<String> strategies;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Experiment config (YAML or JSON).")
+    Path config;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Results folder (default results/scale).")
+    Path out;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        List<Integer> taskCounts = options.tasks != null ? List.copyOf(options.tasks) : List.of(2, 5, 10, 20, 50);
+        options.tasks = null; // the list is this command's; each run sets its own task count
+        ExperimentConfig c = ConfigFiles.resolve(config, false, x -> {
+            x.scenario = "permuted";
+            x.setting = "domain";
+            x.trainLimit = 1000;
+            x.testLimit = 1000;
+            x.epochs = 1;
+            x.vaeEpochs = 5;
+            x.perClass = 20;
+            x.strategies = new ArrayList<>(List.of("er", "gr"));
+            runtime.apply(x);
+            options.apply(x);
+            if (strategies != null) {
+                x.strategies = new ArrayList<>(strategies);
+            }
+            if (out != null) {
+                x.out = out.toString();
+            }
+        });
+        Path folder = Path.of(c.out != null ? c.out : "results/scale");
+        var err = Experiments.stderr();
+        ObjectNode scale;
+        try (Backend backend = RuntimeOptions.backend(c.backend, c);
+                Experiments.Data data = Experiments.load(c, backend, err)) {
+            scale = ScaleStudy.run(c, taskCounts, backend, data.train(), data.test(),
+                    Progresses.forConsole(err, quiet || c.quiet));
+        }
+        ResultFiles.write(folder.resolve("scale.json"), Json.write(scale) + "\n");
+        String md = ScaleStudy.markdown(scale);
+        ResultFiles.write(folder.resolve("scale.md"), md);
+        Path report = HtmlReport.write(folder);
+        var console = spec.commandLine().getOut();
+        console.print(md);
+        console.println("results: " + folder.resolve("scale.json") + ", " + folder.resolve("scale.md") + ", " + report);
+        return 0;
+    }
+}

@@ -1,0 +1,162 @@
+package dev.rehearsal.profile;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.experiment.RunResult;
+import dev.rehearsal.metrics.Efficiency;
+import dev.rehearsal.metrics.MemoryItem;
+import dev.rehearsal.metrics.Phase;
+import dev.rehearsal.metrics.TaskRecord;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A run's profile. Exact figures are bytes Rehearsal allocated itself, listed block by block; measured
+ * figures (JavaCPP's counter, resident memory, JVM heap) are what the process and its libraries hold and are
+ * never added to the exact ones.
+ */
+public final class Profile {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * What the process measured, next to the exact figures; {@code javacppRise} is -1 on the jvm backend
+     * (its blocks are heap arrays, exact by construction, that JavaCPP does not see).
+     */
+    public record Measured(long javacppRise, long residentBytes, long jvmHeapUsed) {
+    }
+
+    /** The compute shape of a strategy: forward MACs per sample and rows per step of each model. */
+    public record Shape(long solverForwardMacs, long generatorForwardMacs, int solverRowsPerStep,
+            int generatorRowsPerStep) {
+    }
+
+    private Profile() {
+    }
+
+    /**
+     * @param exact     every block of every arena alive at the end (strategy, datasets, permutations) and
+     *                  the backend's own bookkeeping: on the native backend, all of JavaCPP's allocations
+     * @param heapExact exactly sized heap arrays beside them (labels of datasets and of stored samples)
+     */
+    public static ObjectNode toJson(RunResult r, List<MemoryItem> exact, List<MemoryItem> heapExact,
+            Measured measured, Shape shape, long bufferSamples, int features) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("strategy", r.strategy());
+        ObjectNode fp = root.putObject("footprint");
+        ArrayNode items = fp.putArray("exact");
+        long total = 0;
+        Map<String, Long> byComponent = new LinkedHashMap<>();
+        for (MemoryItem m : exact) {
+            items.addObject().put("component", m.component()).put("block", m.block()).put("bytes", m.bytes());
+            total += m.bytes();
+            byComponent.merge(m.component(), m.bytes(), Long::sum);
+        }
+        ObjectNode comp = fp.putObject("exact_by_component");
+        byComponent.forEach(comp::put);
+        fp.put("exact_total_bytes", total);
+        ArrayNode heap = fp.putArray("exact_heap");
+        for (MemoryItem m : heapExact) {
+            heap.addObject().put("component", m.component()).put("block", m.block()).put("bytes", m.bytes());
+        }
+        long fixed = total - r.memoryBytes();
+        long peak = fixed + r.tasks().stream().mapToLong(TaskRecord::strategyBytes).max().orElse(r.memoryBytes());
+        fp.put("peak_exact_bytes", Math.max(peak, total));
+        if (bufferSamples > 0) {
+            ObjectNode b = fp.putObject("buffer");
+            b.put("slots", bufferSamples);
+            b.put("bytes_per_sample_uint8", features);
+            b.put("bytes_per_sample_float32", 4L * features);
+            b.put("uint8_bytes", bufferSamples * features);
+            b.put("float32_bytes", 4L * bufferSamples * features);
+        }
+        ObjectNode meas = fp.putObject("measured");
+        if (measured.javacppRise() >= 0) {
+            meas.put("javacpp_total_bytes_rise", measured.javacppRise());
+            meas.put("exact_matches_javacpp", measured.javacppRise() == total);
+        }
+        meas.put("resident_bytes", measured.residentBytes());
+        meas.put("jvm_heap_used_bytes", measured.jvmHeapUsed());
+
+        ObjectNode c = root.putObject("compute");
+        c.put("solver_forward_macs_per_sample", shape.solverForwardMacs());
+        c.put("generator_forward_macs_per_sample", shape.generatorForwardMacs());
+        if (shape.generatorForwardMacs() > 0) {
+            c.put("generator_to_solver_forward_mac_ratio",
+                    (double) shape.generatorForwardMacs() / shape.solverForwardMacs());
+        }
+        c.put("macs_per_solver_step", 3L * shape.solverRowsPerStep() * shape.solverForwardMacs());
+        c.put("macs_per_generator_step", 3L * shape.generatorRowsPerStep() * shape.generatorForwardMacs());
+        ObjectNode phases = c.putObject("phases");
+        for (Phase p : Phase.values()) {
+            double s = r.ledger().seconds(p);
+            long macs = r.ledger().macs(p);
+            phases.putObject(p.id()).put("macs", macs).put("seconds", s)
+                    .put("gflops", s > 0 ? 2.0 * macs / s / 1e9 : 0);
+        }
+        c.put("training_macs", r.trainingMacs());
+        ArrayNode perTask = c.putArray("per_task");
+        for (TaskRecord t : r.tasks()) {
+            perTask.addObject().put("task", t.task() + 1).put("training_macs", t.trainingMacs())
+                    .put("one_pass_macs", t.onePassMacs()).put("replay_bytes", t.replayBytes())
+                    .put("strategy_bytes", t.strategyBytes());
+        }
+        Efficiency e = r.efficiency();
+        root.putObject("efficiency").put("MS", e.ms()).put("SSS", e.sss()).put("CE", e.ce());
+        root.put("ACC", r.accuracy().acc());
+        return root;
+    }
+
+    /** A console rendering of {@link #toJson}. */
+    public static String toText(ObjectNode p) {
+        StringBuilder b = new StringBuilder();
+        var fp = p.get("footprint");
+        b.append(String.format(Locale.ROOT, "%s: exact memory, block by block%n", p.get("strategy").asText()));
+        for (var m : fp.get("exact")) {
+            b.append(String.format(Locale.ROOT, "  %-28s %-44s %,14d%n", m.get("component").asText(),
+                    m.get("block").asText(), m.get("bytes").asLong()));
+        }
+        b.append(String.format(Locale.ROOT, "  %-73s %,14d%n", "exact total", fp.get("exact_total_bytes").asLong()));
+        b.append(String.format(Locale.ROOT, "  %-73s %,14d%n", "peak over the run (exact)",
+                fp.get("peak_exact_bytes").asLong()));
+        if (fp.has("buffer")) {
+            var bu = fp.get("buffer");
+            b.append(String.format(Locale.ROOT, "  replay buffer: %,d slots x %d bytes (uint8) = %,d bytes; as float32 it "
+                    + "would be %,d%n", bu.get("slots").asLong(), bu.get("bytes_per_sample_uint8").asInt(),
+                    bu.get("uint8_bytes").asLong(), bu.get("float32_bytes").asLong()));
+        }
+        for (var m : fp.get("exact_heap")) {
+            b.append(String.format(Locale.ROOT, "  %-28s %-44s %,14d (heap)%n", m.get("component").asText(),
+                    m.get("block").asText(), m.get("bytes").asLong()));
+        }
+        var me = fp.get("measured");
+        if (me.has("javacpp_total_bytes_rise")) {
+            b.append(String.format(Locale.ROOT, "measured: JavaCPP's counter rose %,d bytes (%s the exact total)%n",
+                    me.get("javacpp_total_bytes_rise").asLong(),
+                    me.get("exact_matches_javacpp").asBoolean() ? "equal to" : "DIFFERENT from"));
+        }
+        b.append(String.format(Locale.ROOT, "measured, not exact: resident %,d bytes (whole process); JVM heap used "
+                + "%,d bytes%n", me.get("resident_bytes").asLong(), me.get("jvm_heap_used_bytes").asLong()));
+        var c = p.get("compute");
+        b.append(String.format(Locale.ROOT, "compute: solver %,d forward MACs/sample", c.get(
+                "solver_forward_macs_per_sample").asLong()));
+        if (c.has("generator_to_solver_forward_mac_ratio")) {
+            b.append(String.format(Locale.ROOT, ", generator %,d (%.2fx the solver)",
+                    c.get("generator_forward_macs_per_sample").asLong(),
+                    c.get("generator_to_solver_forward_mac_ratio").asDouble()));
+        }
+        b.append(String.format(Locale.ROOT, "; per step: solver %,d MACs, generator %,d MACs%n",
+                c.get("macs_per_solver_step").asLong(), c.get("macs_per_generator_step").asLong()));
+        b.append(String.format(Locale.ROOT, "  %-20s %18s %10s %10s%n", "phase", "MACs", "seconds", "GFLOP/s"));
+        c.get("phases").fields().forEachRemaining(e -> b.append(String.format(Locale.ROOT, "  %-20s %,18d %10.2f %10.1f%n",
+                e.getKey(), e.getValue().get("macs").asLong(), e.getValue().get("seconds").asDouble(),
+                e.getValue().get("gflops").asDouble())));
+        var e = p.get("efficiency");
+        b.append(String.format(Locale.ROOT, "efficiency: MS %.3f, SSS %.3f, CE %.4f; ACC %.4f%n", e.get("MS").asDouble(),
+                e.get("SSS").asDouble(), e.get("CE").asDouble(), p.get("ACC").asDouble()));
+        return b.toString();
+    }
+}

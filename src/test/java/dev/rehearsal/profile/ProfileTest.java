@@ -1,0 +1,133 @@
+package dev.rehearsal.profile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rehearsal.cli.Cli;
+import dev.rehearsal.metrics.Efficiency;
+import dev.rehearsal.metrics.TaskRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProfileTest {
+
+    private static JsonNode profile(Path out, String... args) throws Exception {
+        String[] all = new String[args.length + 5];
+        all[0] = "profile";
+        System.arraycopy(args, 0, all, 1, args.length);
+        all[args.length + 1] = "--json";
+        all[args.length + 2] = "--quiet";
+        all[args.length + 3] = "--out";
+        all[args.length + 4] = out.toString();
+        Cli r = Cli.run(all);
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode p = new ObjectMapper().readTree(r.out());
+        assertEquals(p, new ObjectMapper().readTree(Files.readString(out.resolve("profile.json"))));
+        return p;
+    }
+
+    @Test
+    void experienceReplayBufferIsExactAndEveryByteIsAccounted(@TempDir Path out) throws Exception {
+        JsonNode p = profile(out, "--strategy", "er", "--per-class", "300", "--train-limit", "1000", "--epochs", "1");
+        JsonNode fp = p.get("footprint");
+        assertEquals(300L * 10 * 784, fp.get("exact_by_component").get("replay buffer").asLong(),
+                "300 per class x 10 classes x 784 uint8 pixels");
+        assertEquals(300L * 10 * 784, fp.get("buffer").get("uint8_bytes").asLong());
+        assertEquals(4L * 300 * 10 * 784, fp.get("buffer").get("float32_bytes").asLong());
+        long sum = 0;
+        for (JsonNode m : fp.get("exact")) {
+            sum += m.get("bytes").asLong();
+        }
+        assertEquals(sum, fp.get("exact_total_bytes").asLong());
+        assertEquals(sum, fp.get("measured").get("javacpp_total_bytes_rise").asLong(),
+                "the exact components add up to the rise of Pointer.totalBytes()");
+        assertTrue(fp.get("measured").get("exact_matches_javacpp").asBoolean());
+        assertTrue(fp.get("measured").get("resident_bytes").asLong() > sum, "RSS is measured, and larger");
+        assertTrue(Files.exists(out.resolve("report.html")));
+        assertEquals(4, p.get("answers").size(), p.get("answers").toString());
+    }
+
+    @Test
+    void generativeReplayReportsTheReportsComputeRatio(@TempDir Path out) throws Exception {
+        JsonNode p = profile(out, "--strategy", "gr", "--preset", "seed", "--train-limit", "300", "--epochs", "1",
+                "--vae-epochs", "1", "--per-class", "10");
+        JsonNode c = p.get("compute");
+        assertEquals(44_700, c.get("solver_forward_macs_per_sample").asLong());
+        assertEquals(203_776, c.get("generator_forward_macs_per_sample").asLong());
+        assertEquals(203_776.0 / 44_700, c.get("generator_to_solver_forward_mac_ratio").asDouble(), 1e-12);
+        assertEquals(3L * 256 * 44_700, c.get("macs_per_solver_step").asLong(), "128 current + 128 replayed rows");
+        long phases = 0;
+        for (String ph : new String[] {"solver_training", "generator_training", "generation"}) {
+            phases += c.get("phases").get(ph).get("macs").asLong();
+            assertTrue(c.get("phases").get(ph).get("gflops").asDouble() > 0, ph);
+        }
+        assertEquals(c.get("training_macs").asLong(), phases);
+        JsonNode comp = p.get("footprint").get("exact_by_component");
+        assertTrue(comp.has("generator") && comp.has("previous generator (frozen)"), comp.toString());
+        assertTrue(p.get("footprint").get("measured").get("exact_matches_javacpp").asBoolean());
+    }
+
+    @Test
+    void efficiencyFollowsDiazRodriguezEtAl() {
+        // Two tasks: the head grows (model size), 100 then 300 bytes kept of a 1000-byte stream, and
+        // learning costs 4x then 9x one pass.
+        List<TaskRecord> t = List.of(new TaskRecord(0, 400, 100, 0, 400, 100, 10),
+                new TaskRecord(1, 500, 300, 0, 900, 100, 10));
+        Efficiency e = Efficiency.of(t, 1000);
+        assertEquals((1 + 400.0 / 500) / 2, e.ms(), 1e-12);
+        assertEquals(1 - (0.1 + 0.3) / 2, e.sss(), 1e-12);
+        assertEquals((100.0 / 401 + 100.0 / 901) / 2, e.ce(), 1e-12);
+    }
+
+    @Test
+    void growthFitsNamePowerLaws() {
+        double[] t = {2, 5, 10, 20, 50};
+        double[] quad = new double[t.length];
+        double[] lin = new double[t.length];
+        double[] flat = new double[t.length];
+        for (int i = 0; i < t.length; i++) {
+            quad[i] = 3 * t[i] * t[i];
+            lin[i] = 7 * t[i];
+            flat[i] = 42;
+        }
+        assertEquals(2.0, Growth.fit(t, quad).slope(), 1e-12);
+        assertEquals("quadratic", Growth.fit(t, quad).growth());
+        assertEquals(Math.log(3), Growth.fit(t, quad).intercept(), 1e-12);
+        assertEquals("linear", Growth.fit(t, lin).growth());
+        assertEquals("constant", Growth.fit(t, flat).growth());
+        assertEquals("T^1.50", Growth.classify(1.5));
+    }
+
+    @Test
+    void scaleFitsTheGrowthOfATinyStudy(@TempDir Path out) throws Exception {
+        Cli r = Cli.run("scale", "--tasks", "2,3,4", "--train-limit", "200", "--test-limit", "100", "--per-class",
+                "5", "--vae-epochs", "1", "--quiet", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode s = new ObjectMapper().readTree(Files.readString(out.resolve("scale.json")));
+        assertEquals(6, s.get("measurements").size());
+        for (JsonNode m : s.get("measurements")) {
+            if (m.get("strategy").asText().equals("er")) {
+                assertEquals(5L * 10 * 784 * m.get("tasks").asInt(), m.get("replay_memory_bytes").asLong(),
+                        "five stored samples of each class of each task");
+            }
+        }
+        for (JsonNode f : s.get("fits")) {
+            String key = f.get("strategy").asText() + " " + f.get("quantity").asText();
+            switch (key) {
+                case "er replay_memory_bytes" -> {
+                    assertEquals(1.0, f.get("slope").asDouble(), 1e-9);
+                    assertEquals("linear", f.get("growth").asText());
+                }
+                case "gr replay_memory_bytes", "gr memory_bytes" -> assertEquals("constant", f.get("growth").asText(), key);
+                default -> assertTrue(Double.isFinite(f.get("slope").asDouble()), key);
+            }
+        }
+        assertTrue(Files.readString(out.resolve("scale.md")).contains("| er | replay_memory_bytes | 1.00 | linear |"));
+        assertTrue(Files.readString(out.resolve("report.html")).contains("slope"));
+    }
+}

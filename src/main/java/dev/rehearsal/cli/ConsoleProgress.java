@@ -14,7 +14,8 @@ final class ConsoleProgress implements Progress {
     private String label;
     private long total;
     private long started;
-    private String lastDetail = "";
+    private long lastEpoch;
+    private double lastLoss;
 
     ConsoleProgress(PrintStream err, boolean quiet) {
         this.err = err;
@@ -29,8 +30,9 @@ final class ConsoleProgress implements Progress {
     }
 
     @Override
-    public void advance(long done, String detail) {
-        lastDetail = detail;
+    public void advance(long done, long epoch, double loss) {
+        lastEpoch = epoch;
+        lastLoss = loss;
     }
 
     @Override
@@ -39,8 +41,8 @@ final class ConsoleProgress implements Progress {
             return;
         }
         double s = (System.nanoTime() - started) / 1e9;
-        err.printf(Locale.ROOT, "  %s: %d steps in %.1f s (%.0f steps/s), %s%n", label, total, s, total / Math.max(s,
-                1e-9), lastDetail);
+        err.printf(Locale.ROOT, "  %s: %d steps in %.1f s (%.0f steps/s), epoch %d loss %.4g%n", label, total, s,
+                total / Math.max(s, 1e-9), lastEpoch, lastLoss);
         label = null;
     }
 

@@ -26,6 +26,7 @@ final class Progresses {
     static final class Bars implements Progress {
         private final PrintStream err;
         private ProgressBar bar;
+        private long lastMessage;
 
         Bars(PrintStream err) {
             this.err = err;
@@ -41,10 +42,15 @@ final class Progresses {
         }
 
         @Override
-        public void advance(long done, String detail) {
+        public void advance(long done, long epoch, double loss) {
             if (bar != null) {
                 bar.stepTo(done);
-                bar.setExtraMessage(detail);
+                // Formatting costs an allocation: only a few times a second, when the bar is redrawn anyway.
+                long now = System.nanoTime();
+                if (now - lastMessage > 200_000_000L) {
+                    bar.setExtraMessage(String.format(java.util.Locale.ROOT, "epoch %d loss %.4g", epoch, loss));
+                    lastMessage = now;
+                }
             }
         }
 

@@ -24,7 +24,8 @@ final class RuntimeOptions {
     String gemm;
 
     @Option(names = "--omp-wait", paramLabel = "POLICY",
-            description = "What idle oneDNN (OpenMP) threads do: default, passive or active (default active).")
+            description = "What idle oneDNN (OpenMP) threads do: passive (default), active or default (the "
+                    + "runtime's own spin-then-sleep).")
     String ompWait;
 
     /** Overrides the config's runtime keys with the flags given. */

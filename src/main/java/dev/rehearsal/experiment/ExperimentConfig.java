@@ -80,7 +80,7 @@ public final class ExperimentConfig {
     /** Library of the native backend's GEMMs: dnnl or openblas. */
     @JsonProperty("gemm") public String gemm = "dnnl";
     /** What idle oneDNN (OpenMP) threads do: default, passive or active. */
-    @JsonProperty("omp-wait") public String ompWait = "active";
+    @JsonProperty("omp-wait") public String ompWait = "passive";
     /** Strategies of {@code compare}. */
     @JsonProperty("strategies") public List<String> strategies = new ArrayList<>(List.of("naive", "joint", "er", "gr"));
     /** Seeds of {@code compare}. */

@@ -22,6 +22,11 @@ public final class Linear {
     private int active;
     private Block params;
     private Block grads;
+    /** w, b, dw, db of the active rows, made when bound or grown rather than on every call. */
+    private Tensor weight;
+    private Tensor bias;
+    private Tensor weightGrad;
+    private Tensor biasGrad;
 
     /** Declares {@code name.weight [capacity, in]} and {@code name.bias [1, capacity]} in {@code table}. */
     Linear(Layout table, String name, int in, int capacity, int active, Activation act) {
@@ -59,6 +64,16 @@ public final class Linear {
     void bind(Block paramBlock, Block gradBlock) {
         this.params = paramBlock;
         this.grads = gradBlock;
+        makeViews();
+    }
+
+    private void makeViews() {
+        weight = new Tensor(params, weightEntry.offset(), active, in, in);
+        bias = new Tensor(params, biasEntry.offset(), 1, active, active);
+        if (grads != null) {
+            weightGrad = new Tensor(grads, weightEntry.offset(), active, in, in);
+            biasGrad = new Tensor(grads, biasEntry.offset(), 1, active, active);
+        }
     }
 
     public String name() {
@@ -92,26 +107,26 @@ public final class Linear {
 
     /** {@code w [OUT, IN]}: the active rows. */
     public Tensor weight() {
-        return rowsOf(params, weightEntry, active, in);
+        return weight;
     }
 
     public Tensor bias() {
-        return rowsOf(params, biasEntry, 1, active);
+        return bias;
     }
 
     public Tensor weightGrad() {
-        return rowsOf(grads, weightEntry, active, in);
+        return requireGrad(weightGrad);
     }
 
     public Tensor biasGrad() {
-        return rowsOf(grads, biasEntry, 1, active);
+        return requireGrad(biasGrad);
     }
 
-    private static Tensor rowsOf(Block block, Layout.Entry e, int rows, int cols) {
-        if (block == null) {
-            throw new IllegalStateException("layer " + e.name() + " has no such block (a frozen model has no gradients)");
+    private Tensor requireGrad(Tensor t) {
+        if (t == null) {
+            throw new IllegalStateException("layer " + name + " has no gradients (a frozen model)");
         }
-        return new Tensor(block, e.offset(), rows, cols, cols);
+        return t;
     }
 
     /** Parameters of the active part. */
@@ -154,5 +169,6 @@ public final class Linear {
                     + " outputs, asked for " + newActive);
         }
         this.active = newActive;
+        makeViews();
     }
 }

@@ -23,6 +23,9 @@ public final class Mlp extends Model {
     private final List<Layout.Entry> h = new ArrayList<>();
     /** dh[i] = gradient of h[i] (dh[0] unused: inputs need no gradient). */
     private final List<Layout.Entry> dh = new ArrayList<>();
+    /** Logits views of the active head by batch size (remade when the head grows). */
+    private final Tensor[] logitViews;
+    private final Tensor[] logitGradViews;
 
     /**
      * @param optimizer null for a frozen (inference-only) model
@@ -50,6 +53,8 @@ public final class Mlp extends Model {
             }
         }
         allocate();
+        logitViews = new Tensor[maxBatch + 1];
+        logitGradViews = new Tensor[maxBatch + 1];
         if (init != null) {
             for (Linear l : fcs) {
                 l.initRows(init, 0, l.out());
@@ -87,7 +92,13 @@ public final class Mlp extends Model {
 
     private Tensor activeView(Layout.Entry e, int batch) {
         checkBatch(batch);
-        return new Tensor(slot(e, batch).block(), e.offset(), batch, outputs(), outputs());
+        Tensor[] cache = e == h.get(h.size() - 1) ? logitViews : logitGradViews;
+        Tensor t = cache[batch];
+        if (t == null || t.cols() != outputs()) {
+            t = new Tensor(slot(e, batch).block(), e.offset(), batch, outputs(), outputs());
+            cache[batch] = t;
+        }
+        return t;
     }
 
     /** Hidden activation {@code i} (1-based, as fc_i's output), for tests and diagnostics. */

@@ -46,6 +46,8 @@ public abstract class Model implements AutoCloseable {
     private Block optimizerState;
     private Block activations;
     private Optimizer optimizer;
+    /** Views of activation slots by batch size: a training step creates no objects. */
+    private final java.util.IdentityHashMap<Layout.Entry, Tensor[]> views = new java.util.IdentityHashMap<>();
 
     protected Model(Backend backend, String name, int maxBatch, OptimizerConfig optimizerConfig) {
         if (maxBatch < 1) {
@@ -115,10 +117,20 @@ public abstract class Model implements AutoCloseable {
 
     // ---- views --------------------------------------------------------------------------------
 
-    /** The first {@code batch} rows of an activation slot. */
+    /** The first {@code batch} rows of an activation slot (views are made once per slot and batch size). */
     protected final Tensor slot(Layout.Entry e, int batch) {
         checkBatch(batch);
-        return new Tensor(activations, e.offset(), batch, e.cols(), e.cols());
+        Tensor[] byBatch = views.get(e);
+        if (byBatch == null) {
+            byBatch = new Tensor[maxBatch + 1];
+            views.put(e, byBatch);
+        }
+        Tensor t = byBatch[batch];
+        if (t == null) {
+            t = new Tensor(activations, e.offset(), batch, e.cols(), e.cols());
+            byBatch[batch] = t;
+        }
+        return t;
     }
 
     protected final Tensor workspace() {

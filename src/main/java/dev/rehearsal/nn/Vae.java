@@ -43,6 +43,16 @@ public final class Vae extends Model {
     private Layout.Entry dstats;
     /** Heap staging for noise and labels written into zin/eps (maxBatch x (Z + C) floats). */
     private final float[] staging;
+    /** Column views by batch size, made once: image | label of x, mu | logvar of stats, z | label of zin. */
+    private final Tensor[] imageViews;
+    private final Tensor[] labelViews;
+    private final Tensor[] muViews;
+    private final Tensor[] logvarViews;
+    private final Tensor[] zViews;
+    private final Tensor[] zLabelViews;
+    private final Tensor[] dmuViews;
+    private final Tensor[] dlogvarViews;
+    private final Tensor[] dzViews;
 
     public Vae(Backend backend, String name, VaeSpec spec, int maxBatch, OptimizerConfig optimizer, Rng init) {
         super(backend, name, maxBatch, optimizer);
@@ -90,6 +100,15 @@ public final class Vae extends Model {
         }
         allocate();
         staging = new float[maxBatch * (z + c)];
+        imageViews = new Tensor[maxBatch + 1];
+        labelViews = new Tensor[maxBatch + 1];
+        muViews = new Tensor[maxBatch + 1];
+        logvarViews = new Tensor[maxBatch + 1];
+        zViews = new Tensor[maxBatch + 1];
+        zLabelViews = new Tensor[maxBatch + 1];
+        dmuViews = new Tensor[maxBatch + 1];
+        dlogvarViews = new Tensor[maxBatch + 1];
+        dzViews = new Tensor[maxBatch + 1];
         if (init != null) {
             for (Linear l : layers()) {
                 l.initRows(init, 0, l.out());
@@ -111,23 +130,33 @@ public final class Vae extends Model {
         return slot(x, batch);
     }
 
+    /** Columns [from, to) of a slot's first {@code batch} rows, made once per batch size. */
+    private Tensor cols(Tensor[] cache, Layout.Entry e, int batch, int from, int to) {
+        Tensor t = cache[batch];
+        if (t == null) {
+            t = slot(e, batch).cols(from, to);
+            cache[batch] = t;
+        }
+        return t;
+    }
+
     /** The image part of the input, {@code [batch, D]}. */
     public Tensor image(int batch) {
-        return slot(x, batch).cols(0, d);
+        return cols(imageViews, x, batch, 0, d);
     }
 
     /** The label part of the input, {@code [batch, C]} (conditional only). */
     public Tensor labelInput(int batch) {
         requireConditional();
-        return slot(x, batch).cols(d, d + c);
+        return cols(labelViews, x, batch, d, d + c);
     }
 
     public Tensor mu(int batch) {
-        return slot(stats, batch).cols(0, z);
+        return cols(muViews, stats, batch, 0, z);
     }
 
     public Tensor logvar(int batch) {
-        return slot(stats, batch).cols(z, 2 * z);
+        return cols(logvarViews, stats, batch, z, 2 * z);
     }
 
     /** Reparameterisation noise {@code eps [batch, Z]}: set by {@link #sampleNoise} or directly (tests). */
@@ -162,9 +191,9 @@ public final class Vae extends Model {
             in = out;
         }
         heads.forward(backend, slot(stats, batch), in, ws);
-        backend.reparameterize(slot(zin, batch).cols(0, z), mu(batch), logvar(batch), noise(batch));
+        backend.reparameterize(cols(zViews, zin, batch, 0, z), mu(batch), logvar(batch), noise(batch));
         if (c > 0) {
-            backend.copy(slot(zin, batch).cols(z, z + c), labelInput(batch));
+            backend.copy(cols(zLabelViews, zin, batch, z, z + c), labelInput(batch));
         }
         decode(batch);
         if (isTrainable()) {
@@ -210,8 +239,8 @@ public final class Vae extends Model {
             }
         }
         Tensor ds = slot(dstats, batch);
-        backend.reparameterizeBackward(ds.cols(0, z), ds.cols(z, 2 * z), slot(dzin, batch).cols(0, z),
-                logvar(batch), noise(batch));
+        backend.reparameterizeBackward(cols(dmuViews, dstats, batch, 0, z), cols(dlogvarViews, dstats, batch, z, 2 * z),
+                cols(dzViews, dzin, batch, 0, z), logvar(batch), noise(batch));
         Tensor last = slot(e.get(e.size() - 1), batch);
         Tensor dLast = slot(de.get(de.size() - 1), batch);
         heads.backward(backend, dLast, false, ds, last, ws);

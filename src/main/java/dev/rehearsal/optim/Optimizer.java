@@ -13,6 +13,9 @@ public final class Optimizer {
     private final Tensor params;
     private final Tensor grads;
     private final Tensor state;
+    /** Adam's moments: the two halves of the state block. */
+    private final Tensor m;
+    private final Tensor v;
     private long steps;
 
     /** {@code params}, {@code grads} dense [1, P]; {@code state} dense [1, k*P] for k state floats per param. */
@@ -27,6 +30,15 @@ public final class Optimizer {
         this.params = params;
         this.grads = grads;
         this.state = state;
+        if (config.kind() == OptimizerConfig.Kind.ADAM) {
+            int n = (int) p;
+            Tensor flat = state.reshape(1, 2 * n);
+            this.m = flat.cols(0, n);
+            this.v = flat.cols(n, 2 * n);
+        } else {
+            this.m = null;
+            this.v = null;
+        }
     }
 
     public OptimizerConfig config() {
@@ -50,9 +62,6 @@ public final class Optimizer {
                 long t = steps + 1;
                 double bias1 = 1 - Math.pow(config.beta1(), t);
                 double bias2 = 1 - Math.pow(config.beta2(), t);
-                long n = params.numel();
-                Tensor m = state.reshape(1, (int) (2 * n)).cols(0, (int) n);
-                Tensor v = state.reshape(1, (int) (2 * n)).cols((int) n, (int) (2 * n));
                 backend.adamStep(params, grads, m, v, (float) config.beta1(), (float) config.beta2(),
                         (float) config.eps(), (float) (lr / bias1), (float) (1 / Math.sqrt(bias2)),
                         (float) config.weightDecay());

@@ -96,7 +96,7 @@ final class Learner {
                 solver.optimizer().step();
             }
             ledger.trainStep(Phase.SOLVER_TRAINING, rows, solver.forwardMacsPerSample());
-            ctx.progress().advance(s + 1, String.format("epoch %d loss %.4f", s / perEpoch + 1, loss));
+            ctx.progress().advance(s + 1, s / perEpoch + 1, loss);
         }
         ctx.progress().end();
     }
@@ -135,7 +135,7 @@ final class Learner {
                 vae.optimizer().step();
             }
             ledger.trainStep(Phase.GENERATOR_TRAINING, rows, vae.forwardMacsPerSample());
-            ctx.progress().advance(s + 1, String.format("epoch %d loss %.2f", s / perEpoch + 1, loss));
+            ctx.progress().advance(s + 1, s / perEpoch + 1, loss);
         }
         ctx.progress().end();
     }

@@ -9,7 +9,7 @@ public interface Progress {
         }
 
         @Override
-        public void advance(long done, String detail) {
+        public void advance(long done, long epoch, double loss) {
         }
 
         @Override
@@ -24,8 +24,8 @@ public interface Progress {
     /** Starts a unit of work of {@code total} steps. */
     void begin(String label, long total);
 
-    /** {@code done} of the current unit's steps are finished. */
-    void advance(long done, String detail);
+    /** {@code done} of the current unit's steps are finished; the last step was in {@code epoch} with {@code loss}. */
+    void advance(long done, long epoch, double loss);
 
     void end();
 

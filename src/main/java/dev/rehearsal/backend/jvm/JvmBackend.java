@@ -14,9 +14,16 @@ import java.util.Arrays;
  */
 public final class JvmBackend implements Backend {
     private final Parallel team;
+    private final JvmGemm gemm;
 
     public JvmBackend(int threads) {
         this.team = new Parallel(threads);
+        this.gemm = new JvmGemm(team);
+    }
+
+    /** Heap bytes the backend holds outside any arena: the GEMM's packed panel and row accumulators. */
+    public long bookkeepingBytes() {
+        return gemm.scratchBytes();
     }
 
     @Override
@@ -91,9 +98,10 @@ public final class JvmBackend implements Backend {
 
     // ---- linear layers ------------------------------------------------------------------------
 
+    /** None: the GEMM packs into the backend's own fixed scratch ({@link #bookkeepingBytes()}). */
     @Override
     public long linearWorkspace(int batch, int in, int out) {
-        return JvmGemm.packFloats(true, out, in);
+        return 0;
     }
 
     @Override
@@ -102,7 +110,6 @@ public final class JvmBackend implements Backend {
         int batch = x.rows();
         int in = x.cols();
         int out = w.rows();
-        Shapes.workspace(workspace, linearWorkspace(batch, in, out), "linear forward");
         float[] ya = f(y);
         if (b != null) {
             float[] ba = f(b);
@@ -110,10 +117,8 @@ public final class JvmBackend implements Backend {
                 System.arraycopy(ba, off(b), ya, off(y) + r * ld(y), out);
             }
         }
-        float[] ws = workspace == null ? null : f(workspace);
-        int wsOff = workspace == null ? 0 : off(workspace);
-        JvmGemm.gemm(team, false, true, batch, out, in, 1f, f(x), off(x), ld(x), f(w), off(w), ld(w),
-                b == null ? 0f : 1f, ya, off(y), ld(y), ws, wsOff);
+        gemm.gemm(false, true, batch, out, in, 1f, f(x), off(x), ld(x), f(w), off(w), ld(w),
+                b == null ? 0f : 1f, ya, off(y), ld(y));
         if (act == Activation.RELU) {
             for (int r = 0; r < batch; r++) {
                 int at = off(y) + r * ld(y);
@@ -135,11 +140,11 @@ public final class JvmBackend implements Backend {
         float[] dya = f(dy);
         if (dx != null) {
             Shapes.sameShape(x, dx, "input gradient");
-            JvmGemm.gemm(team, false, false, batch, in, out, 1f, dya, off(dy), ld(dy), f(w), off(w), ld(w),
-                    accumulateDx ? 1f : 0f, f(dx), off(dx), ld(dx), null, 0);
+            gemm.gemm(false, false, batch, in, out, 1f, dya, off(dy), ld(dy), f(w), off(w), ld(w),
+                    accumulateDx ? 1f : 0f, f(dx), off(dx), ld(dx));
         }
-        JvmGemm.gemm(team, true, false, out, in, batch, 1f, dya, off(dy), ld(dy), f(x), off(x), ld(x),
-                1f, f(dw), off(dw), ld(dw), null, 0);
+        gemm.gemm(true, false, out, in, batch, 1f, dya, off(dy), ld(dy), f(x), off(x), ld(x),
+                1f, f(dw), off(dw), ld(dw));
         if (db != null) {
             float[] dba = f(db);
             int bo = off(db);

@@ -44,6 +44,17 @@ final class Parallel implements AutoCloseable {
         return threads;
     }
 
+    /** The index of the calling thread in the team: 0 for the caller, 1.. for the workers. */
+    int worker() {
+        Thread t = Thread.currentThread();
+        for (int w = 0; w < workers.length; w++) {
+            if (workers[w] == t) {
+                return w + 1;
+            }
+        }
+        return 0;
+    }
+
     /** Runs {@code body} over [0, n), split in {@link #threads()} chunks; small ranges stay on the caller. */
     void forRange(int n, int minChunk, RangeTask body) {
         if (threads == 1 || n < 2L * minChunk) {

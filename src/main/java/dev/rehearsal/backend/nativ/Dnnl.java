@@ -25,6 +25,24 @@ final class Dnnl implements AutoCloseable {
     /** A matmul {@code C [M, N] (+)= A [M, K] · B [K, N] (+ bias) (then ReLU)} with the given storage. */
     record MatmulKey(boolean transA, boolean transB, int m, int n, int k, long lda, long ldb, long ldc,
             boolean bias, boolean accumulate, boolean relu) {
+
+        boolean matches(boolean ta, boolean tb, int mm, int nn, int kk, long a, long b, long c, boolean bi,
+                boolean acc, boolean re) {
+            return transA == ta && transB == tb && m == mm && n == nn && k == kk && lda == a && ldb == b && ldc == c
+                    && bias == bi && accumulate == acc && relu == re;
+        }
+
+        static long hash(boolean ta, boolean tb, int m, int n, int k, long lda, long ldb, long ldc, boolean bias,
+                boolean acc, boolean relu) {
+            long h = (ta ? 1 : 0) | (tb ? 2 : 0) | (bias ? 4 : 0) | (acc ? 8 : 0) | (relu ? 16 : 0);
+            h = h * 0x9E3779B97F4A7C15L + m;
+            h = h * 0x9E3779B97F4A7C15L + n;
+            h = h * 0x9E3779B97F4A7C15L + k;
+            h = h * 0x9E3779B97F4A7C15L + lda;
+            h = h * 0x9E3779B97F4A7C15L + ldb;
+            h = h * 0x9E3779B97F4A7C15L + ldc;
+            return h ^ (h >>> 29);
+        }
     }
 
     /** Argument slots of a matmul primitive, in the order {@link #bind} takes them. */
@@ -36,13 +54,16 @@ final class Dnnl implements AutoCloseable {
 
     /** A created primitive, its memory objects (one per argument) and its prebuilt argument list. */
     static final class Primitive {
+        private final MatmulKey key;
         private final dnnl_primitive primitive;
         private final dnnl_memory[] memories;
         private final dnnl_exec_arg_t args;
         private final int argCount;
         final long scratchpadBytes;
 
-        private Primitive(dnnl_primitive primitive, dnnl_memory[] memories, int[] argIds, long scratchpadBytes) {
+        private Primitive(MatmulKey key, dnnl_primitive primitive, dnnl_memory[] memories, int[] argIds,
+                long scratchpadBytes) {
+            this.key = key;
             this.primitive = primitive;
             this.memories = memories;
             this.argCount = memories.length;
@@ -70,6 +91,8 @@ final class Dnnl implements AutoCloseable {
     private final dnnl_engine engine = new dnnl_engine();
     private final dnnl_stream stream = new dnnl_stream();
     private final Map<MatmulKey, Primitive> matmuls = new HashMap<>();
+    /** Open addressing over the same primitives, looked up without creating a key object per call. */
+    private Primitive[] table = new Primitive[64];
     private final Address cursor = new Address();
     private long argBytes;
     private boolean closed;
@@ -85,18 +108,46 @@ final class Dnnl implements AutoCloseable {
         }
     }
 
-    /** The cached primitive for this matmul, created on first use. */
-    Primitive matmul(MatmulKey key) {
+    /** The cached primitive for this matmul, created on first use; a hit allocates nothing. */
+    Primitive matmul(boolean transA, boolean transB, int m, int n, int k, long lda, long ldb, long ldc, boolean bias,
+            boolean accumulate, boolean relu) {
         if (closed) {
             throw new IllegalStateException("the native backend was closed");
         }
-        Primitive p = matmuls.get(key);
-        if (p == null) {
-            p = createMatmul(key);
-            matmuls.put(key, p);
-            argBytes += p.argBytes();
+        long h = MatmulKey.hash(transA, transB, m, n, k, lda, ldb, ldc, bias, accumulate, relu);
+        int mask = table.length - 1;
+        for (int i = (int) h & mask; ; i = (i + 1) & mask) {
+            Primitive p = table[i];
+            if (p == null) {
+                break;
+            }
+            if (p.key.matches(transA, transB, m, n, k, lda, ldb, ldc, bias, accumulate, relu)) {
+                return p;
+            }
+        }
+        MatmulKey key = new MatmulKey(transA, transB, m, n, k, lda, ldb, ldc, bias, accumulate, relu);
+        Primitive p = createMatmul(key);
+        matmuls.put(key, p);
+        argBytes += p.argBytes();
+        if (2 * matmuls.size() > table.length) {
+            table = new Primitive[table.length * 2];
+            matmuls.values().forEach(this::insert);
+        } else {
+            insert(p);
         }
         return p;
+    }
+
+    private void insert(Primitive p) {
+        MatmulKey k = p.key;
+        long h = MatmulKey.hash(k.transA(), k.transB(), k.m(), k.n(), k.k(), k.lda(), k.ldb(), k.ldc(), k.bias(),
+                k.accumulate(), k.relu());
+        int mask = table.length - 1;
+        int i = (int) h & mask;
+        while (table[i] != null) {
+            i = (i + 1) & mask;
+        }
+        table[i] = p;
     }
 
     /** Points argument {@code slot} of {@code p} at {@code address}. */
@@ -160,7 +211,7 @@ final class Dnnl implements AutoCloseable {
                 // A null handle: the memory object owns no buffer; bind() points it at ours.
                 check(dnnl_memory_create(mems[i], mds[i], engine, (Pointer) null), "memory_create");
             }
-            return new Primitive(prim, mems, ids, scratchBytes);
+            return new Primitive(k, prim, mems, ids, scratchBytes);
         } finally {
             dnnl_memory_desc_destroy(a);
             dnnl_memory_desc_destroy(b);

@@ -38,9 +38,13 @@ public final class NativeBackend implements Backend {
         }
     }
 
-    /** Starts the native runtime with {@code threads} threads (fixed per process) and oneDNN GEMMs. */
+    /**
+     * Starts the native runtime with {@code threads} threads (fixed per process), oneDNN GEMMs and passive
+     * OpenMP waiting: with spinning workers a step ran 20-180x slower whenever another process held a core
+     * of this 2-core machine (benchmarks/README.md), while passive waiting costs a few percent when idle.
+     */
     public NativeBackend(int threads) {
-        this(threads, GemmEngine.DNNL, NativeRuntime.OmpWait.DEFAULT);
+        this(threads, GemmEngine.DNNL, NativeRuntime.OmpWait.PASSIVE);
     }
 
     public NativeBackend(int threads, GemmEngine gemm, NativeRuntime.OmpWait wait) {
@@ -95,18 +99,20 @@ public final class NativeBackend implements Backend {
 
     // ---- linear layers ------------------------------------------------------------------------
 
-    private Dnnl.MatmulKey forwardKey(int batch, int in, int out, long ldx, long ldw, long ldy, boolean bias,
+    /** y [B, OUT] = x [B, IN] · w^T (+ b) (ReLU): w [OUT, IN] seen as a transposed [IN, OUT] operand. */
+    private Dnnl.Primitive forward(int batch, int in, int out, long ldx, long ldw, long ldy, boolean bias,
             boolean relu) {
-        return new Dnnl.MatmulKey(false, true, batch, out, in, ldx, ldw, ldy, bias, false, relu);
+        return dnnl.matmul(false, true, batch, out, in, ldx, ldw, ldy, bias, false, relu);
     }
 
-    private static Dnnl.MatmulKey inputGradKey(int batch, int in, int out, long lddy, long ldw, long lddx,
-            boolean accumulate) {
-        return new Dnnl.MatmulKey(false, false, batch, in, out, lddy, ldw, lddx, false, accumulate, false);
+    /** dx [B, IN] (+)= dy [B, OUT] · w [OUT, IN]. */
+    private Dnnl.Primitive inputGrad(int batch, int in, int out, long lddy, long ldw, long lddx, boolean accumulate) {
+        return dnnl.matmul(false, false, batch, in, out, lddy, ldw, lddx, false, accumulate, false);
     }
 
-    private static Dnnl.MatmulKey weightGradKey(int batch, int in, int out, long lddy, long ldx, long lddw) {
-        return new Dnnl.MatmulKey(true, false, out, in, batch, lddy, ldx, lddw, false, true, false);
+    /** dw [OUT, IN] += dy^T [OUT, B] · x [B, IN]. */
+    private Dnnl.Primitive weightGrad(int batch, int in, int out, long lddy, long ldx, long lddw) {
+        return dnnl.matmul(true, false, out, in, batch, lddy, ldx, lddw, false, true, false);
     }
 
     @Override
@@ -114,9 +120,9 @@ public final class NativeBackend implements Backend {
         if (gemm == GemmEngine.OPENBLAS) {
             return 0;
         }
-        long bytes = Math.max(dnnl.matmul(forwardKey(batch, in, out, in, in, out, true, true)).scratchpadBytes,
-                Math.max(dnnl.matmul(inputGradKey(batch, in, out, out, in, in, false)).scratchpadBytes,
-                        dnnl.matmul(weightGradKey(batch, in, out, out, in, in)).scratchpadBytes));
+        long bytes = Math.max(forward(batch, in, out, in, in, out, true, true).scratchpadBytes,
+                Math.max(inputGrad(batch, in, out, out, in, in, false).scratchpadBytes,
+                        weightGrad(batch, in, out, out, in, in).scratchpadBytes));
         return (bytes + 3) / 4 + ALIGN_FLOATS;
     }
 
@@ -143,7 +149,7 @@ public final class NativeBackend implements Backend {
             Kernels.rh_bias_act(address(y), y.ld(), b == null ? 0 : address(b), batch, out, relu ? 1 : 0);
             return;
         }
-        Dnnl.Primitive p = dnnl.matmul(forwardKey(batch, in, out, x.ld(), w.ld(), y.ld(), b != null, relu));
+        Dnnl.Primitive p = forward(batch, in, out, x.ld(), w.ld(), y.ld(), b != null, relu);
         bindScratchpad(p, workspace, "linear forward");
         dnnl.bind(p, Dnnl.SRC, address(x));
         dnnl.bind(p, Dnnl.WEIGHTS, address(w));
@@ -179,14 +185,14 @@ public final class NativeBackend implements Backend {
                     (int) dy.ld(), blasB.at(address(x)), (int) x.ld(), 1f, blasC.at(address(dw)), (int) dw.ld());
         } else {
             if (dx != null) {
-                Dnnl.Primitive p = dnnl.matmul(inputGradKey(batch, in, out, dy.ld(), w.ld(), dx.ld(), accumulateDx));
+                Dnnl.Primitive p = inputGrad(batch, in, out, dy.ld(), w.ld(), dx.ld(), accumulateDx);
                 bindScratchpad(p, workspace, "linear backward (input)");
                 dnnl.bind(p, Dnnl.SRC, address(dy));
                 dnnl.bind(p, Dnnl.WEIGHTS, address(w));
                 dnnl.bind(p, Dnnl.DST, address(dx));
                 dnnl.execute(p);
             }
-            Dnnl.Primitive p = dnnl.matmul(weightGradKey(batch, in, out, dy.ld(), x.ld(), dw.ld()));
+            Dnnl.Primitive p = weightGrad(batch, in, out, dy.ld(), x.ld(), dw.ld());
             bindScratchpad(p, workspace, "linear backward (weights)");
             dnnl.bind(p, Dnnl.SRC, address(dy));
             dnnl.bind(p, Dnnl.WEIGHTS, address(x));

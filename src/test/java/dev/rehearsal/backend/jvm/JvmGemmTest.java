@@ -29,8 +29,7 @@ class JvmGemmTest {
                             JvmGemm.naive(ta, tb, m, n, k, 0.75f, a, 5, lda, b, 5, ldb, beta, expected, 5, ldc);
                             for (Parallel team : new Parallel[] {one, two}) {
                                 float[] c = c0.clone();
-                                float[] ws = new float[(int) JvmGemm.packFloats(tb, n, k) + 4];
-                                JvmGemm.gemm(team, ta, tb, m, n, k, 0.75f, a, 5, lda, b, 5, ldb, beta, c, 5, ldc, ws, 4);
+                                new JvmGemm(team).gemm(ta, tb, m, n, k, 0.75f, a, 5, lda, b, 5, ldb, beta, c, 5, ldc);
                                 Compare.close("gemm m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb
                                         + " beta=" + beta + " threads=" + team.threads(), c, expected, 1e-5);
                             }

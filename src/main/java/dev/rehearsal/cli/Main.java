@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "Continual-learning replay experiments on CPU servers.",
         subcommands = {CompareCommand.class, RunCommand.class, ProfileCommand.class, ScaleCommand.class,
             InfoCommand.class,
-            ModelCommand.class,
+            ModelCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     /** Set REHEARSAL_DEBUG=1 to get stack traces of internal errors. */

@@ -24,7 +24,7 @@ final class RuntimeOptions {
     String gemm;
 
     @Option(names = "--omp-wait", paramLabel = "POLICY",
-            description = "What idle oneDNN (OpenMP) threads do: passive (default), active or default (the "
+            description = "What idle oneDNN (OpenMP) threads do: passive (default), brief, active or default (the "
                     + "runtime's own spin-then-sleep).")
     String ompWait;
 

@@ -120,7 +120,7 @@ public final class ExperimentConfig {
         oneOf("selection", selection, "random", "reservoir");
         oneOf("backend", backend, "native", "jvm");
         oneOf("gemm", gemm, "dnnl", "openblas");
-        oneOf("omp-wait", ompWait, "default", "passive", "active");
+        oneOf("omp-wait", ompWait, "default", "passive", "active", "brief");
         if (strategies == null || strategies.isEmpty()) {
             throw invalid("strategies", strategies, "a non-empty list of naive, joint, er, gr");
         }

@@ -28,8 +28,16 @@ public final class NativeRuntime {
         /** Sleep at once: leaves the cores to OpenBLAS and the JVM. */
         PASSIVE,
         /** Spin: lowest latency when oneDNN owns the cores. */
-        ACTIVE
+        ACTIVE,
+        /**
+         * Spin briefly (GOMP_SPINCOUNT 20,000 spins, well under a millisecond), then sleep: covers the
+         * microseconds of Java work between the primitives of one step without holding a core between steps.
+         */
+        BRIEF
     }
+
+    /** Spins of {@link OmpWait#BRIEF}; libgomp's own default is 300,000. */
+    static final int BRIEF_SPINS = 20_000;
 
     private static int threads;
     private static OmpWait wait;
@@ -55,8 +63,11 @@ public final class NativeRuntime {
             throw new IllegalStateException("the OpenMP runtime was loaded before Rehearsal could configure it");
         }
         Kernels.rh_setenv("OMP_NUM_THREADS", Integer.toString(requestedThreads));
-        if (requestedWait != OmpWait.DEFAULT) {
-            Kernels.rh_setenv("OMP_WAIT_POLICY", requestedWait.name());
+        switch (requestedWait) {
+            case PASSIVE, ACTIVE -> Kernels.rh_setenv("OMP_WAIT_POLICY", requestedWait.name());
+            case BRIEF -> Kernels.rh_setenv("GOMP_SPINCOUNT", Integer.toString(BRIEF_SPINS));
+            case DEFAULT -> {
+            }
         }
         Kernels.rh_setenv("OPENBLAS_NUM_THREADS", Integer.toString(requestedThreads));
         Loader.load(openblas_nolapack.class);

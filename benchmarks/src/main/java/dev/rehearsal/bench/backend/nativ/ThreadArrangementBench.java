@@ -32,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code dnnl-default}: GEMMs on oneDNN, OpenMP's default wait (spin a while, then sleep);</li>
  *   <li>{@code dnnl-passive}: GEMMs on oneDNN, idle OpenMP threads sleep at once;</li>
  *   <li>{@code dnnl-active}: GEMMs on oneDNN, idle OpenMP threads always spin;</li>
- *   <li>{@code openblas-default}: GEMMs on OpenBLAS; OpenMP (loaded, barely used) at its default.</li>
+ *   <li>{@code dnnl-brief}: GEMMs on oneDNN, idle OpenMP threads spin under a millisecond, then sleep;</li>
+ *   <li>{@code openblas-default}, {@code openblas-passive}: GEMMs on OpenBLAS; OpenMP (loaded, barely used)
+ *       at its default or passive.</li>
  * </ul>
  * Our own kernels are single-threaded C. Work: as {@code TrainStepBench}.
  */
@@ -43,7 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @State(Scope.Thread)
 public class ThreadArrangementBench {
-    @Param({"dnnl-default", "dnnl-passive", "dnnl-active", "openblas-default"})
+    @Param({"dnnl-default", "dnnl-passive", "dnnl-active", "dnnl-brief", "openblas-default", "openblas-passive"})
     public String arrangement;
 
     @Param({"seed", "wide"})

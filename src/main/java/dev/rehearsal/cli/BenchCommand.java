@@ -1,0 +1,80 @@
+package dev.rehearsal.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.rehearsal.RehearsalException;
+import dev.rehearsal.backend.Backend;
+import dev.rehearsal.bench.StepBench;
+import dev.rehearsal.experiment.ExperimentConfig;
+import dev.rehearsal.nn.Preset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rehearsal bench [--quick] [--json]}: training-step throughput of the seed and wide MLP and VAE on the
+ * native and jvm backends, in this process, with this run's thread setting. For rigorous numbers (forks,
+ * the machine's peak, thread sweeps) use the JMH project: benchmarks/run.sh.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Train-step throughput of both presets on both backends (median of timed rounds).")
+final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    RuntimeOptions runtime;
+
+    @Option(names = "--quick", description = "Fewer and shorter rounds (a smoke test, not a measurement).")
+    boolean quick;
+
+    @Option(names = "--json", description = "Print a JSON list of results.")
+    boolean json;
+
+    @Option(names = "--batch", paramLabel = "B", description = "Batch size (default ${DEFAULT-VALUE}).")
+    int batch = 128;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (batch < 1 || batch > 4096) {
+            throw new RehearsalException(RehearsalException.USAGE, "--batch must be between 1 and 4096, got " + batch);
+        }
+        ExperimentConfig c = runtime.resolved();
+        List<StepBench.Result> results = new ArrayList<>();
+        for (String backendName : List.of("native", "jvm")) {
+            try (Backend be = RuntimeOptions.backend(backendName, c)) {
+                for (Preset p : Preset.values()) {
+                    for (String model : List.of("mlp", "vae")) {
+                        boolean slow = backendName.equals("jvm") || p == Preset.WIDE;
+                        int steps = quick ? (slow ? 3 : 10) : (slow ? 20 : 200);
+                        int rounds = quick ? 3 : 7;
+                        results.add(StepBench.measure(be, p, model, batch, steps, rounds));
+                    }
+                }
+            }
+        }
+        var out = spec.commandLine().getOut();
+        if (json) {
+            ArrayNode arr = Json.MAPPER.createArrayNode();
+            for (StepBench.Result r : results) {
+                arr.addObject().put("preset", r.preset()).put("model", r.model()).put("backend", r.backend())
+                        .put("threads", r.threads()).put("batch", r.batch()).put("samples_per_s", r.samplesPerSecond())
+                        .put("gflops", r.gflops()).put("median_step_us", r.medianStepMicros());
+            }
+            out.println(Json.write(arr));
+        } else {
+            out.printf(Locale.ROOT, "%-6s %-5s %-8s %7s %14s %9s %12s%n", "preset", "model", "backend", "threads",
+                    "samples/s", "GFLOP/s", "step (us)");
+            for (StepBench.Result r : results) {
+                out.printf(Locale.ROOT, "%-6s %-5s %-8s %7d %,14.0f %9.1f %,12.1f%n", r.preset(), r.model(), r.backend(),
+                        r.threads(), r.samplesPerSecond(), r.gflops(), r.medianStepMicros());
+            }
+            out.println("(medians of timed rounds in one process; benchmarks/run.sh gives JMH measurements)");
+        }
+        return 0;
+    }
+}

@@ -229,7 +229,8 @@ public final class HtmlReport {
                 return;
             }
             b.append("<table>\n<tr><th>strategy</th><th>seeds</th><th>ACC</th><th>BWT</th><th>FWT</th>")
-                    .append("<th>forgetting</th><th>memory (MB)</th><th>training MACs</th><th>time (s)</th>")
+                    .append("<th>forgetting</th><th>MS</th><th>SSS</th><th>CE</th>")
+                    .append("<th>memory (MB)</th><th>training MACs</th><th>time (s)</th>")
                     .append("<th>samples/s</th></tr>\n");
             for (Results.Strategy s : results.strategies()) {
                 b.append("<tr><td>").append(escape(s.name())).append("</td><td>")
@@ -239,6 +240,9 @@ public final class HtmlReport {
                 cell(stat(s.bwt(), s.bwtStd()));
                 cell(stat(s.fwt(), s.fwtStd()));
                 cell(stat(s.forgetting(), s.forgettingStd()));
+                cell(fixed(s.ms(), "%.3f"));
+                cell(fixed(s.sss(), "%.3f"));
+                cell(fixed(s.ce(), "%.3f"));
                 cell(fixed(s.memoryBytes() / 1e6, "%.2f"));
                 cell(scientific(s.trainingMacs()));
                 cell(fixed(s.times().getOrDefault("total", Double.NaN), "%.1f"));
@@ -250,6 +254,8 @@ public final class HtmlReport {
                     .append("learned (negative: forgetting). FWT: forward transfer, accuracy on a task before ")
                     .append("training on it minus the untrained model's (Lopez-Paz and Ranzato 2017). Forgetting: ")
                     .append("mean drop from each task's best accuracy to its final one (Chaudhry et al. 2018). ")
+                    .append("MS, SSS, CE: model size, samples storage and computational efficiency ")
+                    .append("(Díaz-Rodríguez et al. 2018; in [0, 1], higher is better). ")
                     .append("Values are means over seeds, ± one standard deviation when there are several. ")
                     .append("Memory: exact bytes the strategy allocated (1 MB = 10<sup>6</sup> bytes). Training ")
                     .append("MACs: multiply-accumulates of solver and generator training and generation. Time: ")

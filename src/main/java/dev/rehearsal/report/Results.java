@@ -23,7 +23,7 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
             double acc, double accStd, double bwt, double bwtStd, double fwt, double fwtStd,
             double forgetting, double forgettingStd, Map<String, Double> times, double memoryBytes,
             double trainingMacs, double samplesPerSecond, Map<String, Long> memory, Map<String, Long> heap,
-            double datasetBytes) {
+            double datasetBytes, double ms, double sss, double ce) {
 
         int tasks() {
             return r.length;
@@ -75,7 +75,7 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
                 number(s, "FWT"), number(s, "FWT_std"), number(s, "forgetting"), number(s, "forgetting_std"),
                 times, number(s, "memory_bytes"), number(s, "training_macs"), number(s, "samples_per_second"),
                 components(run.path("memory_bytes")), components(run.path("heap_bytes")),
-                number(run, "dataset_bytes"));
+                number(run, "dataset_bytes"), number(s, "MS"), number(s, "SSS"), number(s, "CE"));
     }
 
     static double number(JsonNode o, String key) {

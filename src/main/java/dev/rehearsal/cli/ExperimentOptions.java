@@ -51,6 +51,9 @@ final class ExperimentOptions {
     Double vaeLr;
     @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum (default 0).")
     Double momentum;
+    @Option(names = "--lr-schedule", paramLabel = "S", description = "constant, step:EVERY:GAMMA or exp:GAMMA "
+            + "(default constant; restarts with the optimiser at every task).")
+    String lrSchedule;
     @Option(names = "--reset-optimizer", paramLabel = "BOOL", arity = "1",
             description = "Fresh optimiser state at every task (default true).")
     Boolean resetOptimizer;
@@ -137,6 +140,9 @@ final class ExperimentOptions {
         }
         if (momentum != null) {
             c.momentum = momentum;
+        }
+        if (lrSchedule != null) {
+            c.lrSchedule = lrSchedule;
         }
         if (resetOptimizer != null) {
             c.resetOptimizer = resetOptimizer;

@@ -71,6 +71,23 @@ public final class Comparison {
                         }
 
                         @Override
+                        public void finished(Strategy s, RunResult r) {
+                            // The trained weights, named as PyTorch's nn.Linear names them.
+                            s.models().forEach((role, m) -> {
+                                try {
+                                    Path f = out.resolve("models").resolve(id + "-" + role + ".safetensors");
+                                    java.nio.file.Files.createDirectories(f.getParent());
+                                    dev.rehearsal.checkpoint.Checkpoints.saveWeights(m, f, java.util.Map.of(
+                                            "strategy", strategy, "seed", Long.toString(seed), "preset", c.preset,
+                                            "role", role));
+                                } catch (IOException e) {
+                                    throw new RehearsalException(RehearsalException.RUN, "cannot write the weights of "
+                                            + id + " into " + out + ": " + e.getMessage(), e);
+                                }
+                            });
+                        }
+
+                        @Override
                         public void samples(String strategy, int task, Strategy.Samples s) {
                             if (seed == c.seeds.get(0)) {
                                 sampleSink.write(out.resolve("samples").resolve(strategy + "-task" + (task + 1) + "-"

@@ -58,6 +58,8 @@ public final class ExperimentConfig {
     @JsonProperty("lr") public double lr = 1e-3;
     @JsonProperty("vae-lr") public double vaeLr = 1e-3;
     @JsonProperty("momentum") public double momentum = 0;
+    /** constant, step:EVERY:GAMMA (times GAMMA every EVERY steps) or exp:GAMMA (every step); restarts per task. */
+    @JsonProperty("lr-schedule") public String lrSchedule = "constant";
     /** Start every task with a fresh optimiser state (Adam's moments and step count). */
     @JsonProperty("reset-optimizer") public boolean resetOptimizer = true;
     /** Replayed samples per current sample. */
@@ -157,6 +159,11 @@ public final class ExperimentConfig {
         }
         if (!(vaeLr > 0 && vaeLr <= 1e3)) {
             throw invalid("vae-lr", vaeLr, "in (0, 1000]");
+        }
+        try {
+            dev.rehearsal.optim.LrSchedule.parse(lrSchedule == null ? "" : lrSchedule);
+        } catch (IllegalArgumentException e) {
+            throw invalid("lr-schedule", lrSchedule, "constant, step:EVERY:GAMMA or exp:GAMMA");
         }
         if (!(momentum >= 0 && momentum < 1)) {
             throw invalid("momentum", momentum, "in [0, 1)");

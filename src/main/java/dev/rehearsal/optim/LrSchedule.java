@@ -44,6 +44,9 @@ public sealed interface LrSchedule {
 
     /** Parses {@code constant}, {@code step:EVERY:GAMMA} or {@code exp:GAMMA}. */
     static LrSchedule parse(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("unknown LR schedule 'null': use constant, step:EVERY:GAMMA or exp:GAMMA");
+        }
         String[] parts = text.trim().split(":");
         try {
             return switch (parts[0]) {

@@ -25,6 +25,8 @@ public record Context(Backend backend, Scenario scenario, ExperimentConfig confi
     }
 
     private OptimizerConfig optimizer(double lr) {
-        return config.optimizer.equals("sgd") ? OptimizerConfig.sgd(lr, config.momentum) : OptimizerConfig.adam(lr);
+        OptimizerConfig base = config.optimizer.equals("sgd") ? OptimizerConfig.sgd(lr, config.momentum)
+                : OptimizerConfig.adam(lr);
+        return base.withSchedule(dev.rehearsal.optim.LrSchedule.parse(config.lrSchedule));
     }
 }

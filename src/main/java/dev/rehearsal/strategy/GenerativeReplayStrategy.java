@@ -57,6 +57,13 @@ public final class GenerativeReplayStrategy extends Strategy {
     }
 
     @Override
+    public Map<String, dev.rehearsal.nn.Model> models() {
+        Map<String, dev.rehearsal.nn.Model> out = super.models();
+        out.put("generator", generator);
+        return out;
+    }
+
+    @Override
     public void beforeTask(Task task) {
         super.beforeTask(task);
         if (ctx.config().resetOptimizer) {

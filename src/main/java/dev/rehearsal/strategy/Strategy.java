@@ -45,6 +45,13 @@ public abstract class Strategy implements AutoCloseable {
         return solver;
     }
 
+    /** The trained models by role, for saving their weights ("solver", and "generator" for gr). */
+    public Map<String, dev.rehearsal.nn.Model> models() {
+        Map<String, dev.rehearsal.nn.Model> out = new LinkedHashMap<>();
+        out.put("solver", solver);
+        return out;
+    }
+
     /** Grows the class-incremental head and resets the optimiser, as configured. */
     public void beforeTask(Task task) {
         int outputs = ctx.scenario().outputsDuring(task.index());

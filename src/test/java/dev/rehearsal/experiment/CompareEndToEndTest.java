@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,8 +44,24 @@ class CompareEndToEndTest {
         assertTrue(acc.get("naive") < acc.get("er"), all);
         assertTrue(acc.get("er") < acc.get("joint"), all);
         assertTrue(acc.get("gr") < acc.get("joint"), all);
+        assertTrue(Files.exists(out.resolve("models").resolve("gr-seed1-generator.safetensors")),
+                "trained weights are saved for PyTorch");
+        assertTrue(Files.exists(out.resolve("samples").resolve("er-task5-buffer.png")));
         String md = Files.readString(out.resolve("results.md"));
         assertTrue(md.contains("| gr |"), md);
         assertTrue(r.out().contains("| joint |"), r.out());
+    }
+
+    /** --dataset fashion runs on Debian's Fashion-MNIST (installed by .ci/run; skipped where it is missing). */
+    @Test
+    void fashionMnistRuns(@TempDir Path out) throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")) || Files.isDirectory(Path.of("data",
+                "fashion")), "Fashion-MNIST is not installed (data/fetch-fashion-mnist.sh)");
+        Cli r = Cli.run("run", "--dataset", "fashion", "--strategy", "er", "--train-limit", "1000", "--per-class",
+                "50", "--epochs", "1", "--quiet", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode root = new ObjectMapper().readTree(Files.readString(out.resolve("results.json")));
+        assertEquals("fashion", root.get("config").get("dataset").asText());
+        assertTrue(root.get("results").get(0).get("R").get(0).get(0).asDouble() > 0.8, root.toString());
     }
 }

@@ -167,25 +167,11 @@ class StrategyRunTest {
         return c;
     }
 
-    /** A backend whose cross-entropy turns NaN on its 20th call, as a diverging run's would. */
-    private static Backend divergingAfter(int calls) {
-        Backend inner = Backends.jvm();
-        int[] count = {0};
-        return (Backend) java.lang.reflect.Proxy.newProxyInstance(Backend.class.getClassLoader(),
-                new Class<?>[] {Backend.class}, (proxy, method, args) -> {
-                    Object out = method.invoke(inner, args);
-                    if (method.getName().equals("crossEntropy") && ++count[0] >= calls) {
-                        return Double.NaN;
-                    }
-                    return method.getName().equals("close") ? null : out;
-                });
-    }
-
     @Test
     void divergenceStopsWithWhereItHappened() {
         ExperimentConfig c = config("naive");
         c.backend = "jvm";
-        RehearsalException e = assertThrows(RehearsalException.class, () -> run(c, divergingAfter(20)));
+        RehearsalException e = assertThrows(RehearsalException.class, () -> run(c, dev.rehearsal.Diverging.after(Backends.jvm(), 20)));
         assertEquals(RehearsalException.RUN, e.exitCode());
         // 240 samples in batches of 32: 8 steps an epoch; the 20th step is epoch 3, step 4 of task 1.
         assertTrue(e.getMessage().startsWith("training diverged: the solver loss is NaN at task 1, epoch 3, step 4"),

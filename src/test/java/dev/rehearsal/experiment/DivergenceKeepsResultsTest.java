@@ -1,0 +1,46 @@
+package dev.rehearsal.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rehearsal.Backends;
+import dev.rehearsal.Diverging;
+import dev.rehearsal.RehearsalException;
+import dev.rehearsal.Synthetic;
+import dev.rehearsal.data.Dataset;
+import dev.rehearsal.strategy.Progress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A run that diverges stops with where it happened and keeps the results of the tasks it finished. */
+class DivergenceKeepsResultsTest {
+
+    @Test
+    void finishedTasksSurviveADivergingOne(@TempDir Path out) throws Exception {
+        ExperimentConfig c = StrategyRunTest.config("naive");
+        c.backend = "jvm";
+        c.strategies = List.of("naive");
+        c.seeds = List.of(1L);
+        // 240 samples per task, batches of 32, 3 epochs: 23 steps (one cross-entropy each) per task.
+        try (Dataset train = Synthetic.dataset(Backends.jvm(), "syn-train", 10, 120, 11);
+                Dataset test = Synthetic.dataset(Backends.jvm(), "syn-test", 10, 30, 12)) {
+            RehearsalException e = assertThrows(RehearsalException.class, () -> Comparison.run(c.validate(), out,
+                    Diverging.after(Backends.jvm(), 2 * 23 + 5), train, test, Progress.NONE, (png, s) -> { },
+                    x -> List.of()));
+            assertEquals(RehearsalException.RUN, e.exitCode());
+            assertTrue(e.getMessage().contains("at task 3, epoch 1, step 5"), e.getMessage());
+        }
+        JsonNode results = new ObjectMapper().readTree(Files.readString(out.resolve("results.json")));
+        JsonNode run = results.get("results").get(0).get("runs").get(0);
+        assertEquals(2, run.get("tasks_done").asInt(), "the two finished tasks were kept");
+        assertTrue(run.get("R").get(1).get(1).asDouble() > 0.9, run.get("R").toString());
+        assertTrue(Files.exists(out.resolve("checkpoint").resolve("naive-seed1").resolve("state.json")),
+                "and a checkpoint to resume from");
+    }
+}

@@ -3,6 +3,7 @@ package dev.rehearsal.checkpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.AtomicFiles;
 import dev.rehearsal.RehearsalException;
 import dev.rehearsal.tensor.DType;
 import dev.rehearsal.tensor.Tensor;
@@ -12,10 +13,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -114,7 +113,7 @@ public final class Safetensors {
                 out.write(littleEndian(t));
             }
         }
-        moveAtomically(tmp, file);
+        AtomicFiles.replace(tmp, file);
     }
 
     private static byte[] littleEndian(Tensor t) {
@@ -138,14 +137,6 @@ public final class Safetensors {
                 }
                 return data;
             }
-        }
-    }
-
-    static void moveAtomically(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

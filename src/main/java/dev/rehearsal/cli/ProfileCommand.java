@@ -48,27 +48,21 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Random seed (default 1).")
     Long seed;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Experiment config (YAML or JSON).")
-    Path config;
-
     @Option(names = "--quick", description = "The short configuration (see compare --quick).")
     boolean quick;
 
     @Option(names = "--json", description = "Print the profile as JSON.")
     boolean json;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Results folder (default results/profile).")
-    Path out;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
-    boolean quiet;
+    @Mixin
+    FolderOptions folder;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        ExperimentConfig c = ConfigFiles.resolve(config, quick, x -> {
+        ExperimentConfig c = ConfigFiles.resolve(folder.config, quick, x -> {
             runtime.apply(x);
             options.apply(x);
             if (strategy != null) {
@@ -79,11 +73,11 @@ final class ProfileCommand implements Callable<Integer> {
             }
             x.strategies = new ArrayList<>(List.of(x.strategy));
             x.seeds = new ArrayList<>(List.of(x.seed));
-            if (out != null) {
-                x.out = out.toString();
+            if (folder.out != null) {
+                x.out = folder.out.toString();
             }
         });
-        Path folder = Path.of(c.out != null ? c.out : "results/profile");
+        Path dir = folder.folder(c.out, "profile");
         var err = Experiments.stderr();
         ObjectNode profile;
         Summary summary = new Summary(c);
@@ -94,7 +88,7 @@ final class ProfileCommand implements Callable<Integer> {
                     Scenario sc = dev.rehearsal.experiment.Experiment.scenario(c, backend, data.train(),
                             data.test())) {
                 ObjectNode[] captured = new ObjectNode[1];
-                RunResult r = Experiment.run(c, backend, sc, Progresses.forConsole(err, quiet || c.quiet),
+                RunResult r = Experiment.run(c, backend, sc, Progresses.forConsole(err, folder.quiet || c.quiet),
                         new Experiment.Listener() {
                             @Override
                             public void taskFinished(RunResult soFar) {
@@ -112,10 +106,10 @@ final class ProfileCommand implements Callable<Integer> {
         summary.setAnswers(Answers.of(summary));
         ArrayNode answers = profile.putArray("answers");
         Answers.of(summary).forEach(answers::add);
-        ResultFiles.writeSummary(folder, summary);
-        ResultFiles.write(folder.resolve("profile.json"), Json.write(profile) + "\n");
-        ResultFiles.write(folder.resolve("profile.txt"), Profile.toText(profile));
-        HtmlReport.write(folder);
+        ResultFiles.writeSummary(dir, summary);
+        ResultFiles.write(dir.resolve("profile.json"), Json.write(profile) + "\n");
+        ResultFiles.write(dir.resolve("profile.txt"), Profile.toText(profile));
+        HtmlReport.write(dir);
         var console = spec.commandLine().getOut();
         console.println(json ? Json.write(profile) : Profile.toText(profile));
         return 0;

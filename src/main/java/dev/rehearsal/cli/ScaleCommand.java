@@ -33,14 +33,8 @@ final class ScaleCommand implements Callable<Integer> {
     @Option(names = "--strategies", paramLabel = "S,S,...", split = ",", description = "Strategies (default er,gr).")
     List<String> strategies;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Experiment config (YAML or JSON).")
-    Path config;
-
-    @Option(names = "--out", paramLabel = "DIR", description = "Results folder (default results/scale).")
-    Path out;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
-    boolean quiet;
+    @Mixin
+    FolderOptions folder;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -49,7 +43,7 @@ final class ScaleCommand implements Callable<Integer> {
     public Integer call() {
         List<Integer> taskCounts = options.tasks != null ? List.copyOf(options.tasks) : List.of(2, 5, 10, 20, 50);
         options.tasks = null; // the list is this command's; each run sets its own task count
-        ExperimentConfig c = ConfigFiles.resolve(config, false, x -> {
+        ExperimentConfig c = ConfigFiles.resolve(folder.config, false, x -> {
             x.scenario = "permuted";
             x.setting = "domain";
             x.trainLimit = 1000;
@@ -63,25 +57,25 @@ final class ScaleCommand implements Callable<Integer> {
             if (strategies != null) {
                 x.strategies = new ArrayList<>(strategies);
             }
-            if (out != null) {
-                x.out = out.toString();
+            if (folder.out != null) {
+                x.out = folder.out.toString();
             }
         });
-        Path folder = Path.of(c.out != null ? c.out : "results/scale");
+        Path dir = folder.folder(c.out, "scale");
         var err = Experiments.stderr();
         ObjectNode scale;
         try (Backend backend = RuntimeOptions.backend(c.backend, c);
                 Experiments.Data data = Experiments.load(c, backend, err)) {
             scale = ScaleStudy.run(c, taskCounts, backend, data.train(), data.test(),
-                    Progresses.forConsole(err, quiet || c.quiet));
+                    Progresses.forConsole(err, folder.quiet || c.quiet));
         }
-        ResultFiles.write(folder.resolve("scale.json"), Json.write(scale) + "\n");
+        ResultFiles.write(dir.resolve("scale.json"), Json.write(scale) + "\n");
         String md = ScaleStudy.markdown(scale);
-        ResultFiles.write(folder.resolve("scale.md"), md);
-        Path report = HtmlReport.write(folder);
+        ResultFiles.write(dir.resolve("scale.md"), md);
+        Path report = HtmlReport.write(dir);
         var console = spec.commandLine().getOut();
         console.print(md);
-        console.println("results: " + folder.resolve("scale.json") + ", " + folder.resolve("scale.md") + ", " + report);
+        console.println("results: " + dir.resolve("scale.json") + ", " + dir.resolve("scale.md") + ", " + report);
         return 0;
     }
 }

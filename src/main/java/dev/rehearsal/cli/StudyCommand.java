@@ -28,19 +28,12 @@ abstract class StudyCommand implements Callable<Integer> {
     @Mixin
     ExperimentOptions options;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Experiment config (YAML or JSON); every option "
-            + "has a key of the same name; flags override the file.")
-    Path config;
+    @Mixin
+    FolderOptions folder;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue an interrupted run from the results "
             + "folder DIR (its config.json and checkpoint); other options are ignored.")
     Path resume;
-
-    @Option(names = "--out", paramLabel = "DIR", description = "Results folder (default results/<command>).")
-    Path out;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
-    boolean quiet;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -57,14 +50,14 @@ abstract class StudyCommand implements Callable<Integer> {
         if (resume != null) {
             return Comparison.savedConfig(resume);
         }
-        return ConfigFiles.resolve(config, quickFlag(), c -> {
+        return ConfigFiles.resolve(folder.config, quickFlag(), c -> {
             runtime.apply(c);
             options.apply(c);
             applyOwnFlags(c);
-            if (out != null) {
-                c.out = out.toString();
+            if (folder.out != null) {
+                c.out = folder.out.toString();
             }
-            if (quiet) {
+            if (folder.quiet) {
                 c.quiet = true;
             }
         });
@@ -73,25 +66,25 @@ abstract class StudyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ExperimentConfig c = resolve();
-        Path folder = resume != null ? resume : Path.of(c.out != null ? c.out : "results/" + spec.name());
+        Path dir = resume != null ? resume : folder.folder(c.out, spec.name());
         PrintStream err = Experiments.stderr();
-        Progress progress = Progresses.forConsole(err, c.quiet || quiet);
+        Progress progress = Progresses.forConsole(err, c.quiet || folder.quiet);
         Summary summary;
         try (Backend backend = RuntimeOptions.backend(c.backend, c);
                 Experiments.Data data = Experiments.load(c, backend, err)) {
-            summary = Comparison.run(c, folder, backend, data.train(), data.test(), progress, StudyCommand::grid,
+            summary = Comparison.run(c, dir, backend, data.train(), data.test(), progress, StudyCommand::grid,
                     Answers::of);
         } catch (RehearsalException e) {
             // A run that stops (diverged, out of memory) still leaves a report of what it finished.
-            if (e.exitCode() == RehearsalException.RUN && java.nio.file.Files.exists(folder.resolve("results.json"))) {
-                HtmlReport.write(folder);
+            if (e.exitCode() == RehearsalException.RUN && java.nio.file.Files.exists(dir.resolve("results.json"))) {
+                HtmlReport.write(dir);
             }
             throw e;
         }
-        Path report = HtmlReport.write(folder);
+        Path report = HtmlReport.write(dir);
         var console = spec.commandLine().getOut();
         console.println(summary.markdownTable());
-        console.println("results: " + folder.resolve("results.json") + ", " + folder.resolve("results.md") + ", "
+        console.println("results: " + dir.resolve("results.json") + ", " + dir.resolve("results.md") + ", "
                 + report);
         return 0;
     }

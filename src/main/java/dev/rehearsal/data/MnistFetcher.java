@@ -6,10 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -181,12 +179,8 @@ public final class MnistFetcher {
     }
 
     private static void moveIntoPlace(Path part, Path target) throws IOException {
-        try {
-            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            // The part file sits in the target directory, so this only happens on exotic file systems.
-            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        // The part file sits in the target directory, so the rename is atomic.
+        dev.rehearsal.AtomicFiles.replace(part, target);
     }
 
     /** The last characters of the command's output, on one line. */

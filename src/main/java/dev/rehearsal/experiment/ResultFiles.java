@@ -1,28 +1,19 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.AtomicFiles;
 import dev.rehearsal.RehearsalException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
-/** Writes result files atomically: a temporary file in the same directory, then a rename. */
+/** Writes result files atomically ({@link AtomicFiles}), with errors the CLI reports on one line. */
 public final class ResultFiles {
     private ResultFiles() {
     }
 
     public static void write(Path file, String content) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.write(file, content.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new RehearsalException(RehearsalException.RUN, "cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -1,39 +1,22 @@
 package dev.rehearsal.report;
 
+import dev.rehearsal.AtomicFiles;
 import dev.rehearsal.RehearsalException;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Writes report files atomically (a temporary file in the same directory, then a rename), so a reader
- * never sees half a PNG or half a page. The byte counterpart of {@code experiment.ResultFiles#write}.
+ * never sees half a PNG or half a page.
  */
 final class Output {
     private Output() {
     }
 
     static void write(Path file, byte[] content) {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.write(tmp, content);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.write(file, content);
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the write already failed; that error is the one to report
-            }
             throw new RehearsalException(RehearsalException.RUN, "cannot write " + file + ": " + e
                     + " (check that the results folder is writable and the disk is not full)", e);
         }

@@ -131,6 +131,10 @@ final class ProfileCommand implements Callable<Integer> {
         heap.add(new MemoryItem("datasets", data.train().name() + ".labels", data.train().labelBytes()));
         heap.add(new MemoryItem("datasets", data.test().name() + ".labels", data.test().labelBytes()));
         s.heapMemory().forEach((k, v) -> heap.add(new MemoryItem("replay buffer", k, v)));
+        if (backend instanceof dev.rehearsal.backend.jvm.JvmBackend jb) {
+            heap.add(new MemoryItem("jvm GEMM", "packed B panel and per-thread row accumulators",
+                    jb.bookkeepingBytes()));
+        }
         long rise = nativ ? NativeRuntime.settledAllocatedBytes() - baseline : -1;
         Runtime rt = Runtime.getRuntime();
         var measured = new Profile.Measured(rise, NativeRuntime.residentBytes(), rt.totalMemory() - rt.freeMemory());

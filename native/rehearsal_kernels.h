@@ -82,6 +82,17 @@ static inline int rh_omp_max_threads() {
     return n;
 }
 
+// Sets the calling thread's OpenMP thread count (libgomp's per-thread ICV); returns -1 if OpenMP is not loaded.
+// oneDNN sizes a primitive's parallelism when the primitive is created, from this value.
+static inline int rh_omp_set_threads(int n) {
+    void* h = dlopen("libgomp.so.1", RTLD_NOW | RTLD_NOLOAD);
+    if (!h) return -1;
+    void (*f)(int) = (void (*)(int)) dlsym(h, "omp_set_num_threads");
+    if (f) f(n);
+    dlclose(h);
+    return f ? 0 : -2;
+}
+
 // Which of the three kernel builds this CPU runs.
 static inline const char* rh_kernel_isa() {
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12

@@ -73,7 +73,7 @@ abstract class StudyCommand implements Callable<Integer> {
         try (Backend backend = RuntimeOptions.backend(c.backend, c);
                 Experiments.Data data = Experiments.load(c, backend, err)) {
             summary = Comparison.run(c, dir, backend, data.train(), data.test(), progress, StudyCommand::grid,
-                    Answers::of);
+                    Answers::of, resume != null);
         } catch (RehearsalException e) {
             // A run that stops (diverged, out of memory) still leaves a report of what it finished.
             if (e.exitCode() == RehearsalException.RUN && java.nio.file.Files.exists(dir.resolve("results.json"))) {

@@ -45,8 +45,16 @@ public final class Comparison {
         java.util.List<String> answer(Summary summary);
     }
 
+    /**
+     * Runs into {@code out}. Unless {@code resume}, an earlier invocation's records and checkpoints in the
+     * folder are removed first: a new run replaces the folder's results rather than mixing with them.
+     */
     public static Summary run(ExperimentConfig c, Path out, Backend backend, Dataset train, Dataset test,
-            Progress progress, SampleSink sampleSink, Answerer answerer) {
+            Progress progress, SampleSink sampleSink, Answerer answerer, boolean resume) {
+        if (!resume) {
+            clear(out.resolve("runs"));
+            clear(out.resolve("checkpoint"));
+        }
         ResultFiles.write(out.resolve("config.json"), ConfigFiles.toJson(c));
         Summary summary = new Summary(c);
         for (long seed : c.seeds) {
@@ -106,6 +114,20 @@ public final class Comparison {
         summary.setAnswers(answerer.answer(summary));
         ResultFiles.writeSummary(out, summary);
         return summary;
+    }
+
+    private static void clear(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new RehearsalException(RehearsalException.RUN, "cannot clear " + dir + " for a new run: "
+                    + e.getMessage(), e);
+        }
     }
 
     private static String toJson(RunResult r) {

@@ -32,7 +32,7 @@ class DivergenceKeepsResultsTest {
                 Dataset test = Synthetic.dataset(Backends.jvm(), "syn-test", 10, 30, 12)) {
             RehearsalException e = assertThrows(RehearsalException.class, () -> Comparison.run(c.validate(), out,
                     Diverging.after(Backends.jvm(), 2 * 23 + 5), train, test, Progress.NONE, (png, s) -> { },
-                    x -> List.of()));
+                    x -> List.of(), false));
             assertEquals(RehearsalException.RUN, e.exitCode());
             assertTrue(e.getMessage().contains("at task 3, epoch 1, step 5"), e.getMessage());
         }

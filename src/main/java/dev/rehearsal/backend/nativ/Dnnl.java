@@ -94,10 +94,18 @@ final class Dnnl implements AutoCloseable {
     /** Open addressing over the same primitives, looked up without creating a key object per call. */
     private Primitive[] table = new Primitive[64];
     private final Address cursor = new Address();
+    private final int threads;
+    /**
+     * Matmuls under this many MACs run on the calling thread alone: waking the other OpenMP thread costs more
+     * than it saves at these sizes (measured with bench; see README, Performance).
+     */
+    private final long serialMacs;
     private long argBytes;
     private boolean closed;
 
-    Dnnl() {
+    Dnnl(int threads, long serialMacs) {
+        this.threads = threads;
+        this.serialMacs = serialMacs;
         check(dnnl_engine_create(engine, dnnl_cpu, 0), "engine_create");
         check(dnnl_stream_create(stream, engine, dnnl_stream_default_flags), "stream_create");
     }
@@ -176,7 +184,25 @@ final class Dnnl implements AutoCloseable {
         return md;
     }
 
+    /**
+     * Creates the primitive with the OpenMP thread count it should run with: oneDNN fixes a primitive's
+     * parallelism at creation, so a small one created with one thread runs inline, never waking the team.
+     */
     private Primitive createMatmul(MatmulKey k) {
+        boolean serial = threads > 1 && (long) k.m() * k.n() * k.k() < serialMacs;
+        if (serial) {
+            Kernels.rh_omp_set_threads(1);
+        }
+        try {
+            return createMatmulNow(k);
+        } finally {
+            if (serial) {
+                Kernels.rh_omp_set_threads(threads);
+            }
+        }
+    }
+
+    private Primitive createMatmulNow(MatmulKey k) {
         dnnl_memory_desc a = k.transA() ? matrix(k.m(), k.k(), 1, k.lda()) : matrix(k.m(), k.k(), k.lda(), 1);
         dnnl_memory_desc b = k.transB() ? matrix(k.k(), k.n(), 1, k.ldb()) : matrix(k.k(), k.n(), k.ldb(), 1);
         dnnl_memory_desc c = matrix(k.m(), k.n(), k.ldc(), 1);

@@ -19,6 +19,8 @@ final class Kernels {
 
     static native String rh_kernel_isa();
 
+    static native int rh_omp_set_threads(int n);
+
     static native void rh_fill(@Cast("float*") long x, long ldx, long rows, long cols, float v);
 
     static native void rh_copy2d(@Cast("char*") long dst, long ldd, @Cast("const char*") long src, long lds, long rows,

@@ -22,6 +22,8 @@ import org.bytedeco.javacpp.FloatPointer;
 public final class NativeBackend implements Backend {
     /** oneDNN scratchpads are given 64-byte aligned; the workspace carries this many floats of slack. */
     private static final int ALIGN_FLOATS = 16;
+    /** Matmuls below this many MACs run single-threaded (override: -Drehearsal.dnnl.serialMacs=N). */
+    static final long SERIAL_MACS = 8_000_000;
 
     private final int threads;
     private final GemmEngine gemm;
@@ -51,7 +53,7 @@ public final class NativeBackend implements Backend {
         NativeRuntime.init(threads, wait);
         this.threads = threads;
         this.gemm = gemm;
-        this.dnnl = new Dnnl();
+        this.dnnl = new Dnnl(threads, Long.getLong("rehearsal.dnnl.serialMacs", SERIAL_MACS));
     }
 
     @Override

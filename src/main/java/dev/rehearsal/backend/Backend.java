@@ -36,8 +36,9 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Floats of workspace {@link #linearForward} and {@link #linearBackward} need for a layer of this
-     * shape at this batch size (oneDNN scratchpad for native, GEMM packing buffer for jvm). A model sizes
-     * its workspace as the maximum over its layers at its largest batch.
+     * shape at this batch size: the oneDNN scratchpad on the native backend, nothing on the jvm backend
+     * (its GEMM packs into fixed scratch of its own). A model sizes its workspace as the maximum over its
+     * layers at its largest batch.
      */
     long linearWorkspace(int batch, int in, int out);
 

@@ -1,5 +1,6 @@
 package dev.rehearsal.cli;
 
+import dev.rehearsal.experiment.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.backend.nativ.NativeRuntime;
 import dev.rehearsal.experiment.ExperimentConfig;
@@ -39,7 +40,7 @@ final class InfoCommand implements Callable<Integer> {
         info.put("threads", Integer.toString(c.threads));
         var out = spec.commandLine().getOut();
         if (json) {
-            ObjectNode node = Json.object();
+            ObjectNode node = Json.MAPPER.createObjectNode();
             info.forEach(node::put);
             out.println(Json.write(node));
         } else {

@@ -1,5 +1,6 @@
 package dev.rehearsal.cli;
 
+import dev.rehearsal.experiment.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.RehearsalException;
@@ -49,7 +50,7 @@ final class ModelCommand implements Callable<Integer> {
         if (batch < 1 || batch > 1 << 20) {
             throw new RehearsalException(RehearsalException.USAGE, "--batch must be between 1 and 1048576, got " + batch);
         }
-        ObjectNode root = Json.object();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("preset", p.id());
         root.put("batch", batch);
         root.put("optimizer", "adam");
@@ -59,7 +60,7 @@ final class ModelCommand implements Callable<Integer> {
             for (String kind : List.of("mlp", "vae")) {
                 ObjectNode m = models.addObject();
                 m.put("model", kind);
-                ObjectNode memory = Json.object();
+                ObjectNode memory = Json.MAPPER.createObjectNode();
                 for (Backend be : List.of(nativ, jvm)) {
                     try (Model model = build(kind, p, be)) {
                         if (!m.has("architecture")) {

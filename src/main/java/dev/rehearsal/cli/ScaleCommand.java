@@ -1,5 +1,6 @@
 package dev.rehearsal.cli;
 
+import dev.rehearsal.experiment.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.experiment.ConfigFiles;

@@ -104,7 +104,7 @@ public final class Comparison {
                         }
                     });
                 }
-                ResultFiles.write(record, toJson(result));
+                ResultFiles.write(record, Json.write(result.toJson()) + "\n");
                 checkpoint.delete();
                 summary.add(result);
                 summary.setAnswers(answerer.answer(summary));
@@ -127,14 +127,6 @@ public final class Comparison {
         } catch (IOException e) {
             throw new RehearsalException(RehearsalException.RUN, "cannot clear " + dir + " for a new run: "
                     + e.getMessage(), e);
-        }
-    }
-
-    private static String toJson(RunResult r) {
-        try {
-            return Json.MAPPER.writeValueAsString(r.toJson()) + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -97,10 +97,6 @@ public final class ConfigFiles {
 
     /** The resolved config as JSON (saved as config.json next to the results). */
     public static String toJson(ExperimentConfig c) {
-        try {
-            return Json.MAPPER.writeValueAsString(c) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.write(c) + "\n";
     }
 }

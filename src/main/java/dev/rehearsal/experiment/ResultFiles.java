@@ -21,11 +21,7 @@ public final class ResultFiles {
 
     /** The summary as results.json and results.md in {@code dir}. */
     public static void writeSummary(Path dir, Summary summary) {
-        try {
-            write(dir.resolve("results.json"), Json.MAPPER.writeValueAsString(summary.toJson()) + "\n");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        write(dir.resolve("results.json"), Json.write(summary.toJson()) + "\n");
         write(dir.resolve("results.md"), summary.markdown());
     }
 }

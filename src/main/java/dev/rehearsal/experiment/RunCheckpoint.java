@@ -68,7 +68,7 @@ public final class RunCheckpoint {
             deleteTree(tmp);
             Files.createDirectories(tmp);
             Safetensors.write(tmp.resolve("tensors.safetensors"), state.tensors(), Map.of("strategy", s.name()));
-            Files.writeString(tmp.resolve("state.json"), Json.MAPPER.writeValueAsString(root));
+            Files.writeString(tmp.resolve("state.json"), Json.write(root));
             deleteTree(old);
             if (Files.exists(dir)) {
                 Files.move(dir, old);

@@ -1,9 +1,8 @@
 package dev.rehearsal.profile;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.experiment.Json;
 import dev.rehearsal.experiment.RunResult;
 import dev.rehearsal.metrics.Efficiency;
 import dev.rehearsal.metrics.MemoryItem;
@@ -20,8 +19,6 @@ import java.util.Map;
  * never added to the exact ones.
  */
 public final class Profile {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     /**
      * What the process measured, next to the exact figures; {@code javacppRise} is -1 on the jvm backend
      * (its blocks are heap arrays, exact by construction, that JavaCPP does not see).
@@ -44,7 +41,7 @@ public final class Profile {
      */
     public static ObjectNode toJson(RunResult r, List<MemoryItem> exact, List<MemoryItem> heapExact,
             Measured measured, Shape shape, long bufferSamples, int features) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("strategy", r.strategy());
         ObjectNode fp = root.putObject("footprint");
         ArrayNode items = fp.putArray("exact");

@@ -7,6 +7,7 @@ import dev.rehearsal.backend.Backend;
 import dev.rehearsal.data.Dataset;
 import dev.rehearsal.experiment.Experiment;
 import dev.rehearsal.experiment.ExperimentConfig;
+import dev.rehearsal.experiment.Json;
 import dev.rehearsal.experiment.RunResult;
 import dev.rehearsal.metrics.TaskRecord;
 import dev.rehearsal.scenario.Scenario;
@@ -86,8 +87,8 @@ public final class ScaleStudy {
     }
 
     static ObjectNode toJson(ExperimentConfig base, List<Integer> taskCounts, List<Measurement> ms) {
-        ObjectNode root = Profile.JSON.createObjectNode();
-        root.set("config", Profile.JSON.valueToTree(base));
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.set("config", Json.MAPPER.valueToTree(base));
         root.put("scenario", base.scenario);
         ArrayNode st = root.putArray("strategies");
         base.strategies.forEach(st::add);

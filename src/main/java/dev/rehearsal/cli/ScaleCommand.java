@@ -53,6 +53,7 @@ final class ScaleCommand implements Callable<Integer> {
             x.vaeEpochs = 5;
             x.perClass = 20;
             x.strategies = new ArrayList<>(List.of("er", "gr"));
+        }, x -> {
             runtime.apply(x);
             options.apply(x);
             if (strategies != null) {

@@ -61,8 +61,15 @@ public final class ConfigFiles {
      * (null: none), then {@code flags}; validated.
      */
     public static ExperimentConfig resolve(Path file, boolean quickFlag, Consumer<ExperimentConfig> flags) {
+        return resolve(file, quickFlag, c -> { }, flags);
+    }
+
+    /** As above, with a command's own defaults applied over the general ones, before quick and the file. */
+    public static ExperimentConfig resolve(Path file, boolean quickFlag, Consumer<ExperimentConfig> commandDefaults,
+            Consumer<ExperimentConfig> flags) {
         ObjectNode tree = file == null ? YAML.createObjectNode() : read(file);
         ExperimentConfig c = new ExperimentConfig();
+        commandDefaults.accept(c);
         JsonNode q = tree.get("quick");
         if (quickFlag || (q != null && q.asBoolean(false))) {
             c.applyQuick();

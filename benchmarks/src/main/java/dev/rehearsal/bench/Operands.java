@@ -29,14 +29,4 @@ public final class Operands {
         return Tensor.of(arena.allocate(name, DType.F32, (long) rows * cols), rows, cols);
     }
 
-    /** Labels {@code I32 [batch, 1]} uniform in [0, classes). */
-    public static Tensor labels(Arena arena, int batch, int classes, Rng rng) {
-        Tensor t = Tensor.of(arena.allocate("labels", DType.I32, batch), batch, 1);
-        int[] y = new int[batch];
-        for (int i = 0; i < batch; i++) {
-            y[i] = rng.nextInt(classes);
-        }
-        t.copyFrom(y);
-        return t;
     }
-}

@@ -1,5 +1,6 @@
 package dev.rehearsal.bench.nn;
 
+import dev.rehearsal.bench.TrainStep;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.bench.Work;
 import dev.rehearsal.bench.backend.BenchBackends;
@@ -22,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One training step of the preset's MLP or VAE on a batch of {@code batch} samples: see {@link
- * MlpTrainStep} and {@link VaeTrainStep} for exactly what a step does. Work: {@code batch} samples and
+ * dev.rehearsal.bench.TrainStep} (the main code's, shared with {@code rehearsal bench}) for exactly what a step does. Work: {@code batch} samples and
  * 6 · forward MACs per sample · batch FLOPs (2 forward, 4 backward); forward MACs per sample: seed MLP
  * 44,700, seed VAE 203,776, wide MLP 477,600, wide VAE 1,067,200.
  */

@@ -4,7 +4,7 @@ import dev.rehearsal.backend.nativ.GemmEngine;
 import dev.rehearsal.backend.nativ.NativeBackend;
 import dev.rehearsal.backend.nativ.NativeRuntime;
 import dev.rehearsal.bench.Work;
-import dev.rehearsal.bench.nn.MlpTrainStep;
+import dev.rehearsal.bench.TrainStep;
 import dev.rehearsal.bench.nn.TrainStepBench;
 import dev.rehearsal.nn.Preset;
 import java.util.Locale;
@@ -58,7 +58,7 @@ public class ThreadArrangementBench {
     public int threads;
 
     private NativeBackend be;
-    private MlpTrainStep step;
+    private TrainStep step;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -70,7 +70,7 @@ public class ThreadArrangementBench {
         NativeRuntime.OmpWait wait = NativeRuntime.OmpWait.valueOf(arrangement.substring(dash + 1)
                 .toUpperCase(Locale.ROOT));
         be = new NativeBackend(threads, gemm, wait);
-        step = new MlpTrainStep(be, Preset.parse(preset), batch);
+        step = TrainStep.open("mlp", be, Preset.parse(preset), batch);
     }
 
     @TearDown(Level.Trial)

@@ -1,0 +1,148 @@
+package dev.rehearsal.bench;
+
+import dev.rehearsal.backend.Backend;
+import dev.rehearsal.nn.Mlp;
+import dev.rehearsal.nn.Model;
+import dev.rehearsal.nn.Preset;
+import dev.rehearsal.nn.Vae;
+import dev.rehearsal.optim.OptimizerConfig;
+import dev.rehearsal.random.Rng;
+import dev.rehearsal.tensor.Arena;
+import dev.rehearsal.tensor.DType;
+import dev.rehearsal.tensor.Tensor;
+
+/**
+ * A preset's MLP or VAE with one fixed batch (pixels uniform in [0, 1), labels uniform over the outputs),
+ * stepped as the trainer steps it. Shared by {@code rehearsal bench} and the JMH benchmarks.
+ *
+ * <p>The learning rate is {@link #BENCH_LR}: a step does the same work at any rate, but the parameters stay
+ * at their initial scale over the hundreds of thousands of steps a benchmark takes on one batch, instead of
+ * overfitting it until gradients and Adam's moments underflow into denormals (a state real training never
+ * reaches, and slower).
+ */
+public abstract class TrainStep implements AutoCloseable {
+    /** Small enough that parameters do not drift during a benchmark; see the class comment. */
+    public static final double BENCH_LR = 1e-9;
+
+    protected final Backend backend;
+    protected final int batch;
+
+    private TrainStep(Backend backend, int batch) {
+        this.backend = backend;
+        this.batch = batch;
+    }
+
+    /** The preset's {@code model} ("mlp" or "vae") on {@code backend}, planned for batches of {@code batch}. */
+    public static TrainStep open(String model, Backend backend, Preset preset, int batch) {
+        return switch (model) {
+            case "mlp" -> new MlpStep(backend, preset, batch);
+            case "vae" -> new VaeStep(backend, preset, batch);
+            default -> throw new IllegalArgumentException("unknown model '" + model + "': use mlp or vae");
+        };
+    }
+
+    /** One training step; returns its loss. */
+    public abstract double run();
+
+    /** The model stepped. */
+    public abstract Model model();
+
+    /** Frees the model and its data (not the backend). */
+    @Override
+    public abstract void close();
+
+    static float[] pixels(Rng rng, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) rng.nextDouble();
+        }
+        return x;
+    }
+
+    /** zero_grad, forward, softmax cross-entropy, backward, Adam. */
+    private static final class MlpStep extends TrainStep {
+        private final Mlp mlp;
+        private final Arena arena;
+        private final Tensor labels; // I32 [B, 1]
+
+        MlpStep(Backend backend, Preset preset, int batch) {
+            super(backend, batch);
+            Rng rng = new Rng(1);
+            this.mlp = new Mlp(backend, "bench-mlp", preset.mlp(), batch, OptimizerConfig.adam(BENCH_LR), rng);
+            this.arena = backend.newArena("bench-mlp-labels");
+            try {
+                mlp.input(batch).copyFrom(pixels(rng, batch * preset.mlp().input()));
+                labels = Tensor.of(arena.allocate("labels", DType.I32, batch), batch, 1);
+                int[] y = new int[batch];
+                for (int i = 0; i < batch; i++) {
+                    y[i] = rng.nextInt(mlp.outputs());
+                }
+                labels.copyFrom(y);
+            } catch (RuntimeException | Error e) {
+                close();
+                throw e;
+            }
+        }
+
+        @Override
+        public double run() {
+            mlp.zeroGrad();
+            mlp.forward(batch);
+            double loss = backend.crossEntropy(mlp.logitsGrad(batch), mlp.logits(batch), labels, 0, mlp.outputs(),
+                    1f / batch);
+            mlp.backward(batch);
+            mlp.optimizer().step();
+            return loss;
+        }
+
+        @Override
+        public Model model() {
+            return mlp;
+        }
+
+        @Override
+        public void close() {
+            mlp.close();
+            arena.close();
+        }
+    }
+
+    /** Noise, zero_grad, forward, negative ELBO, backward, Adam. */
+    private static final class VaeStep extends TrainStep {
+        private final Vae vae;
+        private final Rng noise = new Rng(2);
+
+        VaeStep(Backend backend, Preset preset, int batch) {
+            super(backend, batch);
+            Rng rng = new Rng(1);
+            this.vae = new Vae(backend, "bench-vae", preset.vae(), batch, OptimizerConfig.adam(BENCH_LR), rng);
+            try {
+                vae.image(batch).copyFrom(pixels(rng, batch * preset.vae().input()));
+            } catch (RuntimeException | Error e) {
+                close();
+                throw e;
+            }
+        }
+
+        @Override
+        public double run() {
+            vae.sampleNoise(batch, noise);
+            vae.zeroGrad();
+            vae.forward(batch);
+            double loss = vae.loss(0, batch, 1f / batch);
+            vae.backward(batch);
+            vae.optimizer().step();
+            return loss;
+        }
+
+        @Override
+        public Model model() {
+            return vae;
+        }
+
+        @Override
+        public void close() {
+            vae.close();
+        }
+    }
+}

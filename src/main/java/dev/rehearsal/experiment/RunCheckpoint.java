@@ -90,16 +90,6 @@ public final class RunCheckpoint {
         try {
             JsonNode root = Json.MAPPER.readTree(from.resolve("state.json").toFile());
             int done = root.path("tasks_done").asInt();
-            JsonNode rj = root.path("R");
-            int tasks = rj.size();
-            double[][] r = new double[tasks][tasks];
-            double[] b = new double[tasks];
-            for (int i = 0; i < tasks; i++) {
-                b[i] = root.path("b").path(i).asDouble();
-                for (int j = 0; j < tasks; j++) {
-                    r[i][j] = rj.path(i).path(j).asDouble();
-                }
-            }
             Ledger ledger = new Ledger();
             for (Phase p : Phase.values()) {
                 JsonNode v = root.path("ledger").path(p.id());
@@ -109,7 +99,7 @@ public final class RunCheckpoint {
             for (int i = 0; i < rng.length; i++) {
                 rng[i] = root.path("rng").path(i).asLong();
             }
-            return new Saved(done, new AccuracyMatrix(r, b, done), ledger, rng, root.path("wall_seconds").asDouble(),
+            return new Saved(done, RunResult.accuracyOf(root, done), ledger, rng, root.path("wall_seconds").asDouble(),
                     RunResult.taskRecords(root.path("task_records")), Safetensors.read(from.resolve("tensors.safetensors")),
                     root.path("values"));
         } catch (IOException e) {

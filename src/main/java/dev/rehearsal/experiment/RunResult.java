@@ -90,16 +90,6 @@ public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Led
 
     /** Reads what {@link #toJson} wrote (a finished run recorded before an interruption). */
     public static RunResult fromJson(JsonNode o) {
-        JsonNode rj = o.path("R");
-        int tasks = rj.size();
-        double[][] r = new double[tasks][tasks];
-        double[] b = new double[tasks];
-        for (int i = 0; i < tasks; i++) {
-            b[i] = o.path("b").path(i).asDouble();
-            for (int j = 0; j < tasks; j++) {
-                r[i][j] = rj.path(i).path(j).asDouble();
-            }
-        }
         Ledger ledger = new Ledger();
         for (Phase p : Phase.values()) {
             ledger.restore(p, Math.round(o.path("times").path(p.id()).asDouble() * 1e9),
@@ -115,9 +105,24 @@ public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Led
         o.path("heap_bytes").fields().forEachRemaining(e -> heap.put(e.getKey(), e.getValue().asLong()));
         List<TaskRecord> records = taskRecords(o.path("tasks"));
         return new RunResult(o.path("strategy").asText(), o.path("seed").asLong(),
-                new AccuracyMatrix(r, b, o.path("tasks_done").asInt(tasks)), ledger, memory, heap,
+                accuracyOf(o, o.path("tasks_done").asInt(o.path("R").size())), ledger, memory, heap,
                 o.path("dataset_bytes").asLong(), o.path("times").path("total").asDouble(), records,
                 o.path("training_stream_bytes").asLong());
+    }
+
+    /** The "R" and "b" of a result or checkpoint (as {@link #matrix} and {@link #vector} wrote them). */
+    static AccuracyMatrix accuracyOf(JsonNode o, int rowsDone) {
+        JsonNode rj = o.path("R");
+        int tasks = rj.size();
+        double[][] r = new double[tasks][tasks];
+        double[] b = new double[tasks];
+        for (int i = 0; i < tasks; i++) {
+            b[i] = o.path("b").path(i).asDouble();
+            for (int j = 0; j < tasks; j++) {
+                r[i][j] = rj.path(i).path(j).asDouble();
+            }
+        }
+        return new AccuracyMatrix(r, b, rowsDone);
     }
 
     static List<TaskRecord> taskRecords(JsonNode arr) {

@@ -90,11 +90,15 @@ public final class GenerativeReplay implements ReplaySource {
         return previousGenerator;
     }
 
-    /** Writes {@code n} generated images (pixel probabilities) into rows [from, from + n) of {@code input}. */
-    public void drawImages(Tensor input, int from, int n, Rng rng, Ledger ledger) {
+    /**
+     * Writes {@code n} generated images (pixel probabilities) into rows [from, from + n) of {@code input};
+     * returns them as the frozen generator holds them.
+     */
+    public Tensor drawImages(Tensor input, int from, int n, Rng rng, Ledger ledger) {
         Tensor generated = previousGenerator.generate(n, rng, null, 0);
         ledger.forward(Phase.GENERATION, n, previousGenerator.decoderMacsPerSample());
         backend.copy(input.rows(from, from + n).cols(0, generated.cols()), generated);
+        return generated;
     }
 
     @Override
@@ -102,9 +106,7 @@ public final class GenerativeReplay implements ReplaySource {
         if (isEmpty()) {
             throw new IllegalStateException("no previous task to replay");
         }
-        Tensor generated = previousGenerator.generate(n, rng, null, 0);
-        ledger.forward(Phase.GENERATION, n, previousGenerator.decoderMacsPerSample());
-        backend.copy(input.rows(from, from + n).cols(0, generated.cols()), generated);
+        Tensor generated = drawImages(input, from, n, rng, ledger);
         backend.copy(previousSolver.input(n), generated);
         previousSolver.forward(n);
         ledger.forward(Phase.GENERATION, n, previousSolver.forwardMacsPerSample());

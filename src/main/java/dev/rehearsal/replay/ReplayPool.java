@@ -83,8 +83,7 @@ public final class ReplayPool implements ReplaySource {
             for (Segment s : segs) {
                 for (int r = s.from(); r < s.to(); r++) {
                     int slot = size + r;
-                    staging.rows(r, r + 1).block().readFloats(staging.offset() + (long) r * features, rowFloats, 0,
-                            features);
+                    staging.block().readFloats(staging.offset() + (long) r * features, rowFloats, 0, features);
                     for (int j = 0; j < features; j++) {
                         rowBytes[j] = (byte) Math.round(Math.min(1f, Math.max(0f, rowFloats[j])) * 255f);
                     }

@@ -2,8 +2,8 @@ package dev.rehearsal.backend.nativ;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
@@ -90,8 +90,9 @@ final class Dnnl implements AutoCloseable {
 
     private final dnnl_engine engine = new dnnl_engine();
     private final dnnl_stream stream = new dnnl_stream();
-    private final Map<MatmulKey, Primitive> matmuls = new HashMap<>();
-    /** Open addressing over the same primitives, looked up without creating a key object per call. */
+    /** Every primitive created, in creation order (what close() frees). */
+    private final List<Primitive> matmuls = new ArrayList<>();
+    /** Open addressing over them by shape: a lookup creates no key object. */
     private Primitive[] table = new Primitive[64];
     private final Address cursor = new Address();
     private final int threads;
@@ -135,11 +136,11 @@ final class Dnnl implements AutoCloseable {
         }
         MatmulKey key = new MatmulKey(transA, transB, m, n, k, lda, ldb, ldc, bias, accumulate, relu);
         Primitive p = createMatmul(key);
-        matmuls.put(key, p);
+        matmuls.add(p);
         argBytes += p.argBytes();
         if (2 * matmuls.size() > table.length) {
             table = new Primitive[table.length * 2];
-            matmuls.values().forEach(this::insert);
+            matmuls.forEach(this::insert);
         } else {
             insert(p);
         }
@@ -262,7 +263,7 @@ final class Dnnl implements AutoCloseable {
         if (closed) {
             return;
         }
-        for (Primitive p : matmuls.values()) {
+        for (Primitive p : matmuls) {
             for (dnnl_memory m : p.memories) {
                 dnnl_memory_destroy(m);
             }

@@ -19,6 +19,7 @@ public final class Backends {
     public static final NativeRuntime.OmpWait WAIT = NativeRuntime.OmpWait.PASSIVE;
     private static NativeBackend nativeBackend;
     private static JvmBackend jvmBackend;
+    private static NativeBackend openblasBackend;
 
     private Backends() {
     }
@@ -28,6 +29,14 @@ public final class Backends {
             nativeBackend = new NativeBackend(THREADS, GemmEngine.DNNL, WAIT);
         }
         return nativeBackend;
+    }
+
+    /** The native backend with OpenBLAS as its GEMM engine (same runtime, same threads). */
+    public static synchronized NativeBackend openblas() {
+        if (openblasBackend == null) {
+            openblasBackend = new NativeBackend(THREADS, GemmEngine.OPENBLAS, WAIT);
+        }
+        return openblasBackend;
     }
 
     public static synchronized JvmBackend jvm() {
@@ -45,6 +54,7 @@ public final class Backends {
         return switch (name) {
             case "jvm" -> jvm();
             case "native" -> nativ();
+            case "native-openblas" -> openblas();
             default -> throw new IllegalArgumentException(name);
         };
     }

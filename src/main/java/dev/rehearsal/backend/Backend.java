@@ -23,6 +23,12 @@ public interface Backend extends AutoCloseable {
     /** Threads the compute ops use. */
     int threads();
 
+    /**
+     * Multiply-accumulates of every GEMM this backend has issued since it was created ({@link MacCounter}):
+     * a run's compute is the difference of two readings, so it is always the work done.
+     */
+    long macs();
+
     /** A new arena whose blocks live where this backend computes (off-heap or on-heap). */
     Arena newArena(String name);
 

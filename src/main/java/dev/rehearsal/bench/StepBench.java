@@ -6,13 +6,13 @@ import java.util.Arrays;
 
 /**
  * Times {@link TrainStep}s of one model on one backend: a warm-up, then {@code rounds} rounds of
- * {@code steps} steps each; the median round gives samples per second and GFLOP/s (a step counts
- * 6 x forward MACs per sample as FLOPs: 2 forward, 4 backward).
+ * {@code steps} steps each; the median round gives samples per second and GFLOP/s (a step's FLOPs are 2 x
+ * the MACs its GEMMs issue, as the backend counts them: {@link TrainStep#measureMacs()}).
  */
 public final class StepBench {
     /** One measurement. */
     public record Result(String preset, String model, String backend, int threads, int batch, double samplesPerSecond,
-            double gflops, double medianStepMicros) {
+            double gflops, double medianStepMicros, long macsPerStep) {
     }
 
     private StepBench() {
@@ -33,9 +33,9 @@ public final class StepBench {
             }
             Arrays.sort(perStep);
             double median = perStep[rounds / 2];
-            double flops = 6.0 * step.model().forwardMacsPerSample() * batch;
+            double flops = 2.0 * step.measureMacs();
             return new Result(preset.id(), model, be.name(), be.threads(), batch, batch / median, flops / median / 1e9,
-                    median * 1e6);
+                    median * 1e6, (long) (flops / 2));
         }
     }
 }

@@ -44,6 +44,16 @@ public abstract class TrainStep implements AutoCloseable {
     /** One training step; returns its loss. */
     public abstract double run();
 
+    /**
+     * Runs one step and returns the MACs its GEMMs issued, as the backend counted them (forward, weight
+     * gradients, and the input gradients of every layer but the first): the work a step does.
+     */
+    public final long measureMacs() {
+        long before = backend.macs();
+        run();
+        return backend.macs() - before;
+    }
+
     /** The model stepped. */
     public abstract Model model();
 

@@ -64,15 +64,17 @@ final class BenchCommand implements Callable<Integer> {
             for (StepBench.Result r : results) {
                 arr.addObject().put("preset", r.preset()).put("model", r.model()).put("backend", r.backend())
                         .put("threads", r.threads()).put("batch", r.batch()).put("samples_per_s", r.samplesPerSecond())
-                        .put("gflops", r.gflops()).put("median_step_us", r.medianStepMicros());
+                        .put("gflops", r.gflops()).put("median_step_us", r.medianStepMicros())
+                        .put("macs_per_step", r.macsPerStep());
             }
             out.println(Json.write(arr));
         } else {
-            out.printf(Locale.ROOT, "%-6s %-5s %-8s %7s %14s %9s %12s%n", "preset", "model", "backend", "threads",
-                    "samples/s", "GFLOP/s", "step (us)");
+            out.printf(Locale.ROOT, "%-6s %-5s %-8s %7s %14s %9s %12s %16s%n", "preset", "model", "backend", "threads",
+                    "samples/s", "GFLOP/s", "step (us)", "MACs/step");
             for (StepBench.Result r : results) {
-                out.printf(Locale.ROOT, "%-6s %-5s %-8s %7d %,14.0f %9.1f %,12.1f%n", r.preset(), r.model(), r.backend(),
-                        r.threads(), r.samplesPerSecond(), r.gflops(), r.medianStepMicros());
+                out.printf(Locale.ROOT, "%-6s %-5s %-8s %7d %,14.0f %9.1f %,12.1f %,16d%n", r.preset(), r.model(),
+                        r.backend(), r.threads(), r.samplesPerSecond(), r.gflops(), r.medianStepMicros(),
+                        r.macsPerStep());
             }
             out.println("(medians of timed rounds in one process; benchmarks/run.sh gives JMH measurements)");
         }

@@ -140,10 +140,7 @@ final class ProfileCommand implements Callable<Integer> {
         Runtime rt = Runtime.getRuntime();
         var measured = new Profile.Measured(rise, NativeRuntime.residentBytes(), rt.totalMemory() - rt.freeMemory());
         long generatorMacs = s instanceof GenerativeReplayStrategy g ? g.generator().forwardMacsPerSample() : 0;
-        int replay = s instanceof ExperienceReplay || s instanceof GenerativeReplayStrategy
-                ? Math.max(1, (int) Math.round(c.replayRatio * c.batch)) : 0;
-        var shape = new Profile.Shape(s.solver().forwardMacsPerSample(), generatorMacs, c.batch + replay,
-                generatorMacs > 0 ? c.batch + replay : 0);
+        var shape = new Profile.Shape(s.solver().forwardMacsPerSample(), generatorMacs);
         long slots = s instanceof ExperienceReplay er ? er.buffer().capacity() : 0;
         ObjectNode p = Profile.toJson(r, exact, heap, measured, shape, slots, data.train().features());
         p.put("preset", Preset.parse(c.preset).id());

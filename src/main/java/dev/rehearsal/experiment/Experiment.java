@@ -44,7 +44,7 @@ public final class Experiment {
     public static RunResult run(ExperimentConfig c, Backend backend, Scenario scenario, Progress progress,
             RunCheckpoint checkpoint, Listener afterTask) {
         long start = System.nanoTime();
-        Ledger ledger = new Ledger();
+        Ledger ledger = new Ledger(backend::macs);
         Rng rng = new Rng(c.seed);
         Context ctx = new Context(backend, scenario, c, rng, ledger, progress);
         int tasks = scenario.taskCount();
@@ -74,14 +74,18 @@ public final class Experiment {
             for (Task task : scenario.tasks().subList(acc.rowsDone(), tasks)) {
                 long macsBefore = ledger.macs(Phase.SOLVER_TRAINING) + ledger.macs(Phase.GENERATOR_TRAINING)
                         + ledger.macs(Phase.GENERATION);
+                long solverMacsBefore = ledger.macs(Phase.SOLVER_TRAINING);
+                long solverRowsBefore = ledger.samples(Phase.SOLVER_TRAINING);
                 s.beforeTask(task);
                 s.train(task);
                 s.afterTask(task);
                 long spent = ledger.macs(Phase.SOLVER_TRAINING) + ledger.macs(Phase.GENERATOR_TRAINING)
                         + ledger.macs(Phase.GENERATION) - macsBefore;
                 long strategyBytes = s.memory().values().stream().mapToLong(Long::longValue).sum();
+                long solverMacs = ledger.macs(Phase.SOLVER_TRAINING) - solverMacsBefore;
+                long solverRows = ledger.samples(Phase.SOLVER_TRAINING) - solverRowsBefore;
                 records.add(new TaskRecord(task.index(), s.solver().parameterCount() * 4L, s.replayMemoryBytes(),
-                        strategyBytes, spent, 3L * task.trainSize() * s.solver().forwardMacsPerSample(),
+                        strategyBytes, spent, onePassMacs(task.trainSize(), solverMacs, solverRows),
                         task.trainSize()));
                 double[] row = evaluate(s, scenario);
                 acc.setRow(task.index(), row);
@@ -93,7 +97,10 @@ public final class Experiment {
                 if (afterTask != null) {
                     afterTask.taskFinished(result);
                     // Its own stream: drawing report samples must not change the training's random numbers.
-                    Strategy.Samples shown = s.replaySamples(64, new Rng(c.seed * 1_000_003L + task.index()));
+                    Strategy.Samples shown;
+                    try (var t = ledger.time(Phase.REPORT)) {
+                        shown = s.replaySamples(64, new Rng(c.seed * 1_000_003L + task.index()));
+                    }
                     if (shown != null) {
                         afterTask.samples(s.name(), task.index(), shown);
                     }
@@ -106,6 +113,10 @@ public final class Experiment {
             if (result == null) {
                 result = new RunResult(s.name(), c.seed, acc, ledger, s.memory(), s.heapMemory(), datasetBytes,
                         earlierSeconds, List.copyOf(records), stream);
+            }
+            if (ledger.unattributedMacs() != 0) {
+                throw new IllegalStateException(ledger.unattributedMacs() + " MACs were issued outside every phase: "
+                        + "each GEMM of a run must run inside Ledger.time(phase)");
             }
             if (afterTask != null) {
                 afterTask.finished(s, result);
@@ -132,6 +143,19 @@ public final class Experiment {
         /** The run is over; the strategy is still alive (its memory can be inspected). */
         default void finished(Strategy strategy, RunResult result) {
         }
+    }
+
+    /**
+     * The baseline of computational efficiency: the MACs of one training pass of the solver over the task's
+     * own {@code trainSize} samples, from what its steps measured (every row of a step costs the same GEMM
+     * work, so the solver's MACs per trained row times the task's samples). 0 when the solver trained no rows.
+     */
+    static long onePassMacs(long trainSize, long solverMacs, long solverRows) {
+        if (solverRows == 0) {
+            return 0;
+        }
+        return java.math.BigInteger.valueOf(solverMacs).multiply(java.math.BigInteger.valueOf(trainSize))
+                .divide(java.math.BigInteger.valueOf(solverRows)).longValueExact();
     }
 
     private static double[] evaluate(Strategy s, Scenario scenario) {

@@ -1,20 +1,44 @@
 package dev.rehearsal.metrics;
 
+import java.util.ArrayDeque;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
- * Wall time, multiply-accumulates and samples per {@link Phase}. MACs are counted from the models' tables:
- * a forward pass of n rows costs n x forward MACs per sample, a backward pass twice that (the input and
- * the weight gradients), so a training step costs 3 x forward MACs per row.
+ * Wall time, multiply-accumulates and samples per {@link Phase}.
+ *
+ * <p>MACs are not estimated: the ledger reads the backend's GEMM counter ({@code Backend.macs()}, counted
+ * where each GEMM is issued) and gives every MAC issued while a phase is open to the innermost open phase.
+ * A MAC issued while no phase is open is kept as {@link #unattributedMacs()}, so a run can prove that its
+ * per-phase counts add up to all the work its backend did. Time is inclusive: a phase opened inside another
+ * (none is today) also counts in the outer one's seconds, but its MACs count only in its own.
  */
 public final class Ledger {
     private final Map<Phase, Long> nanos = new EnumMap<>(Phase.class);
     private final Map<Phase, Long> macs = new EnumMap<>(Phase.class);
     private final Map<Phase, Long> samples = new EnumMap<>(Phase.class);
+    private final Map<Phase, Step> largestStep = new EnumMap<>(Phase.class);
+    private final LongSupplier counter;
+    private final ArrayDeque<Phase> open = new ArrayDeque<>();
+    private long lastReading;
+    private long unattributed;
 
-    /** Starts timing a phase; close the returned handle to stop (phases may nest, e.g. generation in training). */
+    /** A ledger that attributes the MACs {@code counter} reports (a backend's {@code macs()}) to phases. */
+    public Ledger(LongSupplier counter) {
+        this.counter = counter;
+        this.lastReading = counter.getAsLong();
+    }
+
+    /** A ledger of counts restored from a file: it counts no new work. */
+    public Ledger() {
+        this(() -> 0L);
+    }
+
+    /** Starts timing a phase; close the returned handle to stop (handles close in reverse order of opening). */
     public Timing time(Phase phase) {
+        settle();
+        open.push(phase);
         return new Timing(this, phase, System.nanoTime());
     }
 
@@ -32,20 +56,53 @@ public final class Ledger {
 
         @Override
         public void close() {
+            ledger.settle();
+            Phase top = ledger.open.pop();
+            if (top != phase) {
+                throw new IllegalStateException("phase " + phase + " closed while " + top + " was open inside it");
+            }
             ledger.nanos.merge(phase, System.nanoTime() - start, Long::sum);
         }
     }
 
-    public void forward(Phase phase, long rows, long macsPerSample) {
-        macs.merge(phase, rows * macsPerSample, Long::sum);
+    /** Gives the MACs counted since the last reading to the innermost open phase. */
+    private void settle() {
+        long now = counter.getAsLong();
+        long delta = now - lastReading;
+        lastReading = now;
+        if (delta == 0) {
+            return;
+        }
+        if (open.isEmpty()) {
+            unattributed += delta;
+        } else {
+            macs.merge(open.peek(), delta, Long::sum);
+        }
     }
 
-    /** A training step: forward and backward. */
-    public void trainStep(Phase phase, long rows, long macsPerSample) {
-        macs.merge(phase, 3 * rows * macsPerSample, Long::sum);
-        samples.merge(phase, rows, Long::sum);
+    /** One training step as measured: its rows and the MACs its GEMMs issued. */
+    public record Step(long rows, long macs) {
     }
 
+    /**
+     * Records a training step of {@code rows} rows whose GEMMs issued {@code macs} (a difference of two
+     * counter readings around the step's forward, backward and optimiser step): adds the rows to the
+     * phase's samples and keeps the step if it is the largest so far (the latest of equal ones).
+     */
+    public void step(Phase phase, long rows, long macs) {
+        addSamples(phase, rows);
+        Step s = largestStep.get(phase);
+        if (s == null || rows >= s.rows()) {
+            largestStep.put(phase, new Step(rows, macs));
+        }
+    }
+
+    /** The largest training step of the phase in this process (the latest of equal ones); null if none. */
+    public Step largestStep(Phase phase) {
+        return largestStep.get(phase);
+    }
+
+    /** Records {@code n} samples processed in a phase (rows trained, images generated, samples tested). */
     public void addSamples(Phase phase, long n) {
         samples.merge(phase, n, Long::sum);
     }
@@ -55,6 +112,7 @@ public final class Ledger {
     }
 
     public long macs(Phase phase) {
+        settle();
         return macs.getOrDefault(phase, 0L);
     }
 
@@ -63,7 +121,14 @@ public final class Ledger {
     }
 
     public long totalMacs() {
+        settle();
         return macs.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** MACs the backend issued while no phase was open (0 in a run: every GEMM belongs to a phase). */
+    public long unattributedMacs() {
+        settle();
+        return unattributed;
     }
 
     /** Adds another ledger's counts (e.g. a resumed run's earlier tasks). */
@@ -71,6 +136,7 @@ public final class Ledger {
         other.nanos.forEach((k, v) -> nanos.merge(k, v, Long::sum));
         other.macs.forEach((k, v) -> macs.merge(k, v, Long::sum));
         other.samples.forEach((k, v) -> samples.merge(k, v, Long::sum));
+        unattributed += other.unattributed;
     }
 
     public void restore(Phase phase, long ns, long mac, long n) {

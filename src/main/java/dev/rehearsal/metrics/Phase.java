@@ -8,7 +8,9 @@ public enum Phase {
     GENERATOR_TRAINING,
     /** Drawing replay samples from a generator and labelling them with the previous classifier. */
     GENERATION,
-    EVALUATION;
+    EVALUATION,
+    /** Drawing the replay samples a report shows after each task: not part of training. */
+    REPORT;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);

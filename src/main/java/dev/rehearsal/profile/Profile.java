@@ -26,9 +26,8 @@ public final class Profile {
     public record Measured(long javacppRise, long residentBytes, long jvmHeapUsed) {
     }
 
-    /** The compute shape of a strategy: forward MACs per sample and rows per step of each model. */
-    public record Shape(long solverForwardMacs, long generatorForwardMacs, int solverRowsPerStep,
-            int generatorRowsPerStep) {
+    /** The compute shape of a strategy: forward MACs per sample of each model (from their parameter tables). */
+    public record Shape(long solverForwardMacs, long generatorForwardMacs) {
     }
 
     private Profile() {
@@ -85,13 +84,19 @@ public final class Profile {
             c.put("generator_to_solver_forward_mac_ratio",
                     (double) shape.generatorForwardMacs() / shape.solverForwardMacs());
         }
-        c.put("macs_per_solver_step", 3L * shape.solverRowsPerStep() * shape.solverForwardMacs());
-        c.put("macs_per_generator_step", 3L * shape.generatorRowsPerStep() * shape.generatorForwardMacs());
+        // Measured: the MACs the GEMMs of the run's largest step issued (forward, weight and input gradients).
+        for (Phase p : new Phase[] {Phase.SOLVER_TRAINING, Phase.GENERATOR_TRAINING}) {
+            var step = r.ledger().largestStep(p);
+            if (step != null) {
+                c.putObject(p == Phase.SOLVER_TRAINING ? "solver_step" : "generator_step")
+                        .put("rows", step.rows()).put("macs", step.macs());
+            }
+        }
         ObjectNode phases = c.putObject("phases");
         for (Phase p : Phase.values()) {
             double s = r.ledger().seconds(p);
             long macs = r.ledger().macs(p);
-            phases.putObject(p.id()).put("macs", macs).put("seconds", s)
+            phases.putObject(p.id()).put("macs", macs).put("samples", r.ledger().samples(p)).put("seconds", s)
                     .put("gflops", s > 0 ? 2.0 * macs / s / 1e9 : 0);
         }
         c.put("training_macs", r.trainingMacs());
@@ -145,8 +150,14 @@ public final class Profile {
                     c.get("generator_forward_macs_per_sample").asLong(),
                     c.get("generator_to_solver_forward_mac_ratio").asDouble()));
         }
-        b.append(String.format(Locale.ROOT, "; per step: solver %,d MACs, generator %,d MACs%n",
-                c.get("macs_per_solver_step").asLong(), c.get("macs_per_generator_step").asLong()));
+        b.append(String.format(Locale.ROOT, "%n"));
+        for (String k : new String[] {"solver_step", "generator_step"}) {
+            if (c.has(k)) {
+                b.append(String.format(Locale.ROOT, "  largest %s step: %,d rows, %,d MACs issued (%,d per row)%n",
+                        k.substring(0, k.indexOf('_')), c.get(k).get("rows").asLong(), c.get(k).get("macs").asLong(),
+                        c.get(k).get("macs").asLong() / Math.max(1, c.get(k).get("rows").asLong())));
+            }
+        }
         b.append(String.format(Locale.ROOT, "  %-20s %18s %10s %10s%n", "phase", "MACs", "seconds", "GFLOP/s"));
         c.get("phases").fields().forEachRemaining(e -> b.append(String.format(Locale.ROOT, "  %-20s %,18d %10.2f %10.1f%n",
                 e.getKey(), e.getValue().get("macs").asLong(), e.getValue().get("seconds").asDouble(),

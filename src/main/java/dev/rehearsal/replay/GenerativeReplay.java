@@ -96,7 +96,7 @@ public final class GenerativeReplay implements ReplaySource {
      */
     public Tensor drawImages(Tensor input, int from, int n, Rng rng, Ledger ledger) {
         Tensor generated = previousGenerator.generate(n, rng, null, 0);
-        ledger.forward(Phase.GENERATION, n, previousGenerator.decoderMacsPerSample());
+        ledger.addSamples(Phase.GENERATION, n);
         backend.copy(input.rows(from, from + n).cols(0, generated.cols()), generated);
         return generated;
     }
@@ -109,7 +109,6 @@ public final class GenerativeReplay implements ReplaySource {
         Tensor generated = drawImages(input, from, n, rng, ledger);
         backend.copy(previousSolver.input(n), generated);
         previousSolver.forward(n);
-        ledger.forward(Phase.GENERATION, n, previousSolver.forwardMacsPerSample());
         Tensor logits = previousSolver.logits(n);
         int previousOutputs = previousSolver.outputs();
 

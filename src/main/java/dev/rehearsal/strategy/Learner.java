@@ -78,7 +78,9 @@ final class Learner {
                 segments.addAll(scheduler.fillReplay(step, input, batch, solver.outputs(), ctx.rng(), ledger));
             }
             double loss = 0;
+            long macs;
             try (var t = ledger.time(Phase.SOLVER_TRAINING)) {
+                long macsBefore = be.macs();
                 solver.zeroGrad();
                 solver.forward(rows);
                 Tensor logits = solver.logits(rows);
@@ -94,8 +96,9 @@ final class Learner {
                 checkFinite(loss, "solver", taskNumber, s, perEpoch);
                 solver.backward(rows);
                 solver.optimizer().step();
+                macs = be.macs() - macsBefore;
             }
-            ledger.trainStep(Phase.SOLVER_TRAINING, rows, solver.forwardMacsPerSample());
+            ledger.step(Phase.SOLVER_TRAINING, rows, macs);
             ctx.progress().advance(s + 1, s / perEpoch + 1, loss);
         }
         ctx.progress().end();
@@ -122,7 +125,9 @@ final class Learner {
                 scheduler.fillReplayImages(step, vae.image(rows), ctx.rng(), ledger);
             }
             double loss;
+            long macs;
             try (var t = ledger.time(Phase.GENERATOR_TRAINING)) {
+                long macsBefore = ctx.backend().macs();
                 vae.sampleNoise(rows, ctx.rng());
                 vae.zeroGrad();
                 vae.forward(rows);
@@ -133,8 +138,9 @@ final class Learner {
                 checkFinite(loss, "generator", taskNumber, s, perEpoch);
                 vae.backward(rows);
                 vae.optimizer().step();
+                macs = ctx.backend().macs() - macsBefore;
             }
-            ledger.trainStep(Phase.GENERATOR_TRAINING, rows, vae.forwardMacsPerSample());
+            ledger.step(Phase.GENERATOR_TRAINING, rows, macs);
             ctx.progress().advance(s + 1, s / perEpoch + 1, loss);
         }
         ctx.progress().end();
@@ -194,7 +200,6 @@ final class Learner {
                 correct += ctx.backend().countCorrect(solver.logits(n), batch.targets(0, n), range[0], range[1]);
             }
         }
-        ledger.forward(Phase.EVALUATION, task.testSize(), solver.forwardMacsPerSample());
         ledger.addSamples(Phase.EVALUATION, task.testSize());
         return (double) correct / task.testSize();
     }

@@ -9,7 +9,7 @@ import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The bench command's JSON shape (its numbers are timings: never asserted). */
+/** The bench command's JSON shape and its work counts (its timings are never asserted). */
 class BenchCommandTest {
 
     @Test
@@ -17,12 +17,24 @@ class BenchCommandTest {
         Cli r = Cli.run("bench", "--quick", "--json", "--batch", "16");
         assertEquals(0, r.exitCode(), r.err());
         JsonNode list = new ObjectMapper().readTree(r.out());
+        // MACs per row of a step, by hand: forward + weight gradients (each sum of OUT x IN over the layers) +
+        // input gradients of every layer but the first.
+        java.util.Map<String, Long> perRow = java.util.Map.of(
+                "seed/mlp", 2L * (784 * 50 + 50 * 50 + 50 * 50 + 50 * 10) + (50 * 50 + 50 * 50 + 50 * 10),
+                "seed/vae", 2L * (784 * 128 + 128 * 16 + 8 * 128 + 128 * 784) + (128 * 16 + 8 * 128 + 128 * 784),
+                "wide/mlp", 2L * (784 * 400 + 400 * 400 + 400 * 10) + (400 * 400 + 400 * 10),
+                "wide/vae", 2L * (784 * 400 + 400 * 400 + 400 * 200 + 100 * 400 + 400 * 400 + 400 * 784)
+                        + (400 * 400 + 400 * 200 + 100 * 400 + 400 * 400 + 400 * 784));
         Set<String> seen = new HashSet<>();
         for (JsonNode o : list) {
             for (String key : new String[] {"preset", "model", "backend", "threads", "samples_per_s", "gflops"}) {
                 assertTrue(o.has(key), key + " in " + o);
             }
             assertTrue(o.get("samples_per_s").asDouble() > 0);
+            String key = o.get("preset").asText() + "/" + o.get("model").asText();
+            assertEquals(16 * perRow.get(key), o.get("macs_per_step").asLong(), key + " on " + o.get("backend"));
+            assertEquals(2.0 * o.get("macs_per_step").asLong() / o.get("median_step_us").asDouble() / 1e3,
+                    o.get("gflops").asDouble(), 1e-6 * o.get("gflops").asDouble(), "GFLOP/s are 2 x MACs / time");
             seen.add(o.get("preset").asText() + "/" + o.get("model").asText() + "/" + o.get("backend").asText());
         }
         assertEquals(8, seen.size(), seen.toString());

@@ -60,7 +60,25 @@ class ProfileTest {
         assertEquals(44_700, c.get("solver_forward_macs_per_sample").asLong());
         assertEquals(203_776, c.get("generator_forward_macs_per_sample").asLong());
         assertEquals(203_776.0 / 44_700, c.get("generator_to_solver_forward_mac_ratio").asDouble(), 1e-12);
-        assertEquals(3L * 256 * 44_700, c.get("macs_per_solver_step").asLong(), "128 current + 128 replayed rows");
+        // The largest steps (128 current + 128 replayed rows, full head), as their GEMMs issued them: forward and
+        // weight gradients of every layer, input gradients of all but the first.
+        assertEquals(256, c.get("solver_step").get("rows").asLong());
+        assertEquals(256L * (2 * 44_700 + (50 * 50 + 50 * 50 + 50 * 10)), c.get("solver_step").get("macs").asLong());
+        assertEquals(256, c.get("generator_step").get("rows").asLong());
+        assertEquals(256L * (2 * 203_776 + (128 * 16 + 8 * 128 + 128 * 784)),
+                c.get("generator_step").get("macs").asLong());
+        // The whole run: 300 samples a task in batches of 128 are 3 steps a task (one epoch each); replay from
+        // task 2 on doubles the rows; the solver's head has 2t outputs in task t.
+        long solver = 0;
+        long generator = 0;
+        for (int t = 1; t <= 5; t++) {
+            long rows = t == 1 ? 128 : 256;
+            long o = 2L * t;
+            solver += 3 * rows * (2 * (784 * 50 + 50 * 50 + 50 * 50 + 50 * o) + (50 * 50 + 50 * 50 + 50 * o));
+            generator += 3 * rows * (2L * 203_776 + (128 * 16 + 8 * 128 + 128 * 784));
+        }
+        assertEquals(solver, c.get("phases").get("solver_training").get("macs").asLong());
+        assertEquals(generator, c.get("phases").get("generator_training").get("macs").asLong());
         long phases = 0;
         for (String ph : new String[] {"solver_training", "generator_training", "generation"}) {
             phases += c.get("phases").get(ph).get("macs").asLong();

@@ -191,11 +191,15 @@ class ReplayTest {
             assertEquals(solver.bytes() - 0, gr.previousSolver().bytes() + (solver.bytes() - gr.previousSolver()
                     .bytes()), "frozen copies exist");
             solver.growHead(6, new Rng(3));
-            Ledger ledger = new Ledger();
-            List<Segment> segs = gr.draw(solver.input(64), batch, 32, 32, 6, new Rng(4), ledger);
+            Ledger ledger = new Ledger(be::macs);
+            List<Segment> segs;
+            try (var t = ledger.time(Phase.GENERATION)) {
+                segs = gr.draw(solver.input(64), batch, 32, 32, 6, new Rng(4), ledger);
+            }
             assertEquals(List.of(new Segment(32, 64, 0, 6, 0f, soft)), segs, "class-IL: one segment over all units");
-            assertEquals(32L * (vae.decoderMacsPerSample() + gr.previousSolver().forwardMacsPerSample()),
-                    ledger.macs(Phase.GENERATION), "generation counts decoder and labelling MACs");
+            // decoder 4 -> 16 -> 784, then the previous solver 784 -> 16 -> 4 labels each of the 32 rows
+            assertEquals(32L * ((4 * 16 + 16 * 784) + (784 * 16 + 16 * 4)), ledger.macs(Phase.GENERATION),
+                    "generation counts decoder and labelling MACs");
             Tensor rows = solver.input(64).rows(32, 64);
             float[] x = rows.toFloatArray();
             for (float v : x) {
@@ -246,16 +250,21 @@ class ReplayTest {
             gr.update(solver, vae);
             ReplayScheduler s = new ReplayScheduler(gr, 1.0, ReplayScheduler.Weighting.TASKS,
                     ReplayScheduler.Mode.POOL, pool);
-            Ledger ledger = new Ledger();
-            s.beginTask(2, 70, 4, new Rng(5), ledger);
+            Ledger ledger = new Ledger(be::macs);
+            try (var t = ledger.time(Phase.GENERATION)) {
+                s.beginTask(2, 70, 4, new Rng(5), ledger);
+            }
             assertEquals(70, pool.size());
-            assertEquals(70L * (vae.decoderMacsPerSample() + solver.forwardMacsPerSample()),
-                    ledger.macs(Phase.GENERATION), "generated once, up front");
+            // decoder 4 -> 16 -> 784, labeller 784 -> 16 -> 2, for each of the 70 pooled samples
+            long pooled = 70L * ((4 * 16 + 16 * 784) + (784 * 16 + 16 * 2));
+            assertEquals(pooled, ledger.macs(Phase.GENERATION), "generated once, up front");
             assertEquals(100L * 784 + 32L * 784 * 4 + batch.bytes() - 64L * 4 * 2 - 64L * 10 * 4 + 32L * 4 * 2,
                     pool.bytes(), "samples uint8, staging floats, staging batch");
-            List<Segment> segs = s.fillReplay(s.plan(2, 32), solver.input(64), batch, 4, new Rng(6), ledger);
-            assertEquals(70L * (vae.decoderMacsPerSample() + solver.forwardMacsPerSample()),
-                    ledger.macs(Phase.GENERATION), "drawing from the pool generates nothing");
+            List<Segment> segs;
+            try (var t = ledger.time(Phase.GENERATION)) {
+                segs = s.fillReplay(s.plan(2, 32), solver.input(64), batch, 4, new Rng(6), ledger);
+            }
+            assertEquals(pooled, ledger.macs(Phase.GENERATION), "drawing from the pool generates nothing");
             assertEquals(32, segs.get(0).from());
             int[] y = batch.targets(32, 64).toIntArray();
             for (int v : y) {

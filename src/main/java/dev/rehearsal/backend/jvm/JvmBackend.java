@@ -2,6 +2,7 @@ package dev.rehearsal.backend.jvm;
 
 import dev.rehearsal.backend.Activation;
 import dev.rehearsal.backend.Backend;
+import dev.rehearsal.backend.MacCounter;
 import dev.rehearsal.backend.Shapes;
 import dev.rehearsal.tensor.Arena;
 import dev.rehearsal.tensor.DType;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 public final class JvmBackend implements Backend {
     private final Parallel team;
     private final JvmGemm gemm;
+    private final MacCounter counter = new MacCounter();
 
     public JvmBackend(int threads) {
         this.team = new Parallel(threads);
@@ -34,6 +36,11 @@ public final class JvmBackend implements Backend {
     @Override
     public int threads() {
         return team.threads();
+    }
+
+    @Override
+    public long macs() {
+        return counter.total();
     }
 
     @Override
@@ -117,6 +124,7 @@ public final class JvmBackend implements Backend {
                 System.arraycopy(ba, off(b), ya, off(y) + r * ld(y), out);
             }
         }
+        counter.gemm(batch, out, in);
         gemm.gemm(false, true, batch, out, in, 1f, f(x), off(x), ld(x), f(w), off(w), ld(w),
                 b == null ? 0f : 1f, ya, off(y), ld(y));
         if (act == Activation.RELU) {
@@ -140,9 +148,11 @@ public final class JvmBackend implements Backend {
         float[] dya = f(dy);
         if (dx != null) {
             Shapes.sameShape(x, dx, "input gradient");
+            counter.gemm(batch, in, out);
             gemm.gemm(false, false, batch, in, out, 1f, dya, off(dy), ld(dy), f(w), off(w), ld(w),
                     accumulateDx ? 1f : 0f, f(dx), off(dx), ld(dx));
         }
+        counter.gemm(out, in, batch);
         gemm.gemm(true, false, out, in, batch, 1f, dya, off(dy), ld(dy), f(x), off(x), ld(x),
                 1f, f(dw), off(dw), ld(dw));
         if (db != null) {

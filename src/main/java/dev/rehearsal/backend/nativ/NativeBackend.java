@@ -8,6 +8,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 
 import dev.rehearsal.backend.Activation;
 import dev.rehearsal.backend.Backend;
+import dev.rehearsal.backend.MacCounter;
 import dev.rehearsal.backend.Shapes;
 import dev.rehearsal.tensor.Arena;
 import dev.rehearsal.tensor.DType;
@@ -28,6 +29,7 @@ public final class NativeBackend implements Backend {
     private final int threads;
     private final GemmEngine gemm;
     private final Dnnl dnnl;
+    private final MacCounter counter = new MacCounter();
     private final FloatAddress blasA = new FloatAddress();
     private final FloatAddress blasB = new FloatAddress();
     private final FloatAddress blasC = new FloatAddress();
@@ -68,6 +70,11 @@ public final class NativeBackend implements Backend {
 
     public GemmEngine gemmEngine() {
         return gemm;
+    }
+
+    @Override
+    public long macs() {
+        return counter.total();
     }
 
     @Override
@@ -145,6 +152,7 @@ public final class NativeBackend implements Backend {
         if (batch == 0) {
             return;
         }
+        counter.gemm(batch, out, in);
         if (gemm == GemmEngine.OPENBLAS) {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, out, in, 1f, blasA.at(address(x)),
                     (int) x.ld(), blasB.at(address(w)), (int) w.ld(), 0f, blasC.at(address(y)), (int) y.ld());
@@ -176,7 +184,9 @@ public final class NativeBackend implements Backend {
         }
         if (dx != null) {
             Shapes.sameShape(x, dx, "input gradient");
+            counter.gemm(batch, in, out);
         }
+        counter.gemm(out, in, batch);
         if (gemm == GemmEngine.OPENBLAS) {
             if (dx != null) {
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, in, out, 1f, blasA.at(address(dy)),

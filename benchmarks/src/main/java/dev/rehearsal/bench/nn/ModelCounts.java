@@ -1,45 +1,34 @@
 package dev.rehearsal.bench.nn;
 
 import dev.rehearsal.backend.jvm.JvmBackend;
-import dev.rehearsal.nn.Mlp;
+import dev.rehearsal.bench.TrainStep;
 import dev.rehearsal.nn.Preset;
 import dev.rehearsal.nn.Vae;
-import dev.rehearsal.nn.VaeSpec;
+import dev.rehearsal.optim.OptimizerConfig;
+import dev.rehearsal.random.Rng;
 
-/** Forward MACs per sample of the presets, as the models themselves count them (for the report's GFLOP/s). */
+/**
+ * The work of the benchmarked operations, measured rather than estimated: each is run once on the jvm backend
+ * and the MACs its GEMMs issued are read from the backend's counter (both backends issue the same GEMMs).
+ */
 public final class ModelCounts {
     private ModelCounts() {
     }
 
-    /** {@code Model.forwardMacsPerSample()} of the preset's MLP or VAE (model "mlp" or "vae"). */
-    public static long forwardMacsPerSample(String model, Preset preset) {
-        try (JvmBackend be = new JvmBackend(1)) {
-            return switch (model) {
-                case "mlp" -> {
-                    try (Mlp m = new Mlp(be, "count", preset.mlp(), 1, null, null)) {
-                        yield m.forwardMacsPerSample();
-                    }
-                }
-                case "vae" -> {
-                    try (Vae v = new Vae(be, "count", preset.vae(), 1, null, null)) {
-                        yield v.forwardMacsPerSample();
-                    }
-                }
-                default -> throw new IllegalArgumentException("unknown model '" + model + "': use mlp or vae");
-            };
+    /** MACs one training step of the preset's {@code model} ("mlp" or "vae") at {@code batch} issues. */
+    public static long trainStepMacs(String model, Preset preset, int batch) {
+        try (JvmBackend be = new JvmBackend(1); TrainStep step = TrainStep.open(model, be, preset, batch)) {
+            return step.measureMacs();
         }
     }
 
-    /** MACs per sample of the VAE's decoder alone: {@code Z+C -> hidden reversed -> input}. */
-    public static long decoderMacsPerSample(Preset preset) {
-        VaeSpec spec = preset.vae();
-        int[] hidden = spec.hidden();
-        long macs = 0;
-        int width = spec.latent() + spec.classes();
-        for (int i = hidden.length - 1; i >= 0; i--) {
-            macs += (long) width * hidden[i];
-            width = hidden[i];
+    /** MACs one generated batch of {@code batch} samples issues (the decoder of the preset's VAE). */
+    public static long generationMacs(Preset preset, int batch) {
+        try (JvmBackend be = new JvmBackend(1);
+                Vae vae = new Vae(be, "count", preset.vae(), batch, OptimizerConfig.adam(1e-3), new Rng(1))) {
+            long before = be.macs();
+            vae.generate(batch, new Rng(3), null, 0);
+            return be.macs() - before;
         }
-        return macs + (long) width * spec.input();
     }
 }

@@ -1,0 +1,102 @@
+package dev.rehearsal.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.rehearsal.Backends;
+import dev.rehearsal.Synthetic;
+import dev.rehearsal.backend.Backend;
+import dev.rehearsal.data.Dataset;
+import dev.rehearsal.metrics.Phase;
+import dev.rehearsal.metrics.TaskRecord;
+import dev.rehearsal.scenario.Scenario;
+import dev.rehearsal.strategy.Progress;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A whole run's compute per phase against counts derived by hand from the layer shapes, the steps and the
+ * rows of each step: class-incremental Split (5 tasks of 2 classes, the head grows 2, 4, ..., 10 outputs), the
+ * seed preset, 4 steps of 32 current rows per task, 60 test samples per task.
+ */
+class RunMacsTest {
+    private static final int STEPS = 4;
+    private static final int BATCH = 32;
+    private static final int TEST_PER_TASK = 60;
+    private static final int TASKS = 5;
+    /** The seed VAE's decoder, 8 -> 128 -> 784, per generated sample. */
+    private static final long DECODER = 8 * 128 + 128 * 784;
+    /** A seed VAE training step per row: forward, weight gradients, input gradients of all but the first layer. */
+    private static final long VAE_TRAIN_ROW = 2L * (784 * 128 + 128 * 16 + 8 * 128 + 128 * 784)
+            + (128 * 16 + 8 * 128 + 128 * 784);
+
+    /** Seed MLP 784-50-50-50-o forward, per sample. */
+    private static long forward(int outputs) {
+        return 784 * 50 + 50 * 50 + 50 * 50 + 50L * outputs;
+    }
+
+    /** Seed MLP training step per row with o outputs: forward, weight gradients, input gradients of layers 2-4. */
+    private static long trainRow(int outputs) {
+        return 2 * forward(outputs) + (50 * 50 + 50 * 50 + 50L * outputs);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"naive, jvm", "er, jvm", "gr, jvm", "joint, jvm", "naive, native", "er, native", "gr, native"})
+    void everyPhaseCountsTheGemmsItIssued(String strategy, String backendName) {
+        Backend be = Backends.named(backendName);
+        ExperimentConfig c = new ExperimentConfig();
+        c.strategy = strategy;
+        c.backend = backendName;
+        c.batch = BATCH;
+        c.iterations = STEPS;
+        c.vaeIterations = STEPS;
+        c.perClass = 5;
+        c.threads = Backends.THREADS;
+        c.validate();
+        RunResult r;
+        try (Dataset train = Synthetic.dataset(be, "syn-train", 10, 120, 11);
+                Dataset test = Synthetic.dataset(be, "syn-test", 10, 30, 12);
+                Scenario sc = Experiment.scenario(c, be, train, test)) {
+            r = Experiment.run(c, be, sc, Progress.NONE, null);
+        }
+        boolean replays = strategy.equals("er") || strategy.equals("gr");
+        long solver = 0;
+        long generator = 0;
+        long generation = 0;
+        long[] perTask = new long[TASKS];
+        for (int t = 1; t <= TASKS; t++) {
+            int outputs = 2 * t;
+            int rows = BATCH + (replays && t > 1 ? BATCH : 0); // one replayed row per current row after task 1
+            long s = (long) STEPS * rows * trainRow(outputs);
+            long g = 0;
+            long gen = 0;
+            if (strategy.equals("gr")) {
+                g = (long) STEPS * rows * VAE_TRAIN_ROW;
+                if (t > 1) {
+                    // Each solver step draws 32 images and labels them with the previous solver (2(t-1) outputs);
+                    // each generator step draws 32 images for itself.
+                    gen = (long) STEPS * BATCH * (DECODER + forward(2 * (t - 1))) + (long) STEPS * BATCH * DECODER;
+                }
+            }
+            solver += s;
+            generator += g;
+            generation += gen;
+            perTask[t - 1] = s + g + gen;
+        }
+        // Evaluation: the untrained model (2 outputs), then after each task, on the 5 x 60 test samples.
+        long evaluation = (long) TASKS * TEST_PER_TASK * forward(2);
+        for (int t = 1; t <= TASKS; t++) {
+            evaluation += (long) TASKS * TEST_PER_TASK * forward(2 * t);
+        }
+        assertEquals(solver, r.ledger().macs(Phase.SOLVER_TRAINING), "solver training");
+        assertEquals(generator, r.ledger().macs(Phase.GENERATOR_TRAINING), "generator training");
+        assertEquals(generation, r.ledger().macs(Phase.GENERATION), "generation");
+        assertEquals(evaluation, r.ledger().macs(Phase.EVALUATION), "evaluation");
+        assertEquals(solver + generator + generation, r.trainingMacs());
+        for (TaskRecord t : r.tasks()) {
+            assertEquals(perTask[t.task()], t.trainingMacs(), "task " + (t.task() + 1));
+            // The computational-efficiency baseline: one training pass of the solver over the task's own 240
+            // samples (joint included: it trains on more, the baseline is the task's own data).
+            assertEquals(240 * trainRow(2 * (t.task() + 1)), t.onePassMacs(), "task " + (t.task() + 1));
+        }
+    }
+}

@@ -58,6 +58,18 @@ public interface Backend extends AutoCloseable {
     void linearBackward(Tensor dx, boolean accumulateDx, Tensor dw, Tensor db, Tensor dy, Tensor x, Tensor w,
             Tensor workspace);
 
+    /**
+     * Creates, without computing anything, whatever {@link #linearForward} will need for exactly these
+     * operands (the native backend's matmul primitive and its argument list), so that a training step
+     * allocates nothing. The jvm backend needs nothing.
+     */
+    default void prepareLinearForward(Tensor y, Tensor x, Tensor w, Tensor b, Activation act) {
+    }
+
+    /** As {@link #prepareLinearForward}, for {@link #linearBackward} with these operands. */
+    default void prepareLinearBackward(Tensor dx, boolean accumulateDx, Tensor dw, Tensor dy, Tensor x, Tensor w) {
+    }
+
     /** {@code dx = dy * (y > 0)}; {@code dx} may be {@code dy} (in place). */
     void reluBackward(Tensor dx, Tensor y, Tensor dy);
 

@@ -143,6 +143,16 @@ public final class Linear {
         be.linearForward(y, x, weight(), bias(), act, workspace);
     }
 
+    /** Creates what {@link #forward} needs for these operands, computing nothing (see {@link Backend}). */
+    public void prepareForward(Backend be, Tensor y, Tensor x) {
+        be.prepareLinearForward(y, x, weight(), bias(), act);
+    }
+
+    /** Creates what {@link #backward} needs for these operands, computing nothing. */
+    public void prepareBackward(Backend be, Tensor dx, boolean accumulateDx, Tensor dy, Tensor x) {
+        be.prepareLinearBackward(dx, accumulateDx, weightGrad(), dy, x, weight());
+    }
+
     /** Accumulates dw, db; writes (or adds to) dx unless it is null. Does not undo the activation. */
     public void backward(Backend be, Tensor dx, boolean accumulateDx, Tensor dy, Tensor x, Tensor workspace) {
         be.linearBackward(dx, accumulateDx, weightGrad(), biasGrad(), dy, x, weight(), workspace);

@@ -115,6 +115,19 @@ public final class Mlp extends Model {
         }
     }
 
+    @Override
+    public void prepare(int batch) {
+        for (int i = 0; i < fcs.size(); i++) {
+            Tensor in = slot(h.get(i), batch);
+            Tensor out = i == fcs.size() - 1 ? logits(batch) : slot(h.get(i + 1), batch);
+            fcs.get(i).prepareForward(backend, out, in);
+            if (isTrainable()) {
+                Tensor dOut = i == fcs.size() - 1 ? logitsGrad(batch) : slot(dh.get(i + 1), batch);
+                fcs.get(i).prepareBackward(backend, i == 0 ? null : slot(dh.get(i), batch), false, dOut, in);
+            }
+        }
+    }
+
     /** Backpropagates {@link #logitsGrad} (written by a loss) into the gradient block (accumulating). */
     public void backward(int batch) {
         Tensor ws = workspace();

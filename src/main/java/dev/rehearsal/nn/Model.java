@@ -270,6 +270,14 @@ public abstract class Model implements AutoCloseable {
 
     // ---- training helpers -------------------------------------------------------------------------
 
+    /**
+     * Creates everything the backend needs to run this model's forward pass (and backward pass, if it is
+     * trainable) at {@code batch} rows with its current outputs, computing nothing: called before training
+     * at every batch size a task will use, so that a training step allocates no native memory and creates
+     * no primitive. Its layer loops mirror {@code forward} and {@code backward} operand for operand.
+     */
+    public abstract void prepare(int batch);
+
     public final void zeroGrad() {
         backend.fill(gradientBlock(), 0f);
     }

@@ -201,6 +201,36 @@ public final class Vae extends Model {
         }
     }
 
+    @Override
+    public void prepare(int batch) {
+        boolean train = isTrainable();
+        Tensor in = slot(x, batch);
+        for (int i = 0; i < encoder.size(); i++) {
+            Tensor out = slot(e.get(i), batch);
+            encoder.get(i).prepareForward(backend, out, in);
+            if (train) {
+                encoder.get(i).prepareBackward(backend, i == 0 ? null : slot(de.get(i - 1), batch), false,
+                        slot(de.get(i), batch), in);
+            }
+            in = out;
+        }
+        heads.prepareForward(backend, slot(stats, batch), in);
+        if (train) {
+            heads.prepareBackward(backend, slot(de.get(de.size() - 1), batch), false, slot(dstats, batch), in);
+        }
+        in = slot(zin, batch);
+        for (int i = 0; i < decoder.size(); i++) {
+            Tensor out = i == decoder.size() - 1 ? slot(logits, batch) : slot(dd.get(i), batch);
+            decoder.get(i).prepareForward(backend, out, in);
+            if (train) {
+                Tensor dOut = i == decoder.size() - 1 ? slot(dlogits, batch) : slot(ddd.get(i), batch);
+                decoder.get(i).prepareBackward(backend, i == 0 ? slot(dzin, batch) : slot(ddd.get(i - 1), batch),
+                        false, dOut, in);
+            }
+            in = out;
+        }
+    }
+
     private void decode(int batch) {
         Tensor ws = workspace();
         Tensor in = slot(zin, batch);

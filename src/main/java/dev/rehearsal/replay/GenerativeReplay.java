@@ -94,6 +94,14 @@ public final class GenerativeReplay implements ReplaySource {
      * Writes {@code n} generated images (pixel probabilities) into rows [from, from + n) of {@code input};
      * returns them as the frozen generator holds them.
      */
+    @Override
+    public void prepare(int n) {
+        if (!isEmpty()) {
+            previousGenerator.prepare(n);
+            previousSolver.prepare(n);
+        }
+    }
+
     public Tensor drawImages(Tensor input, int from, int n, Rng rng, Ledger ledger) {
         Tensor generated = previousGenerator.generate(n, rng, null, 0);
         ledger.addSamples(Phase.GENERATION, n);

@@ -118,6 +118,17 @@ public final class ReplayScheduler {
         }
     }
 
+    /**
+     * Prepares the source for the replay rows of a step of the {@code taskNumber}-th task with
+     * {@code current} rows (a pool is drawn from by copying: nothing to prepare).
+     */
+    public void prepare(int taskNumber, int current) {
+        int replay = plan(taskNumber, current).replay();
+        if (replay > 0 && mode != Mode.POOL) {
+            source.prepare(replay);
+        }
+    }
+
     /** The composition of a step of the {@code taskNumber}-th task (1-based) with {@code current} rows. */
     public Step plan(int taskNumber, int current) {
         int replay = replayRows(current);

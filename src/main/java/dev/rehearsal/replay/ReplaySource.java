@@ -18,6 +18,13 @@ public interface ReplaySource extends AutoCloseable {
      */
     List<Segment> draw(Tensor input, Batch batch, int from, int n, int outputs, Rng rng, Ledger ledger);
 
+    /**
+     * Creates what drawing {@code n} rows will need from the backend (a generator's primitives), so that a
+     * training step that draws them allocates nothing. Nothing by default: a buffer only copies.
+     */
+    default void prepare(int n) {
+    }
+
     /** Exact bytes this source holds (samples, frozen models). */
     long bytes();
 

@@ -56,6 +56,9 @@ final class Learner {
         long steps = steps(stream.size(), bc, ctx.config().epochs, ctx.config().iterations);
         long perEpoch = Math.max(1, (stream.size() + bc - 1) / bc);
         Task last = current.get(current.size() - 1);
+        // Every step of this task has the same rows: create what they need now, not inside a step.
+        solver.prepare(scheduler.plan(taskNumber, bc).rows());
+        scheduler.prepare(taskNumber, bc);
         ctx.progress().begin("task " + taskNumber + " solver", steps);
         for (long s = 0; s < steps; s++) {
             ReplayScheduler.Step step = scheduler.plan(taskNumber, bc);
@@ -111,6 +114,8 @@ final class Learner {
         int bc = Math.min(ctx.config().batch, stream.size());
         long steps = steps(stream.size(), bc, ctx.config().vaeEpochs, ctx.config().vaeIterations);
         long perEpoch = Math.max(1, (stream.size() + bc - 1) / bc);
+        vae.prepare(scheduler.plan(taskNumber, bc).rows());
+        scheduler.prepare(taskNumber, bc);
         ctx.progress().begin("task " + taskNumber + " generator", steps);
         List<Segment> ignored = new ArrayList<>();
         for (long s = 0; s < steps; s++) {

@@ -143,6 +143,25 @@ public final class NativeBackend implements Backend {
     }
 
     @Override
+    public void prepareLinearForward(Tensor y, Tensor x, Tensor w, Tensor b, Activation act) {
+        Shapes.linear(y, x, w, b);
+        if (gemm == GemmEngine.DNNL && x.rows() > 0) {
+            forward(x.rows(), x.cols(), w.rows(), x.ld(), w.ld(), y.ld(), b != null, act == Activation.RELU);
+        }
+    }
+
+    @Override
+    public void prepareLinearBackward(Tensor dx, boolean accumulateDx, Tensor dw, Tensor dy, Tensor x, Tensor w) {
+        Shapes.sameShape(w, dw, "weight gradient");
+        if (gemm == GemmEngine.DNNL && x.rows() > 0) {
+            if (dx != null) {
+                inputGrad(x.rows(), x.cols(), w.rows(), dy.ld(), w.ld(), dx.ld(), accumulateDx);
+            }
+            weightGrad(x.rows(), x.cols(), w.rows(), dy.ld(), x.ld(), dw.ld());
+        }
+    }
+
+    @Override
     public void linearForward(Tensor y, Tensor x, Tensor w, Tensor b, Activation act, Tensor workspace) {
         Shapes.linear(y, x, w, b);
         int batch = x.rows();

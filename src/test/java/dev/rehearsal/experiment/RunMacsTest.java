@@ -16,36 +16,48 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * A whole run's compute per phase against counts derived by hand from the layer shapes, the steps and the
  * rows of each step: class-incremental Split (5 tasks of 2 classes, the head grows 2, 4, ..., 10 outputs), the
- * seed preset, 4 steps of 32 current rows per task, 60 test samples per task.
+ * seed and wide presets, 4 steps of 32 current rows per task, 60 test samples per task, on the jvm backend and
+ * the native one with either GEMM engine.
  */
 class RunMacsTest {
     private static final int STEPS = 4;
     private static final int BATCH = 32;
     private static final int TEST_PER_TASK = 60;
     private static final int TASKS = 5;
-    /** The seed VAE's decoder, 8 -> 128 -> 784, per generated sample. */
-    private static final long DECODER = 8 * 128 + 128 * 784;
-    /** A seed VAE training step per row: forward, weight gradients, input gradients of all but the first layer. */
-    private static final long VAE_TRAIN_ROW = 2L * (784 * 128 + 128 * 16 + 8 * 128 + 128 * 784)
-            + (128 * 16 + 8 * 128 + 128 * 784);
-
-    /** Seed MLP 784-50-50-50-o forward, per sample. */
-    private static long forward(int outputs) {
-        return 784 * 50 + 50 * 50 + 50 * 50 + 50L * outputs;
+    /** The VAE's decoder per generated sample: seed 8 -> 128 -> 784, wide 100 -> 400 -> 400 -> 784. */
+    private static long decoder(boolean wide) {
+        return wide ? 100 * 400 + 400 * 400 + 400 * 784 : 8 * 128 + 128 * 784;
     }
 
-    /** Seed MLP training step per row with o outputs: forward, weight gradients, input gradients of layers 2-4. */
-    private static long trainRow(int outputs) {
-        return 2 * forward(outputs) + (50 * 50 + 50 * 50 + 50L * outputs);
+    /** A VAE training step per row: forward, weight gradients, input gradients of all but the first layer. */
+    private static long vaeTrainRow(boolean wide) {
+        return wide
+                ? 2L * (784 * 400 + 400 * 400 + 400 * 200 + 100 * 400 + 400 * 400 + 400 * 784)
+                        + (400 * 400 + 400 * 200 + 100 * 400 + 400 * 400 + 400 * 784)
+                : 2L * (784 * 128 + 128 * 16 + 8 * 128 + 128 * 784) + (128 * 16 + 8 * 128 + 128 * 784);
+    }
+
+    /** MLP forward per sample with o outputs: seed 784-50-50-50-o, wide 784-400-400-o. */
+    private static long forward(boolean wide, int outputs) {
+        return wide ? 784 * 400 + 400 * 400 + 400L * outputs : 784 * 50 + 50 * 50 + 50 * 50 + 50L * outputs;
+    }
+
+    /** MLP training step per row with o outputs: forward, weight gradients, input gradients of all but layer 1. */
+    private static long trainRow(boolean wide, int outputs) {
+        long inputGrads = wide ? 400 * 400 + 400L * outputs : 50 * 50 + 50 * 50 + 50L * outputs;
+        return 2 * forward(wide, outputs) + inputGrads;
     }
 
     @ParameterizedTest
-    @CsvSource({"naive, jvm", "er, jvm", "gr, jvm", "joint, jvm", "naive, native", "er, native", "gr, native"})
-    void everyPhaseCountsTheGemmsItIssued(String strategy, String backendName) {
+    @CsvSource({"naive, jvm, seed", "er, jvm, seed", "gr, jvm, seed", "joint, jvm, seed", "naive, native, seed",
+        "er, native, seed", "gr, native, seed", "er, native, wide", "gr, native, wide", "gr, native-openblas, seed"})
+    void everyPhaseCountsTheGemmsItIssued(String strategy, String backendName, String preset) {
+        boolean wide = preset.equals("wide");
         Backend be = Backends.named(backendName);
         ExperimentConfig c = new ExperimentConfig();
         c.strategy = strategy;
-        c.backend = backendName;
+        c.backend = backendName.startsWith("native") ? "native" : "jvm";
+        c.preset = preset;
         c.batch = BATCH;
         c.iterations = STEPS;
         c.vaeIterations = STEPS;
@@ -66,15 +78,15 @@ class RunMacsTest {
         for (int t = 1; t <= TASKS; t++) {
             int outputs = 2 * t;
             int rows = BATCH + (replays && t > 1 ? BATCH : 0); // one replayed row per current row after task 1
-            long s = (long) STEPS * rows * trainRow(outputs);
+            long s = (long) STEPS * rows * trainRow(wide, outputs);
             long g = 0;
             long gen = 0;
             if (strategy.equals("gr")) {
-                g = (long) STEPS * rows * VAE_TRAIN_ROW;
+                g = (long) STEPS * rows * vaeTrainRow(wide);
                 if (t > 1) {
                     // Each solver step draws 32 images and labels them with the previous solver (2(t-1) outputs);
                     // each generator step draws 32 images for itself.
-                    gen = (long) STEPS * BATCH * (DECODER + forward(2 * (t - 1))) + (long) STEPS * BATCH * DECODER;
+                    gen = (long) STEPS * BATCH * (decoder(wide) + forward(wide, 2 * (t - 1))) + (long) STEPS * BATCH * decoder(wide);
                 }
             }
             solver += s;
@@ -83,9 +95,9 @@ class RunMacsTest {
             perTask[t - 1] = s + g + gen;
         }
         // Evaluation: the untrained model (2 outputs), then after each task, on the 5 x 60 test samples.
-        long evaluation = (long) TASKS * TEST_PER_TASK * forward(2);
+        long evaluation = (long) TASKS * TEST_PER_TASK * forward(wide, 2);
         for (int t = 1; t <= TASKS; t++) {
-            evaluation += (long) TASKS * TEST_PER_TASK * forward(2 * t);
+            evaluation += (long) TASKS * TEST_PER_TASK * forward(wide, 2 * t);
         }
         assertEquals(solver, r.ledger().macs(Phase.SOLVER_TRAINING), "solver training");
         assertEquals(generator, r.ledger().macs(Phase.GENERATOR_TRAINING), "generator training");
@@ -96,7 +108,7 @@ class RunMacsTest {
             assertEquals(perTask[t.task()], t.trainingMacs(), "task " + (t.task() + 1));
             // The computational-efficiency baseline: one training pass of the solver over the task's own 240
             // samples (joint included: it trains on more, the baseline is the task's own data).
-            assertEquals(240 * trainRow(2 * (t.task() + 1)), t.onePassMacs(), "task " + (t.task() + 1));
+            assertEquals(240 * trainRow(wide, 2 * (t.task() + 1)), t.onePassMacs(), "task " + (t.task() + 1));
         }
     }
 }

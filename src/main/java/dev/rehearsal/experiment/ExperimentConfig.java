@@ -111,7 +111,10 @@ public final class ExperimentConfig {
         return Json.MAPPER.convertValue(Json.MAPPER.valueToTree(this), ExperimentConfig.class);
     }
 
-    /** Checks every value; the message names the key. */
+    /**
+     * Checks every value; the message names the key. Float-typed values are checked as the float32 that
+     * training computes with, and list values (seeds, strategies, class-order) must not repeat.
+     */
     public ExperimentConfig validate() {
         oneOf("dataset", dataset, "mnist", "fashion");
         oneOf("scenario", scenario, "split", "permuted");

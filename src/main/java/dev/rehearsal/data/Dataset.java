@@ -33,20 +33,25 @@ public final class Dataset implements AutoCloseable {
 
     /**
      * Reads an images file ({@code [N, rows, cols]}) and a labels file ({@code [N]}), raw or gzip, without
-     * checksums. {@code name} (e.g. "mnist-train") names the arena.
+     * checksums. {@code name} (e.g. "mnist-train") names the arena; every label must be one of the data set's
+     * {@code classes} (0 to classes - 1, at most 256), or the labels file is refused as corrupt.
      */
-    public static Dataset load(Backend backend, String name, Path imagesFile, Path labelsFile) {
-        return load(backend, name, imagesFile, labelsFile, null, null);
+    public static Dataset load(Backend backend, String name, Path imagesFile, Path labelsFile, int classes) {
+        return load(backend, name, imagesFile, labelsFile, classes, null, null);
     }
 
-    /** As {@link #load(Backend, String, Path, Path)}, checking pinned checksums (either may be null). */
-    static Dataset load(Backend backend, String name, Path imagesFile, Path labelsFile, Idx.Pinned imagesSum,
-            Idx.Pinned labelsSum) {
+    /** As {@link #load(Backend, String, Path, Path, int)}, checking pinned checksums (either may be null). */
+    static Dataset load(Backend backend, String name, Path imagesFile, Path labelsFile, int classes,
+            Idx.Pinned imagesSum, Idx.Pinned labelsSum) {
+        if (classes < 1 || classes > 256) {
+            throw new IllegalArgumentException("uint8 labels hold 1 to 256 classes, got " + classes);
+        }
         // Labels first: they are small, and their count is checked before the large image block is allocated.
         byte[] labels;
         try (Idx idx = Idx.open(labelsFile, 1, labelsSum)) {
             labels = idx.readAll();
         }
+        checkLabels(labelsFile, labels, classes);
         try (Idx idx = Idx.open(imagesFile, 3, imagesSum)) {
             int[] dims = idx.dims();
             if (dims[0] != labels.length) {
@@ -64,6 +69,24 @@ public final class Dataset implements AutoCloseable {
                 arena.close();
                 throw e;
             }
+        }
+    }
+
+    /** A label outside the classes would be silently left out of every task: refused, naming the first one. */
+    private static void checkLabels(Path labelsFile, byte[] labels, int classes) {
+        int first = -1;
+        int outside = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if ((labels[i] & 0xff) >= classes) {
+                first = first < 0 ? i : first;
+                outside++;
+            }
+        }
+        if (outside > 0) {
+            throw new RehearsalException(RehearsalException.DATA, labelsFile + ": label " + (labels[first] & 0xff)
+                    + " at index " + first + " is outside the " + classes + " classes 0 to " + (classes - 1)
+                    + (outside > 1 ? " (" + outside + " labels are)" : "") + "; the file is corrupt or not this "
+                    + "data set's labels, replace it with an intact copy");
         }
     }
 

@@ -141,10 +141,10 @@ public final class DatasetSource {
     public Dataset load(Backend backend, Split split) {
         String name = corpus.id() + "-" + split.id();
         if (!verified) {
-            return Dataset.load(backend, name, images(split), labels(split));
+            return Dataset.load(backend, name, images(split), labels(split), corpus.classes());
         }
-        return Dataset.load(backend, name, images(split), labels(split), corpus.pinned(split.imagesFile()),
-                corpus.pinned(split.labelsFile()));
+        return Dataset.load(backend, name, images(split), labels(split), corpus.classes(),
+                corpus.pinned(split.imagesFile()), corpus.pinned(split.labelsFile()));
     }
 
     @Override

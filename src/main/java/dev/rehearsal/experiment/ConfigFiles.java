@@ -1,6 +1,8 @@
 package dev.rehearsal.experiment;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,10 +12,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.rehearsal.RehearsalException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -30,10 +42,18 @@ public final class ConfigFiles {
     private ConfigFiles() {
     }
 
-    /** Reads a config file (YAML is a superset of JSON, so one parser reads both) as a tree. */
+    /** A config is a short text of keys; anything longer is not one (and /dev/zero must not fill the heap). */
+    static final int MAX_BYTES = 1 << 20;
+
+    /**
+     * Reads a config file (YAML is a superset of JSON, so one parser reads both) as a tree. Refused, naming the
+     * file: binary content, a key given twice in one mapping, and NaN or infinity written as a YAML number.
+     */
     public static ObjectNode read(Path file) {
         try {
-            JsonNode node = YAML.readTree(Files.readString(file));
+            String text = text(file);
+            checkKeys(file, text);
+            JsonNode node = YAML.readTree(text);
             if (node == null || node.isMissingNode() || node.isNull()) {
                 return YAML.createObjectNode();
             }
@@ -49,6 +69,83 @@ public final class ConfigFiles {
                     + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " ").trim() + lineOf(e));
         } catch (IOException e) {
             throw new RehearsalException(RehearsalException.USAGE, "cannot read config " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The file as UTF-8 text. Control bytes (other than tab, line feed and carriage return) and invalid
+     * UTF-8 mean the file is not a config at all: said so, with the first offending offset, instead of the
+     * parser's complaint about an unexpected character.
+     */
+    private static String text(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new RehearsalException(RehearsalException.USAGE, "config " + file + " is a directory, expected a "
+                    + "YAML or JSON file");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw new RehearsalException(RehearsalException.USAGE, "config " + file + " is larger than "
+                    + MAX_BYTES + " bytes: not a config (a short YAML or JSON text of keys)");
+        }
+        int bad = bytes.length;
+        for (int i = 0; i < bytes.length; i++) {
+            int b = bytes[i] & 0xff;
+            if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f) {
+                bad = i;
+                break;
+            }
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes, 0, bad);
+        CharBuffer out = CharBuffer.allocate(bad);
+        CoderResult r = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in, out, true);
+        if (r.isError()) {
+            bad = in.position(); // the decoder stops at the first byte of the malformed sequence
+        }
+        if (bad < bytes.length) {
+            throw new RehearsalException(RehearsalException.USAGE, "config " + file + " is not a YAML or JSON text "
+                    + "file (binary bytes at offset " + bad + String.format(": 0x%02X", bytes[bad] & 0xff)
+                    + "); a config is UTF-8 text");
+        }
+        return out.flip().toString();
+    }
+
+    /**
+     * Walks the tokens once before the tree is built, which would keep only the last of two equal keys and
+     * cannot name the key of a YAML {@code .nan} or {@code .inf} (Jackson cannot convert them to numbers).
+     */
+    private static void checkKeys(Path file, String text) throws IOException {
+        try (JsonParser p = YAML.getFactory().createParser(text)) {
+            Deque<Map<String, Integer>> mappings = new ArrayDeque<>(); // key -> line, per open mapping
+            for (JsonToken t; (t = p.nextToken()) != null; ) {
+                switch (t) {
+                    case START_OBJECT -> mappings.push(new HashMap<>());
+                    case END_OBJECT -> mappings.pop();
+                    case FIELD_NAME -> {
+                        int line = p.currentTokenLocation().getLineNr();
+                        Integer first = mappings.peek().putIfAbsent(p.currentName(), line);
+                        if (first != null) {
+                            throw new RehearsalException(RehearsalException.USAGE, "config " + file + ": key '"
+                                    + p.currentName() + "' is given twice (lines " + first + " and " + line
+                                    + "); keep one");
+                        }
+                    }
+                    case VALUE_NUMBER_FLOAT -> {
+                        try {
+                            p.getDoubleValue();
+                        } catch (JsonProcessingException e) {
+                            throw ExperimentConfig.invalid(p.currentName() == null ? "?" : p.currentName(),
+                                    p.getText(), "a finite number; config " + file + ", line "
+                                    + p.currentTokenLocation().getLineNr());
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
         }
     }
 

@@ -3,10 +3,14 @@ package dev.rehearsal.experiment;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.rehearsal.RehearsalException;
+import dev.rehearsal.data.Corpus;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * Every option of a run, with its default. Keys are the CLI's long option names; the resolved config is
@@ -107,7 +111,10 @@ public final class ExperimentConfig {
         return Json.MAPPER.convertValue(Json.MAPPER.valueToTree(this), ExperimentConfig.class);
     }
 
-    /** Checks every value; the message names the key. */
+    /**
+     * Checks every value; the message names the key. Float-typed values are checked as the float32 that
+     * training computes with, and list values (seeds, strategies, class-order) must not repeat.
+     */
     public ExperimentConfig validate() {
         oneOf("dataset", dataset, "mnist", "fashion");
         oneOf("scenario", scenario, "split", "permuted");
@@ -129,9 +136,11 @@ public final class ExperimentConfig {
         for (String s : strategies) {
             oneOf("strategies", s, "naive", "joint", "er", "gr");
         }
-        if (seeds == null || seeds.isEmpty()) {
+        distinct("strategies", strategies.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList(), strategies);
+        if (seeds == null || seeds.isEmpty() || seeds.stream().anyMatch(Objects::isNull)) {
             throw invalid("seeds", seeds, "a non-empty list of integers");
         }
+        distinct("seeds", seeds, seeds);
         positive("batch", batch);
         positive("per-class", perClass);
         positive("classes-per-task", classesPerTask);
@@ -154,28 +163,31 @@ public final class ExperimentConfig {
         if (batch > 65536) {
             throw invalid("batch", batch, "at most 65536");
         }
-        if (!(lr > 0 && lr <= 1e3)) {
-            throw invalid("lr", lr, "in (0, 1000]");
-        }
-        if (!(vaeLr > 0 && vaeLr <= 1e3)) {
-            throw invalid("vae-lr", vaeLr, "in (0, 1000]");
-        }
+        // The five float-typed options, checked as the float32 the kernels compute with.
+        float32("lr", lr, false, 1e3, true);
+        float32("vae-lr", vaeLr, false, 1e3, true);
+        float32("momentum", momentum, true, 1, false);
+        float32("replay-ratio", replayRatio, true, 16, true);
+        float32("temperature", temperature, false, 100, true);
         try {
-            dev.rehearsal.optim.LrSchedule.parse(lrSchedule == null ? "" : lrSchedule);
+            dev.rehearsal.optim.LrSchedule.parse(lrSchedule);
         } catch (IllegalArgumentException e) {
-            throw invalid("lr-schedule", lrSchedule, "constant, step:EVERY:GAMMA or exp:GAMMA");
+            throw new RehearsalException(RehearsalException.USAGE, "invalid value for 'lr-schedule': " + lrSchedule
+                    + " (" + e.getMessage() + ")");
         }
-        if (!(momentum >= 0 && momentum < 1)) {
-            throw invalid("momentum", momentum, "in [0, 1)");
-        }
-        if (!(replayRatio >= 0 && replayRatio <= 16)) {
-            throw invalid("replay-ratio", replayRatio, "in [0, 16]");
-        }
-        if (!(temperature > 0 && temperature <= 100)) {
-            throw invalid("temperature", temperature, "in (0, 100]");
-        }
-        if (classOrder == null || classOrder.isEmpty()) {
+        if (classOrder == null || classOrder.isEmpty() || classOrder.stream().anyMatch(Objects::isNull)) {
             throw invalid("class-order", classOrder, "a list of classes");
+        }
+        int classes = Corpus.named(dataset).classes();
+        for (int k : classOrder) {
+            if (k < 0 || k >= classes) {
+                throw invalid("class-order", classOrder, "classes of " + dataset + ", 0 to " + (classes - 1));
+            }
+        }
+        distinct("class-order", classOrder, classOrder);
+        if (scenario.equals("split") && classOrder.size() % classesPerTask != 0) {
+            throw invalid("classes-per-task", classesPerTask, "a divisor of the " + classOrder.size()
+                    + " classes of the class order");
         }
         if (generation.equals("pool") && replayTargets.equals("soft") && !strategy.equals("gr")) {
             throw invalid("generation", generation, "used with strategy gr");
@@ -189,6 +201,39 @@ public final class ExperimentConfig {
         }
     }
 
+    /** Refuses a list with repeats ({@code values} as compared, {@code shown} as given). */
+    private static void distinct(String key, List<?> values, List<?> shown) {
+        Set<Object> seen = new HashSet<>();
+        for (Object v : values) {
+            if (!seen.add(v)) {
+                throw invalid(key, shown, "distinct values; " + v + " is repeated");
+            }
+        }
+    }
+
+    /**
+     * A float-typed option: finite, and in [0, max] or (0, max] (with {@code max} itself or not) <em>as the
+     * float32 the kernels use</em>, so 1e-320 (0 in float32), 1e-40 (subnormal: precision lost) and
+     * 0.99999999999 for an open bound of 1 (1.0 in float32) are refused.
+     */
+    private static void float32(String key, double value, boolean zeroAllowed, double max, boolean maxIncluded) {
+        String range = (zeroAllowed ? "[0, " : "(0, ") + (max == Math.rint(max) ? Long.toString((long) max)
+                : Double.toString(max)) + (maxIncluded ? "]" : ")");
+        if (!Double.isFinite(value)) {
+            throw invalid(key, value, "a finite number in " + range);
+        }
+        float f = (float) value;
+        String where = "training computes in float32, where " + value + " becomes " + f;
+        if (value != 0 && (f == 0 || Math.abs(f) < Float.MIN_NORMAL)) {
+            throw invalid(key, value, "in " + range + " and at least " + Float.MIN_NORMAL + ", the smallest normal "
+                    + "float32: " + where + (f == 0 ? "" : ", a subnormal number that has lost precision"));
+        }
+        boolean inRange = (zeroAllowed ? f >= 0 : f > 0) && (maxIncluded ? f <= max : f < max);
+        if (!inRange) {
+            throw invalid(key, value, "in " + range + (f != value && (f == max || f == 0) ? ": " + where : ""));
+        }
+    }
+
     private static void positive(String key, long value) {
         atLeast(key, value, 1);
     }
@@ -199,7 +244,8 @@ public final class ExperimentConfig {
         }
     }
 
-    static RehearsalException invalid(String key, Object value, String expected) {
+    /** The one-line message of an invalid value: the key, the value, what was expected. */
+    public static RehearsalException invalid(String key, Object value, String expected) {
         return new RehearsalException(RehearsalException.USAGE, "invalid value for '" + key + "': " + value
                 + " (expected " + expected + ")");
     }

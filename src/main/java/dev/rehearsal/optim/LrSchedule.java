@@ -16,9 +16,10 @@ public sealed interface LrSchedule {
     /** Multiplied by {@code gamma} every {@code every} steps. */
     record Step(long every, double gamma) implements LrSchedule {
         public Step {
-            if (every < 1 || gamma <= 0) {
-                throw new IllegalArgumentException("step schedule needs every >= 1 and gamma > 0, got " + every
-                        + ", " + gamma);
+            if (every < 1 || !isFloat32Positive(gamma)) {
+                throw new IllegalArgumentException("step:EVERY:GAMMA needs EVERY >= 1 and a finite GAMMA of at least "
+                        + Float.MIN_NORMAL + ", float32's smallest normal number; got EVERY " + every + " and GAMMA "
+                        + gamma);
             }
         }
 
@@ -31,8 +32,9 @@ public sealed interface LrSchedule {
     /** Multiplied by {@code gamma} at every step. */
     record Exponential(double gamma) implements LrSchedule {
         public Exponential {
-            if (gamma <= 0 || gamma > 1) {
-                throw new IllegalArgumentException("exponential schedule needs 0 < gamma <= 1, got " + gamma);
+            if (!isFloat32Positive(gamma) || gamma > 1) {
+                throw new IllegalArgumentException("exp:GAMMA needs 0 < GAMMA <= 1 with GAMMA at least "
+                        + Float.MIN_NORMAL + ", float32's smallest normal number; got " + gamma);
             }
         }
 
@@ -42,10 +44,18 @@ public sealed interface LrSchedule {
         }
     }
 
+    /**
+     * Finite, positive and a normal float32: NaN compares false with everything, so every range check must
+     * also say finite; rates below float32's smallest normal number turn into zero or lose their precision.
+     */
+    private static boolean isFloat32Positive(double x) {
+        return Double.isFinite(x) && x > 0 && (float) x >= Float.MIN_NORMAL;
+    }
+
     /** Parses {@code constant}, {@code step:EVERY:GAMMA} or {@code exp:GAMMA}. */
     static LrSchedule parse(String text) {
         if (text == null) {
-            throw new IllegalArgumentException("unknown LR schedule 'null': use constant, step:EVERY:GAMMA or exp:GAMMA");
+            throw new IllegalArgumentException("no LR schedule: use constant, step:EVERY:GAMMA or exp:GAMMA");
         }
         String[] parts = text.trim().split(":");
         try {
@@ -75,7 +85,7 @@ public sealed interface LrSchedule {
                 throw e;
             }
             throw new IllegalArgumentException("unknown LR schedule '" + text
-                    + "': use constant, step:EVERY:GAMMA or exp:GAMMA");
+                    + "': use constant, step:EVERY:GAMMA (integer EVERY) or exp:GAMMA");
         }
     }
 }

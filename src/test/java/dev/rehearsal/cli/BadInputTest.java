@@ -1,9 +1,12 @@
 package dev.rehearsal.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rehearsal.RehearsalException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,15 +14,27 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** Bad input: a one-line error and a documented non-zero exit, never a stack trace. */
+/**
+ * Bad input: a one-line error naming what is wrong and a documented exit code (2 invalid arguments or
+ * configuration, 3 missing or corrupt data, 4 a failed run), never a stack trace.
+ *
+ * <p>Most cases run in-process ({@link Cli}), which shows the exit code and the message. That nothing else
+ * reaches the terminal (a stack trace printed by the JVM for an uncaught exception, a library's warning) only
+ * a real process can show: {@link #aRealProcessPrintsOneLineAndNoStackTrace} starts the CLI in child JVMs
+ * for representative cases of exit codes 2 and 3, and {@link #nativeMemoryExhaustionNamesTheBlock} for 4.
+ */
 class BadInputTest {
 
-    private static void assertFails(Cli r, int code, String phrase) {
+    private static void assertFails(Cli r, int code, String... phrases) {
         assertEquals(code, r.exitCode(), r.err());
         assertTrue(r.oneLineError(), "one line, got: " + r.err());
-        assertTrue(r.err().contains(phrase), "expected '" + phrase + "' in: " + r.err());
-        assertTrue(!r.err().contains("\tat "), "no stack trace");
+        assertTrue(r.err().startsWith("rehearsal: "), r.err());
+        for (String phrase : phrases) {
+            assertTrue(r.err().contains(phrase), "expected '" + phrase + "' in: " + r.err());
+        }
     }
 
     @Test
@@ -32,6 +47,96 @@ class BadInputTest {
                 "exceeds the");
         assertFails(Cli.run("run", "--lr", "1e9"), RehearsalException.USAGE, "'lr'");
         assertFails(Cli.run("run", "--resume", "/nonexistent/folder"), RehearsalException.USAGE, "nothing to resume");
+    }
+
+    /**
+     * Every float-typed option, checked as the float32 the kernels compute with: NaN and infinities, values
+     * that become 0 or a subnormal number in float32, and values that round onto an excluded bound.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "--lr           | 1e-320        | 'lr': 1.0E-320     | becomes 0.0",
+        "--lr           | 1e-40         | 'lr': 1.0E-40      | a subnormal number",
+        "--lr           | NaN           | 'lr': NaN          | a finite number in (0, 1000]",
+        "--lr           | -Infinity     | 'lr': -Infinity    | a finite number",
+        "--lr           | 0             | 'lr': 0.0          | in (0, 1000]",
+        "--vae-lr       | 1e-320        | 'vae-lr': 1.0E-320 | becomes 0.0",
+        "--vae-lr       | Infinity      | 'vae-lr': Infinity | a finite number",
+        "--momentum     | 0.99999999999 | 'momentum'         | float32, where 0.99999999999 becomes 1.0",
+        "--momentum     | 1e-50         | 'momentum': 1.0E-50| becomes 0.0",
+        "--momentum     | NaN           | 'momentum': NaN    | a finite number in [0, 1)",
+        "--replay-ratio | NaN           | 'replay-ratio'     | a finite number in [0, 16]",
+        "--replay-ratio | 1e-46         | 'replay-ratio'     | becomes 0.0",
+        "--replay-ratio | 17            | 'replay-ratio'     | in [0, 16]",
+        "--temperature  | Infinity      | 'temperature'      | a finite number in (0, 100]",
+        "--temperature  | 1e-39         | 'temperature'      | a subnormal number",
+        "--temperature  | -0.0          | 'temperature'      | in (0, 100]",
+    })
+    void floatOptionsAreCheckedAsFloat32(String option, String value, String key, String reason) {
+        assertFails(Cli.run("run", option, value), RehearsalException.USAGE, "invalid value for " + key.strip(),
+                reason.strip());
+    }
+
+    /** Schedule parameters: NaN compares false with every bound, so each bound also needs "finite". */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "step:10:NaN      | GAMMA NaN",
+        "step:10:Infinity | GAMMA Infinity",
+        "step:10:1e-50    | GAMMA 1.0E-50",
+        "step:0:0.5       | EVERY 0",
+        "exp:NaN          | got NaN",
+        "exp:-Infinity    | got -Infinity",
+        "exp:1e-320       | got 1.0E-320",
+        "exp:1.5          | 0 < GAMMA <= 1",
+        "step:1.5:0.5     | integer EVERY",
+        "cosine           | use constant, step:EVERY:GAMMA",
+    })
+    void scheduleParametersMustBeFiniteNumbers(String schedule, String reason) {
+        assertFails(Cli.run("run", "--lr-schedule", schedule.strip()), RehearsalException.USAGE,
+                "invalid value for 'lr-schedule': " + schedule.strip(), reason.strip());
+    }
+
+    /** Integer options: picocli refuses what is not an integer, naming the option. */
+    @ParameterizedTest
+    @CsvSource({"--epochs, NaN", "--batch, Infinity", "--per-class, 1e3", "--seed, 1.5"})
+    void integerOptionsRefuseNonIntegers(String option, String value) {
+        assertFails(Cli.run("run", option, value), RehearsalException.USAGE, option, value);
+    }
+
+    /** List options whose repeats make no sense: a repeated seed or strategy would be counted twice. */
+    @Test
+    void listOptionsRefuseRepeats() {
+        assertFails(Cli.run("compare", "--seeds", "1,2,1"), RehearsalException.USAGE, "'seeds': [1, 2, 1]",
+                "1 is repeated");
+        assertFails(Cli.run("compare", "--strategies", "er,gr,er"), RehearsalException.USAGE, "'strategies'",
+                "er is repeated");
+        assertFails(Cli.run("compare", "--strategies", "er,ER"), RehearsalException.USAGE, "'strategies'",
+                "er is repeated");
+        assertFails(Cli.run("scale", "--strategies", "gr,gr"), RehearsalException.USAGE, "'strategies'",
+                "gr is repeated");
+        assertFails(Cli.run("run", "--class-order", "0,1,1,2"), RehearsalException.USAGE, "'class-order'",
+                "1 is repeated");
+        assertFails(Cli.run("run", "--class-order", "0,10"), RehearsalException.USAGE, "'class-order'",
+                "0 to 9");
+        assertFails(Cli.run("run", "--dataset", "fashion", "--class-order=-1,0"), RehearsalException.USAGE,
+                "'class-order'", "classes of fashion, 0 to 9");
+        assertFails(Cli.run("run", "--classes-per-task", "3"), RehearsalException.USAGE, "'classes-per-task': 3",
+                "a divisor of the 10 classes");
+    }
+
+    /** scale fits a growth: through one or two points, or a repeated one, any fit is "exact" and says nothing. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "2,2,5     | 2 is repeated",
+        "5,10,5,20 | 5 is repeated",
+        "2,5       | at least three distinct task counts",
+        "5         | at least three distinct task counts",
+        "0,2,5     | between 1 and 1000",
+        "2,5,1001  | between 1 and 1000",
+    })
+    void scaleNeedsThreeDistinctTaskCounts(String tasks, String reason) {
+        assertFails(Cli.run("scale", "--tasks", tasks.strip()), RehearsalException.USAGE,
+                "invalid value for 'tasks': [" + tasks.strip().replace(",", ", ") + "]", reason.strip());
     }
 
     @Test
@@ -55,17 +160,112 @@ class BadInputTest {
     }
 
     @Test
+    void aLabelOutsideTheClassesIsCorruptDataNotADroppedSample(@TempDir Path dir) throws Exception {
+        Path data = tinyMnist(dir.resolve("mnist"), (byte) 12);
+        assertFails(Cli.run("run", "--data", data.toString(), "--quiet"), RehearsalException.DATA,
+                data.resolve("train-labels-idx1-ubyte").toString(), "label 12 at index 2",
+                "outside the 10 classes 0 to 9");
+    }
+
+    /**
+     * The CLI in child JVMs, one per case, started together: exit code, exactly one line on stderr starting
+     * with "rehearsal: ", nothing on stdout, and no trace of an exception.
+     */
+    @Test
+    void aRealProcessPrintsOneLineAndNoStackTrace(@TempDir Path dir) throws Exception {
+        Path garbage = dir.resolve("experiment.yaml");
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13};
+        Files.write(garbage, png);
+        Path duplicate = dir.resolve("duplicate.json");
+        Files.writeString(duplicate, "{\"lr\": 0.001,\n \"lr\": 0.01}\n");
+        Path badLabels = tinyMnist(dir.resolve("mnist"), (byte) 200);
+        Path out = dir.resolve("out");
+        List<Child> children = List.of(
+                Child.start(dir, 2, List.of("'lr': 1.0E-320", "becomes 0.0"), "run", "--lr", "1e-320"),
+                Child.start(dir, 2, List.of("'lr-schedule': exp:NaN"), "run", "--lr-schedule", "exp:NaN"),
+                Child.start(dir, 2, List.of(garbage + " is not a YAML or JSON text file (binary bytes at offset 0"),
+                        "compare", "--config", garbage.toString()),
+                Child.start(dir, 2, List.of("key 'lr' is given twice (lines 1 and 2)", duplicate.toString()),
+                        "compare", "--config", duplicate.toString()),
+                Child.start(dir, 3, List.of("label 200 at index 2"), "run", "--data", badLabels.toString(),
+                        "--quiet", "--out", out.toString()),
+                Child.start(dir, 3, List.of(dir.resolve("none") + " does not exist", "fetch"), "run", "--data",
+                        dir.resolve("none").toString(), "--quiet", "--out", out.toString()));
+        for (Child c : children) {
+            c.assertCleanFailure();
+        }
+    }
+
+    @Test
     void nativeMemoryExhaustionNamesTheBlock(@TempDir Path dir) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorg.bytedeco.javacpp.maxBytes=30000000", "-Dorg.bytedeco.javacpp.maxRetries=0",
-                "-cp", System.getProperty("java.class.path"), "dev.rehearsal.cli.Main", "run", "--strategy", "er",
-                "--quiet", "--out", dir.resolve("out").toString()));
-        Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out.txt").toFile())
-                .redirectError(dir.resolve("err.txt").toFile()).start();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        String err = Files.readString(dir.resolve("err.txt"));
-        assertEquals(RehearsalException.RUN, p.exitValue(), err);
-        assertEquals(1, err.strip().lines().count(), err);
-        assertTrue(err.contains("out of memory") && err.contains("block mnist-train.images"), err);
+        Child c = Child.start(dir, 4, List.of("out of memory", "block mnist-train.images"),
+                List.of("-Dorg.bytedeco.javacpp.maxBytes=30000000", "-Dorg.bytedeco.javacpp.maxRetries=0"),
+                "run", "--strategy", "er", "--quiet", "--out", dir.resolve("out").toString());
+        c.assertCleanFailure();
+    }
+
+    /** A real process of the CLI, its output captured to files, and what its failure must look like. */
+    private record Child(String command, Process process, Path out, Path err, int code, List<String> phrases) {
+        private static int started;
+
+        static Child start(Path dir, int code, List<String> phrases, String... args) throws IOException {
+            return start(dir, code, phrases, List.of(), args);
+        }
+
+        static Child start(Path dir, int code, List<String> phrases, List<String> jvmOptions, String... args)
+                throws IOException {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString()));
+            cmd.addAll(jvmOptions);
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.rehearsal.cli.Main"));
+            cmd.addAll(List.of(args));
+            int n = started++;
+            Path out = dir.resolve("child" + n + ".out");
+            Path err = dir.resolve("child" + n + ".err");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().remove("REHEARSAL_DEBUG"); // it would print stack traces on purpose
+            return new Child(String.join(" ", args), pb.start(), out, err, code, phrases);
+        }
+
+        void assertCleanFailure() throws Exception {
+            assertTrue(process.waitFor(120, TimeUnit.SECONDS), command + " did not finish");
+            String stderr = Files.readString(err);
+            String stdout = Files.readString(out);
+            String both = command + "\nstderr: " + stderr + "\nstdout: " + stdout;
+            assertEquals(code, process.exitValue(), both);
+            assertEquals(1, stderr.strip().lines().count(), "one line on stderr: " + both);
+            assertTrue(stderr.startsWith("rehearsal: "), both);
+            assertEquals("", stdout, "nothing on stdout: " + both);
+            for (String p : phrases) {
+                assertTrue(stderr.contains(p), "expected '" + p + "': " + both);
+            }
+            for (String trace : new String[] {"\tat ", "Exception in thread", "Caused by"}) {
+                assertFalse(stderr.contains(trace), "no stack trace: " + both);
+            }
+        }
+    }
+
+    /**
+     * The four MNIST file names holding three 28x28 images per split; the third training label is
+     * {@code badLabel} (the test split is intact).
+     */
+    private static Path tinyMnist(Path dir, byte badLabel) throws IOException {
+        Files.createDirectories(dir);
+        for (String split : new String[] {"train", "t10k"}) {
+            Files.write(dir.resolve(split + "-images-idx3-ubyte"), idx(new int[] {3, 28, 28}, new byte[3 * 784]));
+            byte[] labels = {0, 1, split.equals("train") ? badLabel : 2};
+            Files.write(dir.resolve(split + "-labels-idx1-ubyte"), idx(new int[] {3}, labels));
+        }
+        return dir;
+    }
+
+    /** An unsigned-byte IDX file: magic 0x0000 08 rank, big-endian dimensions, then the data. */
+    private static byte[] idx(int[] dims, byte[] data) {
+        ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
+        b.putInt(0x0800 | dims.length);
+        for (int d : dims) {
+            b.putInt(d);
+        }
+        return b.put(data).array();
     }
 }

@@ -52,6 +52,19 @@ class DatasetSourceTest {
     }
 
     @Test
+    void aLabelOutsideTheCorpusClassesIsCorruptData() {
+        writeSplits(dir);
+        // MNIST has 10 classes: label 10 in the gzipped test labels (index 1) is corruption, not a new class.
+        write(dir.resolve("t10k-labels-idx1-ubyte.gz"), gzip(labels(new byte[] {5, 10, 7})));
+        DatasetSource src = DatasetSource.locate("mnist", dir, m -> { });
+        try (Dataset train = src.load(Backends.jvm(), Split.TRAIN)) {
+            assertEquals(5, train.size());
+        }
+        assertDataError(() -> src.load(Backends.jvm(), Split.TEST), dir.resolve("t10k-labels-idx1-ubyte.gz").toString(),
+                "label 10 at index 1", "outside the 10 classes 0 to 9");
+    }
+
+    @Test
     void missingDirectorySaysHowToFetch() {
         Path missing = dir.resolve("nowhere");
         assertDataError(() -> DatasetSource.locate("mnist", missing, m -> { }), missing.toString(),

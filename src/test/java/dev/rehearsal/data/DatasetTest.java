@@ -26,6 +26,8 @@ class DatasetTest {
     private static final int N = 37;
     private static final int ROWS = 5;
     private static final int COLS = 3;
+    /** The toy labels go up to 200 (above 127: labels are unsigned), so 201 classes hold them. */
+    private static final int CLASSES = 201;
 
     @TempDir
     Path dir;
@@ -46,7 +48,7 @@ class DatasetTest {
         Path images = write(dir.resolve("images"), gz ? gzip(images(N, ROWS, COLS, pixels)) : images(N, ROWS,
                 COLS, pixels));
         Path labelFile = write(dir.resolve("labels"), labels(labels));
-        return Dataset.load(backend, "toy-train", images, labelFile);
+        return Dataset.load(backend, "toy-train", images, labelFile, CLASSES);
     }
 
     @ParameterizedTest
@@ -58,14 +60,14 @@ class DatasetTest {
             assertEquals(ROWS * COLS, ds.features());
             assertEquals(ROWS, ds.imageRows());
             assertEquals(COLS, ds.imageCols());
-            assertEquals((long) N * ROWS * COLS, ds.imageBytes());
-            assertEquals(N, ds.labelBytes());
+            assertEquals(37L * 5 * 3, ds.imageBytes(), "N images of ROWS x COLS uint8 pixels");
+            assertEquals(37, ds.labelBytes(), "one byte per label");
             Tensor images = ds.images();
             assertEquals(DType.U8, images.dtype());
             assertEquals(N, images.rows());
             assertEquals(ROWS * COLS, images.cols());
             assertTrue(images.isDense());
-            assertEquals(ds.imageBytes(), images.block().bytes());
+            assertEquals(37L * 5 * 3, images.block().bytes(), "the view covers the whole block");
             assertEquals("toy-train.images", images.block().name());
         }
     }
@@ -117,8 +119,28 @@ class DatasetTest {
     void rejectsImageLabelCountMismatch(String backendName) {
         Path images = write(dir.resolve("images"), images(N, ROWS, COLS, pixels));
         Path labelFile = write(dir.resolve("labels"), labels(new byte[N - 2]));
-        assertDataError(() -> Dataset.load(Backends.named(backendName), "bad", images, labelFile),
+        assertDataError(() -> Dataset.load(Backends.named(backendName), "bad", images, labelFile, CLASSES),
                 "holds " + N + " images", "holds " + (N - 2) + " labels", "same split");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void refusesLabelsOutsideTheClassesNamingTheFirst(boolean gz) {
+        Path images = write(dir.resolve("images"), images(N, ROWS, COLS, pixels));
+        // The toy labels hold 200 at index N - 1 and 0..9 elsewhere: with 10 classes, 200 is corrupt.
+        Path labelFile = write(dir.resolve(gz ? "labels.gz" : "labels"), gz ? gzip(labels(labels)) : labels(labels));
+        assertDataError(() -> Dataset.load(Backends.jvm(), "bad", images, labelFile, 10), labelFile.toString(),
+                "label 200 at index " + (N - 1), "outside the 10 classes 0 to 9", "corrupt");
+        byte[] two = labels.clone();
+        two[3] = 10; // the smallest label outside 0..9
+        Path twoFile = write(dir.resolve("two"), labels(two));
+        assertDataError(() -> Dataset.load(Backends.jvm(), "bad", images, twoFile, 10), "label 10 at index 3",
+                "(2 labels are)");
+        // 200 is the largest label, so 201 classes is the fewest that hold it.
+        try (Dataset ds = Dataset.load(Backends.jvm(), "ok", images, labelFile, 201)) {
+            assertEquals(200, ds.label(N - 1));
+        }
+        assertDataError(() -> Dataset.load(Backends.jvm(), "bad", images, labelFile, 200), "label 200");
     }
 
     @ParameterizedTest

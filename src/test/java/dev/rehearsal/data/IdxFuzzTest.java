@@ -1,5 +1,6 @@
 package dev.rehearsal.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,13 +49,18 @@ class IdxFuzzTest {
             Files.write(f, bytes);
             try (Idx idx = Idx.open(f, rank)) {
                 byte[] all = idx.readAll();
-                assertEquals(idx.dataBytes(), all.length, "reads exactly what the header promises");
-                long expected = 1;
-                for (int d : idx.dims()) {
-                    assertTrue(d > 0);
-                    expected *= d;
+                // Accepted: then the content is, byte for byte, a header of this rank and the data it promises.
+                ByteBuffer header = ByteBuffer.wrap(content); // big-endian, as IDX
+                assertEquals(0x00000800 | rank, header.getInt(), "magic: unsigned bytes of this rank");
+                long promised = 1;
+                for (int d = 0; d < rank; d++) {
+                    int dim = header.getInt();
+                    assertTrue(dim > 0, "dimension " + d + " is " + dim);
+                    assertEquals(dim, idx.dims()[d]);
+                    promised *= dim;
                 }
-                assertEquals(expected, all.length);
+                assertEquals(content.length - header.position(), promised, "no byte missing, none trailing");
+                assertArrayEquals(java.util.Arrays.copyOfRange(content, header.position(), content.length), all);
             } catch (RehearsalException e) {
                 assertEquals(RehearsalException.DATA, e.exitCode());
                 assertEquals(1, e.getMessage().lines().count(), e.getMessage());

@@ -3,9 +3,9 @@ package dev.rehearsal.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.rehearsal.Backends;
+import dev.rehearsal.RequiredData;
 import dev.rehearsal.backend.Backend;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The real datasets, loaded from the default locations with checksums verified. MNIST must be present
- * (run {@code data/fetch-mnist.sh}); the test fails rather than skips without it.
+ * (run {@code data/fetch-mnist.sh}); the test fails rather than skips without it. Fashion-MNIST is skipped
+ * where it is not installed, except with {@code REHEARSAL_REQUIRE_DATA=1} (CI), where it fails.
  */
 class RealDataTest {
     /** Published per-class counts (LeCun et al.). */
@@ -64,9 +65,11 @@ class RealDataTest {
                 assertEquals(28, ds.imageRows());
                 assertEquals(28, ds.imageCols());
                 assertEquals(784, ds.features());
-                assertEquals((long) ds.size() * 784, ds.imageBytes());
-                assertEquals(ds.size(), ds.labelBytes());
             }
+            assertEquals(60_000L * 784, train.imageBytes(), "47,040,000 bytes of uint8 pixels");
+            assertEquals(10_000L * 784, test.imageBytes(), "7,840,000 bytes");
+            assertEquals(60_000, train.labelBytes(), "one byte per label");
+            assertEquals(10_000, test.labelBytes());
             assertArrayEquals(MNIST_TRAIN, histogram(train));
             assertArrayEquals(MNIST_TEST, histogram(test));
             assertEquals(5, train.label(0));
@@ -81,7 +84,7 @@ class RealDataTest {
         boolean installed = Corpus.FASHION.defaultDirs().stream()
                 .anyMatch(d -> Files.exists(d.resolve(Split.TEST.labelsFile() + ".gz"))
                         || Files.exists(d.resolve(Split.TEST.labelsFile())));
-        assumeTrue(installed, "Fashion-MNIST not installed: run data/fetch-fashion-mnist.sh");
+        RequiredData.assumePresent(installed, "Fashion-MNIST not installed: run data/fetch-fashion-mnist.sh");
         DatasetSource src = DatasetSource.defaults(Corpus.FASHION, Path.of(""), m -> { }, null);
         assertTrue(src.verified());
         try (Dataset test = src.load(Backends.nativ(), Split.TEST)) {

@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rehearsal.RequiredData;
 import dev.rehearsal.cli.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,11 +51,15 @@ class CompareEndToEndTest {
         assertTrue(r.out().contains("| joint |"), r.out());
     }
 
-    /** --dataset fashion runs on Debian's Fashion-MNIST (installed by .ci/run; skipped where it is missing). */
+    /**
+     * --dataset fashion runs on Debian's Fashion-MNIST (installed by .ci/run); skipped where it is missing,
+     * except with REHEARSAL_REQUIRE_DATA=1 (CI), where it fails.
+     */
     @Test
     void fashionMnistRuns(@TempDir Path out) throws Exception {
-        assumeTrue(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")) || Files.isDirectory(Path.of("data",
-                "fashion")), "Fashion-MNIST is not installed (data/fetch-fashion-mnist.sh)");
+        RequiredData.assumePresent(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist"))
+                || Files.isDirectory(Path.of("data", "fashion")),
+                "Fashion-MNIST is not installed (data/fetch-fashion-mnist.sh)");
         Cli r = Cli.run("run", "--dataset", "fashion", "--strategy", "er", "--train-limit", "1000", "--per-class",
                 "50", "--epochs", "1", "--quiet", "--out", out.toString());
         assertEquals(0, r.exitCode(), r.err());

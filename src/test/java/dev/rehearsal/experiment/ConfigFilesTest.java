@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rehearsal.RehearsalException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,14 +66,76 @@ class ConfigFilesTest {
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     }
 
-    private static void assertRefused(Path dir, String content, String expected) throws Exception {
-        Path f = dir.resolve("bad.yaml");
-        Files.writeString(f, content);
+    private static void assertRefused(Path dir, String content, String... expected) throws Exception {
+        assertRefused(dir, "bad.yaml", content.getBytes(StandardCharsets.UTF_8), expected);
+    }
+
+    /** {@code content} as the file {@code name} is refused (exit 2) with a one-line message naming the file. */
+    private static void assertRefused(Path dir, String name, byte[] content, String... expected) throws Exception {
+        Path f = dir.resolve(name);
+        Files.write(f, content);
         RehearsalException e = assertThrows(RehearsalException.class, () -> ConfigFiles.resolve(f, false, c -> { }),
-                content);
+                new String(content, StandardCharsets.UTF_8));
         assertEquals(RehearsalException.USAGE, e.exitCode());
-        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        for (String phrase : expected) {
+            assertTrue(e.getMessage().contains(phrase), "expected '" + phrase + "' in: " + e.getMessage());
+        }
         assertEquals(1, e.getMessage().lines().count(), "one line: " + e.getMessage());
+    }
+
+    /** Jackson keeps the last of two equal keys: the file would silently mean something other than it says. */
+    @Test
+    void aKeyGivenTwiceIsRefusedNamingItAndTheFile(@TempDir Path dir) throws Exception {
+        assertRefused(dir, "exp.yaml", "lr: 0.001\nepochs: 2\nlr: 0.01\n".getBytes(StandardCharsets.UTF_8),
+                "config " + dir.resolve("exp.yaml"), "key 'lr' is given twice (lines 1 and 3)");
+        assertRefused(dir, "exp.json", "{\"seeds\": [1, 2],\n \"epochs\": 2,\n \"seeds\": [3]}"
+                .getBytes(StandardCharsets.UTF_8), "config " + dir.resolve("exp.json"),
+                "key 'seeds' is given twice (lines 1 and 3)");
+        // Equal keys in different mappings are not repeats (the mapping is then refused for other reasons).
+        assertRefused(dir, "a: {x: 1}\nb: {x: 2}\n", "unknown key 'a'");
+    }
+
+    /** Binary garbage is told apart from a YAML typo: the message says what the file is not, and where. */
+    @Test
+    void binaryFilesAreNotConfigs(@TempDir Path dir) throws Exception {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+        assertRefused(dir, "experiment.yaml", png, "config " + dir.resolve("experiment.yaml")
+                + " is not a YAML or JSON text file (binary bytes at offset 0: 0x89)");
+        // Valid text up to a NUL byte at offset 11.
+        assertRefused(dir, "nul.yaml", "epochs: 2\nb\0".getBytes(StandardCharsets.UTF_8),
+                "(binary bytes at offset 11: 0x00)");
+        // Latin-1, not UTF-8: a lead byte without its continuation after 9 good bytes, then more text.
+        byte[] latin1 = "preset: s\u00e9ed\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertRefused(dir, "latin1.yaml", latin1, "(binary bytes at offset 9: 0xE9)", "UTF-8");
+        byte[] big = new byte[ConfigFiles.MAX_BYTES + 1];
+        java.util.Arrays.fill(big, (byte) ' ');
+        assertRefused(dir, "big.yaml", big, "larger than " + ConfigFiles.MAX_BYTES + " bytes");
+        Files.createDirectories(dir.resolve("folder.yaml"));
+        RehearsalException e = assertThrows(RehearsalException.class,
+                () -> ConfigFiles.resolve(dir.resolve("folder.yaml"), false, c -> { }));
+        assertEquals(RehearsalException.USAGE, e.exitCode());
+        assertTrue(e.getMessage().contains("is a directory"), e.getMessage());
+        // Text with tabs, carriage returns and non-ASCII letters in comments is fine.
+        Path ok = dir.resolve("ok.yaml");
+        Files.writeString(ok, "# r\u00e9sum\u00e9\t(a tab)\r\nepochs: 3\r\n", StandardCharsets.UTF_8);
+        assertEquals(3, ConfigFiles.resolve(ok, false, c -> { }).epochs);
+    }
+
+    /** NaN and infinities, written as YAML numbers or as strings, are refused by the key they were given for. */
+    @Test
+    void nanAndInfinityAreRefusedByKey(@TempDir Path dir) throws Exception {
+        assertRefused(dir, "lr: .nan\n", "invalid value for 'lr': .nan (expected a finite number", "line 1");
+        assertRefused(dir, "epochs: 2\ntemperature: .inf\n", "'temperature': .inf", "line 2");
+        assertRefused(dir, "momentum: -.Inf\n", "'momentum': -.Inf");
+        assertRefused(dir, "epochs: .nan\n", "'epochs': .nan");
+        assertRefused(dir, "lr: NaN\n", "invalid value for 'lr': NaN (expected a finite number in (0, 1000])");
+        assertRefused(dir, "{\"replay-ratio\": \"Infinity\"}", "'replay-ratio': Infinity");
+        assertRefused(dir, "lr-schedule: step:10:NaN\n", "'lr-schedule': step:10:NaN", "finite GAMMA");
+        assertRefused(dir, "lr-schedule: \"exp:.nan\"\n", "'lr-schedule': exp:.nan");
+        assertRefused(dir, "lr: 1e-320\n", "'lr': 1.0E-320", "becomes 0.0");
+        assertRefused(dir, "seeds: [4, 5, 4]\n", "'seeds': [4, 5, 4]", "4 is repeated");
+        assertRefused(dir, "strategies: [er, naive, er]\n", "'strategies'", "er is repeated");
+        assertRefused(dir, "class-order: [0, 1, 2, 2]\n", "'class-order'", "2 is repeated");
     }
 
     /** Any mapping of keys to values either resolves to a valid config or is refused with a one-line message. */

@@ -105,8 +105,9 @@ class StrategyRunTest {
     @Test
     void generativeReplayCountsItsGenerationExactly() {
         ExperimentConfig c = config("gr");
-        long decoder = 8 * 128 + 128 * 784; // the seed VAE's decoder, z 8 -> 128 -> 784
-        long solver = 784 * 50 + 50 * 50 + 50 * 50 + 50 * 10; // the seed MLP with all 10 outputs
+        // By hand from the seed preset's shapes: the VAE decoder is z 8 -> 128 -> 784, the MLP 784-50-50-50-10.
+        long decoder = 8 * 128 + 128 * 784; // 101,376
+        long solver = 784 * 50 + 50 * 50 + 50 * 50 + 50 * 10; // 44,700, with all 10 outputs
         int perTask = 240;
         long solverSteps = (3L * perTask + 31) / 32;
         long vaeSteps = (3L * perTask + 31) / 32;

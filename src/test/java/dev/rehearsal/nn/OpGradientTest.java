@@ -180,16 +180,24 @@ class OpGradientTest {
             float t = 2f;
             float w = 0.7f;
             float[] zf = fx.uniform(rows * cols, 3);
-            float[] qf = new float[rows * (hi - lo)];
+            float[] teacher = fx.uniform(rows * cols, 3);
             Tensor tz = fx.floats(rows, cols, 1, zf);
             Tensor tq = fx.floats(rows, hi - lo, 0, null);
-            be.softmax(tq, fx.floats(rows, cols, 0, fx.uniform(rows * cols, 3)), lo, hi, t);
-            qf = tq.toFloatArray();
-            double rowSum = 0;
-            for (int j = 0; j < hi - lo; j++) {
-                rowSum += qf[j];
+            be.softmax(tq, fx.floats(rows, cols, 0, teacher), lo, hi, t);
+            float[] qf = tq.toFloatArray();
+            // q = softmax(teacher[lo, hi) / t), row by row, in double precision.
+            double[] qRef = new double[rows * (hi - lo)];
+            for (int r = 0; r < rows; r++) {
+                double sum = 0;
+                for (int j = 0; j < hi - lo; j++) {
+                    qRef[r * (hi - lo) + j] = Math.exp(teacher[r * cols + lo + j] / t);
+                    sum += qRef[r * (hi - lo) + j];
+                }
+                for (int j = 0; j < hi - lo; j++) {
+                    qRef[r * (hi - lo) + j] /= sum;
+                }
             }
-            assertEquals(1.0, rowSum, 1e-6, "softmax rows sum to one");
+            Compare.close(be.name() + " softmax at temperature " + t, qf, qRef, ELEMENTWISE);
             double[] z = toDouble(zf);
             double[] q = toDouble(qf);
             double[] dz = new double[z.length];

@@ -52,7 +52,7 @@ class ReplayTest {
         try (Scenario sc = Scenario.split(train, test, ORDER, 2, Setting.CLASS, true, 0, 1);
                 ReplayBuffer buf = new ReplayBuffer(be, sc, 30, ReplayBuffer.Selection.RANDOM, 16)) {
             assertEquals(30L * 10 * 784, buf.sampleBytes(), "per class x classes x pixels, uint8");
-            assertEquals(buf.sampleBytes(), buf.bytes(), "nothing else off-heap");
+            assertEquals(235_200, buf.bytes(), "30 x 10 x 784 bytes of samples and nothing else off-heap");
             assertTrue(buf.isEmpty());
             Rng rng = new Rng(1);
             for (Task t : sc.tasks().subList(0, 2)) {
@@ -187,17 +187,25 @@ class ReplayTest {
                         : GenerativeReplay.Targets.HARD, 2f, 32);
                 Batch batch = new Batch(be, "b", 64, 10)) {
             assertTrue(gr.isEmpty());
+            assertEquals(0, gr.bytes(), "no frozen copies before the first task ends");
             gr.update(solver, vae);
-            assertEquals(solver.bytes() - 0, gr.previousSolver().bytes() + (solver.bytes() - gr.previousSolver()
-                    .bytes()), "frozen copies exist");
+            // Frozen copies: separate models holding the same parameters, which later training leaves alone.
+            assertTrue(gr.previousSolver() != solver && gr.previousGenerator() != vae);
+            float[] solverParams = solver.parameterBlock().toFloatArray();
+            assertArrayEquals(solverParams, gr.previousSolver().parameterBlock().toFloatArray());
+            assertArrayEquals(vae.parameterBlock().toFloatArray(), gr.previousGenerator().parameterBlock()
+                    .toFloatArray());
+            assertTrue(gr.bytes() > 0, "the frozen copies are counted");
             solver.growHead(6, new Rng(3));
+            assertEquals(4, gr.previousSolver().outputs(), "the copy keeps the head it was taken with");
+            assertArrayEquals(solverParams, gr.previousSolver().parameterBlock().toFloatArray());
             Ledger ledger = new Ledger(be::macs);
             List<Segment> segs;
             try (var t = ledger.time(Phase.GENERATION)) {
                 segs = gr.draw(solver.input(64), batch, 32, 32, 6, new Rng(4), ledger);
             }
             assertEquals(List.of(new Segment(32, 64, 0, 6, 0f, soft)), segs, "class-IL: one segment over all units");
-            // decoder 4 -> 16 -> 784, then the previous solver 784 -> 16 -> 4 labels each of the 32 rows
+            // 32 rows, each decoded (z 4 -> 16 -> 784) and labelled by the frozen solver (784 -> 16 -> 4 outputs).
             assertEquals(32L * ((4 * 16 + 16 * 784) + (784 * 16 + 16 * 4)), ledger.macs(Phase.GENERATION),
                     "generation counts decoder and labelling MACs");
             Tensor rows = solver.input(64).rows(32, 64);
@@ -255,11 +263,13 @@ class ReplayTest {
                 s.beginTask(2, 70, 4, new Rng(5), ledger);
             }
             assertEquals(70, pool.size());
-            // decoder 4 -> 16 -> 784, labeller 784 -> 16 -> 2, for each of the 70 pooled samples
+            // 70 pooled samples, each decoded (z 4 -> 16 -> 784) and labelled (784 -> 16 -> 2 outputs).
             long pooled = 70L * ((4 * 16 + 16 * 784) + (784 * 16 + 16 * 2));
             assertEquals(pooled, ledger.macs(Phase.GENERATION), "generated once, up front");
-            assertEquals(100L * 784 + 32L * 784 * 4 + batch.bytes() - 64L * 4 * 2 - 64L * 10 * 4 + 32L * 4 * 2,
-                    pool.bytes(), "samples uint8, staging floats, staging batch");
+            // 100 pooled samples x 784 uint8 pixels, a float32 staging area for 32 drawn rows x 784, and the
+            // staging batch's int32 indices and targets for 32 rows (hard targets: no soft-target block).
+            assertEquals(100L * 784 + 32L * 784 * 4 + 32L * 4 * 2, pool.bytes(),
+                    "samples uint8, staging floats, staging batch");
             List<Segment> segs;
             try (var t = ledger.time(Phase.GENERATION)) {
                 segs = s.fillReplay(s.plan(2, 32), solver.input(64), batch, 4, new Rng(6), ledger);
@@ -270,7 +280,6 @@ class ReplayTest {
             for (int v : y) {
                 assertTrue(v >= 0 && v < 2, "labels over the previous solver's units");
             }
-            assertArrayEquals(new float[0], new float[0]);
         }
     }
 }

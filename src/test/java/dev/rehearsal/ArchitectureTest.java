@@ -40,6 +40,46 @@ class ArchitectureTest {
         }
     }
 
+    /**
+     * Every arrow points down (STYLE.md, "Growing the house"): a package imports only packages of a lower
+     * layer. Strategies read their options from {@code config}, which sits below them; the registry reaches
+     * the config through a ServiceLoader, not an import.
+     */
+    private static final java.util.Map<String, Integer> LAYER = java.util.Map.ofEntries(
+            java.util.Map.entry("tensor", 0), java.util.Map.entry("random", 0), java.util.Map.entry("metrics", 0),
+            java.util.Map.entry("backend", 1), java.util.Map.entry("backend.jvm", 2),
+            java.util.Map.entry("backend.nativ", 2), java.util.Map.entry("optim", 3), java.util.Map.entry("data", 3),
+            java.util.Map.entry("nn", 4), java.util.Map.entry("config", 4), java.util.Map.entry("scenario", 4),
+            java.util.Map.entry("checkpoint", 5), java.util.Map.entry("bench", 5), java.util.Map.entry("replay", 6),
+            java.util.Map.entry("strategy", 7), java.util.Map.entry("experiment", 8),
+            java.util.Map.entry("report", 8), java.util.Map.entry("profile", 9), java.util.Map.entry("cli", 10));
+
+    @Test
+    void everyImportPointsDown() throws IOException {
+        java.util.regex.Pattern imp = java.util.regex.Pattern.compile("import (?:static )?dev\\.rehearsal\\.([a-z.]+?)\\.[A-Z]");
+        List<String> offenders = new java.util.ArrayList<>();
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Path rel = MAIN.relativize(f.getParent());
+                if (rel.toString().isEmpty()) {
+                    continue; // RehearsalException and AtomicFiles: the shared root
+                }
+                String pkg = rel.toString().replace('/', '.');
+                Integer mine = LAYER.get(pkg);
+                assertTrue(mine != null, "package " + pkg + " has no layer in ArchitectureTest.LAYER");
+                java.util.regex.Matcher m = imp.matcher(Files.readString(f));
+                while (m.find()) {
+                    String used = m.group(1);
+                    Integer theirs = LAYER.get(used);
+                    if (!used.equals(pkg) && (theirs == null || theirs >= mine)) {
+                        offenders.add(pkg + " (" + f.getFileName() + ") imports " + used);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), offenders);
+    }
+
     private static boolean importsBytedeco(Path p) {
         try {
             return Files.readString(p).contains("import org.bytedeco") || Files.readString(p).contains("org.bytedeco.");

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.rehearsal.RehearsalException;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.bench.StepBench;
-import dev.rehearsal.experiment.ExperimentConfig;
+import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.nn.Preset;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.rehearsal.cli;
 
-import dev.rehearsal.experiment.ExperimentConfig;
+import dev.rehearsal.config.ExperimentConfig;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
         description = "Compare strategies (default naive, joint, er, gr) on one scenario: the main job.")
 final class CompareCommand extends StudyCommand {
     @Option(names = "--strategies", paramLabel = "S,S,...", split = ",",
-            description = "Strategies to compare (default naive,joint,er,gr).")
+            completionCandidates = ExperimentOptions.StrategyIds.class,
+            description = "Strategies to compare, of ${COMPLETION-CANDIDATES} (default naive,joint,er,gr).")
     List<String> strategies;
 
     @Option(names = "--seeds", paramLabel = "N,N,...", split = ",", description = "Seeds; several give mean ± std "

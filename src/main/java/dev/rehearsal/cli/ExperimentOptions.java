@@ -1,16 +1,25 @@
 package dev.rehearsal.cli;
 
 import dev.rehearsal.RehearsalException;
-import dev.rehearsal.experiment.ExperimentConfig;
+import dev.rehearsal.config.ExperimentConfig;
 import java.util.ArrayList;
 import java.util.List;
+import dev.rehearsal.strategy.Strategies;
+import dev.rehearsal.strategy.StrategyType;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The experiment options of {@code run} and {@code compare}: each is a key of {@link ExperimentConfig}
  * (same name) and overrides it only when given. Defaults are the config's.
  */
 final class ExperimentOptions {
+    /** The command these options are mixed into: where the strategies' own options are added. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Option(names = "--dataset", paramLabel = "NAME", description = "mnist or fashion (default mnist).")
     String dataset;
     @Option(names = "--data", paramLabel = "DIR", description = "Directory with the four IDX files "
@@ -82,8 +91,45 @@ final class ExperimentOptions {
     @Option(names = "--backend", paramLabel = "B", description = "native or jvm (default native).")
     String backend;
 
+    /**
+     * Adds a flag {@code --KEY} for every option a strategy declares (its help text, default and range from
+     * the declaration, and which strategies read it) to a command that mixes these options in.
+     */
+    static void declareStrategyOptions(CommandSpec command) {
+        for (dev.rehearsal.config.Option o : Strategies.declaredOptions()) {
+            List<String> users = new ArrayList<>();
+            for (StrategyType t : Strategies.ALL) {
+                if (t.options().contains(o)) {
+                    users.add(t.id());
+                }
+            }
+            command.addOption(OptionSpec.builder("--" + o.key()).paramLabel(label(o)).type(String.class)
+                    .description(o.description() + " [" + String.join(", ", users) + "]").build());
+        }
+    }
+
+    private static String label(dev.rehearsal.config.Option o) {
+        return switch (o.kind()) {
+            case NUMBER -> "X";
+            case INTEGER -> "N";
+            case CHOICE -> "WORD";
+            case FLAG -> "BOOL";
+        };
+    }
+
+    /** Whether a command mixes these options in (and so takes the strategies' options). */
+    static boolean mixedInto(CommandSpec command) {
+        return command.mixins().values().stream().anyMatch(m -> m.userObject() instanceof ExperimentOptions);
+    }
+
     /** Applies the given options to {@code c}, then validates it. */
     ExperimentConfig apply(ExperimentConfig c) {
+        for (dev.rehearsal.config.Option o : Strategies.declaredOptions()) {
+            OptionSpec given = command == null ? null : command.findOption("--" + o.key());
+            if (given != null && given.getValue() != null) {
+                c.set(o, o.parse(given.getValue()));
+            }
+        }
         if (dataset != null) {
             c.dataset = dataset;
         }
@@ -181,6 +227,14 @@ final class ExperimentOptions {
             c.backend = backend;
         }
         return c;
+    }
+
+    /** The registry's strategy ids, for {@code --help}. */
+    static final class StrategyIds implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Strategies.idList().iterator();
+        }
     }
 
     static RehearsalException usage(String message) {

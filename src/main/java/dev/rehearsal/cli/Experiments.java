@@ -4,7 +4,7 @@ import dev.rehearsal.data.Dataset;
 import dev.rehearsal.data.DatasetSource;
 import dev.rehearsal.data.Split;
 import dev.rehearsal.backend.Backend;
-import dev.rehearsal.experiment.ExperimentConfig;
+import dev.rehearsal.config.ExperimentConfig;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;

@@ -27,6 +27,11 @@ public final class Main {
     /** Runs a command line and returns its exit code (tests call this in-process). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLine cli = new CommandLine(new Main());
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            if (ExperimentOptions.mixedInto(sub.getCommandSpec())) {
+                ExperimentOptions.declareStrategyOptions(sub.getCommandSpec());
+            }
+        }
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((ex, argv) -> {

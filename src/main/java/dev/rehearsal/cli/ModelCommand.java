@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.RehearsalException;
 import dev.rehearsal.backend.Backend;
-import dev.rehearsal.experiment.ExperimentConfig;
+import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.nn.Linear;
 import dev.rehearsal.nn.Mlp;
 import dev.rehearsal.nn.Model;

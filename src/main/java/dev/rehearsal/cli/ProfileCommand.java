@@ -8,7 +8,7 @@ import dev.rehearsal.backend.nativ.NativeBackend;
 import dev.rehearsal.backend.nativ.NativeRuntime;
 import dev.rehearsal.experiment.ConfigFiles;
 import dev.rehearsal.experiment.Experiment;
-import dev.rehearsal.experiment.ExperimentConfig;
+import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.experiment.ResultFiles;
 import dev.rehearsal.experiment.RunResult;
 import dev.rehearsal.experiment.Summary;
@@ -43,7 +43,8 @@ final class ProfileCommand implements Callable<Integer> {
     @Mixin
     ExperimentOptions options;
 
-    @Option(names = "--strategy", paramLabel = "S", description = "naive, joint, er or gr (default er).")
+    @Option(names = "--strategy", paramLabel = "S", completionCandidates = ExperimentOptions.StrategyIds.class,
+            description = "One of ${COMPLETION-CANDIDATES} (default er).")
     String strategy;
 
     @Option(names = "--seed", paramLabel = "N", description = "Random seed (default 1).")

@@ -1,6 +1,6 @@
 package dev.rehearsal.cli;
 
-import dev.rehearsal.experiment.ExperimentConfig;
+import dev.rehearsal.config.ExperimentConfig;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 /** {@code rehearsal run}: one strategy with one seed, every option. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run one strategy through a scenario.")
 final class RunCommand extends StudyCommand {
-    @Option(names = "--strategy", paramLabel = "S", description = "naive, joint, er or gr (default er).")
+    @Option(names = "--strategy", paramLabel = "S", completionCandidates = ExperimentOptions.StrategyIds.class,
+            description = "One of ${COMPLETION-CANDIDATES} (default er).")
     String strategy;
 
     @Option(names = "--seed", paramLabel = "N", description = "Random seed (default 1).")

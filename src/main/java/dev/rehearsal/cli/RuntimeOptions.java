@@ -6,7 +6,7 @@ import dev.rehearsal.backend.jvm.JvmBackend;
 import dev.rehearsal.backend.nativ.GemmEngine;
 import dev.rehearsal.backend.nativ.NativeBackend;
 import dev.rehearsal.backend.nativ.NativeRuntime;
-import dev.rehearsal.experiment.ExperimentConfig;
+import dev.rehearsal.config.ExperimentConfig;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 

@@ -4,7 +4,7 @@ import dev.rehearsal.experiment.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.experiment.ConfigFiles;
-import dev.rehearsal.experiment.ExperimentConfig;
+import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.experiment.ResultFiles;
 import dev.rehearsal.profile.ScaleStudy;
 import dev.rehearsal.report.HtmlReport;

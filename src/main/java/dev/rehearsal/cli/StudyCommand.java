@@ -4,7 +4,7 @@ import dev.rehearsal.RehearsalException;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.experiment.Comparison;
 import dev.rehearsal.experiment.ConfigFiles;
-import dev.rehearsal.experiment.ExperimentConfig;
+import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.experiment.Summary;
 import dev.rehearsal.profile.Answers;
 import dev.rehearsal.report.HtmlReport;

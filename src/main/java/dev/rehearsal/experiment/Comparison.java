@@ -1,5 +1,6 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.RehearsalException;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.data.Dataset;

@@ -1,5 +1,6 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.config.ExperimentConfig;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -25,6 +26,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -181,9 +183,10 @@ public final class ConfigFiles {
         Iterator<String> names = tree.fieldNames();
         while (names.hasNext()) {
             String key = names.next();
-            if (!ExperimentConfig.KEYS.contains(key)) {
+            List<String> known = ExperimentConfig.allKeys();
+            if (!known.contains(key)) {
                 throw new RehearsalException(RehearsalException.USAGE, where + ": unknown key '" + key + "' (known keys: "
-                        + String.join(", ", ExperimentConfig.KEYS) + ")");
+                        + String.join(", ", known) + ")");
             }
         }
         try {

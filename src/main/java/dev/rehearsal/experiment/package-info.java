@@ -1,5 +1,5 @@
 /**
- * Experiments: the resolved configuration of a run ({@link dev.rehearsal.experiment.ExperimentConfig}, every
+ * Experiments: the resolved configuration of a run ({@link dev.rehearsal.config.ExperimentConfig}, every
  * option with its default and documentation), the runner that takes a strategy through a scenario and
  * measures it, and the results written as JSON and Markdown.
  */

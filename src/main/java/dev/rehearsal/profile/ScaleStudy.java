@@ -6,7 +6,7 @@ import dev.rehearsal.RehearsalException;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.data.Dataset;
 import dev.rehearsal.experiment.Experiment;
-import dev.rehearsal.experiment.ExperimentConfig;
+import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.experiment.Json;
 import dev.rehearsal.experiment.RunResult;
 import dev.rehearsal.metrics.TaskRecord;

@@ -1,7 +1,7 @@
 package dev.rehearsal.strategy;
 
 import dev.rehearsal.backend.Backend;
-import dev.rehearsal.experiment.ExperimentConfig;
+import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.metrics.Ledger;
 import dev.rehearsal.nn.Preset;
 import dev.rehearsal.optim.OptimizerConfig;

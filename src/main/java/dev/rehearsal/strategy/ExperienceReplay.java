@@ -11,6 +11,8 @@ import java.util.Map;
  * task), replayed alongside every current batch.
  */
 public final class ExperienceReplay extends Strategy {
+    public static final StrategyType TYPE = new StrategyType("er",
+            "Experience replay from a class-balanced buffer of raw samples (--per-class, --selection).", java.util.List.of(), ExperienceReplay::new);
     private final ReplayBuffer buffer;
     private final ReplayScheduler scheduler;
 
@@ -47,8 +49,8 @@ public final class ExperienceReplay extends Strategy {
     }
 
     @Override
-    public String name() {
-        return "er";
+    public StrategyType type() {
+        return TYPE;
     }
 
     public ReplayBuffer buffer() {

@@ -16,6 +16,8 @@ import java.util.Map;
  * labelled by the previous solver. Both are frozen at the end of each task to serve the next one.
  */
 public final class GenerativeReplayStrategy extends Strategy {
+    public static final StrategyType TYPE = new StrategyType("gr",
+            "Deep generative replay: a VAE replays earlier tasks, labelled by the previous solver.", java.util.List.of(), GenerativeReplayStrategy::new);
     private final Vae generator;
     private final GenerativeReplay source;
     private final ReplayPool pool;
@@ -48,8 +50,8 @@ public final class GenerativeReplayStrategy extends Strategy {
     }
 
     @Override
-    public String name() {
-        return "gr";
+    public StrategyType type() {
+        return TYPE;
     }
 
     public Vae generator() {

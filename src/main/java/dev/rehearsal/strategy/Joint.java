@@ -8,6 +8,8 @@ import dev.rehearsal.scenario.Task;
  * upper bound of any replay method (at a cost that grows with every task).
  */
 public final class Joint extends Strategy {
+    public static final StrategyType TYPE = new StrategyType("joint",
+            "Cumulative training on all tasks so far: the upper bound.", java.util.List.of(), Joint::new);
     private final ReplayScheduler none = ReplayScheduler.none();
     private int learned;
 
@@ -16,8 +18,8 @@ public final class Joint extends Strategy {
     }
 
     @Override
-    public String name() {
-        return "joint";
+    public StrategyType type() {
+        return TYPE;
     }
 
     @Override

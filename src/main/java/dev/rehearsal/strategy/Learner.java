@@ -19,19 +19,22 @@ import java.util.function.IntConsumer;
 /**
  * The one training loop every strategy uses. A step: take the next {@code batch} current samples (grouped
  * by task), gather them into the model's input, let the scheduler append replayed rows, run forward, the
- * loss of each segment, backward and one optimiser step. Loss values are checked every step: a non-finite
+ * loss of each segment, backward and one optimiser step, with the strategy's {@link StepHooks} in between
+ * (their order is documented there). Loss values are checked every step: a non-finite
  * loss stops the run with the task, epoch and step where it happened.
  */
 final class Learner {
     private final Context ctx;
     private final Batch batch;
+    private final StepHooks hooks;
     private final int[] entries;
     private final int[] indices;
     private final int[] targets;
 
-    Learner(Context ctx, Batch batch) {
+    Learner(Context ctx, Batch batch, StepHooks hooks) {
         this.ctx = ctx;
         this.batch = batch;
+        this.hooks = hooks;
         this.entries = new int[batch.maxRows()];
         this.indices = new int[batch.maxRows()];
         this.targets = new int[batch.maxRows()];
@@ -96,9 +99,14 @@ final class Learner {
                             : be.crossEntropy(dlogits.rows(g.from(), g.to()), logits.rows(g.from(), g.to()),
                                     batch.targets(g.from(), g.to()), g.lo(), g.hi(), g.weightPerRow());
                 }
+                loss += hooks.logitLoss(solver, rows, bc, taskNumber);
                 checkFinite(loss, "solver", taskNumber, s, perEpoch);
                 solver.backward(rows);
+                loss += hooks.parameterPenalty(solver, taskNumber);
+                checkFinite(loss, "solver", taskNumber, s, perEpoch);
+                hooks.beforeOptimizerStep(solver, taskNumber);
                 solver.optimizer().step();
+                hooks.afterOptimizerStep(solver, taskNumber);
                 macs = be.macs() - macsBefore;
             }
             ledger.step(Phase.SOLVER_TRAINING, rows, macs);

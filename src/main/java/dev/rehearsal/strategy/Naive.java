@@ -6,6 +6,8 @@ import java.util.List;
 
 /** Fine-tuning on each task in turn: the lower bound every replay method must beat. */
 public final class Naive extends Strategy {
+    public static final StrategyType TYPE = new StrategyType("naive",
+            "Fine-tuning on each task in turn: the lower bound.", java.util.List.of(), Naive::new);
     private final ReplayScheduler none = ReplayScheduler.none();
 
     public Naive(Context ctx) {
@@ -13,8 +15,8 @@ public final class Naive extends Strategy {
     }
 
     @Override
-    public String name() {
-        return "naive";
+    public StrategyType type() {
+        return TYPE;
     }
 
     @Override

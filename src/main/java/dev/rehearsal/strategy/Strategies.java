@@ -1,23 +1,81 @@
 package dev.rehearsal.strategy;
 
 import dev.rehearsal.RehearsalException;
+import dev.rehearsal.config.Option;
+import dev.rehearsal.config.StrategyCatalog;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Strategy ids and their construction. */
-public final class Strategies {
-    public static final List<String> IDS = List.of("naive", "joint", "er", "gr");
+/**
+ * The one registry of strategies: adding a strategy is its own class (which declares its {@link StrategyType})
+ * and one line here. Config validation, the command line, {@code --help} and the results find every id and
+ * option through this list (the config package reaches it as a {@link StrategyCatalog}).
+ */
+public final class Strategies implements StrategyCatalog {
+    /** Every strategy, in the order help texts and comparisons list them. */
+    public static final List<StrategyType> ALL = List.of(
+            Naive.TYPE,
+            Joint.TYPE,
+            ExperienceReplay.TYPE,
+            GenerativeReplayStrategy.TYPE);
 
-    private Strategies() {
+    /** For {@link java.util.ServiceLoader}; use the static methods. */
+    public Strategies() {
+    }
+
+    public static List<String> idList() {
+        return ALL.stream().map(StrategyType::id).toList();
+    }
+
+    /** The strategy of this id; an unknown id is a one-line usage error listing the known ones. */
+    public static StrategyType type(String id) {
+        for (StrategyType t : ALL) {
+            if (t.id().equals(id)) {
+                return t;
+            }
+        }
+        throw new RehearsalException(RehearsalException.USAGE, "unknown strategy '" + id + "': use one of "
+                + String.join(", ", idList()));
     }
 
     public static Strategy create(String id, Context ctx) {
-        return switch (id) {
-            case "naive" -> new Naive(ctx);
-            case "joint" -> new Joint(ctx);
-            case "er" -> new ExperienceReplay(ctx);
-            case "gr" -> new GenerativeReplayStrategy(ctx);
-            default -> throw new RehearsalException(RehearsalException.USAGE, "unknown strategy '" + id
-                    + "': use one of " + String.join(", ", IDS));
-        };
+        return type(id).factory().apply(ctx);
+    }
+
+    /** Every declared option once, by key; two strategies declaring one key must declare the same object. */
+    public static List<Option> declaredOptions() {
+        Map<String, Option> out = new LinkedHashMap<>();
+        for (StrategyType t : ALL) {
+            for (Option o : t.options()) {
+                Option before = out.putIfAbsent(o.key(), o);
+                if (before != null && before != o) {
+                    throw new IllegalStateException("option '" + o.key() + "' is declared twice (by " + t.id()
+                            + " and an earlier strategy): declare it once and share it");
+                }
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    @Override
+    public List<String> ids() {
+        return idList();
+    }
+
+    @Override
+    public List<Option> options(String id) {
+        for (StrategyType t : ALL) {
+            if (t.id().equals(id)) {
+                return t.options();
+            }
+        }
+        return List.of();
+    }
+
+    @Override
+    public List<Option> allOptions() {
+        return declaredOptions();
     }
 }

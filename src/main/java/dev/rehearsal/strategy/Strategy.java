@@ -12,9 +12,13 @@ import java.util.Map;
 /**
  * A continual learner: a solver (the classifier being evaluated) and whatever it keeps between tasks. The
  * runner calls {@link #beforeTask}, {@link #train} and {@link #afterTask} for every task in order, and
- * evaluates {@link #solver()} after each.
+ * evaluates it ({@link #accuracy}) after each. Inside training, the strategy's {@link StepHooks} methods (no-ops
+ * here) add loss terms, penalties, gradient transforms and per-step bookkeeping to the one training loop.
+ *
+ * <p>A new strategy is one class: it declares {@code public static final StrategyType TYPE} (id, summary,
+ * options, constructor), overrides what it needs, and gets one line in {@link Strategies#ALL}.
  */
-public abstract class Strategy implements AutoCloseable {
+public abstract class Strategy implements StepHooks, AutoCloseable {
     protected final Context ctx;
     protected final Mlp solver;
     protected final Batch batch;
@@ -35,11 +39,16 @@ public abstract class Strategy implements AutoCloseable {
             throw e;
         }
         this.solver = m;
-        this.learner = new Learner(ctx, batch);
+        this.learner = new Learner(ctx, batch, this);
     }
 
-    /** The id used in configs and results: naive, joint, er, gr. */
-    public abstract String name();
+    /** What the registry knows of this strategy: its id, summary and options. */
+    public abstract StrategyType type();
+
+    /** The id used in configs and results. */
+    public final String name() {
+        return type().id();
+    }
 
     public Mlp solver() {
         return solver;

@@ -1,5 +1,6 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.config.ExperimentConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.rehearsal.Backends;

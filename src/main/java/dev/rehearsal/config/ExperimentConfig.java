@@ -1,5 +1,7 @@
-package dev.rehearsal.experiment;
+package dev.rehearsal.config;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.rehearsal.RehearsalException;
@@ -7,8 +9,10 @@ import dev.rehearsal.data.Corpus;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -24,8 +28,23 @@ import java.util.Set;
  */
 @JsonPropertyOrder(alphabetic = false)
 public final class ExperimentConfig {
-    /** Every key a config file may set, in documentation order. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper COPIER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * The general keys, in documentation order; strategies add their own ({@link StrategyCatalog}), see
+     * {@link #allKeys()}.
+     */
     public static final List<String> KEYS = keys();
+
+    /** Every key a config file may set: the general ones, then every option a strategy declares. */
+    public static List<String> allKeys() {
+        List<String> out = new ArrayList<>(KEYS);
+        for (Option o : StrategyCatalog.installed().allOptions()) {
+            out.add(o.key());
+        }
+        return out;
+    }
 
     private static List<String> keys() {
         List<String> out = new ArrayList<>();
@@ -98,6 +117,62 @@ public final class ExperimentConfig {
     /** No progress output. */
     @JsonProperty("quiet") public boolean quiet = false;
 
+    /**
+     * Values of the options strategies declare, by key. {@link #validate()} checks each against its
+     * declaration and adds the declared default of every option of the strategies this config runs, so the
+     * saved config records them all.
+     */
+    private final Map<String, Object> strategyOptions = new LinkedHashMap<>();
+
+    @JsonAnySetter
+    void setStrategyOption(String key, Object value) {
+        strategyOptions.put(key, value);
+    }
+
+    @JsonAnyGetter
+    Map<String, Object> strategyOptions() {
+        return strategyOptions;
+    }
+
+    /** Sets a strategy's option (checked against its declaration). */
+    public ExperimentConfig set(Option o, Object value) {
+        strategyOptions.put(o.key(), o.check(value));
+        return this;
+    }
+
+    /** Whether a strategy option was given (by a file, a flag or the code) rather than defaulted. */
+    public boolean has(Option o) {
+        return strategyOptions.containsKey(o.key());
+    }
+
+    /** A NUMBER option's value, or its default. */
+    public double number(Option o) {
+        return ((Number) value(o, Option.Kind.NUMBER)).doubleValue();
+    }
+
+    /** An INTEGER option's value, or its default. */
+    public int integer(Option o) {
+        return ((Number) value(o, Option.Kind.INTEGER)).intValue();
+    }
+
+    /** A CHOICE option's value, or its default. */
+    public String choice(Option o) {
+        return (String) value(o, Option.Kind.CHOICE);
+    }
+
+    /** A FLAG option's value, or its default. */
+    public boolean flag(Option o) {
+        return (Boolean) value(o, Option.Kind.FLAG);
+    }
+
+    private Object value(Option o, Option.Kind kind) {
+        if (o.kind() != kind) {
+            throw new IllegalArgumentException(o + " is not a " + kind + " option");
+        }
+        Object v = strategyOptions.get(o.key());
+        return v == null ? o.defaultValue() : o.check(v);
+    }
+
     /** {@code quick}: 4000 training samples per task, 2 solver epochs, 5 generator epochs. */
     public ExperimentConfig applyQuick() {
         quick = true;
@@ -108,7 +183,7 @@ public final class ExperimentConfig {
     }
 
     public ExperimentConfig copy() {
-        return Json.MAPPER.convertValue(Json.MAPPER.valueToTree(this), ExperimentConfig.class);
+        return COPIER.convertValue(COPIER.valueToTree(this), ExperimentConfig.class);
     }
 
     /**
@@ -121,7 +196,9 @@ public final class ExperimentConfig {
         oneOf("setting", setting, "class", "task", "domain");
         oneOf("head", head, "grow", "fixed");
         oneOf("preset", preset, "seed", "wide");
-        oneOf("strategy", strategy, "naive", "joint", "er", "gr");
+        StrategyCatalog catalog = StrategyCatalog.installed();
+        String[] ids = catalog.ids().toArray(String[]::new);
+        oneOf("strategy", strategy, ids);
         oneOf("optimizer", optimizer, "adam", "sgd");
         oneOf("weighting", weighting, "tasks", "equal");
         oneOf("generation", generation, "on-the-fly", "pool");
@@ -131,12 +208,13 @@ public final class ExperimentConfig {
         oneOf("gemm", gemm, "dnnl", "openblas");
         oneOf("omp-wait", ompWait, "default", "passive", "active", "brief");
         if (strategies == null || strategies.isEmpty()) {
-            throw invalid("strategies", strategies, "a non-empty list of naive, joint, er, gr");
+            throw invalid("strategies", strategies, "a non-empty list of " + String.join(", ", ids));
         }
         for (String s : strategies) {
-            oneOf("strategies", s, "naive", "joint", "er", "gr");
+            oneOf("strategies", s, ids);
         }
         distinct("strategies", strategies.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList(), strategies);
+        validateStrategyOptions(catalog);
         if (seeds == null || seeds.isEmpty() || seeds.stream().anyMatch(Objects::isNull)) {
             throw invalid("seeds", seeds, "a non-empty list of integers");
         }
@@ -195,6 +273,32 @@ public final class ExperimentConfig {
         return this;
     }
 
+    /**
+     * Every strategy option given must be declared by some strategy and valid by its declaration; the
+     * defaults of the options of the strategies this config runs are filled in.
+     */
+    private void validateStrategyOptions(StrategyCatalog catalog) {
+        Map<String, Option> declared = new LinkedHashMap<>();
+        for (Option o : catalog.allOptions()) {
+            declared.put(o.key(), o);
+        }
+        for (Map.Entry<String, Object> e : strategyOptions.entrySet()) {
+            Option o = declared.get(e.getKey());
+            if (o == null) {
+                throw new RehearsalException(RehearsalException.USAGE, "unknown key '" + e.getKey() + "' (known keys: "
+                        + String.join(", ", allKeys()) + ")");
+            }
+            e.setValue(o.check(e.getValue()));
+        }
+        List<String> used = new ArrayList<>(strategies);
+        used.add(0, strategy);
+        for (String id : used) {
+            for (Option o : catalog.options(id.toLowerCase(Locale.ROOT))) {
+                strategyOptions.putIfAbsent(o.key(), o.defaultValue());
+            }
+        }
+    }
+
     private static void oneOf(String key, String value, String... allowed) {
         if (value == null || !Arrays.asList(allowed).contains(value.toLowerCase(Locale.ROOT))) {
             throw invalid(key, value, "one of " + String.join(", ", allowed));
@@ -216,6 +320,19 @@ public final class ExperimentConfig {
      * float32 the kernels use</em>, so 1e-320 (0 in float32), 1e-40 (subnormal: precision lost) and
      * 0.99999999999 for an open bound of 1 (1.0 in float32) are refused.
      */
+    /** A float-typed option in {@code [min, max]} or {@code (min, max]}, checked as float32 (see below). */
+    static void float32(String key, double value, double min, boolean minOpen, double max) {
+        if (min == 0) {
+            float32(key, value, !minOpen, max, true);
+            return;
+        }
+        float32(key, value, true, max, true);
+        float f = (float) value;
+        if (minOpen ? f <= min : f < min) {
+            throw invalid(key, value, "in " + (minOpen ? "(" : "[") + min + ", " + max + "]");
+        }
+    }
+
     private static void float32(String key, double value, boolean zeroAllowed, double max, boolean maxIncluded) {
         String range = (zeroAllowed ? "[0, " : "(0, ") + (max == Math.rint(max) ? Long.toString((long) max)
                 : Double.toString(max)) + (maxIncluded ? "]" : ")");

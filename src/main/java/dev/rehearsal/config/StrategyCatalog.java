@@ -1,0 +1,35 @@
+package dev.rehearsal.config;
+
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * What the config needs to know of the strategies: their ids and the options each declares. The one
+ * registry is {@code dev.rehearsal.strategy.Strategies}; it is found here through {@link ServiceLoader}
+ * (META-INF/services), so that this package stays below {@code strategy} and never lists strategy ids.
+ */
+public interface StrategyCatalog {
+    /** Every strategy id, in the registry's order. */
+    List<String> ids();
+
+    /** The options strategy {@code id} declares (an unknown id has none). */
+    List<Option> options(String id);
+
+    /** Every option some strategy declares, each once (strategies may share one), in registry order. */
+    List<Option> allOptions();
+
+    /** The installed catalog. */
+    static StrategyCatalog installed() {
+        return Holder.CATALOG;
+    }
+
+    /** Loaded once. */
+    final class Holder {
+        private static final StrategyCatalog CATALOG = ServiceLoader.load(StrategyCatalog.class).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no StrategyCatalog on the class path "
+                        + "(META-INF/services/dev.rehearsal.config.StrategyCatalog)"));
+
+        private Holder() {
+        }
+    }
+}

@@ -170,7 +170,7 @@ public final class ExperimentConfig {
             throw new IllegalArgumentException(o + " is not a " + kind + " option");
         }
         Object v = strategyOptions.get(o.key());
-        return v == null ? o.defaultValue() : o.check(v);
+        return v == null ? o.defaultFor(setting == null ? "" : setting.toLowerCase(Locale.ROOT)) : o.check(v);
     }
 
     /** {@code quick}: 4000 training samples per task, 2 solver epochs, 5 generator epochs. */
@@ -294,7 +294,7 @@ public final class ExperimentConfig {
         used.add(0, strategy);
         for (String id : used) {
             for (Option o : catalog.options(id.toLowerCase(Locale.ROOT))) {
-                strategyOptions.putIfAbsent(o.key(), o.defaultValue());
+                strategyOptions.putIfAbsent(o.key(), o.defaultFor(setting.toLowerCase(Locale.ROOT)));
             }
         }
     }

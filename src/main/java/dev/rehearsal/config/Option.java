@@ -33,9 +33,16 @@ public final class Option {
     private final List<String> choices;
     private final String help;
     private final Object defaultValue;
+    /** Published defaults that differ by scenario setting (class, task, domain); absent: {@link #defaultValue}. */
+    private final java.util.Map<String, Object> bySetting;
 
     private Option(String key, Kind kind, Object defaultValue, double min, double max, boolean minOpen,
             List<String> choices, String help) {
+        this(key, kind, defaultValue, min, max, minOpen, choices, help, java.util.Map.of());
+    }
+
+    private Option(String key, Kind kind, Object defaultValue, double min, double max, boolean minOpen,
+            List<String> choices, String help, java.util.Map<String, Object> bySetting) {
         if (!key.matches("[a-z][a-z0-9]*(-[a-z0-9]+)*")) {
             throw new IllegalArgumentException("option key '" + key + "' is not lower-case words joined by '-'");
         }
@@ -47,11 +54,31 @@ public final class Option {
         this.choices = List.copyOf(choices);
         this.help = help;
         this.defaultValue = check(defaultValue);
+        java.util.Map<String, Object> checked = new java.util.LinkedHashMap<>();
+        bySetting.forEach((setting, v) -> checked.put(setting, check(v)));
+        this.bySetting = java.util.Collections.unmodifiableMap(checked);
+    }
+
+    /**
+     * The same option with defaults that depend on the scenario's setting ({@code class}, {@code task},
+     * {@code domain}), as published hyper-parameters often do; a setting not listed keeps the plain default.
+     */
+    public Option withSettingDefaults(java.util.Map<String, ?> defaults) {
+        return new Option(key, kind, defaultValue, min, max, minOpen, choices, help,
+                new java.util.LinkedHashMap<>(defaults));
+    }
+
+    /** The default in a scenario setting. */
+    public Object defaultFor(String setting) {
+        return bySetting.getOrDefault(setting, defaultValue);
     }
 
     /** A float32 number in {@code [min, max]}, or with {@code minOpen} in {@code (min, max]}. */
     public static Option number(String key, double defaultValue, double min, boolean minOpen, double max,
             String help) {
+        if (min < 0) {
+            throw new IllegalArgumentException("option " + key + ": number options are non-negative");
+        }
         return new Option(key, Kind.NUMBER, defaultValue, min, max, minOpen, List.of(), help);
     }
 
@@ -102,7 +129,15 @@ public final class Option {
 
     /** The help text with the default and the range, as {@code --help} shows it. */
     public String description() {
-        return help + " (default " + defaultValue + "; " + range() + ")";
+        StringBuilder d = new StringBuilder(help).append(" (default ");
+        if (bySetting.isEmpty()) {
+            d.append(defaultValue);
+        } else {
+            List<String> each = new java.util.ArrayList<>();
+            bySetting.forEach((setting, v) -> each.add(v + " " + setting));
+            d.append(String.join(", ", each)).append(", else ").append(defaultValue);
+        }
+        return d.append("; ").append(range()).append(")").toString();
     }
 
     /** Parses a command-line value; refuses it with a one-line message naming the key. */

@@ -73,15 +73,15 @@ public final class Experiment {
             List<TaskRecord> records = saved == null ? new ArrayList<>() : new ArrayList<>(saved.records());
             RunResult result = null;
             for (Task task : scenario.tasks().subList(acc.rowsDone(), tasks)) {
-                long macsBefore = ledger.macs(Phase.SOLVER_TRAINING) + ledger.macs(Phase.GENERATOR_TRAINING)
-                        + ledger.macs(Phase.GENERATION);
+                long macsBefore = RunResult.learningMacs(ledger);
                 long solverMacsBefore = ledger.macs(Phase.SOLVER_TRAINING);
                 long solverRowsBefore = ledger.samples(Phase.SOLVER_TRAINING);
                 s.beforeTask(task);
                 s.train(task);
-                s.afterTask(task);
-                long spent = ledger.macs(Phase.SOLVER_TRAINING) + ledger.macs(Phase.GENERATOR_TRAINING)
-                        + ledger.macs(Phase.GENERATION) - macsBefore;
+                try (var t = ledger.time(Phase.CONSOLIDATION)) {
+                    s.afterTask(task);
+                }
+                long spent = RunResult.learningMacs(ledger) - macsBefore;
                 long strategyBytes = s.memory().values().stream().mapToLong(Long::longValue).sum();
                 long solverMacs = ledger.macs(Phase.SOLVER_TRAINING) - solverMacsBefore;
                 long solverRows = ledger.samples(Phase.SOLVER_TRAINING) - solverRowsBefore;

@@ -33,10 +33,15 @@ public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Led
         return memory.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** MACs spent learning: solver and generator training plus generation (evaluation excluded). */
+    /** MACs spent learning: solver and generator training, generation, end-of-task work (not evaluation). */
     public long trainingMacs() {
+        return learningMacs(ledger);
+    }
+
+    /** The learning phases' MACs of a ledger: everything but evaluation and the report's samples. */
+    public static long learningMacs(Ledger ledger) {
         return ledger.macs(Phase.SOLVER_TRAINING) + ledger.macs(Phase.GENERATOR_TRAINING)
-                + ledger.macs(Phase.GENERATION);
+                + ledger.macs(Phase.GENERATION) + ledger.macs(Phase.CONSOLIDATION);
     }
 
     /** Solver samples (current and replayed rows) per second of solver training. */

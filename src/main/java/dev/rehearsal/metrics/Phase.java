@@ -9,6 +9,11 @@ public enum Phase {
     /** Drawing replay samples from a generator and labelling them with the previous classifier. */
     GENERATION,
     EVALUATION,
+    /**
+     * A strategy's end-of-task work ({@code Strategy.afterTask}): a Fisher diagonal, importance weights,
+     * exemplar selection, frozen copies. Part of learning: counted in the training MACs.
+     */
+    CONSOLIDATION,
     /** Drawing the replay samples a report shows after each task: not part of training. */
     REPORT;
 

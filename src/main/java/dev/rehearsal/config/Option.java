@@ -25,6 +25,9 @@ public final class Option {
         FLAG
     }
 
+    /** The order settings are listed in. */
+    private static final List<String> SETTINGS = List.of("class", "task", "domain");
+
     private final String key;
     private final Kind kind;
     private final double min;
@@ -54,7 +57,9 @@ public final class Option {
         this.choices = List.copyOf(choices);
         this.help = help;
         this.defaultValue = check(defaultValue);
-        java.util.Map<String, Object> checked = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Object> checked = new java.util.TreeMap<>(java.util.Comparator
+                .comparingInt((String s) -> SETTINGS.indexOf(s) < 0 ? SETTINGS.size() : SETTINGS.indexOf(s))
+                .thenComparing(s -> s));
         bySetting.forEach((setting, v) -> checked.put(setting, check(v)));
         this.bySetting = java.util.Collections.unmodifiableMap(checked);
     }

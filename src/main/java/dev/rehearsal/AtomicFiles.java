@@ -93,6 +93,8 @@ public final class AtomicFiles {
         } else {
             what = f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
         }
-        return f.getFile() == null ? what : what + " (" + f.getFile() + ")";
+        // Our own temporary file is no news to the reader: only another path in the way is.
+        boolean other = f.getFile() != null && !(f.getFile().contains("/.") && f.getFile().endsWith(".tmp"));
+        return other ? what + " (" + f.getFile() + ")" : what;
     }
 }

@@ -311,7 +311,9 @@ public final class ResultsFolder implements AutoCloseable {
 
     private static boolean isEmpty(Path abs) {
         try (Stream<Path> s = Files.list(abs)) {
-            return s.allMatch(p -> p.getFileName().toString().equals(LOCK));
+            // The lock, and a manifest half written by a run that died opening the folder, are no one's data.
+            Set<Path> ignored = Set.of(abs.resolve(LOCK), AtomicFiles.temporary(abs.resolve(MANIFEST)));
+            return s.allMatch(ignored::contains);
         } catch (IOException e) {
             throw usage("cannot list the results folder " + abs + ": " + AtomicFiles.reason(e));
         }

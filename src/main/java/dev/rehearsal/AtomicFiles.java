@@ -94,7 +94,8 @@ public final class AtomicFiles {
             what = f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
         }
         // Our own temporary file is no news to the reader: only another path in the way is.
-        boolean other = f.getFile() != null && !(f.getFile().contains("/.") && f.getFile().endsWith(".tmp"));
+        Path in = f.getFile() == null ? null : Path.of(f.getFile()).getFileName();
+        boolean other = in != null && !(in.toString().startsWith(".") && in.toString().endsWith(".tmp"));
         return other ? what + " (" + f.getFile() + ")" : what;
     }
 }

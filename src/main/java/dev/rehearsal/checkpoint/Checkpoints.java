@@ -39,6 +39,10 @@ public final class Checkpoints {
                 throw new RehearsalException(RehearsalException.DATA, "checkpoint " + file + " has no tensor '"
                         + e.getKey() + "' (has " + loaded.keySet() + ")");
             }
+            if (l.dtype() != t.dtype()) {
+                throw new RehearsalException(RehearsalException.DATA, "checkpoint " + file + ": tensor '" + e.getKey()
+                        + "' is " + l.dtype() + ", the model needs " + t.dtype());
+            }
             boolean fits = l.numel() == t.numel()
                     && (Arrays.equals(l.shape(), new long[] {t.rows(), t.cols()})
                             || t.rows() == 1 && Arrays.equals(l.shape(), new long[] {t.cols()}));

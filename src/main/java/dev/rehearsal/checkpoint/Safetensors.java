@@ -1,24 +1,29 @@
 package dev.rehearsal.checkpoint;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.AtomicFiles;
 import dev.rehearsal.RehearsalException;
 import dev.rehearsal.tensor.DType;
 import dev.rehearsal.tensor.Tensor;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,6 +32,11 @@ import java.util.Map;
  */
 public final class Safetensors {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict about what PyTorch's reader also refuses: duplicate names and anything after the object. */
+    private static final ObjectMapper HEADER_READER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
     /** Headers beyond this are not ours (the format allows 100 MB; our models need a few kB). */
     private static final long MAX_HEADER = 100L << 20;
 
@@ -77,7 +87,10 @@ public final class Safetensors {
     private Safetensors() {
     }
 
-    /** Writes {@code tensors} (in map order) and string metadata, atomically (temporary file, then rename). */
+    /**
+     * Writes {@code tensors} (in map order) and string metadata, atomically ({@link AtomicFiles}: a temporary
+     * file, then a rename; the temporary file is removed when writing fails).
+     */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         ObjectNode header = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
@@ -104,16 +117,14 @@ public final class Safetensors {
         System.arraycopy(json, 0, headerBytes, 0, json.length);
         java.util.Arrays.fill(headerBytes, json.length, padded, (byte) ' ');
 
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
+        AtomicFiles.write(file, out -> {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
             out.write(len.array());
             out.write(headerBytes);
             for (Tensor t : tensors.values()) {
                 out.write(littleEndian(t));
             }
-        }
-        AtomicFiles.replace(tmp, file);
+        });
     }
 
     private static byte[] littleEndian(Tensor t) {
@@ -140,78 +151,157 @@ public final class Safetensors {
         }
     }
 
-    /** Reads every tensor of a file; errors name the file and what is wrong with it. */
+    /**
+     * Reads every tensor of a file; errors name the file and what is wrong with it. A file is refused unless
+     * its header is one JSON object of tensors (dtype F32, U8 or I32, a shape of non-negative integers, and
+     * {@code data_offsets} whose length is the shape's bytes) that together cover the data exactly, without
+     * gaps, overlaps or trailing bytes, as the format requires.
+     */
     public static Map<String, Loaded> read(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size < 8) {
-                throw bad(file, "file of " + size + " bytes has no header");
-            }
-            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lenBuf, 0);
-            long headerLen = lenBuf.flip().getLong();
-            if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
-                throw bad(file, "header length " + headerLen + " does not fit a file of " + size + " bytes");
-            }
-            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, hb, 8);
-            JsonNode header = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8));
-            long dataStart = 8 + headerLen;
-            Map<String, Loaded> out = new LinkedHashMap<>();
+            Header h = header(ch, file);
+            JsonNode header = h.json();
+            long dataStart = 8 + h.bytes();
+            long dataBytes = size - dataStart;
+            Map<String, long[]> ranges = new LinkedHashMap<>();
+            Map<String, DType> dtypes = new LinkedHashMap<>();
+            Map<String, long[]> shapes = new LinkedHashMap<>();
             Iterator<Map.Entry<String, JsonNode>> it = header.fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
-                if (e.getKey().equals("__metadata__")) {
+                String name = e.getKey();
+                if (name.equals("__metadata__")) {
                     continue;
                 }
                 JsonNode n = e.getValue();
+                if (!n.isObject()) {
+                    throw bad(file, "tensor '" + name + "' is " + n + ", not an object with dtype, shape and "
+                            + "data_offsets");
+                }
                 DType dtype = dtypeOf(n.path("dtype").asText());
                 if (dtype == null) {
-                    throw bad(file, "tensor " + e.getKey() + " has dtype " + n.path("dtype") + ", expected F32, U8 or I32");
+                    throw bad(file, "tensor '" + name + "' has dtype " + n.path("dtype") + ", expected F32, U8 or I32");
                 }
-                long[] shape = new long[n.path("shape").size()];
+                JsonNode sh = n.path("shape");
+                if (!sh.isArray()) {
+                    throw bad(file, "tensor '" + name + "' has shape " + sh + ", expected a list of sizes");
+                }
+                long[] shape = new long[sh.size()];
                 long numel = 1;
                 for (int i = 0; i < shape.length; i++) {
-                    shape[i] = n.path("shape").get(i).asLong();
-                    numel *= shape[i];
+                    JsonNode d = sh.get(i);
+                    if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) {
+                        throw bad(file, "tensor '" + name + "' has shape " + sh + ": sizes must be integers >= 0");
+                    }
+                    shape[i] = d.asLong();
+                    try {
+                        numel = Math.multiplyExact(numel, shape[i]);
+                    } catch (ArithmeticException overflow) {
+                        throw bad(file, "tensor '" + name + "' has shape " + sh + ", too large");
+                    }
                 }
-                long begin = n.path("data_offsets").path(0).asLong(-1);
-                long end = n.path("data_offsets").path(1).asLong(-1);
-                if (begin < 0 || end - begin != numel * dtype.bytes() || dataStart + end > size
-                        || end - begin > Integer.MAX_VALUE) {
-                    throw bad(file, "tensor " + e.getKey() + " has offsets [" + begin + ", " + end + ") that do not "
-                            + "match its shape or the file size");
+                JsonNode off = n.path("data_offsets");
+                if (!off.isArray() || off.size() != 2 || !off.get(0).isIntegralNumber()
+                        || !off.get(1).isIntegralNumber() || !off.get(0).canConvertToLong()
+                        || !off.get(1).canConvertToLong()) {
+                    throw bad(file, "tensor '" + name + "' has data_offsets " + off + ", expected [begin, end]");
                 }
-                ByteBuffer data = ByteBuffer.allocate((int) (end - begin));
-                readFully(ch, data, dataStart + begin);
-                out.put(e.getKey(), new Loaded(dtype, shape, data.array()));
+                long begin = off.get(0).asLong();
+                long end = off.get(1).asLong();
+                if (begin < 0 || end < begin || end > dataBytes) {
+                    throw bad(file, "tensor '" + name + "' has data_offsets [" + begin + ", " + end + "] outside the "
+                            + dataBytes + " data bytes of the file (truncated?)");
+                }
+                if (numel > Integer.MAX_VALUE || end - begin != numel * dtype.bytes()) {
+                    throw bad(file, "tensor '" + name + "' is " + dtype + " " + Arrays.toString(shape) + " ("
+                            + numel + " elements, " + numel * dtype.bytes() + " bytes) but data_offsets [" + begin
+                            + ", " + end + "] hold " + (end - begin) + " bytes");
+                }
+                ranges.put(name, new long[] {begin, end});
+                dtypes.put(name, dtype);
+                shapes.put(name, shape);
+            }
+            requireContiguous(file, ranges, dataBytes);
+            Map<String, Loaded> out = new LinkedHashMap<>();
+            for (Map.Entry<String, long[]> e : ranges.entrySet()) {
+                long[] r = e.getValue();
+                ByteBuffer data = ByteBuffer.allocate((int) (r[1] - r[0]));
+                readFully(ch, data, dataStart + r[0]);
+                out.put(e.getKey(), new Loaded(dtypes.get(e.getKey()), shapes.get(e.getKey()), data.array()));
             }
             return out;
         } catch (IOException e) {
-            throw new RehearsalException(RehearsalException.DATA, "cannot read checkpoint " + file + ": " + e.getMessage(),
-                    e);
+            throw new RehearsalException(RehearsalException.DATA, "cannot read checkpoint " + file + ": "
+                    + AtomicFiles.reason(e), e);
+        }
+    }
+
+    /** The tensors' byte ranges must tile [0, dataBytes): no gap, no overlap, nothing after the last. */
+    private static void requireContiguous(Path file, Map<String, long[]> ranges, long dataBytes) {
+        List<Map.Entry<String, long[]>> sorted = new ArrayList<>(ranges.entrySet());
+        sorted.sort(Comparator.comparingLong((Map.Entry<String, long[]> e) -> e.getValue()[0])
+                .thenComparingLong(e -> e.getValue()[1]));
+        long at = 0;
+        for (Map.Entry<String, long[]> e : sorted) {
+            long[] r = e.getValue();
+            if (r[0] != at) {
+                throw bad(file, "tensor '" + e.getKey() + "' starts at data byte " + r[0] + ", expected " + at
+                        + (r[0] < at ? " (it overlaps the tensor before it)" : " (a gap in the data)"));
+            }
+            at = r[1];
+        }
+        if (at != dataBytes) {
+            throw bad(file, "its tensors end at data byte " + at + " but the file has " + dataBytes + " data bytes");
         }
     }
 
     /** String metadata of a file (empty when it has none). */
     public static Map<String, String> metadata(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lenBuf, 0);
-            long headerLen = lenBuf.flip().getLong();
-            if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > ch.size()) {
-                throw bad(file, "header length " + headerLen + " does not fit the file");
-            }
-            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, hb, 8);
-            JsonNode meta = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8)).path("__metadata__");
             Map<String, String> out = new LinkedHashMap<>();
-            meta.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+            header(ch, file).json().path("__metadata__").fields().forEachRemaining(e -> out.put(e.getKey(),
+                    e.getValue().asText()));
             return out;
         } catch (IOException e) {
-            throw new RehearsalException(RehearsalException.DATA, "cannot read checkpoint " + file + ": " + e.getMessage(),
-                    e);
+            throw new RehearsalException(RehearsalException.DATA, "cannot read checkpoint " + file + ": "
+                    + AtomicFiles.reason(e), e);
         }
+    }
+
+    /** A file's JSON header and its length in bytes (the data starts after the 8-byte length and it). */
+    private record Header(JsonNode json, long bytes) {
+    }
+
+    /** The JSON header: one object, no duplicate keys, nothing but spaces after it. */
+    private static Header header(FileChannel ch, Path file) throws IOException {
+        long size = ch.size();
+        if (size < 8) {
+            throw bad(file, "file of " + size + " bytes has no header");
+        }
+        ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, lenBuf, 0);
+        long headerLen = lenBuf.flip().getLong();
+        if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
+            throw bad(file, "header length " + headerLen + " does not fit a file of " + size + " bytes");
+        }
+        ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+        readFully(ch, hb, 8);
+        JsonNode header;
+        try {
+            header = HEADER_READER.readTree(new String(hb.array(), StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw bad(file, "its header is not valid JSON (" + e.getOriginalMessage() + ")");
+        }
+        if (header == null || !header.isObject()) {
+            throw bad(file, "its header is " + (header == null ? "empty" : "a JSON " + header.getNodeType()
+                    .toString().toLowerCase(java.util.Locale.ROOT)) + ", not an object of tensors");
+        }
+        JsonNode meta = header.path("__metadata__");
+        if (!meta.isMissingNode() && !meta.isObject()) {
+            throw bad(file, "its __metadata__ is " + meta + ", not an object of strings");
+        }
+        return new Header(header, headerLen);
     }
 
     private static DType dtypeOf(String name) {

@@ -1,5 +1,7 @@
 package dev.rehearsal.cli;
 
+import dev.rehearsal.RehearsalException;
+import dev.rehearsal.ResultsFolder;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -9,14 +11,34 @@ final class FolderOptions {
             + "has a key of the same name; flags override the file.")
     Path config;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Results folder (default results/<command>).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Results folder (default results/<command>): a new or "
+            + "empty folder, or an earlier run's with --force.")
     Path out;
+
+    @Option(names = "--force", description = "Replace the earlier run in the results folder (exactly the files it "
+            + "wrote; a folder holding other files is still refused).")
+    boolean force;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
-    /** The results folder: --out, else the config's out key, else results/&lt;command&gt;. */
+    /** The results folder: --out, else the config's out key, else results/&lt;command&gt;; never blank. */
     Path folder(String configOut, String command) {
-        return out != null ? out : Path.of(configOut != null ? configOut : "results/" + command);
+        Path dir = out != null ? out : configOut != null ? Path.of(configOut) : Path.of("results/" + command);
+        if (dir.toString().isBlank()) {
+            throw new RehearsalException(RehearsalException.USAGE, "the results folder must be a path, got '" + dir
+                    + "' (give --out DIR; '.' is the current directory)");
+        }
+        return dir;
+    }
+
+    /** Opens and locks the results folder of {@code command} (a new run, --force, or --resume). */
+    ResultsFolder open(Path dir, String command, boolean resume) {
+        if (resume && force) {
+            throw new RehearsalException(RehearsalException.USAGE, "--resume continues the run in its folder and "
+                    + "--force replaces it: give one of them");
+        }
+        return ResultsFolder.open(dir, command,
+                resume ? ResultsFolder.Mode.RESUME : force ? ResultsFolder.Mode.FORCE : ResultsFolder.Mode.NEW);
     }
 }

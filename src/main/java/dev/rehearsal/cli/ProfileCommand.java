@@ -3,6 +3,7 @@ package dev.rehearsal.cli;
 import dev.rehearsal.experiment.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.ResultsFolder;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.backend.nativ.NativeBackend;
 import dev.rehearsal.backend.nativ.NativeRuntime;
@@ -80,6 +81,18 @@ final class ProfileCommand implements Callable<Integer> {
             }
         });
         Path dir = folder.folder(c.out, "profile");
+        try (ResultsFolder out = folder.open(dir, "profile", false)) {
+            try {
+                return profileInto(c, dir, out);
+            } catch (RuntimeException | Error e) {
+                out.discard(e); // nothing of a failed profile is worth keeping
+                throw e;
+            }
+        }
+    }
+
+    /** Runs into the open results folder {@code dir} and prints the result. */
+    private int profileInto(ExperimentConfig c, Path dir, ResultsFolder out) {
         var err = Experiments.stderr();
         ObjectNode profile;
         Summary summary = new Summary(c);
@@ -112,6 +125,7 @@ final class ProfileCommand implements Callable<Integer> {
         ResultFiles.write(dir.resolve("profile.json"), Json.write(profile) + "\n");
         ResultFiles.write(dir.resolve("profile.txt"), Profile.toText(profile));
         HtmlReport.write(dir);
+        out.finish();
         var console = spec.commandLine().getOut();
         console.println(json ? Json.write(profile) : Profile.toText(profile));
         return 0;

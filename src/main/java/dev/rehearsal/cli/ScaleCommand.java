@@ -2,6 +2,7 @@ package dev.rehearsal.cli;
 
 import dev.rehearsal.experiment.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.ResultsFolder;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.experiment.ConfigFiles;
 import dev.rehearsal.config.ExperimentConfig;
@@ -66,6 +67,18 @@ final class ScaleCommand implements Callable<Integer> {
             }
         });
         Path dir = folder.folder(c.out, "scale");
+        try (ResultsFolder out = folder.open(dir, "scale", false)) {
+            try {
+                return scaleInto(c, taskCounts, dir, out);
+            } catch (RuntimeException | Error e) {
+                out.discard(e); // nothing of a failed scale is worth keeping
+                throw e;
+            }
+        }
+    }
+
+    /** Runs into the open results folder {@code dir} and prints the result. */
+    private int scaleInto(ExperimentConfig c, List<Integer> taskCounts, Path dir, ResultsFolder out) {
         var err = Experiments.stderr();
         ObjectNode scale;
         try (Backend backend = RuntimeOptions.backend(c.backend, c);
@@ -77,6 +90,7 @@ final class ScaleCommand implements Callable<Integer> {
         String md = ScaleStudy.markdown(scale);
         ResultFiles.write(dir.resolve("scale.md"), md);
         Path report = HtmlReport.write(dir);
+        out.finish();
         var console = spec.commandLine().getOut();
         console.print(md);
         console.println("results: " + dir.resolve("scale.json") + ", " + dir.resolve("scale.md") + ", " + report);

@@ -1,6 +1,7 @@
 package dev.rehearsal.cli;
 
 import dev.rehearsal.RehearsalException;
+import dev.rehearsal.ResultsFolder;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.experiment.Comparison;
 import dev.rehearsal.experiment.ConfigFiles;
@@ -12,6 +13,7 @@ import dev.rehearsal.report.ImageGrid;
 import dev.rehearsal.strategy.Progress;
 import dev.rehearsal.strategy.Strategy;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -32,7 +34,7 @@ abstract class StudyCommand implements Callable<Integer> {
     FolderOptions folder;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue an interrupted run from the results "
-            + "folder DIR (its config.json and checkpoint); other options are ignored.")
+            + "folder DIR (its config.json, verified records and checkpoint); other options are ignored.")
     Path resume;
 
     @Spec
@@ -46,10 +48,8 @@ abstract class StudyCommand implements Callable<Integer> {
         return false;
     }
 
+    /** The config from defaults, the config file and flags (a resumed run's comes from its folder). */
     ExperimentConfig resolve() {
-        if (resume != null) {
-            return Comparison.savedConfig(resume);
-        }
         return ConfigFiles.resolve(folder.config, quickFlag(), c -> {
             runtime.apply(c);
             options.apply(c);
@@ -65,8 +65,22 @@ abstract class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExperimentConfig c = resolve();
-        Path dir = resume != null ? resume : folder.folder(c.out, spec.name());
+        ExperimentConfig resolved = resume != null ? null : resolve();
+        Path dir = resume != null ? resume : folder.folder(resolved.out, spec.name());
+        try (ResultsFolder out = folder.open(dir, spec.name(), resume != null)) {
+            try {
+                return runInto(out, resume != null ? Comparison.savedConfig(dir) : resolved);
+            } catch (RuntimeException | Error e) {
+                if (!Files.exists(dir.resolve("results.json"))) {
+                    out.discard(e); // stopped before a task's results: the folder is left as it was
+                }
+                throw e;
+            }
+        }
+    }
+
+    private int runInto(ResultsFolder out, ExperimentConfig c) {
+        Path dir = out.dir();
         PrintStream err = Experiments.stderr();
         Progress progress = Progresses.forConsole(err, c.quiet || folder.quiet);
         Summary summary;
@@ -76,16 +90,20 @@ abstract class StudyCommand implements Callable<Integer> {
                     Answers::of, resume != null);
         } catch (RehearsalException e) {
             // A run that stops (diverged, out of memory) still leaves a report of what it finished.
-            if (e.exitCode() == RehearsalException.RUN && java.nio.file.Files.exists(dir.resolve("results.json"))) {
-                HtmlReport.write(dir);
+            if (e.exitCode() == RehearsalException.RUN && Files.exists(dir.resolve("results.json"))) {
+                try {
+                    HtmlReport.write(dir);
+                } catch (RehearsalException again) {
+                    e.addSuppressed(again); // the run's own failure is the one to report
+                }
             }
             throw e;
         }
         Path report = HtmlReport.write(dir);
+        out.finish();
         var console = spec.commandLine().getOut();
         console.println(summary.markdownTable());
-        console.println("results: " + dir.resolve("results.json") + ", " + dir.resolve("results.md") + ", "
-                + report);
+        console.println("results: " + dir.resolve("results.json") + ", " + dir.resolve("results.md") + ", " + report);
         return 0;
     }
 

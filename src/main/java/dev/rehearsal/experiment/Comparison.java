@@ -1,5 +1,7 @@
 package dev.rehearsal.experiment;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.AtomicFiles;
 import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.RehearsalException;
 import dev.rehearsal.backend.Backend;
@@ -19,8 +21,9 @@ import java.nio.file.Path;
  * out/runs/S-seedK.json          each finished run
  * out/checkpoint/S-seedK/        the current run's state after its last finished task
  * </pre>
- * Every file is replaced atomically after every task. Resuming skips the recorded runs and continues the
- * current one from its checkpoint.
+ * Every file is replaced atomically after every task. Records and checkpoints carry their SHA-256 and the
+ * config they were written for ({@link Integrity}). Resuming keeps the verified records and continues the
+ * current run from its checkpoint.
  */
 public final class Comparison {
     private Comparison() {
@@ -47,14 +50,26 @@ public final class Comparison {
     }
 
     /**
-     * Runs into {@code out}. Unless {@code resume}, an earlier invocation's records and checkpoints in the
-     * folder are removed first: a new run replaces the folder's results rather than mixing with them.
+     * Runs into {@code out}, which holds nothing of another run (the CLI opens it as a
+     * {@link dev.rehearsal.ResultsFolder}). With {@code resume}, the folder's verified records are kept and
+     * the current run continues from its checkpoint; without, a folder that already holds a record or a
+     * checkpoint of one of these runs is refused rather than mixed with (nothing is ever deleted here).
      */
     public static Summary run(ExperimentConfig c, Path out, Backend backend, Dataset train, Dataset test,
             Progress progress, SampleSink sampleSink, Answerer answerer, boolean resume) {
         if (!resume) {
-            clear(out.resolve("runs"));
-            clear(out.resolve("checkpoint"));
+            for (String strategy : c.strategies) {
+                for (long seed : c.seeds) {
+                    String id = strategy + "-seed" + seed;
+                    for (Path p : new Path[] {out.resolve("runs").resolve(id + ".json"),
+                        out.resolve("checkpoint").resolve(id).resolve(RunCheckpoint.STATE)}) {
+                        if (Files.exists(p)) {
+                            throw new RehearsalException(RehearsalException.USAGE, out + " already holds " + p
+                                    + " of an earlier run: a new run needs a folder of its own");
+                        }
+                    }
+                }
+            }
         }
         ResultFiles.write(out.resolve("config.json"), ConfigFiles.toJson(c));
         Summary summary = new Summary(c);
@@ -66,7 +81,7 @@ public final class Comparison {
                 String id = strategy + "-seed" + seed;
                 Path record = out.resolve("runs").resolve(id + ".json");
                 if (Files.isRegularFile(record)) {
-                    summary.add(readRecord(record));
+                    summary.add(readRecord(record, rc));
                     progress.log(id + ": already finished, kept from " + record);
                     continue;
                 }
@@ -83,15 +98,13 @@ public final class Comparison {
                         public void finished(Strategy s, RunResult r) {
                             // The trained weights, named as PyTorch's nn.Linear names them.
                             s.models().forEach((role, m) -> {
+                                Path f = out.resolve("models").resolve(id + "-" + role + ".safetensors");
                                 try {
-                                    Path f = out.resolve("models").resolve(id + "-" + role + ".safetensors");
-                                    java.nio.file.Files.createDirectories(f.getParent());
                                     dev.rehearsal.checkpoint.Checkpoints.saveWeights(m, f, java.util.Map.of(
                                             "strategy", strategy, "seed", Long.toString(seed), "preset", c.preset,
                                             "role", role));
                                 } catch (IOException e) {
-                                    throw new RehearsalException(RehearsalException.RUN, "cannot write the weights of "
-                                            + id + " into " + out + ": " + e.getMessage(), e);
+                                    throw AtomicFiles.cannotWrite(f, e);
                                 }
                             });
                         }
@@ -105,7 +118,9 @@ public final class Comparison {
                         }
                     });
                 }
-                ResultFiles.write(record, Json.write(result.toJson()) + "\n");
+                ObjectNode json = result.toJson();
+                json.set(Integrity.CONFIG, Json.MAPPER.valueToTree(rc));
+                ResultFiles.write(record, Json.write(Integrity.seal(json)) + "\n");
                 checkpoint.delete();
                 summary.add(result);
                 summary.setAnswers(answerer.answer(summary));
@@ -117,25 +132,12 @@ public final class Comparison {
         return summary;
     }
 
-    private static void clear(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new RehearsalException(RehearsalException.RUN, "cannot clear " + dir + " for a new run: "
-                    + e.getMessage(), e);
-        }
-    }
-
-    private static RunResult readRecord(Path record) {
-        try {
-            return RunResult.fromJson(Json.MAPPER.readTree(record.toFile()));
-        } catch (IOException e) {
-            throw new RehearsalException(RehearsalException.DATA, "cannot read " + record + ": " + e.getMessage(), e);
-        }
+    /** A finished run's record, verified: its checksum, the config it was written for, every value's range. */
+    private static RunResult readRecord(Path record, ExperimentConfig rc) {
+        ObjectNode o = Integrity.readSealed(record);
+        Integrity.requireConfig(record, o.path(Integrity.CONFIG), rc,
+                "restore the run's config.json, or start the run over with --force");
+        Integrity.checkRecord(record, o, Experiment.taskCount(rc));
+        return RunResult.fromJson(o);
     }
 }

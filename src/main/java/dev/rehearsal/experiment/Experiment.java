@@ -37,6 +37,11 @@ public final class Experiment {
                         c.testLimit, c.seed);
     }
 
+    /** The number of tasks of the scenario {@link #scenario} builds for {@code c}. */
+    public static int taskCount(ExperimentConfig c) {
+        return c.scenario.equals("permuted") ? c.tasks : c.classOrder.size() / c.classesPerTask;
+    }
+
     /**
      * Runs {@code c.strategy} with {@code c.seed}. With a checkpoint, the state after every finished task is
      * saved to it, and a run that finds one continues after its last finished task (ending with the same R
@@ -52,10 +57,9 @@ public final class Experiment {
         try (Strategy s = Strategies.create(c.strategy, ctx)) {
             AccuracyMatrix acc = new AccuracyMatrix(tasks);
             double earlierSeconds = 0;
-            RunCheckpoint.Saved saved = checkpoint == null ? null : checkpoint.load();
+            RunCheckpoint.Saved saved = checkpoint == null ? null : checkpoint.load(c, tasks);
             if (saved != null) {
-                s.restoreState(saved.tensors(), saved.values());
-                rng.restoreState(saved.rng());
+                RunCheckpoint.restore(s, rng, saved);
                 ledger.add(saved.ledger());
                 acc = saved.accuracy();
                 earlierSeconds = saved.wallSeconds();
@@ -108,7 +112,7 @@ public final class Experiment {
                 }
                 // After the results: a checkpoint never gets ahead of the results a crash would leave.
                 if (checkpoint != null) {
-                    checkpoint.save(s, acc, ledger, rng, wall, records);
+                    checkpoint.save(s, c, acc, ledger, rng, wall, records);
                 }
             }
             if (result == null) {

@@ -1,7 +1,6 @@
 package dev.rehearsal.experiment;
 
 import dev.rehearsal.AtomicFiles;
-import dev.rehearsal.RehearsalException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,7 +14,7 @@ public final class ResultFiles {
         try {
             AtomicFiles.write(file, content.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new RehearsalException(RehearsalException.RUN, "cannot write " + file + ": " + e.getMessage(), e);
+            throw AtomicFiles.cannotWrite(file, e);
         }
     }
 

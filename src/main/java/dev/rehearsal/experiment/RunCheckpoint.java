@@ -1,7 +1,9 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.config.ExperimentConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.AtomicFiles;
 import dev.rehearsal.RehearsalException;
 import dev.rehearsal.checkpoint.Safetensors;
 import dev.rehearsal.metrics.AccuracyMatrix;
@@ -15,18 +17,22 @@ import dev.rehearsal.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * The state of a run after its last finished task, in one directory: {@code state.json} (tasks done,
- * accuracy rows, ledger, random stream, the strategy's values) and {@code tensors.safetensors} (parameters,
- * optimiser state, stored samples). Written into a fresh directory and swapped in by renames, so a crash
- * leaves either the previous checkpoint or the new one, never half of each.
+ * accuracy rows, ledger, random stream, the strategy's values, the config it was written for, and the name
+ * and SHA-256 of its tensors file) and {@code tensors-taskN.safetensors} (parameters, optimiser state, stored
+ * samples after task N). The tensors go to a new file first and {@code state.json} is then replaced
+ * atomically, so a crash leaves either the previous checkpoint or the new one, never half of each. Loading
+ * verifies both checksums, the config and every value's range ({@link Integrity}).
  */
 public final class RunCheckpoint {
+    static final String STATE = "state.json";
+    private static final Pattern TENSORS = Pattern.compile("tensors-task[0-9]{1,9}\\.safetensors");
     private final Path dir;
 
     public RunCheckpoint(Path dir) {
@@ -39,13 +45,23 @@ public final class RunCheckpoint {
 
     /** What a checkpoint restores. */
     record Saved(int tasksDone, AccuracyMatrix accuracy, Ledger ledger, long[] rng, double wallSeconds,
-            java.util.List<TaskRecord> records, Map<String, Safetensors.Loaded> tensors, JsonNode values) {
+            java.util.List<TaskRecord> records, Map<String, Safetensors.Loaded> tensors, JsonNode values,
+            Path tensorsFile) {
     }
 
-    void save(Strategy s, AccuracyMatrix acc, Ledger ledger, Rng rng, double wallSeconds,
+    void save(Strategy s, ExperimentConfig c, AccuracyMatrix acc, Ledger ledger, Rng rng, double wallSeconds,
             java.util.List<TaskRecord> records) {
         State state = new State(new LinkedHashMap<String, Tensor>(), Json.MAPPER.createObjectNode());
         s.saveState(state);
+        String tensorsName = "tensors-task" + acc.rowsDone() + ".safetensors";
+        Path tensors = dir.resolve(tensorsName);
+        String tensorsSum;
+        try {
+            Safetensors.write(tensors, state.tensors(), Map.of("strategy", s.name()));
+            tensorsSum = Integrity.sha256(tensors);
+        } catch (IOException e) {
+            throw AtomicFiles.cannotWrite(tensors, e);
+        }
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("strategy", s.name());
         root.put("tasks_done", acc.rowsDone());
@@ -62,75 +78,124 @@ public final class RunCheckpoint {
         root.put("wall_seconds", wallSeconds);
         root.set("task_records", Json.MAPPER.valueToTree(records));
         root.set("values", state.values());
-        Path tmp = dir.resolveSibling(dir.getFileName() + ".new");
-        Path old = dir.resolveSibling(dir.getFileName() + ".old");
-        try {
-            deleteTree(tmp);
-            Files.createDirectories(tmp);
-            Safetensors.write(tmp.resolve("tensors.safetensors"), state.tensors(), Map.of("strategy", s.name()));
-            Files.writeString(tmp.resolve("state.json"), Json.write(root));
-            deleteTree(old);
-            if (Files.exists(dir)) {
-                Files.move(dir, old);
+        root.set(Integrity.CONFIG, Json.MAPPER.valueToTree(c));
+        root.putObject("tensors").put("file", tensorsName).put("sha256", tensorsSum);
+        ResultFiles.write(dir.resolve(STATE), Json.write(Integrity.seal(root)) + "\n");
+        // Only now is the previous tensors file unreferenced.
+        for (Path old : files(p -> TENSORS.matcher(p).matches() && !p.equals(tensorsName))) {
+            try {
+                Files.deleteIfExists(old);
+            } catch (IOException e) {
+                throw new RehearsalException(RehearsalException.RUN, "cannot remove the previous checkpoint file "
+                        + old + ": " + AtomicFiles.reason(e), e);
             }
-            Files.move(tmp, dir);
-            deleteTree(old);
-        } catch (IOException e) {
-            throw new RehearsalException(RehearsalException.RUN, "cannot write checkpoint " + dir + ": " + e.getMessage(),
-                    e);
         }
     }
 
-    /** The last complete checkpoint, or null when there is none. */
-    Saved load() {
-        Path from = Files.isDirectory(dir) ? dir : dir.resolveSibling(dir.getFileName() + ".old");
-        if (!Files.isRegularFile(from.resolve("state.json"))) {
+    /**
+     * The last complete checkpoint of a run of {@code c} through {@code tasks} tasks, or null when there is
+     * none; exit code 3 when it was altered, damaged or written for another config.
+     */
+    Saved load(ExperimentConfig c, int tasks) {
+        Path stateFile = dir.resolve(STATE);
+        if (!Files.isRegularFile(stateFile)) {
             return null;
         }
+        ObjectNode root = Integrity.readSealed(stateFile);
+        Integrity.requireConfig(stateFile, root.path(Integrity.CONFIG), c,
+                "restore the run's config.json, or start the run over with --force");
+        Integrity.checkRun(stateFile, root, tasks, "task_records");
+        int done = root.path("tasks_done").asInt();
+        Ledger ledger = new Ledger();
+        for (Phase p : Phase.values()) {
+            JsonNode v = root.path("ledger").path(p.id());
+            if (!v.isArray() || v.size() != 3) {
+                throw Integrity.corrupt(stateFile, "the ledger of phase " + p.id() + " is " + v
+                        + ", expected [nanoseconds, MACs, samples]");
+            }
+            String what = "the ledger of phase " + p.id();
+            ledger.restore(p, Integrity.countValue(stateFile, v.get(0), what),
+                    Integrity.countValue(stateFile, v.get(1), what), Integrity.countValue(stateFile, v.get(2), what));
+        }
+        JsonNode rngNode = root.path("rng");
+        long[] rng = new long[rngNode.size()];
+        for (int i = 0; i < rng.length; i++) {
+            if (!rngNode.get(i).isIntegralNumber() || !rngNode.get(i).canConvertToLong()) {
+                throw Integrity.corrupt(stateFile, "word " + i + " of the random state is " + rngNode.get(i));
+            }
+            rng[i] = rngNode.get(i).asLong();
+        }
+        if (rng.length != 3) {
+            throw Integrity.corrupt(stateFile, "the random state has " + rng.length + " words, expected 3");
+        }
+        double wall = Integrity.seconds(stateFile, root, "wall_seconds");
+        if (!root.path("values").isObject()) {
+            throw Integrity.corrupt(stateFile, "it has no strategy values");
+        }
+        String name = root.path("tensors").path("file").asText();
+        if (!TENSORS.matcher(name).matches()) {
+            throw Integrity.corrupt(stateFile, "its tensors file is '" + name + "', expected tensors-taskN.safetensors");
+        }
+        Path tensors = dir.resolve(name);
         try {
-            JsonNode root = Json.MAPPER.readTree(from.resolve("state.json").toFile());
-            int done = root.path("tasks_done").asInt();
-            Ledger ledger = new Ledger();
-            for (Phase p : Phase.values()) {
-                JsonNode v = root.path("ledger").path(p.id());
-                ledger.restore(p, v.path(0).asLong(), v.path(1).asLong(), v.path(2).asLong());
+            if (!Integrity.sha256(tensors).equals(root.path("tensors").path("sha256").asText())) {
+                throw Integrity.corrupt(tensors, "its SHA-256 is not the one " + stateFile + " recorded, so it was "
+                        + "altered or damaged");
             }
-            long[] rng = new long[root.path("rng").size()];
-            for (int i = 0; i < rng.length; i++) {
-                rng[i] = root.path("rng").path(i).asLong();
-            }
-            return new Saved(done, RunResult.accuracyOf(root, done), ledger, rng, root.path("wall_seconds").asDouble(),
-                    RunResult.taskRecords(root.path("task_records")), Safetensors.read(from.resolve("tensors.safetensors")),
-                    root.path("values"));
         } catch (IOException e) {
-            throw new RehearsalException(RehearsalException.DATA, "cannot read checkpoint " + from + ": "
-                    + e.getMessage(), e);
+            throw new RehearsalException(RehearsalException.DATA, "cannot read checkpoint file " + tensors + ": "
+                    + AtomicFiles.reason(e), e);
+        }
+        return new Saved(done, RunResult.accuracyOf(root, done), ledger, rng, wall,
+                RunResult.taskRecords(root.path("task_records")), Safetensors.read(tensors), root.path("values"),
+                tensors);
+    }
+
+    /** Restores a loaded checkpoint into a strategy built from the same config. */
+    static void restore(Strategy s, Rng rng, Saved saved) {
+        try {
+            s.restoreState(saved.tensors(), saved.values());
+            rng.restoreState(saved.rng());
+        } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException e) {
+            // Checksums and config matched, yet the content does not fit the strategy: refuse it as data.
+            throw new RehearsalException(RehearsalException.DATA, "checkpoint " + saved.tensorsFile() + " does not "
+                    + "fit a " + s.name() + " run of this config: " + e.getMessage()
+                    + "; start the run over with --force", e);
         }
     }
 
-    /** Removes the checkpoint (its run finished and was recorded). */
+    /** Removes the checkpoint (its run finished and was recorded): the files it wrote, then empty folders. */
     void delete() {
         try {
-            deleteTree(dir);
-            deleteTree(dir.resolveSibling(dir.getFileName() + ".old"));
-            try (Stream<Path> rest = Files.list(dir.getParent())) {
-                if (rest.findAny().isEmpty()) {
-                    Files.delete(dir.getParent());
+            for (Path p : files(n -> n.equals(STATE) || TENSORS.matcher(n).matches()
+                    || n.startsWith(".") && n.endsWith(".tmp"))) {
+                Files.deleteIfExists(p);
+            }
+            for (Path d : new Path[] {dir, dir.getParent()}) {
+                if (d != null && Files.isDirectory(d)) {
+                    try (Stream<Path> rest = Files.list(d)) {
+                        if (rest.findAny().isEmpty()) {
+                            Files.delete(d);
+                        }
+                    }
                 }
             }
         } catch (IOException e) {
-            throw new RehearsalException(RehearsalException.RUN, "cannot delete checkpoint " + dir, e);
+            throw new RehearsalException(RehearsalException.RUN, "cannot delete checkpoint " + dir + ": "
+                    + AtomicFiles.reason(e), e);
         }
     }
 
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
+    /** This checkpoint's files whose names {@code names} accepts. */
+    private java.util.List<Path> files(java.util.function.Predicate<String> names) {
+        if (!Files.isDirectory(dir)) {
+            return java.util.List.of();
         }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> names.test(p.getFileName().toString())).toList();
+        } catch (IOException e) {
+            throw new RehearsalException(RehearsalException.RUN, "cannot list checkpoint " + dir + ": "
+                    + AtomicFiles.reason(e), e);
         }
     }
 }

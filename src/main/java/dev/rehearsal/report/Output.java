@@ -1,7 +1,6 @@
 package dev.rehearsal.report;
 
 import dev.rehearsal.AtomicFiles;
-import dev.rehearsal.RehearsalException;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -17,8 +16,7 @@ final class Output {
         try {
             AtomicFiles.write(file, content);
         } catch (IOException e) {
-            throw new RehearsalException(RehearsalException.RUN, "cannot write " + file + ": " + e
-                    + " (check that the results folder is writable and the disk is not full)", e);
+            throw AtomicFiles.cannotWrite(file, e);
         }
     }
 

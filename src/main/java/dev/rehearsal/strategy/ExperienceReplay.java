@@ -125,7 +125,7 @@ public final class ExperienceReplay extends Strategy {
     public void restoreState(Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
             com.fasterxml.jackson.databind.JsonNode values) {
         super.restoreState(tensors, values);
-        buffer.restoreState(tensors.get("buffer.samples"), values);
+        buffer.restoreState(State.get(tensors, "buffer.samples"), values);
     }
 
     @Override

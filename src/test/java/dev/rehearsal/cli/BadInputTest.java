@@ -28,6 +28,27 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class BadInputTest {
 
+    private static final java.util.concurrent.atomic.AtomicInteger OUTS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * The in-process CLI, with a fresh results folder for commands that write one: a refused run must not
+     * depend on what an earlier run left in the default folder.
+     */
+    private static Cli cli(String... args) {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
+        boolean writes = java.util.Set.of("run", "compare", "scale", "profile").contains(args[0]);
+        if (writes && !all.contains("--out") && !all.contains("--resume")) {
+            try {
+                all.add("--out");
+                all.add(java.nio.file.Files.createTempDirectory("bad-input-" + OUTS.incrementAndGet()).resolve("out")
+                        .toString());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return Cli.run(all.toArray(String[]::new));
+    }
+
     private static void assertFails(Cli r, int code, String... phrases) {
         assertEquals(code, r.exitCode(), r.err());
         assertTrue(r.oneLineError(), "one line, got: " + r.err());
@@ -39,14 +60,14 @@ class BadInputTest {
 
     @Test
     void invalidConfigurationsNameWhatIsWrong() {
-        assertFails(Cli.run("run", "--epochs", "-2"), RehearsalException.USAGE, "'epochs'");
-        assertFails(Cli.run("run", "--strategy", "ewc"), RehearsalException.USAGE, "'strategy'");
-        assertFails(Cli.run("run", "--preset", "huge"), RehearsalException.USAGE, "'preset'");
-        assertFails(Cli.run("compare", "--strategies", "er,sgd"), RehearsalException.USAGE, "'strategies'");
-        assertFails(Cli.run("run", "--per-class", "100000", "--quiet"), RehearsalException.USAGE,
+        assertFails(cli("run", "--epochs", "-2"), RehearsalException.USAGE, "'epochs'");
+        assertFails(cli("run", "--strategy", "bogus"), RehearsalException.USAGE, "'strategy'");
+        assertFails(cli("run", "--preset", "huge"), RehearsalException.USAGE, "'preset'");
+        assertFails(cli("compare", "--strategies", "er,sgd"), RehearsalException.USAGE, "'strategies'");
+        assertFails(cli("run", "--per-class", "100000", "--quiet"), RehearsalException.USAGE,
                 "exceeds the");
-        assertFails(Cli.run("run", "--lr", "1e9"), RehearsalException.USAGE, "'lr'");
-        assertFails(Cli.run("run", "--resume", "/nonexistent/folder"), RehearsalException.USAGE, "nothing to resume");
+        assertFails(cli("run", "--lr", "1e9"), RehearsalException.USAGE, "'lr'");
+        assertFails(cli("run", "--resume", "/nonexistent/folder"), RehearsalException.USAGE, "nothing to resume");
     }
 
     /**
@@ -73,7 +94,7 @@ class BadInputTest {
         "--temperature  | -0.0          | 'temperature'      | in (0, 100]",
     })
     void floatOptionsAreCheckedAsFloat32(String option, String value, String key, String reason) {
-        assertFails(Cli.run("run", option, value), RehearsalException.USAGE, "invalid value for " + key.strip(),
+        assertFails(cli("run", option, value), RehearsalException.USAGE, "invalid value for " + key.strip(),
                 reason.strip());
     }
 
@@ -92,7 +113,7 @@ class BadInputTest {
         "cosine           | use constant, step:EVERY:GAMMA",
     })
     void scheduleParametersMustBeFiniteNumbers(String schedule, String reason) {
-        assertFails(Cli.run("run", "--lr-schedule", schedule.strip()), RehearsalException.USAGE,
+        assertFails(cli("run", "--lr-schedule", schedule.strip()), RehearsalException.USAGE,
                 "invalid value for 'lr-schedule': " + schedule.strip(), reason.strip());
     }
 
@@ -100,27 +121,27 @@ class BadInputTest {
     @ParameterizedTest
     @CsvSource({"--epochs, NaN", "--batch, Infinity", "--per-class, 1e3", "--seed, 1.5"})
     void integerOptionsRefuseNonIntegers(String option, String value) {
-        assertFails(Cli.run("run", option, value), RehearsalException.USAGE, option, value);
+        assertFails(cli("run", option, value), RehearsalException.USAGE, option, value);
     }
 
     /** List options whose repeats make no sense: a repeated seed or strategy would be counted twice. */
     @Test
     void listOptionsRefuseRepeats() {
-        assertFails(Cli.run("compare", "--seeds", "1,2,1"), RehearsalException.USAGE, "'seeds': [1, 2, 1]",
+        assertFails(cli("compare", "--seeds", "1,2,1"), RehearsalException.USAGE, "'seeds': [1, 2, 1]",
                 "1 is repeated");
-        assertFails(Cli.run("compare", "--strategies", "er,gr,er"), RehearsalException.USAGE, "'strategies'",
+        assertFails(cli("compare", "--strategies", "er,gr,er"), RehearsalException.USAGE, "'strategies'",
                 "er is repeated");
-        assertFails(Cli.run("compare", "--strategies", "er,ER"), RehearsalException.USAGE, "'strategies'",
+        assertFails(cli("compare", "--strategies", "er,ER"), RehearsalException.USAGE, "'strategies'",
                 "er is repeated");
-        assertFails(Cli.run("scale", "--strategies", "gr,gr"), RehearsalException.USAGE, "'strategies'",
+        assertFails(cli("scale", "--strategies", "gr,gr"), RehearsalException.USAGE, "'strategies'",
                 "gr is repeated");
-        assertFails(Cli.run("run", "--class-order", "0,1,1,2"), RehearsalException.USAGE, "'class-order'",
+        assertFails(cli("run", "--class-order", "0,1,1,2"), RehearsalException.USAGE, "'class-order'",
                 "1 is repeated");
-        assertFails(Cli.run("run", "--class-order", "0,10"), RehearsalException.USAGE, "'class-order'",
+        assertFails(cli("run", "--class-order", "0,10"), RehearsalException.USAGE, "'class-order'",
                 "0 to 9");
-        assertFails(Cli.run("run", "--dataset", "fashion", "--class-order=-1,0"), RehearsalException.USAGE,
+        assertFails(cli("run", "--dataset", "fashion", "--class-order=-1,0"), RehearsalException.USAGE,
                 "'class-order'", "classes of fashion, 0 to 9");
-        assertFails(Cli.run("run", "--classes-per-task", "3"), RehearsalException.USAGE, "'classes-per-task': 3",
+        assertFails(cli("run", "--classes-per-task", "3"), RehearsalException.USAGE, "'classes-per-task': 3",
                 "a divisor of the 10 classes");
     }
 
@@ -135,13 +156,13 @@ class BadInputTest {
         "2,5,1001  | between 1 and 1000",
     })
     void scaleNeedsThreeDistinctTaskCounts(String tasks, String reason) {
-        assertFails(Cli.run("scale", "--tasks", tasks.strip()), RehearsalException.USAGE,
+        assertFails(cli("scale", "--tasks", tasks.strip()), RehearsalException.USAGE,
                 "invalid value for 'tasks': [" + tasks.strip().replace(",", ", ") + "]", reason.strip());
     }
 
     @Test
     void missingAndCorruptDataSayWhatToDo(@TempDir Path dir) throws Exception {
-        assertFails(Cli.run("run", "--data", dir.resolve("none").toString(), "--quiet"), RehearsalException.DATA,
+        assertFails(cli("run", "--data", dir.resolve("none").toString(), "--quiet"), RehearsalException.DATA,
                 "fetch");
         // A data directory whose training images are truncated.
         Path data = dir.resolve("mnist");
@@ -152,17 +173,17 @@ class BadInputTest {
         }
         byte[] images = Files.readAllBytes(data.resolve("train-images-idx3-ubyte"));
         Files.write(data.resolve("train-images-idx3-ubyte"), java.util.Arrays.copyOf(images, 100_000));
-        assertFails(Cli.run("run", "--data", data.toString(), "--quiet"), RehearsalException.DATA, "train-images");
+        assertFails(cli("run", "--data", data.toString(), "--quiet"), RehearsalException.DATA, "train-images");
         // Wrong magic number.
         images[3] = 0x08;
         Files.write(data.resolve("train-images-idx3-ubyte"), images);
-        assertFails(Cli.run("run", "--data", data.toString(), "--quiet"), RehearsalException.DATA, "magic");
+        assertFails(cli("run", "--data", data.toString(), "--quiet"), RehearsalException.DATA, "magic");
     }
 
     @Test
     void aLabelOutsideTheClassesIsCorruptDataNotADroppedSample(@TempDir Path dir) throws Exception {
         Path data = tinyMnist(dir.resolve("mnist"), (byte) 12);
-        assertFails(Cli.run("run", "--data", data.toString(), "--quiet"), RehearsalException.DATA,
+        assertFails(cli("run", "--data", data.toString(), "--quiet"), RehearsalException.DATA,
                 data.resolve("train-labels-idx1-ubyte").toString(), "label 12 at index 2",
                 "outside the 10 classes 0 to 9");
     }
@@ -188,9 +209,9 @@ class BadInputTest {
                 Child.start(dir, 2, List.of("key 'lr' is given twice (lines 1 and 2)", duplicate.toString()),
                         "compare", "--config", duplicate.toString()),
                 Child.start(dir, 3, List.of("label 200 at index 2"), "run", "--data", badLabels.toString(),
-                        "--quiet", "--out", out.toString()),
+                        "--quiet", "--out", out.resolve("labels").toString()),
                 Child.start(dir, 3, List.of(dir.resolve("none") + " does not exist", "fetch"), "run", "--data",
-                        dir.resolve("none").toString(), "--quiet", "--out", out.toString()));
+                        dir.resolve("none").toString(), "--quiet", "--out", out.resolve("none").toString()));
         for (Child c : children) {
             c.assertCleanFailure();
         }

@@ -1,0 +1,455 @@
+package dev.rehearsal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * A results folder, owned by one command at a time. Every file in it belongs to the run that wrote it:
+ * <ul>
+ * <li>{@value #MANIFEST} marks the folder as Rehearsal's and lists every file Rehearsal wrote into it
+ *     (each file is listed before its first byte is written, by {@link AtomicFiles}), the command, and
+ *     whether it finished;</li>
+ * <li>{@value #LOCK} is locked ({@link FileChannel#tryLock}) while a command writes the folder and names
+ *     that process; the operating system releases the lock when the process dies, however it dies.</li>
+ * </ul>
+ * Opening a folder ({@link Mode}): a new run needs a folder that does not exist or is empty; a folder
+ * holding anything Rehearsal did not write is refused and left untouched. An earlier run's folder is
+ * replaced only with {@link Mode#FORCE}, which removes exactly the files its manifest lists (and refuses,
+ * removing nothing, when the folder also holds other files); {@link Mode#RESUME} continues the run in it.
+ * A folder in use by another process is refused with that process's pid, host and start time. Refusals
+ * have exit code {@link RehearsalException#USAGE}, a damaged manifest {@link RehearsalException#DATA}.
+ */
+public final class ResultsFolder implements AutoCloseable {
+    /** The marker and list of the files Rehearsal wrote into the folder. */
+    public static final String MANIFEST = ".rehearsal-manifest.json";
+    /** Locked while a command writes the folder; holds a line naming that process. */
+    public static final String LOCK = ".rehearsal.lock";
+    private static final String FORMAT = "rehearsal results folder";
+    private static final int VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Open folders by absolute path: {@link #claim} records a write into the folder that contains it. */
+    private static final Map<Path, ResultsFolder> OPEN = new ConcurrentHashMap<>();
+
+    /** How a command opens its folder. */
+    public enum Mode {
+        /** A new run: the folder must not exist, or be empty. */
+        NEW,
+        /** A new run that may replace an earlier run's folder (exactly the files that run wrote). */
+        FORCE,
+        /** Continue the run in the folder (its files are kept). */
+        RESUME
+    }
+
+    private final Path dir;
+    private final Path absolute;
+    private final Mode mode;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final ObjectNode manifest;
+    private final Set<String> files = new LinkedHashSet<>();
+
+    private ResultsFolder(Path dir, Path absolute, Mode mode, FileChannel lockChannel, FileLock lock,
+            ObjectNode manifest) {
+        this.dir = dir;
+        this.absolute = absolute;
+        this.mode = mode;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.manifest = manifest;
+    }
+
+    /** The folder as the user named it. */
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * Opens {@code dir} for {@code command} (run, compare, scale, profile) and locks it until {@link #close}.
+     *
+     * @throws RehearsalException exit code 2 when the folder cannot be used (see the class comment), 3 when its
+     *     manifest is damaged
+     */
+    public static ResultsFolder open(Path dir, String command, Mode mode) {
+        if (dir == null || dir.toString().isBlank()) {
+            throw usage("the results folder must be a path, got '" + (dir == null ? "" : dir) + "' (give --out DIR)");
+        }
+        Path abs = dir.toAbsolutePath().normalize();
+        if (Files.exists(abs) && !Files.isDirectory(abs)) {
+            throw usage("the results folder " + dir + " is a file, not a folder: choose another --out");
+        }
+        if (mode == Mode.RESUME && !Files.isRegularFile(abs.resolve(MANIFEST))) {
+            throw usage("nothing to resume in " + dir + ": " + (Files.isDirectory(abs)
+                    ? "it is not a Rehearsal results folder (it has no " + MANIFEST + ")" : "it does not exist")
+                    + "; give the --out folder of an interrupted run");
+        }
+        if (mode != Mode.RESUME && Files.isDirectory(abs) && !Files.exists(abs.resolve(MANIFEST)) && !isEmpty(abs)) {
+            throw foreign(dir); // before the lock file: nothing is written into someone else's folder
+        }
+        try {
+            Files.createDirectories(abs);
+        } catch (IOException e) {
+            throw usage("cannot create the results folder " + dir + ": " + AtomicFiles.reason(e));
+        }
+        Path lockFile = abs.resolve(LOCK);
+        boolean lockExisted = Files.exists(lockFile);
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw usage("cannot write into the results folder " + dir + ": " + AtomicFiles.reason(e));
+        }
+        FileLock lock = null;
+        try {
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null; // this very process holds it
+            }
+            if (lock == null) {
+                throw usage("the results folder " + dir + " is in use by " + holder(lockFile)
+                        + ": wait for it to finish, or choose another --out");
+            }
+            ObjectNode old = readManifest(abs, dir);
+            ObjectNode manifest = decide(dir, abs, command, mode, old);
+            ResultsFolder folder = new ResultsFolder(dir, abs, mode, ch, lock, manifest);
+            for (JsonNode f : manifest.path("files")) {
+                folder.files.add(f.asText());
+            }
+            folder.writeHolder(command);
+            folder.writeManifest();
+            if (OPEN.putIfAbsent(abs, folder) != null) {
+                throw new IllegalStateException(abs + " is open twice in this process");
+            }
+            return folder;
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw usage("cannot lock the results folder " + dir + ": " + AtomicFiles.reason(e));
+        } catch (RuntimeException | Error e) {
+            closeQuietly(ch);
+            if (!lockExisted && lock != null && !Files.exists(abs.resolve(MANIFEST))) {
+                try {
+                    Files.deleteIfExists(lockFile); // we made it, in a folder that is not ours
+                } catch (IOException again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The manifest of the run about to start, after removing an earlier run's files where asked to. */
+    private static ObjectNode decide(Path dir, Path abs, String command, Mode mode, ObjectNode old) {
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        if (mode == Mode.RESUME) {
+            if (old == null) {
+                throw usage("nothing to resume in " + dir + ": it is not a Rehearsal results folder (it has no "
+                        + MANIFEST + ")");
+            }
+            String was = old.path("command").asText();
+            if (!resumable(was)) {
+                throw usage("nothing to resume in " + dir + ": it holds the results of 'rehearsal " + was
+                        + "', which cannot be resumed");
+            }
+            old.remove("finished");
+            old.put("resumed", now);
+            return old;
+        }
+        if (old == null) {
+            if (!isEmpty(abs)) {
+                throw foreign(dir);
+            }
+        } else if (mode == Mode.FORCE) {
+            removeEarlierRun(dir, abs, old);
+        } else {
+            String was = old.path("command").asText();
+            if (old.hasNonNull("finished")) {
+                throw usage("the results folder " + dir + " holds the results of an earlier 'rehearsal " + was
+                        + "' (finished " + old.path("finished").asText() + "): add --force to replace them, or "
+                        + "choose another --out");
+            }
+            throw usage("the results folder " + dir + " holds an unfinished 'rehearsal " + was + "' (started "
+                    + old.path("started").asText() + "): " + (resumable(was) ? "'rehearsal " + was + " --resume "
+                    + dir + "' continues it, " : "") + "add --force to replace it, or choose another --out");
+        }
+        ObjectNode m = JSON.createObjectNode();
+        m.put("format", FORMAT);
+        m.put("version", VERSION);
+        m.put("command", command);
+        m.put("started", now);
+        m.putArray("files");
+        return m;
+    }
+
+    private static boolean resumable(String command) {
+        return command.equals("run") || command.equals("compare");
+    }
+
+    /**
+     * Removes the files an earlier run's manifest lists (and their temporary files), then the folders that
+     * leaves empty. Refuses, removing nothing, when the folder holds a file the manifest does not list.
+     */
+    private static void removeEarlierRun(Path dir, Path abs, ObjectNode old) {
+        List<Path> listed = new ArrayList<>();
+        Set<Path> ours = new java.util.HashSet<>(List.of(abs.resolve(MANIFEST), abs.resolve(LOCK),
+                AtomicFiles.temporary(abs.resolve(MANIFEST))));
+        for (JsonNode f : old.path("files")) {
+            Path p = inside(abs, dir, f.asText());
+            listed.add(p);
+            ours.add(p);
+            ours.add(AtomicFiles.temporary(p));
+        }
+        List<String> others;
+        try (Stream<Path> s = Files.walk(abs)) {
+            others = s.filter(p -> !Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .filter(p -> !ours.contains(p)).map(p -> abs.relativize(p).toString()).sorted().toList();
+        } catch (IOException e) {
+            throw usage("cannot list the results folder " + dir + ": " + AtomicFiles.reason(e));
+        }
+        if (!others.isEmpty()) {
+            throw usage("the results folder " + dir + " holds " + others.size() + " file(s) Rehearsal did not write ("
+                    + String.join(", ", others.subList(0, Math.min(3, others.size())))
+                    + (others.size() > 3 ? ", ..." : "") + "): move them out or choose another --out; nothing was "
+                    + "removed");
+        }
+        remove(dir, abs, listed);
+    }
+
+    /** Removes files (and their temporary files), then the folders inside {@code abs} that leaves empty. */
+    private static void remove(Path dir, Path abs, List<Path> listed) {
+        Path current = null;
+        try {
+            for (Path p : listed) {
+                current = p;
+                Files.deleteIfExists(p);
+                current = AtomicFiles.temporary(p);
+                Files.deleteIfExists(current);
+            }
+            for (Path p : listed) {
+                for (Path d = p.getParent(); d != null && d.startsWith(abs) && !d.equals(abs); d = d.getParent()) {
+                    current = d;
+                    if (!Files.isDirectory(d)) {
+                        continue;
+                    }
+                    try {
+                        Files.delete(d);
+                    } catch (DirectoryNotEmptyException e) {
+                        break;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new RehearsalException(RehearsalException.RUN, "cannot remove " + current + " from " + dir + ": "
+                    + AtomicFiles.reason(e), e);
+        }
+    }
+
+    /** A path the manifest lists, which must be a file inside the folder. */
+    private static Path inside(Path abs, Path dir, String entry) {
+        Path rel = Path.of(entry);
+        Path p = abs.resolve(rel).normalize();
+        if (entry.isBlank() || rel.isAbsolute() || !rel.normalize().equals(rel) || !p.startsWith(abs)
+                || p.equals(abs)) {
+            throw corrupt(dir, "it lists '" + entry + "', which is not a file inside the folder");
+        }
+        return p;
+    }
+
+    private static ObjectNode readManifest(Path abs, Path dir) {
+        Path file = abs.resolve(MANIFEST);
+        if (!Files.exists(file)) {
+            return null;
+        }
+        JsonNode m;
+        try {
+            m = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw corrupt(dir, "it is not valid JSON (" + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                    ? j.getOriginalMessage() : AtomicFiles.reason(e)) + ")");
+        }
+        if (m == null || !m.isObject() || !FORMAT.equals(m.path("format").asText())) {
+            throw corrupt(dir, "it is not a Rehearsal manifest (expected \"format\": \"" + FORMAT + "\")");
+        }
+        if (m.path("version").asInt(-1) != VERSION) {
+            throw corrupt(dir, "version " + m.path("version") + " is not " + VERSION + " (written by another version "
+                    + "of Rehearsal?)");
+        }
+        if (!m.path("files").isArray() || !m.path("command").isTextual()) {
+            throw corrupt(dir, "it has no \"files\" list or no \"command\"");
+        }
+        for (JsonNode f : m.path("files")) {
+            if (!f.isTextual()) {
+                throw corrupt(dir, "its \"files\" list holds " + f + ", not a path");
+            }
+            inside(abs, dir, f.asText());
+        }
+        return (ObjectNode) m;
+    }
+
+    private static boolean isEmpty(Path abs) {
+        try (Stream<Path> s = Files.list(abs)) {
+            // The lock, and a manifest half written by a run that died opening the folder, are no one's data.
+            Set<Path> ignored = Set.of(abs.resolve(LOCK), AtomicFiles.temporary(abs.resolve(MANIFEST)));
+            return s.allMatch(ignored::contains);
+        } catch (IOException e) {
+            throw usage("cannot list the results folder " + abs + ": " + AtomicFiles.reason(e));
+        }
+    }
+
+    /** Who holds a lock, from the line its holder wrote. */
+    private static String holder(Path lockFile) {
+        try {
+            String line = Files.readString(lockFile, StandardCharsets.UTF_8).strip();
+            return line.isEmpty() ? "another process (it has not named itself yet)" : line;
+        } catch (IOException e) {
+            return "another process";
+        }
+    }
+
+    private void writeHolder(String command) throws IOException {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "an unknown host";
+        }
+        String line = "process " + ProcessHandle.current().pid() + " on " + host + " ('rehearsal " + command
+                + "', since " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + ")\n";
+        lockChannel.truncate(0);
+        lockChannel.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)), 0);
+        lockChannel.force(false);
+    }
+
+    /**
+     * Records that {@code file} is about to be written, in the manifest of the open folder holding it (if
+     * any). Called by {@link AtomicFiles} before every write.
+     */
+    static void claim(Path file) {
+        if (OPEN.isEmpty()) {
+            return;
+        }
+        Path abs = file.toAbsolutePath().normalize();
+        for (Path p = abs.getParent(); p != null; p = p.getParent()) {
+            ResultsFolder f = OPEN.get(p);
+            if (f != null) {
+                f.record(p.relativize(abs).toString());
+                return;
+            }
+        }
+    }
+
+    private synchronized void record(String rel) {
+        if (!rel.equals(MANIFEST) && !rel.equals(LOCK) && files.add(rel)) {
+            writeManifest();
+        }
+    }
+
+    /** The command finished: a later run into this folder needs {@link Mode#FORCE}. */
+    public synchronized void finish() {
+        manifest.put("finished", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        writeManifest();
+    }
+
+    private synchronized void writeManifest() {
+        ArrayNode list = manifest.putArray("files");
+        files.forEach(list::add);
+        Path file = absolute.resolve(MANIFEST);
+        Path tmp = AtomicFiles.temporary(file);
+        try {
+            try {
+                Files.write(tmp, JSON.writeValueAsBytes(manifest));
+                AtomicFiles.replace(tmp, file);
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+        } catch (IOException e) {
+            throw AtomicFiles.cannotWrite(dir.resolve(MANIFEST), e);
+        }
+    }
+
+    /**
+     * For a run that failed before producing anything worth keeping: removes every file it wrote and the
+     * manifest, so the folder is as it was before (a resumed run's folder is kept for the next --resume).
+     * A failure to remove is added to {@code cause}, the error to report.
+     */
+    public synchronized void discard(Throwable cause) {
+        if (mode == Mode.RESUME) {
+            return;
+        }
+        List<Path> written = new ArrayList<>();
+        for (String f : files) {
+            written.add(absolute.resolve(f));
+        }
+        try {
+            remove(dir, absolute, written);
+            Files.deleteIfExists(absolute.resolve(MANIFEST));
+            files.clear();
+        } catch (IOException | RehearsalException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Releases the lock (the folder stays as it is: finished, or unfinished for --resume). */
+    @Override
+    public void close() {
+        OPEN.remove(absolute, this);
+        try {
+            lockChannel.truncate(0); // nobody holds it now
+        } catch (IOException e) {
+            // The line is informational; the lock itself goes with the channel.
+        }
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            throw new RehearsalException(RehearsalException.RUN, "cannot release the lock of " + dir + ": "
+                    + AtomicFiles.reason(e), e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // Closing releases any lock; nothing else to do.
+        }
+    }
+
+    private static RehearsalException usage(String message) {
+        return new RehearsalException(RehearsalException.USAGE, message);
+    }
+
+    private static RehearsalException foreign(Path dir) {
+        return usage("the results folder " + dir + " is not empty and was not written by Rehearsal (it has no "
+                + MANIFEST + "): choose a new or empty folder with --out; nothing in it was changed");
+    }
+
+    private static RehearsalException corrupt(Path dir, String what) {
+        return new RehearsalException(RehearsalException.DATA, dir.resolve(MANIFEST) + " is damaged: " + what
+                + "; remove the folder or choose another --out");
+    }
+}

@@ -1,0 +1,67 @@
+package dev.rehearsal.cli;
+
+import dev.rehearsal.Backends;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the real CLI in a child JVM ({@code java -cp <test classpath> dev.rehearsal.cli.Main}): its own
+ * process, so exit codes come from {@code System.exit}, stderr is all it printed, and file locks are another
+ * process's.
+ */
+public record ChildCli(int exitCode, String out, String err) {
+
+    /** Runs {@code args} in the working directory {@code cwd} (null: this JVM's), waiting up to two minutes. */
+    public static ChildCli run(Path cwd, String... args) throws IOException, InterruptedException {
+        Path log = Files.createTempFile("rehearsal-child", ".out");
+        Path err = Files.createTempFile("rehearsal-child", ".err");
+        try {
+            return finish(start(cwd, log, err, args), log, err);
+        } finally {
+            Files.deleteIfExists(log);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** Starts {@code args} without waiting; its output goes to the two files. */
+    public static Process start(Path cwd, Path stdout, Path stderr, String... args) throws IOException {
+        ProcessBuilder b = new ProcessBuilder(command(args)).redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile());
+        if (cwd != null) {
+            b.directory(cwd.toFile());
+        }
+        return b.start();
+    }
+
+    /** Waits for a process {@link #start} started and reads what it printed. */
+    public static ChildCli finish(Process p, Path stdout, Path stderr) throws IOException, InterruptedException {
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the child CLI did not finish within two minutes");
+        }
+        return new ChildCli(p.exitValue(), Files.readString(stdout), Files.readString(stderr));
+    }
+
+    private static List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.rehearsal.cli.Main"));
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        if (!all.isEmpty() && List.of("run", "compare", "profile", "scale").contains(all.get(0))
+                && !all.contains("--threads")) {
+            all.addAll(List.of("--threads", Integer.toString(Backends.THREADS), "--omp-wait",
+                    Backends.WAIT.name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        cmd.addAll(all);
+        return cmd;
+    }
+
+    /** Exactly one line on stderr, and no stack trace. */
+    public boolean oneLineError() {
+        return !err.isBlank() && err.strip().lines().count() == 1 && !err.contains("\tat ");
+    }
+}

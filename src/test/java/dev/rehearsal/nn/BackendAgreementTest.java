@@ -211,7 +211,7 @@ class BackendAgreementTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jvm", "native"})
+    @ValueSource(strings = {"jvm", "native", "native-openblas"})
     void sameSeedSameThreadsIsBitIdentical(String backendName) {
         Backend be = Backends.named(backendName);
         Map<String, float[]> mlp = trainMlp(be, Preset.SEED, 20).params();

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       a 3-seed mean (the README's std is the sample std over seeds 1-3), plus 0.003 for rounding of the
  *       published figures and a different CPU's. On the machine that measured the README the same seeds and
  *       threads reproduce the mean exactly. The main job takes about 20 s, the literature's protocol about
- *       15 minutes.</li>
+ *       10 minutes.</li>
  * </ul>
  */
 class FullCompareTest {

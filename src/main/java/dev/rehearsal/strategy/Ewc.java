@@ -20,9 +20,14 @@ import java.util.Map;
  * adds the penalty {@code lambda / 2 sum_i F_i (theta_i - theta*_i)^2} through {@link #parameterPenalty}.
  *
  * <p><b>The Fisher.</b> {@code F_task = 1/N sum_n (d/d theta log p(y_n | x_n))^2} over N samples of the task,
- * with {@code y_n} the model's predicted label ({@code fisher-labels pred}, the default of van de Ven's 2019
- * code) or the true label ({@code true}: the empirical Fisher), the log-likelihood taken over the classes the
- * task is evaluated on (its own in the task and domain settings, every active one in the class setting).
+ * the log-likelihood taken over the classes the task is evaluated on (its own in the task and domain settings,
+ * every active one in the class setting). The label {@code y_n} is, by {@code fisher-labels}: {@code sample},
+ * drawn from the model's own predictive distribution (Kirkpatrick et al.'s Fisher; one draw per sample is an
+ * unbiased estimate of van de Ven's 2022 default {@code --fisher-labels all}, the expectation over every label
+ * weighted by its probability, whose magnitude the published lambdas were tuned for); {@code pred}, the
+ * predicted label (the default of van de Ven's 2019 code); or {@code true}, the true label (the empirical
+ * Fisher). For a confident model the last two give squared gradients orders of magnitude smaller (of order
+ * (1 - p)^2 instead of (1 - p)), so they need a larger lambda than the published one.
  * Each term is a <em>per-sample</em> gradient squared, as batches of one would give; they are computed a batch
  * at a time, exactly, through the identity for a linear layer: sample n's weight gradient is the outer product
  * {@code delta_n a_n^T} of its output gradient and its input, so {@code sum_n (delta_n a_n^T)^2 =
@@ -31,9 +36,8 @@ import java.util.Map;
  * estimate is divided by the number of samples used (van de Ven's code divides by one less when it uses
  * the whole set).
  *
- * <p>Not implemented: van de Ven's 2022 default {@code --fisher-labels all} (the expectation over every label
- * weighted by its predicted probability: one backward pass per class and sample, or a per-row scaling op the
- * backend does not have), and offline EWC (one penalty and anchor per task), which is what that code's
+ * <p>Not implemented: the exact expectation {@code all} (one backward pass per class and sample, or a per-row
+ * scaling op the backend does not have), and offline EWC (one penalty and anchor per task), which is what that code's
  * {@code --ewc} runs. Its online penalty also multiplies the stored Fisher by gamma once more; here the
  * penalty uses F as stored (the same for the default gamma 1).
  */
@@ -49,10 +53,10 @@ public final class Ewc extends Strategy {
     /** van de Ven's {@code --fisher-n}: unset (None) there means the whole training set of the task. */
     public static final Option SAMPLES = Option.integer("fisher-samples", 0, 0, Integer.MAX_VALUE,
             "EWC: training samples of a task the Fisher is estimated from, drawn at random; 0: all of them");
-    /** van de Ven's 2019 code: the predicted label unless {@code --emp-fi} (true labels). */
+    /** Kirkpatrick et al.'s sampled label (van de Ven's {@code --fisher-labels sample}), or his pred and true. */
     public static final Option LABELS = Option.choice("fisher-labels",
-            "EWC: label of each sample's log-likelihood in the Fisher: the predicted one, or the true one "
-                    + "(the empirical Fisher)", "pred", "true");
+            "EWC: label of each sample's log-likelihood in the Fisher: drawn from the model's prediction, the "
+                    + "predicted one, or the true one (the empirical Fisher)", "sample", "pred", "true");
     public static final StrategyType TYPE = new StrategyType("ewc",
             "Online EWC: a Fisher-weighted quadratic penalty toward earlier tasks' parameters (--ewc-lambda).",
             List.of(LAMBDA, GAMMA, SAMPLES, LABELS), Ewc::new);
@@ -63,6 +67,8 @@ public final class Ewc extends Strategy {
     private final Tensor fisher;
     /** {@code theta* [1, P]}: the parameters at the end of the last task. */
     private final Tensor anchor;
+    /** {@code p [B, C]}: the predictive distribution labels are drawn from. */
+    private final Tensor probabilities;
     /** {@code a^2 [B, max IN]}, {@code delta^2 [B, max OUT]}: one layer's squared inputs and output gradients. */
     private final Tensor squaredInputs;
     private final Tensor squaredDeltas;
@@ -71,7 +77,7 @@ public final class Ewc extends Strategy {
     private final float lambda;
     private final float gamma;
     private final int samples;
-    private final boolean trueLabels;
+    private final String labels;
     private final int[] indices;
     private final int[] targets;
     private int consolidated;
@@ -81,7 +87,7 @@ public final class Ewc extends Strategy {
         this.lambda = (float) ctx.config().number(LAMBDA);
         this.gamma = (float) ctx.config().number(GAMMA);
         this.samples = ctx.config().integer(SAMPLES);
-        this.trueLabels = ctx.config().choice(LABELS).equals("true");
+        this.labels = ctx.config().choice(LABELS);
         int rows = solver.maxBatch();
         int maxIn = 0;
         int maxOut = 0;
@@ -97,6 +103,7 @@ public final class Ewc extends Strategy {
         this.squaredInputs = state.scratch("squared_inputs", rows, maxIn);
         this.squaredDeltas = state.scratch("squared_deltas", rows, maxOut);
         this.workspace = state.scratch("workspace", 1, Math.toIntExact(ws));
+        this.probabilities = state.scratch("probabilities", rows, solver.spec().outputCapacity());
         this.indices = new int[rows];
         this.targets = new int[rows];
     }
@@ -206,11 +213,30 @@ public final class Ewc extends Strategy {
         solver.zeroGrad();
     }
 
-    /** The labels of the rows in the solver's input: their true labels, or the solver's predictions. */
+    /**
+     * The labels of the rows in the solver's input: their true labels, the solver's predictions, or labels
+     * drawn from its predictive distribution over {@code range} (one uniform number of the run's stream per row).
+     */
     private Tensor label(int rows, int[] range) {
         Tensor labels = batch.targets(0, rows);
-        if (!trueLabels) {
+        if (this.labels.equals("pred")) {
             ctx.backend().argmax(labels, solver.logits(rows), range[0], range[1]);
+        } else if (this.labels.equals("sample")) {
+            int classes = range[1] - range[0];
+            Tensor p = new Tensor(probabilities.block(), 0, rows, classes, classes);
+            ctx.backend().softmax(p, solver.logits(rows), range[0], range[1], 1f);
+            float[] pr = p.toFloatArray();
+            for (int i = 0; i < rows; i++) {
+                double u = ctx.rng().nextDouble();
+                int k = 0;
+                double cumulative = pr[i * classes];
+                while (u >= cumulative && k < classes - 1) {
+                    k++;
+                    cumulative += pr[i * classes + k];
+                }
+                targets[i] = range[0] + k;
+            }
+            batch.setTargets(0, rows, targets, 0);
         }
         return labels;
     }

@@ -26,9 +26,11 @@ import java.util.Map;
  * unbiased estimate of van de Ven's 2022 default {@code --fisher-labels all}, the expectation over every label
  * weighted by its probability, whose magnitude the published lambdas were tuned for); {@code pred}, the
  * predicted label (the default of van de Ven's 2019 code); or {@code true}, the true label (the empirical
- * Fisher). For a confident model the last two give squared gradients orders of magnitude smaller (of order
- * (1 - p)^2 instead of (1 - p)), so they need a larger lambda than the published one.
- * Each term is a <em>per-sample</em> gradient squared, as batches of one would give; they are computed a batch
+ * Fisher). On a sample the model is confident about (probability p of its prediction) the predicted label's
+ * squared gradient is of order (1 - p)^2 where the expectation's is of order (1 - p), so {@code pred} gives a
+ * smaller Fisher for the same lambda.
+ *
+ * <p>Each term is a <em>per-sample</em> gradient squared, as batches of one would give; they are computed a batch
  * at a time, exactly, through the identity for a linear layer: sample n's weight gradient is the outer product
  * {@code delta_n a_n^T} of its output gradient and its input, so {@code sum_n (delta_n a_n^T)^2 =
  * (delta^2)^T (a^2)} elementwise, one GEMM per layer over squared activations ({@link #addTaskFisher}); the
@@ -37,8 +39,8 @@ import java.util.Map;
  * the whole set).
  *
  * <p>Not implemented: the exact expectation {@code all} (one backward pass per class and sample, or a per-row
- * scaling op the backend does not have), and offline EWC (one penalty and anchor per task), which is what that code's
- * {@code --ewc} runs. Its online penalty also multiplies the stored Fisher by gamma once more; here the
+ * scaling op the backend does not have), and offline EWC (one penalty and anchor per task), which is what that
+ * code's {@code --ewc} runs. Its online penalty also multiplies the stored Fisher by gamma once more; here the
  * penalty uses F as stored (the same for the default gamma 1).
  */
 public final class Ewc extends Strategy {

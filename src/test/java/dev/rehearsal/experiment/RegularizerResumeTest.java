@@ -66,7 +66,8 @@ class RegularizerResumeTest {
             }
             assertEquals(straight.acc(), resumed.acc());
             for (int t = 0; t < 5; t++) {
-                assertTrue(straight.accuracy().r()[t][t] >= 0.9, "task " + (t + 1) + " was learned: " + straight.accuracy());
+                assertTrue(straight.accuracy().r()[t][t] >= 0.9, "task " + (t + 1) + " was learned: "
+                        + straight.accuracy());
             }
         }
     }

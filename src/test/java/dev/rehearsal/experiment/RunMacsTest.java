@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * A whole run's compute per phase against counts derived by hand from the layer shapes, the steps and the
  * rows of each step: class-incremental Split (5 tasks of 2 classes, the head grows 2, 4, ..., 10 outputs), the
  * seed and wide presets, 4 steps of 32 current rows per task, 60 test samples per task, on the jvm backend and
- * the native one with either GEMM engine.
+ * the native one with either GEMM engine; EWC's end-of-task Fisher is counted in the consolidation phase.
  */
 class RunMacsTest {
     private static final int STEPS = 4;

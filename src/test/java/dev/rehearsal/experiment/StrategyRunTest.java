@@ -98,7 +98,8 @@ class StrategyRunTest {
      */
     @ParameterizedTest
     @CsvSource({"native", "jvm"})
-    void compareRunsTheRegularisers(String backendName, @org.junit.jupiter.api.io.TempDir java.nio.file.Path out) {
+    void compareRunsTheRegularisers(String backendName,
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path out) {
         ExperimentConfig c = config("naive");
         c.setting = "task";
         c.backend = backendName;
@@ -112,7 +113,8 @@ class StrategyRunTest {
         RunResult si = s.runs().get("si").get(0);
         for (RunResult r : new RunResult[] {naive, ewc, si}) {
             for (int t = 0; t < 5; t++) {
-                assertTrue(r.accuracy().r()[t][t] > 0.9, r.strategy() + " learns task " + (t + 1) + ": " + r.accuracy());
+                assertTrue(r.accuracy().r()[t][t] > 0.9, r.strategy() + " learns task " + (t + 1) + ": "
+                        + r.accuracy());
             }
             assertTrue(java.nio.file.Files.exists(out.resolve("runs").resolve(r.strategy() + "-seed1.json")));
         }

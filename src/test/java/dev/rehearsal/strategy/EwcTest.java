@@ -174,8 +174,8 @@ class EwcTest {
         for (dev.rehearsal.tensor.Layout.Entry e : m.parameterTable().entries()) {
             int from = Math.toIntExact(e.offset());
             int to = Math.toIntExact(e.offset() + e.numel());
-            assertClose(java.util.Arrays.copyOfRange(expected, from, to), java.util.Arrays.copyOfRange(actual, from, to),
-                    relative, what + " " + e.name());
+            assertClose(java.util.Arrays.copyOfRange(expected, from, to),
+                    java.util.Arrays.copyOfRange(actual, from, to), relative, what + " " + e.name());
         }
     }
 
@@ -273,7 +273,8 @@ class EwcTest {
             for (int i = 0; i < expected.length; i++) {
                 expected[i] += 0.25 * f1[i];
             }
-            assertCloseByTensor(ewc.solver(), expected, ewc.fisher().toFloatArray(), 1e-4, backendName + " online Fisher");
+            assertCloseByTensor(ewc.solver(), expected, ewc.fisher().toFloatArray(), 1e-4,
+                    backendName + " online Fisher");
             long p = ewc.solver().parameterBlock().numel();
             assertEquals(2 * 4 * p, ewc.replayMemoryBytes(), "the Fisher and the anchor, f32 [P] each");
             List<MemoryItem> items = ewc.footprint();

@@ -106,6 +106,19 @@ public final class Mlp extends Model {
         return slot(h.get(i), batch);
     }
 
+    /**
+     * {@code dh_i [batch, H_i]}: after {@link #backward}, each row's gradient with respect to fc_i's
+     * pre-activation output (1-based, hidden layers only; the last layer's is {@link #logitsGrad}). Row by row
+     * these are per-sample quantities, which is what a per-sample gradient (EWC's Fisher) is built from.
+     */
+    public Tensor hiddenGrad(int i, int batch) {
+        if (!isTrainable() || i < 1 || i >= h.size() - 1) {
+            throw new IllegalArgumentException("model " + name() + " has hidden gradients dh1..dh" + (h.size() - 2)
+                    + (isTrainable() ? "" : " only when trainable") + ", asked for dh" + i);
+        }
+        return slot(dh.get(i), batch);
+    }
+
     public void forward(int batch) {
         Tensor ws = workspace();
         for (int i = 0; i < fcs.size(); i++) {

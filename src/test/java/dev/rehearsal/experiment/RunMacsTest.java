@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * A whole run's compute per phase against counts derived by hand from the layer shapes, the steps and the
  * rows of each step: class-incremental Split (5 tasks of 2 classes, the head grows 2, 4, ..., 10 outputs), the
  * seed and wide presets, 4 steps of 32 current rows per task, 60 test samples per task, on the jvm backend and
- * the native one with either GEMM engine.
+ * the native one with either GEMM engine; EWC's end-of-task Fisher is counted in the consolidation phase.
  */
 class RunMacsTest {
     private static final int STEPS = 4;
@@ -51,7 +51,8 @@ class RunMacsTest {
 
     @ParameterizedTest
     @CsvSource({"naive, jvm, seed", "er, jvm, seed", "gr, jvm, seed", "joint, jvm, seed", "naive, native, seed",
-        "er, native, seed", "gr, native, seed", "er, native, wide", "gr, native, wide", "gr, native-openblas, seed"})
+        "er, native, seed", "gr, native, seed", "er, native, wide", "gr, native, wide", "gr, native-openblas, seed",
+        "ewc, jvm, seed", "si, jvm, seed", "ewc, native, wide", "si, native, seed", "ewc, native-openblas, seed"})
     void everyPhaseCountsTheGemmsItIssued(String strategy, String backendName, String preset) {
         boolean wide = preset.equals("wide");
         Backend be = Backends.named(backendName);
@@ -75,6 +76,7 @@ class RunMacsTest {
         long solver = 0;
         long generator = 0;
         long generation = 0;
+        long consolidation = 0;
         long[] perTask = new long[TASKS];
         for (int t = 1; t <= TASKS; t++) {
             int outputs = 2 * t;
@@ -90,10 +92,15 @@ class RunMacsTest {
                     gen = (long) STEPS * BATCH * (decoder(wide) + forward(wide, 2 * (t - 1))) + (long) STEPS * BATCH * decoder(wide);
                 }
             }
+            // EWC's Fisher at the task's end over its 240 samples, a batch at a time: forward, backward (weight
+            // gradients, input gradients of all but layer 1) and one GEMM per layer over squared operands, the size
+            // of the forward pass. SI's consolidation is elementwise: no GEMM.
+            long f = strategy.equals("ewc") ? 240L * (trainRow(wide, outputs) + forward(wide, outputs)) : 0;
             solver += s;
             generator += g;
             generation += gen;
-            perTask[t - 1] = s + g + gen;
+            consolidation += f;
+            perTask[t - 1] = s + g + gen + f;
         }
         // Evaluation: the untrained model (2 outputs), then after each task, on the 5 x 60 test samples.
         long evaluation = (long) TASKS * TEST_PER_TASK * forward(wide, 2);
@@ -104,7 +111,8 @@ class RunMacsTest {
         assertEquals(generator, r.ledger().macs(Phase.GENERATOR_TRAINING), "generator training");
         assertEquals(generation, r.ledger().macs(Phase.GENERATION), "generation");
         assertEquals(evaluation, r.ledger().macs(Phase.EVALUATION), "evaluation");
-        assertEquals(solver + generator + generation, r.trainingMacs());
+        assertEquals(consolidation, r.ledger().macs(Phase.CONSOLIDATION), "consolidation");
+        assertEquals(solver + generator + generation + consolidation, r.trainingMacs());
         for (TaskRecord t : r.tasks()) {
             assertEquals(perTask[t.task()], t.trainingMacs(), "task " + (t.task() + 1));
             // The computational-efficiency baseline: one training pass of the solver over the task's own 240

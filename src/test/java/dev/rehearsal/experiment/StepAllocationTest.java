@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * start of a task's solver or generator training and the end of each of its steps, JavaCPP's byte counter
  * and the backend's primitive count do not move. The runs cover the first step of every task after its head
  * grew, steps that straddle two epochs (240 samples a task in batches of 50), replay rows from a buffer and
- * from a generator (decoder and labelling solver), and a step whose batch is the whole, smaller task.
+ * from a generator (decoder and labelling solver), a step whose batch is the whole, smaller task, and the
+ * penalty and path-integral hooks of EWC and SI (whose end-of-task Fisher runs outside the steps).
  */
 class StepAllocationTest {
 
@@ -67,7 +68,7 @@ class StepAllocationTest {
 
     @ParameterizedTest
     @CsvSource({"naive, 50, on-the-fly", "er, 50, on-the-fly", "gr, 50, on-the-fly", "gr, 50, pool",
-        "joint, 50, on-the-fly", "er, 512, on-the-fly"})
+        "joint, 50, on-the-fly", "er, 512, on-the-fly", "ewc, 50, on-the-fly", "si, 50, on-the-fly"})
     void noStepAllocatesOrCreatesAPrimitive(String strategy, int batch, String generation) {
         NativeBackend be = Backends.nativ();
         ExperimentConfig c = new ExperimentConfig();

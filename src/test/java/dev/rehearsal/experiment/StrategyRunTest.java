@@ -66,7 +66,8 @@ class StrategyRunTest {
     @CsvSource({
         "naive, class, split", "joint, class, split", "er, class, split", "gr, class, split",
         "er, task, split", "gr, task, split", "er, domain, split", "gr, domain, split",
-        "er, domain, permuted", "naive, class, permuted"})
+        "er, domain, permuted", "naive, class, permuted", "ewc, class, split", "si, class, split",
+        "ewc, task, split", "si, task, split", "ewc, domain, split", "si, domain, permuted"})
     void strategiesRunInEverySetting(String strategy, String setting, String scenario) {
         ExperimentConfig c = config(strategy);
         c.setting = setting;
@@ -85,6 +86,46 @@ class StrategyRunTest {
         assertTrue(r.ledger().macs(Phase.SOLVER_TRAINING) > 0);
         assertTrue(r.memoryBytes() > 0);
         assertEquals(strategy.equals("gr"), r.ledger().macs(Phase.GENERATOR_TRAINING) > 0);
+    }
+
+    /**
+     * {@code compare --strategies naive,ewc,si} in the task-incremental setting, on both backends: every run is
+     * recorded and learns each task, the consolidation phase counts EWC's Fisher and none for SI, and each
+     * regulariser's memory of earlier tasks is its importance and anchor, two f32 copies of the parameters.
+     * (That they remember better than fine-tuning is asserted on real MNIST, RegularizersOnMnistTest: these
+     * synthetic classes light disjoint pixel bands, so tasks do not interfere and fine-tuning forgets nothing in
+     * this setting.)
+     */
+    @ParameterizedTest
+    @CsvSource({"native", "jvm"})
+    void compareRunsTheRegularisers(String backendName,
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path out) {
+        ExperimentConfig c = config("naive");
+        c.setting = "task";
+        c.backend = backendName;
+        c.strategies = java.util.List.of("naive", "ewc", "si");
+        boolean onJvm = backendName.equals("jvm");
+        Backend be = onJvm ? Backends.jvm() : Backends.nativ();
+        Summary s = Comparison.run(c.validate(), out, be, onJvm ? jvmTrain : train, onJvm ? jvmTest : test,
+                Progress.NONE, (png, samples) -> { }, x -> java.util.List.of(), false);
+        RunResult naive = s.runs().get("naive").get(0);
+        RunResult ewc = s.runs().get("ewc").get(0);
+        RunResult si = s.runs().get("si").get(0);
+        for (RunResult r : new RunResult[] {naive, ewc, si}) {
+            for (int t = 0; t < 5; t++) {
+                assertTrue(r.accuracy().r()[t][t] > 0.9, r.strategy() + " learns task " + (t + 1) + ": "
+                        + r.accuracy());
+            }
+            assertTrue(java.nio.file.Files.exists(out.resolve("runs").resolve(r.strategy() + "-seed1.json")));
+        }
+        assertTrue(ewc.ledger().macs(Phase.CONSOLIDATION) > 0, "the Fisher's GEMMs are counted");
+        assertEquals(0, si.ledger().macs(Phase.CONSOLIDATION), "SI consolidates elementwise");
+        long p = 4L * (784 * 50 + 50 + 50 * 50 + 50 + 50 * 50 + 50 + 10 * 50 + 10);
+        for (RunResult r : new RunResult[] {ewc, si}) {
+            for (dev.rehearsal.metrics.TaskRecord t : r.tasks()) {
+                assertEquals(2 * p, t.replayBytes(), r.strategy() + " task " + (t.task() + 1));
+            }
+        }
     }
 
     @Test

@@ -1,0 +1,319 @@
+package dev.rehearsal.strategy;
+
+import dev.rehearsal.backend.Backend;
+import dev.rehearsal.config.Option;
+import dev.rehearsal.metrics.MemoryItem;
+import dev.rehearsal.nn.Linear;
+import dev.rehearsal.nn.Mlp;
+import dev.rehearsal.replay.ReplayScheduler;
+import dev.rehearsal.scenario.Scenario;
+import dev.rehearsal.scenario.Task;
+import dev.rehearsal.tensor.Tensor;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Online elastic weight consolidation (Kirkpatrick et al. 2017; the online form of Schwarz et al. 2018, as in
+ * van de Ven's continual-learning code). At the end of each task the diagonal Fisher information of the
+ * solver is estimated from the task's training samples and folded into a running sum,
+ * {@code F = gamma F + F_task}, and the parameters are stored as the anchor {@code theta*}. Every later step
+ * adds the penalty {@code lambda / 2 sum_i F_i (theta_i - theta*_i)^2} through {@link #parameterPenalty}.
+ *
+ * <p><b>The Fisher.</b> {@code F_task = 1/N sum_n (d/d theta log p(y_n | x_n))^2} over N samples of the task,
+ * the log-likelihood taken over the classes the task is evaluated on (its own in the task and domain settings,
+ * every active one in the class setting). The label {@code y_n} is, by {@code fisher-labels}: {@code sample},
+ * drawn from the model's own predictive distribution (Kirkpatrick et al.'s Fisher; one draw per sample is an
+ * unbiased estimate of van de Ven's 2022 default {@code --fisher-labels all}, the expectation over every label
+ * weighted by its probability, whose magnitude the published lambdas were tuned for); {@code pred}, the
+ * predicted label (the default of van de Ven's 2019 code); or {@code true}, the true label (the empirical
+ * Fisher). On a sample the model is confident about (probability p of its prediction) the predicted label's
+ * squared gradient is of order (1 - p)^2 where the expectation's is of order (1 - p), so {@code pred} gives a
+ * smaller Fisher for the same lambda.
+ *
+ * <p>Each term is a <em>per-sample</em> gradient squared, as batches of one would give; they are computed a batch
+ * at a time, exactly, through the identity for a linear layer: sample n's weight gradient is the outer product
+ * {@code delta_n a_n^T} of its output gradient and its input, so {@code sum_n (delta_n a_n^T)^2 =
+ * (delta^2)^T (a^2)} elementwise, one GEMM per layer over squared activations ({@link #addTaskFisher}); the
+ * one-sample-at-a-time version stays beside it as the reference ({@link #addTaskFisherOneByOne}). The
+ * estimate is divided by the number of samples used (van de Ven's code divides by one less when it uses
+ * the whole set).
+ *
+ * <p>Not implemented: the exact expectation {@code all} (one backward pass per class and sample, or a per-row
+ * scaling op the backend does not have), and offline EWC (one penalty and anchor per task), which is what that
+ * code's {@code --ewc} runs. Its online penalty also multiplies the stored Fisher by gamma once more; here the
+ * penalty uses F as stored (the same for the default gamma 1).
+ */
+public final class Ewc extends Strategy {
+    /** van de Ven et al. 2022, params/param_values.py: the published lambda for Split MNIST per setting. */
+    public static final Option LAMBDA = Option.number("ewc-lambda", 1e9, 0, false, 1e12,
+            "EWC: strength lambda of the penalty lambda/2 sum F (theta - theta*)^2; the defaults are van de Ven "
+                    + "et al.'s for Split MNIST")
+            .withSettingDefaults(Map.of("class", 1e9, "task", 1e5, "domain", 1e10));
+    /** van de Ven's params/options.py {@code --gamma}, default 1. */
+    public static final Option GAMMA = Option.number("ewc-gamma", 1, 0, false, 1,
+            "EWC: decay of earlier tasks' Fisher in the online sum F = gamma F + F_task");
+    /** van de Ven's {@code --fisher-n}: unset (None) there means the whole training set of the task. */
+    public static final Option SAMPLES = Option.integer("fisher-samples", 0, 0, Integer.MAX_VALUE,
+            "EWC: training samples of a task the Fisher is estimated from, drawn at random; 0: all of them");
+    /** Kirkpatrick et al.'s sampled label (van de Ven's {@code --fisher-labels sample}), or his pred and true. */
+    public static final Option LABELS = Option.choice("fisher-labels",
+            "EWC: label of each sample's log-likelihood in the Fisher: drawn from the model's prediction, the "
+                    + "predicted one, or the true one (the empirical Fisher)", "sample", "pred", "true");
+    public static final StrategyType TYPE = new StrategyType("ewc",
+            "Online EWC: a Fisher-weighted quadratic penalty toward earlier tasks' parameters (--ewc-lambda).",
+            List.of(LAMBDA, GAMMA, SAMPLES, LABELS), Ewc::new);
+
+    private final ReplayScheduler none = ReplayScheduler.none();
+    private final ParameterState state;
+    /** {@code F [1, P]}: the running Fisher diagonal, laid out as the solver's parameter table. */
+    private final Tensor fisher;
+    /** {@code theta* [1, P]}: the parameters at the end of the last task. */
+    private final Tensor anchor;
+    /** {@code p [B, C]}: the predictive distribution labels are drawn from. */
+    private final Tensor probabilities;
+    /** {@code a^2 [B, max IN]}, {@code delta^2 [B, max OUT]}: one layer's squared inputs and output gradients. */
+    private final Tensor squaredInputs;
+    private final Tensor squaredDeltas;
+    /** The backend's scratch for the Fisher GEMMs, sized as the solver sizes its own. */
+    private final Tensor workspace;
+    private final float lambda;
+    private final float gamma;
+    private final int samples;
+    private final String labels;
+    private final int[] indices;
+    private final int[] targets;
+    private int consolidated;
+
+    public Ewc(Context ctx) {
+        super(ctx, 0);
+        this.lambda = (float) ctx.config().number(LAMBDA);
+        this.gamma = (float) ctx.config().number(GAMMA);
+        this.samples = ctx.config().integer(SAMPLES);
+        this.labels = ctx.config().choice(LABELS);
+        int rows = solver.maxBatch();
+        int maxIn = 0;
+        int maxOut = 0;
+        long ws = 1;
+        for (Linear l : solver.layers()) {
+            maxIn = Math.max(maxIn, l.in());
+            maxOut = Math.max(maxOut, l.capacity());
+            ws = Math.max(ws, ctx.backend().linearWorkspace(rows, l.in(), l.capacity()));
+        }
+        this.state = new ParameterState(ctx.backend(), "ewc", "ewc state", solver);
+        this.fisher = state.parameterSized("fisher", true);
+        this.anchor = state.parameterSized("anchor", true);
+        this.squaredInputs = state.scratch("squared_inputs", rows, maxIn);
+        this.squaredDeltas = state.scratch("squared_deltas", rows, maxOut);
+        this.workspace = state.scratch("workspace", 1, Math.toIntExact(ws));
+        this.probabilities = state.scratch("probabilities", rows, solver.spec().outputCapacity());
+        this.indices = new int[rows];
+        this.targets = new int[rows];
+    }
+
+    @Override
+    public StrategyType type() {
+        return TYPE;
+    }
+
+    @Override
+    public void train(Task task) {
+        learner.trainSolver(solver, List.of(task), task.index() + 1, none, null);
+    }
+
+    /** Adds {@code lambda / 2 sum F (theta - theta*)^2} and its gradient once a task has been consolidated. */
+    @Override
+    public double parameterPenalty(Mlp s, int taskNumber) {
+        if (consolidated == 0) {
+            return 0;
+        }
+        return ctx.backend().quadraticPenalty(s.gradientBlock(), s.parameterBlock(), anchor, fisher, lambda);
+    }
+
+    /** {@code F = gamma F + F_task} at the parameters the task ended with, which become the anchor. */
+    @Override
+    public void afterTask(Task task) {
+        Backend be = ctx.backend();
+        be.axpby(fisher, fisher, gamma, 0f);
+        addTaskFisher(task, fisherPositions(task));
+        be.copy(anchor, solver.parameterBlock());
+        consolidated++;
+    }
+
+    /** Positions in the task's training set the Fisher uses: all, or {@code fisher-samples} at random. */
+    int[] fisherPositions(Task task) {
+        int n = task.trainSize();
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) {
+            all[i] = i;
+        }
+        if (samples == 0 || samples >= n) {
+            return all;
+        }
+        for (int i = 0; i < samples; i++) { // a partial Fisher-Yates shuffle: the first `samples` are the draw
+            int j = i + ctx.rng().nextInt(n - i);
+            int t = all[i];
+            all[i] = all[j];
+            all[j] = t;
+        }
+        return java.util.Arrays.copyOf(all, samples);
+    }
+
+    /**
+     * {@code F += 1/N sum_n g_n^2} over the samples at {@code positions} (N of them), {@code g_n} sample n's
+     * gradient of {@code -log p(y_n | x_n)}, a batch at a time: the loss is weighted {@code 1/sqrt(N)} per
+     * row (so its squares carry 1/N), backward leaves every row's output gradient {@code delta} in the
+     * solver's slots, and per layer {@code F_w += (delta^2)^T (a^2)}, {@code F_b += colsum(delta^2)} is one
+     * weight-gradient GEMM over squared operands. Backward also accumulates the batch's summed gradient,
+     * which is not used (its GEMMs are counted, as all are).
+     */
+    void addTaskFisher(Task task, int[] positions) {
+        Backend be = ctx.backend();
+        int[] range = ctx.scenario().classRange(task, solver.outputs());
+        float weight = (float) (1 / Math.sqrt(positions.length));
+        List<Linear> layers = solver.layers();
+        for (int from = 0; from < positions.length; from += solver.maxBatch()) {
+            int rows = Math.min(solver.maxBatch(), positions.length - from);
+            gather(task, positions, from, rows);
+            solver.zeroGrad();
+            solver.forward(rows);
+            Tensor labels = label(rows, range);
+            be.crossEntropy(solver.logitsGrad(rows), solver.logits(rows), labels, range[0], range[1], weight);
+            solver.backward(rows);
+            for (int l = 0; l < layers.size(); l++) {
+                Linear layer = layers.get(l);
+                Tensor a = l == 0 ? solver.input(rows) : solver.hidden(l, rows);
+                Tensor delta = l == layers.size() - 1 ? solver.logitsGrad(rows) : solver.hiddenGrad(l + 1, rows);
+                Tensor a2 = new Tensor(squaredInputs.block(), 0, rows, layer.in(), layer.in());
+                Tensor delta2 = new Tensor(squaredDeltas.block(), 0, rows, layer.out(), layer.out());
+                be.fill(a2, 0f);
+                be.accumulateSquares(a2, a, 1f);
+                be.fill(delta2, 0f);
+                be.accumulateSquares(delta2, delta, 1f);
+                be.linearBackward(null, false, weightSlice(fisher, layer), biasSlice(fisher, layer), delta2, a2,
+                        layer.weight(), workspace);
+            }
+        }
+        solver.zeroGrad();
+    }
+
+    /**
+     * The simple version of {@link #addTaskFisher}, kept as its reference: one sample at a time, its whole
+     * gradient from the solver's own backward pass, squared into F with weight 1/N.
+     */
+    void addTaskFisherOneByOne(Task task, int[] positions) {
+        Backend be = ctx.backend();
+        int[] range = ctx.scenario().classRange(task, solver.outputs());
+        for (int from = 0; from < positions.length; from++) {
+            gather(task, positions, from, 1);
+            solver.zeroGrad();
+            solver.forward(1);
+            Tensor labels = label(1, range);
+            be.crossEntropy(solver.logitsGrad(1), solver.logits(1), labels, range[0], range[1], 1f);
+            solver.backward(1);
+            be.accumulateSquares(fisher, solver.gradientBlock(), 1f / positions.length);
+        }
+        solver.zeroGrad();
+    }
+
+    /**
+     * The labels of the rows in the solver's input: their true labels, the solver's predictions, or labels
+     * drawn from its predictive distribution over {@code range} (one uniform number of the run's stream per row).
+     */
+    private Tensor label(int rows, int[] range) {
+        Tensor labels = batch.targets(0, rows);
+        if (this.labels.equals("pred")) {
+            ctx.backend().argmax(labels, solver.logits(rows), range[0], range[1]);
+        } else if (this.labels.equals("sample")) {
+            int classes = range[1] - range[0];
+            Tensor p = new Tensor(probabilities.block(), 0, rows, classes, classes);
+            ctx.backend().softmax(p, solver.logits(rows), range[0], range[1], 1f);
+            float[] pr = p.toFloatArray();
+            for (int i = 0; i < rows; i++) {
+                double u = ctx.rng().nextDouble();
+                int k = 0;
+                double cumulative = pr[i * classes];
+                while (u >= cumulative && k < classes - 1) {
+                    k++;
+                    cumulative += pr[i * classes + k];
+                }
+                targets[i] = range[0] + k;
+            }
+            batch.setTargets(0, rows, targets, 0);
+        }
+        return labels;
+    }
+
+    /** Writes samples {@code positions[from, from + rows)} of the task into the solver's input and the batch. */
+    private void gather(Task task, int[] positions, int from, int rows) {
+        Scenario sc = ctx.scenario();
+        for (int i = 0; i < rows; i++) {
+            indices[i] = task.trainIndices()[positions[from + i]];
+            targets[i] = task.trainTargets()[positions[from + i]];
+        }
+        batch.setIndices(0, rows, indices, 0);
+        batch.setTargets(0, rows, targets, 0);
+        ctx.backend().gather(solver.input(rows), sc.train().images(), batch.indices(0, rows), sc.permutation(task),
+                1f / 255f);
+    }
+
+    /** A layer's active weight rows {@code [OUT, IN]} in a parameter-sized block. */
+    static Tensor weightSlice(Tensor flat, Linear layer) {
+        return new Tensor(flat.block(), flat.offset() + layer.weightEntry().offset(), layer.out(), layer.in(),
+                layer.in());
+    }
+
+    /** A layer's active bias {@code [1, OUT]} in a parameter-sized block. */
+    static Tensor biasSlice(Tensor flat, Linear layer) {
+        return new Tensor(flat.block(), flat.offset() + layer.biasEntry().offset(), 1, layer.out(), layer.out());
+    }
+
+    /** The running Fisher diagonal {@code [1, P]} (for tests and reports). */
+    public Tensor fisher() {
+        return fisher;
+    }
+
+    public Tensor anchor() {
+        return anchor;
+    }
+
+    @Override
+    public List<MemoryItem> footprint() {
+        List<MemoryItem> out = super.footprint();
+        state.addTo(out);
+        return out;
+    }
+
+    @Override
+    public Map<String, Long> memory() {
+        Map<String, Long> out = super.memory();
+        out.put("ewc", state.bytes());
+        return out;
+    }
+
+    /** The Fisher and the anchor, once a task has been consolidated: what EWC remembers earlier tasks by. */
+    @Override
+    public long replayMemoryBytes() {
+        return consolidated == 0 ? 0 : state.keptBytes();
+    }
+
+    @Override
+    public void saveState(State s) {
+        super.saveState(s);
+        state.save(s, "ewc");
+        s.values().put("ewc.consolidated", consolidated);
+    }
+
+    @Override
+    public void restoreState(Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
+            com.fasterxml.jackson.databind.JsonNode values) {
+        super.restoreState(tensors, values);
+        state.restore(tensors, "ewc");
+        consolidated = values.path("ewc.consolidated").asInt();
+    }
+
+    @Override
+    public void close() {
+        state.close();
+        super.close();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.rehearsal.strategy;
+
+import dev.rehearsal.backend.Backend;
+import dev.rehearsal.checkpoint.Safetensors;
+import dev.rehearsal.metrics.MemoryItem;
+import dev.rehearsal.nn.Mlp;
+import dev.rehearsal.tensor.Arena;
+import dev.rehearsal.tensor.Block;
+import dev.rehearsal.tensor.DType;
+import dev.rehearsal.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a parameter-regularising strategy (EWC, SI) keeps beside the solver: blocks of the solver's parameter
+ * block's size {@code [1, P]} (P counts every slot of the parameter table, inactive head rows included, so the
+ * solver's own slices index them), plus any scratch blocks, all in one arena of the strategy's own. Each
+ * block is either <em>kept</em> between tasks (importance, anchor: what remembers earlier tasks, saved in
+ * checkpoints, {@link #keptBytes()}) or working state rebuilt within a task.
+ */
+final class ParameterState implements AutoCloseable {
+    private final Arena arena;
+    private final String component;
+    private final Map<String, Block> blocks = new LinkedHashMap<>();
+    private final Map<String, Tensor> views = new LinkedHashMap<>();
+    private final List<String> kept = new ArrayList<>();
+    private final int parameters;
+
+    /** @param component how profiles list these blocks ("ewc state") */
+    ParameterState(Backend backend, String arenaName, String component, Mlp solver) {
+        this.arena = backend.newArena(arenaName);
+        this.component = component;
+        this.parameters = Math.toIntExact(solver.parameterBlock().numel());
+    }
+
+    /** A zeroed {@code [1, P]} block; {@code keep}: remembered between tasks and checkpointed. */
+    Tensor parameterSized(String name, boolean keep) {
+        return add(name, 1, parameters, keep);
+    }
+
+    /** A zeroed dense scratch block {@code [rows, cols]}, not kept. */
+    Tensor scratch(String name, int rows, int cols) {
+        return add(name, rows, cols, false);
+    }
+
+    private Tensor add(String name, int rows, int cols, boolean keep) {
+        Block b;
+        try {
+            b = arena.allocate(name, DType.F32, (long) rows * cols);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+        blocks.put(name, b);
+        Tensor t = Tensor.of(b, rows, cols);
+        views.put(name, t);
+        if (keep) {
+            kept.add(name);
+        }
+        return t;
+    }
+
+    /** The whole block of this name. */
+    Block block(String name) {
+        return blocks.get(name);
+    }
+
+    /** Every block, exactly, for {@link Strategy#footprint()}. */
+    void addTo(List<MemoryItem> out) {
+        for (Block b : blocks.values()) {
+            out.add(new MemoryItem(component, b.name() + " (f32, " + b.length() + ")", b.bytes()));
+        }
+    }
+
+    /** Bytes of the kept blocks: the strategy's memory of earlier tasks. */
+    long keptBytes() {
+        long n = 0;
+        for (String k : kept) {
+            n += blocks.get(k).bytes();
+        }
+        return n;
+    }
+
+    /** Exact bytes of all blocks. */
+    long bytes() {
+        return arena.bytes();
+    }
+
+    /** Adds the kept blocks to a checkpoint under {@code prefix.name}. */
+    void save(State state, String prefix) {
+        for (String k : kept) {
+            state.tensors().put(prefix + "." + k, views.get(k));
+        }
+    }
+
+    /** Restores what {@link #save} saved. */
+    void restore(Map<String, Safetensors.Loaded> tensors, String prefix) {
+        for (String k : kept) {
+            State.get(tensors, prefix + "." + k).copyInto(views.get(k));
+        }
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -50,7 +50,7 @@ public final class AGem extends Strategy {
     private long projections;
 
     public AGem(Context ctx) {
-        super(ctx, Math.max(0, memoryBatch(ctx) - ctx.config().batch));
+        super(ctx, Math.max(0, memoryBatch(ctx) - ctx.config().batch), memoryRows(ctx));
         ExperienceReplay.checkClassSizes(ctx);
         this.memoryBatch = memoryBatch(ctx);
         this.eps = (float) ctx.config().number(EPS);
@@ -80,6 +80,24 @@ public final class AGem extends Strategy {
         this.buffer = b;
         this.exemplars = e;
         this.arena = a;
+    }
+
+    /** The memory batch of each task: as many rows as asked, at most what the earlier tasks stored. */
+    private static int[] memoryRows(Context ctx) {
+        List<Task> tasks = ctx.scenario().tasks();
+        int[] rows = new int[tasks.size()];
+        long stored = 0;
+        for (Task t : tasks) {
+            rows[t.index()] = (int) Math.max(1, Math.min(memoryBatch(ctx), stored));
+            int[] count = new int[t.hi() - t.lo()];
+            for (int y : t.trainTargets()) {
+                count[y - t.lo()]++;
+            }
+            for (int c : count) {
+                stored += Math.min(ctx.config().perClass, c);
+            }
+        }
+        return rows;
     }
 
     private static int memoryBatch(Context ctx) {
@@ -175,10 +193,10 @@ public final class AGem extends Strategy {
         return out;
     }
 
-    /** The stored samples (uint8). */
+    /** The stored samples (uint8) and their labels (target and task, 8 bytes a sample). */
     @Override
     public long replayMemoryBytes() {
-        return (long) buffer.size() * buffer.samples().cols();
+        return (long) buffer.size() * (buffer.samples().cols() + 8);
     }
 
     @Override

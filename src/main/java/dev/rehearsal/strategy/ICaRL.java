@@ -1,6 +1,5 @@
 package dev.rehearsal.strategy;
 
-import dev.rehearsal.backend.Activation;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.metrics.Ledger;
 import dev.rehearsal.metrics.MemoryItem;
@@ -42,10 +41,10 @@ import java.util.Map;
  *       ||mu_c||^2 / 2}, one GEMM against the means (before the first task ends: the solver's head).</li>
  * </ul>
  * <pre>
- * targets [R, C]  bce_grad [R, C]      BCE targets and gradient of a step's R rows over the C outputs
- * means [C, D]    bias [1, C]          class means of exemplar features and -||mu||^2 / 2
- * eval_features [B, D]  eval_scores [B, C]  workspace   nearest-mean classification of a test chunk
- * previous_solver (frozen)             the solver as it was after the previous task
+ * targets [R, C]  bce_grad [R, C]   BCE targets and gradient of a step's R rows over the C outputs
+ * nme: means [C, D]  bias [1, C]    class means of exemplar features, -||mu||^2 / 2 ({@link NearestMean})
+ *      features [B, D]  scores [B, C]  workspace   classification of a test chunk of B rows
+ * previous_solver (frozen)          the solver as it was after the previous task
  * </pre>
  */
 public final class ICaRL extends Strategy {
@@ -61,29 +60,25 @@ public final class ICaRL extends Strategy {
     private final Arena arena;
     private final Tensor targets;
     private final Tensor bceGrad;
-    private final Tensor means;
-    private final Tensor bias;
-    private final Tensor evalFeatures;
-    private final Tensor evalScores;
-    private final Tensor workspace;
-    private final int features;
+    private final NearestMean nme;
     private final int chunk;
     private ReplayScheduler scheduler = ReplayScheduler.none();
     private int tasksSeen;
 
     public ICaRL(Context ctx) {
-        super(ctx, maxExemplarRows(ctx));
+        super(ctx, maxExemplarRows(ctx), stepRows(ctx));
         ExperienceReplay.checkClassSizes(ctx);
         Backend be = ctx.backend();
         Scenario sc = ctx.scenario();
         int rows = ctx.config().batch + maxExemplarRows(ctx);
         int classes = sc.outputCapacity();
-        this.features = Exemplars.penultimate(ctx);
+        int features = Exemplars.penultimate(ctx);
         this.chunk = Math.min(solver.maxBatch(), batch.maxRows());
         ReplayBuffer b = null;
         Exemplars e = null;
         Mlp p = null;
         Arena a = null;
+        NearestMean m = null;
         try {
             b = new ReplayBuffer(be, sc, ctx.config().perClass, ReplayBuffer.Selection.HERDING,
                     Math.max(1, maxExemplarRows(ctx)));
@@ -92,15 +87,9 @@ public final class ICaRL extends Strategy {
             a = be.newArena("icarl");
             this.targets = Tensor.of(a.allocate("targets", DType.F32, (long) rows * classes), rows, classes);
             this.bceGrad = Tensor.of(a.allocate("bce_grad", DType.F32, (long) rows * classes), rows, classes);
-            this.means = Tensor.of(a.allocate("means", DType.F32, (long) classes * features), classes, features);
-            this.bias = Tensor.of(a.allocate("bias", DType.F32, classes), 1, classes);
-            this.evalFeatures = Tensor.of(a.allocate("eval_features", DType.F32, (long) chunk * features), chunk,
-                    features);
-            this.evalScores = Tensor.of(a.allocate("eval_scores", DType.F32, (long) chunk * classes), chunk, classes);
-            long ws = Math.max(1, be.linearWorkspace(chunk, features, classes));
-            this.workspace = Tensor.of(a.allocate("workspace", DType.F32, ws), 1, (int) ws);
+            m = new NearestMean(be, classes, features, chunk);
         } catch (RuntimeException | Error err) {
-            for (AutoCloseable c : new AutoCloseable[] {a, p, e, b}) {
+            for (AutoCloseable c : new AutoCloseable[] {m, a, p, e, b}) {
                 if (c != null) {
                     try {
                         c.close();
@@ -116,6 +105,7 @@ public final class ICaRL extends Strategy {
         this.exemplars = e;
         this.previous = p;
         this.arena = a;
+        this.nme = m;
         this.recorder = new Recorder(b);
     }
 
@@ -127,10 +117,21 @@ public final class ICaRL extends Strategy {
     /** The most exemplar rows any task's steps will have (exemplars of all earlier tasks, as herding keeps them). */
     private static int maxExemplarRows(Context ctx) {
         int most = 0;
+        int[] rows = stepRows(ctx);
+        for (int t = 0; t < rows.length; t++) {
+            most = Math.max(most, rows[t] - Math.min(ctx.config().batch, ctx.scenario().tasks().get(t).trainSize()));
+        }
+        return most;
+    }
+
+    /** The rows of each task's steps: its current rows and the exemplar rows of what earlier tasks stored. */
+    private static int[] stepRows(Context ctx) {
+        List<Task> tasks = ctx.scenario().tasks();
+        int[] rows = new int[tasks.size()];
         long stored = 0;
-        for (Task t : ctx.scenario().tasks()) {
+        for (Task t : tasks) {
             int current = Math.min(ctx.config().batch, t.trainSize());
-            most = Math.max(most, exemplarRows(stored, t.trainSize(), current));
+            rows[t.index()] = current + exemplarRows(stored, t.trainSize(), current);
             int[] count = new int[t.hi() - t.lo()];
             for (int y : t.trainTargets()) {
                 count[y - t.lo()]++;
@@ -139,7 +140,7 @@ public final class ICaRL extends Strategy {
                 stored += Math.min(ctx.config().perClass, c);
             }
         }
-        return most;
+        return rows;
     }
 
     @Override
@@ -153,7 +154,7 @@ public final class ICaRL extends Strategy {
 
     /** The class means {@code [C, D]} of the last consolidation (rows of classes without exemplars are 0). */
     public Tensor means() {
-        return means;
+        return nme.means();
     }
 
     @Override
@@ -180,27 +181,38 @@ public final class ICaRL extends Strategy {
 
     @Override
     public double logitLoss(Mlp s, int rows, int current, int taskNumber) {
-        Backend be = ctx.backend();
         Scenario sc = ctx.scenario();
         Task task = sc.tasks().get(taskNumber - 1);
-        int outputs = s.outputs();
-        Tensor t = new Tensor(targets.block(), 0, rows, outputs, outputs);
-        Tensor d = new Tensor(bceGrad.block(), 0, rows, outputs, outputs);
         List<Segment> segments = new ArrayList<>(1 + recorder.segments.size());
-        int[] range = sc.classRange(task, outputs);
+        int[] range = sc.classRange(task, s.outputs());
         segments.add(new Segment(0, current, range[0], range[1], 0f, false));
         if (rows > current) {
             segments.addAll(recorder.segments);
         }
+        return distillationLoss(ctx.backend(), s, distilling(task) ? previous : null, task.lo(), rows, segments,
+                batch.targets(0, rows), (float) ctx.config().temperature, targets, bceGrad);
+    }
+
+    /**
+     * iCaRL's loss on rows [0, rows) of {@code s}'s last forward pass, added to its logits' gradient: per
+     * segment, binary cross-entropy over the segment's classes, summed over them and averaged over all rows,
+     * against one-hot targets of {@code labels}; with a {@code previous} model, the targets of the first
+     * {@code old} classes are {@code sigmoid(previous logits / temperature)} of the same inputs (van de Ven's
+     * bce_distill). {@code targets} and {@code grad} are scratch of at least [rows, outputs]. Returns the loss.
+     */
+    static double distillationLoss(Backend be, Mlp s, Mlp previous, int old, int rows, List<Segment> segments,
+            Tensor labels, float temperature, Tensor targets, Tensor grad) {
+        int outputs = s.outputs();
+        Tensor t = new Tensor(targets.block(), targets.offset(), rows, outputs, outputs);
+        Tensor d = new Tensor(grad.block(), grad.offset(), rows, outputs, outputs);
         for (Segment g : segments) {
-            be.oneHot(t.rows(g.from(), g.to()).cols(g.lo(), g.hi()), batch.targets(g.from(), g.to()), g.lo());
+            be.oneHot(t.rows(g.from(), g.to()).cols(g.lo(), g.hi()), labels.rows(g.from(), g.to()), g.lo());
         }
-        if (distilling(task)) {
-            int old = task.lo();
+        if (previous != null && old > 0) {
             be.copy(previous.input(rows), s.input(rows));
             previous.forward(rows);
             Tensor distilled = t.cols(0, old);
-            be.axpby(distilled, previous.logits(rows).cols(0, old), (float) (1.0 / ctx.config().temperature), 0f);
+            be.axpby(distilled, previous.logits(rows).cols(0, old), 1f / temperature, 0f);
             be.sigmoid(distilled, distilled);
         }
         Tensor logits = s.logits(rows);
@@ -234,9 +246,8 @@ public final class ICaRL extends Strategy {
 
     /** Class means of the exemplars' features with the solver as it is now (van de Ven: after every task). */
     private void computeMeans() {
-        Backend be = ctx.backend();
         Herding h = exemplars.herding();
-        int classes = means.rows();
+        int classes = nme.classes();
         List<List<Integer>> byClass = new ArrayList<>();
         for (int c = 0; c < classes; c++) {
             byClass.add(new ArrayList<>());
@@ -245,17 +256,13 @@ public final class ICaRL extends Strategy {
             byClass.get(buffer.targetOf(slot)).add(slot);
         }
         for (int c = 0; c < classes; c++) {
-            Tensor mu = means.rows(c, c + 1);
             List<Integer> slots = byClass.get(c);
-            if (slots.isEmpty()) {
-                be.fill(mu, 0f);
-                bias.set(0, c, -Float.MAX_VALUE);
-                continue;
+            if (!slots.isEmpty()) {
+                int[] idx = slots.stream().mapToInt(Integer::intValue).toArray();
+                h.extract(solver, batch, buffer.samples(), idx, idx.length, null);
+                h.mean(nme.mean(c), idx.length);
             }
-            int[] idx = slots.stream().mapToInt(Integer::intValue).toArray();
-            h.extract(solver, batch, buffer.samples(), idx, idx.length, null);
-            h.mean(mu, idx.length);
-            bias.set(0, c, (float) (-0.5 * be.dot(mu, mu)));
+            nme.sealMean(c, !slots.isEmpty());
         }
     }
 
@@ -270,7 +277,6 @@ public final class ICaRL extends Strategy {
         Ledger ledger = ctx.ledger();
         int[] range = sc.classRange(task, solver.outputs());
         int last = solver.spec().hidden().length;
-        int classes = means.rows();
         long correct = 0;
         try (var t = ledger.time(Phase.EVALUATION)) {
             for (int from = 0; from < task.testSize(); from += chunk) {
@@ -279,26 +285,12 @@ public final class ICaRL extends Strategy {
                 batch.setTargets(0, n, task.testTargets(), from);
                 be.gather(solver.input(n), sc.test().images(), batch.indices(0, n), sc.permutation(task), 1f / 255f);
                 solver.forward(n);
-                Tensor f = evalFeatures.rows(0, n);
-                be.l2NormalizeRows(f, solver.hidden(last, n));
-                Tensor scores = new Tensor(evalScores.block(), 0, n, classes, classes);
-                be.linearForward(scores, f, means, bias, Activation.NONE, workspace);
-                correct += be.countCorrect(scores, batch.targets(0, n), range[0], range[1]);
+                be.l2NormalizeRows(nme.features(n), solver.hidden(last, n));
+                correct += nme.countCorrect(n, batch.targets(0, n), range[0], range[1]);
             }
         }
         ledger.addSamples(Phase.EVALUATION, task.testSize());
         return (double) correct / task.testSize();
-    }
-
-    /**
-     * Nearest-mean classification of features already in {@code f [n, D]} (normalised), into labels
-     * {@code out I32 [n, 1]} over classes [lo, hi): for tests.
-     */
-    void classify(Tensor f, Tensor out, int lo, int hi) {
-        int classes = means.rows();
-        Tensor scores = new Tensor(evalScores.block(), 0, f.rows(), classes, classes);
-        ctx.backend().linearForward(scores, f, means, bias, Activation.NONE, workspace);
-        ctx.backend().argmax(out, scores, lo, hi);
     }
 
     /** The buffer as a replay source that remembers the segments of its last draw (for the BCE per segment). */
@@ -340,6 +332,9 @@ public final class ICaRL extends Strategy {
         for (dev.rehearsal.tensor.Block b : arena.blocks()) {
             out.add(new MemoryItem("icarl", b.name(), b.bytes()));
         }
+        for (dev.rehearsal.tensor.Block b : nme.blocks()) {
+            out.add(new MemoryItem("class means", b.name(), b.bytes()));
+        }
         exemplars.addFootprint(out);
         return out;
     }
@@ -351,7 +346,7 @@ public final class ICaRL extends Strategy {
             return 0;
         }
         return (long) buffer.size() * (buffer.samples().cols() + 8) + previous.parameterBlock().numel() * 4
-                + (means.numel() + bias.numel()) * 4;
+                + (nme.means().numel() + nme.bias().numel()) * 4;
     }
 
     @Override
@@ -366,8 +361,8 @@ public final class ICaRL extends Strategy {
         state.values().put("icarl.tasks_seen", tasksSeen);
         State.saveModel(state, "previous_solver", previous);
         state.values().put("previous_solver.outputs", previous.outputs());
-        state.tensors().put("icarl.means", means);
-        state.tensors().put("icarl.bias", bias);
+        state.tensors().put("icarl.means", nme.means());
+        state.tensors().put("icarl.bias", nme.bias());
     }
 
     @Override
@@ -378,8 +373,8 @@ public final class ICaRL extends Strategy {
         tasksSeen = values.path("icarl.tasks_seen").asInt();
         previous.restoreOutputs(values.path("previous_solver.outputs").asInt(previous.outputs()));
         State.restoreModel(tensors, values, "previous_solver", previous);
-        State.get(tensors, "icarl.means").copyInto(means);
-        State.get(tensors, "icarl.bias").copyInto(bias);
+        State.get(tensors, "icarl.means").copyInto(nme.means());
+        State.get(tensors, "icarl.bias").copyInto(nme.bias());
     }
 
     @Override
@@ -387,7 +382,7 @@ public final class ICaRL extends Strategy {
         Map<String, Long> out = super.memory();
         out.put("buffer", buffer.bytes());
         out.put("previous_models", previous.bytes());
-        out.put("icarl", arena.bytes());
+        out.put("icarl", arena.bytes() + nme.bytes());
         out.put("herding", exemplars.bytes());
         return out;
     }
@@ -401,6 +396,7 @@ public final class ICaRL extends Strategy {
 
     @Override
     public void close() {
+        nme.close();
         arena.close();
         previous.close();
         exemplars.close();

@@ -26,12 +26,21 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
 
     /** @param replayRows replayed rows per step at most (0 without replay): sizes the solver's activations */
     protected Strategy(Context ctx, int replayRows) {
+        this(ctx, replayRows, new int[0]);
+    }
+
+    /**
+     * @param replayRows replayed rows per step at most
+     * @param stepRows   other row counts of training steps, below {@code batch + replayRows} (a strategy whose
+     *                   replayed rows change from task to task): the solver's workspace serves each
+     */
+    protected Strategy(Context ctx, int replayRows, int[] stepRows) {
         this.ctx = ctx;
         Scenario sc = ctx.scenario();
         MlpSpec spec = ctx.preset().mlp();
         spec = new MlpSpec(sc.train().features(), spec.hidden(), sc.outputCapacity(), sc.initialOutputs());
         int rows = ctx.config().batch + replayRows;
-        Mlp m = new Mlp(ctx.backend(), "solver", spec, rows, ctx.solverOptimizer(), ctx.rng().split());
+        Mlp m = new Mlp(ctx.backend(), "solver", spec, rows, stepRows, ctx.solverOptimizer(), ctx.rng().split());
         try {
             this.batch = new Batch(ctx.backend(), "batch", rows, sc.outputCapacity());
         } catch (RuntimeException | Error e) {

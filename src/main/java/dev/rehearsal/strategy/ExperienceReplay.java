@@ -69,6 +69,11 @@ public final class ExperienceReplay extends Strategy {
     }
 
     @Override
+    public long storedSampleSlots() {
+        return buffer.capacity();
+    }
+
+    @Override
     public void train(Task task) {
         learner.trainSolver(solver, List.of(task), task.index() + 1, scheduler, exemplars.observer(task));
     }

@@ -229,6 +229,11 @@ public final class AGem extends Strategy {
     }
 
     @Override
+    public long storedSampleSlots() {
+        return buffer.capacity();
+    }
+
+    @Override
     public Map<String, Long> heapMemory() {
         Map<String, Long> out = super.heapMemory();
         out.put("buffer_labels", buffer.labelBytes());

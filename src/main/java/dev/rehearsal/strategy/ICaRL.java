@@ -388,6 +388,11 @@ public final class ICaRL extends Strategy {
     }
 
     @Override
+    public long storedSampleSlots() {
+        return buffer.capacity();
+    }
+
+    @Override
     public Map<String, Long> heapMemory() {
         Map<String, Long> out = super.heapMemory();
         out.put("buffer_labels", buffer.labelBytes());

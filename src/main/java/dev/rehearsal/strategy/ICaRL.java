@@ -50,7 +50,8 @@ import java.util.Map;
 public final class ICaRL extends Strategy {
     public static final StrategyType TYPE = new StrategyType("icarl",
             "iCaRL: herding exemplars joined to the training data, binary cross-entropy with distillation, "
-                    + "nearest-mean-of-exemplars classification (--per-class, --temperature).", List.of(),
+                    + "nearest-mean-of-exemplars classification (--per-class, --temperature; always herding, "
+                    + "whatever --selection says).", List.of(),
             ICaRL::new);
 
     private final ReplayBuffer buffer;

@@ -40,7 +40,8 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
         MlpSpec spec = ctx.preset().mlp();
         spec = new MlpSpec(sc.train().features(), spec.hidden(), sc.outputCapacity(), sc.initialOutputs());
         int rows = ctx.config().batch + replayRows;
-        Mlp m = new Mlp(ctx.backend(), "solver", spec, rows, stepRows, ctx.solverOptimizer(), ctx.rng().split());
+        Mlp m = new Mlp(ctx.backend(), "solver", spec, rows, plannedRows(ctx, rows, stepRows), ctx.solverOptimizer(),
+                ctx.rng().split());
         try {
             this.batch = new Batch(ctx.backend(), "batch", rows, sc.outputCapacity());
         } catch (RuntimeException | Error e) {
@@ -49,6 +50,22 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
         }
         this.solver = m;
         this.learner = new Learner(ctx, batch, this);
+    }
+
+    /**
+     * The row counts of steps besides the largest: the strategy's own, and every task's current rows alone
+     * (the first task has nothing to replay yet; a small task is one batch), so the workspace serves them all.
+     */
+    private static int[] plannedRows(Context ctx, int rows, int[] stepRows) {
+        java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
+        for (int r : stepRows) {
+            out.add(r);
+        }
+        for (Task t : ctx.scenario().tasks()) {
+            out.add(Math.min(ctx.config().batch, t.trainSize()));
+        }
+        out.removeIf(r -> r < 1 || r >= rows);
+        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** What the registry knows of this strategy: its id, summary and options. */

@@ -203,7 +203,7 @@ public final class ExperimentConfig {
         oneOf("weighting", weighting, "tasks", "equal");
         oneOf("generation", generation, "on-the-fly", "pool");
         oneOf("replay-targets", replayTargets, "hard", "soft");
-        oneOf("selection", selection, "random", "reservoir");
+        oneOf("selection", selection, "random", "reservoir", "herding");
         oneOf("backend", backend, "native", "jvm");
         oneOf("gemm", gemm, "dnnl", "openblas");
         oneOf("omp-wait", ompWait, "default", "passive", "active", "brief");

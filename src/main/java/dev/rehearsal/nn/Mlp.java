@@ -32,7 +32,17 @@ public final class Mlp extends Model {
      * @param init      initialises the parameters; null leaves them zero (for copies)
      */
     public Mlp(Backend backend, String name, MlpSpec spec, int maxBatch, OptimizerConfig optimizer, Rng init) {
+        this(backend, name, spec, maxBatch, new int[0], optimizer, init);
+    }
+
+    /**
+     * As above, for steps of {@code otherBatches} rows too (each at most {@code maxBatch}): the workspace
+     * serves every one of them.
+     */
+    public Mlp(Backend backend, String name, MlpSpec spec, int maxBatch, int[] otherBatches,
+            OptimizerConfig optimizer, Rng init) {
         super(backend, name, maxBatch, optimizer);
+        planBatches(otherBatches);
         this.spec = spec;
         int[] hidden = spec.hidden();
         int width = spec.input();

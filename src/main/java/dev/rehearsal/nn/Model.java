@@ -34,6 +34,8 @@ public abstract class Model implements AutoCloseable {
     protected final Backend backend;
     private final String name;
     private final int maxBatch;
+    /** Batch sizes the workspace must serve besides the largest (oneDNN's scratchpad is not monotonic in them). */
+    private int[] otherBatches = new int[0];
     private final OptimizerConfig optimizerConfig;
     private final Layout parameterTable;
     private final Layout activationTable;
@@ -83,11 +85,25 @@ public abstract class Model implements AutoCloseable {
         return activationTable.add(slot, maxBatch, cols);
     }
 
+    /**
+     * Declares batch sizes below the largest that steps will use, before {@link #allocate}: the workspace is
+     * sized for each of them too (a weight gradient's scratchpad can be larger for fewer rows than for more).
+     */
+    protected final void planBatches(int... batches) {
+        for (int b : batches) {
+            checkBatch(b);
+        }
+        otherBatches = batches.clone();
+    }
+
     /** Allocates the blocks (zeroed) once all layers and activation slots are declared. */
     protected final void allocate() {
         long ws = 0;
         for (Linear l : layers) {
             ws = Math.max(ws, backend.linearWorkspace(maxBatch, l.in(), l.capacity()));
+            for (int b : otherBatches) {
+                ws = Math.max(ws, backend.linearWorkspace(b, l.in(), l.capacity()));
+            }
         }
         workspaceEntry = activationTable.add("workspace", 1, Math.toIntExact(ws));
         arena = backend.newArena(name);

@@ -55,7 +55,17 @@ public final class Vae extends Model {
     private final Tensor[] dzViews;
 
     public Vae(Backend backend, String name, VaeSpec spec, int maxBatch, OptimizerConfig optimizer, Rng init) {
+        this(backend, name, spec, maxBatch, new int[0], optimizer, init);
+    }
+
+    /**
+     * As above, for steps of {@code otherBatches} rows too (each at most {@code maxBatch}): the workspace
+     * serves every one of them (oneDNN's scratchpad is not monotonic in the rows).
+     */
+    public Vae(Backend backend, String name, VaeSpec spec, int maxBatch, int[] otherBatches,
+            OptimizerConfig optimizer, Rng init) {
         super(backend, name, maxBatch, optimizer);
+        planBatches(otherBatches);
         this.spec = spec;
         this.d = spec.input();
         this.z = spec.latent();

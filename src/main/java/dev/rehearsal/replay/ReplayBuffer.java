@@ -24,19 +24,22 @@ import java.util.Locale;
  *
  * <p>Selection: {@link Selection#RANDOM} picks each group's samples uniformly after its task;
  * {@link Selection#RESERVOIR} keeps a uniform sample of the stream seen while training (Vitter's algorithm R,
- * per group).
+ * per group); {@link Selection#HERDING} stores the samples a strategy chose after the task with
+ * {@link Herding} (iCaRL's selection, Rebuffi et al. 2017), through {@link #addGroup}.
  */
 public final class ReplayBuffer implements ReplaySource {
     /** How samples enter the buffer. */
     public enum Selection {
         RANDOM,
-        RESERVOIR;
+        RESERVOIR,
+        /** After the task, by herding on the solver's features: the strategy computes them, see {@link Herding}. */
+        HERDING;
 
         public static Selection parse(String s) {
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown selection '" + s + "': use random or reservoir");
+                throw new IllegalArgumentException("unknown selection '" + s + "': use random, reservoir or herding");
             }
         }
     }
@@ -167,6 +170,25 @@ public final class ReplayBuffer implements ReplaySource {
             for (int i = 0; i < Math.min(perGroup, order.length) && filled[g] < perGroup; i++) {
                 store(g, filled[g]++, task, order[i]);
             }
+        }
+    }
+
+    /**
+     * After a task (HERDING selection): stores the task's samples at {@code positions} (indices into its
+     * training samples, all of class {@code target}), in that order, into the group's free slots.
+     */
+    public void addGroup(Task task, int target, int[] positions) {
+        int g = group(task, target);
+        if (filled[g] + positions.length > perGroup) {
+            throw new IllegalArgumentException("group of class " + target + " in task " + task.index() + " holds "
+                    + filled[g] + " of " + perGroup + " samples: no room for " + positions.length + " more");
+        }
+        for (int i : positions) {
+            if (task.trainTargets()[i] != target) {
+                throw new IllegalArgumentException("sample " + i + " of task " + task.index() + " has target "
+                        + task.trainTargets()[i] + ", not " + target);
+            }
+            store(g, filled[g]++, task, i);
         }
     }
 

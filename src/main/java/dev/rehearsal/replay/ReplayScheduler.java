@@ -21,7 +21,12 @@ public final class ReplayScheduler {
         /** Current 1/t, replay 1 - 1/t on the t-th task. */
         TASKS,
         /** Half and half once there is replay. */
-        EQUAL;
+        EQUAL,
+        /**
+         * Every segment weighs 0: the strategy writes the whole loss itself through its logit-loss hook (iCaRL's
+         * binary cross-entropy over current and exemplar rows alike). Chosen by a strategy, not on the command line.
+         */
+        NONE;
 
         public static Weighting parse(String s) {
             return switch (s.trim().toLowerCase(Locale.ROOT)) {
@@ -132,12 +137,16 @@ public final class ReplayScheduler {
     /** The composition of a step of the {@code taskNumber}-th task (1-based) with {@code current} rows. */
     public Step plan(int taskNumber, int current) {
         int replay = replayRows(current);
+        if (weighting == Weighting.NONE) {
+            return new Step(current, replay, 0f, 0f);
+        }
         if (replay == 0) {
             return new Step(current, 0, 1f, 0f);
         }
         float wr = switch (weighting) {
             case TASKS -> 1f - 1f / taskNumber;
             case EQUAL -> 0.5f;
+            case NONE -> 0f;
         };
         return new Step(current, replay, 1f - wr, wr);
     }

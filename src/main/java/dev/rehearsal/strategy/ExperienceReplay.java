@@ -8,13 +8,15 @@ import java.util.Map;
 
 /**
  * Experience replay: a class-balanced buffer of raw uint8 samples ({@code per-class} per class of each
- * task), replayed alongside every current batch.
+ * task), replayed alongside every current batch. Samples are chosen at random after each task, by reservoir
+ * sampling during it, or by herding on the solver's features after it ({@code --selection}).
  */
 public final class ExperienceReplay extends Strategy {
     public static final StrategyType TYPE = new StrategyType("er",
             "Experience replay from a class-balanced buffer of raw samples (--per-class, --selection).", java.util.List.of(), ExperienceReplay::new);
     private final ReplayBuffer buffer;
     private final ReplayScheduler scheduler;
+    private final Exemplars exemplars;
 
     public ExperienceReplay(Context ctx) {
         super(ctx, replayRows(ctx));
@@ -24,10 +26,19 @@ public final class ExperienceReplay extends Strategy {
                 ReplayBuffer.Selection.parse(ctx.config().selection), Math.max(1, rows));
         this.scheduler = new ReplayScheduler(buffer, ctx.config().replayRatio,
                 ReplayScheduler.Weighting.parse(ctx.config().weighting), ReplayScheduler.Mode.ON_THE_FLY, null);
+        Exemplars e = null;
+        try {
+            e = new Exemplars(ctx, buffer, false);
+        } catch (RuntimeException | Error err) {
+            buffer.close();
+            super.close();
+            throw err;
+        }
+        this.exemplars = e;
     }
 
     /** A buffer asking for more samples of a class than the task has is a configuration error. */
-    private static void checkClassSizes(Context ctx) {
+    static void checkClassSizes(Context ctx) {
         for (dev.rehearsal.scenario.Task t : ctx.scenario().tasks()) {
             int[] count = new int[t.hi() - t.lo()];
             for (int y : t.trainTargets()) {
@@ -64,16 +75,12 @@ public final class ExperienceReplay extends Strategy {
 
     @Override
     public void train(Task task) {
-        boolean reservoir = buffer.selection() == ReplayBuffer.Selection.RESERVOIR;
-        learner.trainSolver(solver, List.of(task), task.index() + 1, scheduler,
-                reservoir ? i -> buffer.observe(task, i, ctx.rng()) : null);
+        learner.trainSolver(solver, List.of(task), task.index() + 1, scheduler, exemplars.observer(task));
     }
 
     @Override
     public void afterTask(Task task) {
-        if (buffer.selection() == ReplayBuffer.Selection.RANDOM) {
-            buffer.addTask(task, ctx.rng());
-        }
+        exemplars.afterTask(task, solver, batch);
     }
 
     @Override
@@ -81,6 +88,7 @@ public final class ExperienceReplay extends Strategy {
         var out = super.footprint();
         out.add(new dev.rehearsal.metrics.MemoryItem("replay buffer", "buffer.samples (uint8, " + buffer.capacity()
                 + " slots x " + buffer.samples().cols() + " pixels)", buffer.sampleBytes()));
+        exemplars.addFootprint(out);
         return out;
     }
 
@@ -92,6 +100,11 @@ public final class ExperienceReplay extends Strategy {
 
     @Override
     public Samples replaySamples(int n, dev.rehearsal.random.Rng rng) {
+        return samplesOf(buffer, n, rng);
+    }
+
+    /** Up to {@code n} stored samples of a buffer for reports, or null when it is empty. */
+    static Samples samplesOf(ReplayBuffer buffer, int n, dev.rehearsal.random.Rng rng) {
         int[] slots = buffer.usedSlots();
         if (slots.length == 0) {
             return null;
@@ -137,6 +150,9 @@ public final class ExperienceReplay extends Strategy {
     public Map<String, Long> memory() {
         Map<String, Long> out = super.memory();
         out.put("buffer", buffer.bytes());
+        if (exemplars.bytes() > 0) {
+            out.put("herding", exemplars.bytes());
+        }
         return out;
     }
 
@@ -149,6 +165,7 @@ public final class ExperienceReplay extends Strategy {
 
     @Override
     public void close() {
+        exemplars.close();
         buffer.close();
         super.close();
     }

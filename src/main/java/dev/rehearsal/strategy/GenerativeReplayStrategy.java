@@ -28,7 +28,8 @@ public final class GenerativeReplayStrategy extends Strategy {
         int replay = Math.max(1, ExperienceReplay.replayRows(ctx));
         VaeSpec spec = ctx.preset().vae();
         spec = new VaeSpec(ctx.scenario().train().features(), spec.hidden(), spec.latent(), 0);
-        this.generator = new Vae(ctx.backend(), "generator", spec, ctx.config().batch + replay,
+        int rows = ctx.config().batch + replay;
+        this.generator = new Vae(ctx.backend(), "generator", spec, rows, plannedRows(ctx, rows, new int[0]),
                 ctx.generatorOptimizer(), ctx.rng().split());
         GenerativeReplay.Targets targets = ctx.config().replayTargets.equals("soft") ? GenerativeReplay.Targets.SOFT
                 : GenerativeReplay.Targets.HARD;

@@ -21,7 +21,9 @@ public final class Strategies implements StrategyCatalog {
             ExperienceReplay.TYPE,
             GenerativeReplayStrategy.TYPE,
             Ewc.TYPE,
-            SynapticIntelligence.TYPE);
+            SynapticIntelligence.TYPE,
+            AGem.TYPE,
+            ICaRL.TYPE);
 
     /** For {@link java.util.ServiceLoader}; use the static methods. */
     public Strategies() {

@@ -26,12 +26,22 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
 
     /** @param replayRows replayed rows per step at most (0 without replay): sizes the solver's activations */
     protected Strategy(Context ctx, int replayRows) {
+        this(ctx, replayRows, new int[0]);
+    }
+
+    /**
+     * @param replayRows replayed rows per step at most
+     * @param stepRows   other row counts of training steps, below {@code batch + replayRows} (a strategy whose
+     *                   replayed rows change from task to task): the solver's workspace serves each
+     */
+    protected Strategy(Context ctx, int replayRows, int[] stepRows) {
         this.ctx = ctx;
         Scenario sc = ctx.scenario();
         MlpSpec spec = ctx.preset().mlp();
         spec = new MlpSpec(sc.train().features(), spec.hidden(), sc.outputCapacity(), sc.initialOutputs());
         int rows = ctx.config().batch + replayRows;
-        Mlp m = new Mlp(ctx.backend(), "solver", spec, rows, ctx.solverOptimizer(), ctx.rng().split());
+        Mlp m = new Mlp(ctx.backend(), "solver", spec, rows, plannedRows(ctx, rows, stepRows), ctx.solverOptimizer(),
+                ctx.rng().split());
         try {
             this.batch = new Batch(ctx.backend(), "batch", rows, sc.outputCapacity());
         } catch (RuntimeException | Error e) {
@@ -40,6 +50,22 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
         }
         this.solver = m;
         this.learner = new Learner(ctx, batch, this);
+    }
+
+    /**
+     * The row counts of steps besides the largest: the strategy's own, and every task's current rows alone
+     * (the first task has nothing to replay yet; a small task is one batch), so the workspace serves them all.
+     */
+    protected static int[] plannedRows(Context ctx, int rows, int[] stepRows) {
+        java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
+        for (int r : stepRows) {
+            out.add(r);
+        }
+        for (Task t : ctx.scenario().tasks()) {
+            out.add(Math.min(ctx.config().batch, t.trainSize()));
+        }
+        out.removeIf(r -> r < 1 || r >= rows);
+        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** What the registry knows of this strategy: its id, summary and options. */

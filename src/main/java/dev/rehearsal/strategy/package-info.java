@@ -1,7 +1,9 @@
 /**
  * Continual-learning strategies, each a small class behind {@link dev.rehearsal.strategy.Strategy}:
  * fine-tuning ({@code naive}, the lower bound), cumulative training ({@code joint}, the upper bound),
- * experience replay ({@code er}) and deep generative replay ({@code gr}). They share one training loop
+ * experience replay ({@code er}), deep generative replay ({@code gr}), A-GEM ({@code agem}: gradient projection
+ * against an episodic memory) and iCaRL ({@code icarl}: herding exemplars, binary cross-entropy with
+ * distillation, nearest-mean-of-exemplars classification). They share one training loop
  * ({@link dev.rehearsal.strategy.Learner}) and differ only in how they configure replay and what they keep
  * after each task.
  */

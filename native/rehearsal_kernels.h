@@ -339,6 +339,124 @@ RH_MULTIVERSION void rh_sgd(float* RH_RESTRICT p, const float* RH_RESTRICT g, fl
     }
 }
 
+// ---- continual learning: regularisers (EWC, SI), projection (A-GEM), logit matching (DER++) --------
+// Elementwise loops that allow an output to be an input (never a partial overlap) use `omp simd`: each
+// lane reads and writes only its own index, so vectorising is safe without a runtime alias check.
+// Returned sums accumulate in double; a float times a float is exact in double.
+
+// y = a x + b y, any row strides; with b == 0, y is not read (BLAS convention).
+RH_MULTIVERSION void rh_axpby(float* y, long ldy, const float* x, long ldx, long rows, long cols, float a, float b) {
+    for (long r = 0; r < rows; r++) {
+        float* yr = y + r * ldy;
+        const float* xr = x + r * ldx;
+        if (b == 0.0f) {
+#pragma omp simd
+            for (long j = 0; j < cols; j++) yr[j] = a * xr[j];
+        } else {
+#pragma omp simd
+            for (long j = 0; j < cols; j++) yr[j] = a * xr[j] + b * yr[j];
+        }
+    }
+}
+
+// sum x y over all elements, in double.
+RH_MULTIVERSION double rh_dot(const float* x, long ldx, const float* y, long ldy, long rows, long cols) {
+    double total = 0;
+    for (long r = 0; r < rows; r++) {
+        const float* RH_RESTRICT xr = x + r * ldx;
+        const float* RH_RESTRICT yr = y + r * ldy;
+        double s = 0;
+#pragma omp simd reduction(+ : s)
+        for (long j = 0; j < cols; j++) s += (double) xr[j] * yr[j];
+        total += s;
+    }
+    return total;
+}
+
+// Returns lambda/2 sum o (p - a)^2; g += lambda o (p - a). Flat, n elements.
+RH_MULTIVERSION double rh_quadratic_penalty(float* RH_RESTRICT g, const float* RH_RESTRICT p,
+                                            const float* RH_RESTRICT a, const float* RH_RESTRICT o, long n,
+                                            float lambda) {
+    double s = 0;
+#pragma omp simd reduction(+ : s)
+    for (long i = 0; i < n; i++) {
+        float d = p[i] - a[i];
+        g[i] += lambda * (o[i] * d);
+        s += (double) o[i] * d * d;
+    }
+    return 0.5 * lambda * s;
+}
+
+// acc += scale g^2, any row strides; acc and g do not overlap.
+RH_MULTIVERSION void rh_accumulate_squares(float* acc, long lda, const float* g, long ldg, long rows, long cols,
+                                           float scale) {
+    for (long r = 0; r < rows; r++) {
+        float* RH_RESTRICT ar = acc + r * lda;
+        const float* RH_RESTRICT gr = g + r * ldg;
+        for (long j = 0; j < cols; j++) ar[j] += scale * gr[j] * gr[j];
+    }
+}
+
+// SI after an optimiser step: omega += -g (p - prev); prev = p. Flat, n elements.
+RH_MULTIVERSION void rh_path_integral_step(float* RH_RESTRICT omega, const float* RH_RESTRICT g,
+                                           const float* RH_RESTRICT p, float* RH_RESTRICT prev, long n) {
+    for (long i = 0; i < n; i++) {
+        omega[i] -= g[i] * (p[i] - prev[i]);
+        prev[i] = p[i];
+    }
+}
+
+// SI at the end of a task: imp += omega / ((p - start)^2 + xi); omega = 0; start = p. Flat, n elements.
+RH_MULTIVERSION void rh_consolidate_importance(float* RH_RESTRICT imp, float* RH_RESTRICT omega,
+                                               const float* RH_RESTRICT p, float* RH_RESTRICT start, long n,
+                                               float xi) {
+    for (long i = 0; i < n; i++) {
+        float d = p[i] - start[i];
+        imp[i] += omega[i] / (d * d + xi);
+        omega[i] = 0.0f;
+        start[i] = p[i];
+    }
+}
+
+// w sum (z - t)^2 over columns [lo, hi), t [rows, hi - lo]; dz = 2 w (z - t) there and 0 elsewhere.
+// dz may equal z: the columns outside [lo, hi) are cleared separately.
+RH_MULTIVERSION double rh_mse_loss(float* dz, long ldd, const float* z, long ldz, const float* t, long ldt, long rows,
+                                   long cols, long lo, long hi, float w) {
+    float w2 = 2.0f * w;
+    double total = 0;
+    for (long r = 0; r < rows; r++) {
+        float* dr = dz + r * ldd;
+        const float* zr = z + r * ldz;
+        const float* tr = t + r * ldt;
+        for (long j = 0; j < lo; j++) dr[j] = 0.0f;
+        for (long j = hi; j < cols; j++) dr[j] = 0.0f;
+        double s = 0;
+#pragma omp simd reduction(+ : s)
+        for (long j = lo; j < hi; j++) {
+            float d = zr[j] - tr[j - lo];
+            dr[j] = w2 * d;
+            s += (double) d * d;
+        }
+        total += s;
+    }
+    return w * total;
+}
+
+// y[r, :] = x[r, :] / max(||x[r, :]||, 1e-12), the norm summed in double; y may equal x.
+RH_MULTIVERSION void rh_l2_normalize_rows(float* y, long ldy, const float* x, long ldx, long rows, long cols) {
+    for (long r = 0; r < rows; r++) {
+        float* yr = y + r * ldy;
+        const float* xr = x + r * ldx;
+        double s = 0;
+#pragma omp simd reduction(+ : s)
+        for (long j = 0; j < cols; j++) s += (double) xr[j] * xr[j];
+        double norm = sqrt(s);
+        float inv = (float) (1.0 / (norm > 1e-12 ? norm : 1e-12));
+#pragma omp simd
+        for (long j = 0; j < cols; j++) yr[j] = xr[j] * inv;
+    }
+}
+
 // ---- batch assembly ------------------------------------------------------------------------------
 
 // out[b, j] = scale * images[idx[b], perm ? perm[j] : j]. Returns -(b + 1) for an index outside [0, n).

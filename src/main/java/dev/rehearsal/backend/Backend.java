@@ -139,6 +139,71 @@ public interface Backend extends AutoCloseable {
     /** SGD with optional momentum ({@code velocity} null when momentum is 0): {@code v = mu v + g; p -= lr v}. */
     void sgdStep(Tensor params, Tensor grads, Tensor velocity, float lr, float momentum, float weightDecay);
 
+    // ---- continual learning: regularisers, gradient projection, logit matching -----------------
+    //
+    // "Flat" operands are dense F32 views of the same number of elements P, typically a model's [1, P]
+    // parameter block, its gradient block and state of that size kept by a strategy (EWC, SI, A-GEM).
+
+    /**
+     * {@code y = a * x + b * y} elementwise: same shapes, any row strides. {@code y} may be {@code x} itself
+     * but must not otherwise overlap it. With {@code b == 0} {@code y} is not read (BLAS convention), so it
+     * may hold anything, NaN included. Writes {@code y}. Uses: adding a distillation gradient into dlogits
+     * ({@code a = 1, b = 1}), EWC's online Fisher {@code F = gamma F + F_task} ({@code a = 1, b = gamma}),
+     * A-GEM's projection {@code g -= (g . g_ref / g_ref . g_ref) g_ref}.
+     */
+    void axpby(Tensor y, Tensor x, float a, float b);
+
+    /**
+     * {@code sum_ij x[i, j] * y[i, j]} over all elements, accumulated in double: same shapes, any row
+     * strides. Reads only. A-GEM's {@code g . g_ref} and {@code g_ref . g_ref}.
+     */
+    double dot(Tensor x, Tensor y);
+
+    /**
+     * The quadratic anchor penalty of EWC (Kirkpatrick et al. 2017) and SI (Zenke et al. 2017) over flat
+     * operands of P elements: returns {@code lambda / 2 * sum_i importance_i (params_i - anchor_i)^2}
+     * (summed in double) and <em>adds</em> its gradient {@code lambda * importance_i (params_i - anchor_i)}
+     * to {@code grads}. Reads params, anchor and importance.
+     */
+    double quadraticPenalty(Tensor grads, Tensor params, Tensor anchor, Tensor importance, float lambda);
+
+    /**
+     * {@code acc += scale * g^2} elementwise (EWC's empirical Fisher, one mini-batch gradient at a time):
+     * same shapes, any row strides; {@code acc} must not overlap {@code g}. Accumulates into acc.
+     */
+    void accumulateSquares(Tensor acc, Tensor g, float scale);
+
+    /**
+     * SI's per-step bookkeeping, called after an optimiser step with the gradient {@code grads} that step
+     * used, over flat operands of P elements: {@code omega += -grads * (params - previous)}, then
+     * {@code previous = params}. Accumulates into omega, writes previous, reads grads and params.
+     */
+    void pathIntegralStep(Tensor omega, Tensor grads, Tensor params, Tensor previous);
+
+    /**
+     * SI's end of task over flat operands of P elements:
+     * {@code importance += omega / ((params - start)^2 + xi)}, then {@code omega = 0} and
+     * {@code start = params}. Accumulates into importance, writes omega and start, reads params.
+     * The damping {@code xi} must be positive (it keeps unmoved parameters finite).
+     */
+    void consolidateImportance(Tensor importance, Tensor omega, Tensor params, Tensor start, float xi);
+
+    /**
+     * Squared error on logit columns [lo, hi) against targets {@code t [B, hi-lo]} (DER++'s logit matching,
+     * Buzzega et al. 2020): returns {@code weight * sum_rows sum_{k in [lo, hi)} (logits_k - t_{k-lo})^2}
+     * (summed in double) and <em>writes</em> {@code dlogits = 2 * weight * (logits - t)} in [lo, hi) and 0
+     * elsewhere, as {@link #crossEntropy} does. Logits and dlogits are [B, N] with any row strides;
+     * {@code dlogits} may be {@code logits} (in place).
+     */
+    double mseLoss(Tensor dlogits, Tensor logits, Tensor targets, int lo, int hi, float weight);
+
+    /**
+     * {@code y[r, :] = x[r, :] / max(||x[r, :]||_2, 1e-12)} row by row (iCaRL's feature normalisation for
+     * nearest-mean-of-exemplars), the norm summed in double: same shapes, any row strides; {@code y} may be
+     * {@code x} (in place). Writes y.
+     */
+    void l2NormalizeRows(Tensor y, Tensor x);
+
     // ---- data ---------------------------------------------------------------------------------
 
     /**

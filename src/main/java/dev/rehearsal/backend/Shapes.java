@@ -31,6 +31,38 @@ public final class Shapes {
         }
     }
 
+    /** Every operand is F32: ops on float tensors reject int and byte views instead of reinterpreting them. */
+    public static void floats(String op, Tensor... ts) {
+        for (Tensor t : ts) {
+            dtype(t, DType.F32, op + " operand");
+        }
+    }
+
+    /**
+     * Operands of an op over whole parameter-sized blocks: dense F32 views with the same number of elements
+     * (a model's [1, P] parameter or gradient block and the state kept beside it). Returns that number.
+     */
+    public static long flat(String op, Tensor... ts) {
+        long n = ts[0].numel();
+        for (Tensor t : ts) {
+            dense(t, op + " operand");
+            dtype(t, DType.F32, op + " operand");
+            if (t.numel() != n) {
+                throw new IllegalArgumentException(op + ": operands differ in size, " + ts[0] + " has " + n
+                        + " elements, " + t + " has " + t.numel() + ": size every operand like the parameter block");
+            }
+        }
+        return n;
+    }
+
+    /** SI's damping, which keeps the importance of parameters that did not move finite. */
+    public static void damping(float xi) {
+        if (!(xi > 0f)) {
+            throw new IllegalArgumentException("SI damping xi must be > 0, got " + xi
+                    + ": it keeps the importance of parameters that did not move finite (Zenke et al. use 0.1)");
+        }
+    }
+
     /** x [B, IN], w [OUT, IN], y [B, OUT], b [1, OUT] or null. */
     public static void linear(Tensor y, Tensor x, Tensor w, Tensor b) {
         dtype(x, DType.F32, "linear input");

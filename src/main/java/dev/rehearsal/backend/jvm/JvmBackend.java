@@ -486,6 +486,161 @@ public final class JvmBackend implements Backend {
         return n;
     }
 
+    // ---- continual learning ---------------------------------------------------------------------
+
+    @Override
+    public void axpby(Tensor y, Tensor x, float a, float b) {
+        Shapes.sameShape(x, y, "axpby y");
+        Shapes.floats("axpby", y, x);
+        float[] ya = f(y);
+        float[] xa = f(x);
+        for (int r = 0; r < x.rows(); r++) {
+            int yo = off(y) + r * ld(y);
+            int xo = off(x) + r * ld(x);
+            for (int j = 0; j < x.cols(); j++) {
+                ya[yo + j] = b == 0f ? a * xa[xo + j] : a * xa[xo + j] + b * ya[yo + j];
+            }
+        }
+    }
+
+    @Override
+    public double dot(Tensor x, Tensor y) {
+        Shapes.sameShape(x, y, "dot y");
+        Shapes.floats("dot", x, y);
+        float[] xa = f(x);
+        float[] ya = f(y);
+        double total = 0;
+        for (int r = 0; r < x.rows(); r++) {
+            int xo = off(x) + r * ld(x);
+            int yo = off(y) + r * ld(y);
+            for (int j = 0; j < x.cols(); j++) {
+                total += (double) xa[xo + j] * ya[yo + j];
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public double quadraticPenalty(Tensor grads, Tensor params, Tensor anchor, Tensor importance, float lambda) {
+        long n = Shapes.flat("quadratic penalty", grads, params, anchor, importance);
+        float[] g = f(grads);
+        float[] p = f(params);
+        float[] a = f(anchor);
+        float[] o = f(importance);
+        int go = off(grads);
+        int po = off(params);
+        int ao = off(anchor);
+        int oo = off(importance);
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            float d = p[po + i] - a[ao + i];
+            float od = o[oo + i] * d;
+            g[go + i] += lambda * od;
+            total += (double) o[oo + i] * d * d;
+        }
+        return 0.5 * lambda * total;
+    }
+
+    @Override
+    public void accumulateSquares(Tensor acc, Tensor g, float scale) {
+        Shapes.sameShape(acc, g, "accumulate squares g");
+        Shapes.floats("accumulate squares", acc, g);
+        float[] aa = f(acc);
+        float[] ga = f(g);
+        for (int r = 0; r < g.rows(); r++) {
+            int ao = off(acc) + r * ld(acc);
+            int go = off(g) + r * ld(g);
+            for (int j = 0; j < g.cols(); j++) {
+                float gj = ga[go + j];
+                aa[ao + j] += scale * gj * gj;
+            }
+        }
+    }
+
+    @Override
+    public void pathIntegralStep(Tensor omega, Tensor grads, Tensor params, Tensor previous) {
+        long n = Shapes.flat("path integral step", omega, grads, params, previous);
+        float[] w = f(omega);
+        float[] g = f(grads);
+        float[] p = f(params);
+        float[] q = f(previous);
+        int wo = off(omega);
+        int go = off(grads);
+        int po = off(params);
+        int qo = off(previous);
+        for (int i = 0; i < n; i++) {
+            w[wo + i] -= g[go + i] * (p[po + i] - q[qo + i]);
+            q[qo + i] = p[po + i];
+        }
+    }
+
+    @Override
+    public void consolidateImportance(Tensor importance, Tensor omega, Tensor params, Tensor start, float xi) {
+        long n = Shapes.flat("consolidate importance", importance, omega, params, start);
+        Shapes.damping(xi);
+        float[] o = f(importance);
+        float[] w = f(omega);
+        float[] p = f(params);
+        float[] s = f(start);
+        int oo = off(importance);
+        int wo = off(omega);
+        int po = off(params);
+        int so = off(start);
+        for (int i = 0; i < n; i++) {
+            float d = p[po + i] - s[so + i];
+            o[oo + i] += w[wo + i] / (d * d + xi);
+            w[wo + i] = 0f;
+            s[so + i] = p[po + i];
+        }
+    }
+
+    @Override
+    public double mseLoss(Tensor dlogits, Tensor logits, Tensor targets, int lo, int hi, float weight) {
+        Shapes.classRange(logits, lo, hi);
+        Shapes.sameShape(logits, dlogits, "logits gradient");
+        Shapes.shape(targets, logits.rows(), hi - lo, "logit targets [B, classes]");
+        Shapes.floats("MSE loss", dlogits, logits, targets);
+        float[] z = f(logits);
+        float[] dz = f(dlogits);
+        float[] t = f(targets);
+        float twoW = 2f * weight;
+        double total = 0;
+        for (int r = 0; r < logits.rows(); r++) {
+            int zo = off(logits) + r * ld(logits);
+            int go = off(dlogits) + r * ld(dlogits);
+            int to = off(targets) + r * ld(targets) - lo;
+            // Columns outside [lo, hi) only, so that dlogits may be logits.
+            Arrays.fill(dz, go, go + lo, 0f);
+            Arrays.fill(dz, go + hi, go + logits.cols(), 0f);
+            for (int j = lo; j < hi; j++) {
+                float d = z[zo + j] - t[to + j];
+                dz[go + j] = twoW * d;
+                total += (double) d * d;
+            }
+        }
+        return weight * total;
+    }
+
+    @Override
+    public void l2NormalizeRows(Tensor y, Tensor x) {
+        Shapes.sameShape(x, y, "normalised rows");
+        Shapes.floats("L2 normalisation", y, x);
+        float[] ya = f(y);
+        float[] xa = f(x);
+        for (int r = 0; r < x.rows(); r++) {
+            int yo = off(y) + r * ld(y);
+            int xo = off(x) + r * ld(x);
+            double sum = 0;
+            for (int j = 0; j < x.cols(); j++) {
+                sum += (double) xa[xo + j] * xa[xo + j];
+            }
+            float inv = (float) (1.0 / Math.max(Math.sqrt(sum), 1e-12));
+            for (int j = 0; j < x.cols(); j++) {
+                ya[yo + j] = xa[xo + j] * inv;
+            }
+        }
+    }
+
     // ---- data ---------------------------------------------------------------------------------
 
     @Override

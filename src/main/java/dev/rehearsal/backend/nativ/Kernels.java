@@ -78,6 +78,30 @@ final class Kernels {
     static native void rh_sgd(@Cast("float*") long p, @Cast("const float*") long g, @Cast("float*") long vel, long n,
             float lr, float momentum, float weightDecay);
 
+    static native void rh_axpby(@Cast("float*") long y, long ldy, @Cast("const float*") long x, long ldx, long rows,
+            long cols, float a, float b);
+
+    static native double rh_dot(@Cast("const float*") long x, long ldx, @Cast("const float*") long y, long ldy,
+            long rows, long cols);
+
+    static native double rh_quadratic_penalty(@Cast("float*") long g, @Cast("const float*") long p,
+            @Cast("const float*") long a, @Cast("const float*") long o, long n, float lambda);
+
+    static native void rh_accumulate_squares(@Cast("float*") long acc, long lda, @Cast("const float*") long g,
+            long ldg, long rows, long cols, float scale);
+
+    static native void rh_path_integral_step(@Cast("float*") long omega, @Cast("const float*") long g,
+            @Cast("const float*") long p, @Cast("float*") long prev, long n);
+
+    static native void rh_consolidate_importance(@Cast("float*") long imp, @Cast("float*") long omega,
+            @Cast("const float*") long p, @Cast("float*") long start, long n, float xi);
+
+    static native double rh_mse_loss(@Cast("float*") long dz, long ldd, @Cast("const float*") long z, long ldz,
+            @Cast("const float*") long t, long ldt, long rows, long cols, long lo, long hi, float w);
+
+    static native void rh_l2_normalize_rows(@Cast("float*") long y, long ldy, @Cast("const float*") long x, long ldx,
+            long rows, long cols);
+
     static native long rh_gather_u8(@Cast("float*") long out, long ldo, @Cast("const uint8_t*") long images, long ldi,
             long n, @Cast("const int*") long idx, long ldx, long rows, long cols, @Cast("const int*") long perm,
             float scale);

@@ -373,6 +373,66 @@ public final class NativeBackend implements Backend {
         return n;
     }
 
+    // ---- continual learning ---------------------------------------------------------------------
+
+    @Override
+    public void axpby(Tensor y, Tensor x, float a, float b) {
+        Shapes.sameShape(x, y, "axpby y");
+        Shapes.floats("axpby", y, x);
+        Kernels.rh_axpby(address(y), y.ld(), address(x), x.ld(), x.rows(), x.cols(), a, b);
+    }
+
+    @Override
+    public double dot(Tensor x, Tensor y) {
+        Shapes.sameShape(x, y, "dot y");
+        Shapes.floats("dot", x, y);
+        return Kernels.rh_dot(address(x), x.ld(), address(y), y.ld(), x.rows(), x.cols());
+    }
+
+    @Override
+    public double quadraticPenalty(Tensor grads, Tensor params, Tensor anchor, Tensor importance, float lambda) {
+        long n = Shapes.flat("quadratic penalty", grads, params, anchor, importance);
+        return Kernels.rh_quadratic_penalty(address(grads), address(params), address(anchor), address(importance), n,
+                lambda);
+    }
+
+    @Override
+    public void accumulateSquares(Tensor acc, Tensor g, float scale) {
+        Shapes.sameShape(acc, g, "accumulate squares g");
+        Shapes.floats("accumulate squares", acc, g);
+        Kernels.rh_accumulate_squares(address(acc), acc.ld(), address(g), g.ld(), g.rows(), g.cols(), scale);
+    }
+
+    @Override
+    public void pathIntegralStep(Tensor omega, Tensor grads, Tensor params, Tensor previous) {
+        long n = Shapes.flat("path integral step", omega, grads, params, previous);
+        Kernels.rh_path_integral_step(address(omega), address(grads), address(params), address(previous), n);
+    }
+
+    @Override
+    public void consolidateImportance(Tensor importance, Tensor omega, Tensor params, Tensor start, float xi) {
+        long n = Shapes.flat("consolidate importance", importance, omega, params, start);
+        Shapes.damping(xi);
+        Kernels.rh_consolidate_importance(address(importance), address(omega), address(params), address(start), n, xi);
+    }
+
+    @Override
+    public double mseLoss(Tensor dlogits, Tensor logits, Tensor targets, int lo, int hi, float weight) {
+        Shapes.classRange(logits, lo, hi);
+        Shapes.sameShape(logits, dlogits, "logits gradient");
+        Shapes.shape(targets, logits.rows(), hi - lo, "logit targets [B, classes]");
+        Shapes.floats("MSE loss", dlogits, logits, targets);
+        return Kernels.rh_mse_loss(address(dlogits), dlogits.ld(), address(logits), logits.ld(), address(targets),
+                targets.ld(), logits.rows(), logits.cols(), lo, hi, weight);
+    }
+
+    @Override
+    public void l2NormalizeRows(Tensor y, Tensor x) {
+        Shapes.sameShape(x, y, "normalised rows");
+        Shapes.floats("L2 normalisation", y, x);
+        Kernels.rh_l2_normalize_rows(address(y), y.ld(), address(x), x.ld(), x.rows(), x.cols());
+    }
+
     // ---- data ---------------------------------------------------------------------------------
 
     @Override

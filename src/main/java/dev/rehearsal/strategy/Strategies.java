@@ -19,7 +19,9 @@ public final class Strategies implements StrategyCatalog {
             Naive.TYPE,
             Joint.TYPE,
             ExperienceReplay.TYPE,
-            GenerativeReplayStrategy.TYPE);
+            GenerativeReplayStrategy.TYPE,
+            LearningWithoutForgetting.TYPE,
+            DarkExperienceReplay.TYPE);
 
     /** For {@link java.util.ServiceLoader}; use the static methods. */
     public Strategies() {

@@ -184,7 +184,7 @@ final class Learner {
     }
 
     /** Writes the gradient of one segment's loss into its rows of {@code dlogits}; returns the loss. */
-    private double segmentLoss(Backend be, Segment g, Tensor dlogits, Tensor logits) {
+    double segmentLoss(Backend be, Segment g, Tensor dlogits, Tensor logits) {
         return switch (g.loss()) {
             case HARD -> be.crossEntropy(dlogits, logits, batch.targets(g.from(), g.to()), g.lo(), g.hi(),
                     g.weightPerRow());

@@ -67,7 +67,8 @@ class StepAllocationTest {
 
     @ParameterizedTest
     @CsvSource({"naive, 50, on-the-fly", "er, 50, on-the-fly", "gr, 50, on-the-fly", "gr, 50, pool",
-        "joint, 50, on-the-fly", "er, 512, on-the-fly"})
+        "joint, 50, on-the-fly", "er, 512, on-the-fly", "lwf, 50, on-the-fly", "lwf, 512, on-the-fly",
+        "derpp, 50, on-the-fly", "derpp, 512, on-the-fly"})
     void noStepAllocatesOrCreatesAPrimitive(String strategy, int batch, String generation) {
         NativeBackend be = Backends.nativ();
         ExperimentConfig c = new ExperimentConfig();

@@ -23,6 +23,11 @@ import java.util.Map;
  * 0.5); Rehearsal's literature protocol stores 100 samples per class, 1000 for Split-MNIST, and takes the
  * nearest published buffer's weights, 500's: alpha 1.0, beta 0.5. (mammoth trains those with SGD, one epoch,
  * batch 10; here the protocol's optimiser and steps apply.)
+ *
+ * <p>The head: mammoth trains every output from the first task on, so a stored row of logits includes the
+ * (strongly negative) logits of classes not seen yet, and matching them keeps later units from firing on
+ * earlier samples. With Rehearsal's default growing head those units do not exist at insertion and stay
+ * unmatched (only the beta term holds them down); {@code --head fixed} is mammoth's arrangement.
  */
 public final class DarkExperienceReplay extends Strategy {
     /** Weight of the logit-matching term. */

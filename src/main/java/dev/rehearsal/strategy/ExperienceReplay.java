@@ -58,6 +58,11 @@ public final class ExperienceReplay extends Strategy {
     }
 
     @Override
+    public long storedSampleSlots() {
+        return buffer.capacity();
+    }
+
+    @Override
     public void train(Task task) {
         boolean reservoir = buffer.selection() == ReplayBuffer.Selection.RESERVOIR;
         learner.trainSolver(solver, List.of(task), task.index() + 1, scheduler,

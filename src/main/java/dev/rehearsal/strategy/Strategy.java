@@ -148,6 +148,11 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
         return 0;
     }
 
+    /** How many raw samples this strategy can store (a buffer's slots), for profiles; 0 without a buffer. */
+    public long storedSampleSlots() {
+        return 0;
+    }
+
     /** Heap bytes outside the arenas that scale with the strategy (labels of stored samples). */
     public Map<String, Long> heapMemory() {
         return new LinkedHashMap<>();

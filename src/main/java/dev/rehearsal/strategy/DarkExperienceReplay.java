@@ -79,6 +79,11 @@ public final class DarkExperienceReplay extends Strategy {
     }
 
     @Override
+    public long storedSampleSlots() {
+        return buffer.capacity();
+    }
+
+    @Override
     public void train(Task task) {
         current = task;
         // The first task's first step has no buffer to replay, the next ones do: prepare both row counts now.

@@ -26,7 +26,13 @@ public final class ReplayScheduler {
          * Every segment weighs 0: the strategy writes the whole loss itself through its logit-loss hook (iCaRL's
          * binary cross-entropy over current and exemplar rows alike). Chosen by a strategy, not on the command line.
          */
-        NONE;
+        NONE,
+        /**
+         * Current rows weigh 1 and each replayed segment keeps the weight per row its source gave it: for
+         * strategies whose replay terms carry their own published weights (DER++'s alpha and beta). Chosen
+         * by a strategy, not by the {@code weighting} option.
+         */
+        SOURCE;
 
         public static Weighting parse(String s) {
             return switch (s.trim().toLowerCase(Locale.ROOT)) {
@@ -143,17 +149,20 @@ public final class ReplayScheduler {
         if (replay == 0) {
             return new Step(current, 0, 1f, 0f);
         }
+        if (weighting == Weighting.SOURCE) {
+            return new Step(current, replay, 1f, 0f);
+        }
         float wr = switch (weighting) {
             case TASKS -> 1f - 1f / taskNumber;
             case EQUAL -> 0.5f;
-            case NONE -> 0f;
+            case NONE, SOURCE -> throw new AssertionError("handled above");
         };
         return new Step(current, replay, 1f - wr, wr);
     }
 
     /**
      * Fills the replay rows [current, current + replay) of {@code input} and the batch, and returns their
-     * loss segments with the per-row weight of the step.
+     * loss segments with the per-row weight of the step (with {@link Weighting#SOURCE}, the source's own).
      */
     public List<Segment> fillReplay(Step step, Tensor input, Batch batch, int outputs, Rng rng, Ledger ledger) {
         if (step.replay() == 0) {
@@ -161,10 +170,13 @@ public final class ReplayScheduler {
         }
         ReplaySource from = mode == Mode.POOL ? pool : source;
         List<Segment> raw = from.draw(input, batch, step.current(), step.replay(), outputs, rng, ledger);
+        if (weighting == Weighting.SOURCE) {
+            return raw;
+        }
         float perRow = step.replayWeight() / step.replay();
         List<Segment> out = new ArrayList<>(raw.size());
         for (Segment s : raw) {
-            out.add(new Segment(s.from(), s.to(), s.lo(), s.hi(), perRow, s.soft()));
+            out.add(s.withWeight(perRow));
         }
         return out;
     }

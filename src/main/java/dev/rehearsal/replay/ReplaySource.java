@@ -13,7 +13,8 @@ public interface ReplaySource extends AutoCloseable {
 
     /**
      * Writes {@code n} replayed images into rows [from, from + n) of {@code input} and their targets into
-     * the same rows of {@code batch}; returns the loss segments of those rows (weights per row unset: 0).
+     * the same rows of {@code batch}; returns the loss segments of those rows (weights per row unset: 0,
+     * the scheduler sets them; a source replayed with {@code ReplayScheduler.Weighting.SOURCE} sets its own).
      * {@code outputs} is the classifier's number of active units.
      */
     List<Segment> draw(Tensor input, Batch batch, int from, int n, int outputs, Rng rng, Ledger ledger);

@@ -19,7 +19,8 @@ import java.util.function.IntConsumer;
 /**
  * The one training loop every strategy uses. A step: take the next {@code batch} current samples (grouped
  * by task), gather them into the model's input, let the scheduler append replayed rows, run forward, the
- * loss of each segment, backward and one optimiser step, with the strategy's {@link StepHooks} in between
+ * loss of each segment (cross-entropy, distillation or logit matching: {@link Segment.Loss}), backward and one
+ * optimiser step, with the strategy's {@link StepHooks} in between
  * (their order is documented there). Loss values are checked every step: a non-finite
  * loss stops the run with the task, epoch and step where it happened.
  */
@@ -92,12 +93,7 @@ final class Learner {
                 Tensor logits = solver.logits(rows);
                 Tensor dlogits = solver.logitsGrad(rows);
                 for (Segment g : segments) {
-                    loss += g.soft()
-                            ? be.softCrossEntropy(dlogits.rows(g.from(), g.to()), logits.rows(g.from(), g.to()),
-                                    batch.softTargets(g.from(), g.to(), g.hi() - g.lo()), g.lo(), g.hi(),
-                                    (float) ctx.config().temperature, g.weightPerRow())
-                            : be.crossEntropy(dlogits.rows(g.from(), g.to()), logits.rows(g.from(), g.to()),
-                                    batch.targets(g.from(), g.to()), g.lo(), g.hi(), g.weightPerRow());
+                    loss += segmentLoss(be, g, dlogits.rows(g.from(), g.to()), logits.rows(g.from(), g.to()));
                 }
                 loss += hooks.logitLoss(solver, rows, bc, taskNumber);
                 checkFinite(loss, "solver", taskNumber, s, perEpoch);
@@ -185,6 +181,19 @@ final class Learner {
                 start = i;
             }
         }
+    }
+
+    /** Writes the gradient of one segment's loss into its rows of {@code dlogits}; returns the loss. */
+    double segmentLoss(Backend be, Segment g, Tensor dlogits, Tensor logits) {
+        return switch (g.loss()) {
+            case HARD -> be.crossEntropy(dlogits, logits, batch.targets(g.from(), g.to()), g.lo(), g.hi(),
+                    g.weightPerRow());
+            case SOFT -> be.softCrossEntropy(dlogits, logits, batch.softTargets(g.from(), g.to(), g.hi() - g.lo()),
+                    g.lo(), g.hi(), (float) ctx.config().temperature, g.weightPerRow());
+            // Target logits sit in the soft-target rows: column j is logit column lo + j.
+            case LOGITS -> be.mseLoss(dlogits, logits, batch.softTargets(g.from(), g.to(), g.hi() - g.lo()), g.lo(),
+                    g.hi(), g.weightPerRow());
+        };
     }
 
     private static void checkFinite(double loss, String model, int taskNumber, long step, long perEpoch) {

@@ -23,7 +23,9 @@ public final class Strategies implements StrategyCatalog {
             Ewc.TYPE,
             SynapticIntelligence.TYPE,
             AGem.TYPE,
-            ICaRL.TYPE);
+            ICaRL.TYPE,
+            LearningWithoutForgetting.TYPE,
+            DarkExperienceReplay.TYPE);
 
     /** For {@link java.util.ServiceLoader}; use the static methods. */
     public Strategies() {

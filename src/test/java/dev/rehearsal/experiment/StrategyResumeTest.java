@@ -1,0 +1,82 @@
+package dev.rehearsal.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rehearsal.Backends;
+import dev.rehearsal.Synthetic;
+import dev.rehearsal.backend.Backend;
+import dev.rehearsal.config.ExperimentConfig;
+import dev.rehearsal.data.Dataset;
+import dev.rehearsal.scenario.Scenario;
+import dev.rehearsal.strategy.Progress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A run stopped after its third task (its checkpoint holds the state after the second: LwF's teacher,
+ * DER++'s filled reservoir with its logits) and continued from that checkpoint in a fresh strategy ends with
+ * the same accuracy matrix, and the same solver parameters bit for bit, as a run that never stopped.
+ */
+class StrategyResumeTest {
+    private static final class Stop extends RuntimeException {
+        Stop() {
+            super("stopped on purpose", null, false, false);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"lwf, class, native", "lwf, task, jvm", "derpp, class, native", "derpp, domain, jvm"})
+    void aResumedRunEndsWithTheSameAccuracyMatrix(String strategy, String setting, String backend,
+            @TempDir Path dir) throws Exception {
+        Backend be = Backends.named(backend);
+        ExperimentConfig c = new ExperimentConfig();
+        c.strategy = strategy;
+        c.setting = setting;
+        c.backend = backend;
+        c.batch = 32;
+        c.epochs = 3;
+        c.threads = Backends.THREADS;
+        c.set(dev.rehearsal.strategy.DarkExperienceReplay.BUFFER, 100);
+        c.validate();
+        try (Dataset train = Synthetic.dataset(be, "syn-train", 10, 120, 41);
+                Dataset test = Synthetic.dataset(be, "syn-test", 10, 30, 42);
+                Scenario sc = Experiment.scenario(c, be, train, test)) {
+            float[][] params = new float[2][];
+            RunResult straight = Experiment.run(c, be, sc, Progress.NONE, finalParameters(params, 0));
+            RunCheckpoint checkpoint = new RunCheckpoint(dir);
+            Experiment.Listener stopAfterThird = soFar -> {
+                if (soFar.accuracy().rowsDone() == 3) {
+                    throw new Stop();
+                }
+            };
+            assertThrows(Stop.class, () -> Experiment.run(c, be, sc, Progress.NONE, checkpoint, stopAfterThird));
+            assertTrue(Files.exists(dir.resolve(RunCheckpoint.STATE)), "the second task's checkpoint");
+            RunResult resumed = Experiment.run(c, be, sc, Progress.NONE, checkpoint, finalParameters(params, 1));
+            for (int i = 0; i < 5; i++) {
+                assertArrayEquals(straight.accuracy().r()[i], resumed.accuracy().r()[i], "row " + (i + 1));
+            }
+            assertEquals(straight.tasks().get(4).replayBytes(), resumed.tasks().get(4).replayBytes());
+            assertArrayEquals(params[0], params[1], "the solver's parameters at the end");
+        }
+    }
+
+    /** Keeps the solver's parameters at the end of a run in {@code into[i]}. */
+    private static Experiment.Listener finalParameters(float[][] into, int i) {
+        return new Experiment.Listener() {
+            @Override
+            public void taskFinished(RunResult soFar) {
+            }
+
+            @Override
+            public void finished(dev.rehearsal.strategy.Strategy s, RunResult result) {
+                into[i] = s.solver().parameterBlock().toFloatArray();
+            }
+        };
+    }
+}

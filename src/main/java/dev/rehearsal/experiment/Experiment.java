@@ -78,7 +78,7 @@ public final class Experiment {
             RunResult result = null;
             for (Task task : scenario.tasks().subList(acc.rowsDone(), tasks)) {
                 long macsBefore = RunResult.learningMacs(ledger);
-                long solverMacsBefore = ledger.macs(Phase.SOLVER_TRAINING);
+                long solverMacsBefore = ledger.passMacs(Phase.SOLVER_TRAINING);
                 long solverRowsBefore = ledger.samples(Phase.SOLVER_TRAINING);
                 s.beforeTask(task);
                 s.train(task);
@@ -87,7 +87,7 @@ public final class Experiment {
                 }
                 long spent = RunResult.learningMacs(ledger) - macsBefore;
                 long strategyBytes = s.memory().values().stream().mapToLong(Long::longValue).sum();
-                long solverMacs = ledger.macs(Phase.SOLVER_TRAINING) - solverMacsBefore;
+                long solverMacs = ledger.passMacs(Phase.SOLVER_TRAINING) - solverMacsBefore;
                 long solverRows = ledger.samples(Phase.SOLVER_TRAINING) - solverRowsBefore;
                 records.add(new TaskRecord(task.index(), s.solver().parameterCount() * 4L, s.replayMemoryBytes(),
                         strategyBytes, spent, onePassMacs(task.trainSize(), solverMacs, solverRows),
@@ -152,8 +152,9 @@ public final class Experiment {
 
     /**
      * The baseline of computational efficiency: the MACs of one training pass of the solver over the task's
-     * own {@code trainSize} samples, from what its steps measured (every row of a step costs the same GEMM
-     * work, so the solver's MACs per trained row times the task's samples). 0 when the solver trained no rows.
+     * own {@code trainSize} samples, from what its steps measured: the solver's own forward and backward
+     * GEMMs, without what a strategy's hooks add (every row costs the same, so MACs per trained row times the
+     * task's samples); 0 when the solver trained no rows.
      */
     static long onePassMacs(long trainSize, long solverMacs, long solverRows) {
         if (solverRows == 0) {

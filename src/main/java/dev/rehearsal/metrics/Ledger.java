@@ -19,6 +19,7 @@ public final class Ledger {
     private final Map<Phase, Long> macs = new EnumMap<>(Phase.class);
     private final Map<Phase, Long> samples = new EnumMap<>(Phase.class);
     private final Map<Phase, Step> largestStep = new EnumMap<>(Phase.class);
+    private final Map<Phase, Long> passMacs = new EnumMap<>(Phase.class);
     private final LongSupplier counter;
     private final ArrayDeque<Phase> open = new ArrayDeque<>();
     private long lastReading;
@@ -90,11 +91,25 @@ public final class Ledger {
      * phase's samples and keeps the step if it is the largest so far (the latest of equal ones).
      */
     public void step(Phase phase, long rows, long macs) {
+        step(phase, rows, macs, macs);
+    }
+
+    /**
+     * As {@link #step(Phase, long, long)}, where {@code pass} of the step's MACs are the model's own forward
+     * and backward pass (the rest: a strategy's hooks, e.g. a teacher's forward pass or a reference gradient).
+     */
+    public void step(Phase phase, long rows, long macs, long pass) {
+        passMacs.merge(phase, pass, Long::sum);
         addSamples(phase, rows);
         Step s = largestStep.get(phase);
         if (s == null || rows >= s.rows()) {
             largestStep.put(phase, new Step(rows, macs));
         }
+    }
+
+    /** MACs of the trained model's own forward and backward passes in the phase, in this process. */
+    public long passMacs(Phase phase) {
+        return passMacs.getOrDefault(phase, 0L);
     }
 
     /** The largest training step of the phase in this process (the latest of equal ones); null if none. */

@@ -86,10 +86,12 @@ final class Learner {
             }
             double loss = 0;
             long macs;
+            long pass;
             try (var t = ledger.time(Phase.SOLVER_TRAINING)) {
                 long macsBefore = be.macs();
                 solver.zeroGrad();
                 solver.forward(rows);
+                pass = be.macs() - macsBefore;
                 Tensor logits = solver.logits(rows);
                 Tensor dlogits = solver.logitsGrad(rows);
                 for (Segment g : segments) {
@@ -97,7 +99,9 @@ final class Learner {
                 }
                 loss += hooks.logitLoss(solver, rows, bc, taskNumber);
                 checkFinite(loss, "solver", taskNumber, s, perEpoch);
+                long beforeBackward = be.macs();
                 solver.backward(rows);
+                pass += be.macs() - beforeBackward;
                 loss += hooks.parameterPenalty(solver, taskNumber);
                 checkFinite(loss, "solver", taskNumber, s, perEpoch);
                 hooks.beforeOptimizerStep(solver, taskNumber);
@@ -105,7 +109,7 @@ final class Learner {
                 hooks.afterOptimizerStep(solver, taskNumber);
                 macs = be.macs() - macsBefore;
             }
-            ledger.step(Phase.SOLVER_TRAINING, rows, macs);
+            ledger.step(Phase.SOLVER_TRAINING, rows, macs, pass);
             ctx.progress().advance(s + 1, s / perEpoch + 1, loss);
         }
         ctx.progress().end();

@@ -58,7 +58,7 @@ public final class AppJars {
     }
 
     /** Whether a jar file (artifactId-version[-classifier].jar) is one of {@code artifacts}. */
-    static boolean isOneOf(Path jar, Set<String> artifacts) {
+    public static boolean isOneOf(Path jar, Set<String> artifacts) {
         String name = jar.getFileName().toString();
         for (String a : artifacts) {
             if (name.startsWith(a + "-") && name.length() > a.length() + 1

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,8 +40,12 @@ class SweepTest {
     }
 
     @BeforeAll
-    static void runTheReferenceSweep() throws Exception {
+    static synchronized void runTheReferenceSweep() throws Exception {
+        if (reference != null) {
+            return;
+        }
         Path data = Path.of("data/mnist").toAbsolutePath();
+        Files.createDirectories(WORK);
         Files.writeString(GRID, """
                 # a short configuration: seconds per experiment
                 data: %s
@@ -58,7 +61,11 @@ class SweepTest {
     }
 
     @AfterAll
-    static void cleanUp() throws Exception {
+    static synchronized void cleanUp() throws Exception {
+        reference = null;
+        if (!Files.exists(WORK)) {
+            return;
+        }
         try (Stream<Path> s = Files.walk(WORK)) {
             for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
@@ -81,6 +88,7 @@ class SweepTest {
     }
 
     static ChildCli sweep(String... args) throws Exception {
+        Files.createDirectories(WORK);
         Path out = Files.createTempFile(WORK, "child", ".out");
         Path err = Files.createTempFile(WORK, "child", ".err");
         Process p = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();

@@ -28,10 +28,13 @@ import picocli.CommandLine.Spec;
                 + "resumable, merged into sweep.json, sweep.csv and sweep.md.")
 final class SweepCommand implements Callable<Integer> {
     /**
-     * Threads per experiment by default, measured on the 2-core machine of README's Performance section with
-     * the seed preset: 2 experiments x 1 thread finished more experiments per hour than 1 x 2 (README, Sweeps).
+     * Threads per experiment by default (at most the cores), measured on the 2-core machine of README's
+     * Performance section with the seed preset (naive, joint, er, gr x 2 seeds, 4 runs of each arrangement,
+     * alternated): 1 experiment x 2 threads took 43.6 s on average (35-51 s), 2 experiments x 1 thread 49.4 s
+     * (38-58 s). The machine was busy (load 8-15 from other work), so the margin is within the noise; a gr
+     * experiment on one thread took 4x, not 2x, its time on two.
      */
-    static final int DEFAULT_THREADS = 1;
+    static final int DEFAULT_THREADS = 2;
 
     @Mixin
     FolderOptions folder;
@@ -48,7 +51,7 @@ final class SweepCommand implements Callable<Integer> {
     Integer parallel;
 
     @Option(names = "--threads", paramLabel = "T", description = "Threads per experiment (default "
-            + DEFAULT_THREADS + "); spark.task.cpus on a cluster.")
+            + DEFAULT_THREADS + ", at most the cores); spark.task.cpus on a cluster.")
     Integer threads;
 
     @Option(names = "--omp-wait", paramLabel = "POLICY", description = "What idle oneDNN (OpenMP) threads do: "
@@ -72,7 +75,7 @@ final class SweepCommand implements Callable<Integer> {
             throw usage("sweep needs a grid file: --config grid.yaml (fixed options, grid: lists to cross, points:)");
         }
         int cores = Runtime.getRuntime().availableProcessors();
-        int t = threads != null ? threads : DEFAULT_THREADS;
+        int t = threads != null ? threads : Math.min(DEFAULT_THREADS, cores);
         if (t < 1 || t > 4096) {
             throw usage("invalid value for '--threads': " + t + " (expected at least 1)");
         }

@@ -28,13 +28,12 @@ import picocli.CommandLine.Spec;
                 + "resumable, merged into sweep.json, sweep.csv and sweep.md.")
 final class SweepCommand implements Callable<Integer> {
     /**
-     * Threads per experiment by default (at most the cores), measured on the 2-core machine of README's
-     * Performance section with the seed preset (naive, joint, er, gr x 2 seeds, 4 runs of each arrangement,
-     * alternated): 1 experiment x 2 threads took 43.6 s on average (35-51 s), 2 experiments x 1 thread 49.4 s
-     * (38-58 s). The machine was busy (load 8-15 from other work), so the margin is within the noise; a gr
-     * experiment on one thread took 4x, not 2x, its time on two.
+     * Threads per experiment by default (parallel = cores / threads), measured on this 2-core machine with the
+     * seed preset (naive, joint, er, gr x 2 seeds, runs alternated): quiet (load below 1.3), 2 experiments x 1
+     * thread took 9.3 and 10.1 s, 1 x 2 threads 14.6 and 14.0 s; busy (load 8 to 15 from other work) the order
+     * flipped within the noise (49.4 s against 43.6 s on average of 4). The quiet figures decide.
      */
-    static final int DEFAULT_THREADS = 2;
+    static final int DEFAULT_THREADS = 1;
 
     @Mixin
     FolderOptions folder;

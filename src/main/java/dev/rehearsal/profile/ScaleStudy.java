@@ -83,7 +83,7 @@ public final class ScaleStudy {
     }
 
     static ObjectNode toJson(ExperimentConfig base, List<Integer> taskCounts, List<Measurement> ms) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = dev.rehearsal.experiment.Provenance.stamp(Json.MAPPER.createObjectNode());
         root.set("config", Json.MAPPER.valueToTree(base));
         root.put("scenario", base.scenario);
         ArrayNode st = root.putArray("strategies");

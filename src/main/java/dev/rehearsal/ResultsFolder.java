@@ -170,7 +170,7 @@ public final class ResultsFolder implements AutoCloseable {
                         + MANIFEST + ")");
             }
             String was = old.path("command").asText();
-            if (!resumable(was)) {
+            if (!resumable(was) || was.equals("sweep") != command.equals("sweep")) {
                 throw usage("nothing to resume in " + dir + ": it holds the results of 'rehearsal " + was
                         + "', which cannot be resumed");
             }
@@ -205,7 +205,7 @@ public final class ResultsFolder implements AutoCloseable {
     }
 
     private static boolean resumable(String command) {
-        return command.equals("run") || command.equals("compare");
+        return command.equals("run") || command.equals("compare") || command.equals("sweep");
     }
 
     /**

@@ -52,7 +52,38 @@ class ArchitectureTest {
             java.util.Map.entry("nn", 4), java.util.Map.entry("config", 4), java.util.Map.entry("scenario", 4),
             java.util.Map.entry("checkpoint", 5), java.util.Map.entry("bench", 5), java.util.Map.entry("replay", 6),
             java.util.Map.entry("strategy", 7), java.util.Map.entry("experiment", 8),
-            java.util.Map.entry("report", 8), java.util.Map.entry("profile", 9), java.util.Map.entry("cli", 10));
+            java.util.Map.entry("report", 8), java.util.Map.entry("profile", 9),
+            java.util.Map.entry("engine", 9), java.util.Map.entry("sweep", 10), java.util.Map.entry("cli", 11));
+
+    /** Engines know nothing of Rehearsal's concepts (strategies, configs, results): they run strings. */
+    @Test
+    void enginesImportNothingOfRehearsal() throws IOException {
+        try (Stream<Path> files = Files.walk(MAIN.resolve("engine"))) {
+            List<String> offenders = files.filter(p -> p.toString().endsWith(".java"))
+                    .filter(p -> read(p).contains("import dev.rehearsal.")).map(Path::toString).toList();
+            assertEquals(List.of(), offenders);
+        }
+    }
+
+    /** Spark is loaded by the sweep alone: only the engine package imports it (and Scala). */
+    @Test
+    void onlyTheEngineImportsSpark() throws IOException {
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            List<String> offenders = files.filter(p -> p.toString().endsWith(".java"))
+                    .filter(p -> !p.startsWith(MAIN.resolve("engine")))
+                    .filter(p -> read(p).contains("import org.apache.spark") || read(p).contains("import scala."))
+                    .map(Path::toString).toList();
+            assertEquals(List.of(), offenders);
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @Test
     void everyImportPointsDown() throws IOException {

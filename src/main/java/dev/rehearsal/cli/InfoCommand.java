@@ -4,9 +4,6 @@ import dev.rehearsal.experiment.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.backend.nativ.NativeRuntime;
 import dev.rehearsal.config.ExperimentConfig;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -51,15 +48,6 @@ final class InfoCommand implements Callable<Integer> {
     }
 
     static String cpuModel() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux, or not readable: fall through
-        }
-        return System.getProperty("os.arch");
+        return dev.rehearsal.experiment.Provenance.cpuModel();
     }
 }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "rehearsal", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Continual-learning replay experiments on CPU servers.",
         subcommands = {CompareCommand.class, RunCommand.class, ProfileCommand.class, ScaleCommand.class,
+            SweepCommand.class,
             InfoCommand.class,
             ModelCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})

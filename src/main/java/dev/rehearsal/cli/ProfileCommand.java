@@ -97,7 +97,7 @@ final class ProfileCommand implements Callable<Integer> {
         try (Backend backend = RuntimeOptions.backend(c.backend, c)) {
             boolean nativ = backend instanceof NativeBackend;
             long baseline = nativ ? NativeRuntime.settledAllocatedBytes() : 0;
-            try (Experiments.Data data = Experiments.load(c, backend, err);
+            try (dev.rehearsal.experiment.Inputs.Data data = Experiments.load(c, backend, err);
                     Scenario sc = dev.rehearsal.experiment.Experiment.scenario(c, backend, data.train(),
                             data.test())) {
                 ObjectNode[] captured = new ObjectNode[1];
@@ -129,7 +129,7 @@ final class ProfileCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static ObjectNode profileOf(Strategy s, RunResult r, Backend backend, Experiments.Data data, Scenario sc,
+    private static ObjectNode profileOf(Strategy s, RunResult r, Backend backend, dev.rehearsal.experiment.Inputs.Data data, Scenario sc,
             boolean nativ, long baseline, ExperimentConfig c) {
         List<MemoryItem> exact = new ArrayList<>(s.footprint());
         exact.add(new MemoryItem("datasets", data.train().name() + ".images (uint8)", data.train().imageBytes()));

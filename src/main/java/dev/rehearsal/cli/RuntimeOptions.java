@@ -1,11 +1,6 @@
 package dev.rehearsal.cli;
 
-import dev.rehearsal.RehearsalException;
 import dev.rehearsal.backend.Backend;
-import dev.rehearsal.backend.jvm.JvmBackend;
-import dev.rehearsal.backend.nativ.GemmEngine;
-import dev.rehearsal.backend.nativ.NativeBackend;
-import dev.rehearsal.backend.nativ.NativeRuntime;
 import dev.rehearsal.config.ExperimentConfig;
 import java.util.Locale;
 import picocli.CommandLine.Option;
@@ -50,18 +45,6 @@ final class RuntimeOptions {
 
     /** A backend by name ("native" or "jvm") with a config's runtime settings. */
     static Backend backend(String name, ExperimentConfig c) {
-        try {
-            return switch (name.toLowerCase(Locale.ROOT)) {
-                case "native" -> new NativeBackend(c.threads,
-                        c.gemm.equals("openblas") ? GemmEngine.OPENBLAS : GemmEngine.DNNL,
-                        NativeRuntime.OmpWait.valueOf(c.ompWait.toUpperCase(Locale.ROOT)));
-                case "jvm" -> new JvmBackend(c.threads);
-                default -> throw new RehearsalException(RehearsalException.USAGE, "unknown backend '" + name
-                        + "': use native or jvm");
-            };
-        } catch (IllegalStateException e) {
-            // The native runtime's settings are fixed per process: a second, different request is a usage error.
-            throw new RehearsalException(RehearsalException.USAGE, e.getMessage());
-        }
+        return dev.rehearsal.experiment.Inputs.backend(name, c);
     }
 }

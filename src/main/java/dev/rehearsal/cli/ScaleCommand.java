@@ -82,7 +82,7 @@ final class ScaleCommand implements Callable<Integer> {
         var err = Experiments.stderr();
         ObjectNode scale;
         try (Backend backend = RuntimeOptions.backend(c.backend, c);
-                Experiments.Data data = Experiments.load(c, backend, err)) {
+                dev.rehearsal.experiment.Inputs.Data data = Experiments.load(c, backend, err)) {
             scale = ScaleStudy.run(c, taskCounts, backend, data.train(), data.test(),
                     Progresses.forConsole(err, folder.quiet || c.quiet));
         }

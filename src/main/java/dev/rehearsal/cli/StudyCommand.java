@@ -85,7 +85,7 @@ abstract class StudyCommand implements Callable<Integer> {
         Progress progress = Progresses.forConsole(err, c.quiet || folder.quiet);
         Summary summary;
         try (Backend backend = RuntimeOptions.backend(c.backend, c);
-                Experiments.Data data = Experiments.load(c, backend, err)) {
+                dev.rehearsal.experiment.Inputs.Data data = Experiments.load(c, backend, err)) {
             summary = Comparison.run(c, dir, backend, data.train(), data.test(), progress, StudyCommand::grid,
                     Answers::of, resume != null);
         } catch (RehearsalException e) {

@@ -1,12 +1,10 @@
 package dev.rehearsal.experiment;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.AtomicFiles;
 import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.RehearsalException;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.data.Dataset;
-import dev.rehearsal.scenario.Scenario;
 import dev.rehearsal.strategy.Progress;
 import dev.rehearsal.strategy.Strategy;
 import java.io.IOException;
@@ -75,9 +73,7 @@ public final class Comparison {
         Summary summary = new Summary(c);
         for (long seed : c.seeds) {
             for (String strategy : c.strategies) {
-                ExperimentConfig rc = c.copy();
-                rc.strategy = strategy;
-                rc.seed = seed;
+                ExperimentConfig rc = Experiment.single(c, strategy, seed);
                 String id = strategy + "-seed" + seed;
                 Path record = out.resolve("runs").resolve(id + ".json");
                 if (Files.isRegularFile(record)) {
@@ -86,9 +82,8 @@ public final class Comparison {
                     continue;
                 }
                 RunCheckpoint checkpoint = new RunCheckpoint(out.resolve("checkpoint").resolve(id));
-                RunResult result;
-                try (Scenario sc = Experiment.scenario(rc, backend, train, test)) {
-                    result = Experiment.run(rc, backend, sc, progress, checkpoint, new Experiment.Listener() {
+                RunResult result = Experiment.run(rc, backend, train, test, progress, checkpoint,
+                        new Experiment.Listener() {
                         @Override
                         public void taskFinished(RunResult soFar) {
                             ResultFiles.writeSummary(out, summary.with(soFar));
@@ -116,11 +111,8 @@ public final class Comparison {
                                         + s.kind() + ".png"), s);
                             }
                         }
-                    });
-                }
-                ObjectNode json = result.toJson();
-                json.set(Integrity.CONFIG, Json.MAPPER.valueToTree(rc));
-                ResultFiles.write(record, Json.write(Integrity.seal(json)) + "\n");
+                        });
+                ResultFiles.write(record, Json.write(Experiment.record(rc, result)) + "\n");
                 checkpoint.delete();
                 summary.add(result);
                 summary.setAnswers(answerer.answer(summary));
@@ -134,10 +126,7 @@ public final class Comparison {
 
     /** A finished run's record, verified: its checksum, the config it was written for, every value's range. */
     private static RunResult readRecord(Path record, ExperimentConfig rc) {
-        ObjectNode o = Integrity.readSealed(record);
-        Integrity.requireConfig(record, o.path(Integrity.CONFIG), rc,
-                "restore the run's config.json, or start the run over with --force");
-        Integrity.checkRecord(record, o, Experiment.taskCount(rc));
-        return RunResult.fromJson(o);
+        return RunResult.fromJson(Experiment.readRecord(record, rc,
+                "restore the run's config.json, or start the run over with --force"));
     }
 }

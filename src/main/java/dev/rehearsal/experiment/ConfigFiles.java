@@ -167,15 +167,33 @@ public final class ConfigFiles {
     public static ExperimentConfig resolve(Path file, boolean quickFlag, Consumer<ExperimentConfig> commandDefaults,
             Consumer<ExperimentConfig> flags) {
         ObjectNode tree = file == null ? YAML.createObjectNode() : read(file);
+        return resolve(tree, file == null ? "config" : "config " + file, quickFlag, commandDefaults, flags);
+    }
+
+    /**
+     * Resolves a config from keys already read ({@code where} names them in messages: a file, a sweep's grid
+     * point): defaults, the command's defaults, {@code quick}, the keys, then {@code flags}; validated.
+     */
+    public static ExperimentConfig resolve(ObjectNode tree, String where, boolean quickFlag,
+            Consumer<ExperimentConfig> commandDefaults, Consumer<ExperimentConfig> flags) {
         ExperimentConfig c = new ExperimentConfig();
         commandDefaults.accept(c);
         JsonNode q = tree.get("quick");
         if (quickFlag || (q != null && q.asBoolean(false))) {
             c.applyQuick();
         }
-        merge(c, tree, file == null ? "config" : "config " + file);
+        merge(c, tree, where);
         flags.accept(c);
         return c.validate();
+    }
+
+    /** A resolved config as {@link #toJson} wrote it (a sweep task's payload), validated. */
+    public static ExperimentConfig fromJson(String json) {
+        try {
+            return Json.MAPPER.readValue(json, ExperimentConfig.class).validate();
+        } catch (IOException e) {
+            throw new RehearsalException(RehearsalException.USAGE, "not a resolved config: " + e.getMessage());
+        }
     }
 
     /** Sets every key of {@code tree} on {@code c}; unknown keys and wrong types name the key. */

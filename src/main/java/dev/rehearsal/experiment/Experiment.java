@@ -1,6 +1,8 @@
 package dev.rehearsal.experiment;
 
 import dev.rehearsal.config.ExperimentConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.data.Dataset;
 import dev.rehearsal.metrics.AccuracyMatrix;
@@ -20,11 +22,130 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Runs one strategy through one scenario: measures the random model ({@code b}), then for every task
- * trains it and tests the solver on every task (a row of R).
+ * The unit of work: one experiment is one resolved config with a single strategy and seed
+ * ({@link #single}); its {@link #id} is a hash of its canonical JSON; {@link #run(ExperimentConfig, Backend,
+ * Dataset, Dataset, Progress, RunCheckpoint, Listener)} runs it and returns its result, and {@link #record}
+ * is that result as the sealed JSON record {@code run}, {@code compare} and {@code sweep} write. Every
+ * command that trains ({@code run}, {@code compare}, {@code scale}, each task of a sweep) goes through the
+ * one run loop here: it measures the random model ({@code b}), then for every task trains the strategy and
+ * tests the solver on every task (a row of R).
  */
 public final class Experiment {
     private Experiment() {
+    }
+
+    /** Hex digits of an experiment's id: the first 64 bits of the SHA-256 of its canonical JSON. */
+    public static final int ID_LENGTH = 16;
+
+    /**
+     * One experiment of {@code base}: its strategy and seed set, and {@code strategies} and {@code seeds} the
+     * one-element lists of them (so the saved config says what ran); validated.
+     */
+    public static ExperimentConfig single(ExperimentConfig base, String strategy, long seed) {
+        ExperimentConfig c = base.copy();
+        c.strategy = strategy;
+        c.seed = seed;
+        c.strategies = new ArrayList<>(List.of(strategy));
+        c.seeds = new ArrayList<>(List.of(seed));
+        return c.validate();
+    }
+
+    /**
+     * The canonical JSON of an experiment: every key of the resolved config (strategy options included, with
+     * their defaults filled in by validation) with its keys sorted, written compactly, without the runtime
+     * keys (data, out, quiet, threads, gemm, omp-wait, backend, strategies, seeds): they say where the data and
+     * results are and how the arithmetic runs, not what the experiment is (the same keys a resumed run may
+     * change, see Integrity). Two configs with the same canonical JSON are the same experiment.
+     */
+    public static String canonicalJson(ExperimentConfig c) {
+        ObjectNode tree = Json.MAPPER.valueToTree(c);
+        Integrity.RUNTIME_KEYS.forEach(tree::remove);
+        try {
+            return Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(sorted(tree));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The experiment's id: the first {@value #ID_LENGTH} hex digits of the SHA-256 of {@link #canonicalJson}. */
+    public static String id(ExperimentConfig c) {
+        return Integrity.sha256(canonicalJson(c).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .substring(0, ID_LENGTH);
+    }
+
+    private static JsonNode sorted(JsonNode n) {
+        if (n.isObject()) {
+            ObjectNode out = Json.MAPPER.createObjectNode();
+            java.util.List<String> names = new ArrayList<>();
+            n.fieldNames().forEachRemaining(names::add);
+            java.util.Collections.sort(names);
+            names.forEach(k -> out.set(k, sorted(n.get(k))));
+            return out;
+        }
+        if (n.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode out = Json.MAPPER.createArrayNode();
+            n.forEach(x -> out.add(sorted(x)));
+            return out;
+        }
+        return n;
+    }
+
+    /**
+     * The sealed record of a finished experiment (runs/*.json): the result, the experiment's id, the config it
+     * was run with, and where it came from ({@link Provenance}); its SHA-256 is its last key.
+     */
+    public static ObjectNode record(ExperimentConfig c, RunResult result) {
+        ObjectNode json = Json.MAPPER.createObjectNode();
+        json.put("id", id(c));
+        json.put("status", "finished");
+        json.setAll(result.toJson());
+        json.set(Integrity.CONFIG, Json.MAPPER.valueToTree(c));
+        Provenance.stamp(json);
+        return Integrity.seal(json);
+    }
+
+    /**
+     * The sealed record of an experiment that failed: its id, config, the one-line error and the exit code the
+     * error has on the command line (see cli.Main).
+     */
+    public static ObjectNode failure(ExperimentConfig c, String error, int exitCode) {
+        ObjectNode json = Json.MAPPER.createObjectNode();
+        json.put("id", id(c));
+        json.put("status", "failed");
+        json.put("strategy", c.strategy);
+        json.put("seed", c.seed);
+        json.put("error", error);
+        json.put("exit_code", exitCode);
+        json.set(Integrity.CONFIG, Json.MAPPER.valueToTree(c));
+        Provenance.stamp(json);
+        return Integrity.seal(json);
+    }
+
+    /**
+     * A record written by {@link #record} or {@link #failure}, verified: its checksum, that it was written for
+     * {@code c} (up to the runtime keys) and, when finished, every value's range. Damage is a one-line error with
+     * exit code 3 naming the file.
+     */
+    public static ObjectNode readRecord(java.nio.file.Path file, ExperimentConfig c, String fix) {
+        ObjectNode o = Integrity.readSealed(file);
+        Integrity.requireConfig(file, o.path(Integrity.CONFIG), c, fix);
+        if (!"failed".equals(o.path("status").asText())) {
+            Integrity.checkRecord(file, o, taskCount(c));
+        }
+        return o;
+    }
+
+    /**
+     * The unit of work: runs the experiment {@code c} (one strategy, one seed) on loaded datasets, in a scenario
+     * of its own, and returns its result (see {@link #run(ExperimentConfig, Backend, Scenario, Progress,
+     * RunCheckpoint, Listener)} for the checkpoint and listener).
+     */
+    public static RunResult run(ExperimentConfig c, Backend backend, Dataset train, Dataset test, Progress progress,
+            RunCheckpoint checkpoint, Listener afterTask) {
+        try (Scenario sc = scenario(c, backend, train, test)) {
+            return run(c, backend, sc, progress, checkpoint, afterTask);
+        }
     }
 
     /** Builds the scenario the config describes over loaded datasets. */

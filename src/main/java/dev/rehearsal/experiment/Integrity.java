@@ -34,7 +34,7 @@ final class Integrity {
      * Keys that may differ between the run that wrote a file and the one resuming it: where the data and the
      * results are, how loud it is, and how it computes (the result is still the same run).
      */
-    private static final Set<String> RUNTIME_KEYS = Set.of("data", "out", "quiet", "threads", "gemm", "omp-wait",
+    static final Set<String> RUNTIME_KEYS = Set.of("data", "out", "quiet", "threads", "gemm", "omp-wait",
             "backend", "strategies", "seeds");
 
     private Integrity() {

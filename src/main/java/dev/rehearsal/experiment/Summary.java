@@ -66,7 +66,7 @@ public final class Summary {
     }
 
     public ObjectNode toJson() {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = Provenance.stamp(Json.MAPPER.createObjectNode());
         root.set("config", Json.MAPPER.valueToTree(config));
         if (!answers.isEmpty()) {
             ArrayNode a = root.putArray("answers");

@@ -10,7 +10,6 @@ import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.experiment.Json;
 import dev.rehearsal.experiment.RunResult;
 import dev.rehearsal.metrics.TaskRecord;
-import dev.rehearsal.scenario.Scenario;
 import dev.rehearsal.strategy.Progress;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,14 +55,12 @@ public final class ScaleStudy {
         for (int t : taskCounts) {
             for (String s : base.strategies) {
                 ExperimentConfig c = configFor(base, s, t);
-                try (Scenario sc = Experiment.scenario(c, backend, train, test)) {
-                    RunResult r = Experiment.run(c, backend, sc, progress, null);
-                    long peak = r.tasks().stream().mapToLong(TaskRecord::strategyBytes).max().orElse(r.memoryBytes());
-                    long replay = r.tasks().stream().mapToLong(TaskRecord::replayBytes).max().orElse(0);
-                    ms.add(new Measurement(s, t, replay, peak, r.trainingMacs(), r.wallSeconds(), r.acc()));
-                    progress.log(String.format(Locale.ROOT, "scale: %s with %d tasks: memory %,d bytes, %.3g MACs, "
-                            + "%.1f s, ACC %.3f", s, t, peak, (double) r.trainingMacs(), r.wallSeconds(), r.acc()));
-                }
+                RunResult r = Experiment.run(c, backend, train, test, progress, null, null);
+                long peak = r.tasks().stream().mapToLong(TaskRecord::strategyBytes).max().orElse(r.memoryBytes());
+                long replay = r.tasks().stream().mapToLong(TaskRecord::replayBytes).max().orElse(0);
+                ms.add(new Measurement(s, t, replay, peak, r.trainingMacs(), r.wallSeconds(), r.acc()));
+                progress.log(String.format(Locale.ROOT, "scale: %s with %d tasks: memory %,d bytes, %.3g MACs, "
+                        + "%.1f s, ACC %.3f", s, t, peak, (double) r.trainingMacs(), r.wallSeconds(), r.acc()));
             }
         }
         return toJson(base, taskCounts, ms);
@@ -71,8 +68,7 @@ public final class ScaleStudy {
 
     /** The config of one run of the study. */
     static ExperimentConfig configFor(ExperimentConfig base, String strategy, int tasks) {
-        ExperimentConfig c = base.copy();
-        c.strategy = strategy;
+        ExperimentConfig c = Experiment.single(base, strategy, base.seed);
         if (c.scenario.equals("permuted")) {
             c.tasks = tasks;
         } else {
@@ -87,7 +83,7 @@ public final class ScaleStudy {
     }
 
     static ObjectNode toJson(ExperimentConfig base, List<Integer> taskCounts, List<Measurement> ms) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = dev.rehearsal.experiment.Provenance.stamp(Json.MAPPER.createObjectNode());
         root.set("config", Json.MAPPER.valueToTree(base));
         root.put("scenario", base.scenario);
         ArrayNode st = root.putArray("strategies");

@@ -1,0 +1,48 @@
+package dev.rehearsal.engine;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Runs independent tasks, each exactly once, and reports each result on the driver as soon as it arrives.
+ * A task that throws is the engine's failure (a lost executor, a crashed JVM); a unit of work that fails in
+ * an expected way should return its failure as a result instead, so that the others go on.
+ */
+public interface Engine extends AutoCloseable {
+    /** One unit of work as an engine sees it: an id (unique within a run) and an opaque payload. */
+    record Task(String id, String payload) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** What runs a task, on whichever process the engine picks; shipped to executors, so serializable. */
+    interface Work extends Serializable {
+        String run(Task task);
+    }
+
+    /** Receives results on the driver, one at a time, in the order they finish. */
+    interface Sink {
+        void finished(Task task, String result);
+    }
+
+    /**
+     * Runs every task with {@code work}, calling {@code sink} on the driver as each finishes.
+     *
+     * @throws EngineException when the engine itself fails (the tasks not reported by then did not finish)
+     */
+    void run(List<Task> tasks, Work work, Sink sink);
+
+    /** One line for logs: where the tasks run and how many at once. */
+    String describe();
+
+    @Override
+    void close();
+
+    /** The engine failed (not a task's own, reported failure): its first line, and the cause. */
+    final class EngineException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public EngineException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

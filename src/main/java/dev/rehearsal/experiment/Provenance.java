@@ -1,0 +1,101 @@
+package dev.rehearsal.experiment;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Where a result came from, written into every results JSON: the format's {@link #SCHEMA_VERSION}, Rehearsal's
+ * version and the git commit it was built from (from {@code META-INF/rehearsal/build.properties}, which the
+ * build writes with {@code git rev-parse HEAD}; null when the build had no git), and the machine (CPU model,
+ * cores, the widest vector ISA the CPU reports).
+ */
+public final class Provenance {
+    /**
+     * Version of the results JSON layout (results.json, runs/*.json, sweep.json). 2: added schema_version,
+     * rehearsal, machine and the record's id.
+     */
+    public static final int SCHEMA_VERSION = 2;
+
+    private static final Properties BUILD = build();
+
+    private Provenance() {
+    }
+
+    /** Adds {@code schema_version}, {@code rehearsal} (version, commit) and {@code machine} to {@code o}. */
+    public static ObjectNode stamp(ObjectNode o) {
+        o.put("schema_version", SCHEMA_VERSION);
+        ObjectNode r = o.putObject("rehearsal");
+        r.put("version", version());
+        r.put("commit", commit());
+        ObjectNode m = o.putObject("machine");
+        m.put("cpu", cpuModel());
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("isa", isa());
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        m.put("java", System.getProperty("java.runtime.version"));
+        return o;
+    }
+
+    /** Rehearsal's version ({@code dev} when run from classes the build did not stamp). */
+    public static String version() {
+        String v = BUILD.getProperty("version", "");
+        return v.isBlank() ? "dev" : v;
+    }
+
+    /** The git commit of the build, or null when unknown. */
+    public static String commit() {
+        String c = BUILD.getProperty("commit", "").trim();
+        return c.matches("[0-9a-f]{40}") ? c : null;
+    }
+
+    /** The CPU's model name from /proc/cpuinfo, or the architecture where that is not readable. */
+    public static String cpuModel() {
+        String m = cpuInfo("model name");
+        return m != null ? m : System.getProperty("os.arch");
+    }
+
+    /** The widest vector extension the CPU reports: avx512, avx2, avx, sse4_2, or the architecture. */
+    public static String isa() {
+        String flags = cpuInfo("flags");
+        if (flags != null) {
+            List<String> f = List.of(flags.split("\\s+"));
+            for (String[] isa : new String[][] {{"avx512f", "avx512"}, {"avx2", "avx2"}, {"avx", "avx"},
+                {"sse4_2", "sse4_2"}}) {
+                if (f.contains(isa[0])) {
+                    return isa[1];
+                }
+            }
+        }
+        return System.getProperty("os.arch");
+    }
+
+    private static String cpuInfo(String key) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith(key) && line.indexOf(':') > 0) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or not readable: unknown
+        }
+        return null;
+    }
+
+    private static Properties build() {
+        Properties p = new Properties();
+        try (InputStream in = Provenance.class.getResourceAsStream("/META-INF/rehearsal/build.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // unknown build: version "dev", commit null
+        }
+        return p;
+    }
+}

@@ -1,0 +1,200 @@
+package dev.rehearsal.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.RehearsalException;
+import dev.rehearsal.config.ExperimentConfig;
+import dev.rehearsal.experiment.ConfigFiles;
+import dev.rehearsal.experiment.Experiment;
+import dev.rehearsal.experiment.Json;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A grid file: fixed options (any key of a config), {@code grid:} (option keys mapped to lists of values,
+ * crossed), and optional {@code points:} (a list of option maps, each crossed with the grid lists of the keys
+ * it does not set itself):
+ * <pre>
+ * preset: seed
+ * train-limit: 2000
+ * grid:
+ *   strategy: [er, gr]
+ *   seed: [1, 2, 3]
+ *   per-class: [100, 300]
+ * points:
+ *   - {strategy: gr, replay-targets: soft}
+ * </pre>
+ * Every expanded experiment is resolved and validated before anything runs; an invalid one is a one-line
+ * error naming the key and the point. Runtime keys (threads, omp-wait, backend, gemm, out, quiet, data) cannot
+ * vary: they are not part of an experiment's id. {@code strategies} and {@code seeds} are compare's keys: use
+ * {@code grid: {strategy: [...], seed: [...]}}.
+ */
+public final class Grid {
+    /** Keys an experiment's id leaves out (Experiment.canonicalJson) or that belong to compare. */
+    static final Set<String> NOT_SWEPT = Set.of("threads", "omp-wait", "backend", "gemm", "out", "quiet", "data",
+            "strategies", "seeds");
+
+    /** One expanded experiment: its resolved config, its id, and the values its grid point set. */
+    public record Point(ExperimentConfig config, String id, Map<String, JsonNode> options) {
+    }
+
+    private final ObjectNode source;
+    private final List<String> swept;
+    private final List<Point> points;
+    private final int duplicates;
+
+    private Grid(ObjectNode source, List<String> swept, List<Point> points, int duplicates) {
+        this.source = source;
+        this.swept = swept;
+        this.points = points;
+        this.duplicates = duplicates;
+    }
+
+    /** The grid file as given (for sweep.json). */
+    public ObjectNode source() {
+        return source;
+    }
+
+    /** The keys some point sets, in the order they first appear (the swept columns of sweep.csv). */
+    public List<String> swept() {
+        return swept;
+    }
+
+    /** Every distinct experiment, in expansion order. */
+    public List<Point> points() {
+        return points;
+    }
+
+    /** Expanded points dropped because an earlier one resolved to the same experiment (same id). */
+    public int duplicates() {
+        return duplicates;
+    }
+
+    /** Reads and expands a grid file; {@code flags} (e.g. --threads) apply to every experiment. */
+    public static Grid read(Path file, Consumer<ExperimentConfig> flags) {
+        return of(ConfigFiles.read(file), "grid " + file, flags);
+    }
+
+    /** Expands a grid tree ({@code where} names it in messages). */
+    public static Grid of(ObjectNode tree, String where, Consumer<ExperimentConfig> flags) {
+        ObjectNode source = tree.deepCopy();
+        ObjectNode fixed = tree.deepCopy();
+        JsonNode grid = fixed.remove("grid");
+        JsonNode explicit = fixed.remove("points");
+        for (String k : List.of("strategies", "seeds", "threads")) {
+            if (fixed.has(k)) {
+                throw usage(where + ": '" + k + "' is not a sweep key (" + (k.equals("threads")
+                        ? "give --threads; every experiment of a process runs with the same threads"
+                        : "list them under grid:, e.g. grid: {strategy: [er, gr], seed: [1, 2, 3]}") + ")");
+            }
+        }
+        Map<String, List<JsonNode>> lists = new LinkedHashMap<>();
+        if (grid != null && !grid.isNull()) {
+            if (!grid.isObject()) {
+                throw usage(where + ": 'grid' must map option keys to lists of values, e.g. grid: {seed: [1, 2]}");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = grid.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                checkKey(where, "grid", e.getKey());
+                if (!e.getValue().isArray() || e.getValue().isEmpty()) {
+                    throw usage(where + ": grid key '" + e.getKey() + "' must be a non-empty list of values, got "
+                            + e.getValue());
+                }
+                List<JsonNode> values = new ArrayList<>();
+                e.getValue().forEach(values::add);
+                lists.put(e.getKey(), values);
+            }
+        }
+        List<ObjectNode> overrides = new ArrayList<>();
+        if (explicit != null && !explicit.isNull()) {
+            if (!explicit.isArray()) {
+                throw usage(where + ": 'points' must be a list of option maps, e.g. points: [{strategy: gr}]");
+            }
+            for (JsonNode p : explicit) {
+                if (!p.isObject()) {
+                    throw usage(where + ": every entry of 'points' must be a map of options, got " + p);
+                }
+                p.fieldNames().forEachRemaining(k -> checkKey(where, "points", k));
+                overrides.add((ObjectNode) p);
+            }
+        }
+        List<Map<String, JsonNode>> combos = new ArrayList<>();
+        if (!lists.isEmpty() || overrides.isEmpty()) {
+            combos.addAll(cross(lists, Set.of()));
+        }
+        for (ObjectNode p : overrides) {
+            Set<String> own = new LinkedHashSet<>();
+            p.fieldNames().forEachRemaining(own::add);
+            for (Map<String, JsonNode> c : cross(lists, own)) {
+                Map<String, JsonNode> m = new LinkedHashMap<>(c);
+                p.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue()));
+                combos.add(m);
+            }
+        }
+        LinkedHashSet<String> swept = new LinkedHashSet<>();
+        combos.forEach(m -> swept.addAll(m.keySet()));
+        Map<String, Point> byId = new LinkedHashMap<>();
+        int dup = 0;
+        int n = 0;
+        for (Map<String, JsonNode> combo : combos) {
+            n++;
+            ObjectNode t = fixed.deepCopy();
+            combo.forEach(t::set);
+            String at = where + ", experiment " + n + " " + Json.MAPPER.valueToTree(combo);
+            ExperimentConfig c = ConfigFiles.resolve(t, at, false, x -> { }, flags);
+            c = Experiment.single(c, c.strategy, c.seed);
+            String id = Experiment.id(c);
+            if (byId.putIfAbsent(id, new Point(c, id, combo)) != null) {
+                dup++;
+            }
+        }
+        return new Grid(source, List.copyOf(swept), List.copyOf(byId.values()), dup);
+    }
+
+    /** Every combination of the lists whose keys are not in {@code skip} (one empty map when none). */
+    private static List<Map<String, JsonNode>> cross(Map<String, List<JsonNode>> lists, Set<String> skip) {
+        List<Map<String, JsonNode>> out = new ArrayList<>();
+        out.add(new LinkedHashMap<>());
+        for (Map.Entry<String, List<JsonNode>> e : lists.entrySet()) {
+            if (skip.contains(e.getKey())) {
+                continue;
+            }
+            List<Map<String, JsonNode>> next = new ArrayList<>();
+            for (Map<String, JsonNode> m : out) {
+                for (JsonNode v : e.getValue()) {
+                    Map<String, JsonNode> c = new LinkedHashMap<>(m);
+                    c.put(e.getKey(), v);
+                    next.add(c);
+                }
+            }
+            out = next;
+        }
+        return out;
+    }
+
+    private static void checkKey(String where, String section, String key) {
+        if (NOT_SWEPT.contains(key)) {
+            throw usage(where + ": '" + key + "' cannot vary in " + section + ": " + (key.equals("strategies")
+                    || key.equals("seeds") ? "sweep 'strategy' and 'seed' instead"
+                    : "it is a runtime key, not part of an experiment (set it once, or run separate sweeps)"));
+        }
+        if (key.equals("grid") || key.equals("points")) {
+            throw usage(where + ": '" + key + "' cannot be nested in " + section);
+        }
+        if (!ExperimentConfig.allKeys().contains(key)) {
+            throw usage(where + ": unknown key '" + key + "' in " + section + " (known keys: "
+                    + String.join(", ", ExperimentConfig.allKeys()) + ")");
+        }
+    }
+
+    private static RehearsalException usage(String m) {
+        return new RehearsalException(RehearsalException.USAGE, m);
+    }
+}

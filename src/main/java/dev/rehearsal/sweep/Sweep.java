@@ -1,0 +1,221 @@
+package dev.rehearsal.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.RehearsalException;
+import dev.rehearsal.engine.Engine;
+import dev.rehearsal.experiment.ConfigFiles;
+import dev.rehearsal.experiment.Experiment;
+import dev.rehearsal.experiment.Json;
+import dev.rehearsal.experiment.Provenance;
+import dev.rehearsal.experiment.ResultFiles;
+import dev.rehearsal.experiment.RunResult;
+import dev.rehearsal.experiment.Summary;
+import dev.rehearsal.report.HtmlReport;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs a {@link Grid} into a results folder (opened by the caller as a {@link dev.rehearsal.ResultsFolder}):
+ * <pre>
+ * DIR/grid.json          the grid file as given
+ * DIR/runs/ID.json       each experiment's sealed record, written atomically as it finishes (or its failure)
+ * DIR/sweep.json         every experiment of the grid: id, options, status, headline metrics, provenance
+ * DIR/sweep.csv          one row per experiment x evaluated task (tidy, for pandas)
+ * DIR/sweep.md           mean ± std over seeds per grid point
+ * DIR/results.json, results.md, report.html   the report over the grid points
+ * </pre>
+ * A finished id is skipped when the sweep runs again (its record verified: checksum, config, ranges);
+ * {@code rerun} runs every experiment again. A failed experiment is recorded and run again next time.
+ */
+public final class Sweep {
+    private Sweep() {
+    }
+
+    /** What a sweep did: experiments in the grid, kept from earlier runs, run now, failed (of all). */
+    public record Outcome(int total, int kept, int ran, int failed, String table) {
+    }
+
+    /** The record file of an experiment. */
+    public static Path record(Path dir, String id) {
+        return dir.resolve("runs").resolve(id + ".json");
+    }
+
+    public static Outcome run(Grid grid, Path dir, Engine engine, boolean rerun, PrintStream log) {
+        ResultFiles.write(dir.resolve("grid.json"), Json.write(grid.source()) + "\n");
+        Map<String, ObjectNode> records = new LinkedHashMap<>();
+        List<Engine.Task> tasks = new ArrayList<>();
+        Map<String, Grid.Point> byId = new LinkedHashMap<>();
+        for (Grid.Point p : grid.points()) {
+            byId.put(p.id(), p);
+            Path f = record(dir, p.id());
+            if (!rerun && Files.isRegularFile(f)) {
+                ObjectNode o = Experiment.readRecord(f, p.config(), "delete it to run that experiment again, or "
+                        + "give --rerun");
+                if (o.path("status").asText().equals("finished")) {
+                    records.put(p.id(), o);
+                    continue;
+                }
+            }
+            tasks.add(new Engine.Task(p.id(), ConfigFiles.toJson(p.config())));
+        }
+        int kept = records.size();
+        log.printf(Locale.ROOT, "sweep: %d experiments, %d already finished, running %d on %s%n",
+                grid.points().size(), kept, tasks.size(), engine.describe());
+        int[] done = {0};
+        try {
+            engine.run(tasks, new SweepWork(), (task, result) -> {
+                ObjectNode o = parse(result);
+                ResultFiles.write(record(dir, task.id()), result + "\n");
+                records.put(task.id(), o);
+                done[0]++;
+                log.println(String.format(Locale.ROOT, "sweep: %d/%d %s %s seed %s: ", done[0], tasks.size(),
+                        task.id(), o.path("strategy").asText(), o.path("seed").asText())
+                        + (o.path("status").asText().equals("failed") ? "failed: " + o.path("error").asText()
+                        : String.format(Locale.ROOT, "ACC %.4f in %.1f s", o.path("ACC").asDouble(),
+                                o.path("times").path("total").asDouble())));
+            });
+        } catch (Engine.EngineException e) {
+            // The engine lost the rest (a crashed executor): each unfinished experiment is recorded as failed.
+            for (Engine.Task t : tasks) {
+                if (!records.containsKey(t.id())) {
+                    ObjectNode o = Experiment.failure(byId.get(t.id()).config(), "the engine failed before it "
+                            + "finished: " + SweepWork.oneLine(e.getMessage()), RehearsalException.RUN);
+                    ResultFiles.write(record(dir, t.id()), Json.write(o) + "\n");
+                    records.put(t.id(), o);
+                }
+            }
+            log.println("sweep: the engine failed: " + SweepWork.oneLine(e.getMessage()));
+        }
+        String table = merge(grid, dir, records, log);
+        int failed = (int) records.values().stream().filter(o -> o.path("status").asText().equals("failed")).count();
+        return new Outcome(grid.points().size(), kept, tasks.size(), failed, table);
+    }
+
+    private static ObjectNode parse(String json) {
+        try {
+            return (ObjectNode) Json.MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException("a sweep task returned no record: " + e.getMessage(), e);
+        }
+    }
+
+    /** A grid point's name: its strategy and the other options it sets (not the seed). */
+    static String label(Grid.Point p) {
+        StringBuilder b = new StringBuilder(p.config().strategy);
+        p.options().forEach((k, v) -> {
+            if (!k.equals("strategy") && !k.equals("seed")) {
+                b.append(' ').append(k).append('=').append(v.isValueNode() ? v.asText() : v.toString());
+            }
+        });
+        return b.toString();
+    }
+
+    /** Writes sweep.json, sweep.csv, sweep.md, results.json/md and report.html; returns the Markdown table. */
+    static String merge(Grid grid, Path dir, Map<String, ObjectNode> records, PrintStream log) {
+        ObjectNode root = Provenance.stamp(Json.MAPPER.createObjectNode());
+        root.set("grid", grid.source());
+        ArrayNode sw = root.putArray("swept");
+        grid.swept().forEach(sw::add);
+        ArrayNode exps = root.putArray("experiments");
+        StringBuilder csv = new StringBuilder("id,strategy,seed");
+        List<String> columns = grid.swept().stream().filter(k -> !k.equals("strategy") && !k.equals("seed")).toList();
+        columns.forEach(k -> csv.append(',').append(csvField(k)));
+        csv.append(",trained_through_task,task,accuracy\n");
+        Summary summary = null;
+        for (Grid.Point p : grid.points()) {
+            ObjectNode o = records.get(p.id());
+            ObjectNode e = exps.addObject();
+            e.put("id", p.id());
+            e.put("label", label(p));
+            e.put("strategy", p.config().strategy);
+            e.put("seed", p.config().seed);
+            ObjectNode opts = e.putObject("options");
+            p.options().forEach(opts::set);
+            e.put("record", "runs/" + p.id() + ".json");
+            if (o == null) {
+                e.put("status", "missing");
+                continue;
+            }
+            e.put("status", o.path("status").asText());
+            if (o.path("status").asText().equals("failed")) {
+                e.put("error", o.path("error").asText());
+                e.put("exit_code", o.path("exit_code").asInt());
+                continue;
+            }
+            for (String k : List.of("ACC", "BWT", "FWT", "forgetting")) {
+                e.set(k, o.get(k));
+            }
+            e.set("seconds", o.path("times").path("total"));
+            e.set("training_macs", o.path("macs").path("training_total"));
+            e.set("memory_bytes", o.path("memory_bytes").path("total"));
+            JsonNode r = o.path("R");
+            for (int i = 0; i < r.size(); i++) {
+                for (int j = 0; j < r.get(i).size(); j++) {
+                    csv.append(p.id()).append(',').append(csvField(p.config().strategy)).append(',')
+                            .append(p.config().seed);
+                    for (String k : columns) {
+                        JsonNode v = p.options().get(k);
+                        csv.append(',').append(v == null ? "" : csvField(v.isValueNode() ? v.asText() : v.toString()));
+                    }
+                    csv.append(',').append(i + 1).append(',').append(j + 1).append(',')
+                            .append(r.get(i).get(j).asText()).append('\n');
+                }
+            }
+            RunResult run = RunResult.fromJson(o);
+            if (summary == null) {
+                summary = new Summary(p.config());
+            }
+            summary.add(new RunResult(label(p), run.seed(), run.accuracy(), run.ledger(), run.memory(),
+                    run.heapMemory(), run.datasetBytes(), run.wallSeconds(), run.tasks(), run.trainingStreamBytes()));
+        }
+        ResultFiles.write(dir.resolve("sweep.json"), Json.write(root) + "\n");
+        ResultFiles.write(dir.resolve("sweep.csv"), csv.toString());
+        String table = summary == null ? "(no finished experiment)\n" : summary.markdownTable();
+        ResultFiles.write(dir.resolve("sweep.md"), "# Rehearsal sweep\n\nMean ± sample standard deviation over seeds "
+                + "per grid point (" + grid.points().size() + " experiments; each in runs/<id>.json).\n\n" + table);
+        if (summary != null) {
+            ResultFiles.writeSummary(dir, summary);
+            try {
+                HtmlReport.write(dir);
+            } catch (RehearsalException | IllegalArgumentException | IllegalStateException e) {
+                log.println("sweep: no report.html for this grid: " + SweepWork.oneLine(e.getMessage()));
+            }
+        }
+        return table;
+    }
+
+    private static String csvField(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? '"' + s.replace("\"", "\"\"") + '"' : s;
+    }
+
+    /** What --dry-run prints: every experiment (id, the options its point sets) and its estimated cost. */
+    public static String dryRun(Grid grid, Path dir) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%d experiments%s%n", grid.points().size(),
+                grid.duplicates() > 0 ? " (" + grid.duplicates() + " duplicate point(s) dropped)" : ""));
+        b.append(String.format(Locale.ROOT, "%-16s  %-12s  %-12s  %-12s  %-10s  %s%n", "id", "MACs (est.)",
+                "params (B)", "data (B)", "status", "options"));
+        long total = 0;
+        for (Grid.Point p : grid.points()) {
+            Cost c = Cost.of(p.config());
+            total += c.macs();
+            String status = dir != null && Files.isRegularFile(record(dir, p.id())) ? "recorded" : "to run";
+            b.append(String.format(Locale.ROOT, "%-16s  %-12.3g  %-12d  %-12d  %-10s  %s%n", p.id(), (double) c.macs(),
+                    c.parameterBytes(), c.datasetBytes(), status, Json.MAPPER.valueToTree(p.options())));
+        }
+        b.append(String.format(Locale.ROOT, "total: %.3g MACs (estimate: solver training on the current samples and "
+                + "evaluation, from the layer shapes; replayed rows and generators add to it, and each record has "
+                + "the exact count once run); bytes exact: solver float32 parameters, uint8 images of the data set "
+                + "(loaded once per process)%n", (double) total));
+        return b.toString();
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * Sweeps: a grid file expanded into experiments (each one resolved config with one strategy and seed, named
+ * by {@link dev.rehearsal.experiment.Experiment#id}), validated before anything runs, run on an
+ * {@link dev.rehearsal.engine.Engine} with each record written atomically to {@code runs/<id>.json} as it
+ * arrives (a re-run skips the finished ids), and merged into {@code sweep.json}, a tidy {@code sweep.csv},
+ * {@code sweep.md} (mean ± std over seeds per grid point) and the report.
+ */
+package dev.rehearsal.sweep;

@@ -1,0 +1,50 @@
+package dev.rehearsal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What {@code sweep} refuses, and what --dry-run prints, before any engine starts. */
+class SweepCommandTest {
+    @Test
+    void dryRunListsTheExperimentsAndTheirEstimatedCostWithoutRunning(@TempDir Path dir) throws Exception {
+        Path grid = dir.resolve("grid.yaml");
+        Files.writeString(grid, "train-limit: 1000\ngrid: {strategy: [naive, er], seed: [1, 2, 3]}\n");
+        Cli r = Cli.run("sweep", "--config", grid.toString(), "--out", dir.resolve("out").toString(), "--dry-run",
+                "--threads", "1");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().startsWith("6 experiments"), r.out());
+        assertTrue(r.out().contains("estimate"), r.out());
+        assertTrue(r.out().contains("{\"strategy\":\"er\",\"seed\":3}"), r.out());
+        assertFalse(Files.exists(dir.resolve("out")), "a dry run writes nothing");
+    }
+
+    @Test
+    void anInvalidPointIsAOneLineUsageErrorNamingTheKey(@TempDir Path dir) throws Exception {
+        Path grid = dir.resolve("grid.yaml");
+        Files.writeString(grid, "grid: {strategy: [er], per-class: [10, 0]}\n");
+        Cli r = Cli.run("sweep", "--config", grid.toString(), "--out", dir.resolve("out").toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.oneLineError() && r.err().contains("'per-class'"), r.err());
+        assertFalse(Files.exists(dir.resolve("out")), "nothing ran, nothing was written");
+    }
+
+    @Test
+    void moreThreadsThanCoresAreRefused(@TempDir Path dir) throws Exception {
+        Path grid = dir.resolve("grid.yaml");
+        Files.writeString(grid, "grid: {seed: [1]}\n");
+        int cores = Runtime.getRuntime().availableProcessors();
+        Cli r = Cli.run("sweep", "--config", grid.toString(), "--parallel", Integer.toString(cores + 1), "--threads",
+                "1", "--out", dir.resolve("out").toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.oneLineError() && r.err().contains("exceed"), r.err());
+        Cli noGrid = Cli.run("sweep", "--out", dir.resolve("out").toString());
+        assertEquals(2, noGrid.exitCode());
+        assertTrue(noGrid.err().contains("--config"), noGrid.err());
+    }
+}

@@ -1,0 +1,103 @@
+package dev.rehearsal.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.rehearsal.RehearsalException;
+import dev.rehearsal.config.ExperimentConfig;
+import dev.rehearsal.experiment.Experiment;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Grid files: crossing, explicit points, ids, and the one-line refusals (no Spark, no training). */
+class GridTest {
+    private static Grid grid(String yaml) throws Exception {
+        return Grid.of((ObjectNode) new YAMLMapper().readTree(yaml), "grid test.yaml", c -> c.threads = 1);
+    }
+
+    @Test
+    void listsAreCrossedAndPointsCrossTheListsTheyDoNotSet() throws Exception {
+        Grid g = grid("""
+                train-limit: 500
+                grid:
+                  strategy: [naive, er]
+                  seed: [1, 2, 3]
+                  per-class: [10, 20]
+                points:
+                  - {strategy: gr, replay-targets: soft}
+                """);
+        // 2 x 3 x 2 crossed, plus the point x seeds x per-class (it sets strategy itself).
+        assertEquals(12 + 6, g.points().size());
+        assertEquals(List.of("strategy", "seed", "per-class", "replay-targets"), g.swept());
+        Grid.Point soft = g.points().get(12);
+        assertEquals("gr", soft.config().strategy);
+        assertEquals("soft", soft.config().replayTargets);
+        assertEquals(500, soft.config().trainLimit, "fixed options apply to points too");
+        assertEquals(List.of("gr"), soft.config().strategies, "each experiment is one strategy and one seed");
+        assertEquals(18, g.points().stream().map(Grid.Point::id).distinct().count(), "ids are distinct");
+    }
+
+    @Test
+    void theIdIgnoresRuntimeKeysAndSeesEveryOtherOne() throws Exception {
+        ExperimentConfig a = Experiment.single(new ExperimentConfig(), "er", 1);
+        ExperimentConfig b = a.copy();
+        b.threads = a.threads + 1;
+        b.out = "elsewhere";
+        b.data = "/some/where";
+        b.ompWait = "active";
+        assertEquals(Experiment.id(a), Experiment.id(b), "threads, out, data, omp-wait are not the experiment");
+        ExperimentConfig c = a.copy();
+        c.perClass = 299;
+        assertNotEquals(Experiment.id(a), Experiment.id(c));
+        assertEquals(16, Experiment.id(a).length());
+        assertTrue(Experiment.canonicalJson(a).startsWith("{\"batch\":128,"), "sorted keys, compact");
+    }
+
+    @Test
+    void duplicatePointsAreOneExperiment() throws Exception {
+        Grid g = grid("""
+                grid: {strategy: [er], seed: [1]}
+                points: [{strategy: er, seed: 1}]
+                """);
+        assertEquals(1, g.points().size());
+        assertEquals(1, g.duplicates());
+    }
+
+    @Test
+    void invalidExpandedConfigsAreRefusedBeforeAnythingRunsNamingTheKey() {
+        for (var bad : List.of(
+                List.of("grid: {strategy: [er, nope]}", "'strategy'"),
+                List.of("grid: {per-class: [10, -1]}", "'per-class'"),
+                List.of("grid: {threads: [1, 2]}", "'threads'"),
+                List.of("grid: {seeds: [1, 2]}", "'seeds'"),
+                List.of("strategies: [er, gr]", "'strategies'"),
+                List.of("grid: {nonsense: [1]}", "'nonsense'"),
+                List.of("grid: {seed: 3}", "'seed'"),
+                List.of("points: [{lr: 0}]", "'lr'"))) {
+            RehearsalException e = assertThrows(RehearsalException.class, () -> grid(bad.get(0)), bad.get(0));
+            assertEquals(RehearsalException.USAGE, e.exitCode());
+            assertTrue(e.getMessage().contains(bad.get(1)), e.getMessage());
+            assertEquals(1, e.getMessage().lines().count());
+        }
+    }
+
+    @Test
+    void strategyOptionsCanBeSwept() throws Exception {
+        Set<String> declared = ExperimentConfig.allKeys().stream()
+                .filter(k -> !ExperimentConfig.KEYS.contains(k)).collect(Collectors.toSet());
+        if (declared.isEmpty()) {
+            return; // no strategy declares an option in this build
+        }
+        String key = declared.iterator().next();
+        Object dflt = dev.rehearsal.config.StrategyCatalog.installed().allOptions().stream()
+                .filter(o -> o.key().equals(key)).findFirst().orElseThrow().defaultValue();
+        Grid g = grid("grid: {" + key + ": [" + dflt + "]}");
+        assertEquals(1, g.points().size());
+    }
+}

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code rehearsal sweep --config grid.yaml}: every experiment of a grid file (see {@link Grid}), on embedded
  * Spark inside this process ({@code --parallel} experiments at once, {@code --threads} each) or on a standalone
- * cluster ({@code --master spark://host:port}). Resumable: a finished experiment's record is kept and not run
+ * cluster ({@code --master spark://host:port}), or on spark-submit's master when spark-submit started the process. Resumable: a finished experiment's record is kept and not run
  * again. Spark is loaded only here (no other command touches the engine package).
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
@@ -79,7 +79,14 @@ final class SweepCommand implements Callable<Integer> {
             throw usage("invalid value for '--threads': " + t + " (expected at least 1)");
         }
         int p;
-        if (master != null) {
+        boolean submitted = master == null && SparkEngine.submittedMaster() != null;
+        if (submitted) {
+            if (parallel != null) {
+                throw usage("--parallel is for embedded Spark; under spark-submit its master's slots run the "
+                        + "experiments (slots = executor cores / --threads)");
+            }
+            p = 0;
+        } else if (master != null) {
             if (parallel != null) {
                 throw usage("--parallel is for embedded Spark; on a cluster every free slot runs an experiment "
                         + "(slots = executor cores / --threads)");
@@ -112,7 +119,7 @@ final class SweepCommand implements Callable<Integer> {
         boolean resume = !folder.force && Files.isRegularFile(dir.resolve(ResultsFolder.MANIFEST));
         Sweep.Outcome outcome;
         try (ResultsFolder out = folder.open(dir, "sweep", resume)) {
-            try (Engine engine = master == null ? SparkEngine.embedded(p, t)
+            try (Engine engine = submitted ? SparkEngine.submitted(t) : master == null ? SparkEngine.embedded(p, t)
                     : SparkEngine.cluster(master, t, AppJars.forExecutors(dir.resolve(".jars").toAbsolutePath()),
                             executorMemory)) {
                 outcome = Sweep.run(grid, dir, engine, rerun, folder.quiet ? new PrintStream(

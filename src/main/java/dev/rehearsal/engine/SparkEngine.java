@@ -57,6 +57,29 @@ public final class SparkEngine implements Engine {
                 + " experiment(s) at once x " + threads + " thread(s)");
     }
 
+    /** The master spark-submit launched this process for (its {@code spark.master} property), or null. */
+    public static String submittedMaster() {
+        return System.getProperty("spark.master");
+    }
+
+    /**
+     * The engine of a process that {@code spark-submit} started: the master, the application jar, deploy mode
+     * and executor settings are spark-submit's (it passes them as {@code spark.*} system properties, which
+     * {@link SparkConf} reads); {@code threads} threads per task as always.
+     */
+    public static SparkEngine submitted(int threads) {
+        String master = submittedMaster();
+        if (master == null) {
+            throw new IllegalStateException("not started by spark-submit: no spark.master property");
+        }
+        SparkConf conf = base(threads);
+        if (master.startsWith("local") || master.contains("://127.0.0.1:") || master.contains("://localhost:")) {
+            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1").setIfMissing("spark.driver.host", "127.0.0.1");
+        }
+        return new SparkEngine(conf, "spark-submit's master " + master + ": " + threads
+                + " thread(s) per experiment");
+    }
+
     /**
      * A standalone cluster at {@code master} (spark://host:port), {@code threads} threads per task, the
      * application's {@code jars} shipped to its executors.

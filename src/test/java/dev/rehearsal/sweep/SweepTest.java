@@ -87,6 +87,35 @@ class SweepTest {
         return cmd;
     }
 
+    /**
+     * Under spark-submit the process gets its master as the {@code spark.master} system property (client mode):
+     * the sweep runs on that master, refuses {@code --parallel}, and merges the same table as the embedded run.
+     */
+    @Test
+    void underSparkSubmitTheSweepRunsOnItsMaster() throws Exception {
+        List<String> cmd = command("--out", WORK.resolve("submitted").toString());
+        int parallel = cmd.indexOf("--parallel");
+        cmd.remove(parallel + 1);
+        cmd.remove(parallel);
+        cmd.add(1, "-Dspark.master=local[2]");
+        cmd.add(2, "-Dspark.submit.deployMode=client");
+        Path out = Files.createTempFile(WORK, "child", ".out");
+        Path err = Files.createTempFile(WORK, "child", ".err");
+        ChildCli r = ChildCli.finish(new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .start(), out, err);
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue((r.out() + r.err()).contains("spark-submit's master local[2]"), r.out() + r.err());
+        assertEquals(Files.readAllLines(REFERENCE.resolve("sweep.csv")),
+                Files.readAllLines(WORK.resolve("submitted").resolve("sweep.csv")));
+
+        List<String> withParallel = command("--out", WORK.resolve("submitted-parallel").toString());
+        withParallel.add(1, "-Dspark.master=local[2]");
+        Process p = new ProcessBuilder(withParallel).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ChildCli refused = ChildCli.finish(p, out, err);
+        assertEquals(2, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains("under spark-submit"), refused.err());
+    }
+
     static ChildCli sweep(String... args) throws Exception {
         Files.createDirectories(WORK);
         Path out = Files.createTempFile(WORK, "child", ".out");

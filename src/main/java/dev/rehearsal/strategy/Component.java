@@ -69,14 +69,23 @@ public interface Component extends AutoCloseable {
         return out;
     }
 
+    /** A component of a fixed name: the base of the factories below and of strategies' own components. */
+    abstract class Named implements Component {
+        private final String name;
+
+        protected Named(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public final String name() {
+            return name;
+        }
+    }
+
     /** Scratch or other memory kept out of checkpoints: its items as {@code items} returns them now. */
     static Component of(String name, Supplier<List<MemoryItem>> items, AutoCloseable owner) {
-        return new Component() {
-            @Override
-            public String name() {
-                return name;
-            }
-
+        return new Named(name) {
             @Override
             public List<MemoryItem> items() {
                 return items.get();
@@ -98,12 +107,7 @@ public interface Component extends AutoCloseable {
      * head size too ({@code prefix.outputs}), restored before its parameters.
      */
     static Component model(String name, String label, String prefix, Model m) {
-        return new Component() {
-            @Override
-            public String name() {
-                return name;
-            }
-
+        return new Named(name) {
             @Override
             public List<MemoryItem> items() {
                 return Component.items(label, m);

@@ -65,10 +65,9 @@ public final class DarkExperienceReplay extends Strategy {
     }
 
     /** The reservoir ("buffer"): samples, labels and logits; its slots' task ids on the heap. */
-    private final class Buffer implements Component {
-        @Override
-        public String name() {
-            return "buffer";
+    private final class Buffer extends Component.Named {
+        Buffer() {
+            super("buffer");
         }
 
         @Override

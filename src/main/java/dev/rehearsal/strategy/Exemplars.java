@@ -125,12 +125,7 @@ final class Exemplars implements AutoCloseable {
      * slots' labels on the heap, its samples and bookkeeping in checkpoints ({@code buffer.samples}).
      */
     static Component bufferComponent(String label, ReplayBuffer buffer) {
-        return new Component() {
-            @Override
-            public String name() {
-                return "buffer";
-            }
-
+        return new Component.Named("buffer") {
             @Override
             public List<MemoryItem> items() {
                 return List.of(new MemoryItem(label, "buffer.samples (uint8, " + buffer.capacity() + " slots x "

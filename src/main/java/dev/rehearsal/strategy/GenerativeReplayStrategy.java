@@ -57,10 +57,9 @@ public final class GenerativeReplayStrategy extends Strategy {
      * The frozen previous solver and generator ("previous_models"): none before the first task ends, then
      * what labels and generates the replay; in checkpoints with the tasks they have seen.
      */
-    private final class PreviousModels implements Component {
-        @Override
-        public String name() {
-            return "previous_models";
+    private final class PreviousModels extends Component.Named {
+        PreviousModels() {
+            super("previous_models");
         }
 
         @Override

@@ -99,10 +99,9 @@ public final class ICaRL extends Strategy {
      * iCaRL's own memory ("icarl"): BCE scratch, and the class means (with the tasks seen, in checkpoints)
      * that nearest-mean classification uses.
      */
-    private final class Means implements Component {
-        @Override
-        public String name() {
-            return "icarl";
+    private final class Means extends Component.Named {
+        Means() {
+            super("icarl");
         }
 
         @Override

@@ -71,10 +71,9 @@ public final class LearningWithoutForgetting extends Strategy {
      * The frozen teacher ("previous_solver"): nothing before the first task ends; in checkpoints once it
      * exists, and allocated again on restore as the first {@link #afterTask} would.
      */
-    private final class Teacher implements Component {
-        @Override
-        public String name() {
-            return "previous_solver";
+    private final class Teacher extends Component.Named {
+        Teacher() {
+            super("previous_solver");
         }
 
         @Override

@@ -2,7 +2,6 @@ package dev.rehearsal.strategy;
 
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.config.Option;
-import dev.rehearsal.metrics.MemoryItem;
 import dev.rehearsal.replay.ReplayBuffer;
 import dev.rehearsal.replay.ReplayScheduler;
 import dev.rehearsal.replay.Segment;
@@ -11,7 +10,6 @@ import dev.rehearsal.tensor.Arena;
 import dev.rehearsal.tensor.DType;
 import dev.rehearsal.tensor.Tensor;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Averaged gradient episodic memory (A-GEM, Chaudhry et al. 2019), as van de Ven, Tuytelaars and Tolias
@@ -43,7 +41,6 @@ public final class AGem extends Strategy {
     private final ReplayScheduler none = ReplayScheduler.none();
     private final int memoryBatch;
     private final float eps;
-    private final Arena arena;
     private final Tensor saved;
     private int rows;
     private long steps;
@@ -51,51 +48,34 @@ public final class AGem extends Strategy {
 
     public AGem(Context ctx) {
         super(ctx, Math.max(0, memoryBatch(ctx) - ctx.config().batch), memoryRows(ctx));
-        ExperienceReplay.checkClassSizes(ctx);
         this.memoryBatch = memoryBatch(ctx);
         this.eps = (float) ctx.config().number(EPS);
-        ReplayBuffer b = null;
-        Exemplars e = null;
-        Arena a = null;
         try {
-            b = new ReplayBuffer(ctx.backend(), ctx.scenario(), ctx.config().perClass,
+            Exemplars.checkClassSizes(ctx);
+            this.buffer = new ReplayBuffer(ctx.backend(), ctx.scenario(), ctx.config().perClass,
                     ReplayBuffer.Selection.parse(ctx.config().selection), memoryBatch);
-            e = new Exemplars(ctx, b, false);
-            a = ctx.backend().newArena("agem");
+            register(Exemplars.bufferComponent("episodic memory", buffer));
+            Arena a = ctx.backend().newArena("agem");
+            register(Component.of("gradient_scratch", () -> Component.items("gradient scratch", a.blocks()), a));
             this.saved = Tensor.of(a.allocate("saved_grads", DType.F32, solver.gradientBlock().numel()), 1,
                     Math.toIntExact(solver.gradientBlock().numel()));
+            this.exemplars = new Exemplars(ctx, buffer, false);
+            Component herding = exemplars.herdingComponent();
+            if (herding != null) {
+                register(herding);
+            }
         } catch (RuntimeException | Error err) {
-            if (a != null) {
-                a.close();
-            }
-            if (e != null) {
-                e.close();
-            }
-            if (b != null) {
-                b.close();
-            }
-            super.close();
+            close();
             throw err;
         }
-        this.buffer = b;
-        this.exemplars = e;
-        this.arena = a;
     }
 
     /** The memory batch of each task: as many rows as asked, at most what the earlier tasks stored. */
     private static int[] memoryRows(Context ctx) {
-        List<Task> tasks = ctx.scenario().tasks();
-        int[] rows = new int[tasks.size()];
-        long stored = 0;
-        for (Task t : tasks) {
-            rows[t.index()] = (int) Math.max(1, Math.min(memoryBatch(ctx), stored));
-            int[] count = new int[t.hi() - t.lo()];
-            for (int y : t.trainTargets()) {
-                count[y - t.lo()]++;
-            }
-            for (int c : count) {
-                stored += Math.min(ctx.config().perClass, c);
-            }
+        long[] stored = Exemplars.storedBefore(ctx);
+        int[] rows = new int[stored.length];
+        for (int t = 0; t < rows.length; t++) {
+            rows[t] = (int) Math.max(1, Math.min(memoryBatch(ctx), stored[t]));
         }
         return rows;
     }
@@ -183,16 +163,6 @@ public final class AGem extends Strategy {
         return true;
     }
 
-    @Override
-    public List<MemoryItem> footprint() {
-        List<MemoryItem> out = super.footprint();
-        out.add(new MemoryItem("episodic memory", "buffer.samples (uint8, " + buffer.capacity() + " slots x "
-                + buffer.samples().cols() + " pixels)", buffer.sampleBytes()));
-        out.add(new MemoryItem("gradient scratch", saved.block().name(), saved.block().bytes()));
-        exemplars.addFootprint(out);
-        return out;
-    }
-
     /** The stored samples (uint8) and their labels (target and task, 8 bytes a sample). */
     @Override
     public long replayMemoryBytes() {
@@ -201,50 +171,11 @@ public final class AGem extends Strategy {
 
     @Override
     public Samples replaySamples(int n, dev.rehearsal.random.Rng rng) {
-        return ExperienceReplay.samplesOf(buffer, n, rng);
-    }
-
-    @Override
-    public void saveState(State state) {
-        super.saveState(state);
-        buffer.saveState(state.tensors(), state.values());
-    }
-
-    @Override
-    public void restoreState(Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
-            com.fasterxml.jackson.databind.JsonNode values) {
-        super.restoreState(tensors, values);
-        buffer.restoreState(State.get(tensors, "buffer.samples"), values);
-    }
-
-    @Override
-    public Map<String, Long> memory() {
-        Map<String, Long> out = super.memory();
-        out.put("buffer", buffer.bytes());
-        out.put("gradient_scratch", arena.bytes());
-        if (exemplars.bytes() > 0) {
-            out.put("herding", exemplars.bytes());
-        }
-        return out;
+        return Exemplars.samplesOf(buffer, n, rng);
     }
 
     @Override
     public long storedSampleSlots() {
         return buffer.capacity();
-    }
-
-    @Override
-    public Map<String, Long> heapMemory() {
-        Map<String, Long> out = super.heapMemory();
-        out.put("buffer_labels", buffer.labelBytes());
-        return out;
-    }
-
-    @Override
-    public void close() {
-        arena.close();
-        exemplars.close();
-        buffer.close();
-        super.close();
     }
 }

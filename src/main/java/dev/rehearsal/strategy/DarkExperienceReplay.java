@@ -55,12 +55,51 @@ public final class DarkExperienceReplay extends Strategy {
             this.buffer = new LogitBuffer(ctx.backend(), ctx.scenario(), ctx.config().integer(BUFFER),
                     (float) ctx.config().number(ALPHA), (float) ctx.config().number(BETA),
                     Math.max(1, replayRows(ctx, ctx.config().batch)), ctx.config().batch);
+            register(new Buffer());
         } catch (RuntimeException | Error e) {
-            super.close();
+            close();
             throw e;
         }
         this.scheduler = new ReplayScheduler(buffer, 2 * ctx.config().replayRatio, ReplayScheduler.Weighting.SOURCE,
                 ReplayScheduler.Mode.ON_THE_FLY, null);
+    }
+
+    /** The reservoir ("buffer"): samples, labels and logits; its slots' task ids on the heap. */
+    private final class Buffer extends Component.Named {
+        Buffer() {
+            super("buffer");
+        }
+
+        @Override
+        public List<MemoryItem> items() {
+            List<MemoryItem> out = new java.util.ArrayList<>();
+            for (dev.rehearsal.tensor.Block b : buffer.blocks()) {
+                out.add(new MemoryItem("replay buffer", b.name() + " (" + b.dtype().name() + ", " + buffer.capacity()
+                        + " slots)", b.bytes()));
+            }
+            return out;
+        }
+
+        @Override
+        public Map<String, Long> heap() {
+            return Map.of("buffer_tasks", buffer.heapBytes());
+        }
+
+        @Override
+        public void save(State state) {
+            buffer.saveState(state.tensors(), state.values());
+        }
+
+        @Override
+        public void restore(Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
+                com.fasterxml.jackson.databind.JsonNode values) {
+            buffer.restoreState(tensors, values);
+        }
+
+        @Override
+        public void close() {
+            buffer.close();
+        }
     }
 
     /** Both buffer mini-batches' rows for {@code current} current rows, as the scheduler will plan them. */
@@ -103,34 +142,10 @@ public final class DarkExperienceReplay extends Strategy {
         return 0;
     }
 
-    @Override
-    public List<MemoryItem> footprint() {
-        List<MemoryItem> out = super.footprint();
-        for (dev.rehearsal.tensor.Block b : buffer.blocks()) {
-            out.add(new MemoryItem("replay buffer", b.name() + " (" + b.dtype().name() + ", " + buffer.capacity()
-                    + " slots)", b.bytes()));
-        }
-        return out;
-    }
-
-    @Override
-    public Map<String, Long> memory() {
-        Map<String, Long> out = super.memory();
-        out.put("buffer", buffer.bytes());
-        return out;
-    }
-
     /** The filled slots' pixels (uint8), labels (int32) and logits (float32 over the head's capacity). */
     @Override
     public long replayMemoryBytes() {
         return buffer.size() * buffer.bytesPerSlot();
-    }
-
-    @Override
-    public Map<String, Long> heapMemory() {
-        Map<String, Long> out = super.heapMemory();
-        out.put("buffer_tasks", buffer.heapBytes());
-        return out;
     }
 
     @Override
@@ -140,37 +155,10 @@ public final class DarkExperienceReplay extends Strategy {
             return null;
         }
         int count = Math.min(n, size);
-        int d = buffer.samples().cols();
-        float[] px = new float[count * d];
-        byte[] row = new byte[d];
-        var t = buffer.samples();
+        int[] slots = new int[count];
         for (int i = 0; i < count; i++) {
-            int slot = count == size ? i : rng.nextInt(size);
-            t.block().readBytes(t.offset() + (long) slot * d, row, 0, d);
-            for (int j = 0; j < d; j++) {
-                px[i * d + j] = (row[j] & 0xff) / 255f;
-            }
+            slots[i] = count == size ? i : rng.nextInt(size);
         }
-        int side = (int) Math.round(Math.sqrt(d));
-        return new Samples("buffer", px, count, side, d / side);
-    }
-
-    @Override
-    public void saveState(State state) {
-        super.saveState(state);
-        buffer.saveState(state.tensors(), state.values());
-    }
-
-    @Override
-    public void restoreState(Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
-            com.fasterxml.jackson.databind.JsonNode values) {
-        super.restoreState(tensors, values);
-        buffer.restoreState(tensors, values);
-    }
-
-    @Override
-    public void close() {
-        buffer.close();
-        super.close();
+        return storedSamples("buffer", buffer.samples(), slots);
     }
 }

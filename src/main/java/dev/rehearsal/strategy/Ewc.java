@@ -2,7 +2,6 @@ package dev.rehearsal.strategy;
 
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.config.Option;
-import dev.rehearsal.metrics.MemoryItem;
 import dev.rehearsal.nn.Linear;
 import dev.rehearsal.nn.Mlp;
 import dev.rehearsal.replay.ReplayScheduler;
@@ -82,7 +81,6 @@ public final class Ewc extends Strategy {
     private final String labels;
     private final int[] indices;
     private final int[] targets;
-    private int consolidated;
 
     public Ewc(Context ctx) {
         super(ctx, 0);
@@ -99,7 +97,7 @@ public final class Ewc extends Strategy {
             maxOut = Math.max(maxOut, l.capacity());
             ws = Math.max(ws, ctx.backend().linearWorkspace(rows, l.in(), l.capacity()));
         }
-        this.state = new ParameterState(ctx.backend(), "ewc", "ewc state", solver);
+        this.state = register(new ParameterState(ctx.backend(), "ewc", "ewc state", solver));
         this.fisher = state.parameterSized("fisher", true);
         this.anchor = state.parameterSized("anchor", true);
         this.squaredInputs = state.scratch("squared_inputs", rows, maxIn);
@@ -123,7 +121,7 @@ public final class Ewc extends Strategy {
     /** Adds {@code lambda / 2 sum F (theta - theta*)^2} and its gradient once a task has been consolidated. */
     @Override
     public double parameterPenalty(Mlp s, int taskNumber) {
-        if (consolidated == 0) {
+        if (!state.isConsolidated()) {
             return 0;
         }
         return ctx.backend().quadraticPenalty(s.gradientBlock(), s.parameterBlock(), anchor, fisher, lambda);
@@ -136,7 +134,7 @@ public final class Ewc extends Strategy {
         be.axpby(fisher, fisher, gamma, 0f);
         addTaskFisher(task, fisherPositions(task));
         be.copy(anchor, solver.parameterBlock());
-        consolidated++;
+        state.consolidated();
     }
 
     /** Positions in the task's training set the Fisher uses: all, or {@code fisher-samples} at random. */
@@ -276,44 +274,9 @@ public final class Ewc extends Strategy {
         return anchor;
     }
 
-    @Override
-    public List<MemoryItem> footprint() {
-        List<MemoryItem> out = super.footprint();
-        state.addTo(out);
-        return out;
-    }
-
-    @Override
-    public Map<String, Long> memory() {
-        Map<String, Long> out = super.memory();
-        out.put("ewc", state.bytes());
-        return out;
-    }
-
     /** The Fisher and the anchor, once a task has been consolidated: what EWC remembers earlier tasks by. */
     @Override
     public long replayMemoryBytes() {
-        return consolidated == 0 ? 0 : state.keptBytes();
-    }
-
-    @Override
-    public void saveState(State s) {
-        super.saveState(s);
-        state.save(s, "ewc");
-        s.values().put("ewc.consolidated", consolidated);
-    }
-
-    @Override
-    public void restoreState(Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
-            com.fasterxml.jackson.databind.JsonNode values) {
-        super.restoreState(tensors, values);
-        state.restore(tensors, "ewc");
-        consolidated = values.path("ewc.consolidated").asInt();
-    }
-
-    @Override
-    public void close() {
-        state.close();
-        super.close();
+        return state.rememberedBytes();
     }
 }

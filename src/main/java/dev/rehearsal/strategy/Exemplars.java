@@ -1,5 +1,7 @@
 package dev.rehearsal.strategy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rehearsal.checkpoint.Safetensors;
 import dev.rehearsal.metrics.MemoryItem;
 import dev.rehearsal.nn.Mlp;
 import dev.rehearsal.replay.Batch;
@@ -8,6 +10,7 @@ import dev.rehearsal.replay.ReplayBuffer;
 import dev.rehearsal.scenario.Scenario;
 import dev.rehearsal.scenario.Task;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
@@ -47,10 +50,7 @@ final class Exemplars implements AutoCloseable {
         int most = 1;
         int[] perUnit = new int[sc.outputCapacity()];
         for (Task t : sc.tasks()) {
-            int[] count = new int[t.hi() - t.lo()];
-            for (int y : t.trainTargets()) {
-                count[y - t.lo()]++;
-            }
+            int[] count = classCounts(t);
             for (int k = 0; k < count.length; k++) {
                 most = Math.max(most, count[k]);
                 perUnit[t.lo() + k] += Math.min(perGroup, count[k]);
@@ -114,16 +114,103 @@ final class Exemplars implements AutoCloseable {
         return herding;
     }
 
-    void addFootprint(List<MemoryItem> out) {
-        if (herding != null) {
-            for (dev.rehearsal.tensor.Block b : herding.blocks()) {
-                out.add(new MemoryItem("herding scratch", b.name(), b.bytes()));
+    /** The feature scratch as a component ("herding"), or null when there is none. */
+    Component herdingComponent() {
+        return herding == null ? null : Component.of("herding", () -> Component.items("herding scratch",
+                herding.blocks()), this);
+    }
+
+    /**
+     * A class-balanced buffer as a component ("buffer"): its uint8 samples listed under {@code label}, its
+     * slots' labels on the heap, its samples and bookkeeping in checkpoints ({@code buffer.samples}).
+     */
+    static Component bufferComponent(String label, ReplayBuffer buffer) {
+        return new Component.Named("buffer") {
+            @Override
+            public List<MemoryItem> items() {
+                return List.of(new MemoryItem(label, "buffer.samples (uint8, " + buffer.capacity() + " slots x "
+                        + buffer.samples().cols() + " pixels)", buffer.sampleBytes()));
+            }
+
+            @Override
+            public Map<String, Long> heap() {
+                return Map.of("buffer_labels", buffer.labelBytes());
+            }
+
+            @Override
+            public void save(State state) {
+                buffer.saveState(state.tensors(), state.values());
+            }
+
+            @Override
+            public void restore(Map<String, Safetensors.Loaded> tensors, JsonNode values) {
+                buffer.restoreState(State.get(tensors, "buffer.samples"), values);
+            }
+
+            @Override
+            public void close() {
+                buffer.close();
+            }
+        };
+    }
+
+    /** Training samples per class of a task, in the order of its classes. */
+    static int[] classCounts(Task t) {
+        int[] count = new int[t.hi() - t.lo()];
+        for (int y : t.trainTargets()) {
+            count[y - t.lo()]++;
+        }
+        return count;
+    }
+
+    /** A buffer asking for more samples of a class than the task has is a configuration error. */
+    static void checkClassSizes(Context ctx) {
+        for (Task t : ctx.scenario().tasks()) {
+            int[] count = classCounts(t);
+            for (int k = 0; k < count.length; k++) {
+                if (ctx.config().perClass > count[k]) {
+                    throw new dev.rehearsal.RehearsalException(dev.rehearsal.RehearsalException.USAGE, "invalid value "
+                            + "for 'per-class': " + ctx.config().perClass + " exceeds the " + count[k]
+                            + " training samples of class " + t.classes()[k] + " in task " + (t.index() + 1));
+                }
             }
         }
     }
 
-    long bytes() {
-        return herding == null ? 0 : herding.bytes();
+    /** Per task, the samples a buffer of {@code per-class} per class holds when the task starts. */
+    static long[] storedBefore(Context ctx) {
+        List<Task> tasks = ctx.scenario().tasks();
+        long[] out = new long[tasks.size()];
+        long stored = 0;
+        for (Task t : tasks) {
+            out[t.index()] = stored;
+            for (int c : classCounts(t)) {
+                stored += Math.min(ctx.config().perClass, c);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Up to {@code n} stored samples of a buffer for reports, or null when it is empty: one of every stored
+     * class first, in target order, then random others.
+     */
+    static Strategy.Samples samplesOf(ReplayBuffer buffer, int n, dev.rehearsal.random.Rng rng) {
+        int[] slots = buffer.usedSlots();
+        if (slots.length == 0) {
+            return null;
+        }
+        java.util.TreeMap<Integer, Integer> firstOfTarget = new java.util.TreeMap<>();
+        for (int s : slots) {
+            firstOfTarget.putIfAbsent(buffer.targetOf(s), s);
+        }
+        List<Integer> pick = new java.util.ArrayList<>(firstOfTarget.values());
+        while (pick.size() < Math.min(n, slots.length)) {
+            pick.add(slots[rng.nextInt(slots.length)]);
+        }
+        int count = Math.min(n, pick.size());
+        return Strategy.storedSamples("buffer", buffer.samples(), pick.subList(0, count).stream()
+                .mapToInt(Integer::intValue).toArray());
     }
 
     @Override

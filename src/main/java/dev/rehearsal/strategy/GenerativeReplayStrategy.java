@@ -29,18 +29,78 @@ public final class GenerativeReplayStrategy extends Strategy {
         VaeSpec spec = ctx.preset().vae();
         spec = new VaeSpec(ctx.scenario().train().features(), spec.hidden(), spec.latent(), 0);
         int rows = ctx.config().batch + replay;
-        this.generator = new Vae(ctx.backend(), "generator", spec, rows, plannedRows(ctx, rows, new int[0]),
-                ctx.generatorOptimizer(), ctx.rng().split());
-        GenerativeReplay.Targets targets = ctx.config().replayTargets.equals("soft") ? GenerativeReplay.Targets.SOFT
-                : GenerativeReplay.Targets.HARD;
-        this.source = new GenerativeReplay(ctx.backend(), ctx.scenario(), targets, (float) ctx.config().temperature,
-                replay);
-        ReplayScheduler.Mode mode = ReplayScheduler.Mode.parse(ctx.config().generation);
-        this.pool = mode == ReplayScheduler.Mode.POOL ? new ReplayPool(ctx.backend(), poolCapacity(ctx),
-                ctx.scenario().train().features(), targets == GenerativeReplay.Targets.SOFT
-                        ? ctx.scenario().outputCapacity() : 0, replay) : null;
-        this.scheduler = new ReplayScheduler(source, ctx.config().replayRatio,
-                ReplayScheduler.Weighting.parse(ctx.config().weighting), mode, pool);
+        try {
+            this.generator = new Vae(ctx.backend(), "generator", spec, rows, plannedRows(ctx, rows, new int[0]),
+                    ctx.generatorOptimizer(), ctx.rng().split());
+            register(Component.model("generator", "generator", "generator", generator));
+            GenerativeReplay.Targets targets = ctx.config().replayTargets.equals("soft")
+                    ? GenerativeReplay.Targets.SOFT : GenerativeReplay.Targets.HARD;
+            this.source = new GenerativeReplay(ctx.backend(), ctx.scenario(), targets,
+                    (float) ctx.config().temperature, replay);
+            register(new PreviousModels());
+            ReplayScheduler.Mode mode = ReplayScheduler.Mode.parse(ctx.config().generation);
+            this.pool = mode == ReplayScheduler.Mode.POOL ? new ReplayPool(ctx.backend(), poolCapacity(ctx),
+                    ctx.scenario().train().features(), targets == GenerativeReplay.Targets.SOFT
+                            ? ctx.scenario().outputCapacity() : 0, replay) : null;
+            if (pool != null) {
+                register(Component.of("pool", () -> Component.items("generated pool", pool.blocks()), pool));
+            }
+            this.scheduler = new ReplayScheduler(source, ctx.config().replayRatio,
+                    ReplayScheduler.Weighting.parse(ctx.config().weighting), mode, pool);
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * The frozen previous solver and generator ("previous_models"): none before the first task ends, then
+     * what labels and generates the replay; in checkpoints with the tasks they have seen.
+     */
+    private final class PreviousModels extends Component.Named {
+        PreviousModels() {
+            super("previous_models");
+        }
+
+        @Override
+        public List<dev.rehearsal.metrics.MemoryItem> items() {
+            if (source.isEmpty()) {
+                return List.of();
+            }
+            List<dev.rehearsal.metrics.MemoryItem> out = Component.items("previous solver (frozen)",
+                    source.previousSolver());
+            out.addAll(Component.items("previous generator (frozen)", source.previousGenerator()));
+            return out;
+        }
+
+        @Override
+        public void save(State state) {
+            state.values().put("replay.tasks_seen", source.tasksSeen());
+            if (!source.isEmpty()) {
+                State.saveModel(state, "previous_solver", source.previousSolver());
+                State.saveModel(state, "previous_generator", source.previousGenerator());
+                state.values().put("previous_solver.outputs", source.previousSolver().outputs());
+            }
+        }
+
+        @Override
+        public void restore(Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
+                com.fasterxml.jackson.databind.JsonNode values) {
+            int seen = values.path("replay.tasks_seen").asInt();
+            if (seen > 0) {
+                // Allocate the frozen copies as the first update would, then load what they held.
+                source.update(solver, generator);
+                source.previousSolver().restoreOutputs(values.path("previous_solver.outputs").asInt());
+                State.restoreModel(tensors, values, "previous_solver", source.previousSolver());
+                State.restoreModel(tensors, values, "previous_generator", source.previousGenerator());
+                source.restoreTasksSeen(seen);
+            }
+        }
+
+        @Override
+        public void close() {
+            source.close();
+        }
     }
 
     private static int poolCapacity(Context ctx) {
@@ -91,22 +151,6 @@ public final class GenerativeReplayStrategy extends Strategy {
         source.update(solver, generator);
     }
 
-    @Override
-    public java.util.List<dev.rehearsal.metrics.MemoryItem> footprint() {
-        var out = super.footprint();
-        addModel(out, "generator", generator);
-        if (!source.isEmpty()) {
-            addModel(out, "previous solver (frozen)", source.previousSolver());
-            addModel(out, "previous generator (frozen)", source.previousGenerator());
-        }
-        if (pool != null) {
-            for (dev.rehearsal.tensor.Block b : pool.blocks()) {
-                out.add(new dev.rehearsal.metrics.MemoryItem("generated pool", b.name(), b.bytes()));
-            }
-        }
-        return out;
-    }
-
     /** The generator's parameters and the frozen models' (what regenerates and labels earlier tasks). */
     @Override
     public long replayMemoryBytes() {
@@ -122,62 +166,11 @@ public final class GenerativeReplayStrategy extends Strategy {
     public Samples replaySamples(int n, dev.rehearsal.random.Rng rng) {
         int count = Math.min(n, generator.maxBatch());
         dev.rehearsal.tensor.Tensor x = generator.generate(count, rng, null, 0);
-        int d = x.cols();
-        int side = (int) Math.round(Math.sqrt(d));
-        return new Samples("generated", x.toFloatArray(), count, side, d / side);
-    }
-
-    @Override
-    public void saveState(State state) {
-        super.saveState(state);
-        State.saveModel(state, "generator", generator);
-        state.values().put("replay.tasks_seen", source.tasksSeen());
-        if (!source.isEmpty()) {
-            State.saveModel(state, "previous_solver", source.previousSolver());
-            State.saveModel(state, "previous_generator", source.previousGenerator());
-            state.values().put("previous_solver.outputs", source.previousSolver().outputs());
-        }
-    }
-
-    @Override
-    public void restoreState(Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
-            com.fasterxml.jackson.databind.JsonNode values) {
-        super.restoreState(tensors, values);
-        State.restoreModel(tensors, values, "generator", generator);
-        int seen = values.path("replay.tasks_seen").asInt();
-        if (seen > 0) {
-            // Allocate the frozen copies as the first update would, then load what they held.
-            source.update(solver, generator);
-            source.previousSolver().restoreOutputs(values.path("previous_solver.outputs").asInt());
-            State.restoreModel(tensors, values, "previous_solver", source.previousSolver());
-            State.restoreModel(tensors, values, "previous_generator", source.previousGenerator());
-            source.restoreTasksSeen(seen);
-        }
+        return square("generated", x.toFloatArray(), count, x.cols());
     }
 
     /** The frozen previous generator, for reports (null before the first task ends). */
     public GenerativeReplay source() {
         return source;
-    }
-
-    @Override
-    public Map<String, Long> memory() {
-        Map<String, Long> out = super.memory();
-        out.put("generator", generator.bytes());
-        out.put("previous_models", source.bytes());
-        if (pool != null) {
-            out.put("pool", pool.bytes());
-        }
-        return out;
-    }
-
-    @Override
-    public void close() {
-        if (pool != null) {
-            pool.close();
-        }
-        source.close();
-        generator.close();
-        super.close();
     }
 }

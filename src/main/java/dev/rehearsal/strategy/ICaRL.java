@@ -68,46 +68,71 @@ public final class ICaRL extends Strategy {
 
     public ICaRL(Context ctx) {
         super(ctx, maxExemplarRows(ctx), stepRows(ctx));
-        ExperienceReplay.checkClassSizes(ctx);
         Backend be = ctx.backend();
         Scenario sc = ctx.scenario();
         int rows = ctx.config().batch + maxExemplarRows(ctx);
         int classes = sc.outputCapacity();
-        int features = Exemplars.penultimate(ctx);
         this.chunk = Math.min(solver.maxBatch(), batch.maxRows());
-        ReplayBuffer b = null;
-        Exemplars e = null;
-        Mlp p = null;
-        Arena a = null;
-        NearestMean m = null;
         try {
-            b = new ReplayBuffer(be, sc, ctx.config().perClass, ReplayBuffer.Selection.HERDING,
+            Exemplars.checkClassSizes(ctx);
+            int features = Exemplars.penultimate(ctx);
+            this.buffer = new ReplayBuffer(be, sc, ctx.config().perClass, ReplayBuffer.Selection.HERDING,
                     Math.max(1, maxExemplarRows(ctx)));
-            e = new Exemplars(ctx, b, true);
-            p = solver.frozenCopy("previous_solver", rows);
-            a = be.newArena("icarl");
-            this.targets = Tensor.of(a.allocate("targets", DType.F32, (long) rows * classes), rows, classes);
-            this.bceGrad = Tensor.of(a.allocate("bce_grad", DType.F32, (long) rows * classes), rows, classes);
-            m = new NearestMean(be, classes, features, chunk);
+            register(Exemplars.bufferComponent("exemplars", buffer));
+            this.previous = solver.frozenCopy("previous_solver", rows);
+            register(Component.model("previous_models", "previous solver (frozen)", "previous_solver", previous));
+            this.arena = be.newArena("icarl");
+            register(new Means());
+            this.nme = new NearestMean(be, classes, features, chunk);
+            this.targets = Tensor.of(arena.allocate("targets", DType.F32, (long) rows * classes), rows, classes);
+            this.bceGrad = Tensor.of(arena.allocate("bce_grad", DType.F32, (long) rows * classes), rows, classes);
+            this.exemplars = new Exemplars(ctx, buffer, true);
+            register(exemplars.herdingComponent());
         } catch (RuntimeException | Error err) {
-            for (AutoCloseable c : new AutoCloseable[] {m, a, p, e, b}) {
-                if (c != null) {
-                    try {
-                        c.close();
-                    } catch (Exception ignored) {
-                        // closing arenas throws nothing
-                    }
-                }
-            }
-            super.close();
+            close();
             throw err;
         }
-        this.buffer = b;
-        this.exemplars = e;
-        this.previous = p;
-        this.arena = a;
-        this.nme = m;
-        this.recorder = new Recorder(b);
+        this.recorder = new Recorder(buffer);
+    }
+
+    /**
+     * iCaRL's own memory ("icarl"): BCE scratch, and the class means (with the tasks seen, in checkpoints)
+     * that nearest-mean classification uses.
+     */
+    private final class Means extends Component.Named {
+        Means() {
+            super("icarl");
+        }
+
+        @Override
+        public List<MemoryItem> items() {
+            List<MemoryItem> out = Component.items("icarl", arena.blocks());
+            out.addAll(Component.items("class means", nme.blocks()));
+            return out;
+        }
+
+        @Override
+        public void save(State state) {
+            state.values().put("icarl.tasks_seen", tasksSeen);
+            state.tensors().put("icarl.means", nme.means());
+            state.tensors().put("icarl.bias", nme.bias());
+        }
+
+        @Override
+        public void restore(Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
+                com.fasterxml.jackson.databind.JsonNode values) {
+            tasksSeen = values.path("icarl.tasks_seen").asInt();
+            State.get(tensors, "icarl.means").copyInto(nme.means());
+            State.get(tensors, "icarl.bias").copyInto(nme.bias());
+        }
+
+        @Override
+        public void close() {
+            if (nme != null) { // null when its allocation failed
+                nme.close();
+            }
+            arena.close();
+        }
     }
 
     /** Exemplar rows of a step with {@code current} current rows, M stored and N samples in the task. */
@@ -127,19 +152,11 @@ public final class ICaRL extends Strategy {
 
     /** The rows of each task's steps: its current rows and the exemplar rows of what earlier tasks stored. */
     private static int[] stepRows(Context ctx) {
-        List<Task> tasks = ctx.scenario().tasks();
-        int[] rows = new int[tasks.size()];
-        long stored = 0;
-        for (Task t : tasks) {
+        long[] stored = Exemplars.storedBefore(ctx);
+        int[] rows = new int[stored.length];
+        for (Task t : ctx.scenario().tasks()) {
             int current = Math.min(ctx.config().batch, t.trainSize());
-            rows[t.index()] = current + exemplarRows(stored, t.trainSize(), current);
-            int[] count = new int[t.hi() - t.lo()];
-            for (int y : t.trainTargets()) {
-                count[y - t.lo()]++;
-            }
-            for (int c : count) {
-                stored += Math.min(ctx.config().perClass, c);
-            }
+            rows[t.index()] = current + exemplarRows(stored[t.index()], t.trainSize(), current);
         }
         return rows;
     }
@@ -324,22 +341,6 @@ public final class ICaRL extends Strategy {
         }
     }
 
-    @Override
-    public List<MemoryItem> footprint() {
-        List<MemoryItem> out = super.footprint();
-        out.add(new MemoryItem("exemplars", "buffer.samples (uint8, " + buffer.capacity() + " slots x "
-                + buffer.samples().cols() + " pixels)", buffer.sampleBytes()));
-        addModel(out, "previous solver (frozen)", previous);
-        for (dev.rehearsal.tensor.Block b : arena.blocks()) {
-            out.add(new MemoryItem("icarl", b.name(), b.bytes()));
-        }
-        for (dev.rehearsal.tensor.Block b : nme.blocks()) {
-            out.add(new MemoryItem("class means", b.name(), b.bytes()));
-        }
-        exemplars.addFootprint(out);
-        return out;
-    }
-
     /** Exemplars (uint8) and their labels, the frozen previous solver's parameters, the class means and biases. */
     @Override
     public long replayMemoryBytes() {
@@ -352,61 +353,11 @@ public final class ICaRL extends Strategy {
 
     @Override
     public Samples replaySamples(int n, Rng rng) {
-        return ExperienceReplay.samplesOf(buffer, n, rng);
-    }
-
-    @Override
-    public void saveState(State state) {
-        super.saveState(state);
-        buffer.saveState(state.tensors(), state.values());
-        state.values().put("icarl.tasks_seen", tasksSeen);
-        State.saveModel(state, "previous_solver", previous);
-        state.values().put("previous_solver.outputs", previous.outputs());
-        state.tensors().put("icarl.means", nme.means());
-        state.tensors().put("icarl.bias", nme.bias());
-    }
-
-    @Override
-    public void restoreState(Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
-            com.fasterxml.jackson.databind.JsonNode values) {
-        super.restoreState(tensors, values);
-        buffer.restoreState(State.get(tensors, "buffer.samples"), values);
-        tasksSeen = values.path("icarl.tasks_seen").asInt();
-        previous.restoreOutputs(values.path("previous_solver.outputs").asInt(previous.outputs()));
-        State.restoreModel(tensors, values, "previous_solver", previous);
-        State.get(tensors, "icarl.means").copyInto(nme.means());
-        State.get(tensors, "icarl.bias").copyInto(nme.bias());
-    }
-
-    @Override
-    public Map<String, Long> memory() {
-        Map<String, Long> out = super.memory();
-        out.put("buffer", buffer.bytes());
-        out.put("previous_models", previous.bytes());
-        out.put("icarl", arena.bytes() + nme.bytes());
-        out.put("herding", exemplars.bytes());
-        return out;
+        return Exemplars.samplesOf(buffer, n, rng);
     }
 
     @Override
     public long storedSampleSlots() {
         return buffer.capacity();
-    }
-
-    @Override
-    public Map<String, Long> heapMemory() {
-        Map<String, Long> out = super.heapMemory();
-        out.put("buffer_labels", buffer.labelBytes());
-        return out;
-    }
-
-    @Override
-    public void close() {
-        nme.close();
-        arena.close();
-        previous.close();
-        exemplars.close();
-        buffer.close();
-        super.close();
     }
 }

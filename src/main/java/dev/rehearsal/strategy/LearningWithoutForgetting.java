@@ -56,13 +56,55 @@ public final class LearningWithoutForgetting extends Strategy {
         this.maxRows = ctx.config().batch;
         int c = ctx.scenario().outputCapacity();
         this.arena = ctx.backend().newArena("lwf");
+        register(Component.of("distillation", () -> Component.items("distillation buffers", arena.blocks()), arena));
+        register(new Teacher());
         try {
             this.softTargets = Tensor.of(arena.allocate("soft_targets", DType.F32, (long) maxRows * c), maxRows, c);
             this.dlogits = Tensor.of(arena.allocate("dlogits", DType.F32, (long) maxRows * c), maxRows, c);
         } catch (RuntimeException | Error e) {
-            arena.close();
-            super.close();
+            close();
             throw e;
+        }
+    }
+
+    /**
+     * The frozen teacher ("previous_solver"): nothing before the first task ends; in checkpoints once it
+     * exists, and allocated again on restore as the first {@link #afterTask} would.
+     */
+    private final class Teacher extends Component.Named {
+        Teacher() {
+            super("previous_solver");
+        }
+
+        @Override
+        public List<MemoryItem> items() {
+            return teacher == null ? List.of() : Component.items("frozen teacher", teacher);
+        }
+
+        @Override
+        public void save(State state) {
+            if (teacher != null) {
+                State.saveModel(state, "lwf_teacher", teacher);
+                state.values().put("lwf_teacher.outputs", teacher.outputs());
+            }
+        }
+
+        @Override
+        public void restore(Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
+                com.fasterxml.jackson.databind.JsonNode values) {
+            if (values.has("lwf_teacher.outputs")) {
+                Mlp m = new Mlp(ctx.backend(), "lwf_teacher", solver.spec(), maxRows, null, null);
+                m.restoreOutputs(values.path("lwf_teacher.outputs").asInt());
+                State.restoreModel(tensors, values, "lwf_teacher", m);
+                teacher = m;
+            }
+        }
+
+        @Override
+        public void close() {
+            if (teacher != null) {
+                teacher.close();
+            }
         }
     }
 
@@ -139,60 +181,9 @@ public final class LearningWithoutForgetting extends Strategy {
         }
     }
 
-    @Override
-    public List<MemoryItem> footprint() {
-        List<MemoryItem> out = super.footprint();
-        for (dev.rehearsal.tensor.Block b : arena.blocks()) {
-            out.add(new MemoryItem("distillation buffers", b.name(), b.bytes()));
-        }
-        if (teacher != null) {
-            addModel(out, "frozen teacher", teacher);
-        }
-        return out;
-    }
-
-    @Override
-    public Map<String, Long> memory() {
-        Map<String, Long> out = super.memory();
-        out.put("distillation", arena.bytes());
-        out.put("previous_solver", teacher == null ? 0L : teacher.bytes());
-        return out;
-    }
-
     /** The teacher's parameters: what LwF keeps of earlier tasks (no samples). */
     @Override
     public long replayMemoryBytes() {
         return teacher == null ? 0 : teacher.parameterBlock().numel() * DType.F32.bytes();
-    }
-
-    @Override
-    public void saveState(State state) {
-        super.saveState(state);
-        if (teacher != null) {
-            State.saveModel(state, "lwf_teacher", teacher);
-            state.values().put("lwf_teacher.outputs", teacher.outputs());
-        }
-    }
-
-    @Override
-    public void restoreState(Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
-            com.fasterxml.jackson.databind.JsonNode values) {
-        super.restoreState(tensors, values);
-        if (values.has("lwf_teacher.outputs")) {
-            // Allocate the teacher as the first afterTask would, then load what it held.
-            Mlp m = new Mlp(ctx.backend(), "lwf_teacher", solver.spec(), maxRows, null, null);
-            m.restoreOutputs(values.path("lwf_teacher.outputs").asInt());
-            State.restoreModel(tensors, values, "lwf_teacher", m);
-            teacher = m;
-        }
-    }
-
-    @Override
-    public void close() {
-        if (teacher != null) {
-            teacher.close();
-        }
-        arena.close();
-        super.close();
     }
 }

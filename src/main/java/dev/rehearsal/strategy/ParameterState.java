@@ -20,15 +20,19 @@ import java.util.Map;
  * block is either <em>kept</em> between tasks (importance, anchor: what remembers earlier tasks, saved in
  * checkpoints, {@link #keptBytes()}) or working state rebuilt within a task.
  */
-final class ParameterState implements AutoCloseable {
+final class ParameterState implements Component {
     private final Arena arena;
     private final String component;
     private final Map<String, Block> blocks = new LinkedHashMap<>();
     private final Map<String, Tensor> views = new LinkedHashMap<>();
     private final List<String> kept = new ArrayList<>();
     private final int parameters;
+    private int consolidated;
 
-    /** @param component how profiles list these blocks ("ewc state") */
+    /**
+     * @param arenaName the component's name in memory() and its checkpoint prefix ("ewc")
+     * @param component how profiles list these blocks ("ewc state")
+     */
     ParameterState(Backend backend, String arenaName, String component, Mlp solver) {
         this.arena = backend.newArena(arenaName);
         this.component = component;
@@ -67,15 +71,36 @@ final class ParameterState implements AutoCloseable {
         return blocks.get(name);
     }
 
+    @Override
+    public String name() {
+        return arena.name();
+    }
+
     /** Every block, exactly, for {@link Strategy#footprint()}. */
-    void addTo(List<MemoryItem> out) {
+    @Override
+    public List<MemoryItem> items() {
+        List<MemoryItem> out = new ArrayList<>();
         for (Block b : blocks.values()) {
             out.add(new MemoryItem(component, b.name() + " (f32, " + b.length() + ")", b.bytes()));
         }
+        return out;
     }
 
-    /** Bytes of the kept blocks: the strategy's memory of earlier tasks. */
-    long keptBytes() {
+    /** Marks the end of a task's consolidation: from now on the kept blocks remember earlier tasks. */
+    void consolidated() {
+        consolidated++;
+    }
+
+    /** Whether a task has been consolidated (the penalty applies from then on). */
+    boolean isConsolidated() {
+        return consolidated > 0;
+    }
+
+    /** Bytes of the kept blocks once a task has been consolidated, 0 before: the memory of earlier tasks. */
+    long rememberedBytes() {
+        if (consolidated == 0) {
+            return 0;
+        }
         long n = 0;
         for (String k : kept) {
             n += blocks.get(k).bytes();
@@ -83,23 +108,22 @@ final class ParameterState implements AutoCloseable {
         return n;
     }
 
-    /** Exact bytes of all blocks. */
-    long bytes() {
-        return arena.bytes();
-    }
-
-    /** Adds the kept blocks to a checkpoint under {@code prefix.name}. */
-    void save(State state, String prefix) {
+    /** Adds the kept blocks ({@code name.block}) and the consolidation count to a checkpoint. */
+    @Override
+    public void save(State state) {
         for (String k : kept) {
-            state.tensors().put(prefix + "." + k, views.get(k));
+            state.tensors().put(name() + "." + k, views.get(k));
         }
+        state.values().put(name() + ".consolidated", consolidated);
     }
 
     /** Restores what {@link #save} saved. */
-    void restore(Map<String, Safetensors.Loaded> tensors, String prefix) {
+    @Override
+    public void restore(Map<String, Safetensors.Loaded> tensors, com.fasterxml.jackson.databind.JsonNode values) {
         for (String k : kept) {
-            State.get(tensors, prefix + "." + k).copyInto(views.get(k));
+            State.get(tensors, name() + "." + k).copyInto(views.get(k));
         }
+        consolidated = values.path(name() + ".consolidated").asInt();
     }
 
     @Override

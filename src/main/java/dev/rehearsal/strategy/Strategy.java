@@ -5,6 +5,8 @@ import dev.rehearsal.nn.MlpSpec;
 import dev.rehearsal.replay.Batch;
 import dev.rehearsal.scenario.Scenario;
 import dev.rehearsal.scenario.Task;
+import dev.rehearsal.metrics.MemoryItem;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,8 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
     protected final Mlp solver;
     protected final Batch batch;
     protected final Learner learner;
+    /** What this strategy holds, in registration order: footprint, memory, checkpoints and close loop over it. */
+    private final List<Component> components = new ArrayList<>();
 
     /** @param replayRows replayed rows per step at most (0 without replay): sizes the solver's activations */
     protected Strategy(Context ctx, int replayRows) {
@@ -49,7 +53,24 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
             throw e;
         }
         this.solver = m;
+        register(Component.model("solver", "solver", "solver", m));
+        register(Component.of("batch", () -> Component.items("batch buffers", batch.blocks()), batch));
         this.learner = new Learner(ctx, batch, this);
+    }
+
+    /**
+     * Adds a component after those registered so far (its memory key must be new); returns it. A constructor
+     * registers each component as soon as it is allocated, so that {@link #close} frees it if a later
+     * allocation fails.
+     */
+    protected final <C extends Component> C register(C c) {
+        for (Component k : components) {
+            if (k.name().equals(c.name())) {
+                throw new IllegalStateException("component '" + c.name() + "' is registered twice");
+            }
+        }
+        components.add(c);
+        return c;
     }
 
     /**
@@ -117,10 +138,11 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
      * Exact bytes this strategy allocated, by component (solver blocks, batch buffers, replay memory,
      * generator, frozen models). Datasets belong to the experiment and are reported there.
      */
-    public Map<String, Long> memory() {
+    public final Map<String, Long> memory() {
         Map<String, Long> out = new LinkedHashMap<>();
-        out.put("solver", solver.bytes());
-        out.put("batch", batch.bytes());
+        for (Component c : components) {
+            out.put(c.name(), c.bytes());
+        }
         return out;
     }
 
@@ -136,34 +158,28 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
         return null;
     }
 
-    /** Adds what this strategy keeps between tasks to a checkpoint. */
+    /** Adds what this strategy keeps between tasks to a checkpoint: every component's part, in order. */
     public void saveState(State state) {
-        State.saveModel(state, "solver", solver);
-        state.values().put("solver.outputs", solver.outputs());
+        for (Component c : components) {
+            c.save(state);
+        }
     }
 
     /** Restores what {@link #saveState} saved, into a strategy freshly built from the same config. */
     public void restoreState(Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
             com.fasterxml.jackson.databind.JsonNode values) {
-        solver.restoreOutputs(values.path("solver.outputs").asInt(solver.outputs()));
-        State.restoreModel(tensors, values, "solver", solver);
+        for (Component c : components) {
+            c.restore(tensors, values);
+        }
     }
 
     /** Every block this strategy allocated, by component, with its exact bytes (for profiles). */
-    public java.util.List<dev.rehearsal.metrics.MemoryItem> footprint() {
-        java.util.List<dev.rehearsal.metrics.MemoryItem> out = new java.util.ArrayList<>();
-        addModel(out, "solver", solver);
-        for (dev.rehearsal.tensor.Block b : batch.blocks()) {
-            out.add(new dev.rehearsal.metrics.MemoryItem("batch buffers", b.name(), b.bytes()));
+    public final List<MemoryItem> footprint() {
+        List<MemoryItem> out = new ArrayList<>();
+        for (Component c : components) {
+            out.addAll(c.items());
         }
         return out;
-    }
-
-    protected static void addModel(java.util.List<dev.rehearsal.metrics.MemoryItem> out, String component,
-            dev.rehearsal.nn.Model m) {
-        for (dev.rehearsal.nn.Model.MemoryBlock b : m.memory()) {
-            out.add(new dev.rehearsal.metrics.MemoryItem(component, b.name(), b.bytes()));
-        }
     }
 
     /**
@@ -180,13 +196,42 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
     }
 
     /** Heap bytes outside the arenas that scale with the strategy (labels of stored samples). */
-    public Map<String, Long> heapMemory() {
-        return new LinkedHashMap<>();
+    public final Map<String, Long> heapMemory() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Component c : components) {
+            out.putAll(c.heap());
+        }
+        return out;
     }
 
+    /** Frees every component, the last registered first. */
     @Override
-    public void close() {
-        batch.close();
-        solver.close();
+    public final void close() {
+        for (int i = components.size() - 1; i >= 0; i--) {
+            components.get(i).close();
+        }
+    }
+
+    /**
+     * Report images of uint8 samples: rows {@code slots} of {@code samples [N, D]}, scaled to [0, 1], as square
+     * images (D a square number of pixels).
+     */
+    protected static Samples storedSamples(String kind, dev.rehearsal.tensor.Tensor samples, int[] slots) {
+        int d = samples.cols();
+        float[] px = new float[slots.length * d];
+        byte[] row = new byte[d];
+        for (int i = 0; i < slots.length; i++) {
+            samples.block().readBytes(samples.offset() + (long) slots[i] * d, row, 0, d);
+            for (int j = 0; j < d; j++) {
+                px[i * d + j] = (row[j] & 0xff) / 255f;
+            }
+        }
+        return square(kind, px, slots.length, d);
+    }
+
+    /** {@code count} images of {@code d} pixels each, laid out as squares. */
+    protected static Samples square(String kind, float[] pixels, int count, int d) {
+        int side = (int) Math.round(Math.sqrt(d));
+        return new Samples(kind, pixels, count, side, d / side);
     }
 }

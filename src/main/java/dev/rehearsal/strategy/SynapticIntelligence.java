@@ -1,7 +1,6 @@
 package dev.rehearsal.strategy;
 
 import dev.rehearsal.config.Option;
-import dev.rehearsal.metrics.MemoryItem;
 import dev.rehearsal.nn.Mlp;
 import dev.rehearsal.replay.ReplayScheduler;
 import dev.rehearsal.scenario.Task;
@@ -50,15 +49,15 @@ public final class SynapticIntelligence extends Strategy {
     private final Tensor previous;
     private final float c;
     private final float xi;
-    private int consolidated;
 
     public SynapticIntelligence(Context ctx) {
         super(ctx, 0);
         this.c = (float) ctx.config().number(C);
         this.xi = (float) ctx.config().number(EPSILON);
-        this.state = new ParameterState(ctx.backend(), "si", "si state", solver);
+        this.state = register(new ParameterState(ctx.backend(), "si", "si state", solver));
         this.importance = state.parameterSized("importance", true);
         this.anchor = state.parameterSized("anchor", true);
+        // Not kept: between tasks omega is zero and theta_before is retaken in beforeTask.
         this.omega = state.parameterSized("omega", false);
         this.previous = state.parameterSized("previous", false);
     }
@@ -84,7 +83,7 @@ public final class SynapticIntelligence extends Strategy {
     /** Adds {@code c sum Omega (theta - theta*)^2} and its gradient once a task has been consolidated. */
     @Override
     public double parameterPenalty(Mlp s, int taskNumber) {
-        if (consolidated == 0) {
+        if (!state.isConsolidated()) {
             return 0;
         }
         return ctx.backend().quadraticPenalty(s.gradientBlock(), s.parameterBlock(), anchor, importance, 2 * c);
@@ -100,7 +99,7 @@ public final class SynapticIntelligence extends Strategy {
     @Override
     public void afterTask(Task task) {
         ctx.backend().consolidateImportance(importance, omega, solver.parameterBlock(), anchor, xi);
-        consolidated++;
+        state.consolidated();
     }
 
     /** {@code Omega [1, P]} (for tests and reports). */
@@ -112,45 +111,9 @@ public final class SynapticIntelligence extends Strategy {
         return anchor;
     }
 
-    @Override
-    public List<MemoryItem> footprint() {
-        List<MemoryItem> out = super.footprint();
-        state.addTo(out);
-        return out;
-    }
-
-    @Override
-    public Map<String, Long> memory() {
-        Map<String, Long> out = super.memory();
-        out.put("si", state.bytes());
-        return out;
-    }
-
     /** The importance and the anchor, once a task has been consolidated: what SI remembers earlier tasks by. */
     @Override
     public long replayMemoryBytes() {
-        return consolidated == 0 ? 0 : state.keptBytes();
-    }
-
-    /** Between tasks omega is zero and theta_before is retaken in beforeTask: importance and anchor suffice. */
-    @Override
-    public void saveState(State s) {
-        super.saveState(s);
-        state.save(s, "si");
-        s.values().put("si.consolidated", consolidated);
-    }
-
-    @Override
-    public void restoreState(Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
-            com.fasterxml.jackson.databind.JsonNode values) {
-        super.restoreState(tensors, values);
-        state.restore(tensors, "si");
-        consolidated = values.path("si.consolidated").asInt();
-    }
-
-    @Override
-    public void close() {
-        state.close();
-        super.close();
+        return state.rememberedBytes();
     }
 }

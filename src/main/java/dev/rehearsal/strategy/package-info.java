@@ -5,6 +5,8 @@
  * against an episodic memory) and iCaRL ({@code icarl}: herding exemplars, binary cross-entropy with
  * distillation, nearest-mean-of-exemplars classification). They share one training loop
  * ({@link dev.rehearsal.strategy.Learner}) and differ only in how they configure replay and what they keep
- * after each task.
+ * after each task. What a strategy holds (solver, batch buffers, replay buffer, generator, frozen models,
+ * scratch) it registers as {@link dev.rehearsal.strategy.Component}s; its footprint, memory, checkpoint and
+ * close are loops over that one list.
  */
 package dev.rehearsal.strategy;

@@ -39,7 +39,8 @@ final class ExperimentOptions {
     String setting;
     @Option(names = "--head", paramLabel = "H", description = "grow or fixed class-incremental head (default grow).")
     String head;
-    @Option(names = "--preset", paramLabel = "P", description = "seed or wide models (default seed).")
+    @Option(names = "--preset", paramLabel = "P", description = "seed, wide or perm models (default seed; perm is "
+            + "Permuted-MNIST's 784-1000-1000-10).")
     String preset;
     @Option(names = "--batch", paramLabel = "B", description = "Current samples per step (default 128).")
     Integer batch;

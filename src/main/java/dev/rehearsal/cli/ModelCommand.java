@@ -31,7 +31,7 @@ final class ModelCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
 
-    @Option(names = "--preset", paramLabel = "NAME", description = "seed or wide (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", paramLabel = "NAME", description = "seed, wide or perm (default: ${DEFAULT-VALUE}).")
     String preset = "seed";
 
     @Option(names = "--batch", paramLabel = "B", description = "Largest batch the activations are sized for "

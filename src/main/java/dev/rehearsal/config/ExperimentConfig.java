@@ -195,7 +195,7 @@ public final class ExperimentConfig {
         oneOf("scenario", scenario, "split", "permuted");
         oneOf("setting", setting, "class", "task", "domain");
         oneOf("head", head, "grow", "fixed");
-        oneOf("preset", preset, "seed", "wide");
+        oneOf("preset", preset, "seed", "wide", "perm");
         StrategyCatalog catalog = StrategyCatalog.installed();
         String[] ids = catalog.ids().toArray(String[]::new);
         oneOf("strategy", strategy, ids);

@@ -36,6 +36,24 @@ class CountsTest {
         }
     }
 
+    /**
+     * van de Ven et al.'s Permuted-MNIST network (fc_units 1000): 784x1000 + 1000x1000 + 1000x10 = 1,794,000
+     * MACs and 1,794,000 + 2,010 biases = 1,796,010 parameters; the VAE's encoder 784x1000 and 1000x1000, heads
+     * 1000x(100+100), decoder 100x1000, 1000x1000 and 1000x784: 3,868,000 MACs, plus 1000 + 1000 + 200 + 1000 +
+     * 1000 + 784 = 4,984 biases.
+     */
+    @Test
+    void permPresetIsThePermutedMnistArchitecture() {
+        try (Mlp mlp = new Mlp(Backends.jvm(), "mlp", Preset.PERM.mlp(), 1, null, null);
+                Vae vae = new Vae(Backends.jvm(), "vae", Preset.PERM.vae(), 1, null, null)) {
+            assertEquals(1_794_000, mlp.forwardMacsPerSample());
+            assertEquals(1_796_010, mlp.parameterCount());
+            assertEquals(3_868_000, vae.forwardMacsPerSample());
+            assertEquals(3_868_000 + 4_984, vae.parameterCount());
+            assertEquals(Preset.PERM, Preset.parse("perm"));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"jvm", "native"})
     void blocksHaveExactlyTheTablesSizes(String backendName) {

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""The README's table of every method on the literature protocol, generated from committed result files.
+
+  python3 docs/results/literature_table.py collect RESULTS_DIR...   # add/replace runs from compare folders
+  python3 docs/results/literature_table.py table                    # print the Markdown table
+
+`collect` reads each folder's results.json (written by `rehearsal compare`) and its config.json, and keeps
+per (setting, strategy) the ACC of every seed, the command options that matter and the wall time, in
+docs/results/literature.json (small, committed). `table` joins that file with docs/results/published.json
+(published numbers and their sources) and prints mean ± sample std over seeds next to the published value.
+"""
+import json
+import math
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MEASURED = os.path.join(HERE, "literature.json")
+PUBLISHED = os.path.join(HERE, "published.json")
+ORDER = ["naive", "joint", "ewc", "si", "lwf", "agem", "er", "icarl", "derpp", "gr", "cgr", "bir"]
+SETTINGS = ["class", "task", "domain"]
+# Options of the protocol kept with each entry, so the table says what was run.
+KEPT = ["preset", "iterations", "vae-iterations", "batch", "lr", "per-class", "selection", "setting", "scenario"]
+
+
+def load(path, default):
+    if not os.path.exists(path):
+        return default
+    with open(path) as f:
+        return json.load(f)
+
+
+def collect(folders):
+    measured = load(MEASURED, {"entries": []})
+    entries = {(e["setting"], e["strategy"], e.get("variant", "")): e for e in measured["entries"]}
+    for folder in folders:
+        with open(os.path.join(folder, "results.json")) as f:
+            results = json.load(f)
+        config = results["config"]
+        for r in results["results"]:
+            runs = [run for run in r["runs"] if run.get("complete")]
+            if not runs:
+                continue
+            options = {k: config.get(k) for k in KEPT if k in config}
+            variant = ""
+            if r["strategy"] == "er" and config.get("selection", "random") != "random":
+                variant = config["selection"]
+            extra = {k: v for k, v in config.items() if k.startswith(r["strategy"] + "-")}
+            options.update(extra)
+            entries[(config["setting"], r["strategy"], variant)] = {
+                "setting": config["setting"],
+                "strategy": r["strategy"],
+                "variant": variant,
+                "seeds": [run["seed"] for run in runs],
+                "acc": [run["ACC"] for run in runs],
+                "seconds": [run["times"]["total"] for run in runs],
+                "options": options,
+            }
+    out = {"about": "ACC per seed on the literature protocol, collected from compare results by "
+                    "docs/results/literature_table.py", "entries": sorted(
+        entries.values(), key=lambda e: (SETTINGS.index(e["setting"]) if e["setting"] in SETTINGS else 9,
+                                         ORDER.index(e["strategy"]) if e["strategy"] in ORDER else 99,
+                                         e["variant"]))}
+    with open(MEASURED, "w") as f:
+        json.dump(out, f, indent=1)
+        f.write("\n")
+
+
+def mean_std(xs):
+    m = sum(xs) / len(xs)
+    if len(xs) < 2:
+        return m, None
+    return m, math.sqrt(sum((x - m) ** 2 for x in xs) / (len(xs) - 1))
+
+
+def table():
+    measured = load(MEASURED, {"entries": []})["entries"]
+    published = load(PUBLISHED, {"values": []})
+    pub = {(p["setting"], p["strategy"], p.get("variant", "")): p for p in published["values"]}
+    print("| setting | method | ACC, Rehearsal (mean ± std, seeds) | published (mean ± s.e.m.) | source |")
+    print("|---|---|---|---|---|")
+    for e in measured:
+        m, s = mean_std(e["acc"])
+        name = e["strategy"] + (" (" + e["variant"] + ")" if e["variant"] else "")
+        ours = "%.3f" % m + (" ± %.3f" % s if s is not None else "") + " (%s)" % ",".join(str(x) for x in e["seeds"])
+        p = pub.get((e["setting"], e["strategy"], e["variant"]))
+        if p is None:
+            theirs, source = "", ""
+        else:
+            theirs = "%.3f" % p["acc"] + (" ± %.3f" % p["std"] if p.get("std") is not None else "")
+            source = p["source"]
+        print("| %s | %s | %s | %s | %s |" % (e["setting"], name, ours, theirs, source))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 2 and sys.argv[1] == "collect" and len(sys.argv) > 2:
+        collect(sys.argv[2:])
+    elif len(sys.argv) == 2 and sys.argv[1] == "table":
+        table()
+    else:
+        sys.stderr.write(__doc__)
+        sys.exit(2)

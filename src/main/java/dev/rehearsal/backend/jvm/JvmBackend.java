@@ -435,7 +435,7 @@ public final class JvmBackend implements Backend {
     @Override
     public void adamStep(Tensor params, Tensor grads, Tensor m, Tensor v, float beta1, float beta2, float eps,
             float stepSize, float invSqrtBias2, float weightDecay) {
-        long n = checkFlat(params, grads, m, v);
+        long n = Shapes.flat("optimiser", params, grads, m, v);
         float[] p = f(params);
         float[] g = f(grads);
         float[] ma = f(m);
@@ -456,8 +456,8 @@ public final class JvmBackend implements Backend {
 
     @Override
     public void sgdStep(Tensor params, Tensor grads, Tensor velocity, float lr, float momentum, float weightDecay) {
-        long n = velocity == null ? checkFlat(params, grads, params, params) : checkFlat(params, grads, velocity,
-                velocity);
+        long n = velocity == null ? Shapes.flat("optimiser", params, grads)
+                : Shapes.flat("optimiser", params, grads, velocity);
         float[] p = f(params);
         float[] g = f(grads);
         float[] va = velocity == null ? null : f(velocity);
@@ -474,17 +474,6 @@ public final class JvmBackend implements Backend {
         }
     }
 
-    private static long checkFlat(Tensor... ts) {
-        long n = ts[0].numel();
-        for (Tensor t : ts) {
-            Shapes.dense(t, "optimiser operand");
-            Shapes.dtype(t, DType.F32, "optimiser operand");
-            if (t.numel() != n) {
-                throw new IllegalArgumentException("optimiser operands differ in size: " + ts[0] + " vs " + t);
-            }
-        }
-        return n;
-    }
 
     // ---- continual learning ---------------------------------------------------------------------
 

@@ -349,29 +349,18 @@ public final class NativeBackend implements Backend {
     @Override
     public void adamStep(Tensor params, Tensor grads, Tensor m, Tensor v, float beta1, float beta2, float eps,
             float stepSize, float invSqrtBias2, float weightDecay) {
-        long n = flat(params, grads, m, v);
+        long n = Shapes.flat("optimiser", params, grads, m, v);
         Kernels.rh_adam(address(params), address(grads), address(m), address(v), n, beta1, beta2, eps, stepSize,
                 invSqrtBias2, weightDecay);
     }
 
     @Override
     public void sgdStep(Tensor params, Tensor grads, Tensor velocity, float lr, float momentum, float weightDecay) {
-        long n = velocity == null ? flat(params, grads) : flat(params, grads, velocity);
+        long n = velocity == null ? Shapes.flat("optimiser", params, grads) : Shapes.flat("optimiser", params, grads, velocity);
         Kernels.rh_sgd(address(params), address(grads), velocity == null ? 0 : address(velocity), n, lr, momentum,
                 weightDecay);
     }
 
-    private static long flat(Tensor... ts) {
-        long n = ts[0].numel();
-        for (Tensor t : ts) {
-            Shapes.dense(t, "optimiser operand");
-            Shapes.dtype(t, DType.F32, "optimiser operand");
-            if (t.numel() != n) {
-                throw new IllegalArgumentException("optimiser operands differ in size: " + ts[0] + " vs " + t);
-            }
-        }
-        return n;
-    }
 
     // ---- continual learning ---------------------------------------------------------------------
 

@@ -311,6 +311,92 @@ RH_MULTIVERSION double rh_gaussian_kl(float* dmu, long lddm, float* dlv, long ld
     return w * total;
 }
 
+// Monte-Carlo KL against a Gaussian mixture (Backend.mixtureKl): per row, z = mu + exp(lv/2) eps,
+// log q(z|x) - log sum_k w_k N(z; M_k, exp(L_k)) without the cancelling log 2 pi terms; adds the gradients
+// (times weight) to dmu, dlv and the prior's dM, dL. Sums in double. Returns -INFINITY if a row has no
+// positive weight. Sequential over rows: the prior's gradients are shared by all of them.
+#define RH_MAX_MODES 1024
+#define RH_MAX_LATENT 4096
+RH_MULTIVERSION double rh_mixture_kl(float* dmu, long lddm, float* dlv, long lddl, float* dM, long lddM, float* dL,
+                                     long lddL, const float* mu, long ldm, const float* lv, long ldl,
+                                     const float* eps, long lde, const float* M, long ldM, const float* L, long ldL,
+                                     const float* w, long ldw, long rows, long zn, long k, float weight) {
+    float z[RH_MAX_LATENT];
+    double a[RH_MAX_MODES];
+    double total = 0;
+    for (long r = 0; r < rows; r++) {
+        const float* mr = mu + r * ldm;
+        const float* lr = lv + r * ldl;
+        const float* er = eps + r * lde;
+        const float* wr = w + r * ldw;
+        double logq = 0;
+        for (long j = 0; j < zn; j++) {
+            z[j] = mr[j] + rh_expf(0.5f * lr[j]) * er[j];
+            logq += -0.5 * ((double) lr[j] + (double) er[j] * er[j]);
+        }
+        double amax = -INFINITY;
+        for (long c = 0; c < k; c++) {
+            if (!(wr[c] > 0.0f)) {
+                a[c] = -INFINITY;
+                continue;
+            }
+            const float* Mc = M + c * ldM;
+            const float* Lc = L + c * ldL;
+            double s = log((double) wr[c]);
+            for (long j = 0; j < zn; j++) {
+                double d = (double) z[j] - Mc[j];
+                s += -0.5 * ((double) Lc[j] + d * d * exp(-(double) Lc[j]));
+            }
+            a[c] = s;
+            if (s > amax) amax = s;
+        }
+        if (amax == -INFINITY) return -INFINITY;
+        double sum = 0;
+        for (long c = 0; c < k; c++) {
+            a[c] = a[c] == -INFINITY ? 0.0 : exp(a[c] - amax);
+            sum += a[c];
+        }
+        total += logq - (amax + log(sum));
+        float* dmr = dmu + r * lddm;
+        float* dlr = dlv + r * lddl;
+        for (long j = 0; j < zn; j++) {
+            double g = 0;
+            for (long c = 0; c < k; c++) {
+                if (a[c] > 0) g += a[c] / sum * ((double) z[j] - M[c * ldM + j]) * exp(-(double) L[c * ldL + j]);
+            }
+            dmr[j] += (float) (weight * g);
+            dlr[j] += (float) (weight * (-0.5 + 0.5 * g * er[j] * exp(0.5 * (double) lr[j])));
+        }
+        for (long c = 0; c < k; c++) {
+            if (!(a[c] > 0)) continue;
+            double resp = a[c] / sum;
+            const float* Mc = M + c * ldM;
+            const float* Lc = L + c * ldL;
+            float* dMc = dM + c * lddM;
+            float* dLc = dL + c * lddL;
+            for (long j = 0; j < zn; j++) {
+                double d = (double) z[j] - Mc[j];
+                double iv = exp(-(double) Lc[j]);
+                dMc[j] += (float) (-weight * resp * d * iv);
+                dLc[j] += (float) (weight * 0.5 * resp * (1 - d * d * iv));
+            }
+        }
+    }
+    return weight * total;
+}
+
+// y = x g elementwise, any row strides; y may alias x or g.
+RH_MULTIVERSION void rh_multiply(float* y, long ldy, const float* x, long ldx, const float* g, long ldg, long rows,
+                                 long cols) {
+    for (long r = 0; r < rows; r++) {
+        float* yr = y + r * ldy;
+        const float* xr = x + r * ldx;
+        const float* gr = g + r * ldg;
+#pragma omp simd
+        for (long j = 0; j < cols; j++) yr[j] = xr[j] * gr[j];
+    }
+}
+
 // ---- optimisers: one pass over the whole contiguous parameter block ------------------------------
 
 RH_MULTIVERSION void rh_adam(float* RH_RESTRICT p, const float* RH_RESTRICT g, float* RH_RESTRICT m,

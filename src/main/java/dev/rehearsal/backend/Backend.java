@@ -125,6 +125,22 @@ public interface Backend extends AutoCloseable {
      */
     double gaussianKl(Tensor dmu, Tensor dlogvar, Tensor mu, Tensor logvar, float weight);
 
+    /**
+     * Monte-Carlo KL of a diagonal Gaussian posterior against a Gaussian-mixture prior, the variational term of
+     * brain-inspired replay (van de Ven, Siegelmann and Tolias 2020; their {@code calculate_variat_loss} with
+     * {@code prior="GMM"}): per row, with {@code z = mu + exp(logvar / 2) * eps} (the sample the decoder gets),
+     * {@code log q(z | x) - log sum_k w_k N(z; means_k, exp(logvars_k))}, summed over rows, times weight. The
+     * {@code log 2 pi} terms cancel and are left out. {@code weights [B, K]} are each row's mode weights (a
+     * one-hot class, or a replayed sample's soft target); modes of weight 0 take no part, and a row needs at
+     * least one positive weight. <em>Adds</em> the gradients (times weight) to {@code dmu}, {@code dlogvar}
+     * (through z too) and to the prior's {@code dmeans}, {@code dlogvars [K, Z]}. Any row strides.
+     */
+    double mixtureKl(Tensor dmu, Tensor dlogvar, Tensor dmeans, Tensor dlogvars, Tensor mu, Tensor logvar, Tensor eps,
+            Tensor means, Tensor logvars, Tensor weights, float weight);
+
+    /** {@code y = x * g} elementwise (context gates): same shapes, any row strides; y may be x or g. */
+    void multiply(Tensor y, Tensor x, Tensor g);
+
     // ---- optimisers, over whole contiguous blocks --------------------------------------------
 
     /**

@@ -100,4 +100,39 @@ public final class Shapes {
         dtype(labels, DType.I32, "labels");
         shape(labels, rows, 1, "labels [B, 1]");
     }
+
+    /** Largest mixture a {@code mixtureKl} kernel takes (its per-row scratch lives on the stack). */
+    public static final int MAX_MODES = 1024;
+    /** Largest latent a {@code mixtureKl} kernel takes. */
+    public static final int MAX_LATENT = 4096;
+
+    /** Operands of {@code Backend.mixtureKl}: posterior [B, Z] (and grads), prior [K, Z] (and grads), weights [B, K]. */
+    public static void mixture(Tensor dmu, Tensor dlogvar, Tensor dmeans, Tensor dlogvars, Tensor mu, Tensor logvar,
+            Tensor eps, Tensor means, Tensor logvars, Tensor weights) {
+        floats("mixture KL", dmu, dlogvar, dmeans, dlogvars, mu, logvar, eps, means, logvars, weights);
+        sameShape(mu, logvar, "logvar");
+        sameShape(mu, eps, "eps");
+        sameShape(mu, dmu, "dmu");
+        sameShape(mu, dlogvar, "dlogvar");
+        sameShape(means, logvars, "prior logvars");
+        sameShape(means, dmeans, "prior dmeans");
+        sameShape(means, dlogvars, "prior dlogvars");
+        if (means.cols() != mu.cols()) {
+            throw new IllegalArgumentException("mixture KL: prior has " + means.cols() + " latent columns, posterior "
+                    + mu.cols());
+        }
+        shape(weights, mu.rows(), means.rows(), "mode weights");
+        if (means.rows() > MAX_MODES || mu.cols() > MAX_LATENT) {
+            throw new IllegalArgumentException("mixture KL: at most " + MAX_MODES + " modes of " + MAX_LATENT
+                    + " latent units, got " + means.rows() + " of " + mu.cols());
+        }
+    }
+
+    /** What a {@code mixtureKl} kernel's result means: -infinity marks a row whose mode weights are all zero. */
+    public static double mixtureResult(double loss) {
+        if (loss == Double.NEGATIVE_INFINITY) {
+            throw new IllegalArgumentException("mixture KL: a row has no mode of positive weight");
+        }
+        return loss;
+    }
 }

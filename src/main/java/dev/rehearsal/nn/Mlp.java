@@ -111,6 +111,11 @@ public final class Mlp extends Model {
         return t;
     }
 
+    /** The last hidden layer's output {@code [batch, H_L]}: the features a feedback head reads. */
+    public Tensor lastHidden(int batch) {
+        return slot(h.get(h.size() - 2), batch);
+    }
+
     /** Hidden activation {@code i} (1-based, as fc_i's output), for tests and diagnostics. */
     public Tensor hidden(int i, int batch) {
         return slot(h.get(i), batch);
@@ -153,12 +158,24 @@ public final class Mlp extends Model {
 
     /** Backpropagates {@link #logitsGrad} (written by a loss) into the gradient block (accumulating). */
     public void backward(int batch) {
+        backward(batch, null);
+    }
+
+    /**
+     * As {@link #backward(int)}, with {@code lastHiddenGrad [batch, H_L]} (null for none) added to the gradient
+     * of the last hidden layer's output: what a second head reading that layer sends back (the VAE half of a
+     * replay-through-feedback network, whose encoder is this classifier).
+     */
+    public void backward(int batch, Tensor lastHiddenGrad) {
         Tensor ws = workspace();
         for (int i = fcs.size() - 1; i >= 0; i--) {
             Tensor dOut = i == fcs.size() - 1 ? logitsGrad(batch) : slot(dh.get(i + 1), batch);
             Tensor in = slot(h.get(i), batch);
             Tensor dIn = i == 0 ? null : slot(dh.get(i), batch);
             fcs.get(i).backward(backend, dIn, false, dOut, in, ws);
+            if (dIn != null && lastHiddenGrad != null && i == fcs.size() - 1) {
+                backend.axpby(dIn, lastHiddenGrad, 1f, 1f);
+            }
             if (dIn != null) {
                 backend.reluBackward(dIn, in, dIn);
             }

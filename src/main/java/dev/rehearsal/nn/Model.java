@@ -39,7 +39,11 @@ public abstract class Model implements AutoCloseable {
     private final OptimizerConfig optimizerConfig;
     private final Layout parameterTable;
     private final Layout activationTable;
+    /** Constants that are neither parameters nor per-row activations (fixed gate masks), in their own block. */
+    private final Layout bufferTable;
     private final List<Linear> layers = new ArrayList<>();
+    /** {in, out} of GEMMs a model issues outside its layers (gate products): the workspace serves them too. */
+    private final List<int[]> otherGemms = new ArrayList<>();
     private final Map<String, Linear> layerOfEntry = new LinkedHashMap<>();
     private Layout.Entry workspaceEntry;
     private Arena arena;
@@ -47,6 +51,7 @@ public abstract class Model implements AutoCloseable {
     private Block grads;
     private Block optimizerState;
     private Block activations;
+    private Block buffers;
     private Optimizer optimizer;
     /** Views of activation slots by batch size: a training step creates no objects. */
     private final java.util.IdentityHashMap<Layout.Entry, Tensor[]> views = new java.util.IdentityHashMap<>();
@@ -61,6 +66,7 @@ public abstract class Model implements AutoCloseable {
         this.optimizerConfig = optimizerConfig;
         this.parameterTable = new Layout(name + ".params");
         this.activationTable = new Layout(name + ".activations");
+        this.bufferTable = new Layout(name + ".buffers");
     }
 
     // ---- declaration (subclass constructors), then allocation -----------------------------------
@@ -86,6 +92,19 @@ public abstract class Model implements AutoCloseable {
     }
 
     /**
+     * Declares a constant {@code [rows, cols]} block entry: not trained, not per row, copied with the
+     * parameters (a frozen copy needs it) and counted in {@link #memory()} as the "buffers" block.
+     */
+    protected final Layout.Entry buffer(String entry, int rows, int cols) {
+        return bufferTable.add(entry, rows, cols);
+    }
+
+    /** The view of a buffer entry (after {@link #allocate}). */
+    protected final Tensor buffer(Layout.Entry e) {
+        return bufferTable.view(buffers, e);
+    }
+
+    /**
      * Declares batch sizes below the largest that steps will use, before {@link #allocate}: the workspace is
      * sized for each of them too (a weight gradient's scratchpad can be larger for fewer rows than for more).
      */
@@ -96,13 +115,22 @@ public abstract class Model implements AutoCloseable {
         otherBatches = batches.clone();
     }
 
+    /** Declares a forward GEMM {@code [rows, in] x [in, out]} issued outside the layers, before {@link #allocate}. */
+    protected final void gemm(int in, int out) {
+        otherGemms.add(new int[] {in, out});
+    }
+
     /** Allocates the blocks (zeroed) once all layers and activation slots are declared. */
     protected final void allocate() {
-        long ws = 0;
+        List<int[]> shapes = new ArrayList<>(otherGemms);
         for (Linear l : layers) {
-            ws = Math.max(ws, backend.linearWorkspace(maxBatch, l.in(), l.capacity()));
+            shapes.add(new int[] {l.in(), l.capacity()});
+        }
+        long ws = 0;
+        for (int[] g : shapes) {
+            ws = Math.max(ws, backend.linearWorkspace(maxBatch, g[0], g[1]));
             for (int b : otherBatches) {
-                ws = Math.max(ws, backend.linearWorkspace(b, l.in(), l.capacity()));
+                ws = Math.max(ws, backend.linearWorkspace(b, g[0], g[1]));
             }
         }
         workspaceEntry = activationTable.add("workspace", 1, Math.toIntExact(ws));
@@ -110,6 +138,9 @@ public abstract class Model implements AutoCloseable {
         try {
             params = arena.allocate("params", DType.F32, parameterTable.length());
             activations = arena.allocate("activations", DType.F32, activationTable.length());
+            if (bufferTable.length() > 0) {
+                buffers = arena.allocate("buffers", DType.F32, bufferTable.length());
+            }
             if (isTrainable()) {
                 grads = arena.allocate("grads", DType.F32, parameterTable.length());
                 int k = optimizerConfig.stateFloatsPerParam();
@@ -312,6 +343,12 @@ public abstract class Model implements AutoCloseable {
                     + " parameters) into " + name + " (" + parameterTable.length() + ")");
         }
         backend.copy(parameterBlock(), other.parameterBlock());
+        if (buffers != null) {
+            if (other.buffers == null || other.bufferTable.length() != bufferTable.length()) {
+                throw new IllegalArgumentException("cannot copy " + other.name + "'s buffers into " + name);
+            }
+            backend.copy(flat(buffers), flat(other.buffers));
+        }
     }
 
     @Override

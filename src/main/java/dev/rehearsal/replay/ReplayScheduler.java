@@ -173,7 +173,7 @@ public final class ReplayScheduler {
         if (weighting == Weighting.SOURCE) {
             return raw;
         }
-        float perRow = step.replayWeight() / step.replay();
+        float perRow = step.replayWeight() / step.replay() * from.lossScale();
         List<Segment> out = new ArrayList<>(raw.size());
         for (Segment s : raw) {
             out.add(s.withWeight(perRow));

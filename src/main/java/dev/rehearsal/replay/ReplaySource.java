@@ -26,6 +26,14 @@ public interface ReplaySource extends AutoCloseable {
     default void prepare(int n) {
     }
 
+    /**
+     * A constant factor on the replayed rows' loss weight, for a source whose published loss differs from the
+     * one the training loop applies (brain-inspired replay distils without the usual T^2): 1 by default.
+     */
+    default float lossScale() {
+        return 1f;
+    }
+
     /** Exact bytes this source holds (samples, frozen models). */
     long bytes();
 

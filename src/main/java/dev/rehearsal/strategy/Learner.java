@@ -100,7 +100,7 @@ final class Learner {
                 loss += hooks.logitLoss(solver, rows, bc, taskNumber);
                 checkFinite(loss, "solver", taskNumber, s, perEpoch);
                 long beforeBackward = be.macs();
-                solver.backward(rows);
+                solver.backward(rows, hooks.featureGradient(solver, rows));
                 pass += be.macs() - beforeBackward;
                 loss += hooks.parameterPenalty(solver, taskNumber);
                 checkFinite(loss, "solver", taskNumber, s, perEpoch);

@@ -3,7 +3,7 @@ package dev.rehearsal.strategy;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.checkpoint.Safetensors;
 import dev.rehearsal.metrics.MemoryItem;
-import dev.rehearsal.nn.Mlp;
+import dev.rehearsal.nn.Model;
 import dev.rehearsal.tensor.Arena;
 import dev.rehearsal.tensor.Block;
 import dev.rehearsal.tensor.DType;
@@ -33,7 +33,7 @@ final class ParameterState implements Component {
      * @param arenaName the component's name in memory() and its checkpoint prefix ("ewc")
      * @param component how profiles list these blocks ("ewc state")
      */
-    ParameterState(Backend backend, String arenaName, String component, Mlp solver) {
+    ParameterState(Backend backend, String arenaName, String component, Model solver) {
         this.arena = backend.newArena(arenaName);
         this.component = component;
         this.parameters = Math.toIntExact(solver.parameterBlock().numel());

@@ -8,7 +8,8 @@ import dev.rehearsal.nn.Mlp;
  *   <li>the batch is assembled (current rows, then replayed rows) and the solver runs forward;</li>
  *   <li>the losses of the batch's segments write {@code dlogits};</li>
  *   <li>{@link #logitLoss}: extra terms on the logits (distillation, logit matching) add to {@code dlogits};</li>
- *   <li>backward accumulates every parameter's gradient;</li>
+ *   <li>backward accumulates every parameter's gradient, with {@link #featureGradient} added at the last hidden
+ *   layer;</li>
  *   <li>{@link #parameterPenalty}: penalties on the parameters (EWC, SI) add to the gradient block;</li>
  *   <li>{@link #beforeOptimizerStep}: a transform of the whole gradient (A-GEM's projection);</li>
  *   <li>the optimiser steps;</li>
@@ -32,6 +33,15 @@ public interface StepHooks {
      */
     default double logitLoss(Mlp solver, int rows, int current, int taskNumber) {
         return 0;
+    }
+
+    /**
+     * A gradient {@code [rows, H_L]} to add to the solver's last hidden layer in backward (a second head on
+     * those features: brain-inspired replay's VAE half, which ran its own backward in {@link #logitLoss}); null
+     * for none.
+     */
+    default dev.rehearsal.tensor.Tensor featureGradient(Mlp solver, int rows) {
+        return null;
     }
 
     /** Adds penalty gradients to {@code solver.gradientBlock()} after backward; returns the penalty's value. */

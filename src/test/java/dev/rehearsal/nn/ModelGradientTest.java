@@ -242,4 +242,149 @@ class ModelGradientTest {
             }
         }
     }
+
+    // ---- replay-through-feedback network (brain-inspired replay) --------------------------------
+
+    private static final int FB_IN = 10;
+    private static final int FB_H = 6;
+    private static final int FB_C = 4;
+    private static final int FB_Z = 3;
+
+    /**
+     * The classifier's CE (weight wc) plus the feedback VAE's reconstruction (wr) and mixture KL (wk) of the
+     * one network: classifier 10-6-4 whose hidden layer feeds latent heads (Z = 3), a 4-mode prior and a decoder
+     * 3-6-10 with its hidden layer gated by {@code contexts [B, 4]} times {@code maskT [6, 4]}; noise fixed.
+     */
+    private static double feedbackLoss(Map<String, double[]> p, double[] x, int[] labels, double[] eps,
+            double[] modes, double[] contexts, double[] maskT, int batch, double wc, double wr, double wk,
+            Map<String, double[]> grads) {
+        double[] h1 = Ref.linear(x, p.get("fc1.weight"), p.get("fc1.bias"), batch, FB_IN, FB_H, true);
+        double[] logits = Ref.linear(h1, p.get("fc2.weight"), p.get("fc2.bias"), batch, FB_H, FB_C, false);
+        double[] mu = Ref.linear(h1, p.get("mu.weight"), p.get("mu.bias"), batch, FB_H, FB_Z, false);
+        double[] lv = Ref.linear(h1, p.get("logvar.weight"), p.get("logvar.bias"), batch, FB_H, FB_Z, false);
+        double[] z = new double[batch * FB_Z];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = mu[i] + Math.exp(lv[i] / 2) * eps[i];
+        }
+        double[] a1 = Ref.linear(z, p.get("dec1.weight"), p.get("dec1.bias"), batch, FB_Z, FB_H, true);
+        double[] gate = new double[batch * FB_H];
+        double[] d1 = new double[batch * FB_H];
+        for (int r = 0; r < batch; r++) {
+            for (int h = 0; h < FB_H; h++) {
+                double g = 0;
+                for (int c = 0; c < FB_C; c++) {
+                    g += contexts[r * FB_C + c] * maskT[h * FB_C + c];
+                }
+                gate[r * FB_H + h] = g;
+                d1[r * FB_H + h] = a1[r * FB_H + h] * g;
+            }
+        }
+        double[] out = Ref.linear(d1, p.get("out.weight"), p.get("out.bias"), batch, FB_H, FB_IN, false);
+        double[] dlogits = new double[logits.length];
+        double[] dout = new double[out.length];
+        double[] dmu = new double[mu.length];
+        double[] dlv = new double[lv.length];
+        double[] dM = new double[FB_C * FB_Z];
+        double[] dL = new double[FB_C * FB_Z];
+        double loss = Ref.crossEntropy(logits, labels, batch, FB_C, 0, FB_C, wc, dlogits) + Ref.bce(out, x, wr, dout)
+                + Ref.mixtureKl(mu, lv, eps, p.get("prior.means"), p.get("prior.logvars"), modes, batch, FB_Z, FB_C,
+                        wk, dmu, dlv, dM, dL);
+        if (grads != null) {
+            double[][] gOut = Ref.linearBackward(dout, d1, p.get("out.weight"), batch, FB_H, FB_IN);
+            double[] da1 = new double[a1.length];
+            for (int i = 0; i < da1.length; i++) {
+                da1[i] = gOut[0][i] * gate[i];
+            }
+            double[][] gDec = Ref.linearBackward(Ref.reluMask(da1, a1), z, p.get("dec1.weight"), batch, FB_Z, FB_H);
+            for (int i = 0; i < z.length; i++) {
+                dmu[i] += gDec[0][i];
+                dlv[i] += gDec[0][i] * eps[i] * Math.exp(lv[i] / 2) / 2;
+            }
+            double[][] gMu = Ref.linearBackward(dmu, h1, p.get("mu.weight"), batch, FB_H, FB_Z);
+            double[][] gLv = Ref.linearBackward(dlv, h1, p.get("logvar.weight"), batch, FB_H, FB_Z);
+            double[][] gHead = Ref.linearBackward(dlogits, h1, p.get("fc2.weight"), batch, FB_H, FB_C);
+            double[] dh1 = new double[h1.length];
+            for (int i = 0; i < dh1.length; i++) {
+                dh1[i] = gMu[0][i] + gLv[0][i] + gHead[0][i];
+            }
+            double[][] gEnc = Ref.linearBackward(Ref.reluMask(dh1, h1), x, p.get("fc1.weight"), batch, FB_IN, FB_H);
+            grads.put("fc1.weight", gEnc[1]);
+            grads.put("fc1.bias", gEnc[2]);
+            grads.put("fc2.weight", gHead[1]);
+            grads.put("fc2.bias", gHead[2]);
+            grads.put("mu.weight", gMu[1]);
+            grads.put("logvar.weight", gLv[1]);
+            grads.put("mu.bias", gMu[2]);
+            grads.put("logvar.bias", gLv[2]);
+            grads.put("prior.means", dM);
+            grads.put("prior.logvars", dL);
+            grads.put("dec1.weight", gDec[1]);
+            grads.put("dec1.bias", gDec[2]);
+            grads.put("out.weight", gOut[1]);
+            grads.put("out.bias", gOut[2]);
+        }
+        return loss;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jvm", "native"})
+    void feedbackNetworkGradient(String backendName) {
+        Backend be = Backends.named(backendName);
+        int batch = 4;
+        MlpSpec spec = new MlpSpec(FB_IN, new int[] {FB_H}, FB_C, FB_C);
+        try (Mlp mlp = new Mlp(be, "solver", spec, 5, OptimizerConfig.adam(1e-3), new Rng(7));
+                FeedbackVae vae = new FeedbackVae(be, "generator", FB_H, new int[] {FB_H}, FB_Z, FB_IN, FB_C, FB_C, 0.4,
+                        5, new int[0], OptimizerConfig.adam(1e-3), new Rng(8));
+                Fixture fx = new Fixture(be, 9)) {
+            float[] xf = fx.uniform(batch * FB_IN, 0.5);
+            for (int i = 0; i < xf.length; i++) {
+                xf[i] += 0.5f;
+            }
+            int[] labels = {0, 3, 1, 2};
+            float[] epsf = fx.uniform(batch * FB_Z, 1.5);
+            // Current rows: one-hot classes; replayed rows: soft targets, used for the KL's modes and the gates.
+            float[] modesf = {1, 0, 0, 0, 0, 0, 0, 1, 0.6f, 0.3f, 0.1f, 0, 0.25f, 0.25f, 0.25f, 0.25f};
+            float[] maskf = vae.gateMask(1).toFloatArray();
+            double zeros = 0;
+            for (float m : maskf) {
+                zeros += m == 0f ? 1 : 0;
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(zeros > 0 && zeros < maskf.length,
+                    "the test needs gated and open units, got " + zeros + " of " + maskf.length + " gated");
+            float wc = 1f / batch;
+            float wr = 1f / (batch * FB_IN);
+            float wk = 0.7f / (batch * FB_IN);
+            Map<String, double[]> p = read(mlp.namedParameters());
+            p.putAll(read(vae.namedParameters()));
+            Map<String, double[]> expected = new LinkedHashMap<>();
+            double loss = feedbackLoss(p, toDouble(xf), labels, toDouble(epsf), toDouble(modesf), toDouble(modesf),
+                    toDouble(maskf), batch, wc, wr, wk, expected);
+            FiniteDifference.check("feedback network loss", flatten(p), flatten(reorder(expected, p)),
+                    q -> feedbackLoss(unflatten(q, p), toDouble(xf), labels, toDouble(epsf), toDouble(modesf),
+                            toDouble(modesf), toDouble(maskf), batch, wc, wr, wk, null));
+
+            mlp.input(batch).copyFrom(xf);
+            vae.noise(batch).copyFrom(epsf);
+            vae.modeWeights(batch).copyFrom(modesf);
+            vae.contextWeights(batch).copyFrom(modesf);
+            mlp.zeroGrad();
+            vae.zeroGrad();
+            mlp.forward(batch);
+            double actual = be.crossEntropy(mlp.logitsGrad(batch), mlp.logits(batch), fx.ints(batch, 1, labels), 0,
+                    FB_C, wc);
+            vae.forward(mlp.lastHidden(batch), batch);
+            // Two row ranges with their own weights, as a step's current and replayed rows are.
+            actual += vae.loss(0, 2, mlp.input(batch).rows(0, 2), wr, wk)
+                    + vae.loss(2, batch, mlp.input(batch).rows(2, batch), wr, wk);
+            vae.backward(mlp.lastHidden(batch), batch);
+            mlp.backward(batch, vae.featuresGrad(batch));
+            Compare.close(be.name() + " feedback loss", actual, loss, 1e-5);
+            Map<String, Tensor> g = new LinkedHashMap<>(mlp.namedGradients());
+            g.putAll(vae.namedGradients());
+            for (String name : expected.keySet()) {
+                Compare.close(be.name() + " feedback d" + name, g.get(name).toFloatArray(), expected.get(name),
+                        TOLERANCE);
+            }
+        }
+    }
 }

@@ -290,6 +290,89 @@ class OpGradientTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"jvm", "native"})
+    void mixturePriorKl(String backend) {
+        Backend be = Backends.named(backend);
+        try (Fixture fx = new Fixture(be, 21)) {
+            int rows = 4;
+            int zn = 5;
+            int k = 3;
+            float w = 0.25f;
+            float[] muf = fx.uniform(rows * zn, 1.5);
+            float[] lvf = fx.uniform(rows * zn, 1);
+            float[] epsf = fx.uniform(rows * zn, 2);
+            float[] mf = fx.uniform(k * zn, 1.5);
+            float[] lf = fx.uniform(k * zn, 1);
+            // A one-hot class, soft targets (one with a mode of weight 0) and a uniform mix.
+            float[] wf = {0, 1, 0, 0.2f, 0.5f, 0.3f, 0, 0.7f, 0.3f, 1 / 3f, 1 / 3f, 1 / 3f};
+            double[] mu = toDouble(muf);
+            double[] lv = toDouble(lvf);
+            double[] eps = toDouble(epsf);
+            double[] m = toDouble(mf);
+            double[] l = toDouble(lf);
+            double[] wd = toDouble(wf);
+            double[] dmu = new double[mu.length];
+            double[] dlv = new double[mu.length];
+            double[] dM = new double[m.length];
+            double[] dL = new double[m.length];
+            double kl = Ref.mixtureKl(mu, lv, eps, m, l, wd, rows, zn, k, w, dmu, dlv, dM, dL);
+            java.util.function.Function<double[][], Double> f = a -> Ref.mixtureKl(a[0], a[1], eps, a[2], a[3], wd,
+                    rows, zn, k, w, new double[mu.length], new double[mu.length], new double[m.length],
+                    new double[m.length]);
+            FiniteDifference.check("mixture KL dmu", mu, dmu, p -> f.apply(new double[][] {p, lv, m, l}));
+            FiniteDifference.check("mixture KL dlogvar", lv, dlv, p -> f.apply(new double[][] {mu, p, m, l}));
+            FiniteDifference.check("mixture KL dmeans", m, dM, p -> f.apply(new double[][] {mu, lv, p, l}));
+            FiniteDifference.check("mixture KL dlogvars", l, dL, p -> f.apply(new double[][] {mu, lv, m, p}));
+
+            Tensor tmu = fx.floats(rows, zn, 1, muf);
+            Tensor tlv = fx.floats(rows, zn, 2, lvf);
+            Tensor teps = fx.floats(rows, zn, 3, epsf);
+            Tensor tm = fx.floats(k, zn, 1, mf);
+            Tensor tl = fx.floats(k, zn, 0, lf);
+            Tensor tw = fx.floats(rows, k, 2, wf);
+            Tensor tdmu = fx.floats(rows, zn, 1, null);
+            Tensor tdlv = fx.floats(rows, zn, 0, null);
+            Tensor tdm = fx.floats(k, zn, 2, null);
+            Tensor tdl = fx.floats(k, zn, 1, null);
+            Compare.close(be.name() + " mixture KL", be.mixtureKl(tdmu, tdlv, tdm, tdl, tmu, tlv, teps, tm, tl, tw, w),
+                    kl, ELEMENTWISE);
+            Compare.close(be.name() + " mixture dmu", tdmu.toFloatArray(), dmu, ELEMENTWISE);
+            Compare.close(be.name() + " mixture dlogvar", tdlv.toFloatArray(), dlv, ELEMENTWISE);
+            Compare.close(be.name() + " mixture dmeans", tdm.toFloatArray(), dM, ELEMENTWISE);
+            Compare.close(be.name() + " mixture dlogvars", tdl.toFloatArray(), dL, ELEMENTWISE);
+
+            // A row without any mode of positive weight has no prior density: refused, not a NaN loss.
+            Tensor zero = fx.floats(rows, k, 0, new float[rows * k]);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> be.mixtureKl(tdmu, tdlv, tdm, tdl, tmu, tlv, teps, tm, tl, zero, w));
+            assertEquals("mixture KL: a row has no mode of positive weight", e.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jvm", "native"})
+    void multiplyIsElementwise(String backend) {
+        Backend be = Backends.named(backend);
+        try (Fixture fx = new Fixture(be, 22)) {
+            int rows = 3;
+            int cols = 19;
+            float[] xf = fx.uniform(rows * cols, 2);
+            float[] gf = fx.uniform(rows * cols, 1);
+            Tensor x = fx.floats(rows, cols, 2, xf);
+            Tensor g = fx.floats(rows, cols, 1, gf);
+            Tensor y = fx.floats(rows, cols, 3, null);
+            be.multiply(y, x, g);
+            float[] expected = new float[rows * cols];
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] = xf[i] * gf[i];
+            }
+            assertArrayEquals(expected, y.toFloatArray());
+            be.multiply(x, x, g);
+            assertArrayEquals(expected, x.toFloatArray());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jvm", "native"})
     void adamAndSgdMatchTheirFormulas(String backend) {
         Backend be = Backends.named(backend);
         try (Fixture fx = new Fixture(be, 9)) {

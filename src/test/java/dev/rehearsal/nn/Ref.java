@@ -117,4 +117,53 @@ final class Ref {
         }
         return weight * total;
     }
+
+    /**
+     * The Monte-Carlo KL against a Gaussian mixture, weight times the sum over rows of
+     * {@code log q(z|x) - log sum_k w_k N(z; M_k, e^L_k)} with {@code z = mu + e^(lv/2) eps}, log 2 pi left out
+     * (it cancels); adds the analytic gradients (times weight) to dmu, dlv, dM, dL. Written from the density
+     * directly, without the kernels' max shift.
+     */
+    static double mixtureKl(double[] mu, double[] lv, double[] eps, double[] means, double[] logvars, double[] w,
+            int rows, int zn, int k, double weight, double[] dmu, double[] dlv, double[] dM, double[] dL) {
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+            double[] z = new double[zn];
+            double logq = 0;
+            for (int j = 0; j < zn; j++) {
+                z[j] = mu[r * zn + j] + Math.exp(lv[r * zn + j] / 2) * eps[r * zn + j];
+                logq += -0.5 * (lv[r * zn + j] + eps[r * zn + j] * eps[r * zn + j]);
+            }
+            double[] dens = new double[k];
+            double p = 0;
+            for (int c = 0; c < k; c++) {
+                double logN = 0;
+                for (int j = 0; j < zn; j++) {
+                    double d = z[j] - means[c * zn + j];
+                    logN += -0.5 * (logvars[c * zn + j] + d * d / Math.exp(logvars[c * zn + j]));
+                }
+                dens[c] = w[r * k + c] * Math.exp(logN);
+                p += dens[c];
+            }
+            total += logq - Math.log(p);
+            for (int j = 0; j < zn; j++) {
+                double g = 0;
+                for (int c = 0; c < k; c++) {
+                    g += dens[c] / p * (z[j] - means[c * zn + j]) / Math.exp(logvars[c * zn + j]);
+                }
+                dmu[r * zn + j] += weight * g;
+                dlv[r * zn + j] += weight * (-0.5 + g * eps[r * zn + j] * Math.exp(lv[r * zn + j] / 2) / 2);
+            }
+            for (int c = 0; c < k; c++) {
+                double resp = dens[c] / p;
+                for (int j = 0; j < zn; j++) {
+                    double d = z[j] - means[c * zn + j];
+                    double var = Math.exp(logvars[c * zn + j]);
+                    dM[c * zn + j] += -weight * resp * d / var;
+                    dL[c * zn + j] += weight * 0.5 * resp * (1 - d * d / var);
+                }
+            }
+        }
+        return weight * total;
+    }
 }

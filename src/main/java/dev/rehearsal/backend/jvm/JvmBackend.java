@@ -430,6 +430,114 @@ public final class JvmBackend implements Backend {
         return weight * total;
     }
 
+    @Override
+    public double mixtureKl(Tensor dmu, Tensor dlogvar, Tensor dmeans, Tensor dlogvars, Tensor mu, Tensor logvar,
+            Tensor eps, Tensor means, Tensor logvars, Tensor weights, float weight) {
+        Shapes.mixture(dmu, dlogvar, dmeans, dlogvars, mu, logvar, eps, means, logvars, weights);
+        int zn = mu.cols();
+        int k = means.rows();
+        float[] dma = f(dmu);
+        float[] dla = f(dlogvar);
+        float[] dMa = f(dmeans);
+        float[] dLa = f(dlogvars);
+        float[] ma = f(mu);
+        float[] la = f(logvar);
+        float[] ea = f(eps);
+        float[] Ma = f(means);
+        float[] La = f(logvars);
+        float[] wa = f(weights);
+        float[] z = new float[zn];
+        double[] a = new double[k];
+        double total = 0;
+        for (int r = 0; r < mu.rows(); r++) {
+            int mo = off(mu) + r * ld(mu);
+            int lo = off(logvar) + r * ld(logvar);
+            int eo = off(eps) + r * ld(eps);
+            int wo = off(weights) + r * ld(weights);
+            double logq = 0;
+            for (int j = 0; j < zn; j++) {
+                float e = ea[eo + j];
+                z[j] = ma[mo + j] + (float) Math.exp(0.5 * la[lo + j]) * e;
+                logq += -0.5 * (la[lo + j] + (double) e * e);
+            }
+            double amax = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                float wc = wa[wo + c];
+                if (!(wc > 0f)) {
+                    a[c] = Double.NEGATIVE_INFINITY;
+                    continue;
+                }
+                int po = off(means) + c * ld(means);
+                int qo = off(logvars) + c * ld(logvars);
+                double s = Math.log(wc);
+                for (int j = 0; j < zn; j++) {
+                    double d = z[j] - Ma[po + j];
+                    s += -0.5 * (La[qo + j] + d * d * Math.exp(-La[qo + j]));
+                }
+                a[c] = s;
+                amax = Math.max(amax, s);
+            }
+            if (amax == Double.NEGATIVE_INFINITY) {
+                return Shapes.mixtureResult(amax);
+            }
+            double sum = 0;
+            for (int c = 0; c < k; c++) {
+                a[c] = a[c] == Double.NEGATIVE_INFINITY ? 0 : Math.exp(a[c] - amax);
+                sum += a[c];
+            }
+            total += logq - (amax + Math.log(sum));
+            int dmo = off(dmu) + r * ld(dmu);
+            int dlo = off(dlogvar) + r * ld(dlogvar);
+            for (int j = 0; j < zn; j++) {
+                double g = 0;
+                for (int c = 0; c < k; c++) {
+                    if (a[c] > 0) {
+                        int po = off(means) + c * ld(means);
+                        int qo = off(logvars) + c * ld(logvars);
+                        g += a[c] / sum * (z[j] - Ma[po + j]) * Math.exp(-La[qo + j]);
+                    }
+                }
+                dma[dmo + j] += (float) (weight * g);
+                dla[dlo + j] += (float) (weight * (-0.5 + 0.5 * g * ea[eo + j] * Math.exp(0.5 * la[lo + j])));
+            }
+            for (int c = 0; c < k; c++) {
+                if (!(a[c] > 0)) {
+                    continue;
+                }
+                double resp = a[c] / sum;
+                int po = off(means) + c * ld(means);
+                int qo = off(logvars) + c * ld(logvars);
+                int dpo = off(dmeans) + c * ld(dmeans);
+                int dqo = off(dlogvars) + c * ld(dlogvars);
+                for (int j = 0; j < zn; j++) {
+                    double d = z[j] - Ma[po + j];
+                    double iv = Math.exp(-La[qo + j]);
+                    dMa[dpo + j] += (float) (-weight * resp * d * iv);
+                    dLa[dqo + j] += (float) (weight * 0.5 * resp * (1 - d * d * iv));
+                }
+            }
+        }
+        return weight * total;
+    }
+
+    @Override
+    public void multiply(Tensor y, Tensor x, Tensor g) {
+        Shapes.sameShape(x, y, "product");
+        Shapes.sameShape(x, g, "gates");
+        Shapes.floats("multiply", y, x, g);
+        float[] ya = f(y);
+        float[] xa = f(x);
+        float[] ga = f(g);
+        for (int r = 0; r < x.rows(); r++) {
+            int yo = off(y) + r * ld(y);
+            int xo = off(x) + r * ld(x);
+            int go = off(g) + r * ld(g);
+            for (int j = 0; j < x.cols(); j++) {
+                ya[yo + j] = xa[xo + j] * ga[go + j];
+            }
+        }
+    }
+
     // ---- optimisers -----------------------------------------------------------------------------
 
     @Override

@@ -99,6 +99,15 @@ final class Kernels {
     static native double rh_mse_loss(@Cast("float*") long dz, long ldd, @Cast("const float*") long z, long ldz,
             @Cast("const float*") long t, long ldt, long rows, long cols, long lo, long hi, float w);
 
+    static native double rh_mixture_kl(@Cast("float*") long dmu, long lddm, @Cast("float*") long dlv, long lddl,
+            @Cast("float*") long dM, long lddM, @Cast("float*") long dL, long lddL, @Cast("const float*") long mu,
+            long ldm, @Cast("const float*") long lv, long ldl, @Cast("const float*") long eps, long lde,
+            @Cast("const float*") long M, long ldM, @Cast("const float*") long L, long ldL,
+            @Cast("const float*") long w, long ldw, long rows, long zn, long k, float weight);
+
+    static native void rh_multiply(@Cast("float*") long y, long ldy, @Cast("const float*") long x, long ldx,
+            @Cast("const float*") long g, long ldg, long rows, long cols);
+
     static native void rh_l2_normalize_rows(@Cast("float*") long y, long ldy, @Cast("const float*") long x, long ldx,
             long rows, long cols);
 

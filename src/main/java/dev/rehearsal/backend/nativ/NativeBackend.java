@@ -344,6 +344,24 @@ public final class NativeBackend implements Backend {
                 address(logvar), logvar.ld(), mu.rows(), mu.cols(), weight);
     }
 
+    @Override
+    public double mixtureKl(Tensor dmu, Tensor dlogvar, Tensor dmeans, Tensor dlogvars, Tensor mu, Tensor logvar,
+            Tensor eps, Tensor means, Tensor logvars, Tensor weights, float weight) {
+        Shapes.mixture(dmu, dlogvar, dmeans, dlogvars, mu, logvar, eps, means, logvars, weights);
+        return Shapes.mixtureResult(Kernels.rh_mixture_kl(address(dmu), dmu.ld(), address(dlogvar), dlogvar.ld(),
+                address(dmeans), dmeans.ld(), address(dlogvars), dlogvars.ld(), address(mu), mu.ld(), address(logvar),
+                logvar.ld(), address(eps), eps.ld(), address(means), means.ld(), address(logvars), logvars.ld(),
+                address(weights), weights.ld(), mu.rows(), mu.cols(), means.rows(), weight));
+    }
+
+    @Override
+    public void multiply(Tensor y, Tensor x, Tensor g) {
+        Shapes.sameShape(x, y, "product");
+        Shapes.sameShape(x, g, "gates");
+        Shapes.floats("multiply", y, x, g);
+        Kernels.rh_multiply(address(y), y.ld(), address(x), x.ld(), address(g), g.ld(), x.rows(), x.cols());
+    }
+
     // ---- optimisers -----------------------------------------------------------------------------
 
     @Override

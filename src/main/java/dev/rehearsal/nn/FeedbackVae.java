@@ -366,13 +366,7 @@ public final class FeedbackVae extends Model {
      * activations or optimiser state.
      */
     public long keptBytes() {
-        long n = parameterBlock().numel() * 4;
-        for (MemoryBlock b : memory()) {
-            if (b.name().equals("buffers")) {
-                n += b.bytes();
-            }
-        }
-        return n;
+        return parameterBlock().numel() * 4 + bufferBytes();
     }
 
     /** Multiply-accumulates per generated sample: the decoder's layers and its gate products. */

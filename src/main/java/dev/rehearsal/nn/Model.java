@@ -310,6 +310,11 @@ public abstract class Model implements AutoCloseable {
         return arena.bytes();
     }
 
+    /** Bytes of the buffers block (constants such as gate masks; 0 without one). */
+    public final long bufferBytes() {
+        return buffers == null ? 0 : buffers.bytes();
+    }
+
     /** Bytes of the workspace slot (included in the activations block). */
     public final long workspaceBytes() {
         return workspaceEntry.numel() * DType.F32.bytes();

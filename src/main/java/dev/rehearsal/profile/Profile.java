@@ -124,6 +124,11 @@ public final class Profile {
         b.append(String.format(Locale.ROOT, "  %-73s %,14d%n", "exact total", fp.get("exact_total_bytes").asLong()));
         b.append(String.format(Locale.ROOT, "  %-73s %,14d%n", "peak over the run (exact)",
                 fp.get("peak_exact_bytes").asLong()));
+        var tasks = p.get("compute").get("per_task");
+        if (tasks != null && !tasks.isEmpty()) {
+            b.append(String.format(Locale.ROOT, "  %-73s %,14d%n", "replay memory after the last task (exact)", tasks.get(tasks.size() - 1).get("replay_bytes")
+                    .asLong()));
+        }
         if (fp.has("buffer")) {
             var bu = fp.get("buffer");
             b.append(String.format(Locale.ROOT, "  replay buffer: %,d slots x %d bytes (uint8) = %,d bytes; as float32 it "

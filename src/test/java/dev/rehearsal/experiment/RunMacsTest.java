@@ -53,7 +53,8 @@ class RunMacsTest {
     @CsvSource({"naive, jvm, seed", "er, jvm, seed", "gr, jvm, seed", "joint, jvm, seed", "naive, native, seed",
         "er, native, seed", "gr, native, seed", "er, native, wide", "gr, native, wide", "gr, native-openblas, seed",
         "ewc, jvm, seed", "si, jvm, seed", "ewc, native, wide", "si, native, seed", "ewc, native-openblas, seed",
-        "lwf, jvm, seed", "lwf, native, seed", "lwf, native, wide", "derpp, jvm, seed", "derpp, native, wide"})
+        "lwf, jvm, seed", "lwf, native, seed", "lwf, native, wide", "derpp, jvm, seed", "derpp, native, wide",
+        "bir, jvm, seed", "bir, native, wide"})
     void everyPhaseCountsTheGemmsItIssued(String strategy, String backendName, String preset) {
         boolean wide = preset.equals("wide");
         Backend be = Backends.named(backendName);
@@ -73,7 +74,7 @@ class RunMacsTest {
                 Scenario sc = Experiment.scenario(c, be, train, test)) {
             r = Experiment.run(c, be, sc, Progress.NONE, null);
         }
-        boolean replays = strategy.equals("er") || strategy.equals("gr");
+        boolean replays = strategy.equals("er") || strategy.equals("gr") || strategy.equals("bir");
         long solver = 0;
         long generator = 0;
         long generation = 0;
@@ -93,8 +94,24 @@ class RunMacsTest {
                 long replaySteps = t == 1 ? STEPS - 1 : STEPS;
                 s += replaySteps * 2 * BATCH * trainRow(wide, outputs);
             }
+            if (strategy.equals("bir")) {
+                // The VAE half trains in the same step on every row: latent heads H -> 2Z, decoder Z -> ... -> 784
+                // (forward, weight and input gradients: three GEMMs each), plus the forward gate products
+                // [row, 10 classes] x [10, H_i] of each gated decoder layer. Seed: H = 50, Z = 8, decoder
+                // 8-50-50-50-784; wide: H = 400, Z = 100, decoder 100-400-400-784.
+                long vaeRow = wide
+                        ? 3L * (400 * 200 + 100 * 400 + 400 * 400 + 400 * 784) + 10 * (400 + 400)
+                        : 3L * (50 * 16 + 8 * 50 + 50 * 50 + 50 * 50 + 50 * 784) + 10 * (50 + 50 + 50);
+                s += (long) STEPS * rows * vaeRow;
+            }
             long g = 0;
             long gen = 0;
+            if (strategy.equals("bir") && t > 1) {
+                // Each step's 32 replayed rows: the frozen decoder with its gates, then the frozen classifier.
+                long draw = wide ? 100 * 400 + 400 * 400 + 400 * 784 + 10 * (400 + 400)
+                        : 8 * 50 + 50 * 50 + 50 * 50 + 50 * 784 + 10 * (50 + 50 + 50);
+                gen = (long) STEPS * BATCH * (draw + forward(wide, 2 * (t - 1)));
+            }
             if (strategy.equals("gr")) {
                 g = (long) STEPS * rows * vaeTrainRow(wide);
                 if (t > 1) {

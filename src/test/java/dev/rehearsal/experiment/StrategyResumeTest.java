@@ -31,7 +31,8 @@ class StrategyResumeTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"lwf, class, native", "lwf, task, jvm", "derpp, class, native", "derpp, domain, jvm"})
+    @CsvSource({"lwf, class, native", "lwf, task, jvm", "derpp, class, native", "derpp, domain, jvm",
+        "bir, class, native", "bir, domain, jvm", "bir, task, native"})
     void aResumedRunEndsWithTheSameAccuracyMatrix(String strategy, String setting, String backend,
             @TempDir Path dir) throws Exception {
         Backend be = Backends.named(backend);

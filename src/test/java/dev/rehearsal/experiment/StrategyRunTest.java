@@ -69,7 +69,8 @@ class StrategyRunTest {
         "er, domain, permuted", "naive, class, permuted", "ewc, class, split", "si, class, split",
         "ewc, task, split", "si, task, split", "ewc, domain, split", "si, domain, permuted",
         "lwf, class, split", "lwf, task, split", "lwf, domain, permuted", "derpp, class, split",
-        "derpp, task, split", "derpp, domain, permuted"})
+        "derpp, task, split", "derpp, domain, permuted", "bir, class, split", "bir, task, split",
+        "bir, domain, split", "bir, domain, permuted"})
     void strategiesRunInEverySetting(String strategy, String setting, String scenario) {
         ExperimentConfig c = config(strategy);
         c.setting = setting;
@@ -88,6 +89,8 @@ class StrategyRunTest {
         assertTrue(r.ledger().macs(Phase.SOLVER_TRAINING) > 0);
         assertTrue(r.memoryBytes() > 0);
         assertEquals(strategy.equals("gr"), r.ledger().macs(Phase.GENERATOR_TRAINING) > 0);
+        assertEquals(strategy.equals("gr") || strategy.equals("bir"), r.ledger().macs(Phase.GENERATION) > 0,
+                "generative strategies draw their replay");
     }
 
     /**
@@ -128,6 +131,26 @@ class StrategyRunTest {
                 assertEquals(2 * p, t.replayBytes(), r.strategy() + " task " + (t.task() + 1));
             }
         }
+    }
+
+    /**
+     * Brain-inspired replay's replay memory after each task, by hand for the seed preset (classifier 784-50-50-50-10,
+     * latent 8, 10 modes, 10 class gates): the VAE half's parameters (heads 2 x (8 x 50 + 8), prior 2 x 10 x 8,
+     * decoder 8-50-50-50-784 with biases) and buffers (three [50, 10] masks and a [1, 50] zero bias), kept twice
+     * (trained and frozen), plus the frozen classifier's parameters (784-50-50-50-10 with biases); f32. The shared
+     * encoder is the solver and is not counted.
+     */
+    @Test
+    void brainInspiredReplayMemoryIsItsGeneratorAndFrozenNetwork() {
+        RunResult bir = run(config("bir"), Backends.nativ());
+        long vae = 2 * (8 * 50 + 8) + 2 * 10 * 8 + (8 * 50 + 50) + 2 * (50 * 50 + 50) + (50 * 784 + 784);
+        long buffers = 3 * 50 * 10 + 50;
+        long classifier = (784 * 50 + 50) + 2 * (50 * 50 + 50) + (10 * 50 + 10);
+        for (dev.rehearsal.metrics.TaskRecord t : bir.tasks()) {
+            assertEquals(4 * (2 * (vae + buffers) + classifier), t.replayBytes(), "task " + (t.task() + 1));
+        }
+        assertEquals(0, bir.ledger().macs(Phase.GENERATOR_TRAINING), "one network: the VAE half trains in the "
+                + "solver's steps");
     }
 
     @Test

@@ -2,6 +2,7 @@
 """The README's table of every method on the literature protocol, generated from committed result files.
 
   python3 docs/results/literature_table.py collect RESULTS_DIR...   # add/replace runs from compare folders
+                                                                    # (seeds of the same protocol are merged)
   python3 docs/results/literature_table.py table                    # print the Markdown table
 
 `collect` reads each folder's results.json (written by `rehearsal compare`) and its config.json, and keeps
@@ -20,6 +21,9 @@ PUBLISHED = os.path.join(HERE, "published.json")
 ORDER = ["naive", "joint", "ewc", "si", "lwf", "agem", "er", "icarl", "derpp", "gr", "cgr", "bir"]
 SETTINGS = ["class", "task", "domain"]
 # Options of the protocol kept with each entry, so the table says what was run.
+# Options of a strategy whose keys do not start with its id.
+STRATEGY_OPTIONS = {"bir": ["gate-proportion", "si", "si-c", "si-epsilon", "temperature"],
+                    "cgr": ["replay-targets", "temperature"]}
 KEPT = ["preset", "iterations", "vae-iterations", "batch", "lr", "per-class", "selection", "setting", "scenario"]
 
 
@@ -45,9 +49,13 @@ def collect(folders):
             variant = ""
             if r["strategy"] == "er" and config.get("selection", "random") != "random":
                 variant = config["selection"]
-            extra = {k: v for k, v in config.items() if k.startswith(r["strategy"] + "-")}
+            if r["strategy"] == "bir" and config.get("si"):
+                variant = "si"
+            extra = {k: v for k, v in config.items() if k.startswith(r["strategy"] + "-")
+                     or k in STRATEGY_OPTIONS.get(r["strategy"], [])}
             options.update(extra)
-            entries[(config["setting"], r["strategy"], variant)] = {
+            key = (config["setting"], r["strategy"], variant)
+            entry = {
                 "setting": config["setting"],
                 "strategy": r["strategy"],
                 "variant": variant,
@@ -56,6 +64,16 @@ def collect(folders):
                 "seconds": [run["times"]["total"] for run in runs],
                 "options": options,
             }
+            before = entries.get(key)
+            if before is not None and before["options"] == options:
+                # The same protocol run for other seeds (at another time): keep both, the new run's seeds win.
+                kept = [i for i, seed in enumerate(before["seeds"]) if seed not in entry["seeds"]]
+                for field in ("seeds", "acc", "seconds"):
+                    entry[field] = [before[field][i] for i in kept] + entry[field]
+                order = sorted(range(len(entry["seeds"])), key=lambda i: entry["seeds"][i])
+                for field in ("seeds", "acc", "seconds"):
+                    entry[field] = [entry[field][i] for i in order]
+            entries[key] = entry
     out = {"about": "ACC per seed on the literature protocol, collected from compare results by "
                     "docs/results/literature_table.py", "entries": sorted(
         entries.values(), key=lambda e: (SETTINGS.index(e["setting"]) if e["setting"] in SETTINGS else 9,

@@ -79,7 +79,19 @@ class BackendAgreementTest {
             entry("native-openblas wide MLP params", 1e-2), // 2.5e-4 (fc1.weight) after 10 steps; dnnl 9.1e-4
             entry("native-openblas wide VAE logits", 5e-6), // 4.7e-7
             entry("native-openblas wide VAE grads", 5e-6), // 4.7e-7 (ddec1.weight)
-            entry("native-openblas wide VAE params", 3e-2)); // 2.9e-3 (out.weight) after 10 steps
+            entry("native-openblas wide VAE params", 3e-2), // 2.9e-3 (out.weight) after 10 steps
+            entry("native seed BIR logits", 4e-6), // 3.6e-7 (the decoder's)
+            entry("native seed BIR grads", 2e-5), // 1.1e-6 (dfc2.weight)
+            entry("native seed BIR params", 5e-4), // 4.9e-5 (fc2.weight) after 100 steps
+            entry("native wide BIR logits", 8e-6), // 7.1e-7
+            entry("native wide BIR grads", 8e-6), // 7.1e-7 (dfc2.weight)
+            entry("native wide BIR params", 4e-3), // 3.2e-4 (fc1.weight) after 10 steps; openblas 3.7e-4
+            entry("native-openblas seed BIR logits", 3e-6), // 2.7e-7
+            entry("native-openblas seed BIR grads", 6e-6), // 5.8e-7 (dfc2.weight)
+            entry("native-openblas seed BIR params", 9e-4), // 8.1e-5 (fc2.weight) after 100 steps
+            entry("native-openblas wide BIR logits", 6e-6), // 5.8e-7
+            entry("native-openblas wide BIR grads", 6e-6), // 5.9e-7 (ddec1.weight)
+            entry("native-openblas wide BIR params", 4e-3)); // 3.7e-4 (mu.weight) after 10 steps
 
     static Stream<Arguments> enginesAndPresets() {
         return Stream.of(Arguments.of("native", Preset.SEED), Arguments.of("native", Preset.WIDE),
@@ -153,6 +165,65 @@ class BackendAgreementTest {
             vae.namedParameters().forEach((k, v) -> params.put(k, v.toFloatArray()));
             return new Trained(logits, grads, params);
         }
+    }
+
+    /**
+     * Trains brain-inspired replay's one network (classifier + feedback VAE with 10 modes and 10 class gates at
+     * proportion 0.1) for {@code steps} Adam steps: half the rows one-hot (current), half soft (replayed) mode and
+     * gate weights; "logits" are the decoder's.
+     */
+    private static Trained trainFeedback(Backend be, Preset preset, int steps) {
+        int[] hidden = preset.mlp().hidden();
+        try (Mlp mlp = new Mlp(be, "solver", preset.mlp(), BATCH, OptimizerConfig.adam(1e-3), new Rng(7));
+                FeedbackVae vae = new FeedbackVae(be, "generator", hidden[hidden.length - 1], hidden,
+                        preset.vae().latent(), 784, 10, 10, 0.1, BATCH, new int[0], OptimizerConfig.adam(1e-3),
+                        new Rng(8));
+                Fixture fx = new Fixture(be, 1)) {
+            Rng noise = new Rng(9);
+            float[] logits = null;
+            Map<String, float[]> grads = new LinkedHashMap<>();
+            for (int s = 0; s < steps; s++) {
+                float[] x = images(400 + s % 5, BATCH);
+                int[] y = labels(500 + s % 5, BATCH);
+                float[] weights = new float[BATCH * 10];
+                for (int r = 0; r < BATCH; r++) {
+                    if (r < BATCH / 2) {
+                        weights[r * 10 + y[r]] = 1f;
+                    } else {
+                        for (int c = 0; c < 10; c++) {
+                            weights[r * 10 + c] = c == y[r] ? 0.55f : 0.05f;
+                        }
+                    }
+                }
+                mlp.input(BATCH).copyFrom(x);
+                vae.modeWeights(BATCH).copyFrom(weights);
+                vae.contextWeights(BATCH).copyFrom(weights);
+                vae.sampleNoise(BATCH, noise);
+                mlp.zeroGrad();
+                vae.zeroGrad();
+                mlp.forward(BATCH);
+                be.crossEntropy(mlp.logitsGrad(BATCH), mlp.logits(BATCH), fx.ints(BATCH, 1, y), 0, 10, 1f / BATCH);
+                vae.forward(mlp.lastHidden(BATCH), BATCH);
+                logits = vae.logits(BATCH).toFloatArray();
+                vae.loss(0, BATCH, mlp.input(BATCH), 1f / (BATCH * 784), 1f / (BATCH * 784));
+                vae.backward(mlp.lastHidden(BATCH), BATCH);
+                mlp.backward(BATCH, vae.featuresGrad(BATCH));
+                mlp.namedGradients().forEach((k, v) -> grads.put(k, v.toFloatArray()));
+                vae.namedGradients().forEach((k, v) -> grads.put(k, v.toFloatArray()));
+                mlp.optimizer().step();
+                vae.optimizer().step();
+            }
+            Map<String, float[]> params = new LinkedHashMap<>();
+            mlp.namedParameters().forEach((k, v) -> params.put(k, v.toFloatArray()));
+            vae.namedParameters().forEach((k, v) -> params.put(k, v.toFloatArray()));
+            return new Trained(logits, grads, params);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} vs jvm, {1} BIR network")
+    @MethodSource("enginesAndPresets")
+    void feedbackNetworkAgreesWithJvm(String engine, Preset preset) {
+        agree(engine, preset, "BIR", BackendAgreementTest::trainFeedback);
     }
 
     private interface Trainer {

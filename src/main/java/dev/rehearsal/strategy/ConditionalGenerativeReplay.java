@@ -151,7 +151,10 @@ public final class ConditionalGenerativeReplay extends Strategy {
         source.update(solver, generator);
     }
 
-    /** The generator's parameters and the frozen models' (what regenerates, and with soft targets labels, earlier tasks). */
+    /**
+     * The generator's parameters and the frozen models' (what regenerates earlier tasks, and with soft targets
+     * labels them).
+     */
     @Override
     public long replayMemoryBytes() {
         long n = generator.parameterBlock().numel() * 4;

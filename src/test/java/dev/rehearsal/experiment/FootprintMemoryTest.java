@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The profile's footprint and the results' memory are one list of components: after a short synthetic run of
  * every registered strategy (and of the variants that add optional components: herding scratch, a generated
- * pool, cgr's frozen solver), the footprint's items sum to the memory's values, so a block listed in one and not the other fails.
+ * pool, cgr's frozen solver with soft targets), the footprint's items sum to the memory's values, so a block
+ * listed in one and not the other fails.
  */
 class FootprintMemoryTest {
     static Stream<Arguments> strategies() {

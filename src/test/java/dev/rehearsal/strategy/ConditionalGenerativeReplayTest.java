@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * number per seen class, in class order, one class per grid row.
  */
 class ConditionalGenerativeReplayTest {
-    /** The seed preset's VAE conditional on 10 classes: enc1 (784 + 10) -> 128, heads 2 x 8, dec1 (8 + 10) -> 128, out. */
+    /** The seed preset's VAE conditional on 10 classes: enc1 (784 + 10) -> 128, heads 2 x 8, dec1 (8 + 10) -> 128. */
     private static final long GENERATOR_PARAMS = 794 * 128 + 128 + 2 * (8 * 128 + 8) + 18 * 128 + 128 + 128 * 784 + 784;
     /** The seed solver with its whole head: 784-50-50-50-10. */
     private static final long SOLVER_PARAMS = 784 * 50 + 50 + 50 * 50 + 50 + 50 * 50 + 50 + 50 * 10 + 10;

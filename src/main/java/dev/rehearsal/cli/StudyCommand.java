@@ -107,9 +107,9 @@ abstract class StudyCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Writes 64 (or fewer) replay samples as an 8-column grid, upscaled twice. */
+    /** Writes 64 (or fewer) replay samples as an 8-column grid (or as many as the samples ask), upscaled twice. */
     private static void grid(Path png, Strategy.Samples s) {
-        int cols = 8;
+        int cols = s.perRow() > 0 ? s.perRow() : 8;
         int rows = (s.count() + cols - 1) / cols;
         ImageGrid.writePng(png, ImageGrid.fromFloats(s.pixels(), s.count(), s.rows(), s.cols(), rows, cols, 2));
     }

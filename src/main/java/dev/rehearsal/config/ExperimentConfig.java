@@ -267,6 +267,10 @@ public final class ExperimentConfig {
             throw invalid("classes-per-task", classesPerTask, "a divisor of the " + classOrder.size()
                     + " classes of the class order");
         }
+        if (generation.equals("pool") && (strategy.equals("cgr") || strategies.contains("cgr"))) {
+            throw invalid("generation", generation, "on-the-fly with strategy cgr: its replay is generated from "
+                    + "labels drawn every step");
+        }
         if (generation.equals("pool") && replayTargets.equals("soft") && !strategy.equals("gr")) {
             throw invalid("generation", generation, "used with strategy gr");
         }

@@ -181,8 +181,12 @@ public final class ReplayScheduler {
         return out;
     }
 
-    /** Fills replay rows with images only, for training a generator on its own replay. */
-    public void fillReplayImages(Step step, Tensor input, Rng rng, Ledger ledger) {
+    /**
+     * Fills replay rows with images, for training a generator on its own replay; a conditional source also
+     * writes the labels it generated them from into the batch's targets of those rows (the generator's
+     * condition).
+     */
+    public void fillReplayImages(Step step, Tensor input, Batch batch, Rng rng, Ledger ledger) {
         if (step.replay() == 0) {
             return;
         }
@@ -190,6 +194,8 @@ public final class ReplayScheduler {
             pool.drawImages(input, step.current(), step.replay(), rng);
         } else if (source instanceof GenerativeReplay g) {
             g.drawImages(input, step.current(), step.replay(), rng, ledger);
+        } else if (source instanceof ConditionalReplay g) {
+            g.drawImages(input, batch, step.current(), step.replay(), rng, ledger);
         } else {
             throw new IllegalStateException("only generative replay trains a generator");
         }

@@ -328,7 +328,9 @@ public final class HtmlReport {
             b.append("<p class=\"note\">Image grids saved during the runs. <em>buffer</em>: what the replay ")
                     .append("buffer holds after task k (real training images kept for replay). <em>generated</em>: ")
                     .append("what the generator replays after task k (fresh samples of its decoder); blurred or ")
-                    .append("wrong digits of earlier tasks are what the solver is then trained to remember.</p>\n");
+                    .append("wrong digits of earlier tasks are what the solver is then trained to remember. ")
+                    .append("<em>generated_conditional</em>: the same for a class-conditional generator (cgr, bir: bir draws each class from its prior mode through its gates; in the domain setting one row per class and task), one ")
+                    .append("row per class seen so far, in class order.</p>\n");
             String group = null;
             for (Samples.Sample s : samples) {
                 String g = s.named() ? s.strategy() : "";

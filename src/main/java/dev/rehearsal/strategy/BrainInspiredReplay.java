@@ -278,7 +278,7 @@ public final class BrainInspiredReplay extends Strategy {
             contextOf[i] = byTask ? g / classes : modeOf[i];
         }
         Tensor x = vae.generate(count, rng, modeOf, contextOf);
-        return square("generated per class (prior mode and gates of each class" + (byTask ? ", per task" : "")
-                + ")", x.toFloatArray(), count, x.cols());
+        Samples s = square("generated_conditional", x.toFloatArray(), count, x.cols());
+        return new Samples(s.kind(), s.pixels(), s.count(), s.rows(), s.cols(), per);
     }
 }

@@ -115,7 +115,11 @@ final class Learner {
         ctx.progress().end();
     }
 
-    /** Trains a VAE on the current images plus its scheduler's replayed images. */
+    /**
+     * Trains a VAE on the current images plus its scheduler's replayed images. A conditional VAE gets each
+     * row's label one-hot in its label columns: the current rows' own targets, and the labels the replayed
+     * rows were generated from (both in the batch's targets).
+     */
     void trainGenerator(Vae vae, List<Task> current, int taskNumber, ReplayScheduler scheduler) {
         Ledger ledger = ctx.ledger();
         SampleStream stream = new SampleStream(current, ctx.rng());
@@ -135,11 +139,14 @@ final class Learner {
                 gatherCurrent(vae.image(rows), current, bc, 0, 0f, ignored);
             }
             try (var t = ledger.time(Phase.GENERATION)) {
-                scheduler.fillReplayImages(step, vae.image(rows), ctx.rng(), ledger);
+                scheduler.fillReplayImages(step, vae.image(rows), batch, ctx.rng(), ledger);
             }
             double loss;
             long macs;
             try (var t = ledger.time(Phase.GENERATOR_TRAINING)) {
+                if (vae.spec().classes() > 0) {
+                    ctx.backend().oneHot(vae.labelInput(rows), batch.targets(0, rows), 0);
+                }
                 long macsBefore = ctx.backend().macs();
                 vae.sampleNoise(rows, ctx.rng());
                 vae.zeroGrad();

@@ -20,6 +20,7 @@ public final class Strategies implements StrategyCatalog {
             Joint.TYPE,
             ExperienceReplay.TYPE,
             GenerativeReplayStrategy.TYPE,
+            ConditionalGenerativeReplay.TYPE,
             BrainInspiredReplay.TYPE,
             Ewc.TYPE,
             SynapticIntelligence.TYPE,

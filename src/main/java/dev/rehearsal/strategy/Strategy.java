@@ -146,8 +146,14 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
         return out;
     }
 
-    /** Images for reports: {@code count} images of {@code rows x cols} pixels in [0, 1], and what they are. */
-    public record Samples(String kind, float[] pixels, int count, int rows, int cols) {
+    /**
+     * Images for reports: {@code count} images of {@code rows x cols} pixels in [0, 1], and what they are;
+     * {@code perRow} images to a grid row when their order has rows (one class each), 0 for the report's default.
+     */
+    public record Samples(String kind, float[] pixels, int count, int rows, int cols, int perRow) {
+        public Samples(String kind, float[] pixels, int count, int rows, int cols) {
+            this(kind, pixels, count, rows, cols, 0);
+        }
     }
 
     /**

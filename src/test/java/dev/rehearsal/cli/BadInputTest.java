@@ -68,6 +68,10 @@ class BadInputTest {
                 "exceeds the");
         assertFails(cli("run", "--lr", "1e9"), RehearsalException.USAGE, "'lr'");
         assertFails(cli("run", "--resume", "/nonexistent/folder"), RehearsalException.USAGE, "nothing to resume");
+        assertFails(cli("run", "--strategy", "cgr", "--generation", "pool"), RehearsalException.USAGE,
+                "'generation': pool", "on-the-fly with strategy cgr");
+        assertFails(cli("compare", "--strategies", "gr,cgr", "--generation", "pool"), RehearsalException.USAGE,
+                "'generation': pool", "on-the-fly with strategy cgr");
     }
 
     /**

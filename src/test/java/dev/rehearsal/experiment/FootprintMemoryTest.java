@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The profile's footprint and the results' memory are one list of components: after a short synthetic run of
  * every registered strategy (and of the variants that add optional components: herding scratch, a generated
- * pool), the footprint's items sum to the memory's values, so a block listed in one and not the other fails.
+ * pool, cgr's frozen solver with soft targets), the footprint's items sum to the memory's values, so a block
+ * listed in one and not the other fails.
  */
 class FootprintMemoryTest {
     static Stream<Arguments> strategies() {
@@ -32,6 +33,7 @@ class FootprintMemoryTest {
         out.add(Arguments.of("er", "herding", (Consumer<ExperimentConfig>) c -> c.selection = "herding"));
         out.add(Arguments.of("agem", "herding", (Consumer<ExperimentConfig>) c -> c.selection = "herding"));
         out.add(Arguments.of("gr", "pool", (Consumer<ExperimentConfig>) c -> c.generation = "pool"));
+        out.add(Arguments.of("cgr", "soft", (Consumer<ExperimentConfig>) c -> c.replayTargets = "soft"));
         return out.stream();
     }
 

@@ -30,6 +30,22 @@ class RunMacsTest {
         return wide ? 100 * 400 + 400 * 400 + 400 * 784 : 8 * 128 + 128 * 784;
     }
 
+    /**
+     * cgr's VAE, conditional on the 10 classes, decoding one sample: the one-hot label widens the decoder's first
+     * layer, seed (8 + 10) -> 128 -> 784, wide (100 + 10) -> 400 -> 400 -> 784.
+     */
+    private static long conditionalDecoder(boolean wide) {
+        return wide ? 110 * 400 + 400 * 400 + 400 * 784 : 18 * 128 + 128 * 784;
+    }
+
+    /** A cgr VAE training step per row: its encoder's first layer reads 784 + 10 columns, its decoder's 18 or 110. */
+    private static long conditionalVaeTrainRow(boolean wide) {
+        return wide
+                ? 2L * (794 * 400 + 400 * 400 + 400 * 200 + 110 * 400 + 400 * 400 + 400 * 784)
+                        + (400 * 400 + 400 * 200 + 110 * 400 + 400 * 400 + 400 * 784)
+                : 2L * (794 * 128 + 128 * 16 + 18 * 128 + 128 * 784) + (128 * 16 + 18 * 128 + 128 * 784);
+    }
+
     /** A VAE training step per row: forward, weight gradients, input gradients of all but the first layer. */
     private static long vaeTrainRow(boolean wide) {
         return wide
@@ -54,7 +70,8 @@ class RunMacsTest {
         "er, native, seed", "gr, native, seed", "er, native, wide", "gr, native, wide", "gr, native-openblas, seed",
         "ewc, jvm, seed", "si, jvm, seed", "ewc, native, wide", "si, native, seed", "ewc, native-openblas, seed",
         "lwf, jvm, seed", "lwf, native, seed", "lwf, native, wide", "derpp, jvm, seed", "derpp, native, wide",
-        "bir, jvm, seed", "bir, native, wide"})
+        "bir, jvm, seed", "bir, native, wide",
+        "cgr, jvm, seed", "cgr, native, seed", "cgr, native, wide"})
     void everyPhaseCountsTheGemmsItIssued(String strategy, String backendName, String preset) {
         boolean wide = preset.equals("wide");
         Backend be = Backends.named(backendName);
@@ -74,7 +91,8 @@ class RunMacsTest {
                 Scenario sc = Experiment.scenario(c, be, train, test)) {
             r = Experiment.run(c, be, sc, Progress.NONE, null);
         }
-        boolean replays = strategy.equals("er") || strategy.equals("gr") || strategy.equals("bir");
+        boolean replays = strategy.equals("er") || strategy.equals("gr") || strategy.equals("cgr")
+                || strategy.equals("bir");
         long solver = 0;
         long generator = 0;
         long generation = 0;
@@ -118,6 +136,14 @@ class RunMacsTest {
                     // Each solver step draws 32 images and labels them with the previous solver (2(t-1) outputs);
                     // each generator step draws 32 images for itself.
                     gen = (long) STEPS * BATCH * (decoder(wide) + forward(wide, 2 * (t - 1))) + (long) STEPS * BATCH * decoder(wide);
+                }
+            }
+            if (strategy.equals("cgr")) {
+                g = (long) STEPS * rows * conditionalVaeTrainRow(wide);
+                if (t > 1) {
+                    // Each solver step draws 32 images from drawn labels, which are their targets: no solver labels
+                    // them; each generator step draws 32 images for itself.
+                    gen = 2L * STEPS * BATCH * conditionalDecoder(wide);
                 }
             }
             // EWC's Fisher at the task's end over its 240 samples, a batch at a time: forward, backward (weight

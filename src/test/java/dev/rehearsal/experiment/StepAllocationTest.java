@@ -71,7 +71,8 @@ class StepAllocationTest {
         "joint, 50, on-the-fly", "er, 512, on-the-fly", "ewc, 50, on-the-fly", "si, 50, on-the-fly",
         "agem, 50, on-the-fly", "agem, 512, on-the-fly", "icarl, 50, on-the-fly", "icarl, 512, on-the-fly",
         "lwf, 50, on-the-fly", "lwf, 512, on-the-fly", "derpp, 50, on-the-fly", "derpp, 512, on-the-fly",
-        "bir, 50, on-the-fly", "bir, 512, on-the-fly"})
+        "bir, 50, on-the-fly", "bir, 512, on-the-fly",
+        "cgr, 50, on-the-fly", "cgr, 512, on-the-fly"})
     void noStepAllocatesOrCreatesAPrimitive(String strategy, int batch, String generation) {
         NativeBackend be = Backends.nativ();
         ExperimentConfig c = new ExperimentConfig();

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A run stopped after its third task (its checkpoint holds the state after the second: LwF's teacher,
- * DER++'s filled reservoir with its logits) and continued from that checkpoint in a fresh strategy ends with
+ * DER++'s filled reservoir with its logits, cgr's generator and frozen generator, and with soft targets its frozen
+ * solver) and continued from that checkpoint in a fresh strategy ends with
  * the same accuracy matrix, and the same solver parameters bit for bit, as a run that never stopped.
  */
 class StrategyResumeTest {
@@ -31,13 +32,15 @@ class StrategyResumeTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"lwf, class, native", "lwf, task, jvm", "derpp, class, native", "derpp, domain, jvm",
-        "bir, class, native", "bir, domain, jvm", "bir, task, native"})
-    void aResumedRunEndsWithTheSameAccuracyMatrix(String strategy, String setting, String backend,
+    @CsvSource({"lwf, class, native, hard", "lwf, task, jvm, hard", "derpp, class, native, hard",
+        "derpp, domain, jvm, hard", "cgr, class, native, hard", "cgr, task, jvm, hard", "cgr, class, native, soft",
+        "bir, class, native, soft", "bir, domain, jvm, soft", "bir, task, native, soft"})
+    void aResumedRunEndsWithTheSameAccuracyMatrix(String strategy, String setting, String backend, String targets,
             @TempDir Path dir) throws Exception {
         Backend be = Backends.named(backend);
         ExperimentConfig c = new ExperimentConfig();
         c.strategy = strategy;
+        c.replayTargets = targets;
         c.setting = setting;
         c.backend = backend;
         c.batch = 32;

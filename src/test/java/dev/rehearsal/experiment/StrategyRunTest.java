@@ -69,8 +69,9 @@ class StrategyRunTest {
         "er, domain, permuted", "naive, class, permuted", "ewc, class, split", "si, class, split",
         "ewc, task, split", "si, task, split", "ewc, domain, split", "si, domain, permuted",
         "lwf, class, split", "lwf, task, split", "lwf, domain, permuted", "derpp, class, split",
-        "derpp, task, split", "derpp, domain, permuted", "bir, class, split", "bir, task, split",
-        "bir, domain, split", "bir, domain, permuted"})
+        "derpp, task, split", "derpp, domain, permuted", "cgr, class, split", "cgr, task, split",
+        "cgr, domain, split", "cgr, domain, permuted", "bir, class, split",
+        "bir, task, split", "bir, domain, split", "bir, domain, permuted"})
     void strategiesRunInEverySetting(String strategy, String setting, String scenario) {
         ExperimentConfig c = config(strategy);
         c.setting = setting;
@@ -88,9 +89,9 @@ class StrategyRunTest {
         assertTrue(r.accuracy().r()[0][0] > 0.9, "the first task is learned: " + r.accuracy());
         assertTrue(r.ledger().macs(Phase.SOLVER_TRAINING) > 0);
         assertTrue(r.memoryBytes() > 0);
-        assertEquals(strategy.equals("gr"), r.ledger().macs(Phase.GENERATOR_TRAINING) > 0);
-        assertEquals(strategy.equals("gr") || strategy.equals("bir"), r.ledger().macs(Phase.GENERATION) > 0,
-                "generative strategies draw their replay");
+        assertEquals(strategy.equals("gr") || strategy.equals("cgr"), r.ledger().macs(Phase.GENERATOR_TRAINING) > 0);
+        assertEquals(strategy.equals("gr") || strategy.equals("cgr") || strategy.equals("bir"),
+                r.ledger().macs(Phase.GENERATION) > 0, "generative strategies draw their replay");
     }
 
     /**
@@ -244,6 +245,30 @@ class StrategyRunTest {
         assertTrue(r.memory().containsKey("pool"));
     }
 
+    /**
+     * cgr's generation compute, counted exactly: every solver step and every generator step decodes its replayed
+     * rows from their drawn labels; only soft targets run the previous solver on them.
+     */
+    @Test
+    void conditionalReplayCountsItsGenerationExactly() {
+        ExperimentConfig c = config("cgr");
+        // By hand from the seed preset's shapes: the conditional decoder is (z 8 + 10 labels) -> 128 -> 784.
+        long decoder = 18 * 128 + 128 * 784; // 102,656
+        long solver = 784 * 50 + 50 * 50 + 50 * 50 + 50 * 10; // 44,700, with all 10 outputs
+        long steps = (3L * 240 + 31) / 32; // 3 epochs of a task's 240 samples, solver and generator alike
+        for (String targets : new String[] {"hard", "soft"}) {
+            c.replayTargets = targets;
+            RunResult r = run(c, Backends.nativ());
+            long expected = 0;
+            for (int t = 2; t <= 5; t++) {
+                long labeller = targets.equals("soft") ? solver - 10L * 50 + 2L * (t - 1) * 50 : 0;
+                expected += steps * 32 * (decoder + labeller) + steps * 32 * decoder;
+            }
+            assertEquals(expected, r.ledger().macs(Phase.GENERATION), targets);
+            assertTrue(Double.isFinite(r.acc()));
+        }
+    }
+
     @Test
     void reservoirSelectionFillsTheBuffer() {
         ExperimentConfig c = config("er");
@@ -254,7 +279,7 @@ class StrategyRunTest {
 
     @Test
     void sameSeedSameThreadsGivesTheSameAccuracyMatrix() {
-        for (String s : new String[] {"er", "gr"}) {
+        for (String s : new String[] {"er", "gr", "cgr"}) {
             RunResult a = run(config(s), Backends.nativ());
             RunResult b = run(config(s), Backends.nativ());
             for (int i = 0; i < 5; i++) {

@@ -90,6 +90,40 @@ class ProfileTest {
         assertTrue(p.get("footprint").get("measured").get("exact_matches_javacpp").asBoolean());
     }
 
+    /**
+     * cgr's profile: its VAE is conditional on the 10 classes (the one-hot label widens the encoder's first layer
+     * to 784 + 10 inputs and the decoder's to 8 + 10), and with hard targets it keeps a frozen generator but no
+     * frozen solver.
+     */
+    @Test
+    void conditionalGenerativeReplayProfilesItsConditionalVae(@TempDir Path out) throws Exception {
+        JsonNode p = profile(out, "--strategy", "cgr", "--preset", "seed", "--train-limit", "300", "--epochs", "1",
+                "--vae-epochs", "1");
+        JsonNode c = p.get("compute");
+        long vaeForward = 794 * 128 + 128 * 16 + 18 * 128 + 128 * 784; // 206,336
+        long vaeInputGrads = 128 * 16 + 18 * 128 + 128 * 784;
+        assertEquals(44_700, c.get("solver_forward_macs_per_sample").asLong());
+        assertEquals(vaeForward, c.get("generator_forward_macs_per_sample").asLong());
+        assertEquals(256, c.get("generator_step").get("rows").asLong());
+        assertEquals(256L * (2 * vaeForward + vaeInputGrads), c.get("generator_step").get("macs").asLong());
+        long generator = 0;
+        long generation = 0;
+        for (int t = 1; t <= 5; t++) {
+            long rows = t == 1 ? 128 : 256;
+            generator += 3 * rows * (2 * vaeForward + vaeInputGrads);
+            if (t > 1) {
+                // 3 solver and 3 generator steps a task, each decoding 128 replayed rows from their labels.
+                generation += 2 * 3 * 128L * (18 * 128 + 128 * 784);
+            }
+        }
+        assertEquals(generator, c.get("phases").get("generator_training").get("macs").asLong());
+        assertEquals(generation, c.get("phases").get("generation").get("macs").asLong());
+        JsonNode comp = p.get("footprint").get("exact_by_component");
+        assertTrue(comp.has("generator") && comp.has("previous generator (frozen)"), comp.toString());
+        assertTrue(!comp.has("previous solver (frozen)"), "hard targets keep no frozen solver: " + comp);
+        assertTrue(p.get("footprint").get("measured").get("exact_matches_javacpp").asBoolean());
+    }
+
     @Test
     void efficiencyFollowsDiazRodriguezEtAl() {
         // Two tasks: the head grows (model size), 100 then 300 bytes kept of a 1000-byte stream, and

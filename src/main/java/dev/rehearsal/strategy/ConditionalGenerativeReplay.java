@@ -1,0 +1,192 @@
+package dev.rehearsal.strategy;
+
+import dev.rehearsal.nn.Vae;
+import dev.rehearsal.nn.VaeSpec;
+import dev.rehearsal.replay.ConditionalReplay;
+import dev.rehearsal.replay.GenerativeReplay;
+import dev.rehearsal.replay.ReplayScheduler;
+import dev.rehearsal.scenario.Task;
+import dev.rehearsal.tensor.Tensor;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Class-conditional generative replay (van de Ven et al. 2020): as {@code gr}, a VAE learns every task's images
+ * plus its own replay of the earlier ones, but conditioned on the label (one-hot, fed to encoder and decoder;
+ * the domain label in the domain setting), so replay asks the frozen previous generator for images of labels
+ * drawn uniformly over the classes seen so far ({@link ConditionalReplay}). By default
+ * ({@code --replay-targets hard}) those labels are the solver's targets and no previous solver is kept; with
+ * {@code soft} a frozen previous solver distils its softmax at the temperature, as {@code gr} does.
+ *
+ * <p>Replay is generated every step: {@code --generation pool} is refused for cgr by the config's validation
+ * (a pool of images would have to keep their conditions for the generator's own replay).
+ */
+public final class ConditionalGenerativeReplay extends Strategy {
+    public static final StrategyType TYPE = new StrategyType("cgr",
+            "Class-conditional generative replay: a conditional VAE replays earlier classes, labelled by the class "
+                    + "it was asked for.", List.of(), ConditionalGenerativeReplay::new);
+    private final Vae generator;
+    private final ConditionalReplay source;
+    private final ReplayScheduler scheduler;
+
+    public ConditionalGenerativeReplay(Context ctx) {
+        super(ctx, ExperienceReplay.replayRows(ctx));
+        int replay = Math.max(1, ExperienceReplay.replayRows(ctx));
+        VaeSpec spec = ctx.preset().vae();
+        spec = new VaeSpec(ctx.scenario().train().features(), spec.hidden(), spec.latent(),
+                ctx.scenario().outputCapacity());
+        int rows = ctx.config().batch + replay;
+        try {
+            this.generator = new Vae(ctx.backend(), "generator", spec, rows, plannedRows(ctx, rows, new int[0]),
+                    ctx.generatorOptimizer(), ctx.rng().split());
+            register(Component.model("generator", "generator", "generator", generator));
+            GenerativeReplay.Targets targets = ctx.config().replayTargets.equals("soft")
+                    ? GenerativeReplay.Targets.SOFT : GenerativeReplay.Targets.HARD;
+            this.source = new ConditionalReplay(ctx.backend(), ctx.scenario(), targets,
+                    (float) ctx.config().temperature, replay);
+            register(new PreviousModels());
+            this.scheduler = new ReplayScheduler(source, ctx.config().replayRatio,
+                    ReplayScheduler.Weighting.parse(ctx.config().weighting), ReplayScheduler.Mode.ON_THE_FLY, null);
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * The frozen previous generator, and with soft targets the frozen previous solver ("previous_models"):
+     * none before the first task ends, then what generates (and distils) the replay; in checkpoints with the
+     * tasks they have seen.
+     */
+    private final class PreviousModels extends Component.Named {
+        PreviousModels() {
+            super("previous_models");
+        }
+
+        @Override
+        public List<dev.rehearsal.metrics.MemoryItem> items() {
+            if (source.isEmpty()) {
+                return List.of();
+            }
+            List<dev.rehearsal.metrics.MemoryItem> out = Component.items("previous generator (frozen)",
+                    source.previousGenerator());
+            if (source.previousSolver() != null) {
+                out.addAll(Component.items("previous solver (frozen)", source.previousSolver()));
+            }
+            return out;
+        }
+
+        @Override
+        public void save(State state) {
+            state.values().put("replay.tasks_seen", source.tasksSeen());
+            if (!source.isEmpty()) {
+                State.saveModel(state, "previous_generator", source.previousGenerator());
+                if (source.previousSolver() != null) {
+                    State.saveModel(state, "previous_solver", source.previousSolver());
+                    state.values().put("previous_solver.outputs", source.previousSolver().outputs());
+                }
+            }
+        }
+
+        @Override
+        public void restore(Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
+                com.fasterxml.jackson.databind.JsonNode values) {
+            int seen = values.path("replay.tasks_seen").asInt();
+            if (seen > 0) {
+                // Allocate the frozen copies as the first update would, then load what they held.
+                source.update(solver, generator);
+                State.restoreModel(tensors, values, "previous_generator", source.previousGenerator());
+                if (source.previousSolver() != null) {
+                    source.previousSolver().restoreOutputs(values.path("previous_solver.outputs").asInt());
+                    State.restoreModel(tensors, values, "previous_solver", source.previousSolver());
+                }
+                source.restoreTasksSeen(seen);
+            }
+        }
+
+        @Override
+        public void close() {
+            source.close();
+        }
+    }
+
+    @Override
+    public StrategyType type() {
+        return TYPE;
+    }
+
+    public Vae generator() {
+        return generator;
+    }
+
+    /** The replay source: its frozen copies and the labels it draws. */
+    public ConditionalReplay source() {
+        return source;
+    }
+
+    @Override
+    public Map<String, dev.rehearsal.nn.Model> models() {
+        Map<String, dev.rehearsal.nn.Model> out = super.models();
+        out.put("generator", generator);
+        return out;
+    }
+
+    @Override
+    public void beforeTask(Task task) {
+        super.beforeTask(task);
+        if (ctx.config().resetOptimizer) {
+            generator.optimizer().reset();
+        }
+    }
+
+    @Override
+    public void train(Task task) {
+        int number = task.index() + 1;
+        learner.trainSolver(solver, List.of(task), number, scheduler, null);
+        learner.trainGenerator(generator, List.of(task), number, scheduler);
+    }
+
+    @Override
+    public void afterTask(Task task) {
+        source.update(solver, generator);
+    }
+
+    /**
+     * The generator's parameters and the frozen models' (what regenerates earlier tasks, and with soft targets
+     * labels them).
+     */
+    @Override
+    public long replayMemoryBytes() {
+        long n = generator.parameterBlock().numel() * 4;
+        if (!source.isEmpty()) {
+            n += source.previousGenerator().parameterBlock().numel() * 4;
+            if (source.previousSolver() != null) {
+                n += source.previousSolver().parameterBlock().numel() * 4;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The generator's samples of every class seen so far, an equal number each, ordered by class and laid out
+     * one class per grid row; with more classes than images, one image each of the first classes. Null before
+     * the first task ends.
+     */
+    @Override
+    public Samples replaySamples(int n, dev.rehearsal.random.Rng rng) {
+        if (source.isEmpty()) {
+            return null;
+        }
+        int classes = ConditionalReplay.classesSeen(ctx.scenario(), source.tasksSeen());
+        int total = Math.min(n, generator.maxBatch());
+        int perClass = Math.max(1, total / classes);
+        int shown = Math.min(classes, total / perClass);
+        int[] labels = new int[shown * perClass];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i / perClass;
+        }
+        Tensor x = generator.generate(labels.length, rng, labels, 0);
+        Samples s = square("generated_conditional", x.toFloatArray(), labels.length, x.cols());
+        return new Samples(s.kind(), s.pixels(), s.count(), s.rows(), s.cols(), perClass);
+    }
+}

@@ -32,7 +32,7 @@ import java.util.List;
  * generator's own training reads them back as the condition of its replayed rows. The frozen copies are
  * allocated once, at the end of the first task, and overwritten after each later one.
  */
-public final class ConditionalReplay implements ReplaySource {
+public final class ConditionalReplay implements ReplaySource, FrozenCopies {
     private final Backend backend;
     private final Scenario scenario;
     private final GenerativeReplay.Targets targets;

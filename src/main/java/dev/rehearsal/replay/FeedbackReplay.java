@@ -29,7 +29,7 @@ import java.util.List;
  * weights: the soft target itself (class gates), or the drawn task (context gates), as the reference does. The
  * reference's distillation has no T^2 factor: {@link #lossScale} removes the one the training loop applies.
  */
-public final class FeedbackReplay implements ReplaySource {
+public final class FeedbackReplay implements ReplaySource, FrozenCopies {
     private final Backend backend;
     private final Scenario scenario;
     private final GenerativeReplay.Targets targets;
@@ -102,7 +102,8 @@ public final class FeedbackReplay implements ReplaySource {
         return previousSolver;
     }
 
-    public FeedbackVae previousVae() {
+    @Override
+    public FeedbackVae previousGenerator() {
         return previousVae;
     }
 

@@ -22,7 +22,7 @@ import java.util.List;
  * <p>The frozen copies are allocated once, at the end of the first task, and overwritten after each later
  * task, so their memory does not grow with the number of tasks.
  */
-public final class GenerativeReplay implements ReplaySource {
+public final class GenerativeReplay implements ReplaySource, FrozenCopies {
     /** Hard labels or soft targets. */
     public enum Targets {
         HARD,

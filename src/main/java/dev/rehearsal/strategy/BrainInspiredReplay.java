@@ -77,7 +77,7 @@ public final class BrainInspiredReplay extends Strategy {
             // Distillation is part of the method: replay-targets (gr's choice) does not apply.
             this.source = new FeedbackReplay(ctx.backend(), ctx.scenario(), GenerativeReplay.Targets.SOFT,
                     (float) ctx.config().temperature, replay, vae, hidden);
-            register(new PreviousModels());
+            register(new PreviousModels(source, () -> source.update(solver, vae), source));
             this.scheduler = new ReplayScheduler(source, ctx.config().replayRatio,
                     ReplayScheduler.Weighting.parse(ctx.config().weighting), ReplayScheduler.Mode.ON_THE_FLY, null);
             if (ctx.config().flag(SI)) {
@@ -92,51 +92,6 @@ public final class BrainInspiredReplay extends Strategy {
         } catch (RuntimeException | Error e) {
             close();
             throw e;
-        }
-    }
-
-    /** The frozen previous network (both halves): what generates and labels the replay. */
-    private final class PreviousModels extends Component.Named {
-        PreviousModels() {
-            super("previous_models");
-        }
-
-        @Override
-        public List<MemoryItem> items() {
-            if (source.isEmpty()) {
-                return List.of();
-            }
-            List<MemoryItem> out = Component.items("previous solver (frozen)", source.previousSolver());
-            out.addAll(Component.items("previous generator (frozen)", source.previousVae()));
-            return out;
-        }
-
-        @Override
-        public void save(State state) {
-            state.values().put("replay.tasks_seen", source.tasksSeen());
-            if (!source.isEmpty()) {
-                State.saveModel(state, "previous_solver", source.previousSolver());
-                State.saveModel(state, "previous_generator", source.previousVae());
-                state.values().put("previous_solver.outputs", source.previousSolver().outputs());
-            }
-        }
-
-        @Override
-        public void restore(Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
-                com.fasterxml.jackson.databind.JsonNode values) {
-            int seen = values.path("replay.tasks_seen").asInt();
-            if (seen > 0) {
-                source.update(solver, vae);
-                source.previousSolver().restoreOutputs(values.path("previous_solver.outputs").asInt());
-                State.restoreModel(tensors, values, "previous_solver", source.previousSolver());
-                State.restoreModel(tensors, values, "previous_generator", source.previousVae());
-                source.restoreTasksSeen(seen);
-            }
-        }
-
-        @Override
-        public void close() {
-            source.close();
         }
     }
 
@@ -253,7 +208,7 @@ public final class BrainInspiredReplay extends Strategy {
     public long replayMemoryBytes() {
         long n = vae.keptBytes();
         if (!source.isEmpty()) {
-            n += source.previousSolver().parameterBlock().numel() * 4 + source.previousVae().keptBytes();
+            n += source.previousSolver().parameterBlock().numel() * 4 + source.previousGenerator().keptBytes();
         }
         if (solverPath != null) {
             n += solverPath.rememberedBytes() + vaePath.rememberedBytes();

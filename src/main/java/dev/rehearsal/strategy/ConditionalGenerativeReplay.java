@@ -44,69 +44,12 @@ public final class ConditionalGenerativeReplay extends Strategy {
                     ? GenerativeReplay.Targets.SOFT : GenerativeReplay.Targets.HARD;
             this.source = new ConditionalReplay(ctx.backend(), ctx.scenario(), targets,
                     (float) ctx.config().temperature, replay);
-            register(new PreviousModels());
+            register(new PreviousModels(source, () -> source.update(solver, generator), source));
             this.scheduler = new ReplayScheduler(source, ctx.config().replayRatio,
                     ReplayScheduler.Weighting.parse(ctx.config().weighting), ReplayScheduler.Mode.ON_THE_FLY, null);
         } catch (RuntimeException | Error e) {
             close();
             throw e;
-        }
-    }
-
-    /**
-     * The frozen previous generator, and with soft targets the frozen previous solver ("previous_models"):
-     * none before the first task ends, then what generates (and distils) the replay; in checkpoints with the
-     * tasks they have seen.
-     */
-    private final class PreviousModels extends Component.Named {
-        PreviousModels() {
-            super("previous_models");
-        }
-
-        @Override
-        public List<dev.rehearsal.metrics.MemoryItem> items() {
-            if (source.isEmpty()) {
-                return List.of();
-            }
-            List<dev.rehearsal.metrics.MemoryItem> out = Component.items("previous generator (frozen)",
-                    source.previousGenerator());
-            if (source.previousSolver() != null) {
-                out.addAll(Component.items("previous solver (frozen)", source.previousSolver()));
-            }
-            return out;
-        }
-
-        @Override
-        public void save(State state) {
-            state.values().put("replay.tasks_seen", source.tasksSeen());
-            if (!source.isEmpty()) {
-                State.saveModel(state, "previous_generator", source.previousGenerator());
-                if (source.previousSolver() != null) {
-                    State.saveModel(state, "previous_solver", source.previousSolver());
-                    state.values().put("previous_solver.outputs", source.previousSolver().outputs());
-                }
-            }
-        }
-
-        @Override
-        public void restore(Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
-                com.fasterxml.jackson.databind.JsonNode values) {
-            int seen = values.path("replay.tasks_seen").asInt();
-            if (seen > 0) {
-                // Allocate the frozen copies as the first update would, then load what they held.
-                source.update(solver, generator);
-                State.restoreModel(tensors, values, "previous_generator", source.previousGenerator());
-                if (source.previousSolver() != null) {
-                    source.previousSolver().restoreOutputs(values.path("previous_solver.outputs").asInt());
-                    State.restoreModel(tensors, values, "previous_solver", source.previousSolver());
-                }
-                source.restoreTasksSeen(seen);
-            }
-        }
-
-        @Override
-        public void close() {
-            source.close();
         }
     }
 

@@ -37,7 +37,7 @@ public final class GenerativeReplayStrategy extends Strategy {
                     ? GenerativeReplay.Targets.SOFT : GenerativeReplay.Targets.HARD;
             this.source = new GenerativeReplay(ctx.backend(), ctx.scenario(), targets,
                     (float) ctx.config().temperature, replay);
-            register(new PreviousModels());
+            register(new PreviousModels(source, () -> source.update(solver, generator), source));
             ReplayScheduler.Mode mode = ReplayScheduler.Mode.parse(ctx.config().generation);
             this.pool = mode == ReplayScheduler.Mode.POOL ? new ReplayPool(ctx.backend(), poolCapacity(ctx),
                     ctx.scenario().train().features(), targets == GenerativeReplay.Targets.SOFT
@@ -50,56 +50,6 @@ public final class GenerativeReplayStrategy extends Strategy {
         } catch (RuntimeException | Error e) {
             close();
             throw e;
-        }
-    }
-
-    /**
-     * The frozen previous solver and generator ("previous_models"): none before the first task ends, then
-     * what labels and generates the replay; in checkpoints with the tasks they have seen.
-     */
-    private final class PreviousModels extends Component.Named {
-        PreviousModels() {
-            super("previous_models");
-        }
-
-        @Override
-        public List<dev.rehearsal.metrics.MemoryItem> items() {
-            if (source.isEmpty()) {
-                return List.of();
-            }
-            List<dev.rehearsal.metrics.MemoryItem> out = Component.items("previous solver (frozen)",
-                    source.previousSolver());
-            out.addAll(Component.items("previous generator (frozen)", source.previousGenerator()));
-            return out;
-        }
-
-        @Override
-        public void save(State state) {
-            state.values().put("replay.tasks_seen", source.tasksSeen());
-            if (!source.isEmpty()) {
-                State.saveModel(state, "previous_solver", source.previousSolver());
-                State.saveModel(state, "previous_generator", source.previousGenerator());
-                state.values().put("previous_solver.outputs", source.previousSolver().outputs());
-            }
-        }
-
-        @Override
-        public void restore(Map<String, dev.rehearsal.checkpoint.Safetensors.Loaded> tensors,
-                com.fasterxml.jackson.databind.JsonNode values) {
-            int seen = values.path("replay.tasks_seen").asInt();
-            if (seen > 0) {
-                // Allocate the frozen copies as the first update would, then load what they held.
-                source.update(solver, generator);
-                source.previousSolver().restoreOutputs(values.path("previous_solver.outputs").asInt());
-                State.restoreModel(tensors, values, "previous_solver", source.previousSolver());
-                State.restoreModel(tensors, values, "previous_generator", source.previousGenerator());
-                source.restoreTasksSeen(seen);
-            }
-        }
-
-        @Override
-        public void close() {
-            source.close();
         }
     }
 

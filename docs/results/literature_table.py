@@ -50,7 +50,9 @@ def collect(folders):
             if r["strategy"] == "er" and config.get("selection", "random") != "random":
                 variant = config["selection"]
             if r["strategy"] == "bir" and config.get("si"):
-                variant = "si"
+                variant = "si, c=%g" % config.get("si-c")
+            if r["strategy"] == "cgr" and config.get("replay-targets") == "soft":
+                variant = "soft targets"
             extra = {k: v for k, v in config.items() if k.startswith(r["strategy"] + "-")
                      or k in STRATEGY_OPTIONS.get(r["strategy"], [])}
             options.update(extra)

@@ -141,6 +141,8 @@ public final class FeedbackReplay implements ReplaySource, FrozenCopies {
             throw new IllegalStateException("no previous task to replay");
         }
         int previousOutputs = previousSolver.outputs();
+        // The classes of the tasks seen so far (with a fixed head the solver has units for unseen ones too).
+        int seenClasses = ConditionalReplay.classesSeen(scenario, tasksSeen);
         drawTasks(n, rng);
         int row = 0;
         for (int k = 0; k < counts.length; k++) {
@@ -148,7 +150,7 @@ public final class FeedbackReplay implements ReplaySource, FrozenCopies {
             for (int i = 0; i < counts[k]; i++, row++) {
                 switch (scenario.setting()) {
                     case CLASS -> {
-                        modeOf[row] = rng.nextInt(previousOutputs);
+                        modeOf[row] = rng.nextInt(seenClasses);
                         contextOf[row] = modeOf[row];
                     }
                     case TASK -> {

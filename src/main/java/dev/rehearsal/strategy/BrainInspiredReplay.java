@@ -220,7 +220,8 @@ public final class BrainInspiredReplay extends Strategy {
     @Override
     public Samples replaySamples(int n, dev.rehearsal.random.Rng rng) {
         boolean byTask = FeedbackReplay.gatesByTask(ctx.scenario()) && vae.gates() > 0;
-        int classes = ctx.scenario().setting() == Setting.DOMAIN ? vae.modes() : solver.outputs();
+        int classes = ctx.scenario().setting() == Setting.DOMAIN ? vae.modes()
+                : dev.rehearsal.replay.ConditionalReplay.classesSeen(ctx.scenario(), Math.max(1, source.tasksSeen()));
         int contexts = byTask ? Math.max(1, source.tasksSeen()) : 1;
         int groups = classes * contexts;
         int per = Math.max(1, Math.min(n, vae.maxBatch()) / groups);

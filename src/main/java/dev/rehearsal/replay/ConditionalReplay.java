@@ -32,15 +32,11 @@ import java.util.List;
  * generator's own training reads them back as the condition of its replayed rows. The frozen copies are
  * allocated once, at the end of the first task, and overwritten after each later one.
  */
-public final class ConditionalReplay implements ReplaySource, FrozenCopies {
+public final class ConditionalReplay extends FrozenReplaySource<Vae> {
     private final Backend backend;
     private final Scenario scenario;
     private final GenerativeReplay.Targets targets;
     private final float temperature;
-    private final int maxDraw;
-    private Mlp previousSolver;
-    private Vae previousGenerator;
-    private int tasksSeen;
     /** Rows drawn per task, and where each task's rows start, for grouping a draw by task. */
     private final int[] counts;
     private final int[] starts;
@@ -51,11 +47,11 @@ public final class ConditionalReplay implements ReplaySource, FrozenCopies {
 
     public ConditionalReplay(Backend backend, Scenario scenario, GenerativeReplay.Targets targets, float temperature,
             int maxDraw) {
+        super(maxDraw);
         this.backend = backend;
         this.scenario = scenario;
         this.targets = targets;
         this.temperature = temperature;
-        this.maxDraw = maxDraw;
         this.counts = new int[scenario.taskCount()];
         this.starts = new int[scenario.taskCount()];
         this.drawnTasks = new int[maxDraw];
@@ -77,55 +73,8 @@ public final class ConditionalReplay implements ReplaySource, FrozenCopies {
      * targets need none: the condition is the label).
      */
     public void update(Mlp solver, Vae generator) {
-        if (previousGenerator == null) {
-            previousGenerator = generator.frozenCopy("previous_generator", maxDraw);
-            if (targets == GenerativeReplay.Targets.SOFT) {
-                previousSolver = solver.frozenCopy("previous_solver", maxDraw);
-            }
-        } else {
-            previousGenerator.copyParametersFrom(generator);
-            if (previousSolver != null) {
-                previousSolver.copyParametersFrom(solver);
-            }
-        }
-        tasksSeen++;
-    }
-
-    @Override
-    public boolean isEmpty() {
-        return tasksSeen == 0;
-    }
-
-    /** Tasks whose end has updated the frozen copies. */
-    public int tasksSeen() {
-        return tasksSeen;
-    }
-
-    /** For checkpoints, after the frozen copies were allocated and loaded. */
-    public void restoreTasksSeen(int n) {
-        if (previousGenerator == null || n < 1) {
-            throw new IllegalStateException("no frozen copies to restore " + n + " tasks into");
-        }
-        tasksSeen = n;
-    }
-
-    /** The frozen previous solver: null with hard targets, and before the first task ends. */
-    public Mlp previousSolver() {
-        return previousSolver;
-    }
-
-    public Vae previousGenerator() {
-        return previousGenerator;
-    }
-
-    @Override
-    public void prepare(int n) {
-        if (!isEmpty()) {
-            previousGenerator.prepare(n);
-            if (previousSolver != null) {
-                previousSolver.prepare(n);
-            }
-        }
+        freeze(targets == GenerativeReplay.Targets.SOFT ? solver : null, generator,
+                g -> g.frozenCopy("previous_generator", maxDraw));
     }
 
     /**
@@ -135,7 +84,7 @@ public final class ConditionalReplay implements ReplaySource, FrozenCopies {
     private void drawLabels(int n, Rng rng) {
         Arrays.fill(counts, 0);
         if (scenario.setting() != Setting.TASK) {
-            int classes = classesSeen(scenario, tasksSeen);
+            int classes = classesSeen(scenario, tasksSeen());
             for (int i = 0; i < n; i++) {
                 labels[i] = rng.nextInt(classes);
             }
@@ -143,7 +92,7 @@ public final class ConditionalReplay implements ReplaySource, FrozenCopies {
             return;
         }
         for (int i = 0; i < n; i++) {
-            int k = rng.nextInt(tasksSeen);
+            int k = rng.nextInt(tasksSeen());
             Task task = scenario.tasks().get(k);
             drawnTasks[i] = k;
             drawnLabels[i] = task.lo() + rng.nextInt(task.hi() - task.lo());
@@ -173,7 +122,7 @@ public final class ConditionalReplay implements ReplaySource, FrozenCopies {
         }
         drawLabels(n, rng);
         batch.setTargets(from, from + n, labels, 0);
-        Tensor generated = previousGenerator.generate(n, rng, labels, 0);
+        Tensor generated = previousGenerator().generate(n, rng, labels, 0);
         ledger.addSamples(Phase.GENERATION, n);
         backend.copy(input.rows(from, from + n).cols(0, generated.cols()), generated);
         return generated;
@@ -185,10 +134,10 @@ public final class ConditionalReplay implements ReplaySource, FrozenCopies {
         Tensor logits = null;
         int previousOutputs = 0;
         if (targets == GenerativeReplay.Targets.SOFT) {
-            backend.copy(previousSolver.input(n), generated);
-            previousSolver.forward(n);
-            logits = previousSolver.logits(n);
-            previousOutputs = previousSolver.outputs();
+            backend.copy(previousSolver().input(n), generated);
+            previousSolver().forward(n);
+            logits = previousSolver().logits(n);
+            previousOutputs = previousSolver().outputs();
         }
         List<Segment> segments = new ArrayList<>();
         int start = 0;
@@ -218,19 +167,4 @@ public final class ConditionalReplay implements ReplaySource, FrozenCopies {
         return segments;
     }
 
-    @Override
-    public long bytes() {
-        return (previousGenerator == null ? 0 : previousGenerator.bytes())
-                + (previousSolver == null ? 0 : previousSolver.bytes());
-    }
-
-    @Override
-    public void close() {
-        if (previousGenerator != null) {
-            previousGenerator.close();
-        }
-        if (previousSolver != null) {
-            previousSolver.close();
-        }
-    }
 }

@@ -29,17 +29,13 @@ import java.util.List;
  * weights: the soft target itself (class gates), or the drawn task (context gates), as the reference does. The
  * reference's distillation has no T^2 factor: {@link #lossScale} removes the one the training loop applies.
  */
-public final class FeedbackReplay implements ReplaySource, FrozenCopies {
+public final class FeedbackReplay extends FrozenReplaySource<FeedbackVae> {
     private final Backend backend;
     private final Scenario scenario;
     private final GenerativeReplay.Targets targets;
     private final float temperature;
-    private final int maxDraw;
     private final int[] hidden;
     private final FeedbackVae current;
-    private Mlp previousSolver;
-    private FeedbackVae previousVae;
-    private int tasksSeen;
     private final int[] counts;
     private final int[] modeOf;
     private final int[] contextOf;
@@ -51,11 +47,11 @@ public final class FeedbackReplay implements ReplaySource, FrozenCopies {
      */
     public FeedbackReplay(Backend backend, Scenario scenario, GenerativeReplay.Targets targets, float temperature,
             int maxDraw, FeedbackVae current, int[] hidden) {
+        super(maxDraw);
         this.backend = backend;
         this.scenario = scenario;
         this.targets = targets;
         this.temperature = temperature;
-        this.maxDraw = maxDraw;
         this.current = current;
         this.hidden = hidden.clone();
         this.counts = new int[scenario.taskCount()];
@@ -71,48 +67,7 @@ public final class FeedbackReplay implements ReplaySource, FrozenCopies {
 
     /** Takes frozen copies of both halves of the network at the end of a task. */
     public void update(Mlp solver, FeedbackVae vae) {
-        if (previousSolver == null) {
-            previousSolver = solver.frozenCopy("previous_solver", maxDraw);
-            previousVae = vae.frozenCopy("previous_generator", maxDraw, hidden);
-        } else {
-            previousSolver.copyParametersFrom(solver);
-            previousVae.copyParametersFrom(vae);
-        }
-        tasksSeen++;
-    }
-
-    @Override
-    public boolean isEmpty() {
-        return tasksSeen == 0;
-    }
-
-    public int tasksSeen() {
-        return tasksSeen;
-    }
-
-    /** For checkpoints, after the frozen copies were allocated and loaded. */
-    public void restoreTasksSeen(int n) {
-        if (previousSolver == null || n < 1) {
-            throw new IllegalStateException("no frozen copies to restore " + n + " tasks into");
-        }
-        tasksSeen = n;
-    }
-
-    public Mlp previousSolver() {
-        return previousSolver;
-    }
-
-    @Override
-    public FeedbackVae previousGenerator() {
-        return previousVae;
-    }
-
-    @Override
-    public void prepare(int n) {
-        if (!isEmpty()) {
-            previousVae.prepare(n);
-            previousSolver.prepare(n);
-        }
+        freeze(solver, vae, v -> v.frozenCopy("previous_generator", maxDraw, hidden));
     }
 
     @Override
@@ -131,7 +86,7 @@ public final class FeedbackReplay implements ReplaySource, FrozenCopies {
             return;
         }
         for (int i = 0; i < n; i++) {
-            counts[rng.nextInt(tasksSeen)]++;
+            counts[rng.nextInt(tasksSeen())]++;
         }
     }
 
@@ -140,9 +95,9 @@ public final class FeedbackReplay implements ReplaySource, FrozenCopies {
         if (isEmpty()) {
             throw new IllegalStateException("no previous task to replay");
         }
-        int previousOutputs = previousSolver.outputs();
+        int previousOutputs = previousSolver().outputs();
         // The classes of the tasks seen so far (with a fixed head the solver has units for unseen ones too).
-        int seenClasses = ConditionalReplay.classesSeen(scenario, tasksSeen);
+        int seenClasses = ConditionalReplay.classesSeen(scenario, tasksSeen());
         drawTasks(n, rng);
         int row = 0;
         for (int k = 0; k < counts.length; k++) {
@@ -164,12 +119,12 @@ public final class FeedbackReplay implements ReplaySource, FrozenCopies {
                 }
             }
         }
-        Tensor generated = previousVae.generate(n, rng, modeOf, contextOf);
+        Tensor generated = previousGenerator().generate(n, rng, modeOf, contextOf);
         ledger.addSamples(Phase.GENERATION, n);
         backend.copy(input.rows(from, from + n).cols(0, generated.cols()), generated);
-        backend.copy(previousSolver.input(n), generated);
-        previousSolver.forward(n);
-        Tensor logits = previousSolver.logits(n);
+        backend.copy(previousSolver().input(n), generated);
+        previousSolver().forward(n);
+        Tensor logits = previousSolver().logits(n);
 
         int rows = from + n;
         Tensor modes = current.modeWeights(rows).rows(from, rows);
@@ -222,16 +177,4 @@ public final class FeedbackReplay implements ReplaySource, FrozenCopies {
         return temperature;
     }
 
-    @Override
-    public long bytes() {
-        return previousSolver == null ? 0 : previousSolver.bytes() + previousVae.bytes();
-    }
-
-    @Override
-    public void close() {
-        if (previousSolver != null) {
-            previousSolver.close();
-            previousVae.close();
-        }
-    }
 }

@@ -22,7 +22,7 @@ import java.util.List;
  * <p>The frozen copies are allocated once, at the end of the first task, and overwritten after each later
  * task, so their memory does not grow with the number of tasks.
  */
-public final class GenerativeReplay implements ReplaySource, FrozenCopies {
+public final class GenerativeReplay extends FrozenReplaySource<Vae> {
     /** Hard labels or soft targets. */
     public enum Targets {
         HARD,
@@ -33,18 +33,14 @@ public final class GenerativeReplay implements ReplaySource, FrozenCopies {
     private final Scenario scenario;
     private final Targets targets;
     private final float temperature;
-    private final int maxDraw;
-    private Mlp previousSolver;
-    private Vae previousGenerator;
-    private int tasksSeen;
     private final int[] counts;
 
     public GenerativeReplay(Backend backend, Scenario scenario, Targets targets, float temperature, int maxDraw) {
+        super(maxDraw);
         this.backend = backend;
         this.scenario = scenario;
         this.targets = targets;
         this.temperature = temperature;
-        this.maxDraw = maxDraw;
         this.counts = new int[scenario.taskCount()];
     }
 
@@ -54,56 +50,11 @@ public final class GenerativeReplay implements ReplaySource, FrozenCopies {
 
     /** Takes frozen copies of the solver and generator at the end of a task. */
     public void update(Mlp solver, Vae generator) {
-        if (previousSolver == null) {
-            previousSolver = solver.frozenCopy("previous_solver", maxDraw);
-            previousGenerator = generator.frozenCopy("previous_generator", maxDraw);
-        } else {
-            previousSolver.copyParametersFrom(solver);
-            previousGenerator.copyParametersFrom(generator);
-        }
-        tasksSeen++;
-    }
-
-    @Override
-    public boolean isEmpty() {
-        return tasksSeen == 0;
-    }
-
-    /** Tasks whose end has updated the frozen copies. */
-    public int tasksSeen() {
-        return tasksSeen;
-    }
-
-    /** For checkpoints, after the frozen copies were allocated and loaded. */
-    public void restoreTasksSeen(int n) {
-        if (previousSolver == null || n < 1) {
-            throw new IllegalStateException("no frozen copies to restore " + n + " tasks into");
-        }
-        tasksSeen = n;
-    }
-
-    public Mlp previousSolver() {
-        return previousSolver;
-    }
-
-    public Vae previousGenerator() {
-        return previousGenerator;
-    }
-
-    /**
-     * Writes {@code n} generated images (pixel probabilities) into rows [from, from + n) of {@code input};
-     * returns them as the frozen generator holds them.
-     */
-    @Override
-    public void prepare(int n) {
-        if (!isEmpty()) {
-            previousGenerator.prepare(n);
-            previousSolver.prepare(n);
-        }
+        freeze(solver, generator, g -> g.frozenCopy("previous_generator", maxDraw));
     }
 
     public Tensor drawImages(Tensor input, int from, int n, Rng rng, Ledger ledger) {
-        Tensor generated = previousGenerator.generate(n, rng, null, 0);
+        Tensor generated = previousGenerator().generate(n, rng, null, 0);
         ledger.addSamples(Phase.GENERATION, n);
         backend.copy(input.rows(from, from + n).cols(0, generated.cols()), generated);
         return generated;
@@ -115,16 +66,16 @@ public final class GenerativeReplay implements ReplaySource, FrozenCopies {
             throw new IllegalStateException("no previous task to replay");
         }
         Tensor generated = drawImages(input, from, n, rng, ledger);
-        backend.copy(previousSolver.input(n), generated);
-        previousSolver.forward(n);
-        Tensor logits = previousSolver.logits(n);
-        int previousOutputs = previousSolver.outputs();
+        backend.copy(previousSolver().input(n), generated);
+        previousSolver().forward(n);
+        Tensor logits = previousSolver().logits(n);
+        int previousOutputs = previousSolver().outputs();
 
         // Which earlier task each row replays: in the task setting, drawn uniformly; otherwise irrelevant.
         java.util.Arrays.fill(counts, 0);
         if (scenario.setting() == Setting.TASK) {
             for (int i = 0; i < n; i++) {
-                counts[rng.nextInt(tasksSeen)]++;
+                counts[rng.nextInt(tasksSeen())]++;
             }
         } else {
             counts[0] = n;
@@ -162,16 +113,4 @@ public final class GenerativeReplay implements ReplaySource, FrozenCopies {
         return temperature;
     }
 
-    @Override
-    public long bytes() {
-        return previousSolver == null ? 0 : previousSolver.bytes() + previousGenerator.bytes();
-    }
-
-    @Override
-    public void close() {
-        if (previousSolver != null) {
-            previousSolver.close();
-            previousGenerator.close();
-        }
-    }
 }

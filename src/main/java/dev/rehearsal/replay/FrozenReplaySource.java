@@ -1,0 +1,98 @@
+package dev.rehearsal.replay;
+
+import dev.rehearsal.nn.Mlp;
+import dev.rehearsal.nn.Model;
+import java.util.function.UnaryOperator;
+
+/**
+ * A replay source that generates from frozen copies of the previous task's generator and, when it labels the
+ * replay with it, solver: the copies are allocated once, when the first task ends, and overwritten after each
+ * later one (so their memory does not grow with the number of tasks). Subclasses draw; this class keeps the
+ * copies, their task count, and what preparing, counting and freeing them takes.
+ *
+ * @param <G> the generator's model type
+ */
+public abstract class FrozenReplaySource<G extends Model> implements ReplaySource, FrozenCopies {
+    /** Rows a draw has at most: the copies' batch size. */
+    protected final int maxDraw;
+    private Mlp previousSolver;
+    private G previousGenerator;
+    private int tasksSeen;
+
+    protected FrozenReplaySource(int maxDraw) {
+        this.maxDraw = maxDraw;
+    }
+
+    /**
+     * At the end of a task: copies {@code generator} (with {@code copy} the first time) and {@code solver} (null
+     * for a source that does not label with it).
+     */
+    protected final void freeze(Mlp solver, G generator, UnaryOperator<G> copy) {
+        if (previousGenerator == null) {
+            if (solver != null) {
+                previousSolver = solver.frozenCopy("previous_solver", maxDraw);
+            }
+            previousGenerator = copy.apply(generator);
+        } else {
+            previousGenerator.copyParametersFrom(generator);
+            if (previousSolver != null) {
+                previousSolver.copyParametersFrom(solver);
+            }
+        }
+        tasksSeen++;
+    }
+
+    @Override
+    public final boolean isEmpty() {
+        return tasksSeen == 0;
+    }
+
+    @Override
+    public final int tasksSeen() {
+        return tasksSeen;
+    }
+
+    @Override
+    public final void restoreTasksSeen(int n) {
+        if (previousGenerator == null || n < 1) {
+            throw new IllegalStateException("no frozen copies to restore " + n + " tasks into");
+        }
+        tasksSeen = n;
+    }
+
+    @Override
+    public final Mlp previousSolver() {
+        return previousSolver;
+    }
+
+    @Override
+    public final G previousGenerator() {
+        return previousGenerator;
+    }
+
+    @Override
+    public final void prepare(int n) {
+        if (!isEmpty()) {
+            previousGenerator.prepare(n);
+            if (previousSolver != null) {
+                previousSolver.prepare(n);
+            }
+        }
+    }
+
+    @Override
+    public final long bytes() {
+        return (previousGenerator == null ? 0 : previousGenerator.bytes())
+                + (previousSolver == null ? 0 : previousSolver.bytes());
+    }
+
+    @Override
+    public final void close() {
+        if (previousGenerator != null) {
+            previousGenerator.close();
+        }
+        if (previousSolver != null) {
+            previousSolver.close();
+        }
+    }
+}

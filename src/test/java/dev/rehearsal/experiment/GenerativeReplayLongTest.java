@@ -27,13 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("long")
 class GenerativeReplayLongTest {
     private static double acc(Path out, String... args) throws Exception {
-        String[] all = new String[args.length + 13];
-        String[] common = {"compare", "--preset", "wide", "--iterations", "2000", "--seeds", "1,2,3", "--setting",
-            "class", "--threads", "1", "--quiet", "--out"};
-        System.arraycopy(common, 0, all, 0, common.length);
-        all[common.length] = out.toString();
-        System.arraycopy(args, 0, all, common.length + 1, args.length);
-        Cli r = Cli.run(java.util.Arrays.copyOf(all, common.length + 1 + args.length));
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("compare", "--preset", "wide",
+                "--iterations", "2000", "--seeds", "1,2,3", "--setting", "class", "--threads", "1", "--quiet",
+                "--out", out.toString()));
+        all.addAll(java.util.List.of(args));
+        Cli r = Cli.run(all.toArray(new String[0]));
         assertEquals(0, r.exitCode(), r.err());
         JsonNode root = new ObjectMapper().readTree(Files.readString(out.resolve("results.json")));
         return root.get("results").get(0).get("ACC").asDouble();

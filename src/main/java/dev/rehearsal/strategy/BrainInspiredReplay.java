@@ -1,7 +1,6 @@
 package dev.rehearsal.strategy;
 
 import dev.rehearsal.config.Option;
-import dev.rehearsal.metrics.MemoryItem;
 import dev.rehearsal.nn.FeedbackVae;
 import dev.rehearsal.nn.Mlp;
 import dev.rehearsal.replay.FeedbackReplay;
@@ -10,7 +9,6 @@ import dev.rehearsal.replay.ReplayScheduler;
 import dev.rehearsal.scenario.Setting;
 import dev.rehearsal.scenario.Task;
 import dev.rehearsal.tensor.Tensor;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 

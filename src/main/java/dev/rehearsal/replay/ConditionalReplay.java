@@ -147,20 +147,13 @@ public final class ConditionalReplay extends FrozenReplaySource<Vae> {
             }
             int end = start + counts[k];
             Task task = scenario.tasks().get(k);
-            int[] student = scenario.classRange(task, outputs);
             if (targets == GenerativeReplay.Targets.HARD) {
                 // The drawn labels, already in the batch's targets, are the targets.
+                int[] student = scenario.classRange(task, outputs);
                 segments.add(new Segment(from + start, from + end, student[0], student[1], 0f, false));
             } else {
-                // The teacher knows the units it had; the student is trained over the units it has now.
-                int[] teacher = scenario.setting() == Setting.CLASS ? new int[] {0, previousOutputs}
-                        : scenario.classRange(task, previousOutputs);
-                int width = student[1] - student[0];
-                Tensor soft = batch.softTargets(from + start, from + end, width);
-                backend.fill(soft, 0f);
-                backend.softmax(soft.cols(teacher[0] - student[0], teacher[1] - student[0]),
-                        logits.rows(start, end), teacher[0], teacher[1], temperature);
-                segments.add(new Segment(from + start, from + end, student[0], student[1], 0f, true));
+                segments.add(labelled(backend, scenario, batch, task, logits.rows(start, end), previousOutputs, outputs,
+                        from + start, from + end, targets, temperature));
             }
             start = end;
         }

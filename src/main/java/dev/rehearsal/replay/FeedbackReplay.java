@@ -136,26 +136,15 @@ public final class FeedbackReplay extends FrozenReplaySource<FeedbackVae> {
                 continue;
             }
             int end = start + counts[k];
-            Task task = scenario.tasks().get(k);
-            int[] teacher = scenario.setting() == Setting.CLASS ? new int[] {0, previousOutputs}
-                    : scenario.classRange(task, previousOutputs);
-            int[] student = scenario.classRange(task, outputs);
-            Tensor teacherLogits = logits.rows(start, end);
+            Segment g = labelled(backend, scenario, batch, scenario.tasks().get(k), logits.rows(start, end),
+                    previousOutputs, outputs, from + start, from + end, targets, temperature);
             Tensor rowModes = modes.rows(start, end);
-            if (targets == GenerativeReplay.Targets.HARD) {
-                Tensor labels = batch.targets(from + start, from + end);
-                backend.argmax(labels, teacherLogits, teacher[0], teacher[1]);
-                backend.oneHot(rowModes, labels, 0);
-                segments.add(new Segment(from + start, from + end, student[0], student[1], 0f, false));
+            if (g.soft()) {
+                backend.copy(rowModes.cols(g.lo(), g.hi()), batch.softTargets(g.from(), g.to(), g.hi() - g.lo()));
             } else {
-                int width = student[1] - student[0];
-                Tensor soft = batch.softTargets(from + start, from + end, width);
-                backend.fill(soft, 0f);
-                backend.softmax(soft.cols(teacher[0] - student[0], teacher[1] - student[0]), teacherLogits, teacher[0],
-                        teacher[1], temperature);
-                backend.copy(rowModes.cols(student[0], student[1]), soft);
-                segments.add(new Segment(from + start, from + end, student[0], student[1], 0f, true));
+                backend.oneHot(rowModes, batch.targets(g.from(), g.to()), 0);
             }
+            segments.add(g);
             start = end;
         }
         if (current.gates() > 0) {

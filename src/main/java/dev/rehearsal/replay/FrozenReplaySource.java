@@ -1,7 +1,12 @@
 package dev.rehearsal.replay;
 
+import dev.rehearsal.backend.Backend;
 import dev.rehearsal.nn.Mlp;
 import dev.rehearsal.nn.Model;
+import dev.rehearsal.scenario.Scenario;
+import dev.rehearsal.scenario.Setting;
+import dev.rehearsal.scenario.Task;
+import dev.rehearsal.tensor.Tensor;
 import java.util.function.UnaryOperator;
 
 /**
@@ -94,5 +99,27 @@ public abstract class FrozenReplaySource<G extends Model> implements ReplaySourc
         if (previousSolver != null) {
             previousSolver.close();
         }
+    }
+
+    /**
+     * Labels the batch's replayed rows [from, to), which replay {@code task}, with the frozen solver's
+     * {@code teacherLogits} for them: its argmax (hard) or its softmax at T (soft) over the units it had
+     * ({@code teacherOutputs}); returns their loss segment over the units the student has now ({@code outputs}).
+     */
+    protected static Segment labelled(Backend backend, Scenario scenario, Batch batch, Task task, Tensor teacherLogits,
+            int teacherOutputs, int outputs, int from, int to, GenerativeReplay.Targets targets, float temperature) {
+        // The teacher knows the units it had; the student is trained over the units it has now.
+        int[] teacher = scenario.setting() == Setting.CLASS ? new int[] {0, teacherOutputs}
+                : scenario.classRange(task, teacherOutputs);
+        int[] student = scenario.classRange(task, outputs);
+        if (targets == GenerativeReplay.Targets.HARD) {
+            backend.argmax(batch.targets(from, to), teacherLogits, teacher[0], teacher[1]);
+            return new Segment(from, to, student[0], student[1], 0f, false);
+        }
+        Tensor soft = batch.softTargets(from, to, student[1] - student[0]);
+        backend.fill(soft, 0f);
+        backend.softmax(soft.cols(teacher[0] - student[0], teacher[1] - student[0]), teacherLogits, teacher[0],
+                teacher[1], temperature);
+        return new Segment(from, to, student[0], student[1], 0f, true);
     }
 }

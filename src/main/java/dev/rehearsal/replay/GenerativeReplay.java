@@ -8,7 +8,6 @@ import dev.rehearsal.nn.Vae;
 import dev.rehearsal.random.Rng;
 import dev.rehearsal.scenario.Scenario;
 import dev.rehearsal.scenario.Setting;
-import dev.rehearsal.scenario.Task;
 import dev.rehearsal.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,23 +86,8 @@ public final class GenerativeReplay extends FrozenReplaySource<Vae> {
                 continue;
             }
             int end = start + counts[k];
-            Task task = scenario.tasks().get(k);
-            // The teacher knows the units it had; the student is trained over the units it has now.
-            int[] teacher = scenario.setting() == Setting.CLASS ? new int[] {0, previousOutputs}
-                    : scenario.classRange(task, previousOutputs);
-            int[] student = scenario.classRange(task, outputs);
-            Tensor rows = logits.rows(start, end);
-            if (targets == Targets.HARD) {
-                backend.argmax(batch.targets(from + start, from + end), rows, teacher[0], teacher[1]);
-                segments.add(new Segment(from + start, from + end, student[0], student[1], 0f, false));
-            } else {
-                int width = student[1] - student[0];
-                Tensor soft = batch.softTargets(from + start, from + end, width);
-                backend.fill(soft, 0f);
-                backend.softmax(soft.cols(teacher[0] - student[0], teacher[1] - student[0]), rows, teacher[0],
-                        teacher[1], temperature);
-                segments.add(new Segment(from + start, from + end, student[0], student[1], 0f, true));
-            }
+            segments.add(labelled(backend, scenario, batch, scenario.tasks().get(k), logits.rows(start, end),
+                    previousOutputs, outputs, from + start, from + end, targets, temperature));
             start = end;
         }
         return segments;

@@ -562,6 +562,29 @@ RH_MULTIVERSION long rh_gather_u8(float* out, long ldo, const uint8_t* images, l
     return 0;
 }
 
+// out[b, j] = scale * code_j(packed[idx[b]]): codes of `bits` (1, 2, 4, 8) bits, little-endian within a byte.
+// One loop per width so the shifts are constants: 8 pixels per byte at 1 bit, 2 at 4 bits. Returns -(b + 1)
+// for an index outside [0, n).
+RH_MULTIVERSION long rh_gather_packed(float* out, long ldo, const uint8_t* packed, long ldp, long n, const int* idx,
+                                      long ldx, long rows, long cols, long bits, float scale) {
+    for (long b = 0; b < rows; b++) {
+        long i = idx[b * ldx];
+        if (i < 0 || i >= n) return -(b + 1);
+        const uint8_t* RH_RESTRICT src = packed + i * ldp;
+        float* RH_RESTRICT dst = out + b * ldo;
+        if (bits == 8) {
+            for (long j = 0; j < cols; j++) dst[j] = scale * (float) src[j];
+        } else if (bits == 4) {
+            for (long j = 0; j < cols; j++) dst[j] = scale * (float) ((src[j >> 1] >> ((j & 1) << 2)) & 15);
+        } else if (bits == 2) {
+            for (long j = 0; j < cols; j++) dst[j] = scale * (float) ((src[j >> 2] >> ((j & 3) << 1)) & 3);
+        } else {
+            for (long j = 0; j < cols; j++) dst[j] = scale * (float) ((src[j >> 3] >> (j & 7)) & 1);
+        }
+    }
+    return 0;
+}
+
 // out[b, :] = onehot(labels[b] - lo). Returns -(b + 1) for a label outside the columns.
 static inline long rh_one_hot(float* out, long ldo, const int* labels, long ldl, long rows, long cols, long lo) {
     for (long b = 0; b < rows; b++) {

@@ -228,6 +228,14 @@ public interface Backend extends AutoCloseable {
      */
     void gather(Tensor out, Tensor images, Tensor indices, Tensor permutation, float scale);
 
+    /**
+     * Batch assembly from a bit-packed buffer: {@code out[b, j] = scale * code_j(packed[indices[b]])} for
+     * {@code packed U8 [N, ceil(D * bits / 8)]}, {@code out F32 [B, D]}, {@code bits} 1, 2, 4 or 8, where
+     * {@code code_j} of a row is bits {@code [j * bits, (j + 1) * bits)} of it, little-endian within each
+     * byte ({@code (row[j * bits / 8] >> (j * bits % 8)) & (2^bits - 1)}). With 8 bits it is {@link #gather}.
+     */
+    void gatherPacked(Tensor out, Tensor packed, Tensor indices, int bits, float scale);
+
     /** {@code out[b, :] = onehot(labels[b] - lo)} over {@code out}'s columns. */
     void oneHot(Tensor out, Tensor labels, int lo);
 

@@ -135,4 +135,19 @@ public final class Shapes {
         }
         return loss;
     }
+
+    /** gatherPacked's operands: U8 rows of ceil(D * bits / 8) bytes, an F32 batch of D columns, 1/2/4/8 bits. */
+    public static void packed(Tensor out, Tensor packed, Tensor indices, int bits) {
+        dtype(packed, DType.U8, "packed samples");
+        dtype(out, DType.F32, "gathered batch");
+        labels(indices, out.rows());
+        if (bits != 1 && bits != 2 && bits != 4 && bits != 8) {
+            throw new IllegalArgumentException("gatherPacked: bits must be 1, 2, 4 or 8, got " + bits);
+        }
+        long rowBytes = ((long) out.cols() * bits + 7) / 8;
+        if (packed.cols() != rowBytes) {
+            throw new IllegalArgumentException("gatherPacked: " + out.cols() + " pixels of " + bits + " bits need "
+                    + rowBytes + " bytes per row, the buffer has " + packed.cols());
+        }
+    }
 }

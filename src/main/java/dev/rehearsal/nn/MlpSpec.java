@@ -29,6 +29,17 @@ public record MlpSpec(int input, int[] hidden, int outputCapacity, int initialOu
         return new MlpSpec(input, hidden, capacity, initial);
     }
 
+    /** Weights and biases of every layer, the head at its full capacity. */
+    public long parameters() {
+        long n = 0;
+        int in = input;
+        for (int h : hidden) {
+            n += (long) in * h + h;
+            in = h;
+        }
+        return n + (long) in * outputCapacity + outputCapacity;
+    }
+
     @Override
     public int[] hidden() {
         return hidden.clone();

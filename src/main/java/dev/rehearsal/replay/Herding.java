@@ -79,12 +79,23 @@ public final class Herding implements AutoCloseable {
         return features.rows(0, n);
     }
 
+    /** Where {@link #extract} reads its images: decodes rows {@code indices I32 [B, 1]} into {@code out F32 [B, D]}. */
+    @FunctionalInterface
+    public interface Rows {
+        void gather(Tensor out, Tensor indices);
+    }
+
+    /** The rows of a uint8 image set, permuted by {@code permutation} (or null). */
+    public static Rows images(Backend backend, Tensor images, Tensor permutation) {
+        return (out, indices) -> backend.gather(out, images, indices, permutation, 1f / 255f);
+    }
+
     /**
      * Writes into rows [0, n) of {@link #features} the L2-normalised penultimate features (the last hidden
-     * layer, after its ReLU) of {@code n} uint8 images {@code images[indices[i]]} (permuted by
-     * {@code permutation}, or null), in chunks of the solver's and the batch's rows.
+     * layer, after its ReLU) of the {@code n} images {@code rows[indices[i]]}, in chunks of the solver's and
+     * the batch's rows.
      */
-    public void extract(Mlp solver, Batch batch, Tensor images, int[] indices, int n, Tensor permutation) {
+    public void extract(Mlp solver, Batch batch, Rows rows, int[] indices, int n) {
         check(n);
         if (solver.spec().hidden().length == 0) {
             throw new IllegalArgumentException("herding needs a hidden layer: the solver " + solver.name()
@@ -95,7 +106,7 @@ public final class Herding implements AutoCloseable {
         for (int from = 0; from < n; from += chunk) {
             int c = Math.min(chunk, n - from);
             batch.setIndices(0, c, indices, from);
-            backend.gather(solver.input(c), images, batch.indices(0, c), permutation, 1f / 255f);
+            rows.gather(solver.input(c), batch.indices(0, c));
             solver.forward(c);
             backend.l2NormalizeRows(features.rows(from, from + c), solver.hidden(last, c));
         }

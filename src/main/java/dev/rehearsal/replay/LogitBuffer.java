@@ -20,11 +20,13 @@ import java.util.List;
  * pixels, its label and the logits the solver produced for it in the step that offered it. One arena,
  * allocated once for {@code N} slots:
  * <pre>
- * samples U8  [N, D]   the image as the model sees it (permuted in permuted scenarios)
+ * samples U8  [N, R]   the image as the model sees it (permuted in permuted scenarios), in a {@link Storage}
+ *                      format of R bytes a row (D for uint8)
  * labels  I32 [N, 1]   its output unit
  * logits  F32 [N, C]   the solver's logits at insertion over the units it had then (the rest unused)
  * </pre>
- * plus, on the heap, each slot's task and the number of units it had logits for.
+ * plus, on the heap, each slot's task and the number of units it had logits for (8 bytes a slot: replay
+ * memory too, {@link #bytesPerSlot}).
  *
  * <p>Selection is Vitter's algorithm R over the whole stream, as mammoth's {@code reservoir}: the first N
  * offered rows fill the slots in order, the n-th one after that (0-based) replaces slot j, drawn uniformly
@@ -44,6 +46,9 @@ public final class LogitBuffer implements ReplaySource {
     private final float alpha;
     private final float beta;
     private final int features;
+    private final Storage storage;
+    private final int rowBytes;
+    private final byte[] packed;
     private final Arena arena;
     private final Tensor samples;
     private final Tensor labels;
@@ -69,6 +74,12 @@ public final class LogitBuffer implements ReplaySource {
      */
     public LogitBuffer(Backend backend, Scenario scenario, int capacity, float alpha, float beta, int maxDraw,
             int maxOffer) {
+        this(backend, scenario, capacity, Storage.UINT8, alpha, beta, maxDraw, maxOffer);
+    }
+
+    /** A buffer whose samples are kept in {@code storage}. */
+    public LogitBuffer(Backend backend, Scenario scenario, int capacity, Storage storage, float alpha, float beta,
+            int maxDraw, int maxOffer) {
         if (capacity < 1) {
             throw new IllegalArgumentException("a logit buffer needs at least one slot, got " + capacity);
         }
@@ -77,11 +88,14 @@ public final class LogitBuffer implements ReplaySource {
         this.alpha = alpha;
         this.beta = beta;
         this.features = scenario.train().features();
+        this.storage = storage;
+        this.rowBytes = storage.rowBytes(features);
+        this.packed = new byte[rowBytes];
         int c = scenario.outputCapacity();
         this.arena = backend.newArena("derpp_buffer");
         try {
-            this.samples = Tensor.of(arena.allocate("samples", DType.U8, (long) capacity * features), capacity,
-                    features);
+            this.samples = Tensor.of(arena.allocate("samples", DType.U8, (long) capacity * rowBytes), capacity,
+                    rowBytes);
             this.labels = Tensor.of(arena.allocate("labels", DType.I32, capacity), capacity, 1);
             this.logits = Tensor.of(arena.allocate("logits", DType.F32, (long) capacity * c), capacity, c);
         } catch (RuntimeException | Error e) {
@@ -122,9 +136,26 @@ public final class LogitBuffer implements ReplaySource {
         return seen == 0;
     }
 
-    /** Exact bytes of one slot: its pixels, its label and its row of logits. */
+    /**
+     * Exact bytes of one slot: its pixels as stored, its label, its row of logits and, on the heap, its task
+     * and logit width.
+     */
     public long bytesPerSlot() {
-        return features + DType.I32.bytes() + (long) logits.cols() * DType.F32.bytes();
+        return slotBytes(storage.rowBytes(features), logits.cols());
+    }
+
+    /** Bytes of a slot of {@code rowBytes} pixel bytes and {@code units} logits (see {@link #bytesPerSlot}). */
+    public static long slotBytes(int rowBytes, int units) {
+        return rowBytes + DType.I32.bytes() + (long) units * DType.F32.bytes() + 8;
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    /** Pixels of a sample (D). */
+    public int features() {
+        return features;
     }
 
     /** Heap bytes of the slots' task ids and logit widths. */
@@ -141,8 +172,20 @@ public final class LogitBuffer implements ReplaySource {
         return arena.blocks();
     }
 
+    /** The stored rows, as stored ({@link #storage()}); {@link #pixels} decodes one. */
     public Tensor samples() {
         return samples;
+    }
+
+    /** The decoded pixels of a slot in [0, 1], on the heap (for reports and tests). */
+    public float[] pixels(int slot) {
+        byte[] row = new byte[rowBytes];
+        samples.block().readBytes(samples.offset() + (long) slot * rowBytes, row, 0, rowBytes);
+        float[] out = new float[features];
+        for (int j = 0; j < features; j++) {
+            out[j] = storage.codeAt(row, 0, j) * storage.scale();
+        }
+        return out;
     }
 
     public Tensor labels() {
@@ -196,7 +239,8 @@ public final class LogitBuffer implements ReplaySource {
                 out[j] = row[p[j]];
             }
         }
-        samples.block().writeBytes(samples.offset() + (long) slot * features, out, 0, features);
+        storage.encode(out, features, packed);
+        samples.block().writeBytes(samples.offset() + (long) slot * rowBytes, packed, 0, rowBytes);
         labels.block().putInt(labels.offset() + slot, target);
         slotTask[slot] = task.index();
     }
@@ -228,7 +272,8 @@ public final class LogitBuffer implements ReplaySource {
         }
         batch.setIndices(from, from + n, chosen, 0);
         batch.setTargets(from, from + n, targets, 0);
-        backend.gather(input.rows(from, from + n), samples, batch.indices(from, from + n), null, 1f / 255f);
+        backend.gatherPacked(input.rows(from, from + n), samples, batch.indices(from, from + n), storage.bits(),
+                storage.scale());
         List<Segment> segments = new ArrayList<>();
         addSegments(segments, batch, from, 0, matched, outputs, true);
         addSegments(segments, batch, from, matched, n, outputs, false);

@@ -17,10 +17,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Experience replay's memory: raw samples stored as uint8, balanced over groups, a group being one class
- * of one task (in Split-MNIST simply a class). Every group has {@code perGroup} slots, allocated once for
- * all the scenario's groups: {@code samples U8 [groups * perGroup, D]} is the whole buffer. Targets and task
- * ids of the slots live on the heap, reported apart.
+ * Experience replay's memory: raw samples, balanced over groups, a group being one class of one task (in
+ * Split-MNIST simply a class). Every group has {@code perGroup} slots, allocated once for all the scenario's
+ * groups, group after group: {@code samples U8 [groups * perGroup, R]} is the whole buffer, a row holding one
+ * sample's D pixels in a {@link Storage} format of R bytes (D for uint8, D / 2 for u4, D / 8 for binary). A
+ * slot's group, and so its target and task, follows from its position ({@code slot / perGroup}): no label is
+ * stored, and the buffer's replay memory is its sample block, {@link #bytes()}.
  *
  * <p>Selection: {@link Selection#RANDOM} picks each group's samples uniformly after its task;
  * {@link Selection#RESERVOIR} keeps a uniform sample of the stream seen while training (Vitter's algorithm R,
@@ -48,12 +50,15 @@ public final class ReplayBuffer implements ReplaySource {
     private final Scenario scenario;
     private final int perGroup;
     private final Selection selection;
+    private final Storage storage;
+    /** Per group: its output unit and its task. */
+    private final int[] groupTarget;
+    private final int[] groupTask;
     private final int[] groupBase;
     private final int features;
     private final Arena arena;
     private final Tensor samples;
-    private final int[] slotTarget;
-    private final int[] slotTask;
+    private final int rowBytes;
     private final int[] filled;
     private final long[] seen;
     private final boolean[] occupied;
@@ -63,9 +68,16 @@ public final class ReplayBuffer implements ReplaySource {
     private int permutationTask = -1;
     private final byte[] row;
     private final byte[] permuted;
+    private final byte[] packed;
     private final int[] chosen;
 
+    /** A uint8 buffer. */
     public ReplayBuffer(Backend backend, Scenario scenario, int perGroup, Selection selection, int maxDraw) {
+        this(backend, scenario, perGroup, selection, Storage.UINT8, maxDraw);
+    }
+
+    public ReplayBuffer(Backend backend, Scenario scenario, int perGroup, Selection selection, Storage storage,
+            int maxDraw) {
         if (perGroup < 1) {
             throw new IllegalArgumentException("samples per class must be >= 1, got " + perGroup);
         }
@@ -73,32 +85,41 @@ public final class ReplayBuffer implements ReplaySource {
         this.scenario = scenario;
         this.perGroup = perGroup;
         this.selection = selection;
+        this.storage = storage;
         this.groupBase = new int[scenario.taskCount() + 1];
         for (Task t : scenario.tasks()) {
             groupBase[t.index() + 1] = groupBase[t.index()] + (t.hi() - t.lo());
         }
         int groups = groupBase[scenario.taskCount()];
+        this.groupTarget = new int[groups];
+        this.groupTask = new int[groups];
+        for (Task t : scenario.tasks()) {
+            for (int c = t.lo(); c < t.hi(); c++) {
+                groupTarget[groupBase[t.index()] + c - t.lo()] = c;
+                groupTask[groupBase[t.index()] + c - t.lo()] = t.index();
+            }
+        }
         long capacity = (long) groups * perGroup;
         if (capacity > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("a buffer of " + capacity + " samples is too large");
         }
         this.features = scenario.train().features();
+        this.rowBytes = storage.rowBytes(features);
         this.arena = backend.newArena("buffer");
         try {
-            Block block = arena.allocate("samples", DType.U8, capacity * features);
-            this.samples = Tensor.of(block, (int) capacity, features);
+            Block block = arena.allocate("samples", DType.U8, capacity * rowBytes);
+            this.samples = Tensor.of(block, (int) capacity, rowBytes);
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
         }
-        this.slotTarget = new int[(int) capacity];
-        this.slotTask = new int[(int) capacity];
         this.filled = new int[groups];
         this.seen = new long[groups];
         this.occupied = new boolean[(int) capacity];
         this.used = new int[(int) capacity];
         this.row = new byte[features];
         this.permuted = new byte[features];
+        this.packed = new byte[rowBytes];
         this.chosen = new int[maxDraw];
     }
 
@@ -108,6 +129,15 @@ public final class ReplayBuffer implements ReplaySource {
 
     public int perGroup() {
         return perGroup;
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    /** Pixels of a sample (D); a stored row takes {@code storage().rowBytes(D)} bytes. */
+    public int features() {
+        return features;
     }
 
     /** Slots allocated (groups x per group). */
@@ -120,14 +150,19 @@ public final class ReplayBuffer implements ReplaySource {
         return usedCount;
     }
 
-    /** Exact bytes of the uint8 sample block: capacity x D. */
+    /** Exact bytes of the sample block: capacity x R. */
     public long sampleBytes() {
         return samples.numel();
     }
 
-    /** Heap bytes of the slots' targets and task ids. */
-    public long labelBytes() {
-        return 8L * capacity();
+    /** Bytes the filled slots hold: size x R (labels follow from the slots' positions). */
+    public long storedBytes() {
+        return (long) usedCount * rowBytes;
+    }
+
+    /** Bytes of one stored sample (R). */
+    public int rowBytes() {
+        return rowBytes;
     }
 
     @Override
@@ -221,9 +256,8 @@ public final class ReplayBuffer implements ReplaySource {
                 out[j] = row[p[j]];
             }
         }
-        samples.block().writeBytes(samples.offset() + (long) slot * features, out, 0, features);
-        slotTarget[slot] = task.trainTargets()[i];
-        slotTask[slot] = task.index();
+        storage.encode(out, features, packed);
+        samples.block().writeBytes(samples.offset() + (long) slot * rowBytes, packed, 0, rowBytes);
         if (!occupied[slot]) {
             occupied[slot] = true;
             used[usedCount++] = slot;
@@ -247,16 +281,16 @@ public final class ReplayBuffer implements ReplaySource {
         Arrays.sort(chosen, 0, n);
         int[] targets = batch.stage();
         for (int i = 0; i < n; i++) {
-            targets[i] = slotTarget[chosen[i]];
+            targets[i] = targetOf(chosen[i]);
         }
         batch.setIndices(from, from + n, chosen, 0);
         batch.setTargets(from, from + n, targets, 0);
-        backend.gather(input.rows(from, from + n), samples, batch.indices(from, from + n), null, 1f / 255f);
+        gatherRows(input.rows(from, from + n), batch.indices(from, from + n));
         List<Segment> segments = new ArrayList<>();
         int start = 0;
         for (int i = 1; i <= n; i++) {
-            if (i == n || (scenario.setting() == Setting.TASK && slotTask[chosen[i]] != slotTask[chosen[start]])) {
-                Task t = scenario.tasks().get(slotTask[chosen[start]]);
+            if (i == n || (scenario.setting() == Setting.TASK && taskOf(chosen[i]) != taskOf(chosen[start]))) {
+                Task t = scenario.tasks().get(taskOf(chosen[start]));
                 int[] range = scenario.classRange(t, outputs);
                 segments.add(new Segment(from + start, from + i, range[0], range[1], 0f, false));
                 start = i;
@@ -281,8 +315,6 @@ public final class ReplayBuffer implements ReplaySource {
     /** Adds the stored samples and their bookkeeping to a checkpoint. */
     public void saveState(java.util.Map<String, Tensor> tensors, com.fasterxml.jackson.databind.node.ObjectNode values) {
         tensors.put("buffer.samples", samples);
-        putInts(values, "buffer.slot_target", slotTarget, slotTarget.length);
-        putInts(values, "buffer.slot_task", slotTask, slotTask.length);
         putInts(values, "buffer.filled", filled, filled.length);
         putInts(values, "buffer.used", used, usedCount);
         var seenArr = values.putArray("buffer.seen");
@@ -295,8 +327,6 @@ public final class ReplayBuffer implements ReplaySource {
     public void restoreState(dev.rehearsal.checkpoint.Safetensors.Loaded stored,
             com.fasterxml.jackson.databind.JsonNode values) {
         stored.copyInto(samples);
-        copyInts(values.path("buffer.slot_target"), slotTarget);
-        copyInts(values.path("buffer.slot_task"), slotTask);
         copyInts(values.path("buffer.filled"), filled);
         var u = values.path("buffer.used");
         java.util.Arrays.fill(occupied, false);
@@ -327,14 +357,35 @@ public final class ReplayBuffer implements ReplaySource {
         }
     }
 
-    /** The stored pixels (for reports: image grids of what the buffer holds). */
+    /** The stored rows, as stored ({@link #storage()}): decode them with {@link #gatherRows} or {@link #pixels}. */
     public Tensor samples() {
         return samples;
     }
 
-    /** Target of a slot, for reports. */
+    /** Decodes the slots {@code indices I32 [B, 1]} into {@code out F32 [B, D]} in [0, 1]. */
+    public void gatherRows(Tensor out, Tensor indices) {
+        backend.gatherPacked(out, samples, indices, storage.bits(), storage.scale());
+    }
+
+    /** The decoded pixels of a slot in [0, 1], on the heap (for reports and tests). */
+    public float[] pixels(int slot) {
+        byte[] row = new byte[rowBytes];
+        samples.block().readBytes(samples.offset() + (long) slot * rowBytes, row, 0, rowBytes);
+        float[] out = new float[features];
+        for (int j = 0; j < features; j++) {
+            out[j] = storage.codeAt(row, 0, j) * storage.scale();
+        }
+        return out;
+    }
+
+    /** Target of a slot: its group's. */
     public int targetOf(int slot) {
-        return slotTarget[slot];
+        return groupTarget[slot / perGroup];
+    }
+
+    /** Task of a slot: its group's. */
+    public int taskOf(int slot) {
+        return groupTask[slot / perGroup];
     }
 
     /** The slots holding samples, in the order they were filled. */

@@ -34,7 +34,7 @@ public final class AGem extends Strategy {
 
     public static final StrategyType TYPE = new StrategyType("agem",
             "A-GEM: project the gradient so it does not increase the loss on an episodic memory (--per-class, "
-                    + "--selection, --agem-batch).", List.of(MEMORY_BATCH, EPS), AGem::new);
+                    + "--selection, --agem-batch).", List.of(MEMORY_BATCH, EPS, ReplayBudget.BYTES, ReplayBudget.STORAGE), AGem::new);
 
     private final ReplayBuffer buffer;
     private final Exemplars exemplars;
@@ -51,9 +51,9 @@ public final class AGem extends Strategy {
         this.memoryBatch = memoryBatch(ctx);
         this.eps = (float) ctx.config().number(EPS);
         try {
-            Exemplars.checkClassSizes(ctx);
-            this.buffer = new ReplayBuffer(ctx.backend(), ctx.scenario(), ctx.config().perClass,
-                    ReplayBuffer.Selection.parse(ctx.config().selection), memoryBatch);
+            Exemplars.checkClassSizes(ctx, Exemplars.perClass(ctx));
+            this.buffer = new ReplayBuffer(ctx.backend(), ctx.scenario(), Exemplars.perClass(ctx),
+                    ReplayBuffer.Selection.parse(ctx.config().selection), ReplayBudget.storage(ctx), memoryBatch);
             register(Exemplars.bufferComponent("episodic memory", buffer));
             Arena a = ctx.backend().newArena("agem");
             register(Component.of("gradient_scratch", () -> Component.items("gradient scratch", a.blocks()), a));
@@ -72,7 +72,7 @@ public final class AGem extends Strategy {
 
     /** The memory batch of each task: as many rows as asked, at most what the earlier tasks stored. */
     private static int[] memoryRows(Context ctx) {
-        long[] stored = Exemplars.storedBefore(ctx);
+        long[] stored = Exemplars.storedBefore(ctx, Exemplars.perClass(ctx));
         int[] rows = new int[stored.length];
         for (int t = 0; t < rows.length; t++) {
             rows[t] = (int) Math.max(1, Math.min(memoryBatch(ctx), stored[t]));
@@ -163,10 +163,10 @@ public final class AGem extends Strategy {
         return true;
     }
 
-    /** The stored samples (uint8) and their labels (target and task, 8 bytes a sample). */
+    /** The stored samples as stored (their labels follow from their slots). */
     @Override
     public long replayMemoryBytes() {
-        return (long) buffer.size() * (buffer.samples().cols() + 8);
+        return buffer.storedBytes();
     }
 
     @Override

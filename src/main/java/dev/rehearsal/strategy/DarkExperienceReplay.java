@@ -43,7 +43,7 @@ public final class DarkExperienceReplay extends Strategy {
     public static final StrategyType TYPE = new StrategyType("derpp",
             "DER++: a reservoir of samples, labels and logits; replay matches logits and labels "
                     + "(--derpp-alpha, --derpp-beta, --derpp-buffer).",
-            List.of(ALPHA, BETA, BUFFER), DarkExperienceReplay::new);
+            List.of(ALPHA, BETA, BUFFER, ReplayBudget.BYTES, ReplayBudget.STORAGE), DarkExperienceReplay::new);
 
     private final LogitBuffer buffer;
     private final ReplayScheduler scheduler;
@@ -52,7 +52,7 @@ public final class DarkExperienceReplay extends Strategy {
     public DarkExperienceReplay(Context ctx) {
         super(ctx, replayRows(ctx, ctx.config().batch));
         try {
-            this.buffer = new LogitBuffer(ctx.backend(), ctx.scenario(), ctx.config().integer(BUFFER),
+            this.buffer = new LogitBuffer(ctx.backend(), ctx.scenario(), slots(ctx), ReplayBudget.storage(ctx),
                     (float) ctx.config().number(ALPHA), (float) ctx.config().number(BETA),
                     Math.max(1, replayRows(ctx, ctx.config().batch)), ctx.config().batch);
             register(new Buffer());
@@ -102,6 +102,12 @@ public final class DarkExperienceReplay extends Strategy {
         }
     }
 
+    /** {@code --derpp-buffer}, or the slots the budget holds. */
+    static int slots(Context ctx) {
+        return ReplayBudget.slots(ctx, LogitBuffer.slotBytes(ReplayBudget.rowBytes(ctx), ctx.scenario().outputCapacity()),
+                ctx.config().integer(BUFFER));
+    }
+
     /** Both buffer mini-batches' rows for {@code current} current rows, as the scheduler will plan them. */
     static int replayRows(Context ctx, int current) {
         double ratio = 2 * ctx.config().replayRatio;
@@ -142,7 +148,10 @@ public final class DarkExperienceReplay extends Strategy {
         return 0;
     }
 
-    /** The filled slots' pixels (uint8), labels (int32) and logits (float32 over the head's capacity). */
+    /**
+     * The filled slots: pixels as stored, labels (int32), logits (float32 over the head's capacity) and each
+     * slot's task and logit width (heap).
+     */
     @Override
     public long replayMemoryBytes() {
         return buffer.size() * buffer.bytesPerSlot();
@@ -159,6 +168,6 @@ public final class DarkExperienceReplay extends Strategy {
         for (int i = 0; i < count; i++) {
             slots[i] = count == size ? i : rng.nextInt(size);
         }
-        return storedSamples("buffer", buffer.samples(), slots);
+        return storedSamples("buffer", buffer.features(), slots, buffer::pixels);
     }
 }

@@ -99,7 +99,8 @@ final class Exemplars implements AutoCloseable {
                     indices[at++] = task.trainIndices()[i];
                 }
             }
-            herding.extract(solver, batch, sc.train().images(), indices, n, sc.permutation(task));
+            herding.extract(solver, batch, Herding.images(ctx.backend(), sc.train().images(), sc.permutation(task)),
+                    indices, n);
             int[] order = herding.select(n, Math.min(buffer.perGroup(), n));
             int[] chosen = new int[order.length];
             for (int k = 0; k < order.length; k++) {
@@ -121,20 +122,17 @@ final class Exemplars implements AutoCloseable {
     }
 
     /**
-     * A class-balanced buffer as a component ("buffer"): its uint8 samples listed under {@code label}, its
-     * slots' labels on the heap, its samples and bookkeeping in checkpoints ({@code buffer.samples}).
+     * A class-balanced buffer as a component ("buffer"): its sample block listed under {@code label} (the
+     * slots' labels follow from their positions), its samples and bookkeeping in checkpoints
+     * ({@code buffer.samples}).
      */
     static Component bufferComponent(String label, ReplayBuffer buffer) {
         return new Component.Named("buffer") {
             @Override
             public List<MemoryItem> items() {
-                return List.of(new MemoryItem(label, "buffer.samples (uint8, " + buffer.capacity() + " slots x "
-                        + buffer.samples().cols() + " pixels)", buffer.sampleBytes()));
-            }
-
-            @Override
-            public Map<String, Long> heap() {
-                return Map.of("buffer_labels", buffer.labelBytes());
+                return List.of(new MemoryItem(label, "buffer.samples (" + buffer.storage().id() + ", "
+                        + buffer.capacity() + " slots x " + buffer.features() + " pixels in " + buffer.rowBytes()
+                        + " bytes)", buffer.sampleBytes()));
             }
 
             @Override
@@ -163,29 +161,43 @@ final class Exemplars implements AutoCloseable {
         return count;
     }
 
-    /** A buffer asking for more samples of a class than the task has is a configuration error. */
-    static void checkClassSizes(Context ctx) {
+    /**
+     * Samples per class of a buffer that keeps nothing else for replay: {@code --per-class}, or what
+     * {@code --replay-budget} holds in the configured storage.
+     */
+    static int perClass(Context ctx) {
+        return ReplayBudget.perClass(ctx, ReplayBudget.rowBytes(ctx), 0, "");
+    }
+
+    /**
+     * A buffer asking for more samples of a class than the task has is a configuration error (a budget is
+     * not: the buffer keeps every sample of a small class, and the budget is not exceeded).
+     */
+    static void checkClassSizes(Context ctx, int perClass) {
+        if (ReplayBudget.bytes(ctx) > 0) {
+            return;
+        }
         for (Task t : ctx.scenario().tasks()) {
             int[] count = classCounts(t);
             for (int k = 0; k < count.length; k++) {
-                if (ctx.config().perClass > count[k]) {
+                if (perClass > count[k]) {
                     throw new dev.rehearsal.RehearsalException(dev.rehearsal.RehearsalException.USAGE, "invalid value "
-                            + "for 'per-class': " + ctx.config().perClass + " exceeds the " + count[k]
+                            + "for 'per-class': " + perClass + " exceeds the " + count[k]
                             + " training samples of class " + t.classes()[k] + " in task " + (t.index() + 1));
                 }
             }
         }
     }
 
-    /** Per task, the samples a buffer of {@code per-class} per class holds when the task starts. */
-    static long[] storedBefore(Context ctx) {
+    /** Per task, the samples a buffer of {@code perClass} per class holds when the task starts. */
+    static long[] storedBefore(Context ctx, int perClass) {
         List<Task> tasks = ctx.scenario().tasks();
         long[] out = new long[tasks.size()];
         long stored = 0;
         for (Task t : tasks) {
             out[t.index()] = stored;
             for (int c : classCounts(t)) {
-                stored += Math.min(ctx.config().perClass, c);
+                stored += Math.min(perClass, c);
             }
         }
         return out;
@@ -209,8 +221,8 @@ final class Exemplars implements AutoCloseable {
             pick.add(slots[rng.nextInt(slots.length)]);
         }
         int count = Math.min(n, pick.size());
-        return Strategy.storedSamples("buffer", buffer.samples(), pick.subList(0, count).stream()
-                .mapToInt(Integer::intValue).toArray());
+        return Strategy.storedSamples("buffer", buffer.features(), pick.subList(0, count).stream()
+                .mapToInt(Integer::intValue).toArray(), buffer::pixels);
     }
 
     @Override

@@ -13,7 +13,8 @@ import java.util.Map;
  */
 public final class ExperienceReplay extends Strategy {
     public static final StrategyType TYPE = new StrategyType("er",
-            "Experience replay from a class-balanced buffer of raw samples (--per-class, --selection).", java.util.List.of(), ExperienceReplay::new);
+            "Experience replay from a class-balanced buffer of raw samples (--per-class or --replay-budget, --storage, "
+                    + "--selection).", List.of(ReplayBudget.BYTES, ReplayBudget.STORAGE), ExperienceReplay::new);
     private final ReplayBuffer buffer;
     private final ReplayScheduler scheduler;
     private final Exemplars exemplars;
@@ -21,9 +22,10 @@ public final class ExperienceReplay extends Strategy {
     public ExperienceReplay(Context ctx) {
         super(ctx, replayRows(ctx));
         try {
-            Exemplars.checkClassSizes(ctx);
-            this.buffer = new ReplayBuffer(ctx.backend(), ctx.scenario(), ctx.config().perClass,
-                    ReplayBuffer.Selection.parse(ctx.config().selection), Math.max(1, replayRows(ctx)));
+            Exemplars.checkClassSizes(ctx, Exemplars.perClass(ctx));
+            this.buffer = new ReplayBuffer(ctx.backend(), ctx.scenario(), Exemplars.perClass(ctx),
+                    ReplayBuffer.Selection.parse(ctx.config().selection), ReplayBudget.storage(ctx),
+                    Math.max(1, replayRows(ctx)));
             register(Exemplars.bufferComponent("replay buffer", buffer));
             this.exemplars = new Exemplars(ctx, buffer, false);
             Component herding = exemplars.herdingComponent();
@@ -67,10 +69,10 @@ public final class ExperienceReplay extends Strategy {
         exemplars.afterTask(task, solver, batch);
     }
 
-    /** The stored samples (uint8): the buffer's filled slots. */
+    /** The filled slots as stored (their labels follow from their positions). */
     @Override
     public long replayMemoryBytes() {
-        return (long) buffer.size() * buffer.samples().cols();
+        return buffer.storedBytes();
     }
 
     @Override

@@ -51,7 +51,8 @@ public final class ICaRL extends Strategy {
     public static final StrategyType TYPE = new StrategyType("icarl",
             "iCaRL: herding exemplars joined to the training data, binary cross-entropy with distillation, "
                     + "nearest-mean-of-exemplars classification (--per-class, --temperature; always herding, "
-                    + "whatever --selection says).", List.of(),
+                    + "whatever --selection says; --replay-budget, --storage).", List.of(ReplayBudget.BYTES,
+                    ReplayBudget.STORAGE),
             ICaRL::new);
 
     private final ReplayBuffer buffer;
@@ -74,10 +75,10 @@ public final class ICaRL extends Strategy {
         int classes = sc.outputCapacity();
         this.chunk = Math.min(solver.maxBatch(), batch.maxRows());
         try {
-            Exemplars.checkClassSizes(ctx);
+            Exemplars.checkClassSizes(ctx, perClass(ctx));
             int features = Exemplars.penultimate(ctx);
-            this.buffer = new ReplayBuffer(be, sc, ctx.config().perClass, ReplayBuffer.Selection.HERDING,
-                    Math.max(1, maxExemplarRows(ctx)));
+            this.buffer = new ReplayBuffer(be, sc, perClass(ctx), ReplayBuffer.Selection.HERDING,
+                    ReplayBudget.storage(ctx), Math.max(1, maxExemplarRows(ctx)));
             register(Exemplars.bufferComponent("exemplars", buffer));
             this.previous = solver.frozenCopy("previous_solver", rows);
             register(Component.model("previous_models", "previous solver (frozen)", "previous_solver", previous));
@@ -140,6 +141,20 @@ public final class ICaRL extends Strategy {
         return stored == 0 ? 0 : Math.max(1, (int) Math.round((double) stored / taskSamples * current));
     }
 
+    /**
+     * Exemplars per class: {@code --per-class}, or what the budget holds beside what iCaRL keeps whatever the
+     * budget: the frozen previous solver and the class means and biases (float32).
+     */
+    private static int perClass(Context ctx) {
+        Scenario sc = ctx.scenario();
+        var spec = ctx.preset().mlp();
+        long solver = new dev.rehearsal.nn.MlpSpec(sc.train().features(), spec.hidden(), sc.outputCapacity(),
+                sc.initialOutputs()).parameters();
+        long classes = sc.outputCapacity();
+        long fixed = 4 * (solver + classes * Exemplars.penultimate(ctx) + classes);
+        return ReplayBudget.perClass(ctx, ReplayBudget.rowBytes(ctx), fixed, "the frozen solver and the class means");
+    }
+
     /** The most exemplar rows any task's steps will have (exemplars of all earlier tasks, as herding keeps them). */
     private static int maxExemplarRows(Context ctx) {
         int most = 0;
@@ -152,7 +167,7 @@ public final class ICaRL extends Strategy {
 
     /** The rows of each task's steps: its current rows and the exemplar rows of what earlier tasks stored. */
     private static int[] stepRows(Context ctx) {
-        long[] stored = Exemplars.storedBefore(ctx);
+        long[] stored = Exemplars.storedBefore(ctx, perClass(ctx));
         int[] rows = new int[stored.length];
         for (Task t : ctx.scenario().tasks()) {
             int current = Math.min(ctx.config().batch, t.trainSize());
@@ -277,7 +292,7 @@ public final class ICaRL extends Strategy {
             List<Integer> slots = byClass.get(c);
             if (!slots.isEmpty()) {
                 int[] idx = slots.stream().mapToInt(Integer::intValue).toArray();
-                h.extract(solver, batch, buffer.samples(), idx, idx.length, null);
+                h.extract(solver, batch, buffer::gatherRows, idx, idx.length);
                 h.mean(nme.mean(c), idx.length);
             }
             nme.sealMean(c, !slots.isEmpty());
@@ -341,13 +356,13 @@ public final class ICaRL extends Strategy {
         }
     }
 
-    /** Exemplars (uint8) and their labels, the frozen previous solver's parameters, the class means and biases. */
+    /** Exemplars as stored (their labels follow from their slots), the frozen previous solver's parameters, the class means and biases. */
     @Override
     public long replayMemoryBytes() {
         if (tasksSeen == 0) {
             return 0;
         }
-        return (long) buffer.size() * (buffer.samples().cols() + 8) + previous.parameterBlock().numel() * 4
+        return buffer.storedBytes() + previous.parameterBlock().numel() * 4
                 + (nme.means().numel() + nme.bias().numel()) * 4;
     }
 

@@ -218,19 +218,12 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
         }
     }
 
-    /**
-     * Report images of uint8 samples: rows {@code slots} of {@code samples [N, D]}, scaled to [0, 1], as square
-     * images (D a square number of pixels).
-     */
-    protected static Samples storedSamples(String kind, dev.rehearsal.tensor.Tensor samples, int[] slots) {
-        int d = samples.cols();
+    /** Stored samples of the given slots for reports, each decoded by {@code pixels} (D values in [0, 1]). */
+    protected static Samples storedSamples(String kind, int d, int[] slots,
+            java.util.function.IntFunction<float[]> pixels) {
         float[] px = new float[slots.length * d];
-        byte[] row = new byte[d];
         for (int i = 0; i < slots.length; i++) {
-            samples.block().readBytes(samples.offset() + (long) slots[i] * d, row, 0, d);
-            for (int j = 0; j < d; j++) {
-                px[i * d + j] = (row[j] & 0xff) / 255f;
-            }
+            System.arraycopy(pixels.apply(slots[i]), 0, px, i * d, d);
         }
         return square(kind, px, slots.length, d);
     }

@@ -445,6 +445,74 @@ class OpGradientTest {
         }
     }
 
+    /**
+     * Bit-packed decoding, codes read off by hand: little-endian within a byte, the last byte of a row only
+     * partly used, one row stride of ceil(D * bits / 8) bytes; an index outside the rows is refused.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jvm", "native"})
+    void gatherPackedDecodesCodesLittleEndian(String backend) {
+        Backend be = Backends.named(backend);
+        try (Fixture fx = new Fixture(be, 12)) {
+            // 4 bits, 3 pixels, 2 bytes a row: 0x21 0x0F -> 1, 2, 15; 0xF0 0x03 -> 0, 15, 3.
+            Tensor u4 = fx.bytes(2, 2, new byte[] {0x21, 0x0F, (byte) 0xF0, 0x03});
+            Tensor out3 = fx.floats(2, 3, 1, null);
+            be.gatherPacked(out3, u4, fx.ints(2, 1, new int[] {1, 0}), 4, 1f);
+            assertArrayEquals(new float[] {0, 15, 3, 1, 2, 15}, out3.toFloatArray());
+            // 1 bit, 10 pixels, 2 bytes a row: 0b10100101 0b10 -> 1 0 1 0 0 1 0 1 0 1.
+            Tensor bin = fx.bytes(1, 2, new byte[] {(byte) 0b10100101, 0b10});
+            Tensor out10 = fx.floats(2, 10, 3, null);
+            be.gatherPacked(out10, bin, fx.ints(2, 1, new int[] {0, 0}), 1, 0.5f);
+            float h = 0.5f;
+            assertArrayEquals(new float[] {h, 0, h, 0, 0, h, 0, h, 0, h, h, 0, h, 0, 0, h, 0, h, 0, h},
+                    out10.toFloatArray());
+            // 2 bits, 5 pixels: 0b11100100 0b01 -> 0 1 2 3 1.
+            Tensor two = fx.bytes(1, 2, new byte[] {(byte) 0b11100100, 0b01});
+            Tensor out5 = fx.floats(1, 5, 0, null);
+            be.gatherPacked(out5, two, fx.ints(1, 1, new int[] {0}), 2, 1f);
+            assertArrayEquals(new float[] {0, 1, 2, 3, 1}, out5.toFloatArray());
+            // 8 bits is gather.
+            Tensor u8 = fx.bytes(1, 3, new byte[] {0, 1, (byte) 255});
+            Tensor out8 = fx.floats(1, 3, 0, null);
+            be.gatherPacked(out8, u8, fx.ints(1, 1, new int[] {0}), 8, 2f);
+            assertArrayEquals(new float[] {0, 2, 510}, out8.toFloatArray());
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> be.gatherPacked(out3, u4, fx.ints(2, 1, new int[] {0, 2}), 4, 1f));
+            assertThrows(IllegalArgumentException.class,
+                    () -> be.gatherPacked(out3, u4, fx.ints(2, 1, new int[] {0, 1}), 1, 1f), "3 bits need 1 byte");
+            assertThrows(IllegalArgumentException.class,
+                    () -> be.gatherPacked(out3, u4, fx.ints(2, 1, new int[] {0, 1}), 3, 1f), "3 bits a pixel");
+        }
+    }
+
+    /** The native decoder equals the jvm specification bit for bit, every width, random rows, odd D. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4, 8})
+    void nativeDecodingEqualsTheSpecification(int bits) {
+        int d = 785;
+        int rowBytes = (d * bits + 7) / 8;
+        int n = 37;
+        byte[] data = new byte[n * rowBytes];
+        new java.util.Random(bits).nextBytes(data);
+        int[] idx = {5, 0, 36, 5, 17, 2, 2, 30};
+        float[][] got = new float[2][];
+        int k = 0;
+        for (Backend be : new Backend[] {Backends.jvm(), Backends.nativ()}) {
+            try (Fixture fx = new Fixture(be, 13)) {
+                Tensor out = fx.floats(idx.length, d, 2, null);
+                be.gatherPacked(out, fx.bytes(n, rowBytes, data), fx.ints(idx.length, 1, idx), bits,
+                        1f / ((1 << bits) - 1));
+                got[k++] = out.toFloatArray();
+            }
+        }
+        assertArrayEquals(got[0], got[1]);
+        float top = 0;
+        for (float v : got[0]) {
+            top = Math.max(top, v);
+        }
+        assertEquals(1f, top, "random bytes reach the largest code, which decodes to 1");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"jvm", "native"})
     void argmaxCountsAndOneHot(String backend) {

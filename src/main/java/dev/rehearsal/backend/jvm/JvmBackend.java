@@ -778,6 +778,28 @@ public final class JvmBackend implements Backend {
     }
 
     @Override
+    public void gatherPacked(Tensor out, Tensor packed, Tensor indices, int bits, float scale) {
+        Shapes.packed(out, packed, indices, bits);
+        byte[] src = heap(packed).byteArray();
+        int[] idx = ints(indices);
+        float[] o = f(out);
+        int d = out.cols();
+        int mask = (1 << bits) - 1;
+        for (int r = 0; r < out.rows(); r++) {
+            int i = idx[off(indices) + r * ld(indices)];
+            if (i < 0 || i >= packed.rows()) {
+                throw new IndexOutOfBoundsException("gather: index " + i + " outside [0, " + packed.rows() + ")");
+            }
+            int row = off(packed) + i * ld(packed);
+            int dst = off(out) + r * ld(out);
+            for (int j = 0; j < d; j++) {
+                int bit = j * bits;
+                o[dst + j] = scale * (((src[row + (bit >>> 3)] & 0xff) >>> (bit & 7)) & mask);
+            }
+        }
+    }
+
+    @Override
     public void oneHot(Tensor out, Tensor labels, int lo) {
         Shapes.labels(labels, out.rows());
         float[] o = f(out);

@@ -115,6 +115,9 @@ final class Kernels {
             long n, @Cast("const int*") long idx, long ldx, long rows, long cols, @Cast("const int*") long perm,
             float scale);
 
+    static native long rh_gather_packed(@Cast("float*") long out, long ldo, @Cast("const uint8_t*") long packed,
+            long ldp, long n, @Cast("const int*") long idx, long ldx, long rows, long cols, long bits, float scale);
+
     static native long rh_one_hot(@Cast("float*") long out, long ldo, @Cast("const int*") long labels, long ldl,
             long rows, long cols, long lo);
 }

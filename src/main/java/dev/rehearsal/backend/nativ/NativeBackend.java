@@ -465,6 +465,18 @@ public final class NativeBackend implements Backend {
     }
 
     @Override
+    public void gatherPacked(Tensor out, Tensor packed, Tensor indices, int bits, float scale) {
+        Shapes.packed(out, packed, indices, bits);
+        long bad = Kernels.rh_gather_packed(address(out), out.ld(), address(packed), packed.ld(), packed.rows(),
+                address(indices), indices.ld(), out.rows(), out.cols(), bits, scale);
+        if (bad < 0) {
+            int row = (int) (-bad) - 1;
+            throw new IndexOutOfBoundsException("gather: index " + indices.getInt(row, 0) + " outside [0, "
+                    + packed.rows() + ")");
+        }
+    }
+
+    @Override
     public void oneHot(Tensor out, Tensor labels, int lo) {
         Shapes.labels(labels, out.rows());
         long bad = Kernels.rh_one_hot(address(out), out.ld(), address(labels), labels.ld(), out.rows(), out.cols(), lo);

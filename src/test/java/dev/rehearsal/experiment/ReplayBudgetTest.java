@@ -1,0 +1,99 @@
+package dev.rehearsal.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rehearsal.Backends;
+import dev.rehearsal.RehearsalException;
+import dev.rehearsal.Synthetic;
+import dev.rehearsal.config.ExperimentConfig;
+import dev.rehearsal.data.Dataset;
+import dev.rehearsal.metrics.TaskRecord;
+import dev.rehearsal.scenario.Scenario;
+import dev.rehearsal.strategy.Progress;
+import dev.rehearsal.strategy.ReplayBudget;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code --replay-budget} and {@code --storage} through whole runs (synthetic Split data, seed preset, 10
+ * classes of 120 samples): the replay memory after every task never exceeds the budget, and after the last
+ * task it is what the budget buys, derived by hand here.
+ */
+class ReplayBudgetTest {
+    private static Dataset train;
+    private static Dataset test;
+
+    @BeforeAll
+    static void data() {
+        train = Synthetic.dataset(Backends.nativ(), "syn-train", 10, 120, 21);
+        test = Synthetic.dataset(Backends.nativ(), "syn-test", 10, 30, 22);
+    }
+
+    @AfterAll
+    static void close() {
+        train.close();
+        test.close();
+    }
+
+    static RunResult run(String strategy, String storage, int budget) {
+        ExperimentConfig c = new ExperimentConfig();
+        c.strategy = strategy;
+        c.batch = 32;
+        c.epochs = 1;
+        c.threads = Backends.THREADS;
+        c.set(ReplayBudget.BYTES, budget);
+        c.set(ReplayBudget.STORAGE, storage);
+        c.validate();
+        try (Scenario sc = Experiment.scenario(c, Backends.nativ(), train, test)) {
+            return Experiment.run(c, Backends.nativ(), sc, Progress.NONE, null);
+        }
+    }
+
+    /**
+     * The last task's replay memory by hand. A pixel row is 784 bytes in uint8, 392 in u4, 98 in binary.
+     * <ul>
+     * <li>er, agem: per class floor(budget / (10 classes x row)), labels implied by the slots;
+     * <li>derpp: slots floor(budget / (row + 4 label + 10 x 4 logits + 8 task and width));
+     * <li>icarl: beside the frozen solver (784-50-50-50-10: 44,860 floats) and the class means and biases
+     * (10 x 50 + 10 floats), 4 x 45,370 = 181,480 bytes.
+     * </ul>
+     */
+    @ParameterizedTest
+    @CsvSource({
+        // strategy, storage, budget, bytes after the last task
+        "er, binary, 100000, 99960", // 102 per class x 10 x 98
+        "er, u4, 100000, 98000", // 25 x 10 x 392
+        "er, uint8, 100000, 94080", // 12 x 10 x 784
+        "agem, binary, 50000, 49980", // 51 x 10 x 98
+        "derpp, binary, 100000, 99900", // 666 slots x 150
+        "derpp, u4, 100000, 99900", // 225 slots x 444
+        "derpp, uint8, 20000, 19228", // 23 slots x 836
+        "icarl, uint8, 300000, 299080", // 15 x 10 x 784 + 181,480
+        "icarl, binary, 300000, 299080"}) // 120 x 10 x 98 + 181,480 (all 120 samples of each class)
+    void budgetsAreNeverExceeded(String strategy, String storage, int budget, long last) {
+        RunResult r = run(strategy, storage, budget);
+        for (TaskRecord t : r.tasks()) {
+            assertTrue(t.replayBytes() <= budget, strategy + " after task " + (t.task() + 1) + " keeps "
+                    + t.replayBytes() + " bytes, over " + budget);
+        }
+        assertEquals(last, r.tasks().get(r.tasks().size() - 1).replayBytes());
+        assertTrue(r.accuracy().r()[0][0] > 0.9, "the first task is learned: " + r.accuracy());
+    }
+
+    @Test
+    void budgetsTooSmallAreRefusedWithTheirFigures() {
+        RehearsalException e = assertThrows(RehearsalException.class, () -> run("er", "binary", 979));
+        assertEquals(RehearsalException.USAGE, e.exitCode());
+        assertEquals("invalid value for 'replay-budget': 979 bytes cannot hold one sample of each of 10 classes "
+                + "(98 bytes each in binary)", e.getMessage());
+        e = assertThrows(RehearsalException.class, () -> run("icarl", "uint8", 181_480 + 7_839));
+        assertTrue(e.getMessage().contains("the frozen solver and the class means (181480 bytes)"), e.getMessage());
+        e = assertThrows(RehearsalException.class, () -> run("derpp", "u4", 443));
+        assertTrue(e.getMessage().endsWith("cannot hold one sample of 444 bytes"), e.getMessage());
+    }
+}

@@ -585,6 +585,32 @@ RH_MULTIVERSION long rh_gather_packed(float* out, long ldo, const uint8_t* packe
     return 0;
 }
 
+// y[b, r, c] = x[b, r - dy, c - dx] where that pixel exists, else 0; (dx, dy) = shifts[b, 0..1]. y != x.
+// Per output row: the source row's overlapping span is one contiguous copy, the rest zeros.
+static inline void rh_shift_images(float* y, long ldy, const float* x, long ldx, const int* shifts, long lds,
+                                   long rows, long width, long height) {
+    for (long b = 0; b < rows; b++) {
+        long dx = shifts[b * lds], dy = shifts[b * lds + 1];
+        const float* xb = x + b * ldx;
+        float* yb = y + b * ldy;
+        long c0 = dx > 0 ? dx : 0, c1 = dx < 0 ? width + dx : width;
+        if (c0 > width) c0 = width;
+        if (c1 < c0) c1 = c0;
+        for (long r = 0; r < height; r++) {
+            float* yr = yb + r * width;
+            long sr = r - dy;
+            if (sr < 0 || sr >= height) {
+                for (long c = 0; c < width; c++) yr[c] = 0.0f;
+                continue;
+            }
+            const float* xr = xb + sr * width;
+            for (long c = 0; c < c0; c++) yr[c] = 0.0f;
+            for (long c = c0; c < c1; c++) yr[c] = xr[c - dx];
+            for (long c = c1; c < width; c++) yr[c] = 0.0f;
+        }
+    }
+}
+
 // out[b, :] = onehot(labels[b] - lo). Returns -(b + 1) for a label outside the columns.
 static inline long rh_one_hot(float* out, long ldo, const int* labels, long ldl, long rows, long cols, long lo) {
     for (long b = 0; b < rows; b++) {

@@ -236,6 +236,13 @@ public interface Backend extends AutoCloseable {
      */
     void gatherPacked(Tensor out, Tensor packed, Tensor indices, int bits, float scale);
 
+    /**
+     * Translation of images (replay's jitter): for {@code x, y F32 [B, D]} holding images of {@code width}
+     * columns ({@code D = width * height}) and {@code shifts I32 [B, 2]} of (dx, dy),
+     * {@code y[b, r, c] = x[b, r - dy, c - dx]} where that pixel exists, 0 where it does not. y must not be x.
+     */
+    void shiftImages(Tensor y, Tensor x, Tensor shifts, int width);
+
     /** {@code out[b, :] = onehot(labels[b] - lo)} over {@code out}'s columns. */
     void oneHot(Tensor out, Tensor labels, int lo);
 

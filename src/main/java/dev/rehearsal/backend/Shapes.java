@@ -150,4 +150,19 @@ public final class Shapes {
                     + rowBytes + " bytes per row, the buffer has " + packed.cols());
         }
     }
+
+    /** shiftImages' operands: two distinct F32 batches of one shape, D a multiple of width, [B, 2] int shifts. */
+    public static void shifts(Tensor y, Tensor x, Tensor shifts, int width) {
+        floats("shiftImages", y, x);
+        sameShape(y, x, "shiftImages");
+        dtype(shifts, DType.I32, "shifts");
+        shape(shifts, x.rows(), 2, "shifts [B, 2]");
+        if (width < 1 || x.cols() % width != 0) {
+            throw new IllegalArgumentException("shiftImages: " + x.cols() + " pixels are not rows of " + width);
+        }
+        if (y.block() == x.block() && y.offset() < x.offset() + (long) x.rows() * x.ld()
+                && x.offset() < y.offset() + (long) y.rows() * y.ld()) {
+            throw new IllegalArgumentException("shiftImages: y overlaps x");
+        }
+    }
 }

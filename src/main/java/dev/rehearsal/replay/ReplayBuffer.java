@@ -378,6 +378,21 @@ public final class ReplayBuffer implements ReplaySource {
         return out;
     }
 
+    /** Groups (a class of a task each). */
+    public int groups() {
+        return groupTarget.length;
+    }
+
+    /** The group of class {@code target} of {@code task}. */
+    public int groupOf(Task task, int target) {
+        return group(task, target);
+    }
+
+    /** The group a slot belongs to. */
+    public int groupOfSlot(int slot) {
+        return slot / perGroup;
+    }
+
     /** Target of a slot: its group's. */
     public int targetOf(int slot) {
         return groupTarget[slot / perGroup];

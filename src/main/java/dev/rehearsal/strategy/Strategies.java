@@ -27,7 +27,8 @@ public final class Strategies implements StrategyCatalog {
             AGem.TYPE,
             ICaRL.TYPE,
             LearningWithoutForgetting.TYPE,
-            DarkExperienceReplay.TYPE);
+            DarkExperienceReplay.TYPE,
+            PrototypeReplayStrategy.TYPE);
 
     /** For {@link java.util.ServiceLoader}; use the static methods. */
     public Strategies() {

@@ -485,6 +485,30 @@ class OpGradientTest {
         }
     }
 
+    /** Translations by hand on a 3 x 2 image (values 1..6), zeros where no source pixel exists. */
+    @ParameterizedTest
+    @ValueSource(strings = {"jvm", "native"})
+    void shiftImagesTranslatesWithZeroFill(String backend) {
+        Backend be = Backends.named(backend);
+        try (Fixture fx = new Fixture(be, 14)) {
+            // Rows of width 3: [1 2 3 / 4 5 6].
+            Tensor x = fx.floats(5, 6, 1, new float[] {1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6, 1, 2, 3,
+                4, 5, 6, 1, 2, 3, 4, 5, 6});
+            Tensor y = fx.floats(5, 6, 2, fx.uniform(30, 1));
+            Tensor shifts = fx.ints(5, 2, new int[] {0, 0, 1, 0, -1, 1, 0, -1, 3, 0});
+            be.shiftImages(y, x, shifts, 3);
+            assertArrayEquals(new float[] {
+                1, 2, 3, 4, 5, 6, // no shift
+                0, 1, 2, 0, 4, 5, // right by one
+                0, 0, 0, 2, 3, 0, // left by one, down by one
+                4, 5, 6, 0, 0, 0, // up by one
+                0, 0, 0, 0, 0, 0}, // right by the whole width
+                    y.toFloatArray());
+            assertThrows(IllegalArgumentException.class, () -> be.shiftImages(x, x, shifts, 3), "in place");
+            assertThrows(IllegalArgumentException.class, () -> be.shiftImages(y, x, shifts, 4), "6 is not rows of 4");
+        }
+    }
+
     /** The native decoder equals the jvm specification bit for bit, every width, random rows, odd D. */
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 4, 8})

@@ -800,6 +800,29 @@ public final class JvmBackend implements Backend {
     }
 
     @Override
+    public void shiftImages(Tensor y, Tensor x, Tensor shifts, int width) {
+        Shapes.shifts(y, x, shifts, width);
+        float[] ya = f(y);
+        float[] xa = f(x);
+        int[] sh = ints(shifts);
+        int height = x.cols() / width;
+        for (int b = 0; b < x.rows(); b++) {
+            int dx = sh[off(shifts) + b * ld(shifts)];
+            int dy = sh[off(shifts) + b * ld(shifts) + 1];
+            int xo = off(x) + b * ld(x);
+            int yo = off(y) + b * ld(y);
+            for (int r = 0; r < height; r++) {
+                for (int c = 0; c < width; c++) {
+                    int sr = r - dy;
+                    int sc = c - dx;
+                    boolean inside = sr >= 0 && sr < height && sc >= 0 && sc < width;
+                    ya[yo + r * width + c] = inside ? xa[xo + sr * width + sc] : 0f;
+                }
+            }
+        }
+    }
+
+    @Override
     public void oneHot(Tensor out, Tensor labels, int lo) {
         Shapes.labels(labels, out.rows());
         float[] o = f(out);

@@ -118,6 +118,9 @@ final class Kernels {
     static native long rh_gather_packed(@Cast("float*") long out, long ldo, @Cast("const uint8_t*") long packed,
             long ldp, long n, @Cast("const int*") long idx, long ldx, long rows, long cols, long bits, float scale);
 
+    static native void rh_shift_images(@Cast("float*") long y, long ldy, @Cast("const float*") long x, long ldx,
+            @Cast("const int*") long shifts, long lds, long rows, long width, long height);
+
     static native long rh_one_hot(@Cast("float*") long out, long ldo, @Cast("const int*") long labels, long ldl,
             long rows, long cols, long lo);
 }

@@ -477,6 +477,13 @@ public final class NativeBackend implements Backend {
     }
 
     @Override
+    public void shiftImages(Tensor y, Tensor x, Tensor shifts, int width) {
+        Shapes.shifts(y, x, shifts, width);
+        Kernels.rh_shift_images(address(y), y.ld(), address(x), x.ld(), address(shifts), shifts.ld(), x.rows(),
+                width, x.cols() / width);
+    }
+
+    @Override
     public void oneHot(Tensor out, Tensor labels, int lo) {
         Shapes.labels(labels, out.rows());
         long bad = Kernels.rh_one_hot(address(out), out.ld(), address(labels), labels.ld(), out.rows(), out.cols(), lo);

@@ -25,6 +25,32 @@ public record VaeSpec(int input, int[] hidden, int latent, int classes) {
         return new VaeSpec(input, hidden, latent, numClasses);
     }
 
+    /** Weights and biases: encoder, the mean and log-variance heads, decoder and output layer. */
+    public long parameters() {
+        long n = 0;
+        int in = input + classes;
+        for (int h : hidden) {
+            n += (long) in * h + h;
+            in = h;
+        }
+        n += 2 * ((long) in * latent + latent);
+        in = latent + classes;
+        for (int i = hidden.length - 1; i >= 0; i--) {
+            n += (long) in * hidden[i] + hidden[i];
+            in = hidden[i];
+        }
+        return n + (long) in * input + input;
+    }
+
+    /** The same VAE with every hidden width scaled so that the first is {@code first} (each at least 1). */
+    public VaeSpec withFirstWidth(int first) {
+        int[] h = hidden.clone();
+        for (int i = 0; i < h.length; i++) {
+            h[i] = Math.max(1, (int) Math.round((double) hidden[i] * first / hidden[0]));
+        }
+        return new VaeSpec(input, h, latent, classes);
+    }
+
     @Override
     public int[] hidden() {
         return hidden.clone();

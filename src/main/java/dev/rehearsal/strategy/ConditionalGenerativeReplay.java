@@ -24,7 +24,8 @@ import java.util.Map;
 public final class ConditionalGenerativeReplay extends Strategy {
     public static final StrategyType TYPE = new StrategyType("cgr",
             "Class-conditional generative replay: a conditional VAE replays earlier classes, labelled by the class "
-                    + "it was asked for.", List.of(), ConditionalGenerativeReplay::new);
+                    + "it was asked for (--replay-budget sets the VAE's width).", List.of(ReplayBudget.BYTES),
+            ConditionalGenerativeReplay::new);
     private final Vae generator;
     private final ConditionalReplay source;
     private final ReplayScheduler scheduler;
@@ -35,6 +36,9 @@ public final class ConditionalGenerativeReplay extends Strategy {
         VaeSpec spec = ctx.preset().vae();
         spec = new VaeSpec(ctx.scenario().train().features(), spec.hidden(), spec.latent(),
                 ctx.scenario().outputCapacity());
+        // With a budget: the trained and the frozen generator, and the frozen solver only with soft targets.
+        boolean soft = ctx.config().replayTargets.equals("soft");
+        spec = ReplayBudget.generator(ctx, spec, 2, soft ? ReplayBudget.solverBytes(ctx) : 0, "the frozen solver");
         int rows = ctx.config().batch + replay;
         try {
             this.generator = new Vae(ctx.backend(), "generator", spec, rows, plannedRows(ctx, rows, new int[0]),

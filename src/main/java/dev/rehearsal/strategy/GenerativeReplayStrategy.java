@@ -17,7 +17,8 @@ import java.util.Map;
  */
 public final class GenerativeReplayStrategy extends Strategy {
     public static final StrategyType TYPE = new StrategyType("gr",
-            "Deep generative replay: a VAE replays earlier tasks, labelled by the previous solver.", java.util.List.of(), GenerativeReplayStrategy::new);
+            "Deep generative replay: a VAE replays earlier tasks, labelled by the previous solver (--replay-budget "
+                    + "sets the VAE's width).", java.util.List.of(ReplayBudget.BYTES), GenerativeReplayStrategy::new);
     private final Vae generator;
     private final GenerativeReplay source;
     private final ReplayPool pool;
@@ -28,6 +29,8 @@ public final class GenerativeReplayStrategy extends Strategy {
         int replay = Math.max(1, ExperienceReplay.replayRows(ctx));
         VaeSpec spec = ctx.preset().vae();
         spec = new VaeSpec(ctx.scenario().train().features(), spec.hidden(), spec.latent(), 0);
+        // With a budget: the trained and the frozen generator beside the frozen solver that labels replay.
+        spec = ReplayBudget.generator(ctx, spec, 2, ReplayBudget.solverBytes(ctx), "the frozen solver");
         int rows = ctx.config().batch + replay;
         try {
             this.generator = new Vae(ctx.backend(), "generator", spec, rows, plannedRows(ctx, rows, new int[0]),

@@ -94,4 +94,46 @@ public final class ReplayBudget {
     static int rowBytes(Context ctx) {
         return storage(ctx).rowBytes(ctx.scenario().train().features());
     }
+
+    /** The widest first hidden layer a budgeted generator may have (16 x the wide preset's). */
+    static final int MAX_GENERATOR_WIDTH = 6400;
+
+    /**
+     * The generator a budget buys: {@code spec} without a budget; else the widest VAE of {@code spec}'s shape
+     * (every hidden width scaled with the first, latent size kept) whose {@code copies} float32 copies fit
+     * beside {@code fixedBytes}. A budget too small for a first layer of one unit is refused.
+     */
+    static dev.rehearsal.nn.VaeSpec generator(Context ctx, dev.rehearsal.nn.VaeSpec spec, int copies, long fixedBytes,
+            String fixedWhat) {
+        long budget = bytes(ctx);
+        if (budget == 0) {
+            return spec;
+        }
+        long room = budget - fixedBytes;
+        int lo = 0;
+        int hi = MAX_GENERATOR_WIDTH;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (4L * copies * spec.withFirstWidth(mid).parameters() <= room) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        if (lo < 1) {
+            throw new RehearsalException(RehearsalException.USAGE, "invalid value for 'replay-budget': " + budget
+                    + " bytes cannot hold " + (fixedBytes > 0 ? fixedWhat + " (" + fixedBytes + " bytes) and " : "")
+                    + copies + " copies of the smallest generator (" + 4L * copies
+                    * spec.withFirstWidth(1).parameters() + " bytes)");
+        }
+        return spec.withFirstWidth(lo);
+    }
+
+    /** Bytes of a float32 copy of the scenario's solver (its head at full capacity). */
+    static long solverBytes(Context ctx) {
+        var sc = ctx.scenario();
+        var spec = ctx.preset().mlp();
+        return 4 * new dev.rehearsal.nn.MlpSpec(sc.train().features(), spec.hidden(), sc.outputCapacity(),
+                sc.initialOutputs()).parameters();
+    }
 }

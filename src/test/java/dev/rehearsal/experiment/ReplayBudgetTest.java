@@ -47,7 +47,9 @@ class ReplayBudgetTest {
         c.epochs = 1;
         c.threads = Backends.THREADS;
         c.set(ReplayBudget.BYTES, budget);
-        c.set(ReplayBudget.STORAGE, storage);
+        if (!strategy.equals("gr") && !strategy.equals("cgr")) {
+            c.set(ReplayBudget.STORAGE, storage);
+        }
         c.validate();
         try (Scenario sc = Experiment.scenario(c, Backends.nativ(), train, test)) {
             return Experiment.run(c, Backends.nativ(), sc, Progress.NONE, null);
@@ -60,7 +62,12 @@ class ReplayBudgetTest {
      * <li>er, agem: per class floor(budget / (10 classes x row)), labels implied by the slots;
      * <li>derpp: slots floor(budget / (row + 4 label + 10 x 4 logits + 8 task and width));
      * <li>icarl: beside the frozen solver (784-50-50-50-10: 44,860 floats) and the class means and biases
-     * (10 x 50 + 10 floats), 4 x 45,370 = 181,480 bytes.
+     * (10 x 50 + 10 floats), 4 x 45,370 = 181,480 bytes;
+     * <li>proto (rank 4 by default): per class 4 x (784 int8 codes + 1 float scale) = 3,152 bytes of
+     * directions, then per class floor((budget - 31,520) / (10 x row)) prototypes;
+     * <li>gr: the VAE 784-h-z8 has 784h + h (encoder) + 2 (8h + 8) (heads) + 8h + h + 784h + 784 (decoder)
+     * = 1594 h + 800 floats; two copies (trained, frozen) beside the frozen solver (179,440 bytes);
+     * <li>cgr (hard targets): conditional on 10 classes, 1614 h + 800 floats, two copies, no solver.
      * </ul>
      */
     @ParameterizedTest
@@ -74,7 +81,11 @@ class ReplayBudgetTest {
         "derpp, u4, 100000, 99900", // 225 slots x 444
         "derpp, uint8, 20000, 19228", // 23 slots x 836
         "icarl, uint8, 300000, 299080", // 15 x 10 x 784 + 181,480
-        "icarl, binary, 300000, 299080"}) // 120 x 10 x 98 + 181,480 (all 120 samples of each class)
+        "icarl, binary, 300000, 299080", // 120 x 10 x 98 + 181,480 (all 120 samples of each class)
+        "proto, binary, 64000, 63860", // 31,520 + 33 x 10 x 98
+        "proto, u4, 100000, 98160", // 31,520 + 17 x 10 x 392
+        "gr, uint8, 1000000, 989216", // h = 63: 8 x (1594 x 63 + 800) + 179,440
+        "cgr, uint8, 500000, 497056"}) // h = 38: 8 x (1614 x 38 + 800)
     void budgetsAreNeverExceeded(String strategy, String storage, int budget, long last) {
         RunResult r = run(strategy, storage, budget);
         for (TaskRecord t : r.tasks()) {
@@ -83,6 +94,14 @@ class ReplayBudgetTest {
         }
         assertEquals(last, r.tasks().get(r.tasks().size() - 1).replayBytes());
         assertTrue(r.accuracy().r()[0][0] > 0.9, "the first task is learned: " + r.accuracy());
+    }
+
+    @Test
+    void generatorsTooLargeForTheBudgetAreRefused() {
+        // The frozen solver alone is 179,440 bytes; the smallest VAE (h = 1) 2 x 4 x 2394 = 19,152.
+        RehearsalException e = assertThrows(RehearsalException.class, () -> run("gr", "uint8", 179_440 + 19_151));
+        assertEquals("invalid value for 'replay-budget': 198591 bytes cannot hold the frozen solver (179440 bytes) "
+                + "and 2 copies of the smallest generator (19152 bytes)", e.getMessage());
     }
 
     @Test

@@ -38,6 +38,11 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     FolderOptions folder;
 
+    @Option(names = "--preset", paramLabel = "NAME", description = "A grid shipped with Rehearsal instead of "
+            + "--config: frontier (every replay strategy at 64 kB, 256 kB, 1 MB and 4 MB, 3 seeds, the literature's "
+            + "protocol, with the memory-accuracy frontier report) or frontier-quick (a short smoke version).")
+    String preset;
+
     @Option(names = "--dry-run", description = "Print the experiments (id, options) and their estimated cost; run "
             + "nothing.")
     boolean dryRun;
@@ -70,8 +75,12 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (folder.config == null) {
-            throw usage("sweep needs a grid file: --config grid.yaml (fixed options, grid: lists to cross, points:)");
+        if (folder.config == null && preset == null) {
+            throw usage("sweep needs a grid file: --config grid.yaml (fixed options, grid: lists to cross, points:), "
+                    + "or a shipped grid: --preset " + String.join(" or --preset ", Grid.PRESETS));
+        }
+        if (folder.config != null && preset != null) {
+            throw usage("give --config FILE or --preset NAME, not both");
         }
         int cores = Runtime.getRuntime().availableProcessors();
         int t = threads != null ? threads : Math.min(DEFAULT_THREADS, cores);
@@ -103,12 +112,13 @@ final class SweepCommand implements Callable<Integer> {
             }
         }
         String wait = ompWait == null ? "passive" : ompWait.toLowerCase(Locale.ROOT);
-        Grid grid = Grid.read(folder.config, c -> {
+        java.util.function.Consumer<dev.rehearsal.config.ExperimentConfig> flags = c -> {
             c.threads = t;
             c.ompWait = wait;
             c.quiet = true;
-        });
-        Path dir = folder.folder(null, "sweep");
+        };
+        Grid grid = preset != null ? Grid.preset(preset, flags) : Grid.read(folder.config, flags);
+        Path dir = folder.folder(null, preset != null ? preset : "sweep");
         var console = spec.commandLine().getOut();
         if (dryRun) {
             console.print(Sweep.dryRun(grid, Files.isDirectory(dir) ? dir : null));

@@ -74,6 +74,19 @@ public final class ConfigFiles {
         }
     }
 
+    /** Parses a bundled config (a preset shipped in the jar) as a tree; {@code where} names it in messages. */
+    public static ObjectNode parse(String text, String where) {
+        try {
+            JsonNode node = YAML.readTree(text);
+            if (node == null || !node.isObject()) {
+                throw new IllegalStateException(where + " is not a mapping");
+            }
+            return (ObjectNode) node;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(where + " is not valid YAML: " + e.getOriginalMessage(), e);
+        }
+    }
+
     /**
      * The file as UTF-8 text. Control bytes (other than tab, line feed and carriage return) and invalid
      * UTF-8 mean the file is not a config at all: said so, with the first offending offset, instead of the

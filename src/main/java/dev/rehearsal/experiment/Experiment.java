@@ -109,6 +109,19 @@ public final class Experiment {
      * The sealed record of an experiment that failed: its id, config, the one-line error and the exit code the
      * error has on the command line (see cli.Main).
      */
+    /**
+     * The record of an experiment whose strategy cannot keep what it must within its replay budget: status
+     * {@code does_not_fit} and the reason, as the command line would print it.
+     */
+    public static ObjectNode doesNotFit(ExperimentConfig c, String reason) {
+        ObjectNode json = failure(c, reason, dev.rehearsal.RehearsalException.USAGE);
+        json.put("status", DOES_NOT_FIT);
+        return Integrity.seal(json);
+    }
+
+    /** The status of a {@link #doesNotFit} record. */
+    public static final String DOES_NOT_FIT = "does_not_fit";
+
     public static ObjectNode failure(ExperimentConfig c, String error, int exitCode) {
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("id", id(c));

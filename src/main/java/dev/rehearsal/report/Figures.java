@@ -359,6 +359,54 @@ final class Figures {
         return chart;
     }
 
+    /** One point of a frontier chart: mean ACC (and its std over seeds) at x. */
+    record FrontierPoint(String series, double x, double acc, double std) {
+    }
+
+    /**
+     * ACC against a cost on a log axis ({@code xTitle}, values in {@code unit}): one marker series per
+     * strategy (error bars: std over seeds), the Pareto front as a line, published results as crosses.
+     */
+    static Figure frontier(Path dir, String name, String title, String xTitle, double unit,
+            List<FrontierPoint> measured, List<FrontierPoint> front, List<FrontierPoint> published, String caption) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle(xTitle + " (log scale)").yAxisTitle("ACC").build();
+        style(chart.getStyler());
+        chart.getStyler().setXAxisLogarithmic(true).setXAxisLogarithmicDecadeOnly(false)
+                .setLegendPosition(Styler.LegendPosition.OutsideE).setMarkerSize(8);
+        Map<String, List<FrontierPoint>> bySeries = new LinkedHashMap<>();
+        measured.forEach(p -> bySeries.computeIfAbsent(p.series(), k -> new ArrayList<>()).add(p));
+        int index = 0;
+        for (Map.Entry<String, List<FrontierPoint>> e : bySeries.entrySet()) {
+            List<FrontierPoint> pts = new ArrayList<>(e.getValue());
+            pts.sort((a, b) -> Double.compare(a.x(), b.x()));
+            XYSeries s = chart.addSeries(e.getKey(), pts.stream().mapToDouble(p -> p.x() / unit).toArray(),
+                    pts.stream().mapToDouble(FrontierPoint::acc).toArray(),
+                    pts.stream().mapToDouble(p -> finiteOrZero(p.std())).toArray());
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line).setMarker(SeriesMarkers.CIRCLE);
+            s.setLineStyle(new BasicStroke(1f));
+            s.setLineColor(PALETTE[index % PALETTE.length]);
+            s.setMarkerColor(PALETTE[index++ % PALETTE.length]);
+        }
+        if (front.size() > 0) {
+            List<FrontierPoint> pts = new ArrayList<>(front);
+            pts.sort((a, b) -> Double.compare(a.x(), b.x()));
+            XYSeries s = chart.addSeries("Pareto front", pts.stream().mapToDouble(p -> p.x() / unit).toArray(),
+                    pts.stream().mapToDouble(FrontierPoint::acc).toArray());
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step).setMarker(SeriesMarkers.NONE);
+            s.setLineColor(Color.BLACK);
+            s.setLineStyle(new BasicStroke(2.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f,
+                    new float[] {6f, 4f}, 0f));
+        }
+        for (FrontierPoint p : published) {
+            XYSeries s = chart.addSeries(p.series(), new double[] {p.x() / unit}, new double[] {p.acc()});
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter).setMarker(SeriesMarkers.CROSS);
+            s.setMarkerColor(Color.DARK_GRAY);
+        }
+        return render(dir, name, chart, title, "Chart of ACC against " + xTitle + " on a log scale, one line per "
+                + "strategy, the Pareto front dashed and published results as crosses", caption);
+    }
+
     private static void style(AxesChartStyler s) {
         s.setChartBackgroundColor(Color.WHITE).setPlotBackgroundColor(Color.WHITE).setPlotBorderVisible(false)
                 .setChartTitleFont(TITLE).setLegendFont(LEGEND).setLegendBorderColor(Color.WHITE)

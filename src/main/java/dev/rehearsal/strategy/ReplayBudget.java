@@ -32,6 +32,18 @@ public final class ReplayBudget {
     private ReplayBudget() {
     }
 
+    /**
+     * A budget too small for what a strategy must keep: a usage error on the command line (exit 2), and in a
+     * sweep an outcome of its own ("does not fit"), not a failure: the frontier reports it.
+     */
+    public static final class TooSmall extends RehearsalException {
+        private static final long serialVersionUID = 1L;
+
+        TooSmall(String message) {
+            super(RehearsalException.USAGE, message);
+        }
+    }
+
     /** The format of stored samples. */
     public static Storage storage(Context ctx) {
         return Storage.parse(ctx.config().choice(STORAGE));
@@ -65,7 +77,7 @@ public final class ReplayBudget {
         long room = budget - fixedBytes;
         long n = room <= 0 ? 0 : room / (groups * rowBytes);
         if (n < 1) {
-            throw new RehearsalException(RehearsalException.USAGE, "invalid value for 'replay-budget': " + budget
+            throw new TooSmall("invalid value for 'replay-budget': " + budget
                     + " bytes cannot hold " + (fixedBytes > 0 ? fixedWhat + " (" + fixedBytes + " bytes) and " : "")
                     + "one sample of each of " + groups + " classes (" + rowBytes + " bytes each in "
                     + storage(ctx).id() + ")");
@@ -84,7 +96,7 @@ public final class ReplayBudget {
         }
         long n = budget / slotBytes;
         if (n < 1) {
-            throw new RehearsalException(RehearsalException.USAGE, "invalid value for 'replay-budget': " + budget
+            throw new TooSmall("invalid value for 'replay-budget': " + budget
                     + " bytes cannot hold one sample of " + slotBytes + " bytes");
         }
         return (int) Math.min(n, 1_000_000);
@@ -121,7 +133,7 @@ public final class ReplayBudget {
             }
         }
         if (lo < 1) {
-            throw new RehearsalException(RehearsalException.USAGE, "invalid value for 'replay-budget': " + budget
+            throw new TooSmall("invalid value for 'replay-budget': " + budget
                     + " bytes cannot hold " + (fixedBytes > 0 ? fixedWhat + " (" + fixedBytes + " bytes) and " : "")
                     + copies + " copies of the smallest generator (" + 4L * copies
                     * spec.withFirstWidth(1).parameters() + " bytes)");

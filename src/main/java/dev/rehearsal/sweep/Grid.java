@@ -30,6 +30,7 @@ import java.util.function.Consumer;
  *   per-class: [100, 300]
  * points:
  *   - {strategy: gr, replay-targets: soft}
+ * report: frontier     # optional: the memory-accuracy frontier ({@link Frontier}) beside the sweep's tables
  * </pre>
  * Every expanded experiment is resolved and validated before anything runs; an invalid one is a one-line
  * error naming the key and the point. Runtime keys (threads, omp-wait, backend, gemm, out, quiet, data) cannot
@@ -45,13 +46,18 @@ public final class Grid {
     public record Point(ExperimentConfig config, String id, Map<String, JsonNode> options) {
     }
 
+    /** The reports a grid may ask for beside the sweep's own ({@code report:} in the grid file). */
+    public static final List<String> REPORTS = List.of("frontier");
+
     private final ObjectNode source;
+    private final String report;
     private final List<String> swept;
     private final List<Point> points;
     private final int duplicates;
 
-    private Grid(ObjectNode source, List<String> swept, List<Point> points, int duplicates) {
+    private Grid(ObjectNode source, String report, List<String> swept, List<Point> points, int duplicates) {
         this.source = source;
+        this.report = report;
         this.swept = swept;
         this.points = points;
         this.duplicates = duplicates;
@@ -60,6 +66,11 @@ public final class Grid {
     /** The grid file as given (for sweep.json). */
     public ObjectNode source() {
         return source;
+    }
+
+    /** The extra report the grid asks for ({@code frontier}), or null. */
+    public String report() {
+        return report;
     }
 
     /** The keys some point sets, in the order they first appear (the swept columns of sweep.csv). */
@@ -82,12 +93,45 @@ public final class Grid {
         return of(ConfigFiles.read(file), "grid " + file, flags);
     }
 
+    /** The grids shipped with Rehearsal ({@code sweep --preset NAME}), in {@code dev/rehearsal/sweep/NAME.yaml}. */
+    public static final List<String> PRESETS = List.of("frontier", "frontier-quick");
+
+    /** A shipped grid by name; an unknown name is a one-line usage error listing the known ones. */
+    public static Grid preset(String name, Consumer<ExperimentConfig> flags) {
+        if (!PRESETS.contains(name)) {
+            throw usage("unknown sweep preset '" + name + "': use " + String.join(" or ", PRESETS));
+        }
+        try (var in = Grid.class.getResourceAsStream(name + ".yaml")) {
+            String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return of(ConfigFiles.parse(text, "sweep preset " + name), "sweep preset " + name, flags);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the bundled sweep preset " + name + " is unreadable", e);
+        }
+    }
+
+    /** The text of a shipped grid (to copy and edit). */
+    public static String presetText(String name) {
+        try (var in = Grid.class.getResourceAsStream(name + ".yaml")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | NullPointerException e) {
+            throw usage("unknown sweep preset '" + name + "': use " + String.join(" or ", PRESETS));
+        }
+    }
+
     /** Expands a grid tree ({@code where} names it in messages). */
     public static Grid of(ObjectNode tree, String where, Consumer<ExperimentConfig> flags) {
         ObjectNode source = tree.deepCopy();
         ObjectNode fixed = tree.deepCopy();
         JsonNode grid = fixed.remove("grid");
         JsonNode explicit = fixed.remove("points");
+        JsonNode reportNode = fixed.remove("report");
+        String report = null;
+        if (reportNode != null && !reportNode.isNull()) {
+            report = reportNode.asText();
+            if (!REPORTS.contains(report)) {
+                throw usage(where + ": unknown report '" + report + "' (use " + String.join(", ", REPORTS) + ")");
+            }
+        }
         for (String k : List.of("strategies", "seeds", "threads")) {
             if (fixed.has(k)) {
                 throw usage(where + ": '" + k + "' is not a sweep key (" + (k.equals("threads")
@@ -155,7 +199,7 @@ public final class Grid {
                 dup++;
             }
         }
-        return new Grid(source, List.copyOf(swept), List.copyOf(byId.values()), dup);
+        return new Grid(source, report, List.copyOf(swept), List.copyOf(byId.values()), dup);
     }
 
     /** Every combination of the lists whose keys are not in {@code skip} (one empty map when none). */

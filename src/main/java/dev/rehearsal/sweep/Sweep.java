@@ -60,7 +60,8 @@ public final class Sweep {
             if (!rerun && Files.isRegularFile(f)) {
                 ObjectNode o = Experiment.readRecord(f, p.config(), "delete it to run that experiment again, or "
                         + "give --rerun");
-                if (o.path("status").asText().equals("finished")) {
+                String status = o.path("status").asText();
+                if (status.equals("finished") || status.equals(Experiment.DOES_NOT_FIT)) {
                     records.put(p.id(), o);
                     continue;
                 }
@@ -80,7 +81,8 @@ public final class Sweep {
                 log.println(String.format(Locale.ROOT, "sweep: %d/%d %s %s seed %s: ", done[0], tasks.size(),
                         task.id(), o.path("strategy").asText(), o.path("seed").asText())
                         + (o.path("status").asText().equals("failed") ? "failed: " + o.path("error").asText()
-                        : String.format(Locale.ROOT, "ACC %.4f in %.1f s", o.path("ACC").asDouble(),
+                        : o.path("status").asText().equals(Experiment.DOES_NOT_FIT) ? "does not fit its budget: "
+                        + o.path("error").asText() : String.format(Locale.ROOT, "ACC %.4f in %.1f s", o.path("ACC").asDouble(),
                                 o.path("times").path("total").asDouble())));
             });
         } catch (Engine.EngineException e) {
@@ -146,7 +148,8 @@ public final class Sweep {
                 continue;
             }
             e.put("status", o.path("status").asText());
-            if (o.path("status").asText().equals("failed")) {
+            String status = o.path("status").asText();
+            if (status.equals("failed") || status.equals(Experiment.DOES_NOT_FIT)) {
                 e.put("error", o.path("error").asText());
                 e.put("exit_code", o.path("exit_code").asInt());
                 continue;
@@ -157,6 +160,10 @@ public final class Sweep {
             e.set("seconds", o.path("times").path("total"));
             e.set("training_macs", o.path("macs").path("training_total"));
             e.set("memory_bytes", o.path("memory_bytes").path("total"));
+            JsonNode tasks = o.path("tasks");
+            if (tasks.size() > 0) {
+                e.set("replay_bytes", tasks.get(tasks.size() - 1).path("replayBytes"));
+            }
             JsonNode r = o.path("R");
             for (int i = 0; i < r.size(); i++) {
                 for (int j = 0; j < r.get(i).size(); j++) {
@@ -182,6 +189,9 @@ public final class Sweep {
         String table = summary == null ? "(no finished experiment)\n" : summary.markdownTable();
         ResultFiles.write(dir.resolve("sweep.md"), "# Rehearsal sweep\n\nMean ± sample standard deviation over seeds "
                 + "per grid point (" + grid.points().size() + " experiments; each in runs/<id>.json).\n\n" + table);
+        if (grid.report() != null) {
+            dev.rehearsal.report.Frontier.write(dir, exps, log);
+        }
         if (summary != null) {
             ResultFiles.writeSummary(dir, summary);
             try {

@@ -10,13 +10,15 @@ import dev.rehearsal.experiment.Inputs;
 import dev.rehearsal.experiment.Json;
 import dev.rehearsal.experiment.RunResult;
 import dev.rehearsal.strategy.Progress;
+import dev.rehearsal.strategy.ReplayBudget;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * One experiment of a sweep as an engine runs it, on whatever process the engine picks: the payload is the
  * experiment's resolved config as JSON, the result its sealed record ({@link Experiment#record}), or, when it
- * fails, its failure record with the one-line error and the exit code the command line would have given. It
+ * fails, its failure record with the one-line error and the exit code the command line would have given (a
+ * replay budget too small for the strategy is no failure: its record says {@code does_not_fit}). It
  * writes no file: the driver does.
  *
  * <p>Data are loaded once per process ({@link #data}) and shared by the experiments that run there (they only
@@ -37,6 +39,8 @@ final class SweepWork implements Engine.Work {
                 RunResult r = Experiment.run(c, backend, data.train(), data.test(), Progress.NONE, null, null);
                 return Json.write(Experiment.record(c, r));
             }
+        } catch (ReplayBudget.TooSmall e) {
+            return Json.write(Experiment.doesNotFit(c, oneLine(e.getMessage())));
         } catch (RehearsalException e) {
             return Json.write(Experiment.failure(c, oneLine(e.getMessage()), e.exitCode()));
         } catch (OutOfMemoryError e) {

@@ -1,0 +1,330 @@
+package dev.rehearsal.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.experiment.Json;
+import dev.rehearsal.experiment.ResultFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The memory-accuracy frontier of a sweep ({@code report: frontier} in its grid): for every strategy (a grid
+ * point's label without its seed and budget) and budget, ACC as mean ± sample std over seeds against the
+ * replay memory it kept after the last task (exact, mean over seeds) and against its training MACs; which
+ * points are Pareto-optimal (no other point keeps at most as much and reaches a higher ACC, or spends at most
+ * as many MACs and reaches a higher ACC); the best strategy within each budget; and the points that do not
+ * fit their budget, with the reason. Published results are drawn as reference points
+ * ({@code frontier-published.json}: the papers' ACC at the replay memory Rehearsal counts for the same
+ * method). Writes {@code frontier.json}, {@code frontier.md}, {@code frontier-memory.png} and
+ * {@code frontier-macs.png}.
+ */
+public final class Frontier {
+    private Frontier() {
+    }
+
+    /** A strategy at a budget, over its seeds. */
+    record Point(String strategy, long budget, int seeds, double acc, double std, double replayBytes,
+            double trainingMacs, boolean memoryFront, boolean macsFront) {
+    }
+
+    /** Published reference points (see the resource). */
+    record Reference(String label, String setting, double acc, double replayBytes, String memory) {
+    }
+
+    /** Writes the frontier of a sweep's experiments (sweep.json's entries) into {@code dir}. */
+    public static void write(Path dir, ArrayNode experiments, PrintStream log) {
+        Map<String, List<JsonNode>> groups = new LinkedHashMap<>();
+        List<String> notFit = new ArrayList<>();
+        String setting = null;
+        for (JsonNode e : experiments) {
+            String status = e.path("status").asText();
+            String strategy = strategyOf(e);
+            long budget = e.path("options").path("replay-budget").asLong(0);
+            if (status.equals("does_not_fit")) {
+                notFit.add(strategy + " at " + bytes(budget) + ": " + e.path("error").asText());
+                continue;
+            }
+            if (!status.equals("finished")) {
+                continue;
+            }
+            groups.computeIfAbsent(strategy + "\u0000" + budget, k -> new ArrayList<>()).add(e);
+        }
+        List<Point> points = new ArrayList<>();
+        for (Map.Entry<String, List<JsonNode>> g : groups.entrySet()) {
+            String[] key = g.getKey().split("\u0000");
+            List<JsonNode> runs = g.getValue();
+            double[] acc = runs.stream().mapToDouble(r -> r.path("ACC").asDouble()).toArray();
+            double mean = mean(acc);
+            points.add(new Point(key[0], Long.parseLong(key[1]), acc.length, mean, std(acc, mean),
+                    runs.stream().mapToDouble(r -> r.path("replay_bytes").asDouble()).average().orElse(0),
+                    runs.stream().mapToDouble(r -> r.path("training_macs").asDouble()).average().orElse(0), false,
+                    false));
+        }
+        points = fronts(points);
+        List<Reference> refs = references();
+        write(dir, points, notFit, refs, log);
+    }
+
+    /**
+     * A point's name: its strategy, its storage in brackets for strategies that store samples (uint8 when the
+     * point leaves it at its default), and the other options its point sets (not the seed or the budget).
+     */
+    static String strategyOf(JsonNode e) {
+        String strategy = e.path("strategy").asText();
+        StringBuilder b = new StringBuilder(strategy);
+        JsonNode opts = e.path("options");
+        boolean stores = dev.rehearsal.config.StrategyCatalog.installed().options(strategy).stream()
+                .anyMatch(o -> o.key().equals("storage"));
+        if (stores) {
+            b.append(" (").append(opts.path("storage").asText("uint8")).append(')');
+        }
+        opts.fields().forEachRemaining(f -> {
+            if (!List.of("strategy", "seed", "replay-budget", "storage").contains(f.getKey())) {
+                b.append(' ').append(f.getKey()).append('=').append(f.getValue().isValueNode() ? f.getValue().asText()
+                        : f.getValue().toString());
+            }
+        });
+        return b.toString();
+    }
+
+    /** Marks the Pareto-optimal points in memory and in MACs (ties in cost: the higher ACC dominates). */
+    static List<Point> fronts(List<Point> points) {
+        List<Point> out = new ArrayList<>();
+        for (Point p : points) {
+            boolean memory = true;
+            boolean macs = true;
+            for (Point q : points) {
+                if (q == p) {
+                    continue;
+                }
+                if (dominates(q.replayBytes(), q.acc(), p.replayBytes(), p.acc())) {
+                    memory = false;
+                }
+                if (dominates(q.trainingMacs(), q.acc(), p.trainingMacs(), p.acc())) {
+                    macs = false;
+                }
+            }
+            out.add(new Point(p.strategy(), p.budget(), p.seeds(), p.acc(), p.std(), p.replayBytes(), p.trainingMacs(),
+                    memory, macs));
+        }
+        return out;
+    }
+
+    /** q dominates p: it costs no more and reaches more, or costs less and reaches as much. */
+    static boolean dominates(double qCost, double qAcc, double pCost, double pAcc) {
+        return qCost <= pCost && qAcc >= pAcc && (qCost < pCost || qAcc > pAcc);
+    }
+
+    static List<Reference> references() {
+        try (InputStream in = Frontier.class.getResourceAsStream("frontier-published.json")) {
+            JsonNode root = Json.MAPPER.readTree(in);
+            List<Reference> out = new ArrayList<>();
+            for (JsonNode v : root.path("values")) {
+                out.add(new Reference(v.path("label").asText(), v.path("setting").asText(), v.path("acc").asDouble(),
+                        v.path("replay_bytes").asDouble(), v.path("memory").asText()));
+            }
+            return out;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("the bundled frontier-published.json is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    private static void write(Path dir, List<Point> points, List<String> notFit, List<Reference> refs,
+            PrintStream log) {
+        TreeMap<Long, Point> best = new TreeMap<>();
+        for (Point p : points) {
+            Point b = best.get(p.budget());
+            if (b == null || p.acc() > b.acc()) {
+                best.put(p.budget(), p);
+            }
+        }
+        String answer = answer(points, best, refs);
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("definition", "replay memory: every byte kept between tasks for the sake of remembering, after the "
+                + "last task (stored samples as stored, labels, logits, prototypes, generator parameters, frozen "
+                + "models, statistics); not the solver or its optimiser state. 1 MB = 10^6 bytes.");
+        ArrayNode arr = root.putArray("points");
+        for (Point p : points) {
+            ObjectNode o = arr.addObject();
+            o.put("strategy", p.strategy());
+            o.put("replay_budget_bytes", p.budget());
+            o.put("seeds", p.seeds());
+            o.put("acc_mean", p.acc());
+            if (p.seeds() > 1) {
+                o.put("acc_std", p.std());
+            } else {
+                o.putNull("acc_std");
+            }
+            o.put("replay_bytes", p.replayBytes());
+            o.put("training_macs", p.trainingMacs());
+            o.put("pareto_memory", p.memoryFront());
+            o.put("pareto_macs", p.macsFront());
+        }
+        ArrayNode nf = root.putArray("does_not_fit");
+        notFit.forEach(nf::add);
+        ArrayNode bestArr = root.putArray("best_per_budget");
+        best.forEach((b, p) -> bestArr.addObject().put("replay_budget_bytes", b).put("strategy", p.strategy())
+                .put("acc_mean", p.acc()));
+        root.put("answer", answer);
+        ResultFiles.write(dir.resolve("frontier.json"), Json.write(root) + "\n");
+
+        List<Figures.FrontierPoint> measured = points.stream().map(p -> new Figures.FrontierPoint(p.strategy(),
+                p.replayBytes(), p.acc(), p.std())).toList();
+        List<Figures.FrontierPoint> memFront = points.stream().filter(Point::memoryFront).map(p ->
+                new Figures.FrontierPoint("front", p.replayBytes(), p.acc(), 0)).toList();
+        List<Figures.FrontierPoint> published = refs.stream().map(r -> new Figures.FrontierPoint(r.label()
+                + " (published)", r.replayBytes(), r.acc(), 0)).toList();
+        Figures.frontier(dir, "frontier-memory", "ACC against replay memory", "replay memory after the last task (MB)",
+                1e6, measured, memFront, published, "");
+        List<Figures.FrontierPoint> byMacs = points.stream().map(p -> new Figures.FrontierPoint(p.strategy(),
+                p.trainingMacs(), p.acc(), p.std())).toList();
+        List<Figures.FrontierPoint> macFront = points.stream().filter(Point::macsFront).map(p ->
+                new Figures.FrontierPoint("front", p.trainingMacs(), p.acc(), 0)).toList();
+        Figures.frontier(dir, "frontier-macs", "ACC against training compute", "training MACs (10^12)", 1e12, byMacs,
+                macFront, List.of(), "");
+
+        StringBuilder md = new StringBuilder("# Memory-accuracy frontier\n\n");
+        md.append("ACC (mean ± sample std over seeds) against the replay memory each strategy kept after the last "
+                + "task (exact bytes; 1 MB = 10^6 B) and its training MACs (solver and generator training plus "
+                + "generation, as the GEMMs issued them). **Bold**: on the Pareto front in memory; *m*: on the "
+                + "front in MACs.\n\n![ACC against replay memory](frontier-memory.png)\n\n"
+                + "![ACC against training MACs](frontier-macs.png)\n\n");
+        md.append("| strategy | budget | replay memory | ACC | seeds | training MACs | front |\n");
+        md.append("|---|---|---|---|---|---|---|\n");
+        List<Point> sorted = new ArrayList<>(points);
+        sorted.sort((a, b) -> a.budget() != b.budget() ? Long.compare(a.budget(), b.budget())
+                : Double.compare(b.acc(), a.acc()));
+        for (Point p : sorted) {
+            String acc = String.format(Locale.ROOT, "%.4f", p.acc()) + (p.seeds() > 1
+                    ? String.format(Locale.ROOT, " ± %.4f", p.std()) : "");
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %d | %.3g | %s |%n", p.strategy(),
+                    bytes(p.budget()), bytes(Math.round(p.replayBytes())), p.memoryFront() ? "**" + acc + "**" : acc,
+                    p.seeds(), p.trainingMacs(), (p.memoryFront() ? "memory" : "") + (p.macsFront()
+                            ? (p.memoryFront() ? ", " : "") + "*m*" : "")));
+        }
+        if (!notFit.isEmpty()) {
+            md.append("\nDoes not fit its budget (what the strategy keeps whatever the budget already exceeds it):\n\n");
+            notFit.stream().distinct().forEach(s -> md.append("- ").append(s).append('\n'));
+        }
+        md.append("\nPublished reference points (ACC as published; replay memory as Rehearsal counts the same method "
+                + "at the same size):\n\n");
+        for (Reference r : refs) {
+            md.append(String.format(Locale.ROOT, "- %s: ACC %.4f at %s (%s)%n", r.label(), r.acc(),
+                    bytes(Math.round(r.replayBytes())), r.memory()));
+        }
+        md.append("\n## What this answers\n\n").append(answer).append('\n');
+        ResultFiles.write(dir.resolve("frontier.md"), md.toString());
+        log.println("sweep: frontier: " + dir.resolve("frontier.md"));
+    }
+
+    /** The paragraph that answers, from the measurements: the best at each budget, its compute, and Problem 4. */
+    static String answer(List<Point> points, TreeMap<Long, Point> best, List<Reference> refs) {
+        if (best.isEmpty()) {
+            return "No experiment finished: nothing to answer yet.";
+        }
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<Long, Point> e : best.entrySet()) {
+            Point p = e.getValue();
+            b.append(String.format(Locale.ROOT, "Within %s, the best is %s: ACC %.4f%s with %s of replay memory and "
+                    + "%.3g training MACs. ", bytes(e.getKey()), p.strategy(), p.acc(), p.seeds() > 1
+                    ? String.format(Locale.ROOT, " ± %.4f over %d seeds", p.std(), p.seeds()) : " (one seed)",
+                    bytes(Math.round(p.replayBytes())), p.trainingMacs()));
+        }
+        for (Reference r : refs) {
+            Point cheapest = null;
+            for (Point p : best.values()) {
+                if (p.acc() >= r.acc() && (cheapest == null || p.replayBytes() < cheapest.replayBytes())) {
+                    cheapest = p;
+                }
+            }
+            if (cheapest != null) {
+                b.append(String.format(Locale.ROOT, "%s reaches %.4f with %s; %s matches or beats it with %s, %.0fx "
+                        + "less. ", r.label(), r.acc(), bytes(Math.round(r.replayBytes())), cheapest.strategy(),
+                        bytes(Math.round(cheapest.replayBytes())), r.replayBytes() / Math.max(1, cheapest.replayBytes())));
+            } else {
+                b.append(String.format(Locale.ROOT, "No budget measured here reaches %s's %.4f. ", r.label(), r.acc()));
+            }
+        }
+        b.append("For the reference report's Problem 4 (making replay cheaper in memory and compute): ");
+        List<String> findings = new ArrayList<>();
+        long smallest = best.firstKey();
+        Point er8 = find(points, "er (uint8)", smallest);
+        Point er1 = find(points, "er (binary)", smallest);
+        if (er8 != null && er1 != null) {
+            findings.add(String.format(Locale.ROOT, "at %s, keeping samples at 1 bit a pixel instead of 8 moves er "
+                    + "from %.4f to %.4f (%s against %s of them)", bytes(smallest), er8.acc(), er1.acc(),
+                    bytes(Math.round(er1.replayBytes())), bytes(Math.round(er8.replayBytes()))));
+        }
+        Point proto = find(points, "proto (binary)", smallest);
+        if (proto != null && er1 != null) {
+            findings.add(String.format(Locale.ROOT, "at %s, a few prototypes with a small generator %s raw samples "
+                    + "at the same storage (%.4f against %.4f, at %.2fx the training MACs)", bytes(smallest),
+                    proto.acc() > er1.acc() ? "beat" : "do not beat", proto.acc(), er1.acc(),
+                    proto.trainingMacs() / er1.trainingMacs()));
+        }
+        for (Point p : points) {
+            if ((p.strategy().equals("gr") || p.strategy().equals("cgr")) && best.get(p.budget()) != null
+                    && best.get(p.budget()) != p) {
+                Point w = best.get(p.budget());
+                findings.add(String.format(Locale.ROOT, "at %s, %s reaches %.4f where %s reaches %.4f", bytes(p.budget()),
+                        p.strategy(), p.acc(), w.strategy(), w.acc()));
+            }
+        }
+        b.append(findings.isEmpty() ? "this grid has no pair of points that isolates storage, prototypes or "
+                + "generation; add er (uint8), er (binary) and proto (binary) at one budget." : String.join("; ",
+                        findings) + ".");
+        return b.toString();
+    }
+
+    /** The point of {@code strategy} at {@code budget}, or null. */
+    private static Point find(List<Point> points, String strategy, long budget) {
+        for (Point p : points) {
+            if (p.strategy().equals(strategy) && p.budget() == budget) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return v.length == 0 ? Double.NaN : s / v.length;
+    }
+
+    private static double std(double[] v, double mean) {
+        if (v.length < 2) {
+            return Double.NaN;
+        }
+        double s = 0;
+        for (double x : v) {
+            s += (x - mean) * (x - mean);
+        }
+        return Math.sqrt(s / (v.length - 1));
+    }
+
+    /** Bytes as the frontier prints them: B, kB, MB (10^3, 10^6). */
+    static String bytes(long n) {
+        if (n == 0) {
+            return "no budget";
+        }
+        if (n >= 999_500) {
+            return String.format(Locale.ROOT, "%.3g MB", n / 1e6);
+        }
+        if (n >= 1_000 - 1) {
+            return String.format(Locale.ROOT, "%.3g kB", n / 1e3);
+        }
+        return n + " B";
+    }
+}

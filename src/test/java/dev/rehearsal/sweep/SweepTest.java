@@ -75,14 +75,20 @@ class SweepTest {
 
     /** The child's command: the test JVM's class path and Spark's --add-opens flags (surefire's argLine). */
     static List<String> command(String... args) {
+        List<String> cmd = childCommand("--config", GRID.toString(), "--parallel", "2", "--threads", "1");
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** {@code rehearsal sweep ARGS} in a child JVM with the test JVM's class path and Spark's flags. */
+    static List<String> childCommand(String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (a.startsWith("--add-opens") || a.startsWith("-Dio.netty") || a.equals("-XX:+IgnoreUnrecognizedVMOptions")) {
                 cmd.add(a);
             }
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.rehearsal.cli.Main", "sweep",
-                "--config", GRID.toString(), "--parallel", "2", "--threads", "1"));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.rehearsal.cli.Main", "sweep"));
         cmd.addAll(List.of(args));
         return cmd;
     }

@@ -3,8 +3,6 @@ package dev.rehearsal.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rehearsal.experiment.Json;
-import dev.rehearsal.experiment.ResultFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -28,6 +26,9 @@ import java.util.TreeMap;
  * {@code frontier-macs.png}.
  */
 public final class Frontier {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind
+            .ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+
     private Frontier() {
     }
 
@@ -126,7 +127,7 @@ public final class Frontier {
 
     static List<Reference> references() {
         try (InputStream in = Frontier.class.getResourceAsStream("frontier-published.json")) {
-            JsonNode root = Json.MAPPER.readTree(in);
+            JsonNode root = JSON.readTree(in);
             List<Reference> out = new ArrayList<>();
             for (JsonNode v : root.path("values")) {
                 out.add(new Reference(v.path("label").asText(), v.path("setting").asText(), v.path("acc").asDouble(),
@@ -148,7 +149,7 @@ public final class Frontier {
             }
         }
         String answer = answer(points, best, refs);
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = JSON.createObjectNode();
         root.put("definition", "replay memory: every byte kept between tasks for the sake of remembering, after the "
                 + "last task (stored samples as stored, labels, logits, prototypes, generator parameters, frozen "
                 + "models, statistics); not the solver or its optimiser state. 1 MB = 10^6 bytes.");
@@ -175,7 +176,8 @@ public final class Frontier {
         best.forEach((b, p) -> bestArr.addObject().put("replay_budget_bytes", b).put("strategy", p.strategy())
                 .put("acc_mean", p.acc()));
         root.put("answer", answer);
-        ResultFiles.write(dir.resolve("frontier.json"), Json.write(root) + "\n");
+        Output.write(dir.resolve("frontier.json"), (root.toPrettyString() + "\n").getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
 
         List<Figures.FrontierPoint> measured = points.stream().map(p -> new Figures.FrontierPoint(p.strategy(),
                 p.replayBytes(), p.acc(), p.std())).toList();
@@ -222,7 +224,7 @@ public final class Frontier {
                     bytes(Math.round(r.replayBytes())), r.memory()));
         }
         md.append("\n## What this answers\n\n").append(answer).append('\n');
-        ResultFiles.write(dir.resolve("frontier.md"), md.toString());
+        Output.write(dir.resolve("frontier.md"), md.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         log.println("sweep: frontier: " + dir.resolve("frontier.md"));
     }
 

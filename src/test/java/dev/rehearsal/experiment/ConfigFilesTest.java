@@ -46,6 +46,7 @@ class ConfigFilesTest {
         c.strategy = "naive";
         c.seeds = List.of(7L);
         c.trainLimit = 123;
+        c.validate(); // as every saved config is: with the declared options of the strategies it runs
         Path f = dir.resolve("config.json");
         Files.writeString(f, ConfigFiles.toJson(c));
         ExperimentConfig back = ConfigFiles.resolve(f, false, x -> { });

@@ -72,11 +72,16 @@ class StepAllocationTest {
         "agem, 50, on-the-fly", "agem, 512, on-the-fly", "icarl, 50, on-the-fly", "icarl, 512, on-the-fly",
         "lwf, 50, on-the-fly", "lwf, 512, on-the-fly", "derpp, 50, on-the-fly", "derpp, 512, on-the-fly",
         "bir, 50, on-the-fly", "bir, 512, on-the-fly",
-        "cgr, 50, on-the-fly", "cgr, 512, on-the-fly"})
+        "cgr, 50, on-the-fly", "cgr, 512, on-the-fly", "proto/binary, 50, on-the-fly", "proto/u4, 512, on-the-fly",
+        "er/binary, 50, on-the-fly", "derpp/u4, 50, on-the-fly", "icarl/binary, 50, on-the-fly"})
     void noStepAllocatesOrCreatesAPrimitive(String strategy, int batch, String generation) {
         NativeBackend be = Backends.nativ();
         ExperimentConfig c = new ExperimentConfig();
-        c.strategy = strategy;
+        String[] parts = strategy.split("/"); // strategy/storage
+        c.strategy = parts[0];
+        if (parts.length > 1) {
+            c.set(dev.rehearsal.strategy.ReplayBudget.STORAGE, parts[1]);
+        }
         c.batch = batch;
         c.epochs = 2;
         c.vaeEpochs = 1;

@@ -34,12 +34,18 @@ class StrategyResumeTest {
     @ParameterizedTest
     @CsvSource({"lwf, class, native, hard", "lwf, task, jvm, hard", "derpp, class, native, hard",
         "derpp, domain, jvm, hard", "cgr, class, native, hard", "cgr, task, jvm, hard", "cgr, class, native, soft",
-        "bir, class, native, soft", "bir, domain, jvm, soft", "bir, task, native, soft"})
+        "bir, class, native, soft", "bir, domain, jvm, soft", "bir, task, native, soft",
+        "proto/binary, class, native, hard", "proto/u4, domain, jvm, hard", "er/binary, task, native, hard"})
     void aResumedRunEndsWithTheSameAccuracyMatrix(String strategy, String setting, String backend, String targets,
             @TempDir Path dir) throws Exception {
         Backend be = Backends.named(backend);
         ExperimentConfig c = new ExperimentConfig();
-        c.strategy = strategy;
+        String[] parts = strategy.split("/"); // strategy/storage
+        c.strategy = parts[0];
+        if (parts.length > 1) {
+            c.set(dev.rehearsal.strategy.ReplayBudget.STORAGE, parts[1]);
+            c.perClass = 20;
+        }
         c.replayTargets = targets;
         c.setting = setting;
         c.backend = backend;

@@ -71,7 +71,8 @@ class StrategyRunTest {
         "lwf, class, split", "lwf, task, split", "lwf, domain, permuted", "derpp, class, split",
         "derpp, task, split", "derpp, domain, permuted", "cgr, class, split", "cgr, task, split",
         "cgr, domain, split", "cgr, domain, permuted", "bir, class, split",
-        "bir, task, split", "bir, domain, split", "bir, domain, permuted"})
+        "bir, task, split", "bir, domain, split", "bir, domain, permuted", "proto, class, split",
+        "proto, task, split", "proto, domain, split"})
     void strategiesRunInEverySetting(String strategy, String setting, String scenario) {
         ExperimentConfig c = config(strategy);
         c.setting = setting;
@@ -90,8 +91,9 @@ class StrategyRunTest {
         assertTrue(r.ledger().macs(Phase.SOLVER_TRAINING) > 0);
         assertTrue(r.memoryBytes() > 0);
         assertEquals(strategy.equals("gr") || strategy.equals("cgr"), r.ledger().macs(Phase.GENERATOR_TRAINING) > 0);
-        assertEquals(strategy.equals("gr") || strategy.equals("cgr") || strategy.equals("bir"),
-                r.ledger().macs(Phase.GENERATION) > 0, "generative strategies draw their replay");
+        assertEquals(strategy.equals("gr") || strategy.equals("cgr") || strategy.equals("bir")
+                || strategy.equals("proto"), r.ledger().macs(Phase.GENERATION) > 0,
+                "generative strategies (and proto's noise) draw their replay");
     }
 
     /**
@@ -154,6 +156,24 @@ class StrategyRunTest {
                 + "solver's steps");
     }
 
+    /** proto's translations need image geometry: a permuted scenario is refused unless --proto-shift is 0. */
+    @Test
+    void prototypesInPermutedScenariosNeedNoShift() {
+        ExperimentConfig c = config("proto");
+        c.scenario = "permuted";
+        c.setting = "domain";
+        c.tasks = 3;
+        RehearsalException e = assertThrows(RehearsalException.class, () -> run(c, Backends.nativ()));
+        assertEquals("invalid value for 'proto-shift': 1 translates images, and a permuted scenario's pixels have no "
+                + "geometry: use --proto-shift 0", e.getMessage());
+        ExperimentConfig ok = config("proto");
+        ok.scenario = "permuted";
+        ok.setting = "domain";
+        ok.tasks = 3;
+        ok.set(dev.rehearsal.strategy.PrototypeReplayStrategy.SHIFT, 0);
+        assertTrue(run(ok, Backends.nativ()).accuracy().complete());
+    }
+
     @Test
     void replayRemembersWhereFineTuningForgets() {
         RunResult naive = run(config("naive"), Backends.nativ());
@@ -200,8 +220,8 @@ class StrategyRunTest {
         assertTrue(task.get("lwf").acc() > task.get("naive").acc() + 0.01, "task-IL: lwf " + task.get("lwf").acc()
                 + " vs naive " + task.get("naive").acc());
         assertTrue(task.get("lwf").accuracy().bwt() > task.get("naive").accuracy().bwt(), "lwf forgets less");
-        // 200 slots x (784 pixels + a 4-byte label + 10 float logits), all filled.
-        assertEquals(200L * (784 + 4 + 40), cls.get("derpp").tasks().get(4).replayBytes());
+        // 200 slots x (784 pixels + a 4-byte label + 10 float logits + its task and logit width, 2 ints), all filled.
+        assertEquals(200L * (784 + 4 + 40 + 8), cls.get("derpp").tasks().get(4).replayBytes());
         // The teacher's whole parameter block (784-50-50-50 and the head at its capacity of 10 outputs).
         long teacher = 784 * 50 + 50 + 50 * 50 + 50 + 50 * 50 + 50 + 10 * 50 + 10;
         assertEquals(4L * teacher, cls.get("lwf").tasks().get(4).replayBytes(), "the teacher's parameters");

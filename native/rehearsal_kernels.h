@@ -611,6 +611,39 @@ static inline void rh_shift_images(float* y, long ldy, const float* x, long ldx,
     }
 }
 
+static inline float rh_pixel(const float* x, long width, long height, long col, long row) {
+    return col < 0 || col >= width || row < 0 || row >= height ? 0.0f : x[row * width + col];
+}
+
+// Affine warp with bilinear sampling: output (row r, column q) samples x at column a u + b v + cx + tx and row
+// c u + d v + cy + ty, u = q - cx, v = r - cy, (cx, cy) the centre; neighbours outside the image count as 0.
+// The same float operations in the same order as the jvm specification, so both give the same bits.
+static inline void rh_warp_images(float* y, long ldy, const float* x, long ldx, const float* maps, long ldm,
+                                  long rows, long width, long height) {
+    const float cx = (float) (width - 1) / 2.0f, cy = (float) (height - 1) / 2.0f;
+    for (long b = 0; b < rows; b++) {
+        const float* m = maps + b * ldm;
+        const float a = m[0], bb = m[1], c = m[2], d = m[3], tx = m[4], ty = m[5];
+        const float* xb = x + b * ldx;
+        float* yb = y + b * ldy;
+        for (long r = 0; r < height; r++) {
+            for (long q = 0; q < width; q++) {
+                float u = (float) q - cx, v = (float) r - cy;
+                float sx = a * u + bb * v + cx + tx;
+                float sy = c * u + d * v + cy + ty;
+                float fx = floorf(sx), fy = floorf(sy);
+                long x0 = (long) fx, y0 = (long) fy;
+                float wx = sx - fx, wy = sy - fy;
+                float p00 = rh_pixel(xb, width, height, x0, y0);
+                float p01 = rh_pixel(xb, width, height, x0 + 1, y0);
+                float p10 = rh_pixel(xb, width, height, x0, y0 + 1);
+                float p11 = rh_pixel(xb, width, height, x0 + 1, y0 + 1);
+                yb[r * width + q] = (1 - wy) * ((1 - wx) * p00 + wx * p01) + wy * ((1 - wx) * p10 + wx * p11);
+            }
+        }
+    }
+}
+
 // out[b, :] = onehot(labels[b] - lo). Returns -(b + 1) for a label outside the columns.
 static inline long rh_one_hot(float* out, long ldo, const int* labels, long ldl, long rows, long cols, long lo) {
     for (long b = 0; b < rows; b++) {

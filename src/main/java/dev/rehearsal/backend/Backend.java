@@ -243,6 +243,16 @@ public interface Backend extends AutoCloseable {
      */
     void shiftImages(Tensor y, Tensor x, Tensor shifts, int width);
 
+    /**
+     * Affine warp of images with bilinear sampling (replay's augmentation): for {@code x, y F32 [B, D]} holding
+     * images of {@code width} columns and {@code maps F32 [B, 6]} of (a, b, c, d, tx, ty), output pixel (row r,
+     * column q) samples x at column {@code a (q - cx) + b (r - cy) + cx + tx} and row
+     * {@code c (q - cx) + d (r - cy) + cy + ty}, with (cx, cy) the image's centre ((width - 1) / 2,
+     * (height - 1) / 2); the four neighbours are weighted bilinearly and those outside the image count as 0.
+     * y must not be x.
+     */
+    void warpImages(Tensor y, Tensor x, Tensor maps, int width);
+
     /** {@code out[b, :] = onehot(labels[b] - lo)} over {@code out}'s columns. */
     void oneHot(Tensor out, Tensor labels, int lo);
 

@@ -165,4 +165,18 @@ public final class Shapes {
             throw new IllegalArgumentException("shiftImages: y overlaps x");
         }
     }
+
+    /** warpImages' operands: as {@link #shifts}, with F32 [B, 6] maps. */
+    public static void warps(Tensor y, Tensor x, Tensor maps, int width) {
+        floats("warpImages", y, x, maps);
+        sameShape(y, x, "warpImages");
+        shape(maps, x.rows(), 6, "maps [B, 6]");
+        if (width < 1 || x.cols() % width != 0) {
+            throw new IllegalArgumentException("warpImages: " + x.cols() + " pixels are not rows of " + width);
+        }
+        if (y.block() == x.block() && y.offset() < x.offset() + (long) x.rows() * x.ld()
+                && x.offset() < y.offset() + (long) y.rows() * y.ld()) {
+            throw new IllegalArgumentException("warpImages: y overlaps x");
+        }
+    }
 }

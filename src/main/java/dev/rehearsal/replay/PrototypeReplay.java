@@ -20,7 +20,8 @@ import java.util.List;
  * generator is, per group (a class of a task), a low-rank Gaussian: the top {@code k} principal directions
  * {@code v_i} of the group's training images and their variances {@code lambda_i}, fitted after the task. A
  * replayed row is a prototype of its group, translated by up to {@code shift} pixels in each direction
- * (uniformly), plus {@code sum_i z_i sqrt(lambda_i) v_i} with {@code z ~ N(0, I_k)}:
+ * (uniformly; or warped by a random rotation, scaling and translation, see the second constructor), plus
+ * {@code sum_i z_i sqrt(lambda_i) v_i} with {@code z ~ N(0, I_k)}:
  * <pre>
  * x = shift(p, dx, dy) + U_g z,    U_g = [sqrt(lambda_1) v_1 ... sqrt(lambda_k) v_k]   (D x k)
  * </pre>
@@ -47,6 +48,8 @@ public final class PrototypeReplay implements ReplaySource {
     private final ReplayBuffer prototypes;
     private final int rank;
     private final int shift;
+    private final float rotate;
+    private final float scale;
     private final int width;
     private final int features;
     private final int groups;
@@ -60,9 +63,11 @@ public final class PrototypeReplay implements ReplaySource {
     private final Tensor noise;
     private final Tensor copy;
     private final Tensor shifts;
+    private final Tensor maps;
     private final Tensor workspace;
     private final float[] zHeap;
     private final int[] shiftHeap;
+    private final float[] mapHeap;
     private final int[] slots;
 
     /**
@@ -73,14 +78,27 @@ public final class PrototypeReplay implements ReplaySource {
      */
     public PrototypeReplay(Backend backend, Scenario scenario, ReplayBuffer prototypes, int rank, int shift,
             int maxDraw) {
+        this(backend, scenario, prototypes, rank, shift, 0, 0, maxDraw);
+    }
+
+    /**
+     * With {@code rotate} (degrees) or {@code scale} (a fraction) above 0, a replayed prototype is warped by a
+     * random affine map instead of shifted: rotated uniformly in [-rotate, rotate], scaled uniformly in
+     * [1 - scale, 1 + scale] and translated uniformly in [-shift, shift] pixels in each direction, sampled
+     * bilinearly ({@link Backend#warpImages}).
+     */
+    public PrototypeReplay(Backend backend, Scenario scenario, ReplayBuffer prototypes, int rank, int shift,
+            double rotate, double scale, int maxDraw) {
         this.backend = backend;
+        this.rotate = (float) rotate;
+        this.scale = (float) scale;
         this.scenario = scenario;
         this.prototypes = prototypes;
         this.rank = rank;
         this.shift = shift;
         this.features = scenario.train().features();
         this.width = (int) Math.round(Math.sqrt(features));
-        if (shift > 0 && width * width != features) {
+        if ((shift > 0 || rotate > 0 || scale > 0) && width * width != features) {
             throw new IllegalArgumentException("translating prototypes needs square images, got " + features
                     + " pixels");
         }
@@ -98,6 +116,7 @@ public final class PrototypeReplay implements ReplaySource {
                     features);
             this.copy = Tensor.of(scratch.allocate("copy", DType.F32, (long) maxDraw * features), maxDraw, features);
             this.shifts = Tensor.of(scratch.allocate("shifts", DType.I32, 2L * maxDraw), maxDraw, 2);
+            this.maps = Tensor.of(scratch.allocate("maps", DType.F32, 6L * maxDraw), maxDraw, 6);
             long ws = Math.max(1, backend.linearWorkspace(maxDraw, gk, features));
             this.workspace = Tensor.of(scratch.allocate("workspace", DType.F32, ws), 1, (int) ws);
             backend.fill(weights, 0f);
@@ -108,6 +127,7 @@ public final class PrototypeReplay implements ReplaySource {
         }
         this.zHeap = new float[maxDraw * gk];
         this.shiftHeap = new int[2 * maxDraw];
+        this.mapHeap = new float[6 * maxDraw];
         this.slots = new int[maxDraw];
     }
 
@@ -325,7 +345,21 @@ public final class PrototypeReplay implements ReplaySource {
     public List<Segment> draw(Tensor input, Batch batch, int from, int n, int outputs, Rng rng, Ledger ledger) {
         List<Segment> segments = prototypes.draw(input, batch, from, n, outputs, rng, ledger);
         Tensor rows = input.rows(from, from + n);
-        if (shift > 0) {
+        if (rotate > 0 || scale > 0) {
+            backend.copy(copy.rows(0, n), rows);
+            for (int r = 0; r < n; r++) {
+                double theta = Math.toRadians(rotate * (2 * rng.nextDouble() - 1));
+                double s = 1 + scale * (2 * rng.nextDouble() - 1);
+                mapHeap[6 * r] = (float) (Math.cos(theta) / s);
+                mapHeap[6 * r + 1] = (float) (Math.sin(theta) / s);
+                mapHeap[6 * r + 2] = (float) (-Math.sin(theta) / s);
+                mapHeap[6 * r + 3] = (float) (Math.cos(theta) / s);
+                mapHeap[6 * r + 4] = (float) (shift * (2 * rng.nextDouble() - 1));
+                mapHeap[6 * r + 5] = (float) (shift * (2 * rng.nextDouble() - 1));
+            }
+            maps.rows(0, n).copyFrom(mapHeap, 0);
+            backend.warpImages(rows, copy.rows(0, n), maps.rows(0, n), width);
+        } else if (shift > 0) {
             backend.copy(copy.rows(0, n), rows);
             int span = 2 * shift + 1;
             for (int i = 0; i < 2 * n; i++) {

@@ -23,11 +23,16 @@ public final class PrototypeReplayStrategy extends Strategy {
             "proto: principal directions per class the generator adds Gaussian noise along (0: none)");
     public static final Option SHIFT = Option.integer("proto-shift", 1, 0, 4,
             "proto: the largest random translation of a replayed prototype, in pixels (0: none; square images)");
+    public static final Option ROTATE = Option.number("proto-rotate", 0, 0, false, 45,
+            "proto: the largest random rotation of a replayed prototype, in degrees (with --proto-scale, an affine "
+                    + "warp sampled bilinearly replaces the integer translation; 0: none)");
+    public static final Option SCALE = Option.number("proto-scale", 0, 0, false, 0.5,
+            "proto: the largest random scaling of a replayed prototype, as a fraction (0.1: 0.9x to 1.1x; 0: none)");
     public static final StrategyType TYPE = new StrategyType("proto",
             "Prototypes chosen by herding plus a small generator: random translations and per-class low-rank "
                     + "Gaussian noise around them (--per-class or --replay-budget, --storage, --proto-rank, "
                     + "--proto-shift).",
-            List.of(RANK, SHIFT, ReplayBudget.BYTES, ReplayBudget.STORAGE), PrototypeReplayStrategy::new);
+            List.of(RANK, SHIFT, ROTATE, SCALE, ReplayBudget.BYTES, ReplayBudget.STORAGE), PrototypeReplayStrategy::new);
 
     private final ReplayBuffer buffer;
     private final PrototypeReplay source;
@@ -37,11 +42,14 @@ public final class PrototypeReplayStrategy extends Strategy {
     public PrototypeReplayStrategy(Context ctx) {
         super(ctx, ExperienceReplay.replayRows(ctx));
         try {
-            if (ctx.config().integer(SHIFT) > 0 && ctx.scenario().tasks().stream()
+            boolean warps = ctx.config().integer(SHIFT) > 0 || ctx.config().number(ROTATE) > 0
+                    || ctx.config().number(SCALE) > 0;
+            if (warps && ctx.scenario().tasks().stream()
                     .anyMatch(t -> ctx.scenario().permutation(t) != null)) {
                 throw new dev.rehearsal.RehearsalException(dev.rehearsal.RehearsalException.USAGE, "invalid value for "
-                        + "'proto-shift': " + ctx.config().integer(SHIFT) + " translates images, and a permuted "
-                        + "scenario's pixels have no geometry: use --proto-shift 0");
+                        + "'proto-shift': " + ctx.config().integer(SHIFT) + " translates images (as --proto-rotate and "
+                        + "--proto-scale warp them), and a permuted scenario's pixels have no geometry: use "
+                        + "--proto-shift 0");
             }
             int perClass = perClass(ctx);
             Exemplars.checkClassSizes(ctx, perClass);
@@ -50,7 +58,8 @@ public final class PrototypeReplayStrategy extends Strategy {
             register(Exemplars.bufferComponent("prototypes", buffer));
             // Registered at once: from here on close() frees it.
             this.source = new PrototypeReplay(ctx.backend(), ctx.scenario(), buffer, ctx.config().integer(RANK),
-                    ctx.config().integer(SHIFT), Math.max(1, ExperienceReplay.replayRows(ctx)));
+                    ctx.config().integer(SHIFT), ctx.config().number(ROTATE), ctx.config().number(SCALE),
+                    Math.max(1, ExperienceReplay.replayRows(ctx)));
             register(new Generator());
             this.exemplars = new Exemplars(ctx, buffer, false);
             register(exemplars.herdingComponent());

@@ -164,8 +164,8 @@ class StrategyRunTest {
         c.setting = "domain";
         c.tasks = 3;
         RehearsalException e = assertThrows(RehearsalException.class, () -> run(c, Backends.nativ()));
-        assertEquals("invalid value for 'proto-shift': 1 translates images, and a permuted scenario's pixels have no "
-                + "geometry: use --proto-shift 0", e.getMessage());
+        assertEquals("invalid value for 'proto-shift': 1 translates images (as --proto-rotate and --proto-scale warp "
+                + "them), and a permuted scenario's pixels have no geometry: use --proto-shift 0", e.getMessage());
         ExperimentConfig ok = config("proto");
         ok.scenario = "permuted";
         ok.setting = "domain";

@@ -509,6 +509,72 @@ class OpGradientTest {
         }
     }
 
+    /**
+     * Affine warps by hand on the 3 x 2 image [1 2 3 / 4 5 6] (centre column 1, row 0.5): the identity copies,
+     * tx = 1 samples one column to the right (a shift left, 0 where it leaves the image), tx = 0.5 averages
+     * neighbours, a half turn (a = d = -1) reverses the image; random maps agree with the native kernel.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jvm", "native"})
+    void warpImagesSamplesBilinearly(String backend) {
+        Backend be = Backends.named(backend);
+        try (Fixture fx = new Fixture(be, 15)) {
+            float[] img = {1, 2, 3, 4, 5, 6};
+            float[] four = new float[24];
+            for (int i = 0; i < 4; i++) {
+                System.arraycopy(img, 0, four, 6 * i, 6);
+            }
+            Tensor x = fx.floats(4, 6, 1, four);
+            Tensor y = fx.floats(4, 6, 2, fx.uniform(24, 1));
+            Tensor maps = fx.floats(4, 6, 0, new float[] {1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 0.5f, 0,
+                -1, 0, 0, -1, 0, 0});
+            be.warpImages(y, x, maps, 3);
+            assertArrayEquals(new float[] {
+                1, 2, 3, 4, 5, 6, // identity
+                2, 3, 0, 5, 6, 0, // one column to the right
+                1.5f, 2.5f, 1.5f, 4.5f, 5.5f, 3, // half a column: (1+2)/2, (2+3)/2, (3+0)/2
+                6, 5, 4, 3, 2, 1}, // half turn
+                    y.toFloatArray());
+            assertThrows(IllegalArgumentException.class, () -> be.warpImages(x, x, maps, 3), "in place");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void nativeWarpMatchesTheSpecification() {
+        int n = 9;
+        float[] img = new float[n * 784];
+        float[] m = new float[n * 6];
+        java.util.Random r = new java.util.Random(4);
+        for (int i = 0; i < img.length; i++) {
+            img[i] = r.nextFloat();
+        }
+        for (int b = 0; b < n; b++) {
+            double t = Math.toRadians(30 * (2 * r.nextDouble() - 1));
+            double s = 1 + 0.2 * (2 * r.nextDouble() - 1);
+            m[6 * b] = (float) (Math.cos(t) / s);
+            m[6 * b + 1] = (float) (Math.sin(t) / s);
+            m[6 * b + 2] = (float) (-Math.sin(t) / s);
+            m[6 * b + 3] = (float) (Math.cos(t) / s);
+            m[6 * b + 4] = (float) (3 * (2 * r.nextDouble() - 1));
+            m[6 * b + 5] = (float) (3 * (2 * r.nextDouble() - 1));
+        }
+        float[][] got = new float[2][];
+        int k = 0;
+        for (Backend be : new Backend[] {Backends.jvm(), Backends.nativ()}) {
+            try (Fixture fx = new Fixture(be, 16)) {
+                Tensor y = fx.floats(n, 784, 0, null);
+                be.warpImages(y, fx.floats(n, 784, 0, img), fx.floats(n, 6, 0, m), 28);
+                got[k++] = y.toFloatArray();
+            }
+        }
+        double worst = 0;
+        for (int i = 0; i < got[0].length; i++) {
+            worst = Math.max(worst, Math.abs(got[0][i] - got[1][i]));
+        }
+        System.out.println("warpImages native vs jvm: max |diff| " + worst);
+        assertEquals(0, worst, 0.0, "the same float operations in the same order: the same bits");
+    }
+
     /** The native decoder equals the jvm specification bit for bit, every width, random rows, odd D. */
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 4, 8})

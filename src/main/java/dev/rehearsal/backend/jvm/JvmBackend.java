@@ -823,6 +823,51 @@ public final class JvmBackend implements Backend {
     }
 
     @Override
+    public void warpImages(Tensor y, Tensor x, Tensor maps, int width) {
+        Shapes.warps(y, x, maps, width);
+        float[] ya = f(y);
+        float[] xa = f(x);
+        float[] m = f(maps);
+        int height = x.cols() / width;
+        float cx = (width - 1) / 2f;
+        float cy = (height - 1) / 2f;
+        for (int b = 0; b < x.rows(); b++) {
+            int mo = off(maps) + b * ld(maps);
+            float a = m[mo];
+            float bb = m[mo + 1];
+            float c = m[mo + 2];
+            float d = m[mo + 3];
+            float tx = m[mo + 4];
+            float ty = m[mo + 5];
+            int xo = off(x) + b * ld(x);
+            int yo = off(y) + b * ld(y);
+            for (int r = 0; r < height; r++) {
+                for (int q = 0; q < width; q++) {
+                    float u = q - cx;
+                    float v = r - cy;
+                    float sx = a * u + bb * v + cx + tx;
+                    float sy = c * u + d * v + cy + ty;
+                    float fx = (float) Math.floor(sx);
+                    float fy = (float) Math.floor(sy);
+                    int x0 = (int) fx;
+                    int y0 = (int) fy;
+                    float wx = sx - fx;
+                    float wy = sy - fy;
+                    float p00 = pixel(xa, xo, width, height, x0, y0);
+                    float p01 = pixel(xa, xo, width, height, x0 + 1, y0);
+                    float p10 = pixel(xa, xo, width, height, x0, y0 + 1);
+                    float p11 = pixel(xa, xo, width, height, x0 + 1, y0 + 1);
+                    ya[yo + r * width + q] = (1 - wy) * ((1 - wx) * p00 + wx * p01) + wy * ((1 - wx) * p10 + wx * p11);
+                }
+            }
+        }
+    }
+
+    private static float pixel(float[] a, int base, int width, int height, int col, int row) {
+        return col < 0 || col >= width || row < 0 || row >= height ? 0f : a[base + row * width + col];
+    }
+
+    @Override
     public void oneHot(Tensor out, Tensor labels, int lo) {
         Shapes.labels(labels, out.rows());
         float[] o = f(out);

@@ -121,6 +121,9 @@ final class Kernels {
     static native void rh_shift_images(@Cast("float*") long y, long ldy, @Cast("const float*") long x, long ldx,
             @Cast("const int*") long shifts, long lds, long rows, long width, long height);
 
+    static native void rh_warp_images(@Cast("float*") long y, long ldy, @Cast("const float*") long x, long ldx,
+            @Cast("const float*") long maps, long ldm, long rows, long width, long height);
+
     static native long rh_one_hot(@Cast("float*") long out, long ldo, @Cast("const int*") long labels, long ldl,
             long rows, long cols, long lo);
 }

@@ -484,6 +484,13 @@ public final class NativeBackend implements Backend {
     }
 
     @Override
+    public void warpImages(Tensor y, Tensor x, Tensor maps, int width) {
+        Shapes.warps(y, x, maps, width);
+        Kernels.rh_warp_images(address(y), y.ld(), address(x), x.ld(), address(maps), maps.ld(), x.rows(), width,
+                x.cols() / width);
+    }
+
+    @Override
     public void oneHot(Tensor out, Tensor labels, int lo) {
         Shapes.labels(labels, out.rows());
         long bad = Kernels.rh_one_hot(address(out), out.ld(), address(labels), labels.ld(), out.rows(), out.cols(), lo);

@@ -157,13 +157,7 @@ public final class Shapes {
         sameShape(y, x, "shiftImages");
         dtype(shifts, DType.I32, "shifts");
         shape(shifts, x.rows(), 2, "shifts [B, 2]");
-        if (width < 1 || x.cols() % width != 0) {
-            throw new IllegalArgumentException("shiftImages: " + x.cols() + " pixels are not rows of " + width);
-        }
-        if (y.block() == x.block() && y.offset() < x.offset() + (long) x.rows() * x.ld()
-                && x.offset() < y.offset() + (long) y.rows() * y.ld()) {
-            throw new IllegalArgumentException("shiftImages: y overlaps x");
-        }
+        images(y, x, width, "shiftImages");
     }
 
     /** warpImages' operands: as {@link #shifts}, with F32 [B, 6] maps. */
@@ -171,12 +165,17 @@ public final class Shapes {
         floats("warpImages", y, x, maps);
         sameShape(y, x, "warpImages");
         shape(maps, x.rows(), 6, "maps [B, 6]");
+        images(y, x, width, "warpImages");
+    }
+
+    /** Images of {@code width} columns, y not overlapping x. */
+    private static void images(Tensor y, Tensor x, int width, String op) {
         if (width < 1 || x.cols() % width != 0) {
-            throw new IllegalArgumentException("warpImages: " + x.cols() + " pixels are not rows of " + width);
+            throw new IllegalArgumentException(op + ": " + x.cols() + " pixels are not rows of " + width);
         }
         if (y.block() == x.block() && y.offset() < x.offset() + (long) x.rows() * x.ld()
                 && x.offset() < y.offset() + (long) y.rows() * y.ld()) {
-            throw new IllegalArgumentException("warpImages: y overlaps x");
+            throw new IllegalArgumentException(op + ": y overlaps x");
         }
     }
 }

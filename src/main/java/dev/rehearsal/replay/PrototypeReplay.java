@@ -296,7 +296,6 @@ public final class PrototypeReplay implements ReplaySource {
     /** Quantises a group's scaled directions to int8 with one scale each, and decodes them into the GEMM operand. */
     private void store(int g, double[][] dirs) {
         byte[] q = new byte[features];
-        float[] column = new float[features];
         for (int i = 0; i < rank; i++) {
             double top = 0;
             for (double a : dirs[i]) {
@@ -309,12 +308,17 @@ public final class PrototypeReplay implements ReplaySource {
             int at = g * rank + i;
             codes.block().writeBytes(codes.offset() + (long) at * features, q, 0, features);
             scales.set(0, at, scale);
-            for (int j = 0; j < features; j++) {
-                column[j] = q[j] * scale;
-                weights.set(j, at, column[j]);
-            }
+            decode(at);
         }
         fitted[g] = true;
+    }
+
+    /** Column {@code at} of the GEMM operand from its codes and scale. */
+    private void decode(int at) {
+        float[] column = direction(at / rank, at % rank);
+        for (int j = 0; j < features; j++) {
+            weights.set(j, at, column[j]);
+        }
     }
 
     /** Direction i of group g as decoded from its codes (for reports and tests). */
@@ -409,16 +413,10 @@ public final class PrototypeReplay implements ReplaySource {
         }
         tensors.get("proto.codes").copyInto(codes);
         tensors.get("proto.scales").copyInto(scales);
-        byte[] q = new byte[features];
         for (int g = 0; g < groups; g++) {
             fitted[g] = arr.get(g).asBoolean();
             for (int i = 0; i < rank; i++) {
-                int at = g * rank + i;
-                codes.block().readBytes(codes.offset() + (long) at * features, q, 0, features);
-                float s = scales.get(0, at);
-                for (int j = 0; j < features; j++) {
-                    weights.set(j, at, q[j] * s);
-                }
+                decode(g * rank + i);
             }
         }
     }

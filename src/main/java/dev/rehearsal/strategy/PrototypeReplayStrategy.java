@@ -17,16 +17,20 @@ import java.util.Map;
  * {@code --proto-rank} principal directions (see {@link PrototypeReplay}). Replayed as experience replay is
  * (the loop's weighting, hard labels). With {@code --replay-budget}, the directions of every class come off
  * the budget first and the prototypes fill the rest.
+ *
+ * <p>The defaults (rank 2, rotations up to 10 degrees, scaling up to 10%, translations up to 1 pixel) were
+ * chosen from one seed at 64 kB on the literature's protocol (2026-12-02: 0.945 against 0.940 at rank 4,
+ * 0.937 at rank 0, 0.930 with 15 degrees, 15% and 2 pixels, 0.921 with integer translations only).
  */
 public final class PrototypeReplayStrategy extends Strategy {
-    public static final Option RANK = Option.integer("proto-rank", 4, 0, 64,
+    public static final Option RANK = Option.integer("proto-rank", 2, 0, 64,
             "proto: principal directions per class the generator adds Gaussian noise along (0: none)");
     public static final Option SHIFT = Option.integer("proto-shift", 1, 0, 4,
             "proto: the largest random translation of a replayed prototype, in pixels (0: none; square images)");
-    public static final Option ROTATE = Option.number("proto-rotate", 0, 0, false, 45,
+    public static final Option ROTATE = Option.number("proto-rotate", 10, 0, false, 45,
             "proto: the largest random rotation of a replayed prototype, in degrees (with --proto-scale, an affine "
                     + "warp sampled bilinearly replaces the integer translation; 0: none)");
-    public static final Option SCALE = Option.number("proto-scale", 0, 0, false, 0.5,
+    public static final Option SCALE = Option.number("proto-scale", 0.1, 0, false, 0.5,
             "proto: the largest random scaling of a replayed prototype, as a fraction (0.1: 0.9x to 1.1x; 0: none)");
     public static final StrategyType TYPE = new StrategyType("proto",
             "Prototypes chosen by herding plus a small generator: random translations and per-class low-rank "
@@ -42,14 +46,13 @@ public final class PrototypeReplayStrategy extends Strategy {
     public PrototypeReplayStrategy(Context ctx) {
         super(ctx, ExperienceReplay.replayRows(ctx));
         try {
-            boolean warps = ctx.config().integer(SHIFT) > 0 || ctx.config().number(ROTATE) > 0
-                    || ctx.config().number(SCALE) > 0;
-            if (warps && ctx.scenario().tasks().stream()
-                    .anyMatch(t -> ctx.scenario().permutation(t) != null)) {
-                throw new dev.rehearsal.RehearsalException(dev.rehearsal.RehearsalException.USAGE, "invalid value for "
-                        + "'proto-shift': " + ctx.config().integer(SHIFT) + " translates images (as --proto-rotate and "
-                        + "--proto-scale warp them), and a permuted scenario's pixels have no geometry: use "
-                        + "--proto-shift 0");
+            String moves = ctx.config().integer(SHIFT) > 0 ? SHIFT.key() + "': " + ctx.config().integer(SHIFT)
+                    : ctx.config().number(ROTATE) > 0 ? ROTATE.key() + "': " + ctx.config().number(ROTATE)
+                    : ctx.config().number(SCALE) > 0 ? SCALE.key() + "': " + ctx.config().number(SCALE) : null;
+            if (moves != null && ctx.scenario().tasks().stream().anyMatch(t -> ctx.scenario().permutation(t) != null)) {
+                throw new dev.rehearsal.RehearsalException(dev.rehearsal.RehearsalException.USAGE, "invalid value for '"
+                        + moves + " moves pixels, and a permuted scenario's pixels have no geometry: use "
+                        + "--proto-shift 0 --proto-rotate 0 --proto-scale 0");
             }
             int perClass = perClass(ctx);
             Exemplars.checkClassSizes(ctx, perClass);

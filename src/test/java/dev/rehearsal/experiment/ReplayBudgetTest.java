@@ -63,8 +63,8 @@ class ReplayBudgetTest {
      * <li>derpp: slots floor(budget / (row + 4 label + 10 x 4 logits + 8 task and width));
      * <li>icarl: beside the frozen solver (784-50-50-50-10: 44,860 floats) and the class means and biases
      * (10 x 50 + 10 floats), 4 x 45,370 = 181,480 bytes;
-     * <li>proto (rank 4 by default): per class 4 x (784 int8 codes + 1 float scale) = 3,152 bytes of
-     * directions, then per class floor((budget - 31,520) / (10 x row)) prototypes;
+     * <li>proto (rank 2 by default): per class 2 x (784 int8 codes + 1 float scale) = 1,576 bytes of
+     * directions, then per class floor((budget - 15,760) / (10 x row)) prototypes;
      * <li>gr: the VAE 784-h-z8 has 784h + h (encoder) + 2 (8h + 8) (heads) + 8h + h + 784h + 784 (decoder)
      * = 1594 h + 800 floats; two copies (trained, frozen) beside the frozen solver (179,440 bytes);
      * <li>cgr (hard targets): conditional on 10 classes, 1614 h + 800 floats, two copies, no solver.
@@ -82,8 +82,8 @@ class ReplayBudgetTest {
         "derpp, uint8, 20000, 19228", // 23 slots x 836
         "icarl, uint8, 300000, 299080", // 15 x 10 x 784 + 181,480
         "icarl, binary, 300000, 299080", // 120 x 10 x 98 + 181,480 (all 120 samples of each class)
-        "proto, binary, 64000, 63860", // 31,520 + 33 x 10 x 98
-        "proto, u4, 100000, 98160", // 31,520 + 17 x 10 x 392
+        "proto, binary, 64000, 63780", // 15,760 + 49 x 10 x 98
+        "proto, u4, 100000, 98080", // 15,760 + 21 x 10 x 392
         "gr, uint8, 1000000, 989216", // h = 63: 8 x (1594 x 63 + 800) + 179,440
         "cgr, uint8, 500000, 497056"}) // h = 38: 8 x (1614 x 38 + 800)
     void budgetsAreNeverExceeded(String strategy, String storage, int budget, long last) {

@@ -156,7 +156,7 @@ class StrategyRunTest {
                 + "solver's steps");
     }
 
-    /** proto's translations need image geometry: a permuted scenario is refused unless --proto-shift is 0. */
+    /** proto's warps need image geometry: a permuted scenario is refused unless shift, rotation and scale are 0. */
     @Test
     void prototypesInPermutedScenariosNeedNoShift() {
         ExperimentConfig c = config("proto");
@@ -164,13 +164,15 @@ class StrategyRunTest {
         c.setting = "domain";
         c.tasks = 3;
         RehearsalException e = assertThrows(RehearsalException.class, () -> run(c, Backends.nativ()));
-        assertEquals("invalid value for 'proto-shift': 1 translates images (as --proto-rotate and --proto-scale warp "
-                + "them), and a permuted scenario's pixels have no geometry: use --proto-shift 0", e.getMessage());
+        assertEquals("invalid value for 'proto-shift': 1 moves pixels, and a permuted scenario's pixels have no "
+                + "geometry: use --proto-shift 0 --proto-rotate 0 --proto-scale 0", e.getMessage());
         ExperimentConfig ok = config("proto");
         ok.scenario = "permuted";
         ok.setting = "domain";
         ok.tasks = 3;
         ok.set(dev.rehearsal.strategy.PrototypeReplayStrategy.SHIFT, 0);
+        ok.set(dev.rehearsal.strategy.PrototypeReplayStrategy.ROTATE, 0.0);
+        ok.set(dev.rehearsal.strategy.PrototypeReplayStrategy.SCALE, 0.0);
         assertTrue(run(ok, Backends.nativ()).accuracy().complete());
     }
 

@@ -179,13 +179,7 @@ public final class LogitBuffer implements ReplaySource {
 
     /** The decoded pixels of a slot in [0, 1], on the heap (for reports and tests). */
     public float[] pixels(int slot) {
-        byte[] row = new byte[rowBytes];
-        samples.block().readBytes(samples.offset() + (long) slot * rowBytes, row, 0, rowBytes);
-        float[] out = new float[features];
-        for (int j = 0; j < features; j++) {
-            out[j] = storage.codeAt(row, 0, j) * storage.scale();
-        }
-        return out;
+        return storage.decode(samples, slot, features);
     }
 
     public Tensor labels() {

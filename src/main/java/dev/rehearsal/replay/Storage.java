@@ -75,6 +75,18 @@ public enum Storage {
         return ((packed[at + (bit >>> 3)] & 0xff) >>> (bit & 7)) & levels;
     }
 
+    /** Row {@code row} of a packed block {@code U8 [N, rowBytes(d)]}, decoded to {@code d} values in [0, 1] on the heap. */
+    public float[] decode(dev.rehearsal.tensor.Tensor packed, int row, int d) {
+        int bytes = rowBytes(d);
+        byte[] codes = new byte[bytes];
+        packed.block().readBytes(packed.offset() + (long) row * packed.ld(), codes, 0, bytes);
+        float[] out = new float[d];
+        for (int j = 0; j < d; j++) {
+            out[j] = codeAt(codes, 0, j) * scale();
+        }
+        return out;
+    }
+
     /** The id used on the command line and in results. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);

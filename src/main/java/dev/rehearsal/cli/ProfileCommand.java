@@ -156,7 +156,8 @@ final class ProfileCommand implements Callable<Integer> {
         long generatorMacs = generator == null ? 0 : generator.forwardMacsPerSample();
         var shape = new Profile.Shape(s.solver().forwardMacsPerSample(), generatorMacs);
         long slots = s.storedSampleSlots();
-        ObjectNode p = Profile.toJson(r, exact, heap, measured, shape, slots, data.train().features());
+        ObjectNode p = Profile.toJson(r, exact, heap, measured, shape, slots, data.train().features(),
+                s.sampleStorage());
         p.put("preset", Preset.parse(c.preset).id());
         return p;
     }

@@ -39,7 +39,7 @@ public final class Profile {
      * @param heapExact exactly sized heap arrays beside them (labels of datasets and of stored samples)
      */
     public static ObjectNode toJson(RunResult r, List<MemoryItem> exact, List<MemoryItem> heapExact,
-            Measured measured, Shape shape, long bufferSamples, int features) {
+            Measured measured, Shape shape, long bufferSamples, int features, dev.rehearsal.replay.Storage storage) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("strategy", r.strategy());
         ObjectNode fp = root.putObject("footprint");
@@ -64,6 +64,9 @@ public final class Profile {
         if (bufferSamples > 0) {
             ObjectNode b = fp.putObject("buffer");
             b.put("slots", bufferSamples);
+            b.put("storage", storage.id());
+            b.put("bytes_per_sample_as_stored", storage.rowBytes(features));
+            b.put("as_stored_bytes", bufferSamples * storage.rowBytes(features));
             b.put("bytes_per_sample_uint8", features);
             b.put("bytes_per_sample_float32", 4L * features);
             b.put("uint8_bytes", bufferSamples * features);
@@ -131,9 +134,10 @@ public final class Profile {
         }
         if (fp.has("buffer")) {
             var bu = fp.get("buffer");
-            b.append(String.format(Locale.ROOT, "  replay buffer: %,d slots x %d bytes (uint8) = %,d bytes; as float32 it "
-                    + "would be %,d%n", bu.get("slots").asLong(), bu.get("bytes_per_sample_uint8").asInt(),
-                    bu.get("uint8_bytes").asLong(), bu.get("float32_bytes").asLong()));
+            b.append(String.format(Locale.ROOT, "  replay buffer: %,d slots x %d bytes (%s) = %,d bytes; as uint8 it "
+                    + "would be %,d, as float32 %,d%n", bu.get("slots").asLong(),
+                    bu.get("bytes_per_sample_as_stored").asInt(), bu.get("storage").asText(),
+                    bu.get("as_stored_bytes").asLong(), bu.get("uint8_bytes").asLong(), bu.get("float32_bytes").asLong()));
         }
         for (var m : fp.get("exact_heap")) {
             b.append(String.format(Locale.ROOT, "  %-28s %-44s %,14d (heap)%n", m.get("component").asText(),

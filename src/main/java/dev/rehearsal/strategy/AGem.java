@@ -175,6 +175,11 @@ public final class AGem extends Strategy {
     }
 
     @Override
+    public dev.rehearsal.replay.Storage sampleStorage() {
+        return buffer.storage();
+    }
+
+    @Override
     public long storedSampleSlots() {
         return buffer.capacity();
     }

@@ -124,6 +124,11 @@ public final class DarkExperienceReplay extends Strategy {
     }
 
     @Override
+    public dev.rehearsal.replay.Storage sampleStorage() {
+        return buffer.storage();
+    }
+
+    @Override
     public long storedSampleSlots() {
         return buffer.capacity();
     }

@@ -55,6 +55,11 @@ public final class ExperienceReplay extends Strategy {
     }
 
     @Override
+    public dev.rehearsal.replay.Storage sampleStorage() {
+        return buffer.storage();
+    }
+
+    @Override
     public long storedSampleSlots() {
         return buffer.capacity();
     }

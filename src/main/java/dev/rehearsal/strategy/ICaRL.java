@@ -372,6 +372,11 @@ public final class ICaRL extends Strategy {
     }
 
     @Override
+    public dev.rehearsal.replay.Storage sampleStorage() {
+        return buffer.storage();
+    }
+
+    @Override
     public long storedSampleSlots() {
         return buffer.capacity();
     }

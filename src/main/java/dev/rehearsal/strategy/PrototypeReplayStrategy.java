@@ -122,6 +122,11 @@ public final class PrototypeReplayStrategy extends Strategy {
     }
 
     @Override
+    public dev.rehearsal.replay.Storage sampleStorage() {
+        return buffer.storage();
+    }
+
+    @Override
     public long storedSampleSlots() {
         return buffer.capacity();
     }

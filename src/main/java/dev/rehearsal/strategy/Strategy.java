@@ -201,6 +201,11 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
         return 0;
     }
 
+    /** The format a stored sample's pixels are kept in (uint8 unless the strategy takes --storage). */
+    public dev.rehearsal.replay.Storage sampleStorage() {
+        return dev.rehearsal.replay.Storage.UINT8;
+    }
+
     /** Heap bytes outside the arenas that scale with the strategy (labels of stored samples). */
     public final Map<String, Long> heapMemory() {
         Map<String, Long> out = new LinkedHashMap<>();

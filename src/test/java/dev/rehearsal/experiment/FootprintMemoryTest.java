@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import dev.rehearsal.Backends;
 import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.metrics.MemoryItem;
+import dev.rehearsal.strategy.ReplayBudget;
 import dev.rehearsal.strategy.Strategies;
 import dev.rehearsal.strategy.Strategy;
 import dev.rehearsal.strategy.StrategyType;
@@ -34,6 +35,10 @@ class FootprintMemoryTest {
         out.add(Arguments.of("agem", "herding", (Consumer<ExperimentConfig>) c -> c.selection = "herding"));
         out.add(Arguments.of("gr", "pool", (Consumer<ExperimentConfig>) c -> c.generation = "pool"));
         out.add(Arguments.of("cgr", "soft", (Consumer<ExperimentConfig>) c -> c.replayTargets = "soft"));
+        out.add(Arguments.of("derpp", "u4", (Consumer<ExperimentConfig>) c -> c.set(ReplayBudget.STORAGE, "u4")));
+        out.add(Arguments.of("er", "binary, budget", (Consumer<ExperimentConfig>) c -> c.set(ReplayBudget.STORAGE,
+                "binary").set(ReplayBudget.BYTES, 50_000)));
+        out.add(Arguments.of("gr", "budget", (Consumer<ExperimentConfig>) c -> c.set(ReplayBudget.BYTES, 400_000)));
         return out.stream();
     }
 

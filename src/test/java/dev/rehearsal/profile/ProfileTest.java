@@ -52,6 +52,25 @@ class ProfileTest {
         assertEquals(4, p.get("answers").size(), p.get("answers").toString());
     }
 
+    /**
+     * proto at 64 kB in binary (seed preset): per class 2 directions of 784 int8 codes and a float scale
+     * (10 x 1,576 = 15,760 bytes), so floor((64,000 - 15,760) / (10 x 98)) = 49 prototypes a class, 48,020
+     * bytes; JavaCPP's counter rises by exactly the listed blocks.
+     */
+    @Test
+    void prototypesAtABudgetAreExactAndEveryByteIsAccounted(@TempDir Path out) throws Exception {
+        JsonNode p = profile(out, "--strategy", "proto", "--storage", "binary", "--replay-budget", "64000",
+                "--train-limit", "1000", "--epochs", "1");
+        JsonNode fp = p.get("footprint");
+        assertEquals(49L * 10 * 98, fp.get("buffer").get("as_stored_bytes").asLong());
+        assertEquals("binary", fp.get("buffer").get("storage").asText());
+        assertEquals(49L * 10 * 98, fp.get("exact_by_component").get("prototypes").asLong());
+        assertEquals(10L * 2 * 784 + 10 * 2 * 4, fp.get("exact_by_component").get("prototype generator").asLong());
+        assertEquals(fp.get("exact_total_bytes").asLong(), fp.get("measured").get("javacpp_total_bytes_rise").asLong());
+        JsonNode tasks = p.get("compute").get("per_task");
+        assertEquals(48_020 + 15_760, tasks.get(tasks.size() - 1).get("replay_bytes").asLong());
+    }
+
     @Test
     void generativeReplayReportsTheReportsComputeRatio(@TempDir Path out) throws Exception {
         JsonNode p = profile(out, "--strategy", "gr", "--preset", "seed", "--train-limit", "300", "--epochs", "1",

@@ -137,14 +137,17 @@ public final class Experiment {
 
     /**
      * A record written by {@link #record} or {@link #failure}, verified: its checksum, that it was written for
-     * {@code c} (up to the runtime keys) and, when finished, every value's range. Damage is a one-line error with
+     * {@code c} (up to the runtime keys), its status, and, when finished, every value's range. Damage is a one-line error with
      * exit code 3 naming the file.
      */
     public static ObjectNode readRecord(java.nio.file.Path file, ExperimentConfig c, String fix) {
         ObjectNode o = Integrity.readSealed(file);
         Integrity.requireConfig(file, o.path(Integrity.CONFIG), c, fix);
-        if (!"failed".equals(o.path("status").asText())) {
+        String status = o.path("status").asText();
+        if (status.equals("finished")) {
             Integrity.checkRecord(file, o, taskCount(c));
+        } else if (!status.equals("failed") && !status.equals(DOES_NOT_FIT)) {
+            throw Integrity.corrupt(file, "its status '" + status + "' is none of finished, failed, " + DOES_NOT_FIT);
         }
         return o;
     }

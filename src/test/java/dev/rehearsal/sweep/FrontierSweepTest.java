@@ -81,8 +81,18 @@ class FrontierSweepTest {
         assertTrue(acc.get("proto (binary)@64000") > 0.5, acc.toString());
         for (String png : List.of("frontier-memory.png", "frontier-macs.png")) {
             BufferedImage img = ImageIO.read(out.resolve(png).toFile());
-            assertEquals(800, img.getWidth(), png);
+            assertEquals(1000, img.getWidth(), png);
         }
+        // Run again into the same folder: every record is kept (does-not-fit ones too), the frontier is the same.
+        Path so2 = work.resolve("out2.txt");
+        Path se2 = work.resolve("err2.txt");
+        Process again = new ProcessBuilder(SweepTest.childCommand("--preset", "frontier-quick", "--parallel", "2",
+                "--threads", "1", "--out", out.toString())).redirectOutput(so2.toFile()).redirectError(se2.toFile())
+                .start();
+        ChildCli r2 = ChildCli.finish(again, so2, se2);
+        assertEquals(0, r2.exitCode(), r2.err());
+        assertTrue(r2.out().contains("(12 kept, 0 run, 0 failed)"), r2.out());
+        assertEquals(frontier.path("points"), json.readTree(out.resolve("frontier.json").toFile()).path("points"));
         String md = Files.readString(out.resolve("frontier.md"));
         assertTrue(md.contains("## What this answers"), md);
         assertTrue(md.contains("gr at 64.0 kB: invalid value for 'replay-budget'"), md);

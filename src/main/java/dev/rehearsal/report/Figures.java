@@ -369,13 +369,12 @@ final class Figures {
      */
     static Figure frontier(Path dir, String name, String title, String xTitle, double unit,
             List<FrontierPoint> measured, List<FrontierPoint> front, List<FrontierPoint> published, String caption) {
-        // Wider and taller than the other charts: a legend of a dozen long names sits below the plot.
-        XYChart chart = new XYChartBuilder().width(1000).height(700).title(title)
+        // Wider and taller than the other charts: a legend of a dozen names beside the plot.
+        XYChart chart = new XYChartBuilder().width(1200).height(700).title(title)
                 .xAxisTitle(xTitle + " (log scale)").yAxisTitle("ACC").build();
         style(chart.getStyler());
         chart.getStyler().setXAxisLogarithmic(true).setXAxisLogarithmicDecadeOnly(true)
-                .setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal)
-                .setMarkerSize(8);
+                .setLegendPosition(Styler.LegendPosition.OutsideE).setMarkerSize(8);
         Map<String, List<FrontierPoint>> bySeries = new LinkedHashMap<>();
         measured.forEach(p -> bySeries.computeIfAbsent(p.series(), k -> new ArrayList<>()).add(p));
         int index = 0;

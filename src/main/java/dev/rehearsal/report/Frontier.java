@@ -77,7 +77,8 @@ public final class Frontier {
 
     /**
      * A point's name: its strategy, its storage in brackets for strategies that store samples (uint8 when the
-     * point leaves it at its default), and the other options its point sets (not the seed or the budget).
+     * point leaves it at its default), and the other options its point sets (not the seed or the budget; a
+     * strategy's own options without its prefix: {@code proto-rank=4} is {@code rank=4}).
      */
     static String strategyOf(JsonNode e) {
         String strategy = e.path("strategy").asText();
@@ -90,7 +91,9 @@ public final class Frontier {
         }
         opts.fields().forEachRemaining(f -> {
             if (!List.of("strategy", "seed", "replay-budget", "storage").contains(f.getKey())) {
-                b.append(' ').append(f.getKey()).append('=').append(f.getValue().isValueNode() ? f.getValue().asText()
+                String key = f.getKey().startsWith(strategy + "-") ? f.getKey().substring(strategy.length() + 1)
+                        : f.getKey();
+                b.append(' ').append(key).append('=').append(f.getValue().isValueNode() ? f.getValue().asText()
                         : f.getValue().toString());
             }
         });

@@ -373,7 +373,11 @@ final class Figures {
         XYChart chart = new XYChartBuilder().width(1200).height(700).title(title)
                 .xAxisTitle(xTitle + " (log scale)").yAxisTitle("ACC").build();
         style(chart.getStyler());
-        chart.getStyler().setXAxisLogarithmic(true).setXAxisLogarithmicDecadeOnly(true)
+        // Decade ticks when the points span more than a decade or so, else XChart's 2, 3, .. 9 (which would
+        // collide over several decades, and leave no tick at all within one).
+        double lo = measured.stream().mapToDouble(FrontierPoint::x).filter(v -> v > 0).min().orElse(1);
+        double hi = measured.stream().mapToDouble(FrontierPoint::x).max().orElse(1);
+        chart.getStyler().setXAxisLogarithmic(true).setXAxisLogarithmicDecadeOnly(hi / lo > 20)
                 .setLegendPosition(Styler.LegendPosition.OutsideE).setMarkerSize(8);
         Map<String, List<FrontierPoint>> bySeries = new LinkedHashMap<>();
         measured.forEach(p -> bySeries.computeIfAbsent(p.series(), k -> new ArrayList<>()).add(p));

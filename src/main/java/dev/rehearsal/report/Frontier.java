@@ -20,9 +20,9 @@ import java.util.TreeMap;
  * replay memory it kept after the last task (exact, mean over seeds) and against its training MACs; which
  * points are Pareto-optimal (no other point keeps at most as much and reaches a higher ACC, or spends at most
  * as many MACs and reaches a higher ACC); the best strategy within each budget; and the points that do not
- * fit their budget, with the reason. Published results are drawn as reference points
- * ({@code frontier-published.json}: the papers' ACC at the replay memory Rehearsal counts for the same
- * method). Writes {@code frontier.json}, {@code frontier.md}, {@code frontier-memory.png} and
+ * fit their budget, with the reason. Published results of the settings measured are drawn as reference
+ * points ({@code frontier-published.json}: the papers' ACC at the replay memory Rehearsal counts for the same
+ * method); a sweep over several settings names each point's setting. Writes {@code frontier.json}, {@code frontier.md}, {@code frontier-memory.png} and
  * {@code frontier-macs.png}.
  */
 public final class Frontier {
@@ -45,10 +45,12 @@ public final class Frontier {
     public static void write(Path dir, ArrayNode experiments, PrintStream log) {
         Map<String, List<JsonNode>> groups = new LinkedHashMap<>();
         List<String> notFit = new ArrayList<>();
-        String setting = null;
+        java.util.Set<String> settings = new java.util.TreeSet<>();
+        experiments.forEach(e -> settings.add(e.path("setting").asText("class")));
         for (JsonNode e : experiments) {
             String status = e.path("status").asText();
-            String strategy = strategyOf(e);
+            String strategy = strategyOf(e) + (settings.size() > 1 ? " [" + e.path("setting").asText("class")
+                    + "]" : "");
             long budget = e.path("options").path("replay-budget").asLong(0);
             if (status.equals("does_not_fit")) {
                 notFit.add(strategy + " at " + bytes(budget) + ": " + e.path("error").asText());
@@ -71,7 +73,8 @@ public final class Frontier {
                     false));
         }
         points = fronts(points);
-        List<Reference> refs = references();
+        // Published points only of the settings measured here: a class-IL figure says nothing about domain-IL.
+        List<Reference> refs = references().stream().filter(r -> settings.contains(r.setting())).toList();
         write(dir, points, notFit, refs, log);
     }
 

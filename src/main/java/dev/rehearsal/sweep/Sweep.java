@@ -139,6 +139,7 @@ public final class Sweep {
             e.put("id", p.id());
             e.put("label", label(p));
             e.put("strategy", p.config().strategy);
+            e.put("setting", p.config().setting);
             e.put("seed", p.config().seed);
             ObjectNode opts = e.putObject("options");
             p.options().forEach(opts::set);

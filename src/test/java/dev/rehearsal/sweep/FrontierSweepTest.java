@@ -96,6 +96,9 @@ class FrontierSweepTest {
         String md = Files.readString(out.resolve("frontier.md"));
         assertTrue(md.contains("## What this answers"), md);
         assertTrue(md.contains("gr at 64.0 kB: invalid value for 'replay-budget'"), md);
+        // Published points of this sweep's setting only: class-IL ER's 0.8879, not domain-IL ER's 0.9375.
+        assertTrue(md.contains("ER, 100 per class (vdV 2022): ACC 0.8879"), md);
+        assertFalse(md.contains("0.9375"), md);
         assertFalse(frontier.path("answer").asText().isBlank());
     }
 }

@@ -78,6 +78,7 @@ final class ProfileCommand implements Callable<Integer> {
                 x.out = folder.out.toString();
             }
         });
+        c.refuseUnread(c.strategies);
         Path dir = folder.folder(c.out, "profile");
         try (ResultsFolder out = folder.open(dir, "profile", false)) {
             try {

@@ -66,6 +66,7 @@ final class ScaleCommand implements Callable<Integer> {
                 x.out = folder.out.toString();
             }
         });
+        c.refuseUnread(c.strategies);
         Path dir = folder.folder(c.out, "scale");
         try (ResultsFolder out = folder.open(dir, "scale", false)) {
             try {

@@ -50,7 +50,7 @@ abstract class StudyCommand implements Callable<Integer> {
 
     /** The config from defaults, the config file and flags (a resumed run's comes from its folder). */
     ExperimentConfig resolve() {
-        return ConfigFiles.resolve(folder.config, quickFlag(), c -> {
+        ExperimentConfig resolved = ConfigFiles.resolve(folder.config, quickFlag(), c -> {
             runtime.apply(c);
             options.apply(c);
             applyOwnFlags(c);
@@ -61,6 +61,8 @@ abstract class StudyCommand implements Callable<Integer> {
                 c.quiet = true;
             }
         });
+        resolved.refuseUnread(resolved.strategies);
+        return resolved;
     }
 
     @Override

@@ -303,6 +303,40 @@ public final class ExperimentConfig {
         }
     }
 
+    /**
+     * Refuses a strategy option given a value other than its default when none of {@code running} (the
+     * strategies the command will run) reads it: {@code compare --strategies bir --replay-budget 1000} would
+     * otherwise run bir and silently ignore the budget. A default value is harmless (ignoring it changes
+     * nothing), which keeps a saved config.json, holding every default, reproducible.
+     */
+    public void refuseUnread(List<String> running) {
+        StrategyCatalog catalog = StrategyCatalog.installed();
+        for (Map.Entry<String, Object> e : strategyOptions.entrySet()) {
+            Option o = null;
+            for (Option d : catalog.allOptions()) {
+                if (d.key().equals(e.getKey())) {
+                    o = d;
+                }
+            }
+            if (o == null || Objects.equals(o.check(e.getValue()), o.defaultFor(setting.toLowerCase(Locale.ROOT)))) {
+                continue;
+            }
+            boolean read = false;
+            List<String> readers = new ArrayList<>();
+            for (String id : catalog.ids()) {
+                if (catalog.options(id).contains(o)) {
+                    readers.add(id);
+                    read |= running.stream().anyMatch(r -> r.equalsIgnoreCase(id));
+                }
+            }
+            if (!read) {
+                throw new RehearsalException(RehearsalException.USAGE, "option '" + o.key() + "' (" + e.getValue()
+                        + ") is not read by " + String.join(", ", running) + ": it is read by "
+                        + String.join(", ", readers));
+            }
+        }
+    }
+
     private static void oneOf(String key, String value, String... allowed) {
         if (value == null || !Arrays.asList(allowed).contains(value.toLowerCase(Locale.ROOT))) {
             throw invalid(key, value, "one of " + String.join(", ", allowed));

@@ -194,6 +194,11 @@ public final class Grid {
             String at = where + ", experiment " + n + " " + Json.MAPPER.valueToTree(combo);
             ExperimentConfig c = ConfigFiles.resolve(t, at, false, x -> { }, flags);
             c = Experiment.single(c, c.strategy, c.seed);
+            try {
+                c.refuseUnread(List.of(c.strategy));
+            } catch (RehearsalException e) {
+                throw usage(at + ": " + e.getMessage());
+            }
             String id = Experiment.id(c);
             if (byId.putIfAbsent(id, new Point(c, id, combo)) != null) {
                 dup++;

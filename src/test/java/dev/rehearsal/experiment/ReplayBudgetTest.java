@@ -96,6 +96,33 @@ class ReplayBudgetTest {
         assertTrue(r.accuracy().r()[0][0] > 0.9, "the first task is learned: " + r.accuracy());
     }
 
+    /**
+     * An option none of the strategies run reads is refused when it is given a value of its own (a budget for
+     * bir would otherwise be silently ignored); at its default it is harmless, as in every saved config.json.
+     */
+    @Test
+    void optionsNoRunningStrategyReadsAreRefused() {
+        ExperimentConfig c = new ExperimentConfig();
+        c.strategies = new java.util.ArrayList<>(java.util.List.of("bir"));
+        c.set(ReplayBudget.BYTES, 1000);
+        c.validate();
+        RehearsalException e = assertThrows(RehearsalException.class, () -> c.refuseUnread(c.strategies));
+        assertEquals(RehearsalException.USAGE, e.exitCode());
+        assertEquals("option 'replay-budget' (1000) is not read by bir: it is read by er, gr, cgr, agem, icarl, derpp, "
+                + "proto", e.getMessage());
+        c.refuseUnread(java.util.List.of("bir", "er"));
+        ExperimentConfig atDefault = new ExperimentConfig();
+        atDefault.strategies = new java.util.ArrayList<>(java.util.List.of("naive"));
+        atDefault.set(ReplayBudget.STORAGE, "uint8");
+        atDefault.validate();
+        atDefault.refuseUnread(atDefault.strategies);
+        dev.rehearsal.cli.Cli r = dev.rehearsal.cli.Cli.run("run", "--strategy", "naive", "--storage", "binary",
+                "--quiet");
+        assertEquals(2, r.exitCode());
+        assertEquals("rehearsal: option 'storage' (binary) is not read by naive: it is read by er, agem, icarl, derpp, "
+                + "proto", r.err().strip());
+    }
+
     @Test
     void generatorsTooLargeForTheBudgetAreRefused() {
         // The frozen solver alone is 179,440 bytes; the smallest VAE (h = 1) 2 x 4 x 2394 = 19,152.

@@ -156,9 +156,10 @@ final class ProfileCommand implements Callable<Integer> {
         var generator = s.models().get("generator");
         long generatorMacs = generator == null ? 0 : generator.forwardMacsPerSample();
         var shape = new Profile.Shape(s.solver().forwardMacsPerSample(), generatorMacs);
-        long slots = s.storedSampleSlots();
+        var stored = s.storedSamples();
+        long slots = stored == null ? 0 : stored.slots();
         ObjectNode p = Profile.toJson(r, exact, heap, measured, shape, slots, data.train().features(),
-                s.sampleStorage());
+                stored == null ? dev.rehearsal.replay.Storage.UINT8 : stored.storage());
         p.put("preset", Preset.parse(c.preset).id());
         return p;
     }

@@ -175,12 +175,7 @@ public final class AGem extends Strategy {
     }
 
     @Override
-    public dev.rehearsal.replay.Storage sampleStorage() {
-        return buffer.storage();
-    }
-
-    @Override
-    public long storedSampleSlots() {
-        return buffer.capacity();
+    public StoredSamples storedSamples() {
+        return new StoredSamples(buffer.capacity(), buffer.storage());
     }
 }

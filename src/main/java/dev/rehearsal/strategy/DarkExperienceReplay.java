@@ -124,13 +124,8 @@ public final class DarkExperienceReplay extends Strategy {
     }
 
     @Override
-    public dev.rehearsal.replay.Storage sampleStorage() {
-        return buffer.storage();
-    }
-
-    @Override
-    public long storedSampleSlots() {
-        return buffer.capacity();
+    public StoredSamples storedSamples() {
+        return new StoredSamples(buffer.capacity(), buffer.storage());
     }
 
     @Override

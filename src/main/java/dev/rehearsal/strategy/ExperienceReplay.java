@@ -55,13 +55,8 @@ public final class ExperienceReplay extends Strategy {
     }
 
     @Override
-    public dev.rehearsal.replay.Storage sampleStorage() {
-        return buffer.storage();
-    }
-
-    @Override
-    public long storedSampleSlots() {
-        return buffer.capacity();
+    public StoredSamples storedSamples() {
+        return new StoredSamples(buffer.capacity(), buffer.storage());
     }
 
     @Override

@@ -196,14 +196,13 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
         return 0;
     }
 
-    /** How many raw samples this strategy can store (a buffer's slots), for profiles; 0 without a buffer. */
-    public long storedSampleSlots() {
-        return 0;
+    /** A buffer of stored samples as profiles describe it: its slots and the format their pixels are kept in. */
+    public record StoredSamples(long slots, dev.rehearsal.replay.Storage storage) {
     }
 
-    /** The format a stored sample's pixels are kept in (uint8 unless the strategy takes --storage). */
-    public dev.rehearsal.replay.Storage sampleStorage() {
-        return dev.rehearsal.replay.Storage.UINT8;
+    /** This strategy's buffer of stored samples, for profiles; null without one. */
+    public StoredSamples storedSamples() {
+        return null;
     }
 
     /** Heap bytes outside the arenas that scale with the strategy (labels of stored samples). */

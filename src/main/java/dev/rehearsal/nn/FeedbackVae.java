@@ -361,14 +361,6 @@ public final class FeedbackVae extends Model {
         return out;
     }
 
-    /**
-     * Bytes this half keeps to generate: its parameters (heads, prior, decoder) and its gate masks, not its
-     * activations or optimiser state.
-     */
-    public long keptBytes() {
-        return parameterBlock().numel() * 4 + bufferBytes();
-    }
-
     /** Multiply-accumulates per generated sample: the decoder's layers and its gate products. */
     public long decoderMacsPerSample() {
         long n = 0;

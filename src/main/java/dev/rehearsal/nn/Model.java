@@ -310,6 +310,14 @@ public abstract class Model implements AutoCloseable {
         return arena.bytes();
     }
 
+    /**
+     * Bytes a copy of this model keeps to do its job (what replay memory counts of a generator or a frozen
+     * model): its float32 parameters and its buffers, not its gradients, optimiser state or activations.
+     */
+    public final long keptBytes() {
+        return parameterBlock().numel() * DType.F32.bytes() + bufferBytes();
+    }
+
     /** Bytes of the buffers block (constants such as gate masks; 0 without one). */
     public final long bufferBytes() {
         return buffers == null ? 0 : buffers.bytes();

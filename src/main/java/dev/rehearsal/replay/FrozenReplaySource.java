@@ -85,6 +85,14 @@ public abstract class FrozenReplaySource<G extends Model> implements ReplaySourc
         }
     }
 
+    /** What the frozen copies keep for replay ({@link Model#keptBytes}): 0 before the first task ends. */
+    public final long keptBytes() {
+        if (isEmpty()) {
+            return 0;
+        }
+        return previousGenerator.keptBytes() + (previousSolver == null ? 0 : previousSolver.keptBytes());
+    }
+
     @Override
     public final long bytes() {
         return (previousGenerator == null ? 0 : previousGenerator.bytes())

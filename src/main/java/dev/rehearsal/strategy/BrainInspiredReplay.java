@@ -68,10 +68,9 @@ public final class BrainInspiredReplay extends Strategy {
         this.c = (float) ctx.config().number(SynapticIntelligence.C);
         this.xi = (float) ctx.config().number(SynapticIntelligence.EPSILON);
         try {
-            this.vae = new FeedbackVae(ctx.backend(), "generator", hidden[hidden.length - 1], hidden,
-                    ctx.preset().vae().latent(), pixels, modes, gates, proportion, rows,
-                    plannedRows(ctx, rows, new int[0]), ctx.solverOptimizer(), ctx.rng().split());
-            register(Component.model("generator", "generator (feedback VAE)", "generator", vae));
+            this.vae = registerGenerator("generator (feedback VAE)", new FeedbackVae(ctx.backend(), "generator",
+                    hidden[hidden.length - 1], hidden, ctx.preset().vae().latent(), pixels, modes, gates, proportion,
+                    rows, plannedRows(ctx, rows, new int[0]), ctx.solverOptimizer(), ctx.rng().split()));
             // Distillation is part of the method: replay-targets (gr's choice) does not apply.
             this.source = new FeedbackReplay(ctx.backend(), ctx.scenario(), GenerativeReplay.Targets.SOFT,
                     (float) ctx.config().temperature, replay, vae, hidden);
@@ -107,18 +106,8 @@ public final class BrainInspiredReplay extends Strategy {
     }
 
     @Override
-    public Map<String, dev.rehearsal.nn.Model> models() {
-        Map<String, dev.rehearsal.nn.Model> out = super.models();
-        out.put("generator", vae);
-        return out;
-    }
-
-    @Override
     public void beforeTask(Task task) {
         super.beforeTask(task);
-        if (ctx.config().resetOptimizer) {
-            vae.optimizer().reset();
-        }
         if (solverPath != null) {
             solverPath.beginTask();
             vaePath.beginTask();
@@ -204,10 +193,7 @@ public final class BrainInspiredReplay extends Strategy {
      */
     @Override
     public long replayMemoryBytes() {
-        long n = vae.keptBytes();
-        if (!source.isEmpty()) {
-            n += source.previousSolver().parameterBlock().numel() * 4 + source.previousGenerator().keptBytes();
-        }
+        long n = vae.keptBytes() + source.keptBytes();
         if (solverPath != null) {
             n += solverPath.rememberedBytes() + vaePath.rememberedBytes();
         }

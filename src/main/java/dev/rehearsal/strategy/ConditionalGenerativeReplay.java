@@ -8,7 +8,6 @@ import dev.rehearsal.replay.ReplayScheduler;
 import dev.rehearsal.scenario.Task;
 import dev.rehearsal.tensor.Tensor;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Class-conditional generative replay (van de Ven et al. 2020): as {@code gr}, a VAE learns every task's images
@@ -41,9 +40,8 @@ public final class ConditionalGenerativeReplay extends Strategy {
         spec = ReplayBudget.generator(ctx, spec, 2, soft ? ReplayBudget.solverBytes(ctx) : 0, "the frozen solver");
         int rows = ctx.config().batch + replay;
         try {
-            this.generator = new Vae(ctx.backend(), "generator", spec, rows, plannedRows(ctx, rows, new int[0]),
-                    ctx.generatorOptimizer(), ctx.rng().split());
-            register(Component.model("generator", "generator", "generator", generator));
+            this.generator = registerGenerator("generator", new Vae(ctx.backend(), "generator", spec, rows,
+                    plannedRows(ctx, rows, new int[0]), ctx.generatorOptimizer(), ctx.rng().split()));
             GenerativeReplay.Targets targets = ctx.config().replayTargets.equals("soft")
                     ? GenerativeReplay.Targets.SOFT : GenerativeReplay.Targets.HARD;
             this.source = new ConditionalReplay(ctx.backend(), ctx.scenario(), targets,
@@ -72,21 +70,6 @@ public final class ConditionalGenerativeReplay extends Strategy {
     }
 
     @Override
-    public Map<String, dev.rehearsal.nn.Model> models() {
-        Map<String, dev.rehearsal.nn.Model> out = super.models();
-        out.put("generator", generator);
-        return out;
-    }
-
-    @Override
-    public void beforeTask(Task task) {
-        super.beforeTask(task);
-        if (ctx.config().resetOptimizer) {
-            generator.optimizer().reset();
-        }
-    }
-
-    @Override
     public void train(Task task) {
         int number = task.index() + 1;
         learner.trainSolver(solver, List.of(task), number, scheduler, null);
@@ -104,14 +87,7 @@ public final class ConditionalGenerativeReplay extends Strategy {
      */
     @Override
     public long replayMemoryBytes() {
-        long n = generator.parameterBlock().numel() * 4;
-        if (!source.isEmpty()) {
-            n += source.previousGenerator().parameterBlock().numel() * 4;
-            if (source.previousSolver() != null) {
-                n += source.previousSolver().parameterBlock().numel() * 4;
-            }
-        }
-        return n;
+        return generator.keptBytes() + source.keptBytes();
     }
 
     /**

@@ -8,7 +8,6 @@ import dev.rehearsal.replay.ReplayPool;
 import dev.rehearsal.replay.ReplayScheduler;
 import dev.rehearsal.scenario.Task;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Deep generative replay (Shin et al. 2017; van de Ven et al. 2020): a VAE learns every task's images plus
@@ -33,9 +32,8 @@ public final class GenerativeReplayStrategy extends Strategy {
         spec = ReplayBudget.generator(ctx, spec, 2, ReplayBudget.solverBytes(ctx), "the frozen solver");
         int rows = ctx.config().batch + replay;
         try {
-            this.generator = new Vae(ctx.backend(), "generator", spec, rows, plannedRows(ctx, rows, new int[0]),
-                    ctx.generatorOptimizer(), ctx.rng().split());
-            register(Component.model("generator", "generator", "generator", generator));
+            this.generator = registerGenerator("generator", new Vae(ctx.backend(), "generator", spec, rows,
+                    plannedRows(ctx, rows, new int[0]), ctx.generatorOptimizer(), ctx.rng().split()));
             GenerativeReplay.Targets targets = ctx.config().replayTargets.equals("soft")
                     ? GenerativeReplay.Targets.SOFT : GenerativeReplay.Targets.HARD;
             this.source = new GenerativeReplay(ctx.backend(), ctx.scenario(), targets,
@@ -73,21 +71,6 @@ public final class GenerativeReplayStrategy extends Strategy {
     }
 
     @Override
-    public Map<String, dev.rehearsal.nn.Model> models() {
-        Map<String, dev.rehearsal.nn.Model> out = super.models();
-        out.put("generator", generator);
-        return out;
-    }
-
-    @Override
-    public void beforeTask(Task task) {
-        super.beforeTask(task);
-        if (ctx.config().resetOptimizer) {
-            generator.optimizer().reset();
-        }
-    }
-
-    @Override
     public void train(Task task) {
         int number = task.index() + 1;
         try (var t = ctx.ledger().time(Phase.GENERATION)) {
@@ -107,12 +90,7 @@ public final class GenerativeReplayStrategy extends Strategy {
     /** The generator's parameters and the frozen models' (what regenerates and labels earlier tasks). */
     @Override
     public long replayMemoryBytes() {
-        long n = generator.parameterBlock().numel() * 4;
-        if (!source.isEmpty()) {
-            n += (source.previousSolver().parameterBlock().numel() + source.previousGenerator().parameterBlock()
-                    .numel()) * 4;
-        }
-        return n;
+        return generator.keptBytes() + source.keptBytes();
     }
 
     @Override

@@ -27,6 +27,8 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
     protected final Learner learner;
     /** What this strategy holds, in registration order: footprint, memory, checkpoints and close loop over it. */
     private final List<Component> components = new ArrayList<>();
+    /** The trained generator, for strategies that have one ({@link #registerGenerator}). */
+    private dev.rehearsal.nn.Model generator;
 
     /** @param replayRows replayed rows per step at most (0 without replay): sizes the solver's activations */
     protected Strategy(Context ctx, int replayRows) {
@@ -105,10 +107,24 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
     public Map<String, dev.rehearsal.nn.Model> models() {
         Map<String, dev.rehearsal.nn.Model> out = new LinkedHashMap<>();
         out.put("solver", solver);
+        if (generator != null) {
+            out.put("generator", generator);
+        }
         return out;
     }
 
-    /** Grows the class-incremental head and resets the optimiser, as configured. */
+    /**
+     * Registers the strategy's trained generator (gr, cgr, bir): its component ("generator", listed under
+     * {@code label}, saved under {@code generator}), its place in {@link #models()}, and its optimiser reset
+     * with the solver's in {@link #beforeTask}.
+     */
+    protected final <M extends dev.rehearsal.nn.Model> M registerGenerator(String label, M g) {
+        register(Component.model("generator", label, "generator", g));
+        this.generator = g;
+        return g;
+    }
+
+    /** Grows the class-incremental head and resets the optimisers (solver, generator), as configured. */
     public void beforeTask(Task task) {
         int outputs = ctx.scenario().outputsDuring(task.index());
         if (outputs > solver.outputs()) {
@@ -116,6 +132,9 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
         }
         if (ctx.config().resetOptimizer) {
             solver.optimizer().reset();
+            if (generator != null) {
+                generator.optimizer().reset();
+            }
         }
     }
 

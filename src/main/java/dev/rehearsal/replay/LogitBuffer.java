@@ -62,10 +62,7 @@ public final class LogitBuffer implements ReplaySource {
     private final long[] keys;
     private final int[] rowIndex;
     private final int[] rowTarget;
-    private final byte[] row;
-    private final byte[] permuted;
-    private int[] permutation;
-    private int permutationTask = -1;
+    private final TaskImages images;
 
     /**
      * @param capacity N, the slots
@@ -112,8 +109,7 @@ public final class LogitBuffer implements ReplaySource {
         this.keys = new long[maxDraw];
         this.rowIndex = new int[maxOffer];
         this.rowTarget = new int[maxOffer];
-        this.row = new byte[features];
-        this.permuted = new byte[features];
+        this.images = new TaskImages(scenario);
     }
 
     /** Slots allocated. */
@@ -223,29 +219,10 @@ public final class LogitBuffer implements ReplaySource {
 
     /** Copies training image {@code index} of the dataset (permuted as the task's model sees it) into a slot. */
     private void store(int slot, Task task, int index, int target) {
-        Tensor src = scenario.train().images();
-        src.block().readBytes(src.offset() + (long) index * src.ld(), row, 0, features);
-        int[] p = permutationOf(task);
-        byte[] out = row;
-        if (p != null) {
-            out = permuted;
-            for (int j = 0; j < features; j++) {
-                out[j] = row[p[j]];
-            }
-        }
-        storage.encode(out, features, packed);
+        storage.encode(images.read(task, index), features, packed);
         samples.block().writeBytes(samples.offset() + (long) slot * rowBytes, packed, 0, rowBytes);
         labels.block().putInt(labels.offset() + slot, target);
         slotTask[slot] = task.index();
-    }
-
-    private int[] permutationOf(Task task) {
-        if (permutationTask != task.index()) {
-            Tensor perm = scenario.permutation(task);
-            permutation = perm == null ? null : perm.toIntArray();
-            permutationTask = task.index();
-        }
-        return permutation;
     }
 
     @Override

@@ -174,10 +174,7 @@ public final class PrototypeReplay implements ReplaySource {
             }
             return;
         }
-        Tensor images = scenario.train().images();
-        Tensor perm = scenario.permutation(task);
-        int[] p = perm == null ? null : perm.toIntArray();
-        byte[] row = new byte[features];
+        TaskImages images = new TaskImages(scenario);
         int[] targets = task.trainTargets();
         for (int c = task.lo(); c < task.hi(); c++) {
             int[] members = new int[targets.length];
@@ -192,10 +189,9 @@ public final class PrototypeReplay implements ReplaySource {
             double[][] x = new double[n][features];
             double[] mean = new double[features];
             for (int s = 0; s < n; s++) {
-                int index = task.trainIndices()[members[s]];
-                images.block().readBytes(images.offset() + (long) index * images.ld(), row, 0, features);
+                byte[] row = images.read(task, task.trainIndices()[members[s]]);
                 for (int j = 0; j < features; j++) {
-                    x[s][j] = (row[p == null ? j : p[j]] & 0xff) / 255.0;
+                    x[s][j] = (row[j] & 0xff) / 255.0;
                     mean[j] += x[s][j];
                 }
             }

@@ -1,7 +1,6 @@
 package dev.rehearsal.replay;
 
 import dev.rehearsal.backend.Backend;
-import dev.rehearsal.data.Dataset;
 import dev.rehearsal.metrics.Ledger;
 import dev.rehearsal.random.Rng;
 import dev.rehearsal.scenario.Scenario;
@@ -64,10 +63,7 @@ public final class ReplayBuffer implements ReplaySource {
     private final boolean[] occupied;
     private final int[] used;
     private int usedCount;
-    private int[] permutation;
-    private int permutationTask = -1;
-    private final byte[] row;
-    private final byte[] permuted;
+    private final TaskImages images;
     private final byte[] packed;
     private final int[] chosen;
 
@@ -117,8 +113,7 @@ public final class ReplayBuffer implements ReplaySource {
         this.seen = new long[groups];
         this.occupied = new boolean[(int) capacity];
         this.used = new int[(int) capacity];
-        this.row = new byte[features];
-        this.permuted = new byte[features];
+        this.images = new TaskImages(scenario);
         this.packed = new byte[rowBytes];
         this.chosen = new int[maxDraw];
     }
@@ -244,34 +239,12 @@ public final class ReplayBuffer implements ReplaySource {
     /** Copies the task's i-th training image (permuted as the model sees it) into slot {@code k} of group g. */
     private void store(int g, int k, Task task, int i) {
         int slot = g * perGroup + k;
-        Dataset ds = scenario.train();
-        Tensor src = ds.images();
-        int index = task.trainIndices()[i];
-        src.block().readBytes(src.offset() + (long) index * src.ld(), row, 0, features);
-        int[] p = permutationOf(task);
-        byte[] out = row;
-        if (p != null) {
-            out = permuted;
-            for (int j = 0; j < features; j++) {
-                out[j] = row[p[j]];
-            }
-        }
-        storage.encode(out, features, packed);
+        storage.encode(images.read(task, task.trainIndices()[i]), features, packed);
         samples.block().writeBytes(samples.offset() + (long) slot * rowBytes, packed, 0, rowBytes);
         if (!occupied[slot]) {
             occupied[slot] = true;
             used[usedCount++] = slot;
         }
-    }
-
-    /** The task's pixel permutation as a Java array, read once per task. */
-    private int[] permutationOf(Task task) {
-        if (permutationTask != task.index()) {
-            Tensor perm = scenario.permutation(task);
-            permutation = perm == null ? null : perm.toIntArray();
-            permutationTask = task.index();
-        }
-        return permutation;
     }
 
     @Override

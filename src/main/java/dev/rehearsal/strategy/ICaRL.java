@@ -146,12 +146,8 @@ public final class ICaRL extends Strategy {
      * budget: the frozen previous solver and the class means and biases (float32).
      */
     private static int perClass(Context ctx) {
-        Scenario sc = ctx.scenario();
-        var spec = ctx.preset().mlp();
-        long solver = new dev.rehearsal.nn.MlpSpec(sc.train().features(), spec.hidden(), sc.outputCapacity(),
-                sc.initialOutputs()).parameters();
-        long classes = sc.outputCapacity();
-        long fixed = 4 * (solver + classes * Exemplars.penultimate(ctx) + classes);
+        long classes = ctx.scenario().outputCapacity();
+        long fixed = ReplayBudget.solverBytes(ctx) + 4 * (classes * Exemplars.penultimate(ctx) + classes);
         return ReplayBudget.perClass(ctx, ReplayBudget.rowBytes(ctx), fixed, "the frozen solver and the class means");
     }
 

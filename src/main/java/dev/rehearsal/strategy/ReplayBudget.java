@@ -143,9 +143,6 @@ public final class ReplayBudget {
 
     /** Bytes of a float32 copy of the scenario's solver (its head at full capacity). */
     static long solverBytes(Context ctx) {
-        var sc = ctx.scenario();
-        var spec = ctx.preset().mlp();
-        return 4 * new dev.rehearsal.nn.MlpSpec(sc.train().features(), spec.hidden(), sc.outputCapacity(),
-                sc.initialOutputs()).parameters();
+        return 4 * Strategy.solverSpec(ctx).parameters();
     }
 }

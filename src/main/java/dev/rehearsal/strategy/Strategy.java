@@ -43,8 +43,7 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
     protected Strategy(Context ctx, int replayRows, int[] stepRows) {
         this.ctx = ctx;
         Scenario sc = ctx.scenario();
-        MlpSpec spec = ctx.preset().mlp();
-        spec = new MlpSpec(sc.train().features(), spec.hidden(), sc.outputCapacity(), sc.initialOutputs());
+        MlpSpec spec = solverSpec(ctx);
         int rows = ctx.config().batch + replayRows;
         Mlp m = new Mlp(ctx.backend(), "solver", spec, rows, plannedRows(ctx, rows, stepRows), ctx.solverOptimizer(),
                 ctx.rng().split());
@@ -111,6 +110,13 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
             out.put("generator", generator);
         }
         return out;
+    }
+
+    /** The solver of this preset on this scenario: its input, the preset's hidden layers, the scenario's head. */
+    static MlpSpec solverSpec(Context ctx) {
+        Scenario sc = ctx.scenario();
+        return new MlpSpec(sc.train().features(), ctx.preset().mlp().hidden(), sc.outputCapacity(),
+                sc.initialOutputs());
     }
 
     /**

@@ -93,6 +93,66 @@ static inline int rh_omp_set_threads(int n) {
     return f ? 0 : -2;
 }
 
+// ---- the OpenMP team oneDNN runs on, for our own long elementwise passes --------------------------
+// Our kernels are not built with -fopenmp (that would link a second OpenMP runtime next to the libgomp
+// the dnnl preset bundles). Instead rh_team_init looks up libgomp's GOMP_parallel, the entry point GCC
+// compiles `#pragma omp parallel` into, and a long pass is split over the same team oneDNN's matmuls use:
+// the same threads, the same wait policy, no second pool. Each thread gets a contiguous range whose
+// bounds are multiples of 16 floats (one cache line), and every element is computed exactly as in the
+// serial loop, so results are bit-identical at any thread count.
+
+typedef void (*rh_gomp_parallel_t)(void (*)(void*), void*, unsigned, unsigned);
+static rh_gomp_parallel_t rh_gomp_parallel;
+static int (*rh_gomp_thread_num)(void);
+static int (*rh_gomp_num_threads)(void);
+static int rh_team_size = 1;
+
+// Passes shorter than this run on the calling thread: below it, handing out the work costs more than
+// the second thread saves (a 2-thread split of 64K floats is about 10 microseconds of work per thread).
+#define RH_TEAM_MIN_ELEMENTS 65536L
+
+// Returns 0, or -1 if libgomp is not loaded, -2 if a symbol is missing (then every pass runs serially).
+static inline int rh_team_init(int threads) {
+    void* h = dlopen("libgomp.so.1", RTLD_NOW | RTLD_NOLOAD);
+    if (!h) return -1;  // the handle stays open: the team's entry points must stay valid
+    rh_gomp_parallel = (rh_gomp_parallel_t) dlsym(h, "GOMP_parallel");
+    rh_gomp_thread_num = (int (*)(void)) dlsym(h, "omp_get_thread_num");
+    rh_gomp_num_threads = (int (*)(void)) dlsym(h, "omp_get_num_threads");
+    if (!rh_gomp_parallel || !rh_gomp_thread_num || !rh_gomp_num_threads) {
+        rh_gomp_parallel = 0;
+        return -2;
+    }
+    rh_team_size = threads < 1 ? 1 : threads;
+    return 0;
+}
+
+static inline int rh_team_threads() { return rh_gomp_parallel ? rh_team_size : 1; }
+
+// The part [*lo, *hi) of [0, n) that thread t of nt takes.
+static inline void rh_team_range(long n, int t, int nt, long* lo, long* hi) {
+    long per = ((n + nt - 1) / nt + 15) & ~15L;
+    *lo = per * t < n ? per * t : n;
+    *hi = per * (t + 1) < n ? per * (t + 1) : n;
+}
+
+// Runs fn(args) on every thread of the team when n is long enough, else once on this thread (where
+// rh_team_part gives it all of [0, n)).
+static inline void rh_team_run(void (*fn)(void*), void* args, long n) {
+    if (rh_gomp_parallel && rh_team_size > 1 && n >= RH_TEAM_MIN_ELEMENTS) {
+        rh_gomp_parallel(fn, args, (unsigned) rh_team_size, 0);
+    } else {
+        fn(args);
+    }
+}
+
+// Inside fn: this thread's range of [0, n), from the team the runtime actually gave (it may give fewer
+// threads than asked). Outside a parallel region the team is this thread alone: all of [0, n).
+static inline void rh_team_part(long n, long* lo, long* hi) {
+    int nt = rh_gomp_parallel ? rh_gomp_num_threads() : 1;
+    int t = rh_gomp_parallel ? rh_gomp_thread_num() : 0;
+    rh_team_range(n, t, nt, lo, hi);
+}
+
 // Which of the three kernel builds this CPU runs.
 static inline const char* rh_kernel_isa() {
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
@@ -107,15 +167,66 @@ static inline const char* rh_kernel_isa() {
 
 // ---- copies ------------------------------------------------------------------------------------
 
+RH_MULTIVERSION void rh_fill_range(float* RH_RESTRICT x, long lo, long hi, float v) {
+    for (long i = lo; i < hi; i++) x[i] = v;
+}
+
+struct rh_fill_args { float* x; long n; float v; };
+
+static void rh_fill_part(void* a) {
+    struct rh_fill_args* f = (struct rh_fill_args*) a;
+    long lo, hi;
+    rh_team_part(f->n, &lo, &hi);
+    rh_fill_range(f->x, lo, hi, f->v);
+}
+
 static inline void rh_fill(float* x, long ldx, long rows, long cols, float v) {
-    for (long r = 0; r < rows; r++) {
-        float* RH_RESTRICT xr = x + r * ldx;
-        for (long j = 0; j < cols; j++) xr[j] = v;
+    if (ldx == cols || rows == 1) {  // contiguous: one pass, split over the team when long
+        struct rh_fill_args f = {x, rows * cols, v};
+        rh_team_run(rh_fill_part, &f, f.n);
+        return;
     }
+    for (long r = 0; r < rows; r++) rh_fill_range(x + r * ldx, 0, cols, v);
 }
 
 static inline void rh_copy2d(char* dst, long ldd, const char* src, long lds, long rows, long rowBytes, long elemBytes) {
     for (long r = 0; r < rows; r++) memmove(dst + r * ldd * elemBytes, src + r * lds * elemBytes, rowBytes);
+}
+
+// ---- bfloat16 operands (--precision bf16) -------------------------------------------------------
+// Round to nearest even, as oneDNN and the jvm backend (JvmBackend.toBf16) round: the 16 high bits of
+// the float after adding 0x7fff plus the lowest kept bit. NaN stays a (quiet) NaN; infinities stay. A
+// subnormal result is kept: AVX512_BF16's dot products read it as zero, and the jvm specification
+// flushes it.
+
+static inline uint16_t rh_bf16(float f) {
+    uint32_t u = (uint32_t) rh_float_to_bits(f);
+    uint32_t nan = (u & 0x7fffffffu) > 0x7f800000u;
+    uint32_t r = (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;
+    return (uint16_t) (nan ? ((u >> 16) | 0x40u) : r);
+}
+
+RH_MULTIVERSION void rh_to_bf16_range(uint16_t* RH_RESTRICT out, const float* RH_RESTRICT x, long lo, long hi) {
+    for (long i = lo; i < hi; i++) out[i] = rh_bf16(x[i]);
+}
+
+struct rh_bf16_args { uint16_t* out; const float* x; long n; };
+
+static void rh_to_bf16_part(void* a) {
+    struct rh_bf16_args* c = (struct rh_bf16_args*) a;
+    long lo, hi;
+    rh_team_part(c->n, &lo, &hi);
+    rh_to_bf16_range(c->out, c->x, lo, hi);
+}
+
+// out [rows, cols] dense bf16 = x [rows, cols] (row stride ldx) rounded; long dense passes use the team.
+static inline void rh_to_bf16(uint16_t* out, const float* x, long ldx, long rows, long cols) {
+    if (ldx == cols || rows == 1) {
+        struct rh_bf16_args c = {out, x, rows * cols};
+        rh_team_run(rh_to_bf16_part, &c, c.n);
+        return;
+    }
+    for (long r = 0; r < rows; r++) rh_to_bf16_range(out + r * cols, x + r * ldx, 0, cols);
 }
 
 // ---- linear-layer helpers (the OpenBLAS path and bias gradients) --------------------------------
@@ -399,10 +510,10 @@ RH_MULTIVERSION void rh_multiply(float* y, long ldy, const float* x, long ldx, c
 
 // ---- optimisers: one pass over the whole contiguous parameter block ------------------------------
 
-RH_MULTIVERSION void rh_adam(float* RH_RESTRICT p, const float* RH_RESTRICT g, float* RH_RESTRICT m,
-                             float* RH_RESTRICT v, long n, float b1, float b2, float eps, float stepSize,
-                             float invSqrtBias2, float weightDecay) {
-    for (long i = 0; i < n; i++) {
+RH_MULTIVERSION void rh_adam_range(float* RH_RESTRICT p, const float* RH_RESTRICT g, float* RH_RESTRICT m,
+                                   float* RH_RESTRICT v, long lo, long hi, float b1, float b2, float eps,
+                                   float stepSize, float invSqrtBias2, float weightDecay) {
+    for (long i = lo; i < hi; i++) {
         float gi = g[i] + weightDecay * p[i];
         float mi = b1 * m[i] + (1.0f - b1) * gi;
         float vi = b2 * v[i] + (1.0f - b2) * gi * gi;
@@ -412,17 +523,48 @@ RH_MULTIVERSION void rh_adam(float* RH_RESTRICT p, const float* RH_RESTRICT g, f
     }
 }
 
-RH_MULTIVERSION void rh_sgd(float* RH_RESTRICT p, const float* RH_RESTRICT g, float* RH_RESTRICT vel, long n,
-                            float lr, float momentum, float weightDecay) {
+struct rh_adam_args { float* p; const float* g; float* m; float* v; long n; float b1, b2, eps, stepSize, isb2, wd; };
+
+static void rh_adam_part(void* a) {
+    struct rh_adam_args* o = (struct rh_adam_args*) a;
+    long lo, hi;
+    rh_team_part(o->n, &lo, &hi);
+    rh_adam_range(o->p, o->g, o->m, o->v, lo, hi, o->b1, o->b2, o->eps, o->stepSize, o->isb2, o->wd);
+}
+
+// One Adam step over the whole parameter block, split over the team when long.
+static inline void rh_adam(float* p, const float* g, float* m, float* v, long n, float b1, float b2, float eps,
+                           float stepSize, float invSqrtBias2, float weightDecay) {
+    struct rh_adam_args o = {p, g, m, v, n, b1, b2, eps, stepSize, invSqrtBias2, weightDecay};
+    rh_team_run(rh_adam_part, &o, n);
+}
+
+RH_MULTIVERSION void rh_sgd_range(float* RH_RESTRICT p, const float* RH_RESTRICT g, float* RH_RESTRICT vel,
+                                  long lo, long hi, float lr, float momentum, float weightDecay) {
     if (vel) {
-        for (long i = 0; i < n; i++) {
+        for (long i = lo; i < hi; i++) {
             float gi = momentum * vel[i] + (g[i] + weightDecay * p[i]);
             vel[i] = gi;
             p[i] -= lr * gi;
         }
     } else {
-        for (long i = 0; i < n; i++) p[i] -= lr * (g[i] + weightDecay * p[i]);
+        for (long i = lo; i < hi; i++) p[i] -= lr * (g[i] + weightDecay * p[i]);
     }
+}
+
+struct rh_sgd_args { float* p; const float* g; float* vel; long n; float lr, momentum, wd; };
+
+static void rh_sgd_part(void* a) {
+    struct rh_sgd_args* o = (struct rh_sgd_args*) a;
+    long lo, hi;
+    rh_team_part(o->n, &lo, &hi);
+    rh_sgd_range(o->p, o->g, o->vel, lo, hi, o->lr, o->momentum, o->wd);
+}
+
+static inline void rh_sgd(float* p, const float* g, float* vel, long n, float lr, float momentum,
+                          float weightDecay) {
+    struct rh_sgd_args o = {p, g, vel, n, lr, momentum, weightDecay};
+    rh_team_run(rh_sgd_part, &o, n);
 }
 
 // ---- continual learning: regularisers (EWC, SI), projection (A-GEM), logit matching (DER++) --------

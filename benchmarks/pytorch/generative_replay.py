@@ -1,30 +1,38 @@
 #!/usr/bin/env python3
-"""Rehearsal's seed-preset generative-replay experiment (strategy `gr`) in PyTorch.
+"""Rehearsal's generative-replay experiment (strategy `gr`) in PyTorch, seed or wide preset.
 
 Class-incremental Split-MNIST, 5 tasks {0,1} {2,3} {4,5} {6,7} {8,9}, with the protocol of Rehearsal's
-Learner, GenerativeReplayStrategy, GenerativeReplay and ReplayScheduler (defaults of ExperimentConfig):
+Learner, GenerativeReplayStrategy, GenerativeReplay and ReplayScheduler (defaults of ExperimentConfig; the
+preset only chooses the two models, as Rehearsal's --preset does):
 
-* solver: MLP 784-50-50-50-10 whose head grows by each task's two classes (units [0, 2t) active on task t,
-  the new rows freshly initialised when they become active); cross-entropy and evaluation over the active
-  units only;
-* generator: VAE 784-128-(mu 8 | logvar 8), decoder 8-128-784 logits; loss per image = BCE-with-logits
-  summed over pixels + KL(q(z|x) || N(0, I));
-* every task starts with fresh Adam states (lr 1e-3, betas 0.9/0.999) for both models;
-* solver: ceil(2 N / 128) steps over the task's N training samples (shuffled passes, batches run across
-  pass boundaries); each step 128 current samples, plus, from task 2 on, 128 replayed samples
-  sigmoid(decoder(z)), z ~ N(0, I), drawn from the frozen previous VAE and labelled by the argmax of the
-  frozen previous solver over the 2(t-1) units it had; loss = 1/t mean CE(current) + (1 - 1/t) mean
-  CE(replay), both over the first 2t units;
-* generator: ceil(5 N / 128) steps, 128 current images plus 128 images from the same frozen previous VAE;
-  loss = 1/t mean over current rows + (1 - 1/t) mean over replayed rows;
+* solver: an MLP whose 10-unit head grows by each task's two classes (units [0, 2t) active on task t, the
+  new rows freshly initialised when they become active); cross-entropy and evaluation over the active
+  units only. seed: 784-50-50-50-10; wide: 784-400-400-10 (ReLU between layers);
+* generator: a VAE, encoder ReLU layers, one Linear to mu | logvar, mirrored ReLU decoder to 784 logits.
+  seed: 784-128-(mu 8 | logvar 8), decoder 8-128-784; wide: 784-400-400-(mu 100 | logvar 100), decoder
+  100-400-400-784. Loss per image = BCE-with-logits summed over pixels + KL(q(z|x) || N(0, I));
+* every task starts with fresh Adam states (lr 1e-3, betas 0.9/0.999, eps 1e-8) for both models;
+* solver: per task --iterations steps if given (Rehearsal's --iterations), else ceil(epochs N / 128) over
+  the task's N training samples (epochs 2); shuffled passes, batches run across pass boundaries. Each step
+  128 current samples, plus, from task 2 on, 128 replayed samples sigmoid(decoder(z)), z ~ N(0, I), drawn
+  from the frozen previous VAE and labelled by the argmax of the frozen previous solver over the 2(t-1)
+  units it had; loss = 1/t mean CE(current) + (1 - 1/t) mean CE(replay), both over the first 2t units;
+* generator: --vae-iterations steps if given, else ceil(vae-epochs N / 128) (vae-epochs 5); 128 current
+  images plus 128 images from the same frozen previous VAE; loss = 1/t mean over current rows + (1 - 1/t)
+  mean over replayed rows;
 * after each task both models are copied and frozen for the next one, and the solver is tested on every
   task's test samples (row t of the accuracy matrix R; an untrained row 0 first, as Rehearsal does).
+
+The literature protocol (van de Ven et al.'s Split-MNIST: 400-unit MLP and VAE, z 100, 2000 iterations
+per task) is `--preset wide --iterations 2000 --vae-iterations 2000`, what
+`rehearsal run --preset wide --strategy gr --iterations 2000 --vae-iterations 2000` runs.
 
 Wall time is split into Rehearsal's phases: solver training (batch gather, forward, loss, backward, Adam),
 generator training, generation (sampling the frozen VAE and labelling with the frozen solver) and
 evaluation.
 
-Usage:  python3 generative_replay.py [--threads N] [--omp-wait default|passive|active] [--foreach]
+Usage:  python3 generative_replay.py [--preset seed|wide] [--iterations N] [--vae-iterations N]
+                                    [--threads N] [--omp-wait default|passive|active] [--foreach]
                                     [--seed S] [--data DIR] [--json]
 """
 
@@ -41,9 +49,11 @@ PIXELS = 784
 BATCH = 128
 CLASSES_PER_TASK = 2
 TASKS = 5
-HIDDEN = [50, 50, 50]
-VAE_HIDDEN = 128
-LATENT = 8
+# Rehearsal's nn/Preset.java: solver hidden widths, VAE hidden widths (decoder mirrored), latent size.
+PRESETS = {
+    "seed": {"hidden": [50, 50, 50], "vae_hidden": [128], "latent": 8},
+    "wide": {"hidden": [400, 400], "vae_hidden": [400, 400], "latent": 100},
+}
 DEFAULT_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "mnist")
 
 
@@ -108,19 +118,22 @@ class Stream:
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
-def define_models():
+def define_models(preset):
     import torch
     from torch import nn
     import torch.nn.functional as F
+    hidden = PRESETS[preset]["hidden"]
+    vae_hidden = PRESETS[preset]["vae_hidden"]
+    latent = PRESETS[preset]["latent"]
 
     class Solver(nn.Module):
-        """784-50-50-50 ReLU body and a 10-unit head of which the first `outputs` units are active."""
+        """784-H..-H ReLU body and a 10-unit head of which the first `outputs` units are active."""
 
         def __init__(self, outputs):
             super().__init__()
-            sizes = [PIXELS] + HIDDEN
-            self.body = nn.ModuleList(nn.Linear(sizes[i], sizes[i + 1]) for i in range(len(HIDDEN)))
-            self.head = nn.Linear(HIDDEN[-1], 10)
+            sizes = [PIXELS] + hidden
+            self.body = nn.ModuleList(nn.Linear(sizes[i], sizes[i + 1]) for i in range(len(hidden)))
+            self.head = nn.Linear(hidden[-1], 10)
             self.outputs = outputs
 
         def grow(self, outputs):
@@ -137,20 +150,30 @@ def define_models():
             return F.linear(x, self.head.weight[:self.outputs], self.head.bias[:self.outputs])
 
     class Vae(nn.Module):
+        """Encoder 784-H..-H ReLU, one Linear H -> 2Z (mu | logvar, one GEMM as Rehearsal), decoder
+        Z-H..-H ReLU (the hidden widths reversed) -> 784 logits."""
+
         def __init__(self):
             super().__init__()
-            self.enc = nn.Linear(PIXELS, VAE_HIDDEN)
-            self.heads = nn.Linear(VAE_HIDDEN, 2 * LATENT)  # mu | logvar in one GEMM, as Rehearsal
-            self.dec1 = nn.Linear(LATENT, VAE_HIDDEN)
-            self.dec2 = nn.Linear(VAE_HIDDEN, PIXELS)
+            enc = [PIXELS] + vae_hidden
+            self.enc = nn.ModuleList(nn.Linear(enc[i], enc[i + 1]) for i in range(len(vae_hidden)))
+            self.heads = nn.Linear(vae_hidden[-1], 2 * latent)
+            dec = [latent] + vae_hidden[::-1]
+            self.dec = nn.ModuleList(nn.Linear(dec[i], dec[i + 1]) for i in range(len(vae_hidden)))
+            self.out = nn.Linear(vae_hidden[0], PIXELS)
 
         def decode(self, z):
-            return self.dec2(F.relu(self.dec1(z)))
+            for layer in self.dec:
+                z = F.relu(layer(z))
+            return self.out(z)
 
         def row_losses(self, x, eps):
             """Per image: BCE-with-logits summed over pixels + Gaussian KL."""
-            stats = self.heads(F.relu(self.enc(x)))
-            mu, logvar = stats[:, :LATENT], stats[:, LATENT:]
+            h = x
+            for layer in self.enc:
+                h = F.relu(layer(h))
+            stats = self.heads(h)
+            mu, logvar = stats[:, :latent], stats[:, latent:]
             z = mu + torch.exp(0.5 * logvar) * eps
             logits = self.decode(z)
             rec = F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(dim=1)
@@ -159,9 +182,16 @@ def define_models():
 
         @torch.no_grad()
         def sample(self, n):
-            return torch.sigmoid(self.decode(torch.randn(n, LATENT)))
+            return torch.sigmoid(self.decode(torch.randn(n, latent)))
 
     return Solver, Vae
+
+
+def describe(preset):
+    """The preset's models as Rehearsal prints them: MLP 784-...-10, VAE 784-...-zZ."""
+    p = PRESETS[preset]
+    return ("-".join(str(n) for n in [PIXELS] + p["hidden"] + [10]),
+            "-".join(str(n) for n in [PIXELS] + p["vae_hidden"]) + "-z%d" % p["latent"])
 
 
 def frozen(model):
@@ -179,12 +209,21 @@ def check(loss, model, task, step, per_epoch):
 
 
 def main():
-    ap = argparse.ArgumentParser(description="Rehearsal's seed-preset generative replay on Split-MNIST, in PyTorch.")
+    ap = argparse.ArgumentParser(description="Rehearsal's generative replay (run --strategy gr) on Split-MNIST, "
+                                             "in PyTorch.")
+    ap.add_argument("--preset", choices=sorted(PRESETS), default="seed",
+                    help="models: seed (MLP 784-50-50-50-10, VAE 784-128-z8) or wide (MLP 784-400-400-10, "
+                         "VAE 784-400-400-z100), as Rehearsal's --preset (default: seed)")
     ap.add_argument("--threads", type=int, default=2, help="intra-op threads (default: 2)")
     ap.add_argument("--seed", type=int, default=1, help="seed of the initialisation, shuffles and noise (default: 1)")
     ap.add_argument("--data", default=DEFAULT_DATA, help="folder of the raw MNIST IDX files (default: data/mnist)")
     ap.add_argument("--epochs", type=int, default=2, help="solver epochs per task (default: 2)")
     ap.add_argument("--vae-epochs", type=int, default=5, help="generator epochs per task (default: 5)")
+    ap.add_argument("--iterations", type=int, default=0,
+                    help="solver steps per task; overrides --epochs, as Rehearsal's --iterations (default: 0, "
+                         "use --epochs)")
+    ap.add_argument("--vae-iterations", type=int, default=0,
+                    help="generator steps per task; overrides --vae-epochs (default: 0, use --vae-epochs)")
     ap.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate of both models (default: 1e-3)")
     ap.add_argument("--omp-wait", choices=["default", "passive", "active"], default="default",
                     help="OMP_WAIT_POLICY: what idle OpenMP threads do (default: the environment's, i.e. libgomp's "
@@ -195,6 +234,12 @@ def main():
     args = ap.parse_args()
     if args.threads < 1:
         ap.error("--threads must be at least 1")
+    # Rehearsal's ExperimentConfig.validate(): epochs may be 0 only when iterations replace them.
+    for name, value, low in (("iterations", args.iterations, 0), ("vae-iterations", args.vae_iterations, 0),
+                             ("epochs", args.epochs, 0 if args.iterations > 0 else 1),
+                             ("vae-epochs", args.vae_epochs, 0 if args.vae_iterations > 0 else 1)):
+        if value < low:
+            ap.error("--%s must be at least %d" % (name, low))
     # Before torch loads: OpenBLAS sizes its own thread pool from the environment, not from set_num_threads.
     os.environ["OMP_NUM_THREADS"] = str(args.threads)
     os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
@@ -235,7 +280,8 @@ def main():
     start = time.perf_counter()
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
-    Solver, Vae = define_models()
+    Solver, Vae = define_models(args.preset)
+    latent = PRESETS[args.preset]["latent"]
     solver = Solver(CLASSES_PER_TASK)
     vae = Vae()
     previous_solver = previous_vae = None
@@ -275,7 +321,7 @@ def main():
 
         # Solver.
         stream = Stream(task["train"], rng)
-        steps = -(-args.epochs * n // BATCH)
+        steps = args.iterations if args.iterations > 0 else -(-args.epochs * n // BATCH)
         for s in range(steps):
             t0 = time.perf_counter()
             idx = torch.from_numpy(stream.next(BATCH))
@@ -304,7 +350,7 @@ def main():
 
         # Generator.
         stream = Stream(task["train"], rng)
-        steps = -(-args.vae_epochs * n // BATCH)
+        steps = args.vae_iterations if args.vae_iterations > 0 else -(-args.vae_epochs * n // BATCH)
         for s in range(steps):
             t0 = time.perf_counter()
             x = train_x[torch.from_numpy(stream.next(BATCH))].float().mul_(1.0 / 255)
@@ -316,7 +362,7 @@ def main():
                 seconds["generation"] += t0 - t1
                 t1 = t0
             vae_opt.zero_grad(set_to_none=True)
-            per_row = vae.row_losses(x, torch.randn(x.shape[0], LATENT))
+            per_row = vae.row_losses(x, torch.randn(x.shape[0], latent))
             loss = w_current * per_row[:BATCH].mean()
             if replay:
                 loss = loss + w_replay * per_row[BATCH:].mean()
@@ -335,9 +381,17 @@ def main():
     total = time.perf_counter() - start
     acc = sum(rows[-1]) / TASKS
 
+    mlp_name, vae_name = describe(args.preset)
     result = {
         "strategy": "gr",
-        "preset": "seed",
+        "preset": args.preset,
+        "models": {"solver": mlp_name, "generator": vae_name},
+        "iterations": args.iterations,
+        "vae_iterations": args.vae_iterations,
+        "epochs": args.epochs if args.iterations == 0 else None,
+        "vae_epochs": args.vae_epochs if args.vae_iterations == 0 else None,
+        "lr": args.lr,
+        "batch": BATCH,
         "backend": "pytorch",
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
@@ -353,7 +407,11 @@ def main():
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    print("gr (PyTorch %s, %d thread(s), OMP_WAIT_POLICY %s, Adam %s, seed %d): ACC %.4f" % (
+    print("gr, preset %s (MLP %s, VAE %s), %s solver / %s generator steps per task" % (
+        args.preset, mlp_name, vae_name,
+        args.iterations if args.iterations > 0 else "%d-epoch" % args.epochs,
+        args.vae_iterations if args.vae_iterations > 0 else "%d-epoch" % args.vae_epochs))
+    print("PyTorch %s, %d thread(s), OMP_WAIT_POLICY %s, Adam %s, seed %d: ACC %.4f" % (
         torch.__version__, result["threads"], result["omp_wait_policy"], "foreach" if args.foreach else "default",
         args.seed, acc))
     print()

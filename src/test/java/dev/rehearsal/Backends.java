@@ -20,6 +20,8 @@ public final class Backends {
     private static NativeBackend nativeBackend;
     private static JvmBackend jvmBackend;
     private static NativeBackend openblasBackend;
+    private static NativeBackend bf16Backend;
+    private static JvmBackend jvmBf16Backend;
 
     private Backends() {
     }
@@ -50,11 +52,29 @@ public final class Backends {
      * A backend by name, for {@code @ValueSource(strings = {"jvm", "native"})}: parameterised tests take
      * names because JUnit closes AutoCloseable arguments after each invocation, and these are shared.
      */
+    /** The native backend with bfloat16 matmuls (same runtime, same threads); needs AVX512_BF16 or AMX. */
+    public static synchronized NativeBackend nativeBf16() {
+        if (bf16Backend == null) {
+            bf16Backend = new NativeBackend(THREADS, GemmEngine.DNNL, WAIT, dev.rehearsal.backend.Precision.BF16);
+        }
+        return bf16Backend;
+    }
+
+    /** The jvm backend's bfloat16 specification. */
+    public static synchronized JvmBackend jvmBf16() {
+        if (jvmBf16Backend == null) {
+            jvmBf16Backend = new JvmBackend(THREADS, dev.rehearsal.backend.Precision.BF16);
+        }
+        return jvmBf16Backend;
+    }
+
     public static Backend named(String name) {
         return switch (name) {
             case "jvm" -> jvm();
             case "native" -> nativ();
             case "native-openblas" -> openblas();
+            case "native-bf16" -> nativeBf16();
+            case "jvm-bf16" -> jvmBf16();
             default -> throw new IllegalArgumentException(name);
         };
     }

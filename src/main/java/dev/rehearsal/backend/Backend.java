@@ -23,6 +23,11 @@ public interface Backend extends AutoCloseable {
     /** Threads the compute ops use. */
     int threads();
 
+    /** What the linear ops' matmuls multiply in ({@link Precision}); fixed when the backend is created. */
+    default Precision precision() {
+        return Precision.FP32;
+    }
+
     /**
      * Multiply-accumulates of every GEMM this backend has issued since it was created ({@link MacCounter}):
      * a run's compute is the difference of two readings, so it is always the work done.
@@ -43,8 +48,9 @@ public interface Backend extends AutoCloseable {
     /**
      * Floats of workspace {@link #linearForward} and {@link #linearBackward} need for a layer of this
      * shape at this batch size: the oneDNN scratchpad on the native backend, nothing on the jvm backend
-     * (its GEMM packs into fixed scratch of its own). A model sizes its workspace as the maximum over its
-     * layers at its largest batch.
+     * (its GEMM packs into fixed scratch of its own); under {@link Precision#BF16} also the rounded copies of
+     * the operands ({@code x}, {@code w}, {@code dy}) that a call makes and uses, nothing kept between calls.
+     * A model sizes its workspace as the maximum over its layers at its largest batch.
      */
     long linearWorkspace(int batch, int in, int out);
 

@@ -2,6 +2,10 @@ package dev.rehearsal.cli;
 
 import dev.rehearsal.experiment.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.backend.nativ.NativeBackend;
+import dev.rehearsal.backend.nativ.NativeRuntime;
+import dev.rehearsal.backend.nativ.PeakGemm;
 import dev.rehearsal.RehearsalException;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.bench.StepBench;
@@ -46,8 +50,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         ExperimentConfig c = runtime.resolved();
         List<StepBench.Result> results = new ArrayList<>();
+        double peak = Double.NaN;
         for (String backendName : List.of("native", "jvm")) {
             try (Backend be = RuntimeOptions.backend(backendName, c)) {
+                if (be instanceof NativeBackend) {
+                    // The machine's limit, on the same threads, in this run: what every step is a fraction of.
+                    peak = PeakGemm.gflops(quick ? 3 : 10, quick ? 3 : 7);
+                }
                 for (Preset p : Preset.values()) {
                     for (String model : List.of("mlp", "vae")) {
                         boolean slow = backendName.equals("jvm") || p != Preset.SEED;
@@ -59,22 +68,29 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         var out = spec.commandLine().getOut();
+        String wait = String.valueOf(NativeRuntime.waitPolicy()).toLowerCase(Locale.ROOT);
         if (json) {
-            ArrayNode arr = Json.MAPPER.createArrayNode();
+            ObjectNode root = Json.MAPPER.createObjectNode();
+            root.putObject("peak").put("what", PeakGemm.N + "^3 SGEMM through oneDNN (dnnl_sgemm)")
+                    .put("threads", c.threads).put("gflops", peak);
+            root.put("omp_wait", wait);
+            ArrayNode arr = root.putArray("steps");
             for (StepBench.Result r : results) {
                 arr.addObject().put("preset", r.preset()).put("model", r.model()).put("backend", r.backend())
                         .put("threads", r.threads()).put("batch", r.batch()).put("samples_per_s", r.samplesPerSecond())
-                        .put("gflops", r.gflops()).put("median_step_us", r.medianStepMicros())
-                        .put("macs_per_step", r.macsPerStep());
+                        .put("gflops", r.gflops()).put("fraction_of_peak", r.gflops() / peak)
+                        .put("median_step_us", r.medianStepMicros()).put("macs_per_step", r.macsPerStep());
             }
-            out.println(Json.write(arr));
+            out.println(Json.write(root));
         } else {
-            out.printf(Locale.ROOT, "%-6s %-5s %-8s %7s %14s %9s %12s %16s%n", "preset", "model", "backend", "threads",
-                    "samples/s", "GFLOP/s", "step (us)", "MACs/step");
+            out.printf(Locale.ROOT, "peak: %.1f GFLOP/s (%d^3 SGEMM through oneDNN, %d threads, OpenMP wait %s)%n",
+                    peak, PeakGemm.N, c.threads, wait);
+            out.printf(Locale.ROOT, "%-6s %-5s %-8s %7s %14s %9s %8s %12s %16s%n", "preset", "model", "backend",
+                    "threads", "samples/s", "GFLOP/s", "of peak", "step (us)", "MACs/step");
             for (StepBench.Result r : results) {
-                out.printf(Locale.ROOT, "%-6s %-5s %-8s %7d %,14.0f %9.1f %,12.1f %,16d%n", r.preset(), r.model(),
-                        r.backend(), r.threads(), r.samplesPerSecond(), r.gflops(), r.medianStepMicros(),
-                        r.macsPerStep());
+                out.printf(Locale.ROOT, "%-6s %-5s %-8s %7d %,14.0f %9.1f %7.0f%% %,12.1f %,16d%n", r.preset(),
+                        r.model(), r.backend(), r.threads(), r.samplesPerSecond(), r.gflops(), 100 * r.gflops() / peak,
+                        r.medianStepMicros(), r.macsPerStep());
             }
             out.println("(medians of timed rounds in one process; benchmarks/run.sh gives JMH measurements)");
         }

@@ -44,6 +44,10 @@ final class ExperimentOptions {
     String preset;
     @Option(names = "--batch", paramLabel = "B", description = "Current samples per step (default 128).")
     Integer batch;
+
+    @Option(names = "--precision", paramLabel = "P", description = "What the matmuls multiply in: fp32 (default, "
+            + "the reference) or bf16 (bfloat16 operands, float32 sums and master weights; needs AVX512_BF16 or AMX).")
+    String precision;
     @Option(names = "--epochs", paramLabel = "E", description = "Solver epochs per task (default 2).")
     Integer epochs;
     @Option(names = "--iterations", paramLabel = "N", description = "Solver steps per task; overrides --epochs.")
@@ -160,6 +164,9 @@ final class ExperimentOptions {
         }
         if (preset != null) {
             c.preset = preset;
+        }
+        if (precision != null) {
+            c.precision = precision.toLowerCase(java.util.Locale.ROOT);
         }
         if (batch != null) {
             c.batch = batch;

@@ -19,8 +19,9 @@ final class RuntimeOptions {
     String gemm;
 
     @Option(names = "--omp-wait", paramLabel = "POLICY",
-            description = "What idle oneDNN (OpenMP) threads do: passive (default), brief, active or default (the "
-                    + "runtime's own spin-then-sleep).")
+            description = "What idle oneDNN (OpenMP) threads do: auto (default: brief when every thread has a free "
+                    + "core at start-up, else passive), passive, brief, active or default (the runtime's own "
+                    + "spin-then-sleep).")
     String ompWait;
 
     /** Overrides the config's runtime keys with the flags given. */

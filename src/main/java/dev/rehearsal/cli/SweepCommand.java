@@ -59,7 +59,7 @@ final class SweepCommand implements Callable<Integer> {
     Integer threads;
 
     @Option(names = "--omp-wait", paramLabel = "POLICY", description = "What idle oneDNN (OpenMP) threads do: "
-            + "passive (default), brief, active or default.")
+            + "auto (default), passive, brief, active or default; see run --help.")
     String ompWait;
 
     @Option(names = "--master", paramLabel = "URL", description = "A standalone Spark master, spark://host:port "
@@ -111,7 +111,7 @@ final class SweepCommand implements Callable<Integer> {
                         + cores + " cores of this machine: lower one of them");
             }
         }
-        String wait = ompWait == null ? "passive" : ompWait.toLowerCase(Locale.ROOT);
+        String wait = ompWait == null ? "auto" : ompWait.toLowerCase(Locale.ROOT);
         java.util.function.Consumer<dev.rehearsal.config.ExperimentConfig> flags = c -> {
             c.threads = t;
             c.ompWait = wait;

@@ -37,6 +37,13 @@ public final class ExperimentConfig {
      */
     public static final List<String> KEYS = keys();
 
+    /**
+     * Keys added after experiment ids were first issued, with the value a file written before them means by
+     * leaving them out. At that value they are left out of an experiment's identity, so every earlier id,
+     * record and checkpoint stays valid.
+     */
+    public static final java.util.Map<String, String> ADDED_KEYS = java.util.Map.of("precision", "fp32");
+
     /** Every key a config file may set: the general ones, then every option a strategy declares. */
     public static List<String> allKeys() {
         List<String> out = new ArrayList<>(KEYS);
@@ -101,11 +108,13 @@ public final class ExperimentConfig {
     @JsonProperty("test-limit") public int testLimit = 0;
     @JsonProperty("seed") public long seed = 1;
     @JsonProperty("backend") public String backend = "native";
+    /** What the matmuls multiply in: fp32 (the reference) or bf16 (bfloat16 operands, float32 sums). */
+    @JsonProperty("precision") public String precision = "fp32";
     @JsonProperty("threads") public int threads = Runtime.getRuntime().availableProcessors();
     /** Library of the native backend's GEMMs: dnnl or openblas. */
     @JsonProperty("gemm") public String gemm = "dnnl";
     /** What idle oneDNN (OpenMP) threads do: default, passive or active. */
-    @JsonProperty("omp-wait") public String ompWait = "passive";
+    @JsonProperty("omp-wait") public String ompWait = "auto";
     /** Strategies of {@code compare}. */
     @JsonProperty("strategies") public List<String> strategies = new ArrayList<>(List.of("naive", "joint", "er", "gr"));
     /** Seeds of {@code compare}. */
@@ -206,7 +215,12 @@ public final class ExperimentConfig {
         oneOf("selection", selection, "random", "reservoir", "herding");
         oneOf("backend", backend, "native", "jvm");
         oneOf("gemm", gemm, "dnnl", "openblas");
-        oneOf("omp-wait", ompWait, "default", "passive", "active", "brief");
+        oneOf("precision", precision, "fp32", "bf16");
+        if (precision.equals("bf16") && gemm.equals("openblas")) {
+            throw new RehearsalException(RehearsalException.USAGE, "precision bf16 runs on oneDNN: use --gemm dnnl "
+                    + "(or --precision fp32)");
+        }
+        oneOf("omp-wait", ompWait, "auto", "default", "passive", "active", "brief");
         if (strategies == null || strategies.isEmpty()) {
             throw invalid("strategies", strategies, "a non-empty list of " + String.join(", ", ids));
         }

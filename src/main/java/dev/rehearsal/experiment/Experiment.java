@@ -55,11 +55,17 @@ public final class Experiment {
      * their defaults filled in by validation) with its keys sorted, written compactly, without the runtime
      * keys (data, out, quiet, threads, gemm, omp-wait, backend, strategies, seeds): they say where the data and
      * results are and how the arithmetic runs, not what the experiment is (the same keys a resumed run may
-     * change, see Integrity). Two configs with the same canonical JSON are the same experiment.
+     * change, see Integrity), and without a key of {@link ExperimentConfig#ADDED_KEYS} at the value its absence
+     * means. Two configs with the same canonical JSON are the same experiment.
      */
     public static String canonicalJson(ExperimentConfig c) {
         ObjectNode tree = Json.MAPPER.valueToTree(c);
         Integrity.RUNTIME_KEYS.forEach(tree::remove);
+        ExperimentConfig.ADDED_KEYS.forEach((key, absent) -> {
+            if (tree.path(key).asText().equals(absent)) {
+                tree.remove(key);
+            }
+        });
         try {
             return Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(sorted(tree));

@@ -2,6 +2,7 @@ package dev.rehearsal.experiment;
 
 import dev.rehearsal.RehearsalException;
 import dev.rehearsal.backend.Backend;
+import dev.rehearsal.backend.Precision;
 import dev.rehearsal.backend.jvm.JvmBackend;
 import dev.rehearsal.backend.nativ.GemmEngine;
 import dev.rehearsal.backend.nativ.NativeBackend;
@@ -37,12 +38,13 @@ public final class Inputs {
             return switch (name.toLowerCase(Locale.ROOT)) {
                 case "native" -> new NativeBackend(c.threads,
                         c.gemm.equals("openblas") ? GemmEngine.OPENBLAS : GemmEngine.DNNL,
-                        NativeRuntime.OmpWait.valueOf(c.ompWait.toUpperCase(Locale.ROOT)));
-                case "jvm" -> new JvmBackend(c.threads);
+                        NativeRuntime.OmpWait.valueOf(c.ompWait.toUpperCase(Locale.ROOT)),
+                        Precision.of(c.precision));
+                case "jvm" -> new JvmBackend(c.threads, Precision.of(c.precision));
                 default -> throw new RehearsalException(RehearsalException.USAGE, "unknown backend '" + name
                         + "': use native or jvm");
             };
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | IllegalArgumentException e) {
             // The native runtime's settings are fixed per process: a second, different request is a usage error.
             throw new RehearsalException(RehearsalException.USAGE, e.getMessage());
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.HashSet;
 import java.util.Set;
+import dev.rehearsal.Backends;
 import org.junit.jupiter.api.Test;
 
 /** The bench command's JSON shape and its work counts (its timings are never asserted). */
@@ -16,7 +17,13 @@ class BenchCommandTest {
     void quickJsonCoversEveryPresetModelAndBackend() throws Exception {
         Cli r = Cli.run("bench", "--quick", "--json", "--batch", "16");
         assertEquals(0, r.exitCode(), r.err());
-        JsonNode list = new ObjectMapper().readTree(r.out());
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        // The machine's limit is measured in the same run, on the same threads.
+        JsonNode peak = root.get("peak");
+        assertTrue(peak.get("gflops").asDouble() > 0, peak.toString());
+        assertEquals(Backends.THREADS, peak.get("threads").asInt());
+        assertTrue(root.get("omp_wait").isTextual(), root.toString());
+        JsonNode list = root.get("steps");
         // MACs per row of a step, by hand: forward + weight gradients (each sum of OUT x IN over the layers) +
         // input gradients of every layer but the first.
         java.util.Map<String, Long> perRow = java.util.Map.of(
@@ -38,6 +45,8 @@ class BenchCommandTest {
             assertEquals(16 * perRow.get(key), o.get("macs_per_step").asLong(), key + " on " + o.get("backend"));
             assertEquals(2.0 * o.get("macs_per_step").asLong() / o.get("median_step_us").asDouble() / 1e3,
                     o.get("gflops").asDouble(), 1e-6 * o.get("gflops").asDouble(), "GFLOP/s are 2 x MACs / time");
+            assertEquals(o.get("gflops").asDouble() / peak.get("gflops").asDouble(),
+                    o.get("fraction_of_peak").asDouble(), 1e-9, "a fraction of the peak of this run");
             seen.add(o.get("preset").asText() + "/" + o.get("model").asText() + "/" + o.get("backend").asText());
         }
         assertEquals(12, seen.size(), seen.toString());

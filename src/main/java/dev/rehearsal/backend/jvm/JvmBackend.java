@@ -3,6 +3,7 @@ package dev.rehearsal.backend.jvm;
 import dev.rehearsal.backend.Activation;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.backend.MacCounter;
+import dev.rehearsal.backend.Precision;
 import dev.rehearsal.backend.Shapes;
 import dev.rehearsal.tensor.Arena;
 import dev.rehearsal.tensor.DType;
@@ -17,10 +18,53 @@ public final class JvmBackend implements Backend {
     private final Parallel team;
     private final JvmGemm gemm;
     private final MacCounter counter = new MacCounter();
+    private final Precision precision;
 
     public JvmBackend(int threads) {
+        this(threads, Precision.FP32);
+    }
+
+    /**
+     * With {@link Precision#BF16}, the specification of bfloat16 matmuls: each operand rounded to bfloat16
+     * ({@link #toBf16}, the native backend's rounding) into the workspace, then the float32 GEMM on the
+     * rounded values. A product of two bfloat16 numbers is exact in float32, so this differs from oneDNN's
+     * bfloat16 matmul only in the order of the float32 sums.
+     */
+    public JvmBackend(int threads, Precision precision) {
         this.team = new Parallel(threads);
         this.gemm = new JvmGemm(team);
+        this.precision = precision;
+    }
+
+    @Override
+    public Precision precision() {
+        return precision;
+    }
+
+    /**
+     * {@code f} as a bfloat16 matmul operand, as a float: rounded to the nearest bfloat16 (ties to even: the
+     * 16 high bits after adding 0x7fff plus the lowest kept bit), then a subnormal result flushed to a zero of
+     * its sign, as AVX512_BF16's dot products treat subnormal inputs; a NaN stays a quiet NaN.
+     */
+    public static float toBf16(float f) {
+        int u = Float.floatToRawIntBits(f);
+        if ((u & 0x7fffffff) > 0x7f800000) {
+            return Float.intBitsToFloat((u & 0xffff0000) | 0x00400000);
+        }
+        int r = ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) << 16;
+        return Float.intBitsToFloat((r & 0x7f800000) == 0 ? r & 0x80000000 : r);
+    }
+
+    /** Rounds {@code t} to bfloat16 into {@code dst} from {@code at}, dense ({@code cols} per row). */
+    private static void roundInto(float[] dst, int at, Tensor t) {
+        float[] a = f(t);
+        for (int r = 0; r < t.rows(); r++) {
+            int from = off(t) + r * ld(t);
+            int to = at + r * t.cols();
+            for (int j = 0; j < t.cols(); j++) {
+                dst[to + j] = toBf16(a[from + j]);
+            }
+        }
     }
 
     /** Heap bytes the backend holds outside any arena: the GEMM's packed panel and row accumulators. */
@@ -105,10 +149,13 @@ public final class JvmBackend implements Backend {
 
     // ---- linear layers ------------------------------------------------------------------------
 
-    /** None: the GEMM packs into the backend's own fixed scratch ({@link #bookkeepingBytes()}). */
+    /**
+     * None in float32: the GEMM packs into the backend's own fixed scratch ({@link #bookkeepingBytes()}). In
+     * bfloat16, the rounded copies of x [B, IN], w [OUT, IN] and dy [B, OUT], one float each.
+     */
     @Override
     public long linearWorkspace(int batch, int in, int out) {
-        return 0;
+        return precision == Precision.BF16 ? (long) batch * in + (long) out * in + (long) batch * out : 0;
     }
 
     @Override
@@ -125,8 +172,19 @@ public final class JvmBackend implements Backend {
             }
         }
         counter.gemm(batch, out, in);
-        gemm.gemm(false, true, batch, out, in, 1f, f(x), off(x), ld(x), f(w), off(w), ld(w),
-                b == null ? 0f : 1f, ya, off(y), ld(y));
+        if (precision == Precision.BF16) {
+            Shapes.workspace(workspace, linearWorkspace(batch, in, out), "linear forward");
+            float[] ws = f(workspace);
+            int xAt = off(workspace);
+            int wAt = xAt + batch * in;
+            roundInto(ws, xAt, x);
+            roundInto(ws, wAt, w);
+            gemm.gemm(false, true, batch, out, in, 1f, ws, xAt, in, ws, wAt, in, b == null ? 0f : 1f, ya, off(y),
+                    ld(y));
+        } else {
+            gemm.gemm(false, true, batch, out, in, 1f, f(x), off(x), ld(x), f(w), off(w), ld(w),
+                    b == null ? 0f : 1f, ya, off(y), ld(y));
+        }
         if (act == Activation.RELU) {
             for (int r = 0; r < batch; r++) {
                 int at = off(y) + r * ld(y);
@@ -149,12 +207,30 @@ public final class JvmBackend implements Backend {
         if (dx != null) {
             Shapes.sameShape(x, dx, "input gradient");
             counter.gemm(batch, in, out);
-            gemm.gemm(false, false, batch, in, out, 1f, dya, off(dy), ld(dy), f(w), off(w), ld(w),
-                    accumulateDx ? 1f : 0f, f(dx), off(dx), ld(dx));
         }
         counter.gemm(out, in, batch);
-        gemm.gemm(true, false, out, in, batch, 1f, dya, off(dy), ld(dy), f(x), off(x), ld(x),
-                1f, f(dw), off(dw), ld(dw));
+        if (precision == Precision.BF16) {
+            Shapes.workspace(workspace, linearWorkspace(batch, in, out), "linear backward");
+            float[] ws = f(workspace);
+            int xAt = off(workspace);
+            int wAt = xAt + batch * in;
+            int dyAt = wAt + out * in;
+            roundInto(ws, dyAt, dy);
+            if (dx != null) {
+                roundInto(ws, wAt, w);
+                gemm.gemm(false, false, batch, in, out, 1f, ws, dyAt, out, ws, wAt, in, accumulateDx ? 1f : 0f,
+                        f(dx), off(dx), ld(dx));
+            }
+            roundInto(ws, xAt, x);
+            gemm.gemm(true, false, out, in, batch, 1f, ws, dyAt, out, ws, xAt, in, 1f, f(dw), off(dw), ld(dw));
+        } else {
+            if (dx != null) {
+                gemm.gemm(false, false, batch, in, out, 1f, dya, off(dy), ld(dy), f(w), off(w), ld(w),
+                        accumulateDx ? 1f : 0f, f(dx), off(dx), ld(dx));
+            }
+            gemm.gemm(true, false, out, in, batch, 1f, dya, off(dy), ld(dy), f(x), off(x), ld(x),
+                    1f, f(dw), off(dw), ld(dw));
+        }
         if (db != null) {
             float[] dba = f(db);
             int bo = off(db);

@@ -22,19 +22,22 @@ import org.bytedeco.javacpp.Pointer;
  */
 final class Dnnl implements AutoCloseable {
 
-    /** A matmul {@code C [M, N] (+)= A [M, K] · B [K, N] (+ bias) (then ReLU)} with the given storage. */
+    /**
+     * A matmul {@code C [M, N] (+)= A [M, K] · B [K, N] (+ bias) (then ReLU)} with the given storage; A and B
+     * in bfloat16 when {@code bf16} (C and the bias are float32 either way).
+     */
     record MatmulKey(boolean transA, boolean transB, int m, int n, int k, long lda, long ldb, long ldc,
-            boolean bias, boolean accumulate, boolean relu) {
+            boolean bias, boolean accumulate, boolean relu, boolean bf16) {
 
         boolean matches(boolean ta, boolean tb, int mm, int nn, int kk, long a, long b, long c, boolean bi,
-                boolean acc, boolean re) {
+                boolean acc, boolean re, boolean half) {
             return transA == ta && transB == tb && m == mm && n == nn && k == kk && lda == a && ldb == b && ldc == c
-                    && bias == bi && accumulate == acc && relu == re;
+                    && bias == bi && accumulate == acc && relu == re && bf16 == half;
         }
 
         static long hash(boolean ta, boolean tb, int m, int n, int k, long lda, long ldb, long ldc, boolean bias,
-                boolean acc, boolean relu) {
-            long h = (ta ? 1 : 0) | (tb ? 2 : 0) | (bias ? 4 : 0) | (acc ? 8 : 0) | (relu ? 16 : 0);
+                boolean acc, boolean relu, boolean bf16) {
+            long h = (ta ? 1 : 0) | (tb ? 2 : 0) | (bias ? 4 : 0) | (acc ? 8 : 0) | (relu ? 16 : 0) | (bf16 ? 32 : 0);
             h = h * 0x9E3779B97F4A7C15L + m;
             h = h * 0x9E3779B97F4A7C15L + n;
             h = h * 0x9E3779B97F4A7C15L + k;
@@ -119,22 +122,22 @@ final class Dnnl implements AutoCloseable {
 
     /** The cached primitive for this matmul, created on first use; a hit allocates nothing. */
     Primitive matmul(boolean transA, boolean transB, int m, int n, int k, long lda, long ldb, long ldc, boolean bias,
-            boolean accumulate, boolean relu) {
+            boolean accumulate, boolean relu, boolean bf16) {
         if (closed) {
             throw new IllegalStateException("the native backend was closed");
         }
-        long h = MatmulKey.hash(transA, transB, m, n, k, lda, ldb, ldc, bias, accumulate, relu);
+        long h = MatmulKey.hash(transA, transB, m, n, k, lda, ldb, ldc, bias, accumulate, relu, bf16);
         int mask = table.length - 1;
         for (int i = (int) h & mask; ; i = (i + 1) & mask) {
             Primitive p = table[i];
             if (p == null) {
                 break;
             }
-            if (p.key.matches(transA, transB, m, n, k, lda, ldb, ldc, bias, accumulate, relu)) {
+            if (p.key.matches(transA, transB, m, n, k, lda, ldb, ldc, bias, accumulate, relu, bf16)) {
                 return p;
             }
         }
-        MatmulKey key = new MatmulKey(transA, transB, m, n, k, lda, ldb, ldc, bias, accumulate, relu);
+        MatmulKey key = new MatmulKey(transA, transB, m, n, k, lda, ldb, ldc, bias, accumulate, relu, bf16);
         Primitive p = createMatmul(key);
         matmuls.add(p);
         argBytes += p.argBytes();
@@ -150,7 +153,7 @@ final class Dnnl implements AutoCloseable {
     private void insert(Primitive p) {
         MatmulKey k = p.key;
         long h = MatmulKey.hash(k.transA(), k.transB(), k.m(), k.n(), k.k(), k.lda(), k.ldb(), k.ldc(), k.bias(),
-                k.accumulate(), k.relu());
+                k.accumulate(), k.relu(), k.bf16());
         int mask = table.length - 1;
         int i = (int) h & mask;
         while (table[i] != null) {
@@ -179,8 +182,12 @@ final class Dnnl implements AutoCloseable {
     }
 
     private static dnnl_memory_desc matrix(long rows, long cols, long rowStride, long colStride) {
+        return matrix(rows, cols, rowStride, colStride, dnnl_f32);
+    }
+
+    private static dnnl_memory_desc matrix(long rows, long cols, long rowStride, long colStride, int type) {
         dnnl_memory_desc md = new dnnl_memory_desc();
-        check(dnnl_memory_desc_create_with_strides(md, 2, new long[] {rows, cols}, dnnl_f32,
+        check(dnnl_memory_desc_create_with_strides(md, 2, new long[] {rows, cols}, type,
                 new long[] {rowStride, colStride}), "memory_desc_create");
         return md;
     }
@@ -204,8 +211,11 @@ final class Dnnl implements AutoCloseable {
     }
 
     private Primitive createMatmulNow(MatmulKey k) {
-        dnnl_memory_desc a = k.transA() ? matrix(k.m(), k.k(), 1, k.lda()) : matrix(k.m(), k.k(), k.lda(), 1);
-        dnnl_memory_desc b = k.transB() ? matrix(k.k(), k.n(), 1, k.ldb()) : matrix(k.k(), k.n(), k.ldb(), 1);
+        int type = k.bf16() ? dnnl_bf16 : dnnl_f32;
+        dnnl_memory_desc a = k.transA() ? matrix(k.m(), k.k(), 1, k.lda(), type)
+                : matrix(k.m(), k.k(), k.lda(), 1, type);
+        dnnl_memory_desc b = k.transB() ? matrix(k.k(), k.n(), 1, k.ldb(), type)
+                : matrix(k.k(), k.n(), k.ldb(), 1, type);
         dnnl_memory_desc c = matrix(k.m(), k.n(), k.ldc(), 1);
         dnnl_memory_desc bias = k.bias() ? matrix(1, k.n(), k.n(), 1) : null;
         dnnl_primitive_attr attr = new dnnl_primitive_attr();

@@ -21,6 +21,14 @@ final class Kernels {
 
     static native int rh_omp_set_threads(int n);
 
+    /** Finds the OpenMP team oneDNN runs on for our long passes; 0, or negative if they stay serial. */
+    static native int rh_team_init(int threads);
+
+    static native int rh_team_threads();
+
+    static native void rh_to_bf16(@Cast("uint16_t*") long out, @Cast("const float*") long x, long ldx, long rows,
+            long cols);
+
     static native void rh_fill(@Cast("float*") long x, long ldx, long rows, long cols, float v);
 
     static native void rh_copy2d(@Cast("char*") long dst, long ldd, @Cast("const char*") long src, long lds, long rows,

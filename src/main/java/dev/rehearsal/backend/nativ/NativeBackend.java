@@ -9,6 +9,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 import dev.rehearsal.backend.Activation;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.backend.MacCounter;
+import dev.rehearsal.backend.Precision;
 import dev.rehearsal.backend.Shapes;
 import dev.rehearsal.tensor.Arena;
 import dev.rehearsal.tensor.DType;
@@ -23,11 +24,23 @@ import org.bytedeco.javacpp.FloatPointer;
 public final class NativeBackend implements Backend {
     /** oneDNN scratchpads are given 64-byte aligned; the workspace carries this many floats of slack. */
     private static final int ALIGN_FLOATS = 16;
-    /** Matmuls below this many MACs run single-threaded (override: -Drehearsal.dnnl.serialMacs=N). */
+    /**
+     * Matmuls below this many MACs run single-threaded when the OpenMP team sleeps between calls (passive
+     * waiting): waking a sleeping thread costs tens of microseconds on these virtual machines. Override:
+     * -Drehearsal.dnnl.serialMacs=N.
+     */
     static final long SERIAL_MACS = 8_000_000;
+    /**
+     * The same threshold when the team spins between calls: a 128 x 784 x 50 matmul (5M MACs) ran at 163
+     * GFLOP/s on one thread and 281 on two spinning ones; below about 1M MACs one thread wins.
+     */
+    static final long SERIAL_MACS_SPINNING = 1_000_000;
 
     private final int threads;
     private final GemmEngine gemm;
+    private final Precision precision;
+    /** Whether the matmuls run on bfloat16 copies of their operands ({@link Precision#BF16}). */
+    private final boolean bf16;
     private final Dnnl dnnl;
     private final MacCounter counter = new MacCounter();
     private final FloatAddress blasA = new FloatAddress();
@@ -43,19 +56,39 @@ public final class NativeBackend implements Backend {
     }
 
     /**
-     * Starts the native runtime with {@code threads} threads (fixed per process), oneDNN GEMMs and passive
-     * OpenMP waiting: with spinning workers a step ran 20-180x slower whenever another process held a core
-     * of this 2-core machine (benchmarks/README.md), while passive waiting costs a few percent when idle.
+     * Starts the native runtime with {@code threads} threads (fixed per process), oneDNN GEMMs and the
+     * OpenMP wait policy {@link NativeRuntime.OmpWait#AUTO} decides from how busy the machine is at start-up.
      */
     public NativeBackend(int threads) {
-        this(threads, GemmEngine.DNNL, NativeRuntime.OmpWait.PASSIVE);
+        this(threads, GemmEngine.DNNL, NativeRuntime.OmpWait.AUTO);
     }
 
     public NativeBackend(int threads, GemmEngine gemm, NativeRuntime.OmpWait wait) {
+        this(threads, gemm, wait, Precision.FP32);
+    }
+
+    /**
+     * As above, with the matmuls in {@code precision}. {@link Precision#BF16} needs oneDNN (not OpenBLAS)
+     * and a CPU oneDNN runs bfloat16 on natively (AVX512_BF16 or AMX): without, it refuses to start rather
+     * than run an emulation.
+     */
+    public NativeBackend(int threads, GemmEngine gemm, NativeRuntime.OmpWait wait, Precision precision) {
         NativeRuntime.init(threads, wait);
+        if (precision == Precision.BF16) {
+            if (gemm != GemmEngine.DNNL) {
+                throw new IllegalArgumentException("precision bf16 runs on oneDNN: use --gemm dnnl");
+            }
+            if (!NativeRuntime.hasBf16()) {
+                throw new IllegalArgumentException("this CPU has no native bfloat16 matmul (oneDNN needs AVX512_BF16 or "
+                        + "AMX; it runs " + NativeRuntime.isa() + "): use --precision fp32");
+            }
+        }
+        this.precision = precision;
+        this.bf16 = precision == Precision.BF16;
         this.threads = threads;
         this.gemm = gemm;
-        this.dnnl = new Dnnl(threads, Long.getLong("rehearsal.dnnl.serialMacs", SERIAL_MACS));
+        long serial = NativeRuntime.waitPolicy() == NativeRuntime.OmpWait.PASSIVE ? SERIAL_MACS : SERIAL_MACS_SPINNING;
+        this.dnnl = new Dnnl(threads, Long.getLong("rehearsal.dnnl.serialMacs", serial));
     }
 
     @Override
@@ -66,6 +99,11 @@ public final class NativeBackend implements Backend {
     @Override
     public int threads() {
         return threads;
+    }
+
+    @Override
+    public Precision precision() {
+        return precision;
     }
 
     public GemmEngine gemmEngine() {
@@ -111,17 +149,30 @@ public final class NativeBackend implements Backend {
     /** y [B, OUT] = x [B, IN] · w^T (+ b) (ReLU): w [OUT, IN] seen as a transposed [IN, OUT] operand. */
     private Dnnl.Primitive forward(int batch, int in, int out, long ldx, long ldw, long ldy, boolean bias,
             boolean relu) {
-        return dnnl.matmul(false, true, batch, out, in, ldx, ldw, ldy, bias, false, relu);
+        return dnnl.matmul(false, true, batch, out, in, ldx, ldw, ldy, bias, false, relu, bf16);
     }
 
     /** dx [B, IN] (+)= dy [B, OUT] · w [OUT, IN]. */
     private Dnnl.Primitive inputGrad(int batch, int in, int out, long lddy, long ldw, long lddx, boolean accumulate) {
-        return dnnl.matmul(false, false, batch, in, out, lddy, ldw, lddx, false, accumulate, false);
+        return dnnl.matmul(false, false, batch, in, out, lddy, ldw, lddx, false, accumulate, false, bf16);
     }
 
     /** dw [OUT, IN] += dy^T [OUT, B] · x [B, IN]. */
     private Dnnl.Primitive weightGrad(int batch, int in, int out, long lddy, long ldx, long lddw) {
-        return dnnl.matmul(true, false, out, in, batch, lddy, ldx, lddw, false, true, false);
+        return dnnl.matmul(true, false, out, in, batch, lddy, ldx, lddw, false, true, false, bf16);
+    }
+
+    /**
+     * Where the bfloat16 copies of a call's operands go in its workspace (bf16 only), in floats from the
+     * 64-byte aligned start: after the scratchpad, x [B, IN], then w [OUT, IN], then dy [B, OUT], each dense
+     * and 64-byte aligned.
+     */
+    private static long bf16Floats(long elements) {
+        return ((elements + 1) / 2 + ALIGN_FLOATS - 1) / ALIGN_FLOATS * ALIGN_FLOATS;
+    }
+
+    private static long scratchFloats(Dnnl.Primitive p) {
+        return ((p.scratchpadBytes + 3) / 4 + ALIGN_FLOATS - 1) / ALIGN_FLOATS * ALIGN_FLOATS;
     }
 
     @Override
@@ -129,24 +180,34 @@ public final class NativeBackend implements Backend {
         if (gemm == GemmEngine.OPENBLAS) {
             return 0;
         }
-        long bytes = Math.max(forward(batch, in, out, in, in, out, true, true).scratchpadBytes,
-                Math.max(inputGrad(batch, in, out, out, in, in, false).scratchpadBytes,
-                        weightGrad(batch, in, out, out, in, in).scratchpadBytes));
-        return (bytes + 3) / 4 + ALIGN_FLOATS;
+        long scratch = Math.max(scratchFloats(forward(batch, in, out, in, in, out, true, true)),
+                Math.max(scratchFloats(inputGrad(batch, in, out, out, in, in, false)),
+                        scratchFloats(weightGrad(batch, in, out, out, in, in))));
+        long copies = bf16 ? bf16Floats((long) batch * in) + bf16Floats((long) out * in)
+                + bf16Floats((long) batch * out) : 0;
+        return scratch + copies + ALIGN_FLOATS;
+    }
+
+    /** The workspace's 64-byte aligned start, after checking it holds {@code floats} floats from there. */
+    private static long alignedStart(Tensor ws, long floats, String op) {
+        Shapes.workspace(ws, floats + ALIGN_FLOATS, op);
+        return (address(ws) + 63) & ~63L;
     }
 
     /** Binds the scratchpad (64-byte aligned inside the workspace) after checking it is large enough. */
     private void bindScratchpad(Dnnl.Primitive p, Tensor ws, String op) {
-        Shapes.workspace(ws, (p.scratchpadBytes + 3) / 4 + ALIGN_FLOATS, op);
-        long aligned = (address(ws) + 63) & ~63L;
-        dnnl.bind(p, Dnnl.SCRATCHPAD, aligned);
+        dnnl.bind(p, Dnnl.SCRATCHPAD, alignedStart(ws, scratchFloats(p), op));
     }
 
     @Override
     public void prepareLinearForward(Tensor y, Tensor x, Tensor w, Tensor b, Activation act) {
         Shapes.linear(y, x, w, b);
         if (gemm == GemmEngine.DNNL && x.rows() > 0) {
-            forward(x.rows(), x.cols(), w.rows(), x.ld(), w.ld(), y.ld(), b != null, act == Activation.RELU);
+            if (bf16) {
+                forward(x.rows(), x.cols(), w.rows(), x.cols(), x.cols(), y.ld(), b != null, act == Activation.RELU);
+            } else {
+                forward(x.rows(), x.cols(), w.rows(), x.ld(), w.ld(), y.ld(), b != null, act == Activation.RELU);
+            }
         }
     }
 
@@ -154,10 +215,12 @@ public final class NativeBackend implements Backend {
     public void prepareLinearBackward(Tensor dx, boolean accumulateDx, Tensor dw, Tensor dy, Tensor x, Tensor w) {
         Shapes.sameShape(w, dw, "weight gradient");
         if (gemm == GemmEngine.DNNL && x.rows() > 0) {
+            int in = x.cols();
+            int out = w.rows();
             if (dx != null) {
-                inputGrad(x.rows(), x.cols(), w.rows(), dy.ld(), w.ld(), dx.ld(), accumulateDx);
+                inputGrad(x.rows(), in, out, bf16 ? out : dy.ld(), bf16 ? in : w.ld(), dx.ld(), accumulateDx);
             }
-            weightGrad(x.rows(), x.cols(), w.rows(), dy.ld(), x.ld(), dw.ld());
+            weightGrad(x.rows(), in, out, bf16 ? out : dy.ld(), bf16 ? in : x.ld(), dw.ld());
         }
     }
 
@@ -178,10 +241,25 @@ public final class NativeBackend implements Backend {
             Kernels.rh_bias_act(address(y), y.ld(), b == null ? 0 : address(b), batch, out, relu ? 1 : 0);
             return;
         }
-        Dnnl.Primitive p = forward(batch, in, out, x.ld(), w.ld(), y.ld(), b != null, relu);
-        bindScratchpad(p, workspace, "linear forward");
-        dnnl.bind(p, Dnnl.SRC, address(x));
-        dnnl.bind(p, Dnnl.WEIGHTS, address(w));
+        Dnnl.Primitive p;
+        if (bf16) {
+            p = forward(batch, in, out, in, in, y.ld(), b != null, relu);
+            long scratch = scratchFloats(p);
+            long xb = bf16Floats((long) batch * in);
+            long base = alignedStart(workspace, scratch + xb + bf16Floats((long) out * in), "linear forward");
+            long xAt = base + 4 * scratch;
+            long wAt = xAt + 4 * xb;
+            Kernels.rh_to_bf16(xAt, address(x), x.ld(), batch, in);
+            Kernels.rh_to_bf16(wAt, address(w), w.ld(), out, in);
+            dnnl.bind(p, Dnnl.SCRATCHPAD, base);
+            dnnl.bind(p, Dnnl.SRC, xAt);
+            dnnl.bind(p, Dnnl.WEIGHTS, wAt);
+        } else {
+            p = forward(batch, in, out, x.ld(), w.ld(), y.ld(), b != null, relu);
+            bindScratchpad(p, workspace, "linear forward");
+            dnnl.bind(p, Dnnl.SRC, address(x));
+            dnnl.bind(p, Dnnl.WEIGHTS, address(w));
+        }
         dnnl.bind(p, Dnnl.DST, address(y));
         if (b != null) {
             dnnl.bind(p, Dnnl.BIAS, address(b));
@@ -214,6 +292,8 @@ public final class NativeBackend implements Backend {
             }
             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out, in, batch, 1f, blasA.at(address(dy)),
                     (int) dy.ld(), blasB.at(address(x)), (int) x.ld(), 1f, blasC.at(address(dw)), (int) dw.ld());
+        } else if (bf16) {
+            backwardBf16(dx, accumulateDx, dw, dy, x, w, workspace, batch, in, out);
         } else {
             if (dx != null) {
                 Dnnl.Primitive p = inputGrad(batch, in, out, dy.ld(), w.ld(), dx.ld(), accumulateDx);
@@ -233,6 +313,35 @@ public final class NativeBackend implements Backend {
         if (db != null) {
             Kernels.rh_colsum_add(address(db), address(dy), dy.ld(), batch, out);
         }
+    }
+
+    /** The bf16 backward: dy, x and (for dx) w rounded into the workspace once, then both matmuls on them. */
+    private void backwardBf16(Tensor dx, boolean accumulateDx, Tensor dw, Tensor dy, Tensor x, Tensor w,
+            Tensor workspace, int batch, int in, int out) {
+        Dnnl.Primitive pw = weightGrad(batch, in, out, out, in, dw.ld());
+        Dnnl.Primitive px = dx == null ? null : inputGrad(batch, in, out, out, in, dx.ld(), accumulateDx);
+        long scratch = Math.max(scratchFloats(pw), px == null ? 0 : scratchFloats(px));
+        long xb = bf16Floats((long) batch * in);
+        long wb = bf16Floats((long) out * in);
+        long base = alignedStart(workspace, scratch + xb + wb + bf16Floats((long) batch * out), "linear backward");
+        long xAt = base + 4 * scratch;
+        long wAt = xAt + 4 * xb;
+        long dyAt = wAt + 4 * wb;
+        Kernels.rh_to_bf16(dyAt, address(dy), dy.ld(), batch, out);
+        if (px != null) {
+            Kernels.rh_to_bf16(wAt, address(w), w.ld(), out, in);
+            dnnl.bind(px, Dnnl.SCRATCHPAD, base);
+            dnnl.bind(px, Dnnl.SRC, dyAt);
+            dnnl.bind(px, Dnnl.WEIGHTS, wAt);
+            dnnl.bind(px, Dnnl.DST, address(dx));
+            dnnl.execute(px);
+        }
+        Kernels.rh_to_bf16(xAt, address(x), x.ld(), batch, in);
+        dnnl.bind(pw, Dnnl.SCRATCHPAD, base);
+        dnnl.bind(pw, Dnnl.SRC, dyAt);
+        dnnl.bind(pw, Dnnl.WEIGHTS, xAt);
+        dnnl.bind(pw, Dnnl.DST, address(dw));
+        dnnl.execute(pw);
     }
 
     @Override

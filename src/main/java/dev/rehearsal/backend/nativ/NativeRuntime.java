@@ -33,14 +33,28 @@ public final class NativeRuntime {
          * Spin briefly (GOMP_SPINCOUNT 20,000 spins, well under a millisecond), then sleep: covers the
          * microseconds of Java work between the primitives of one step without holding a core between steps.
          */
-        BRIEF
+        BRIEF,
+        /**
+         * Decided at start-up: {@link #BRIEF} when the machine has a free core for every thread (measured over
+         * {@link #SAMPLE_MILLIS} ms from /proc/stat, this process's own CPU time left out), {@link #PASSIVE}
+         * otherwise, or when /proc cannot be read. Spinning threads are 1.4x faster on an idle machine of this
+         * kind (waking a sleeping virtual CPU costs tens of microseconds, several times a step) and 2.5x slower
+         * on one where another process holds a core (README, Performance).
+         */
+        AUTO
     }
+
+    /** How long {@link OmpWait#AUTO} watches the machine before it decides. */
+    static final long SAMPLE_MILLIS = 120;
 
     /** Spins of {@link OmpWait#BRIEF}; libgomp's own default is 300,000. */
     static final int BRIEF_SPINS = 20_000;
 
     private static int threads;
     private static OmpWait wait;
+    /** Whether {@link #wait} was decided by {@link OmpWait#AUTO}, and the free cores it saw. */
+    private static boolean decided;
+    private static double freeSeen = Double.NaN;
 
     private NativeRuntime() {
     }
@@ -51,7 +65,8 @@ public final class NativeRuntime {
             throw new IllegalArgumentException("threads must be >= 1, got " + requestedThreads);
         }
         if (threads != 0) {
-            if (threads != requestedThreads || wait != requestedWait) {
+            // AUTO accepts the policy already decided; an explicit request must match it.
+            if (threads != requestedThreads || (requestedWait != OmpWait.AUTO && wait != requestedWait)) {
                 throw new IllegalStateException("the native libraries were started with " + threads + " threads ("
                         + wait + " wait); a process cannot switch to " + requestedThreads + " (" + requestedWait
                         + "): run it in a new process");
@@ -63,18 +78,97 @@ public final class NativeRuntime {
             throw new IllegalStateException("the OpenMP runtime was loaded before Rehearsal could configure it");
         }
         Kernels.rh_setenv("OMP_NUM_THREADS", Integer.toString(requestedThreads));
+        if (requestedWait == OmpWait.AUTO) {
+            freeSeen = requestedThreads == 1 ? Double.NaN : freeCpus(SAMPLE_MILLIS);
+            requestedWait = decide(requestedThreads, freeSeen);
+            decided = true;
+        }
         switch (requestedWait) {
             case PASSIVE, ACTIVE -> Kernels.rh_setenv("OMP_WAIT_POLICY", requestedWait.name());
             case BRIEF -> Kernels.rh_setenv("GOMP_SPINCOUNT", Integer.toString(BRIEF_SPINS));
-            case DEFAULT -> {
+            case DEFAULT, AUTO -> {
             }
         }
         Kernels.rh_setenv("OPENBLAS_NUM_THREADS", Integer.toString(requestedThreads));
         Loader.load(openblas_nolapack.class);
         org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(requestedThreads);
         Loader.load(dnnl.class);
+        // Our long elementwise passes (Adam, SGD, fills) run on the team oneDNN just brought.
+        int team = Kernels.rh_team_init(requestedThreads);
+        if (team != 0) {
+            throw new IllegalStateException("the OpenMP runtime oneDNN loaded has no GOMP_parallel (code " + team
+                    + ")");
+        }
         threads = requestedThreads;
         wait = requestedWait;
+    }
+
+    /**
+     * The policy AUTO chooses for {@code threads} threads when {@code freeCpus} cores are free (NaN: unknown):
+     * one thread never waits for a team; spinning only when every thread has a core of its own.
+     */
+    static OmpWait decide(int threads, double freeCpus) {
+        if (threads == 1) {
+            return OmpWait.PASSIVE;
+        }
+        return !Double.isNaN(freeCpus) && freeCpus >= threads - 0.25 ? OmpWait.BRIEF : OmpWait.PASSIVE;
+    }
+
+    /**
+     * Cores no other process used over the next {@code millis} ms: all cores minus the busy time of
+     * /proc/stat (idle and iowait excluded) not spent by this process (/proc/self/stat); NaN if /proc cannot
+     * be read.
+     */
+    static double freeCpus(long millis) {
+        try {
+            long[] a = cpuTicks();
+            Thread.sleep(millis);
+            long[] b = cpuTicks();
+            long total = b[0] - a[0];
+            long busyOthers = (b[1] - a[1]) - (b[2] - a[2]);
+            if (total <= 0 || b[3] <= 0) {
+                return Double.NaN;
+            }
+            double free = b[3] - Math.max(0, busyOthers) * (double) b[3] / total;
+            // A container may see fewer cores than the host's /proc/stat lists.
+            return Math.min(free, Runtime.getRuntime().availableProcessors());
+        } catch (java.io.IOException | RuntimeException e) {
+            return Double.NaN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
+    }
+
+    /** {all ticks of all cores, busy ticks of all cores, this process's ticks, cores counted}. */
+    private static long[] cpuTicks() throws java.io.IOException {
+        long total = 0;
+        long busy = 0;
+        int cores = 0;
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat"))) {
+            if (line.startsWith("cpu") && line.length() > 3 && Character.isDigit(line.charAt(3))) {
+                cores++;
+            } else if (line.startsWith("cpu ")) {
+                String[] f = line.trim().split("\\s+");
+                for (int i = 1; i < f.length && i <= 8; i++) { // user nice system idle iowait irq softirq steal
+                    long v = Long.parseLong(f[i]);
+                    total += v;
+                    if (i != 4 && i != 5) {
+                        busy += v;
+                    }
+                }
+            }
+        }
+        String self = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+        // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+        String[] f = self.substring(self.lastIndexOf(')') + 2).trim().split("\\s+");
+        long mine = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return new long[] {total, busy, mine, cores};
+    }
+
+    /** The wait policy in force (AUTO already decided), or null before {@link #init}. */
+    public static synchronized OmpWait waitPolicy() {
+        return wait;
     }
 
     public static synchronized int threads() {
@@ -150,9 +244,28 @@ public final class NativeRuntime {
         });
         out.put("onednn_isa", isaName(dnnl.dnnl_get_effective_cpu_isa()));
         out.put("onednn_threads", Integer.toString(Kernels.rh_omp_max_threads()));
-        out.put("omp_wait_policy", wait.name());
+        out.put("omp_wait_policy", !decided ? wait.name() : wait.name() + " (auto" + (Double.isNaN(freeSeen) ? ""
+                : String.format(java.util.Locale.ROOT, ": %.2f free cores at start-up", freeSeen)) + ")");
+        out.put("kernel_team_threads", Integer.toString(Kernels.rh_team_threads()));
         out.put("kernels_isa", Kernels.rh_kernel_isa());
         return out;
+    }
+
+    /**
+     * Whether oneDNN runs bfloat16 matmuls natively here: its ISA includes avx512_core_bf16 (AVX512_BF16, as
+     * on AMD Zen 4 and newer and Intel Cooper Lake) or is newer (AMX). oneDNN's ISA codes are bit masks in
+     * which a newer ISA contains every bit of the older ones.
+     */
+    public static boolean hasBf16() {
+        requireInit();
+        int isa = dnnl.dnnl_get_effective_cpu_isa();
+        return (isa & dnnl.dnnl_cpu_isa_avx512_core_bf16) == dnnl.dnnl_cpu_isa_avx512_core_bf16;
+    }
+
+    /** The ISA oneDNN dispatches to on this CPU, by name. */
+    public static String isa() {
+        requireInit();
+        return isaName(dnnl.dnnl_get_effective_cpu_isa());
     }
 
     private static String isaName(int isa) {

@@ -12,6 +12,7 @@
 #   --iterations, --vae-iterations
 #                     solver / generator steps per task, passed to both (default: the epochs, 2 and 5)
 #   --json-out        where to write every run as JSON (default results/side-by-side/PRESET[-itersN][-vaeN].json)
+#   --bf16            also run Rehearsal with --precision bf16 for each seed (tool "rehearsal-bf16")
 #
 # Rehearsal: java -jar target/rehearsal.jar run --strategy gr --quiet --out TMP, its own defaults otherwise
 # (e.g. --omp-wait auto); wall time = times.total of its results.json (model creation to the last
@@ -35,6 +36,7 @@ threads=2
 iterations=0
 vae_iterations=0
 json_out=""
+bf16=0
 
 need() { [ $# -ge 2 ] || die "$1 needs a value"; }
 while [ $# -gt 0 ]; do
@@ -51,7 +53,8 @@ while [ $# -gt 0 ]; do
         --vae-iterations=*) vae_iterations="${1#*=}"; shift ;;
         --json-out) need "$@"; json_out="$2"; shift 2 ;;
         --json-out=*) json_out="${1#*=}"; shift ;;
-        -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --bf16) bf16=1; shift ;;
+        -h|--help) sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (see --help)" ;;
     esac
 done
@@ -100,6 +103,17 @@ for s in "${seed_list[@]}"; do
     fi
     echo "$start $(now)" > "$work/rehearsal-$s.clock"
 
+    if [ "$bf16" = 1 ]; then
+        echo "seed $s: Rehearsal, bf16 ..." >&2
+        start=$(now)
+        if ! java -jar "$JAR" run --strategy gr --preset "$preset" --seed "$s" --threads "$threads" "${steps[@]}" \
+                --precision bf16 --out "$work/rehearsal-bf16-$s" --quiet > "$work/rehearsal-bf16-$s.log" 2>&1; then
+            tail -n 5 "$work/rehearsal-bf16-$s.log" >&2
+            die "Rehearsal (bf16) failed for seed $s (its output is above)"
+        fi
+        echo "$start $(now)" > "$work/rehearsal-bf16-$s.clock"
+    fi
+
     echo "seed $s: PyTorch ..." >&2
     start=$(now)
     if ! "$PYTHON" "$ROOT/benchmarks/pytorch/generative_replay.py" --preset "$preset" --seed "$s" \
@@ -125,26 +139,29 @@ def clock(name):
     return b - a
 
 runs = []
+tools = ["rehearsal"] + (["rehearsal-bf16"] if os.path.isdir(os.path.join(work, "rehearsal-bf16-%d" % seeds[0]))
+                         else []) + ["pytorch"]
 for seed in seeds:
-    with open(os.path.join(work, "rehearsal-%d" % seed, "results.json")) as f:
-        r = json.load(f)
-    result = r["results"][0]
-    run = result["runs"][0]
-    runs.append({
-        "tool": "rehearsal",
-        "seed": seed,
-        "wall_seconds": result["times"]["total"],
-        "process_seconds": clock("rehearsal-%d" % seed),
-        "acc": result["ACC"],
-        "R": result["R"],
-        "seconds": result["times"],
-        "rows_trained": {"solver": run["samples"]["solver_training"],
-                         "generator": run["samples"]["generator_training"]},
-        "config": {k: r["config"].get(k) for k in ("preset", "iterations", "vae-iterations", "epochs", "vae-epochs",
-                                                    "batch", "lr", "vae-lr", "head", "threads", "backend", "gemm",
-                                                    "omp-wait")},
-        "version": r.get("rehearsal", {}),
-    })
+    for tool in tools[:-1]:
+        with open(os.path.join(work, "%s-%d" % (tool, seed), "results.json")) as f:
+            r = json.load(f)
+        result = r["results"][0]
+        run = result["runs"][0]
+        runs.append({
+            "tool": tool,
+            "seed": seed,
+            "wall_seconds": result["times"]["total"],
+            "process_seconds": clock("%s-%d" % (tool, seed)),
+            "acc": result["ACC"],
+            "R": result["R"],
+            "seconds": result["times"],
+            "rows_trained": {"solver": run["samples"]["solver_training"],
+                             "generator": run["samples"]["generator_training"]},
+            "config": {k: r["config"].get(k) for k in ("preset", "iterations", "vae-iterations", "epochs", "vae-epochs",
+                                                        "batch", "lr", "vae-lr", "head", "threads", "backend", "gemm",
+                                                        "omp-wait", "precision")},
+            "version": r.get("rehearsal", {}),
+        })
     with open(os.path.join(work, "pytorch-%d.json" % seed)) as f:
         p = json.load(f)
     runs.append({
@@ -161,14 +178,20 @@ for seed in seeds:
         "version": {"torch": p["torch"]},
     })
 summary = {}
-for tool in ("rehearsal", "pytorch"):
+for tool in tools:
     mine = [r for r in runs if r["tool"] == tool]
     summary[tool] = {
         "wall_seconds_mean": statistics.mean(r["wall_seconds"] for r in mine),
         "process_seconds_mean": statistics.mean(r["process_seconds"] for r in mine),
         "acc_mean": statistics.mean(r["acc"] for r in mine),
-        "acc_std": statistics.stdev(r["acc"] for r in mine) if len(mine) > 1 else 0.0,
+        "acc_std": statistics.stdev(r["acc"] for r in mine) if len(mine) > 1 else None,
     }
+for tool in tools[:-1]:
+    # Rehearsal's wall time as a fraction of PyTorch's, seed by seed, and its median.
+    ratios = [a["wall_seconds"] / b["wall_seconds"] for a in runs if a["tool"] == tool
+              for b in runs if b["tool"] == "pytorch" and b["seed"] == a["seed"]]
+    summary[tool]["wall_ratio_to_pytorch"] = ratios
+    summary[tool]["wall_ratio_to_pytorch_median"] = statistics.median(ratios)
 doc = {
     "protocol": {
         "strategy": "gr",
@@ -192,14 +215,16 @@ steps = "%s / %s per task" % ("%d solver iterations" % iterations if iterations 
                               "%d generator iterations" % vae_iterations if vae_iterations else "5 generator epochs")
 print("gr, preset %s, %s, %d thread(s); PyTorch %s" % (preset, steps, threads, flags))
 print()
-print("%-10s %6s %10s %10s %8s" % ("tool", "seed", "wall (s)", "process", "ACC"))
+print("%-14s %6s %10s %10s %8s" % ("tool", "seed", "wall (s)", "process", "ACC"))
 for r in runs:
-    print("%-10s %6d %10.2f %10.2f %8.4f" % (r["tool"], r["seed"], r["wall_seconds"], r["process_seconds"], r["acc"]))
+    print("%-14s %6d %10.2f %10.2f %8.4f" % (r["tool"], r["seed"], r["wall_seconds"], r["process_seconds"], r["acc"]))
 if len(seeds) > 1:
-    for tool in ("rehearsal", "pytorch"):
+    for tool in tools:
         m = summary[tool]
-        print("%-10s %6s %10.2f %10.2f %8.4f  (std %.4f)" % (tool, "mean", m["wall_seconds_mean"],
+        print("%-14s %6s %10.2f %10.2f %8.4f  (std %.4f)" % (tool, "mean", m["wall_seconds_mean"],
                                                              m["process_seconds_mean"], m["acc_mean"], m["acc_std"]))
+for tool in tools[:-1]:
+    print("%s / pytorch wall time: median %.2f over seeds" % (tool, summary[tool]["wall_ratio_to_pytorch_median"]))
 print()
 print("wall: the tool's own total (Rehearsal times.total, PyTorch seconds.total); process: the whole command, "
       "start-up and reading MNIST included")

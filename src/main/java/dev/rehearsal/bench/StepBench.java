@@ -11,8 +11,8 @@ import java.util.Arrays;
  */
 public final class StepBench {
     /** One measurement. */
-    public record Result(String preset, String model, String backend, int threads, int batch, double samplesPerSecond,
-            double gflops, double medianStepMicros, long macsPerStep) {
+    public record Result(String preset, String model, String backend, String precision, int threads, int batch,
+            double samplesPerSecond, double gflops, double medianStepMicros, long macsPerStep) {
     }
 
     private StepBench() {
@@ -34,8 +34,8 @@ public final class StepBench {
             Arrays.sort(perStep);
             double median = perStep[rounds / 2];
             double flops = 2.0 * step.measureMacs();
-            return new Result(preset.id(), model, be.name(), be.threads(), batch, batch / median, flops / median / 1e9,
-                    median * 1e6, (long) (flops / 2));
+            return new Result(preset.id(), model, be.name(), be.precision().id(), be.threads(), batch, batch / median,
+                    flops / median / 1e9, median * 1e6, (long) (flops / 2));
         }
     }
 }

@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
  * the machine's peak, thread sweeps) use the JMH project: benchmarks/run.sh.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Train-step throughput of every preset on both backends (median of timed rounds).")
+        description = "Train-step throughput of every preset on both backends, and in bf16 where the CPU has it, "
+                + "against the machine's peak measured in the same run (median of timed rounds).")
 final class BenchCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
@@ -51,15 +52,26 @@ final class BenchCommand implements Callable<Integer> {
         ExperimentConfig c = runtime.resolved();
         List<StepBench.Result> results = new ArrayList<>();
         double peak = Double.NaN;
-        for (String backendName : List.of("native", "jvm")) {
-            try (Backend be = RuntimeOptions.backend(backendName, c)) {
-                if (be instanceof NativeBackend) {
+        // float32 on both backends; bfloat16 on the native one where the CPU runs it natively.
+        List<ExperimentConfig> settings = new ArrayList<>();
+        for (String backendName : List.of("native", "native-bf16", "jvm")) {
+            ExperimentConfig s = c.copy();
+            s.backend = backendName.startsWith("native") ? "native" : "jvm";
+            s.precision = backendName.endsWith("bf16") ? "bf16" : "fp32";
+            settings.add(s);
+        }
+        for (ExperimentConfig s : settings) {
+            if (s.precision.equals("bf16") && !NativeRuntime.hasBf16()) {
+                continue;
+            }
+            try (Backend be = RuntimeOptions.backend(s.backend, s)) {
+                if (be instanceof NativeBackend && Double.isNaN(peak)) {
                     // The machine's limit, on the same threads, in this run: what every step is a fraction of.
                     peak = PeakGemm.gflops(quick ? 3 : 10, quick ? 3 : 7);
                 }
                 for (Preset p : Preset.values()) {
                     for (String model : List.of("mlp", "vae")) {
-                        boolean slow = backendName.equals("jvm") || p != Preset.SEED;
+                        boolean slow = s.backend.equals("jvm") || p != Preset.SEED;
                         int steps = quick ? (slow ? 3 : 10) : (slow ? 20 : 200);
                         int rounds = quick ? 3 : 7;
                         results.add(StepBench.measure(be, p, model, batch, steps, rounds));
@@ -77,7 +89,7 @@ final class BenchCommand implements Callable<Integer> {
             ArrayNode arr = root.putArray("steps");
             for (StepBench.Result r : results) {
                 arr.addObject().put("preset", r.preset()).put("model", r.model()).put("backend", r.backend())
-                        .put("threads", r.threads()).put("batch", r.batch()).put("samples_per_s", r.samplesPerSecond())
+                        .put("precision", r.precision()).put("threads", r.threads()).put("batch", r.batch()).put("samples_per_s", r.samplesPerSecond())
                         .put("gflops", r.gflops()).put("fraction_of_peak", r.gflops() / peak)
                         .put("median_step_us", r.medianStepMicros()).put("macs_per_step", r.macsPerStep());
             }
@@ -85,11 +97,11 @@ final class BenchCommand implements Callable<Integer> {
         } else {
             out.printf(Locale.ROOT, "peak: %.1f GFLOP/s (%d^3 SGEMM through oneDNN, %d threads, OpenMP wait %s)%n",
                     peak, PeakGemm.N, c.threads, wait);
-            out.printf(Locale.ROOT, "%-6s %-5s %-8s %7s %14s %9s %8s %12s %16s%n", "preset", "model", "backend",
-                    "threads", "samples/s", "GFLOP/s", "of peak", "step (us)", "MACs/step");
+            out.printf(Locale.ROOT, "%-6s %-5s %-8s %-9s %7s %14s %9s %8s %12s %16s%n", "preset", "model", "backend",
+                    "precision", "threads", "samples/s", "GFLOP/s", "of peak", "step (us)", "MACs/step");
             for (StepBench.Result r : results) {
-                out.printf(Locale.ROOT, "%-6s %-5s %-8s %7d %,14.0f %9.1f %7.0f%% %,12.1f %,16d%n", r.preset(),
-                        r.model(), r.backend(), r.threads(), r.samplesPerSecond(), r.gflops(), 100 * r.gflops() / peak,
+                out.printf(Locale.ROOT, "%-6s %-5s %-8s %-9s %7d %,14.0f %9.1f %7.0f%% %,12.1f %,16d%n", r.preset(),
+                        r.model(), r.backend(), r.precision(), r.threads(), r.samplesPerSecond(), r.gflops(), 100 * r.gflops() / peak,
                         r.medianStepMicros(), r.macsPerStep());
             }
             out.println("(medians of timed rounds in one process; benchmarks/run.sh gives JMH measurements)");

@@ -82,11 +82,11 @@ final class Integrity {
         for (String key : ExperimentConfig.KEYS) {
             // As text: a long written and read back is an int node, and 1 == 1. A key added later and absent
             // from the file has the value its absence means.
-            String was = saved.has(key) || !ExperimentConfig.ADDED_KEYS.containsKey(key) ? saved.path(key).toString()
-                    : Json.MAPPER.getNodeFactory().textNode(ExperimentConfig.ADDED_KEYS.get(key)).toString();
-            if (!RUNTIME_KEYS.contains(key) && !now.path(key).toString().equals(was)) {
+            JsonNode was = saved.has(key) || !ExperimentConfig.ADDED_KEYS.containsKey(key) ? saved.path(key)
+                    : Json.MAPPER.getNodeFactory().textNode(ExperimentConfig.ADDED_KEYS.get(key));
+            if (!RUNTIME_KEYS.contains(key) && !now.path(key).toString().equals(was.toString())) {
                 throw new RehearsalException(RehearsalException.DATA, file + " was written for another config: '"
-                        + key + "' is " + shown(saved.path(key)) + " there and " + shown(now.path(key))
+                        + key + "' is " + shown(was) + " there and " + shown(now.path(key))
                         + " in this run's config; " + fix);
             }
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.RehearsalException;
+import dev.rehearsal.config.ExperimentConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -67,5 +68,20 @@ class IntegrityTest {
         assertThrows(RehearsalException.class, () -> Integrity.count(f, o, "n"));
         assertThrows(RehearsalException.class, () -> Integrity.count(f, o, "x"), "a count is an integer");
         assertThrows(RehearsalException.class, () -> Integrity.count(f, o, "missing"));
+    }
+
+    /** A file written before precision existed is a float32 run: it resumes at fp32 and is refused at bf16. */
+    @Test
+    void aKeyAddedLaterMeansItsDefaultWhereAFileLeavesItOut(@TempDir Path dir) {
+        ExperimentConfig c = Experiment.single(new ExperimentConfig(), "er", 1);
+        ObjectNode saved = Json.MAPPER.valueToTree(c);
+        saved.remove("precision");
+        Path f = dir.resolve("checkpoint.json");
+        Integrity.requireConfig(f, saved, c, "start afresh");
+        ExperimentConfig bf16 = c.copy();
+        bf16.precision = "bf16";
+        RehearsalException e = assertThrows(RehearsalException.class,
+                () -> Integrity.requireConfig(f, saved, bf16, "start afresh"));
+        assertTrue(e.getMessage().contains("'precision' is \"fp32\" there and \"bf16\""), e.getMessage());
     }
 }

@@ -1,6 +1,7 @@
 package dev.rehearsal.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,6 +58,20 @@ class GridTest {
         assertNotEquals(Experiment.id(a), Experiment.id(c));
         assertEquals(16, Experiment.id(a).length());
         assertTrue(Experiment.canonicalJson(a).startsWith("{\"batch\":128,"), "sorted keys, compact");
+    }
+
+    /**
+     * precision came after ids were first issued: at fp32 it is left out, so the canonical JSON (and every id,
+     * record and checkpoint of an earlier version) is what it was; bf16 is another experiment.
+     */
+    @Test
+    void precisionIsPartOfTheExperimentOnlyWhenItIsNotTheDefault() {
+        ExperimentConfig a = Experiment.single(new ExperimentConfig(), "er", 1);
+        assertFalse(Experiment.canonicalJson(a).contains("precision"), Experiment.canonicalJson(a));
+        ExperimentConfig b = a.copy();
+        b.precision = "bf16";
+        assertTrue(Experiment.canonicalJson(b).contains("\"precision\":\"bf16\""));
+        assertNotEquals(Experiment.id(a), Experiment.id(b));
     }
 
     @Test

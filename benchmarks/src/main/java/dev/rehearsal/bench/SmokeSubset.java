@@ -28,7 +28,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * JMH's {@code -p} applies to every selected benchmark, so each class gets its own selection:
  * <ul>
  *   <li>PeakGemmBench: all three GEMMs, 1 and 2 threads (the peak every fraction refers to);</li>
- *   <li>TrainStepBench: MLP and VAE, seed and wide, batch 128, native-dnnl and jvm, 2 threads;</li>
+ *   <li>TrainStepBench: MLP and VAE, seed and wide, batch 128, native-dnnl (fp32 and bf16) and jvm, 2 threads;</li>
  *   <li>LinearBench: forward and backward at the wide 784x400 shape, every backend, 2 threads;</li>
  *   <li>ThreadArrangementBench: every arrangement, seed and wide;</li>
  *   <li>NaiveGemmBench: the naive loop, and the jvm backend on 1 and 2 threads;</li>
@@ -54,7 +54,8 @@ public final class SmokeSubset {
     static final List<Part> PARTS = List.of(
             new Part(PeakGemmBench.class, params()),
             new Part(TrainStepBench.class, params("preset", "seed,wide", "batch", "128",
-                    "backend", BenchBackends.NATIVE_DNNL + "," + BenchBackends.JVM, "threads", "2")),
+                    "backend", BenchBackends.NATIVE_DNNL + "," + BenchBackends.NATIVE_DNNL_BF16 + "," + BenchBackends.JVM,
+                    "threads", "2")),
             new Part(LinearBench.class, params("shape", "784x400", "batch", "128", "threads", "2")),
             new Part(ThreadArrangementBench.class, params()),
             new Part(NaiveGemmBench.class, params()),

@@ -44,7 +44,7 @@ public class TrainStepBench {
     @Param({"128", "512"})
     public int batch;
 
-    @Param({BenchBackends.NATIVE_DNNL, BenchBackends.JVM})
+    @Param({BenchBackends.NATIVE_DNNL, BenchBackends.NATIVE_DNNL_BF16, BenchBackends.JVM})
     public String backend;
 
     @Param({"1", "2"})

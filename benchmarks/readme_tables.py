@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""The README's performance tables, generated from the committed result files in benchmarks/results/.
+
+    python3 benchmarks/readme_tables.py                 print every table
+    python3 benchmarks/readme_tables.py --write README.md   replace each table between its markers
+    python3 benchmarks/readme_tables.py --check README.md   exit 1 if README.md differs from the files
+
+A table sits between <!-- perf:NAME:begin --> and <!-- perf:NAME:end --> in README.md. Its inputs are named in
+SOURCES below; every figure is computed from them here, never typed by hand.
+
+Train steps (JMH, TrainStepBench): the median of the measured iterations (JMH's rawData), as time per step; a
+step's work is 2 x the MACs its GEMMs issue (per sample, derived by hand in TrainStepMacsTest: seed MLP 94,900,
+seed VAE 510,976, wide MLP 1,119,200, wide VAE 2,888,000). The peak is the best median GFLOP/s of oneDNN's two
+1024^3 SGEMMs (PeakGemmBench dnnlSgemm and dnnlMatmul) at the same thread count in the same file.
+"""
+
+import json
+import os
+import statistics
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RESULTS = os.path.join(HERE, "results")
+
+# The committed files each table is made of (paths relative to benchmarks/results/).
+SOURCES = {
+    "steps": "jmh-20261202-steps.json",
+    "pytorch-steps": "pytorch-train-step-20261202.json",
+    "e2e-wide": "side-by-side-wide-iters2000-vae2000.json",
+    "e2e-seed": "side-by-side-seed.json",
+    "sweep": ["sweep-scaling-seed-gr.json", "sweep-scaling-wide-er.json"],
+}
+
+MACS_PER_SAMPLE = {("seed", "mlp"): 94_900, ("seed", "vae"): 510_976, ("wide", "mlp"): 1_119_200,
+                   ("wide", "vae"): 2_888_000}
+
+
+def load(name):
+    with open(os.path.join(RESULTS, name)) as f:
+        return json.load(f)
+
+
+def median_ms(result):
+    """Median time per operation of a JMH result, in milliseconds."""
+    m = result["primaryMetric"]
+    raw = [x for fork in m["rawData"] for x in fork]
+    unit = m["scoreUnit"]
+    scale = {"us/op": 1e-3, "ms/op": 1.0, "ns/op": 1e-6, "s/op": 1e3}[unit]
+    return statistics.median(raw) * scale
+
+
+def steps_table():
+    jmh = load(SOURCES["steps"])
+    peak = {}
+    for r in jmh:
+        if ".PeakGemmBench.dnnl" in r["benchmark"]:
+            n = int(r["params"]["n"])
+            t = int(r["params"]["threads"])
+            peak[t] = max(peak.get(t, 0), 2 * n ** 3 / (median_ms(r) * 1e-3) / 1e9)
+    step = {}
+    for r in jmh:
+        if r["benchmark"].endswith("TrainStepBench.step"):
+            p = r["params"]
+            step[(p["preset"], p["model"], p["backend"], int(p["threads"]), int(p["batch"]))] = median_ms(r)
+    torch = load(SOURCES["pytorch-steps"])
+    best_torch = {}
+    for r in torch["results"]:
+        key = (r["preset"], r["model"], int(r["batch"]))
+        best_torch[key] = max(best_torch.get(key, 0), r["samples_per_s"])
+    threads, batch = 2, 128
+    pk = peak[threads]
+    lines = ["| train step, batch %d, %d threads | Rehearsal fp32 | bf16 (`--precision bf16`) | bf16 / fp32 "
+             "| PyTorch 1.13 (best of 1 and 2 threads) | Rehearsal fp32 / PyTorch | jvm backend |" % (batch, threads),
+             "|---|---|---|---|---|---|---|"]
+    for preset in ("seed", "wide"):
+        for model in ("mlp", "vae"):
+            flops = 2.0 * MACS_PER_SAMPLE[(preset, model)] * batch
+
+            def rate(backend):
+                ms = step.get((preset, model, backend, threads, batch))
+                return None if ms is None else (batch / (ms * 1e-3), flops / (ms * 1e-3) / 1e9, ms)
+
+            f32, b16, jvm = rate("native-dnnl"), rate("native-dnnl-bf16"), rate("jvm")
+            t = best_torch.get((preset, model, batch))
+            lines.append("| %s %s | %s samples/s (%.0f GFLOP/s, **%.0f%%** of peak) | %s (%.0f GFLOP/s, %.0f%%) | "
+                         "**%.2fx** | %s | %.2fx | %s |" % (
+                             preset, model.upper(), format(round(f32[0]), ","), f32[1], 100 * f32[1] / pk,
+                             format(round(b16[0]), ","), b16[1], 100 * b16[1] / pk, b16[0] / f32[0],
+                             format(round(t), ",") if t else "-", f32[0] / t if t else float("nan"),
+                             format(round(jvm[0]), ",")))
+    lines.append("")
+    lines.append("Peak in the same JMH run: %.0f GFLOP/s on %d threads (%.0f on 1), oneDNN 1024^3 SGEMM; "
+                 "bf16 percentages are of this float32 peak." % (pk, threads, peak.get(1, float("nan"))))
+    return "\n".join(lines)
+
+
+def e2e_row(name, doc):
+    s = doc["summary"]
+    proto = doc["protocol"]
+    seeds = proto["seeds"]
+    out = []
+    torch = s["pytorch"]
+    for tool, label in (("rehearsal", "Rehearsal fp32"), ("rehearsal-bf16", "Rehearsal bf16")):
+        if tool not in s:
+            continue
+        m = s[tool]
+        out.append("| %s | %s | %.1f s | %.4f ± %.4f | %.1f s | %.4f ± %.4f | **%.2f** (%s) |" % (
+            name, label, m["wall_seconds_mean"], m["acc_mean"], m["acc_std"] or 0, torch["wall_seconds_mean"],
+            torch["acc_mean"], torch["acc_std"] or 0, m["wall_ratio_to_pytorch_median"],
+            ", ".join("%.2f" % x for x in m["wall_ratio_to_pytorch"])))
+    return out, seeds
+
+
+def e2e_table():
+    lines = ["| experiment (gr, seeds %s) | tool | wall time (mean) | ACC (mean ± std) | PyTorch wall time | PyTorch ACC "
+             "| Rehearsal / PyTorch wall time (median; per seed) |",
+             "|---|---|---|---|---|---|---|"]
+    seeds = None
+    for key, name in (("e2e-wide", "wide, 2000 + 2000 iterations"), ("e2e-seed", "seed, 2 + 5 epochs")):
+        rows, seeds = e2e_row(name, load(SOURCES[key]))
+        lines.extend(rows)
+    lines[0] = lines[0].replace("%s", " ".join(str(x) for x in seeds), 1)
+    return "\n".join(lines)
+
+
+def sweep_table():
+    lines = ["| sweep | one experiment alone (1 thread) | experiments, at once | sweep wall time | experiments per "
+             "hour | ideal (cores x one's rate) | efficiency | an experiment inside the sweep |",
+             "|---|---|---|---|---|---|---|---|"]
+    for name in SOURCES["sweep"]:
+        r = load(name)
+        t1 = statistics.mean(r["single_experiment_seconds"])
+        inside = r.get("experiment_seconds_in_sweep") or []
+        lines.append("| %s %s | %.1f s | %d, %d | %.1f s | %.0f | %.0f | **%.1f%%** | %s |" % (
+            r["preset"], r["strategy"], t1, r["experiments"], r["parallel"], r["sweep_seconds"],
+            r["experiments_per_hour"], r["ideal_experiments_per_hour"], 100 * r["efficiency"],
+            "%.1f s (%.0f%% of alone)" % (statistics.mean(inside), 100 * statistics.mean(inside) / t1) if inside
+            else "-"))
+    return "\n".join(lines)
+
+
+TABLES = {"steps": steps_table, "e2e": e2e_table, "sweep": sweep_table}
+
+
+def replace(text, name, table):
+    begin = "<!-- perf:%s:begin -->" % name
+    end = "<!-- perf:%s:end -->" % name
+    if begin not in text or end not in text:
+        raise SystemExit("error: README has no %s ... %s markers" % (begin, end))
+    a = text.index(begin) + len(begin)
+    b = text.index(end)
+    return text[:a] + "\n" + table + "\n" + text[b:]
+
+
+def main(argv):
+    if len(argv) == 1:
+        for name, make in TABLES.items():
+            print("## %s\n\n%s\n" % (name, make()))
+        return 0
+    if len(argv) != 3 or argv[1] not in ("--write", "--check"):
+        print("usage: readme_tables.py [--write|--check README.md]", file=sys.stderr)
+        return 2
+    with open(argv[2]) as f:
+        text = f.read()
+    new = text
+    for name, make in TABLES.items():
+        new = replace(new, name, make())
+    if argv[1] == "--write":
+        with open(argv[2], "w") as f:
+            f.write(new)
+        return 0
+    if new != text:
+        print("error: the performance tables of %s differ from benchmarks/results/ "
+              "(run: python3 benchmarks/readme_tables.py --write %s)" % (argv[2], argv[2]), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

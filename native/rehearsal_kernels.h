@@ -361,26 +361,51 @@ static inline long rh_count_correct(const float* z, long ldz, const int* labels,
 // ---- variational autoencoder ---------------------------------------------------------------------
 
 // Bernoulli NLL from logits: sum(max(x,0) - x t + log1p(exp(-|x|))) * w; dx = w (sigmoid(x) - t).
-RH_MULTIVERSION double rh_bce_logits(float* dx, long lddx, const float* x, long ldx, const float* t, long ldt,
-                                     long rows, long cols, float w) {
-    double total = 0;
-    for (long r = 0; r < rows; r++) {
-        const float* RH_RESTRICT xr = x + r * ldx;
-        const float* RH_RESTRICT tr = t + r * ldt;
-        float* RH_RESTRICT dr = dx + r * lddx;
-        float rowSum = 0.0f;
+// One row of rh_bce_logits: writes the row's gradient and returns its loss summed in float.
+RH_MULTIVERSION float rh_bce_row(float* RH_RESTRICT dr, const float* RH_RESTRICT xr, const float* RH_RESTRICT tr,
+                                 long cols, float w) {
+    float rowSum = 0.0f;
 #pragma omp simd reduction(+ : rowSum)
-        for (long j = 0; j < cols; j++) {
-            float xv = xr[j];
-            float tv = tr[j];
-            float e = rh_expf(-fabsf(xv));
-            rowSum += (xv > 0.0f ? xv : 0.0f) - xv * tv + rh_log1pf_unit(e);
-            float inv = 1.0f / (1.0f + e);
-            float sig = xv >= 0.0f ? inv : e * inv;
-            dr[j] = w * (sig - tv);
-        }
-        total += rowSum;
+    for (long j = 0; j < cols; j++) {
+        float xv = xr[j];
+        float tv = tr[j];
+        float e = rh_expf(-fabsf(xv));
+        rowSum += (xv > 0.0f ? xv : 0.0f) - xv * tv + rh_log1pf_unit(e);
+        float inv = 1.0f / (1.0f + e);
+        float sig = xv >= 0.0f ? inv : e * inv;
+        dr[j] = w * (sig - tv);
     }
+    return rowSum;
+}
+
+struct rh_bce_args { float* dx; long lddx; const float* x; long ldx; const float* t; long ldt; long rows, cols;
+                     float w; float* sums; };
+
+static void rh_bce_part(void* a) {
+    struct rh_bce_args* b = (struct rh_bce_args*) a;
+    long lo, hi;
+    rh_team_part(b->rows, &lo, &hi);
+    for (long r = lo; r < hi; r++) {
+        b->sums[r] = rh_bce_row(b->dx + r * b->lddx, b->x + r * b->ldx, b->t + r * b->ldt, b->cols, b->w);
+    }
+}
+
+// Rows whose sums a team pass keeps on the stack (16 kB); longer batches run on the calling thread.
+#define RH_BCE_TEAM_ROWS 4096L
+
+// The team splits the rows; each row's sum is computed exactly as on one thread and the sums are added in
+// row order afterwards, so the loss and the gradient are the same bits at any thread count.
+static inline double rh_bce_logits(float* dx, long lddx, const float* x, long ldx, const float* t, long ldt,
+                                   long rows, long cols, float w) {
+    float sums[RH_BCE_TEAM_ROWS];
+    double total = 0;
+    if (rows <= RH_BCE_TEAM_ROWS && rows * cols >= RH_TEAM_MIN_ELEMENTS && rh_team_threads() > 1) {
+        struct rh_bce_args b = {dx, lddx, x, ldx, t, ldt, rows, cols, w, sums};
+        rh_team_run(rh_bce_part, &b, rows * cols);
+        for (long r = 0; r < rows; r++) total += sums[r];
+        return w * total;
+    }
+    for (long r = 0; r < rows; r++) total += rh_bce_row(dx + r * lddx, x + r * ldx, t + r * ldt, cols, w);
     return w * total;
 }
 

@@ -12,13 +12,24 @@ import java.util.Arrays;
 public final class StepBench {
     /** One measurement. */
     public record Result(String preset, String model, String backend, String precision, int threads, int batch,
-            double samplesPerSecond, double gflops, double medianStepMicros, long macsPerStep) {
+            double samplesPerSecond, double gflops, double medianStepMicros, long macsPerStep,
+            java.util.Map<String, Double> phaseMicros) {
     }
 
     private StepBench() {
     }
 
     public static Result measure(Backend be, Preset preset, String model, int batch, int steps, int rounds) {
+        return measure(be, preset, model, batch, steps, rounds, false);
+    }
+
+    /**
+     * As above; with {@code phases}, also a separate pass of {@code rounds x steps} timed steps whose parts
+     * (zero_grad, forward, loss, backward, optimizer; the VAE's noise draws first) give the mean microseconds
+     * of each, in {@link Result#phaseMicros}: where a step's time goes. The rates come from the untimed rounds.
+     */
+    public static Result measure(Backend be, Preset preset, String model, int batch, int steps, int rounds,
+            boolean phases) {
         try (TrainStep step = TrainStep.open(model, be, preset, batch)) {
             for (int i = 0; i < steps; i++) {
                 step.run();
@@ -34,8 +45,19 @@ public final class StepBench {
             Arrays.sort(perStep);
             double median = perStep[rounds / 2];
             double flops = 2.0 * step.measureMacs();
+            java.util.Map<String, Double> parts = new java.util.LinkedHashMap<>();
+            if (phases) {
+                long[] nanos = new long[step.phases().size()];
+                int n = rounds * steps;
+                for (int i = 0; i < n; i++) {
+                    step.run(nanos);
+                }
+                for (int i = 0; i < nanos.length; i++) {
+                    parts.put(step.phases().get(i), nanos[i] / 1e3 / n);
+                }
+            }
             return new Result(preset.id(), model, be.name(), be.precision().id(), be.threads(), batch, batch / median,
-                    flops / median / 1e9, median * 1e6, (long) (flops / 2));
+                    flops / median / 1e9, median * 1e6, (long) (flops / 2), parts);
         }
     }
 }

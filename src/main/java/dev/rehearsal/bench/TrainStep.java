@@ -42,7 +42,32 @@ public abstract class TrainStep implements AutoCloseable {
     }
 
     /** One training step; returns its loss. */
-    public abstract double run();
+    public final double run() {
+        return run(null);
+    }
+
+    /**
+     * One training step; when {@code nanos} is not null, adds the time of each of its {@link #phases()} to
+     * the matching element (System.nanoTime around each part, nothing else changes). Returns its loss.
+     */
+    public abstract double run(long[] nanos);
+
+    /** The parts of a step {@link #run(long[])} times, in order. */
+    public abstract java.util.List<String> phases();
+
+    /** Adds the time since {@code since} to {@code nanos[i]} (if timing) and returns now. */
+    static long lap(long[] nanos, int i, long since) {
+        if (nanos == null) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        nanos[i] += now - since;
+        return now;
+    }
+
+    static long start(long[] nanos) {
+        return nanos == null ? 0 : System.nanoTime();
+    }
 
     /**
      * Runs one step and returns the MACs its GEMMs issued, as the backend counted them (forward, weight
@@ -95,14 +120,25 @@ public abstract class TrainStep implements AutoCloseable {
         }
 
         @Override
-        public double run() {
+        public double run(long[] nanos) {
+            long t = start(nanos);
             mlp.zeroGrad();
+            t = lap(nanos, 0, t);
             mlp.forward(batch);
+            t = lap(nanos, 1, t);
             double loss = backend.crossEntropy(mlp.logitsGrad(batch), mlp.logits(batch), labels, 0, mlp.outputs(),
                     1f / batch);
+            t = lap(nanos, 2, t);
             mlp.backward(batch);
+            t = lap(nanos, 3, t);
             mlp.optimizer().step();
+            lap(nanos, 4, t);
             return loss;
+        }
+
+        @Override
+        public java.util.List<String> phases() {
+            return java.util.List.of("zero_grad", "forward", "loss", "backward", "optimizer");
         }
 
         @Override
@@ -135,14 +171,26 @@ public abstract class TrainStep implements AutoCloseable {
         }
 
         @Override
-        public double run() {
+        public double run(long[] nanos) {
+            long t = start(nanos);
             vae.sampleNoise(batch, noise);
+            t = lap(nanos, 0, t);
             vae.zeroGrad();
+            t = lap(nanos, 1, t);
             vae.forward(batch);
+            t = lap(nanos, 2, t);
             double loss = vae.loss(0, batch, 1f / batch);
+            t = lap(nanos, 3, t);
             vae.backward(batch);
+            t = lap(nanos, 4, t);
             vae.optimizer().step();
+            lap(nanos, 5, t);
             return loss;
+        }
+
+        @Override
+        public java.util.List<String> phases() {
+            return java.util.List.of("noise", "zero_grad", "forward", "loss", "backward", "optimizer");
         }
 
         @Override

@@ -41,6 +41,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "B", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batch = 128;
 
+    @Option(names = "--phases", description = "Also time the parts of a step (noise, zero_grad, forward, loss, "
+            + "backward, optimizer) in a separate pass: where the time goes.")
+    boolean phases;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -74,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
                         boolean slow = s.backend.equals("jvm") || p != Preset.SEED;
                         int steps = quick ? (slow ? 3 : 10) : (slow ? 20 : 200);
                         int rounds = quick ? 3 : 7;
-                        results.add(StepBench.measure(be, p, model, batch, steps, rounds));
+                        results.add(StepBench.measure(be, p, model, batch, steps, rounds, phases));
                     }
                 }
             }
@@ -88,10 +92,15 @@ final class BenchCommand implements Callable<Integer> {
             root.put("omp_wait", wait);
             ArrayNode arr = root.putArray("steps");
             for (StepBench.Result r : results) {
-                arr.addObject().put("preset", r.preset()).put("model", r.model()).put("backend", r.backend())
-                        .put("precision", r.precision()).put("threads", r.threads()).put("batch", r.batch()).put("samples_per_s", r.samplesPerSecond())
-                        .put("gflops", r.gflops()).put("fraction_of_peak", r.gflops() / peak)
+                ObjectNode row = arr.addObject();
+                row.put("preset", r.preset()).put("model", r.model()).put("backend", r.backend())
+                        .put("precision", r.precision()).put("threads", r.threads()).put("batch", r.batch())
+                        .put("samples_per_s", r.samplesPerSecond()).put("gflops", r.gflops()).put("fraction_of_peak", r.gflops() / peak)
                         .put("median_step_us", r.medianStepMicros()).put("macs_per_step", r.macsPerStep());
+                if (phases) {
+                    ObjectNode parts = row.putObject("phases_us");
+                    r.phaseMicros().forEach(parts::put);
+                }
             }
             out.println(Json.write(root));
         } else {
@@ -103,6 +112,18 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "%-6s %-5s %-8s %-9s %7d %,14.0f %9.1f %7.0f%% %,12.1f %,16d%n", r.preset(),
                         r.model(), r.backend(), r.precision(), r.threads(), r.samplesPerSecond(), r.gflops(), 100 * r.gflops() / peak,
                         r.medianStepMicros(), r.macsPerStep());
+            }
+            if (phases) {
+                out.println();
+                out.println("where a step's time goes (mean microseconds of each part over a separately timed pass):");
+                for (StepBench.Result r : results) {
+                    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-6s %-5s %-8s %-5s", r.preset(),
+                            r.model(), r.backend(), r.precision()));
+                    double total = r.phaseMicros().values().stream().mapToDouble(Double::doubleValue).sum();
+                    r.phaseMicros().forEach((k, v) -> line.append(String.format(Locale.ROOT, "  %s %,.1f (%.0f%%)", k,
+                            v, 100 * v / total)));
+                    out.println(line);
+                }
             }
             out.println("(medians of timed rounds in one process; benchmarks/run.sh gives JMH measurements)");
         }

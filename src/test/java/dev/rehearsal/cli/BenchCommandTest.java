@@ -53,4 +53,21 @@ class BenchCommandTest {
         // Three presets x two models on native and jvm in fp32, and on native in bf16 where the CPU has it.
         assertEquals(dev.rehearsal.backend.nativ.NativeRuntime.hasBf16() ? 18 : 12, seen.size(), seen.toString());
     }
+
+    /** --phases names the parts of each step, in order, each a non-negative time (never compared with a bound). */
+    @Test
+    void phasesNameThePartsOfEveryStep() throws Exception {
+        Cli r = Cli.run("bench", "--quick", "--json", "--phases", "--batch", "8");
+        assertEquals(0, r.exitCode(), r.err());
+        for (JsonNode o : new ObjectMapper().readTree(r.out()).get("steps")) {
+            java.util.List<String> names = new java.util.ArrayList<>();
+            o.get("phases_us").fields().forEachRemaining(e -> {
+                names.add(e.getKey());
+                assertTrue(e.getValue().asDouble() >= 0, e.toString());
+            });
+            assertEquals(o.get("model").asText().equals("mlp")
+                    ? java.util.List.of("zero_grad", "forward", "loss", "backward", "optimizer")
+                    : java.util.List.of("noise", "zero_grad", "forward", "loss", "backward", "optimizer"), names);
+        }
+    }
 }

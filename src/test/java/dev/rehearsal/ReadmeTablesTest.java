@@ -1,0 +1,36 @@
+package dev.rehearsal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's performance tables are what benchmarks/readme_tables.py makes of the committed result files
+ * in benchmarks/results/ (JMH JSON, PyTorch's and the side-by-side runs, the sweep scaling): a figure typed
+ * by hand, or a result file changed without regenerating the README, fails here.
+ */
+class ReadmeTablesTest {
+
+    @Test
+    void thePerformanceTablesAreGeneratedFromTheCommittedResults() throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        Path script = root.resolve("benchmarks/readme_tables.py");
+        Process p = new ProcessBuilder("python3", script.toString(), "--check", "README.md").directory(root.toFile())
+                .redirectErrorStream(true).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("readme_tables.py did not finish in 60 s");
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        // Every table the script writes has its markers in the README.
+        String readme = Files.readString(root.resolve("README.md"));
+        for (String table : new String[] {"steps", "e2e", "sweep"}) {
+            assertEquals(true, readme.contains("<!-- perf:" + table + ":begin -->"), table);
+        }
+    }
+}

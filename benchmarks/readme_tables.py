@@ -24,11 +24,13 @@ RESULTS = os.path.join(HERE, "results")
 
 # The committed files each table is made of (paths relative to benchmarks/results/).
 SOURCES = {
-    "steps": "jmh-20261202-steps.json",
+    "steps": "jmh-20261202-042853.json",
+    "bench": "bench-phases-20261202.json",
     "pytorch-steps": "pytorch-train-step-20261202.json",
     "e2e-wide": "side-by-side-wide-iters2000-vae2000.json",
     "e2e-seed": "side-by-side-seed.json",
     "sweep": ["sweep-scaling-seed-gr.json", "sweep-scaling-wide-er.json"],
+    "wait": {"quiet": "jmh-20261202-wait-quiet.json", "busy": "jmh-20261202-wait-busy.json"},
 }
 
 MACS_PER_SAMPLE = {("seed", "mlp"): 94_900, ("seed", "vae"): 510_976, ("wide", "mlp"): 1_119_200,
@@ -89,8 +91,60 @@ def steps_table():
                              format(round(t), ",") if t else "-", f32[0] / t if t else float("nan"),
                              format(round(jvm[0]), ",")))
     lines.append("")
-    lines.append("Peak in the same JMH run: %.0f GFLOP/s on %d threads (%.0f on 1), oneDNN 1024^3 SGEMM; "
-                 "bf16 percentages are of this float32 peak." % (pk, threads, peak.get(1, float("nan"))))
+    lines.append("Peak in the same JMH run: %.0f GFLOP/s on %d threads, oneDNN 1024^3 SGEMM; bf16 percentages are "
+                 "of this float32 peak." % (pk, threads))
+    return "\n".join(lines)
+
+
+def linear_table():
+    jmh = load(SOURCES["steps"])
+    peak = max(2 * int(r["params"]["n"]) ** 3 / (median_ms(r) * 1e-3) / 1e9 for r in jmh
+               if ".PeakGemmBench.dnnl" in r["benchmark"] and r["params"]["threads"] == "2")
+    rate = {}
+    for r in jmh:
+        if ".LinearBench." in r["benchmark"]:
+            p = r["params"]
+            b, (i, o) = int(p["batch"]), (int(x) for x in p["shape"].split("x"))
+            method = r["benchmark"].rsplit(".", 1)[1]
+            flops = (2 if method == "forward" else 4) * b * i * o
+            rate[(p["shape"], method, p["backend"])] = flops / (median_ms(r) * 1e-3) / 1e9
+    lines = ["| linear layer, batch 128, 2 threads | fp32 GFLOP/s (of peak) | bf16 GFLOP/s | bf16 / fp32 | jvm |",
+             "|---|---|---|---|---|"]
+    for shape in sorted({k[0] for k in rate}, key=lambda x: -int(x.split("x")[0])):
+        for method in ("forward", "backward"):
+            f32 = rate.get((shape, method, "native-dnnl"))
+            b16 = rate.get((shape, method, "native-dnnl-bf16"))
+            jvm = rate.get((shape, method, "jvm"))
+            if f32 is None:
+                continue
+            lines.append("| %s %s | %.0f (%.0f%%) | %.0f | %.2fx | %.0f |" % (
+                shape.replace("x", " x "), method, f32, 100 * f32 / peak, b16, b16 / f32, jvm))
+    return "\n".join(lines)
+
+
+def phases_table():
+    doc = load(SOURCES["bench"])
+    rows = [r for r in doc["steps"] if r["backend"] == "native" and r["preset"] in ("seed", "wide")]
+    lines = ["| native step, batch %d, %d threads | step | of the peak beside it | bf16 / fp32 | noise | zero_grad "
+             "| forward | loss | backward | optimizer |" % (rows[0]["batch"], rows[0]["threads"]),
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    fp32 = {(r["preset"], r["model"]): r for r in rows if r["precision"] == "fp32"}
+    for r in rows:
+        ph = r["phases_us"]
+        total = sum(ph.values())
+        ratio = (r["samples_per_s"] / fp32[(r["preset"], r["model"])]["samples_per_s"]
+                 if r["precision"] == "bf16" else None)
+
+        def cell(name):
+            return "%s (%.0f%%)" % (format(round(ph[name]), ","), 100 * ph[name] / total) if name in ph else "-"
+
+        lines.append("| %s %s %s | %s us | %.0f%% | %s | %s | %s | %s | %s | %s | %s |" % (
+            r["preset"], r["model"].upper(), r["precision"], format(round(r["median_step_us"]), ","),
+            100 * r["fraction_of_peak"], "%.2fx" % ratio if ratio else "-", cell("noise"), cell("zero_grad"),
+            cell("forward"), cell("loss"), cell("backward"), cell("optimizer")))
+    lines.append("")
+    lines.append("Peak: %.0f GFLOP/s, the median of the rounds interleaved with the native steps (OpenMP wait %s)."
+                 % (doc["peak"]["gflops"], doc["omp_wait"]))
     return "\n".join(lines)
 
 
@@ -139,7 +193,24 @@ def sweep_table():
     return "\n".join(lines)
 
 
-TABLES = {"steps": steps_table, "e2e": e2e_table, "sweep": sweep_table}
+def wait_table():
+    label = {"native-dnnl": "`auto` (**the default**)", "native-dnnl-passive": "`passive`",
+             "native-dnnl-brief": "`brief`"}
+    times = {}
+    for when, name in SOURCES["wait"].items():
+        for r in load(name):
+            if r["benchmark"].endswith("TrainStepBench.step"):
+                times[(r["params"]["backend"], when)] = median_ms(r) * 1e3
+    lines = ["| `--omp-wait`, wide MLP step, batch 128, 2 threads | quiet machine | another process holding a core "
+             "(`yes > /dev/null`) |", "|---|---|---|"]
+    for backend in ("native-dnnl", "native-dnnl-passive", "native-dnnl-brief"):
+        lines.append("| %s | %s us | %s us |" % (label[backend], format(round(times[(backend, "quiet")]), ","),
+                                                format(round(times[(backend, "busy")]), ",")))
+    return "\n".join(lines)
+
+
+TABLES = {"steps": steps_table, "linear": linear_table, "phases": phases_table, "e2e": e2e_table,
+          "sweep": sweep_table, "wait": wait_table}
 
 
 def replace(text, name, table):

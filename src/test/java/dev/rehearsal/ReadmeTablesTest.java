@@ -29,7 +29,7 @@ class ReadmeTablesTest {
         assertEquals(0, p.exitValue(), out);
         // Every table the script writes has its markers in the README.
         String readme = Files.readString(root.resolve("README.md"));
-        for (String table : new String[] {"steps", "e2e", "sweep"}) {
+        for (String table : new String[] {"steps", "linear", "phases", "e2e", "sweep", "wait"}) {
             assertEquals(true, readme.contains("<!-- perf:" + table + ":begin -->"), table);
         }
     }

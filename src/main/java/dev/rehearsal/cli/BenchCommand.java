@@ -3,7 +3,6 @@ package dev.rehearsal.cli;
 import dev.rehearsal.experiment.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rehearsal.backend.nativ.NativeBackend;
 import dev.rehearsal.backend.nativ.NativeRuntime;
 import dev.rehearsal.backend.nativ.PeakGemm;
 import dev.rehearsal.RehearsalException;
@@ -55,47 +54,60 @@ final class BenchCommand implements Callable<Integer> {
         }
         ExperimentConfig c = runtime.resolved();
         List<StepBench.Result> results = new ArrayList<>();
-        double peak = Double.NaN;
-        // float32 on both backends; bfloat16 on the native one where the CPU runs it natively.
-        List<ExperimentConfig> settings = new ArrayList<>();
-        for (String backendName : List.of("native", "native-bf16", "jvm")) {
-            ExperimentConfig s = c.copy();
-            s.backend = backendName.startsWith("native") ? "native" : "jvm";
-            s.precision = backendName.endsWith("bf16") ? "bf16" : "fp32";
-            settings.add(s);
-        }
-        for (ExperimentConfig s : settings) {
-            if (s.precision.equals("bf16") && !NativeRuntime.hasBf16()) {
-                continue;
+        // float32 on both backends; bfloat16 on the native one where the CPU runs it natively. Native and
+        // native bf16 are timed round by round in turn, with a round of the peak between: their ratios hold
+        // when a shared machine slows down for a while.
+        List<Backend> nativ = new ArrayList<>();
+        try {
+            nativ.add(RuntimeOptions.backend("native", c));
+            if (NativeRuntime.hasBf16()) {
+                ExperimentConfig half = c.copy();
+                half.precision = "bf16";
+                nativ.add(RuntimeOptions.backend("native", half));
             }
-            try (Backend be = RuntimeOptions.backend(s.backend, s)) {
-                if (be instanceof NativeBackend && Double.isNaN(peak)) {
-                    // The machine's limit, on the same threads, in this run: what every step is a fraction of.
-                    peak = PeakGemm.gflops(quick ? 3 : 10, quick ? 3 : 7);
-                }
+            try (PeakGemm peak = new PeakGemm(quick ? 2 : 5)) {
+                int reps = quick ? 1 : 3;
+                java.util.function.DoubleSupplier round = () -> peak.round(reps);
                 for (Preset p : Preset.values()) {
                     for (String model : List.of("mlp", "vae")) {
-                        boolean slow = s.backend.equals("jvm") || p != Preset.SEED;
-                        int steps = quick ? (slow ? 3 : 10) : (slow ? 20 : 200);
-                        int rounds = quick ? 3 : 7;
-                        results.add(StepBench.measure(be, p, model, batch, steps, rounds, phases));
+                        int steps = quick ? (p == Preset.SEED ? 10 : 3) : (p == Preset.SEED ? 200 : 20);
+                        results.addAll(StepBench.measure(nativ, round, p, model, batch, steps, quick ? 3 : 7,
+                                phases));
                     }
                 }
             }
+        } finally {
+            nativ.forEach(Backend::close);
         }
+        try (Backend jvm = RuntimeOptions.backend("jvm", c)) {
+            for (Preset p : Preset.values()) {
+                for (String model : List.of("mlp", "vae")) {
+                    results.addAll(StepBench.measure(List.of(jvm), null, p, model, batch, quick ? 3 : 20,
+                            quick ? 3 : 7, phases));
+                }
+            }
+        }
+        // The run's peak: the median of the models' interleaved peaks.
+        double[] peaks = results.stream().mapToDouble(StepBench.Result::peakGflops).filter(x -> !Double.isNaN(x))
+                .sorted().toArray();
+        double peak = peaks.length == 0 ? Double.NaN : peaks[peaks.length / 2];
         var out = spec.commandLine().getOut();
         String wait = String.valueOf(NativeRuntime.waitPolicy()).toLowerCase(Locale.ROOT);
         if (json) {
             ObjectNode root = Json.MAPPER.createObjectNode();
-            root.putObject("peak").put("what", PeakGemm.N + "^3 SGEMM through oneDNN (dnnl_sgemm)")
-                    .put("threads", c.threads).put("gflops", peak);
+            root.putObject("peak").put("what", PeakGemm.N + "^3 SGEMM through oneDNN (dnnl_sgemm), interleaved with "
+                    + "the native steps; gflops: the median over the models").put("threads", c.threads)
+                    .put("gflops", peak);
             root.put("omp_wait", wait);
             ArrayNode arr = root.putArray("steps");
             for (StepBench.Result r : results) {
                 ObjectNode row = arr.addObject();
                 row.put("preset", r.preset()).put("model", r.model()).put("backend", r.backend())
                         .put("precision", r.precision()).put("threads", r.threads()).put("batch", r.batch())
-                        .put("samples_per_s", r.samplesPerSecond()).put("gflops", r.gflops()).put("fraction_of_peak", r.gflops() / peak)
+                        .put("samples_per_s", r.samplesPerSecond()).put("gflops", r.gflops());
+                // Each native step against the peak rounds interleaved with it; the jvm's against the median peak.
+                double own = Double.isNaN(r.peakGflops()) ? peak : r.peakGflops();
+                row.put("peak_gflops", own).put("fraction_of_peak", r.gflops() / own)
                         .put("median_step_us", r.medianStepMicros()).put("macs_per_step", r.macsPerStep());
                 if (phases) {
                     ObjectNode parts = row.putObject("phases_us");
@@ -104,14 +116,16 @@ final class BenchCommand implements Callable<Integer> {
             }
             out.println(Json.write(root));
         } else {
-            out.printf(Locale.ROOT, "peak: %.1f GFLOP/s (%d^3 SGEMM through oneDNN, %d threads, OpenMP wait %s)%n",
+            out.printf(Locale.ROOT, "peak: %.1f GFLOP/s (%d^3 SGEMM through oneDNN, %d threads, OpenMP wait %s; the "
+                    + "median of the rounds interleaved with the native steps, each of which is a fraction of its own)%n",
                     peak, PeakGemm.N, c.threads, wait);
             out.printf(Locale.ROOT, "%-6s %-5s %-8s %-9s %7s %14s %9s %8s %12s %16s%n", "preset", "model", "backend",
                     "precision", "threads", "samples/s", "GFLOP/s", "of peak", "step (us)", "MACs/step");
             for (StepBench.Result r : results) {
+                double own = Double.isNaN(r.peakGflops()) ? peak : r.peakGflops();
                 out.printf(Locale.ROOT, "%-6s %-5s %-8s %-9s %7d %,14.0f %9.1f %7.0f%% %,12.1f %,16d%n", r.preset(),
-                        r.model(), r.backend(), r.precision(), r.threads(), r.samplesPerSecond(), r.gflops(), 100 * r.gflops() / peak,
-                        r.medianStepMicros(), r.macsPerStep());
+                        r.model(), r.backend(), r.precision(), r.threads(), r.samplesPerSecond(), r.gflops(),
+                        100 * r.gflops() / own, r.medianStepMicros(), r.macsPerStep());
             }
             if (phases) {
                 out.println();

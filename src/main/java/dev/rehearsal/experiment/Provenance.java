@@ -38,6 +38,12 @@ public final class Provenance {
         m.put("isa", isa());
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         m.put("java", System.getProperty("java.runtime.version"));
+        // How idle OpenMP threads waited in this process (what --omp-wait auto decided), once the native
+        // runtime has started: a run whose wait policy differs can differ a lot in wall time.
+        dev.rehearsal.backend.nativ.NativeRuntime.OmpWait wait = dev.rehearsal.backend.nativ.NativeRuntime.waitPolicy();
+        if (wait != null) {
+            m.put("omp_wait", wait.name().toLowerCase(java.util.Locale.ROOT));
+        }
         return o;
     }
 

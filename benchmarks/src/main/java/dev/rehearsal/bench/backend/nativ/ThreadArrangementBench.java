@@ -33,10 +33,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code dnnl-passive}: GEMMs on oneDNN, idle OpenMP threads sleep at once;</li>
  *   <li>{@code dnnl-active}: GEMMs on oneDNN, idle OpenMP threads always spin;</li>
  *   <li>{@code dnnl-brief}: GEMMs on oneDNN, idle OpenMP threads spin under a millisecond, then sleep;</li>
- *   <li>{@code openblas-default}, {@code openblas-passive}: GEMMs on OpenBLAS; OpenMP (loaded, barely used)
- *       at its default or passive.</li>
+ *   <li>{@code openblas-default}, {@code openblas-passive}: GEMMs on OpenBLAS; OpenMP (its team runs only our
+ *       long elementwise passes then) at its default or passive.</li>
  * </ul>
- * Our own kernels are single-threaded C. Work: as {@code TrainStepBench}.
+ * Our own kernels run their long passes (Adam, fills, the VAE's loss) on the OpenMP team, the rest on the
+ * calling thread. Work: as {@code TrainStepBench}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -297,18 +297,12 @@ public final class NativeBackend implements Backend {
         } else {
             if (dx != null) {
                 Dnnl.Primitive p = inputGrad(batch, in, out, dy.ld(), w.ld(), dx.ld(), accumulateDx);
-                bindScratchpad(p, workspace, "linear backward (input)");
-                dnnl.bind(p, Dnnl.SRC, address(dy));
-                dnnl.bind(p, Dnnl.WEIGHTS, address(w));
-                dnnl.bind(p, Dnnl.DST, address(dx));
-                dnnl.execute(p);
+                execute(p, alignedStart(workspace, scratchFloats(p), "linear backward (input)"), address(dy),
+                        address(w), address(dx));
             }
             Dnnl.Primitive p = weightGrad(batch, in, out, dy.ld(), x.ld(), dw.ld());
-            bindScratchpad(p, workspace, "linear backward (weights)");
-            dnnl.bind(p, Dnnl.SRC, address(dy));
-            dnnl.bind(p, Dnnl.WEIGHTS, address(x));
-            dnnl.bind(p, Dnnl.DST, address(dw));
-            dnnl.execute(p);
+            execute(p, alignedStart(workspace, scratchFloats(p), "linear backward (weights)"), address(dy),
+                    address(x), address(dw));
         }
         if (db != null) {
             Kernels.rh_colsum_add(address(db), address(dy), dy.ld(), batch, out);
@@ -330,18 +324,19 @@ public final class NativeBackend implements Backend {
         Kernels.rh_to_bf16(dyAt, address(dy), dy.ld(), batch, out);
         if (px != null) {
             Kernels.rh_to_bf16(wAt, address(w), w.ld(), out, in);
-            dnnl.bind(px, Dnnl.SCRATCHPAD, base);
-            dnnl.bind(px, Dnnl.SRC, dyAt);
-            dnnl.bind(px, Dnnl.WEIGHTS, wAt);
-            dnnl.bind(px, Dnnl.DST, address(dx));
-            dnnl.execute(px);
+            execute(px, base, dyAt, wAt, address(dx));
         }
         Kernels.rh_to_bf16(xAt, address(x), x.ld(), batch, in);
-        dnnl.bind(pw, Dnnl.SCRATCHPAD, base);
-        dnnl.bind(pw, Dnnl.SRC, dyAt);
-        dnnl.bind(pw, Dnnl.WEIGHTS, xAt);
-        dnnl.bind(pw, Dnnl.DST, address(dw));
-        dnnl.execute(pw);
+        execute(pw, base, dyAt, xAt, address(dw));
+    }
+
+    /** Points a matmul without bias at its scratchpad and operands, then runs it. */
+    private void execute(Dnnl.Primitive p, long scratchpad, long src, long weights, long dst) {
+        dnnl.bind(p, Dnnl.SCRATCHPAD, scratchpad);
+        dnnl.bind(p, Dnnl.SRC, src);
+        dnnl.bind(p, Dnnl.WEIGHTS, weights);
+        dnnl.bind(p, Dnnl.DST, dst);
+        dnnl.execute(p);
     }
 
     @Override

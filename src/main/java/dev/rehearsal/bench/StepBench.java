@@ -27,11 +27,6 @@ public final class StepBench {
     private StepBench() {
     }
 
-    /** One backend, no peak: the median of {@code rounds} rounds of {@code steps} steps after a warm-up. */
-    public static Result measure(Backend be, Preset preset, String model, int batch, int steps, int rounds) {
-        return measure(List.of(be), null, preset, model, batch, steps, rounds, false).get(0);
-    }
-
     /**
      * Every backend of {@code backends} on the same model, interleaved round by round with one call of
      * {@code peak} (GFLOP/s; null for none). With {@code phases}, also a separate pass of {@code rounds x steps}
@@ -90,7 +85,8 @@ public final class StepBench {
         }
     }
 
-    private static double median(double[] values) {
+    /** The middle of {@code values} (the upper one of an even count). */
+    public static double median(double[] values) {
         double[] v = values.clone();
         Arrays.sort(v);
         return v[v.length / 2];

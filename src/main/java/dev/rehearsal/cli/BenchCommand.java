@@ -89,8 +89,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         // The run's peak: the median of the models' interleaved peaks.
         double[] peaks = results.stream().mapToDouble(StepBench.Result::peakGflops).filter(x -> !Double.isNaN(x))
-                .sorted().toArray();
-        double peak = peaks.length == 0 ? Double.NaN : peaks[peaks.length / 2];
+                .toArray();
+        double peak = peaks.length == 0 ? Double.NaN : StepBench.median(peaks);
         var out = spec.commandLine().getOut();
         String wait = String.valueOf(NativeRuntime.waitPolicy()).toLowerCase(Locale.ROOT);
         if (json) {

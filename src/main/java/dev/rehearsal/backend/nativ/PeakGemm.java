@@ -8,22 +8,30 @@ import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * The machine's limit as {@code bench} measures it beside the train steps: a square SGEMM
- * {@code C [N, N] = A [N, N] · B [N, N]} (N = 1024) through oneDNN's {@code dnnl_sgemm}, on the threads the
- * native runtime was started with, on off-heap buffers this object owns until {@link #close}. The JMH
- * {@code PeakGemmBench} measures the same GEMM with forks and warm-up iterations.
+ * {@code C [n, n] = A [n, n] · B [n, n]} (n = {@link #N} = 1024 there) through oneDNN's {@code dnnl_sgemm}, on
+ * the threads the native runtime was started with, on off-heap operands (uniform in [-1, 1)) this object owns
+ * until {@link #close}. The JMH {@code PeakGemmBench} times the same GEMM ({@link #sgemm}) on the same operands,
+ * with forks and warm-up iterations.
  */
 public final class PeakGemm implements AutoCloseable {
-    /** The side of the square GEMM. */
+    /** The side of the square GEMM {@code bench} measures. */
     public static final int N = 1024;
 
+    private final int n;
     private final FloatPointer a;
     private final FloatPointer b;
     private final FloatPointer c;
 
-    /** Allocates and fills the operands, and runs {@code warmUp} GEMMs. */
+    /** Allocates and fills the operands of an {@link #N}-sided GEMM, and runs {@code warmUp} GEMMs. */
     public PeakGemm(int warmUp) {
+        this(N, warmUp);
+    }
+
+    /** As above for a side of {@code n}. */
+    public PeakGemm(int n, int warmUp) {
         NativeRuntime.requireInit();
-        long elements = (long) N * N;
+        this.n = n;
+        long elements = (long) n * n;
         float[] values = new float[(int) elements];
         Rng rng = new Rng(5);
         a = new FloatPointer(elements);
@@ -33,25 +41,40 @@ public final class PeakGemm implements AutoCloseable {
         a.put(values);
         rng.fillUniform(values, 0, values.length, -1, 1);
         b.put(values);
+        c.zero();
         for (int i = 0; i < warmUp; i++) {
             sgemm();
         }
     }
 
-    /** GFLOP/s (2 N^3 FLOPs per GEMM) of {@code reps} GEMMs in a row. */
+    /** GFLOP/s (2 n^3 FLOPs per GEMM) of {@code reps} GEMMs in a row. */
     public double round(int reps) {
         long t = System.nanoTime();
         for (int i = 0; i < reps; i++) {
             sgemm();
         }
-        return 2.0 * N * N * N * reps / ((System.nanoTime() - t) / 1e9) / 1e9;
+        return 2.0 * n * n * n * reps / ((System.nanoTime() - t) / 1e9) / 1e9;
     }
 
-    private void sgemm() {
-        int status = dnnl_sgemm((byte) 'N', (byte) 'N', N, N, N, 1f, a, N, b, N, 0f, c, N);
+    /** One GEMM {@code C = A · B}. */
+    public void sgemm() {
+        int status = dnnl_sgemm((byte) 'N', (byte) 'N', n, n, n, 1f, a, n, b, n, 0f, c, n);
         if (status != dnnl_success) {
             throw new IllegalStateException("dnnl_sgemm failed with status " + status);
         }
+    }
+
+    /** The operands [n, n], row-major: for other GEMMs of the same shape on the same data. */
+    public FloatPointer a() {
+        return a;
+    }
+
+    public FloatPointer b() {
+        return b;
+    }
+
+    public FloatPointer c() {
+        return c;
     }
 
     @Override

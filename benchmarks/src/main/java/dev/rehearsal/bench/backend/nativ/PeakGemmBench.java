@@ -1,7 +1,5 @@
 package dev.rehearsal.bench.backend.nativ;
 
-import static org.bytedeco.dnnl.global.dnnl.dnnl_sgemm;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
@@ -9,8 +7,8 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 import dev.rehearsal.backend.nativ.GemmEngine;
 import dev.rehearsal.backend.nativ.NativeBackend;
 import dev.rehearsal.backend.nativ.NativeRuntime;
+import dev.rehearsal.backend.nativ.PeakGemm;
 import dev.rehearsal.bench.Work;
-import dev.rehearsal.random.Rng;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.FloatPointer;
@@ -30,8 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The machine's measured limit: a square SGEMM {@code C [N, N] = A [N, N] · B [N, N]} (row-major, no
- * transposes, N = 1024 by default) straight through the libraries, on off-heap {@code FloatPointer}s
- * allocated once: {@link #dnnlSgemm} calls oneDNN's {@code dnnl_sgemm}, {@link #dnnlMatmul} executes a oneDNN
+ * transposes, N = 1024 by default) straight through the libraries, on the off-heap operands of a
+ * {@link PeakGemm} allocated once: {@link #dnnlSgemm} is its {@code dnnl_sgemm} (the peak {@code rehearsal
+ * bench} measures beside its steps), {@link #dnnlMatmul} executes a oneDNN
  * matmul primitive built once in set-up (what the native backend's linear layers run), {@link
  * #openblasSgemm} calls OpenBLAS's {@code cblas_sgemm}. Work: 2 · N^3 FLOPs. The peak is the best of the
  * three at a thread count.
@@ -53,58 +52,42 @@ public class PeakGemmBench {
     public int n;
 
     private NativeBackend runtime;
-    private FloatPointer a;  // [N, N]
-    private FloatPointer b;  // [N, N]
-    private FloatPointer c;  // [N, N]
+    /** The operands and the dnnl_sgemm that rehearsal bench measures beside its steps. */
+    private PeakGemm gemm;
     private DnnlMatmul matmul;
 
     @Setup(Level.Trial)
     public void setUp() {
         // Starts OpenMP and OpenBLAS with `threads` threads; the GEMM engine is irrelevant here.
         runtime = new NativeBackend(threads, GemmEngine.DNNL, NativeRuntime.OmpWait.DEFAULT);
-        long elements = (long) n * n;
-        Rng rng = new Rng(5);
-        a = filled(elements, rng);
-        b = filled(elements, rng);
-        c = new FloatPointer(elements);
-        c.zero();
-        matmul = new DnnlMatmul(n, n, n, a, b, c);
-    }
-
-    private static FloatPointer filled(long elements, Rng rng) {
-        float[] values = new float[Math.toIntExact(elements)];
-        rng.fillUniform(values, 0, values.length, -1, 1);
-        return new FloatPointer(values);
+        gemm = new PeakGemm(n, 0);
+        matmul = new DnnlMatmul(n, n, n, gemm.a(), gemm.b(), gemm.c());
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         matmul.close();
-        a.deallocate();
-        b.deallocate();
-        c.deallocate();
+        gemm.close();
         runtime.close();
     }
 
     @Benchmark
     public FloatPointer dnnlSgemm() {
-        int status = dnnl_sgemm((byte) 'N', (byte) 'N', n, n, n, 1f, a, n, b, n, 0f, c, n);
-        if (status != dnnl_success) {
-            throw new IllegalStateException("dnnl_sgemm failed with status " + status);
-        }
-        return c;
+        gemm.sgemm();
+        return gemm.c();
     }
 
     @Benchmark
     public FloatPointer dnnlMatmul() {
         matmul.execute();
-        return c;
+        return gemm.c();
     }
 
     @Benchmark
     public FloatPointer openblasSgemm() {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1f, a, n, b, n, 0f, c, n);
-        return c;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1f, gemm.a(), n, gemm.b(), n, 0f, gemm.c(),
+                n);
+        return gemm.c();
     }
 
     /** Work of one SGEMM with these parameters. */

@@ -1,11 +1,15 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.ResultsSchema;
+
 import dev.rehearsal.config.ExperimentConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.data.Dataset;
 import dev.rehearsal.metrics.AccuracyMatrix;
+import dev.rehearsal.metrics.ConfusionMatrix;
+import dev.rehearsal.metrics.LossCurves;
 import dev.rehearsal.metrics.Ledger;
 import dev.rehearsal.metrics.Phase;
 import dev.rehearsal.metrics.TaskRecord;
@@ -102,12 +106,11 @@ public final class Experiment {
      * was run with, and where it came from ({@link Provenance}); its SHA-256 is its last key.
      */
     public static ObjectNode record(ExperimentConfig c, RunResult result) {
-        ObjectNode json = Json.MAPPER.createObjectNode();
+        ObjectNode json = Provenance.stamp(Json.MAPPER.createObjectNode(), "run");
         json.put("id", id(c));
         json.put("status", "finished");
         json.setAll(result.toJson());
-        json.set(Integrity.CONFIG, Json.MAPPER.valueToTree(c));
-        Provenance.stamp(json);
+        json.set(Integrity.CONFIG, Json.config(c));
         return Integrity.seal(json);
     }
 
@@ -129,15 +132,14 @@ public final class Experiment {
     public static final String DOES_NOT_FIT = "does_not_fit";
 
     public static ObjectNode failure(ExperimentConfig c, String error, int exitCode) {
-        ObjectNode json = Json.MAPPER.createObjectNode();
+        ObjectNode json = Provenance.stamp(Json.MAPPER.createObjectNode(), "run");
         json.put("id", id(c));
         json.put("status", "failed");
         json.put("strategy", c.strategy);
         json.put("seed", c.seed);
         json.put("error", error);
         json.put("exit_code", exitCode);
-        json.set(Integrity.CONFIG, Json.MAPPER.valueToTree(c));
-        Provenance.stamp(json);
+        json.set(Integrity.CONFIG, Json.config(c));
         return Integrity.seal(json);
     }
 
@@ -195,21 +197,31 @@ public final class Experiment {
         long start = System.nanoTime();
         Ledger ledger = new Ledger(backend::macs);
         Rng rng = new Rng(c.seed);
-        Context ctx = new Context(backend, scenario, c, rng, ledger, progress);
         int tasks = scenario.taskCount();
+        LossCurves losses = new LossCurves(tasks, 1);
+        Context ctx = new Context(backend, scenario, c, rng, ledger, progress, losses);
         try (Strategy s = Strategies.create(c.strategy, ctx)) {
+            losses.setWindow(LossCurves.windowFor(s.longestTaskSteps()));
             AccuracyMatrix acc = new AccuracyMatrix(tasks);
             double earlierSeconds = 0;
+            long[][] confusion = null;
             RunCheckpoint.Saved saved = checkpoint == null ? null : checkpoint.load(c, tasks);
             if (saved != null) {
                 RunCheckpoint.restore(s, rng, saved);
                 ledger.add(saved.ledger());
                 acc = saved.accuracy();
                 earlierSeconds = saved.wallSeconds();
+                if (saved.losses().window() != losses.window()) {
+                    throw Integrity.corrupt(checkpoint.dir().resolve(RunCheckpoint.STATE), "its loss window is "
+                            + saved.losses().window() + " steps, this run's is " + losses.window());
+                }
+                losses.restore(LossCurves.Model.SOLVER, saved.losses().solver());
+                losses.restore(LossCurves.Model.GENERATOR, saved.losses().generator());
+                confusion = saved.confusion();
                 progress.log(String.format(Locale.ROOT, "%s seed %d: resumed after task %d/%d", s.name(), c.seed,
                         saved.tasksDone(), tasks));
             } else {
-                acc.setInitial(evaluate(s, scenario));
+                acc.setInitial(evaluate(s, scenario, null));
             }
             long datasetBytes = scenario.train().imageBytes() + scenario.test().imageBytes()
                     + scenario.permutationBytes();
@@ -232,16 +244,20 @@ public final class Experiment {
                 long strategyBytes = s.memory().values().stream().mapToLong(Long::longValue).sum();
                 long solverMacs = ledger.passMacs(Phase.SOLVER_TRAINING) - solverMacsBefore;
                 long solverRows = ledger.samples(Phase.SOLVER_TRAINING) - solverRowsBefore;
-                records.add(new TaskRecord(task.index(), s.solver().parameterCount() * 4L, s.replayMemoryBytes(),
+                records.add(new TaskRecord(task.index() + 1, s.solver().parameterCount() * 4L, s.replayMemoryBytes(),
                         strategyBytes, spent, onePassMacs(task.trainSize(), solverMacs, solverRows),
                         task.trainSize()));
-                double[] row = evaluate(s, scenario);
+                // The final solver's predictions on every test set: the confusion matrix, counted as it is tested.
+                ConfusionMatrix tally = task.index() == tasks - 1 ? new ConfusionMatrix(scenario.outputCapacity())
+                        : null;
+                double[] row = evaluate(s, scenario, tally);
                 acc.setRow(task.index(), row);
+                confusion = tally == null ? null : tally.counts();
                 double wall = earlierSeconds + (System.nanoTime() - start) / 1e9;
                 progress.log(String.format(Locale.ROOT, "%s seed %d task %d/%d: accuracy %s, ACC so far %.4f",
                         s.name(), c.seed, task.index() + 1, tasks, format(row, task.index()), acc.acc()));
                 result = new RunResult(s.name(), c.seed, acc, ledger, s.memory(), s.heapMemory(), datasetBytes, wall,
-                        List.copyOf(records), stream);
+                        List.copyOf(records), stream, losses.recorded(acc.rowsDone()), confusion);
                 if (afterTask != null) {
                     afterTask.taskFinished(result);
                     // Its own stream: drawing report samples must not change the training's random numbers.
@@ -255,12 +271,12 @@ public final class Experiment {
                 }
                 // After the results: a checkpoint never gets ahead of the results a crash would leave.
                 if (checkpoint != null) {
-                    checkpoint.save(s, c, acc, ledger, rng, wall, records);
+                    checkpoint.save(s, c, acc, ledger, rng, wall, records, result.losses(), confusion);
                 }
             }
             if (result == null) {
                 result = new RunResult(s.name(), c.seed, acc, ledger, s.memory(), s.heapMemory(), datasetBytes,
-                        earlierSeconds, List.copyOf(records), stream);
+                        earlierSeconds, List.copyOf(records), stream, losses.recorded(acc.rowsDone()), confusion);
             }
             if (ledger.unattributedMacs() != 0) {
                 throw new IllegalStateException(ledger.unattributedMacs() + " MACs were issued outside every phase: "
@@ -307,10 +323,11 @@ public final class Experiment {
                 .divide(java.math.BigInteger.valueOf(solverRows)).longValueExact();
     }
 
-    private static double[] evaluate(Strategy s, Scenario scenario) {
+    /** Accuracy on every task's test set; each prediction also counted in {@code confusion} unless null. */
+    private static double[] evaluate(Strategy s, Scenario scenario, ConfusionMatrix confusion) {
         double[] row = new double[scenario.taskCount()];
         for (Task t : scenario.tasks()) {
-            row[t.index()] = s.accuracy(t);
+            row[t.index()] = s.accuracy(t, confusion);
         }
         return row;
     }

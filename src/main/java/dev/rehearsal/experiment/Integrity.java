@@ -1,5 +1,7 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.ResultsSchema;
+
 import dev.rehearsal.config.ExperimentConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,8 +23,9 @@ import java.util.Set;
 /**
  * What makes a run record ({@code runs/S-seedK.json}) or a checkpoint ({@code state.json} and its tensors)
  * trustworthy when a run is resumed: the SHA-256 of its content ({@link #seal}, the last key
- * {@value #SHA256}), the config it was written for ({@link #CONFIG}), and values in range (accuracies in
- * [0, 1] or NaN, task indices within the scenario, counts non-negative). Anything else is refused with exit
+ * {@value #SHA256}), its layout's version ({@link ResultsSchema#require}), the config it was written for
+ * ({@link #CONFIG}), and values in range (accuracies in [0, 1] or null, task numbers in order, counts
+ * non-negative, loss curves one per finished task, a square confusion matrix of counts). Anything else is refused with exit
  * code {@link RehearsalException#DATA} and a message naming the file and what is wrong.
  */
 final class Integrity {
@@ -62,6 +65,7 @@ final class Integrity {
             throw corrupt(file, "it is not a JSON object");
         }
         ObjectNode o = (ObjectNode) root;
+        ResultsSchema.require(file.toString(), o);
         JsonNode sum = o.remove(SHA256);
         if (sum == null || !sum.isTextual()) {
             throw corrupt(file, "it has no \"" + SHA256 + "\" checksum (it was not written by this version of "
@@ -78,15 +82,16 @@ final class Integrity {
         if (!saved.isObject()) {
             throw corrupt(file, "it does not say which config it was written for");
         }
-        JsonNode now = Json.MAPPER.valueToTree(c);
+        JsonNode now = Json.config(c);
         for (String key : ExperimentConfig.KEYS) {
             // As text: a long written and read back is an int node, and 1 == 1. A key added later and absent
             // from the file has the value its absence means.
-            JsonNode was = saved.has(key) || !ExperimentConfig.ADDED_KEYS.containsKey(key) ? saved.path(key)
+            String field = ResultsSchema.field(key);
+            JsonNode was = saved.has(field) || !ExperimentConfig.ADDED_KEYS.containsKey(key) ? saved.path(field)
                     : Json.MAPPER.getNodeFactory().textNode(ExperimentConfig.ADDED_KEYS.get(key));
-            if (!RUNTIME_KEYS.contains(key) && !now.path(key).toString().equals(was.toString())) {
+            if (!RUNTIME_KEYS.contains(key) && !now.path(field).toString().equals(was.toString())) {
                 throw new RehearsalException(RehearsalException.DATA, file + " was written for another config: '"
-                        + key + "' is " + shown(was) + " there and " + shown(now.path(key))
+                        + key + "' is " + shown(was) + " there and " + shown(now.path(field))
                         + " in this run's config; " + fix);
             }
         }
@@ -98,34 +103,39 @@ final class Integrity {
 
     /**
      * Checks what {@link RunResult#toJson} wrote (and a checkpoint's copy of it): {@code tasks} square rows of
-     * accuracies in R (the finished ones in [0, 1] or NaN), b, tasks_done, one task record per finished task.
+     * the accuracy matrix R (the finished ones accuracies in [0, 1] or null, the others null), the initial
+     * accuracies, tasks_done, one task record per finished task (numbered 1, 2, ...), the loss curves (one per
+     * finished task) and the confusion matrix (square counts, or null).
      */
     static void checkRun(Path file, JsonNode o, int tasks, String tasksKey) {
         int done = integer(file, o, "tasks_done", 0, tasks);
-        JsonNode r = o.path("R");
+        JsonNode r = o.path("accuracy_matrix");
         if (!r.isArray() || r.size() != tasks) {
-            throw corrupt(file, "R has " + (r.isArray() ? r.size() + " rows" : "no rows") + ", the scenario has "
-                    + tasks + " tasks");
+            throw corrupt(file, "accuracy_matrix has " + (r.isArray() ? r.size() + " rows" : "no rows")
+                    + ", the scenario has " + tasks + " tasks");
         }
         for (int i = 0; i < tasks; i++) {
             JsonNode row = r.get(i);
             if (!row.isArray() || row.size() != tasks) {
-                throw corrupt(file, "row " + (i + 1) + " of R has " + row.size() + " values, expected " + tasks);
+                throw corrupt(file, "row " + (i + 1) + " of accuracy_matrix has " + row.size() + " values, expected "
+                        + tasks);
             }
             for (int j = 0; j < tasks; j++) {
+                String what = "accuracy_matrix[" + (i + 1) + "][" + (j + 1) + "]";
                 if (i < done) {
-                    accuracy(file, row.get(j), "R[" + (i + 1) + "][" + (j + 1) + "]");
-                } else if (!number(row.get(j))) {
-                    throw corrupt(file, "R[" + (i + 1) + "][" + (j + 1) + "] is " + row.get(j) + ", not a number");
+                    accuracy(file, row.get(j), what);
+                } else if (!row.get(j).isNull()) {
+                    throw corrupt(file, what + " is " + row.get(j) + ", expected null (task " + (i + 1)
+                            + " is not trained yet)");
                 }
             }
         }
-        JsonNode b = o.path("b");
+        JsonNode b = o.path("initial_accuracy");
         if (!b.isArray() || b.size() != tasks) {
-            throw corrupt(file, "b has " + b.size() + " values, the scenario has " + tasks + " tasks");
+            throw corrupt(file, "initial_accuracy has " + b.size() + " values, the scenario has " + tasks + " tasks");
         }
         for (int j = 0; j < tasks; j++) {
-            accuracy(file, b.get(j), "b[" + (j + 1) + "]");
+            accuracy(file, b.get(j), "initial_accuracy[" + (j + 1) + "]");
         }
         JsonNode records = o.path(tasksKey);
         if (!records.isArray() || records.size() != done) {
@@ -133,12 +143,42 @@ final class Integrity {
         }
         for (int i = 0; i < done; i++) {
             JsonNode t = records.get(i);
-            if (integer(file, t, "task", 0, tasks - 1) != i) {
-                throw corrupt(file, "task record " + (i + 1) + " is for task " + (t.path("task").asInt() + 1));
+            if (integer(file, t, "task", 1, tasks) != i + 1) {
+                throw corrupt(file, "task record " + (i + 1) + " is for task " + t.path("task").asInt());
             }
-            for (String k : List.of("solverParameterBytes", "replayBytes", "strategyBytes", "trainingMacs",
-                    "onePassMacs", "trainSamples")) {
+            for (String k : List.of("solver_parameter_bytes", "replay_bytes", "strategy_bytes", "training_macs",
+                    "one_pass_macs", "train_samples")) {
                 count(file, t, k);
+            }
+        }
+        integer(file, o, "loss_window_steps", 1, Integer.MAX_VALUE);
+        for (String curve : List.of("solver_loss", "generator_loss")) {
+            JsonNode c = o.path(curve);
+            if (c.isNull() && curve.equals("generator_loss")) {
+                continue;
+            }
+            if (!c.isArray() || c.size() != done) {
+                throw corrupt(file, "'" + curve + "' has " + (c.isArray() ? c.size() + " curves" : "no curves") + " for "
+                        + done + " finished tasks");
+            }
+            for (JsonNode task : c) {
+                for (JsonNode v : task) {
+                    if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+                        throw corrupt(file, "'" + curve + "' holds " + shown(v) + ", not a loss");
+                    }
+                }
+            }
+        }
+        JsonNode confusion = o.path("confusion_matrix");
+        if (!confusion.isNull()) {
+            if (!confusion.isArray() || confusion.size() == 0) {
+                throw corrupt(file, "'confusion_matrix' is " + shown(confusion) + ", expected rows of counts or null");
+            }
+            for (JsonNode row : confusion) {
+                if (!row.isArray() || row.size() != confusion.size()) {
+                    throw corrupt(file, "'confusion_matrix' is not square (" + confusion.size() + " rows)");
+                }
+                row.forEach(v -> countValue(file, v, "a count of 'confusion_matrix'"));
             }
         }
     }
@@ -151,23 +191,27 @@ final class Integrity {
                     + "finish");
         }
         for (Phase p : Phase.values()) {
-            seconds(file, o.path("times"), p.id());
+            seconds(file, o.path("seconds"), p.id());
             count(file, o.path("macs"), p.id());
             count(file, o.path("samples"), p.id());
         }
-        seconds(file, o.path("times"), "total");
+        seconds(file, o.path("seconds"), "total");
+        if (!o.path("confusion_matrix").isArray()) {
+            throw corrupt(file, "it has no confusion matrix, yet the run finished");
+        }
         o.path("memory_bytes").fields().forEachRemaining(e -> count(file, o.path("memory_bytes"), e.getKey()));
         o.path("heap_bytes").fields().forEachRemaining(e -> count(file, o.path("heap_bytes"), e.getKey()));
         count(file, o, "dataset_bytes");
         count(file, o, "training_stream_bytes");
     }
 
+    /** An accuracy in [0, 1], or null where it is undefined (NaN). */
     static double accuracy(Path file, JsonNode v, String what) {
-        boolean nan = v.isTextual() && v.asText().equals("NaN") || v.isNumber() && Double.isNaN(v.asDouble());
-        if (!nan && !(v.isNumber() && v.asDouble() >= 0 && v.asDouble() <= 1)) {
-            throw corrupt(file, what + " is " + shown(v) + ", not an accuracy in [0, 1] (or NaN)");
+        boolean undefined = v != null && v.isNull();
+        if (!undefined && !(v != null && v.isNumber() && v.asDouble() >= 0 && v.asDouble() <= 1)) {
+            throw corrupt(file, what + " is " + shown(v) + ", not an accuracy in [0, 1] (or null)");
         }
-        return nan ? Double.NaN : v.asDouble();
+        return undefined ? Double.NaN : v.asDouble();
     }
 
     static int integer(Path file, JsonNode o, String key, int min, int max) {
@@ -195,10 +239,6 @@ final class Integrity {
             throw corrupt(file, "'" + key + "' is " + shown(v) + ", expected seconds (a number >= 0)");
         }
         return v.asDouble();
-    }
-
-    private static boolean number(JsonNode v) {
-        return v != null && (v.isNumber() || v.isTextual() && v.asText().equals("NaN"));
     }
 
     static String sha256(byte[] bytes) {

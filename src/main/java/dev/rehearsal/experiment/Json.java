@@ -1,5 +1,7 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.ResultsSchema;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,6 +11,11 @@ public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Json() {
+    }
+
+    /** A resolved config as results files write it ({@link dev.rehearsal.ResultsSchema#written}). */
+    public static com.fasterxml.jackson.databind.node.ObjectNode config(dev.rehearsal.config.ExperimentConfig c) {
+        return dev.rehearsal.ResultsSchema.written(MAPPER.valueToTree(c));
     }
 
     /** A tree or value as pretty-printed JSON. */

@@ -1,5 +1,7 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.ResultsSchema;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,26 +11,24 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * Where a result came from, written into every results JSON: the format's {@link #SCHEMA_VERSION}, Rehearsal's
+ * Where a result came from, written into every results JSON: the layout's version ({@link ResultsSchema#VERSION})
+ * and the file's kind (which definition of the schema it follows), Rehearsal's
  * version and the git commit it was built from (from {@code META-INF/rehearsal/build.properties}, which the
  * build writes with {@code git rev-parse HEAD}; null when the build had no git), and the machine (CPU model,
  * cores, the widest vector ISA the CPU reports).
  */
 public final class Provenance {
-    /**
-     * Version of the results JSON layout (results.json, runs/*.json, sweep.json). 2: added schema_version,
-     * rehearsal, machine and the record's id.
-     */
-    public static final int SCHEMA_VERSION = 2;
-
     private static final Properties BUILD = build();
 
     private Provenance() {
     }
 
-    /** Adds {@code schema_version}, {@code rehearsal} (version, commit) and {@code machine} to {@code o}. */
-    public static ObjectNode stamp(ObjectNode o) {
-        o.put("schema_version", SCHEMA_VERSION);
+    /**
+     * Adds {@code schema_version}, {@code kind} (results, run, sweep, scale, profile or frontier: the
+     * schema's definition of the file), {@code rehearsal} (version, commit) and {@code machine} to {@code o}.
+     */
+    public static ObjectNode stamp(ObjectNode o, String kind) {
+        ResultsSchema.stamp(o, kind);
         ObjectNode r = o.putObject("rehearsal");
         r.put("version", version());
         r.put("commit", commit());

@@ -18,9 +18,15 @@ public final class ResultFiles {
         }
     }
 
-    /** The summary as results.json and results.md in {@code dir}. */
+    /** The summary as results.json, results.csv (its accuracy matrices, tidy) and results.md in {@code dir}. */
     public static void writeSummary(Path dir, Summary summary) {
-        write(dir.resolve("results.json"), Json.write(summary.toJson()) + "\n");
+        writeResults(dir, summary.toJson());
         write(dir.resolve("results.md"), summary.markdown());
+    }
+
+    /** A results.json tree as results.json and results.csv in {@code dir}. */
+    public static void writeResults(Path dir, com.fasterxml.jackson.databind.JsonNode results) {
+        write(dir.resolve("results.json"), Json.write(results) + "\n");
+        write(dir.resolve("results.csv"), ResultsCsv.of(results));
     }
 }

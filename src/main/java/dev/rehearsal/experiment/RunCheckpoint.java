@@ -1,5 +1,7 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.ResultsSchema;
+
 import dev.rehearsal.config.ExperimentConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,6 +10,7 @@ import dev.rehearsal.RehearsalException;
 import dev.rehearsal.checkpoint.Safetensors;
 import dev.rehearsal.metrics.AccuracyMatrix;
 import dev.rehearsal.metrics.Ledger;
+import dev.rehearsal.metrics.LossCurves;
 import dev.rehearsal.metrics.Phase;
 import dev.rehearsal.metrics.TaskRecord;
 import dev.rehearsal.random.Rng;
@@ -46,11 +49,11 @@ public final class RunCheckpoint {
     /** What a checkpoint restores. */
     record Saved(int tasksDone, AccuracyMatrix accuracy, Ledger ledger, long[] rng, double wallSeconds,
             java.util.List<TaskRecord> records, Map<String, Safetensors.Loaded> tensors, JsonNode values,
-            Path tensorsFile) {
+            Path tensorsFile, LossCurves.Recorded losses, long[][] confusion) {
     }
 
     void save(Strategy s, ExperimentConfig c, AccuracyMatrix acc, Ledger ledger, Rng rng, double wallSeconds,
-            java.util.List<TaskRecord> records) {
+            java.util.List<TaskRecord> records, LossCurves.Recorded losses, long[][] confusion) {
         State state = new State(new LinkedHashMap<String, Tensor>(), Json.MAPPER.createObjectNode());
         s.saveState(state);
         String tensorsName = "tensors-task" + acc.rowsDone() + ".safetensors";
@@ -62,11 +65,11 @@ public final class RunCheckpoint {
         } catch (IOException e) {
             throw AtomicFiles.cannotWrite(tensors, e);
         }
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = ResultsSchema.stamp(Json.MAPPER.createObjectNode(), "checkpoint");
         root.put("strategy", s.name());
         root.put("tasks_done", acc.rowsDone());
-        root.set("R", RunResult.matrix(acc.r()));
-        root.set("b", RunResult.vector(acc.b()));
+        root.set("accuracy_matrix", RunResult.rows(acc.r(), acc.rowsDone()));
+        root.set("initial_accuracy", ResultsSchema.vector(acc.b()));
         ObjectNode l = root.putObject("ledger");
         for (Phase p : Phase.values()) {
             l.putArray(p.id()).add(ledger.nanos(p)).add(ledger.macs(p)).add(ledger.samples(p));
@@ -77,8 +80,12 @@ public final class RunCheckpoint {
         }
         root.put("wall_seconds", wallSeconds);
         root.set("task_records", Json.MAPPER.valueToTree(records));
+        root.put("loss_window_steps", losses.window());
+        root.set("solver_loss", RunResult.curves(losses.solver()));
+        root.set("generator_loss", RunResult.curves(losses.generator()));
+        root.set("confusion_matrix", confusion == null ? Json.MAPPER.nullNode() : Json.MAPPER.valueToTree(confusion));
         root.set("values", state.values());
-        root.set(Integrity.CONFIG, Json.MAPPER.valueToTree(c));
+        root.set(Integrity.CONFIG, Json.config(c));
         root.putObject("tensors").put("file", tensorsName).put("sha256", tensorsSum);
         ResultFiles.write(dir.resolve(STATE), Json.write(Integrity.seal(root)) + "\n");
         // Only now is the previous tensors file unreferenced.
@@ -148,7 +155,7 @@ public final class RunCheckpoint {
         }
         return new Saved(done, RunResult.accuracyOf(root, done), ledger, rng, wall,
                 RunResult.taskRecords(root.path("task_records")), Safetensors.read(tensors), root.path("values"),
-                tensors);
+                tensors, RunResult.lossesOf(root), RunResult.confusionOf(root.path("confusion_matrix")));
     }
 
     /** Restores a loaded checkpoint into a strategy built from the same config. */

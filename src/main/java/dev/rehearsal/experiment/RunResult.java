@@ -1,31 +1,58 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.ResultsSchema;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.metrics.AccuracyMatrix;
 import dev.rehearsal.metrics.Efficiency;
-import dev.rehearsal.metrics.TaskRecord;
 import dev.rehearsal.metrics.Ledger;
+import dev.rehearsal.metrics.LossCurves;
 import dev.rehearsal.metrics.Phase;
+import dev.rehearsal.metrics.TaskRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One strategy run with one seed: the accuracy matrix and its metrics, time and MACs per phase, and the
- * exact bytes the strategy held at the end (its memory never shrinks during a run, so this is its peak).
+ * One strategy run with one seed: the accuracy matrix and its metrics, time and MACs per phase, the exact
+ * bytes the strategy held at the end (its memory never shrinks during a run, so this is its peak), the loss
+ * curves the training loop recorded, and the final solver's confusion matrix over every task's test set
+ * (null until the last task is done).
  */
 public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Ledger ledger,
         Map<String, Long> memory, Map<String, Long> heapMemory, long datasetBytes, double wallSeconds,
-        List<TaskRecord> tasks, long trainingStreamBytes) {
+        List<TaskRecord> tasks, long trainingStreamBytes, LossCurves.Recorded losses, long[][] confusion) {
 
     /** MS, SSS and CE over the finished tasks. */
     public Efficiency efficiency() {
         return Efficiency.of(tasks, trainingStreamBytes);
     }
 
+    /** ACC over the tasks finished so far; NaN before the first. */
     public double acc() {
-        return accuracy.acc();
+        return accuracy.rowsDone() == 0 ? Double.NaN : accuracy.acc();
+    }
+
+    /** BWT, NaN while it is undefined (before the second task). */
+    public double bwt() {
+        return accuracy.rowsDone() == 0 ? Double.NaN : accuracy.bwt();
+    }
+
+    public double fwt() {
+        return accuracy.rowsDone() == 0 ? Double.NaN : accuracy.fwt();
+    }
+
+    public double forgetting() {
+        return accuracy.rowsDone() == 0 ? Double.NaN : accuracy.forgetting();
+    }
+
+    /** The same run under another name (a sweep names each grid point). */
+    public RunResult named(String name) {
+        return new RunResult(name, seed, accuracy, ledger, memory, heapMemory, datasetBytes, wallSeconds, tasks,
+                trainingStreamBytes, losses, confusion);
     }
 
     /** Exact bytes of everything the strategy allocated. */
@@ -44,29 +71,30 @@ public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Led
                 + ledger.macs(Phase.GENERATION) + ledger.macs(Phase.CONSOLIDATION);
     }
 
-    /** Solver samples (current and replayed rows) per second of solver training. */
+    /** Solver samples (current and replayed rows) per second of solver training; NaN when it trained none. */
     public double samplesPerSecond() {
         double s = ledger.seconds(Phase.SOLVER_TRAINING);
-        return s > 0 ? ledger.samples(Phase.SOLVER_TRAINING) / s : 0;
+        return s > 0 ? ledger.samples(Phase.SOLVER_TRAINING) / s : Double.NaN;
     }
 
+    /** The run object of results.json and of a run record (see the schema's definition "run"). */
     public ObjectNode toJson() {
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("strategy", strategy);
         o.put("seed", seed);
         o.put("tasks_done", accuracy.rowsDone());
         o.put("complete", accuracy.complete());
-        o.set("R", matrix(accuracy.r()));
-        o.set("b", vector(accuracy.b()));
-        o.put("ACC", accuracy.acc());
-        o.put("BWT", accuracy.bwt());
-        o.put("FWT", accuracy.fwt());
-        o.put("forgetting", accuracy.forgetting());
-        ObjectNode times = o.putObject("times");
+        o.set("accuracy_matrix", rows(accuracy.r(), accuracy.rowsDone()));
+        o.set("initial_accuracy", ResultsSchema.vector(accuracy.b()));
+        o.set("acc", ResultsSchema.number(acc()));
+        o.set("bwt", ResultsSchema.number(bwt()));
+        o.set("fwt", ResultsSchema.number(fwt()));
+        o.set("forgetting", ResultsSchema.number(forgetting()));
+        ObjectNode seconds = o.putObject("seconds");
         for (Phase p : Phase.values()) {
-            times.put(p.id(), ledger.seconds(p));
+            seconds.put(p.id(), ledger.seconds(p));
         }
-        times.put("total", wallSeconds);
+        seconds.put("total", wallSeconds);
         ObjectNode macs = o.putObject("macs");
         for (Phase p : Phase.values()) {
             macs.put(p.id(), ledger.macs(p));
@@ -76,7 +104,7 @@ public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Led
         for (Phase p : Phase.values()) {
             samples.put(p.id(), ledger.samples(p));
         }
-        o.put("samples_per_second", samplesPerSecond());
+        o.set("samples_per_second", ResultsSchema.number(samplesPerSecond()));
         ObjectNode mem = o.putObject("memory_bytes");
         memory.forEach(mem::put);
         mem.put("total", memoryBytes());
@@ -85,11 +113,15 @@ public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Led
         o.put("dataset_bytes", datasetBytes);
         Efficiency e = efficiency();
         ObjectNode eff = o.putObject("efficiency");
-        eff.put("MS", e.ms());
-        eff.put("SSS", e.sss());
-        eff.put("CE", e.ce());
+        eff.set("ms", ResultsSchema.number(e.ms()));
+        eff.set("sss", ResultsSchema.number(e.sss()));
+        eff.set("ce", ResultsSchema.number(e.ce()));
         o.put("training_stream_bytes", trainingStreamBytes);
         o.set("tasks", Json.MAPPER.valueToTree(tasks));
+        o.put("loss_window_steps", losses.window());
+        o.set("solver_loss", curves(losses.solver()));
+        o.set("generator_loss", curves(losses.generator()));
+        o.set("confusion_matrix", confusion == null ? Json.MAPPER.nullNode() : Json.MAPPER.valueToTree(confusion));
         return o;
     }
 
@@ -97,59 +129,101 @@ public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Led
     public static RunResult fromJson(JsonNode o) {
         Ledger ledger = new Ledger();
         for (Phase p : Phase.values()) {
-            ledger.restore(p, Math.round(o.path("times").path(p.id()).asDouble() * 1e9),
+            ledger.restore(p, Math.round(o.path("seconds").path(p.id()).asDouble() * 1e9),
                     o.path("macs").path(p.id()).asLong(), o.path("samples").path(p.id()).asLong());
         }
-        Map<String, Long> memory = new java.util.LinkedHashMap<>();
+        Map<String, Long> memory = new LinkedHashMap<>();
         o.path("memory_bytes").fields().forEachRemaining(e -> {
             if (!e.getKey().equals("total")) {
                 memory.put(e.getKey(), e.getValue().asLong());
             }
         });
-        Map<String, Long> heap = new java.util.LinkedHashMap<>();
+        Map<String, Long> heap = new LinkedHashMap<>();
         o.path("heap_bytes").fields().forEachRemaining(e -> heap.put(e.getKey(), e.getValue().asLong()));
         List<TaskRecord> records = taskRecords(o.path("tasks"));
         return new RunResult(o.path("strategy").asText(), o.path("seed").asLong(),
-                accuracyOf(o, o.path("tasks_done").asInt(o.path("R").size())), ledger, memory, heap,
-                o.path("dataset_bytes").asLong(), o.path("times").path("total").asDouble(), records,
-                o.path("training_stream_bytes").asLong());
+                accuracyOf(o, o.path("tasks_done").asInt(o.path("accuracy_matrix").size())), ledger, memory, heap,
+                o.path("dataset_bytes").asLong(), o.path("seconds").path("total").asDouble(), records,
+                o.path("training_stream_bytes").asLong(), lossesOf(o), confusionOf(o.path("confusion_matrix")));
     }
 
-    /** The "R" and "b" of a result or checkpoint (as {@link #matrix} and {@link #vector} wrote them). */
+    /** The "accuracy_matrix" and "initial_accuracy" of a result or checkpoint (as {@link #toJson} wrote them). */
     static AccuracyMatrix accuracyOf(JsonNode o, int rowsDone) {
-        JsonNode rj = o.path("R");
+        JsonNode rj = o.path("accuracy_matrix");
         int tasks = rj.size();
         double[][] r = new double[tasks][tasks];
         double[] b = new double[tasks];
         for (int i = 0; i < tasks; i++) {
-            b[i] = o.path("b").path(i).asDouble();
+            b[i] = ResultsSchema.read(o.path("initial_accuracy").path(i));
             for (int j = 0; j < tasks; j++) {
-                r[i][j] = rj.path(i).path(j).asDouble();
+                r[i][j] = ResultsSchema.read(rj.path(i).path(j));
             }
         }
         return new AccuracyMatrix(r, b, rowsDone);
     }
 
+    /** The loss curves of a result or checkpoint. */
+    static LossCurves.Recorded lossesOf(JsonNode o) {
+        return new LossCurves.Recorded(o.path("loss_window_steps").asInt(1), curvesOf(o.path("solver_loss")),
+                curvesOf(o.path("generator_loss")));
+    }
+
+    static List<double[]> curvesOf(JsonNode a) {
+        if (!a.isArray()) {
+            return null;
+        }
+        List<double[]> out = new ArrayList<>();
+        for (JsonNode task : a) {
+            double[] v = new double[task.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = task.get(i).asDouble();
+            }
+            out.add(v);
+        }
+        return out;
+    }
+
+    static long[][] confusionOf(JsonNode a) {
+        if (!a.isArray()) {
+            return null;
+        }
+        long[][] out = new long[a.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new long[a.get(i).size()];
+            for (int j = 0; j < out[i].length; j++) {
+                out[i][j] = a.get(i).get(j).asLong();
+            }
+        }
+        return out;
+    }
+
     static List<TaskRecord> taskRecords(JsonNode arr) {
-        List<TaskRecord> out = new java.util.ArrayList<>();
+        List<TaskRecord> out = new ArrayList<>();
         for (JsonNode t : arr) {
             out.add(Json.MAPPER.convertValue(t, TaskRecord.class));
         }
         return out;
     }
 
-    static ArrayNode matrix(double[][] m) {
+    /** The rows of R, the first {@code done} as numbers (null where undefined), the rest null: not run yet. */
+    static ArrayNode rows(double[][] m, int done) {
         ArrayNode a = Json.MAPPER.createArrayNode();
-        for (double[] row : m) {
-            a.add(vector(row));
+        for (int i = 0; i < m.length; i++) {
+            ArrayNode row = a.addArray();
+            for (double x : m[i]) {
+                row.add(i < done ? ResultsSchema.number(x) : Json.MAPPER.nullNode());
+            }
         }
         return a;
     }
 
-    static ArrayNode vector(double[] v) {
+    static JsonNode curves(List<double[]> curves) {
+        if (curves == null) {
+            return Json.MAPPER.nullNode();
+        }
         ArrayNode a = Json.MAPPER.createArrayNode();
-        for (double x : v) {
-            a.add(x);
+        for (double[] c : curves) {
+            a.add(ResultsSchema.vector(c));
         }
         return a;
     }

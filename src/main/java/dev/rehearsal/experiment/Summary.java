@@ -1,5 +1,7 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.ResultsSchema;
+
 import dev.rehearsal.config.ExperimentConfig;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,6 +20,8 @@ import java.util.function.ToDoubleFunction;
 public final class Summary {
     private final ExperimentConfig config;
     private final Map<String, List<RunResult>> runs = new LinkedHashMap<>();
+    /** A strategy's own config where it differs from {@link #config} (a sweep's grid points). */
+    private final Map<String, ExperimentConfig> configs = new LinkedHashMap<>();
 
     public Summary(ExperimentConfig config) {
         this.config = config;
@@ -27,10 +31,17 @@ public final class Summary {
         runs.computeIfAbsent(r.strategy(), k -> new ArrayList<>()).add(r);
     }
 
+    /** Adds a run whose config is its own (written with its strategy when it differs from the summary's). */
+    public void add(RunResult r, ExperimentConfig own) {
+        add(r);
+        configs.put(r.strategy(), own);
+    }
+
     /** A copy with one more (possibly unfinished) run: what results.json shows while that run goes on. */
     public Summary with(RunResult partial) {
         Summary s = new Summary(config);
         runs.values().forEach(list -> list.forEach(s::add));
+        s.configs.putAll(configs);
         s.add(partial);
         return s;
     }
@@ -39,17 +50,21 @@ public final class Summary {
         return runs;
     }
 
-    /** Mean and standard deviation of a quantity over a strategy's seeds. */
+    /** Mean and sample standard deviation of a quantity over a strategy's seeds (std NaN for one seed). */
     public record Stat(double mean, double std) {
         public String format(String pattern) {
+            if (Double.isNaN(mean)) {
+                return "n/a";
+            }
             return std > 0 ? String.format(Locale.ROOT, pattern + " ± " + pattern, mean, std)
                     : String.format(Locale.ROOT, pattern, mean);
         }
     }
 
+    /** Mean and sample std over the runs; NaN for an undefined mean (any run's value undefined) or std (one run). */
     public static Stat stat(List<RunResult> rs, ToDoubleFunction<RunResult> f) {
         double mean = rs.stream().mapToDouble(f).average().orElse(Double.NaN);
-        double var = rs.size() < 2 ? 0
+        double var = rs.size() < 2 ? Double.NaN
                 : rs.stream().mapToDouble(r -> Math.pow(f.applyAsDouble(r) - mean, 2)).sum() / (rs.size() - 1);
         return new Stat(mean, Math.sqrt(var));
     }
@@ -65,59 +80,78 @@ public final class Summary {
         this.answers = List.copyOf(paragraphs);
     }
 
+    /** results.json (see the schema's definition "results"). */
     public ObjectNode toJson() {
-        ObjectNode root = Provenance.stamp(Json.MAPPER.createObjectNode());
-        root.set("config", Json.MAPPER.valueToTree(config));
+        ObjectNode root = Provenance.stamp(Json.MAPPER.createObjectNode(), "results");
+        root.set("config", Json.config(config));
         if (!answers.isEmpty()) {
             ArrayNode a = root.putArray("answers");
             answers.forEach(a::add);
         }
         ArrayNode results = root.putArray("results");
         for (Map.Entry<String, List<RunResult>> e : runs.entrySet()) {
-            List<RunResult> rs = e.getValue();
-            ObjectNode o = results.addObject();
-            o.put("strategy", e.getKey());
-            ArrayNode seeds = o.putArray("seeds");
-            rs.forEach(r -> seeds.add(r.seed()));
-            int t = rs.get(0).accuracy().tasks();
-            double[][] r = new double[t][t];
-            double[] b = new double[t];
-            for (RunResult run : rs) {
-                double[][] m = run.accuracy().r();
-                double[] bb = run.accuracy().b();
-                for (int i = 0; i < t; i++) {
-                    b[i] += bb[i] / rs.size();
-                    for (int j = 0; j < t; j++) {
-                        r[i][j] += m[i][j] / rs.size();
-                    }
+            ObjectNode o = strategyJson(e.getKey(), e.getValue());
+            ExperimentConfig own = configs.get(e.getKey());
+            if (own != null) {
+                ObjectNode written = Json.config(own);
+                if (!written.equals(root.get("config"))) {
+                    o.set("config", written);
                 }
             }
-            o.set("R", RunResult.matrix(r));
-            o.set("b", RunResult.vector(b));
-            put(o, "ACC", stat(rs, RunResult::acc));
-            put(o, "BWT", stat(rs, x -> x.accuracy().bwt()));
-            put(o, "FWT", stat(rs, x -> x.accuracy().fwt()));
-            put(o, "forgetting", stat(rs, x -> x.accuracy().forgetting()));
-            put(o, "MS", stat(rs, x -> x.efficiency().ms()));
-            put(o, "SSS", stat(rs, x -> x.efficiency().sss()));
-            put(o, "CE", stat(rs, x -> x.efficiency().ce()));
-            ObjectNode times = o.putObject("times");
-            for (Phase p : Phase.values()) {
-                times.put(p.id(), stat(rs, x -> x.ledger().seconds(p)).mean());
-            }
-            times.put("total", stat(rs, RunResult::wallSeconds).mean());
-            o.put("memory_bytes", rs.get(0).memoryBytes());
-            o.put("training_macs", (long) stat(rs, x -> (double) x.trainingMacs()).mean());
-            o.put("samples_per_second", stat(rs, RunResult::samplesPerSecond).mean());
-            ArrayNode per = o.putArray("runs");
-            rs.forEach(x -> per.add(x.toJson()));
+            results.add(o);
         }
         return root;
     }
 
+    /**
+     * One strategy over its seeds: R and b averaged (a row of R is null until every run finished that task),
+     * mean and sample std of each metric (std null for one seed), mean times, and every run.
+     */
+    static ObjectNode strategyJson(String strategy, List<RunResult> rs) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("strategy", strategy);
+        ArrayNode seeds = o.putArray("seeds");
+        rs.forEach(r -> seeds.add(r.seed()));
+        int t = rs.get(0).accuracy().tasks();
+        int done = rs.stream().mapToInt(r -> r.accuracy().rowsDone()).min().orElse(0);
+        double[][] r = new double[t][t];
+        double[] b = new double[t];
+        for (RunResult run : rs) {
+            double[][] m = run.accuracy().r();
+            double[] bb = run.accuracy().b();
+            for (int i = 0; i < t; i++) {
+                b[i] += bb[i] / rs.size();
+                for (int j = 0; j < t; j++) {
+                    r[i][j] += m[i][j] / rs.size();
+                }
+            }
+        }
+        o.put("tasks_done", done);
+        o.set("accuracy_matrix", RunResult.rows(r, done));
+        o.set("initial_accuracy", ResultsSchema.vector(b));
+        put(o, "acc", stat(rs, RunResult::acc));
+        put(o, "bwt", stat(rs, RunResult::bwt));
+        put(o, "fwt", stat(rs, RunResult::fwt));
+        put(o, "forgetting", stat(rs, RunResult::forgetting));
+        put(o, "ms", stat(rs, x -> x.efficiency().ms()));
+        put(o, "sss", stat(rs, x -> x.efficiency().sss()));
+        put(o, "ce", stat(rs, x -> x.efficiency().ce()));
+        ObjectNode seconds = o.putObject("seconds");
+        for (Phase p : Phase.values()) {
+            seconds.put(p.id(), stat(rs, x -> x.ledger().seconds(p)).mean());
+        }
+        seconds.put("total", stat(rs, RunResult::wallSeconds).mean());
+        o.put("memory_bytes", rs.get(0).memoryBytes());
+        o.put("training_macs", (long) stat(rs, x -> (double) x.trainingMacs()).mean());
+        o.set("samples_per_second", ResultsSchema.number(stat(rs, RunResult::samplesPerSecond).mean()));
+        ArrayNode per = o.putArray("runs");
+        rs.forEach(x -> per.add(x.toJson()));
+        return o;
+    }
+
     private static void put(ObjectNode o, String key, Stat s) {
-        o.put(key, s.mean());
-        o.put(key + "_std", s.std());
+        o.set(key, ResultsSchema.number(s.mean()));
+        o.set(key + "_std", ResultsSchema.number(s.std()));
     }
 
     /** The comparison table as Markdown (also printed on the console). */
@@ -129,9 +163,9 @@ public final class Summary {
             List<RunResult> rs = runs.get(s);
             b.append("| ").append(s)
                     .append(" | ").append(stat(rs, RunResult::acc).format("%.4f"))
-                    .append(" | ").append(stat(rs, x -> x.accuracy().bwt()).format("%.4f"))
-                    .append(" | ").append(stat(rs, x -> x.accuracy().fwt()).format("%.4f"))
-                    .append(" | ").append(stat(rs, x -> x.accuracy().forgetting()).format("%.4f"))
+                    .append(" | ").append(stat(rs, RunResult::bwt).format("%.4f"))
+                    .append(" | ").append(stat(rs, RunResult::fwt).format("%.4f"))
+                    .append(" | ").append(stat(rs, RunResult::forgetting).format("%.4f"))
                     .append(" | ").append(stat(rs, x -> x.efficiency().ms()).format("%.3f"))
                     .append(" | ").append(stat(rs, x -> x.efficiency().sss()).format("%.3f"))
                     .append(" | ").append(stat(rs, x -> x.efficiency().ce()).format("%.3f"))

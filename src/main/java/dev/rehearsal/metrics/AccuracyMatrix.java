@@ -91,11 +91,11 @@ public final class AccuracyMatrix {
         return s / (t + 1);
     }
 
-    /** BWT = 1/(T-1) sum_{j<T} (R[T][j] - R[j][j]); 0 for a single task. */
+    /** BWT = 1/(T-1) sum_{j<T} (R[T][j] - R[j][j]); NaN (undefined) for a single task. */
     public double bwt() {
         int t = last();
         if (t == 0) {
-            return 0;
+            return Double.NaN;
         }
         double s = 0;
         for (int j = 0; j < t; j++) {
@@ -104,11 +104,11 @@ public final class AccuracyMatrix {
         return s / t;
     }
 
-    /** FWT = 1/(T-1) sum_{j>=2} (R[j-1][j] - b[j]) (1-based j); 0 for a single task. */
+    /** FWT = 1/(T-1) sum_{j>=2} (R[j-1][j] - b[j]) (1-based j); NaN (undefined) for a single task. */
     public double fwt() {
         int t = last();
         if (t == 0) {
-            return 0;
+            return Double.NaN;
         }
         double s = 0;
         for (int j = 1; j <= t; j++) {
@@ -117,11 +117,11 @@ public final class AccuracyMatrix {
         return s / t;
     }
 
-    /** Average forgetting: 1/(T-1) sum_{j<T} (max_{l<T} R[l][j] - R[T][j]); 0 for a single task. */
+    /** Average forgetting: 1/(T-1) sum_{j<T} (max_{l<T} R[l][j] - R[T][j]); NaN (undefined) for a single task. */
     public double forgetting() {
         int t = last();
         if (t == 0) {
-            return 0;
+            return Double.NaN;
         }
         double s = 0;
         for (int j = 0; j < t; j++) {

@@ -1,5 +1,7 @@
 package dev.rehearsal.profile;
 
+import dev.rehearsal.ResultsSchema;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.experiment.Json;
@@ -40,7 +42,7 @@ public final class Profile {
      */
     public static ObjectNode toJson(RunResult r, List<MemoryItem> exact, List<MemoryItem> heapExact,
             Measured measured, Shape shape, long bufferSamples, int features, dev.rehearsal.replay.Storage storage) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = dev.rehearsal.experiment.Provenance.stamp(Json.MAPPER.createObjectNode(), "profile");
         root.put("strategy", r.strategy());
         ObjectNode fp = root.putObject("footprint");
         ArrayNode items = fp.putArray("exact");
@@ -100,18 +102,21 @@ public final class Profile {
             double s = r.ledger().seconds(p);
             long macs = r.ledger().macs(p);
             phases.putObject(p.id()).put("macs", macs).put("samples", r.ledger().samples(p)).put("seconds", s)
-                    .put("gflops", s > 0 ? 2.0 * macs / s / 1e9 : 0);
+                    .set("gflops", ResultsSchema.number(s > 0 ? 2.0 * macs / s / 1e9 : Double.NaN));
         }
         c.put("training_macs", r.trainingMacs());
         ArrayNode perTask = c.putArray("per_task");
         for (TaskRecord t : r.tasks()) {
-            perTask.addObject().put("task", t.task() + 1).put("training_macs", t.trainingMacs())
+            perTask.addObject().put("task", t.task()).put("training_macs", t.trainingMacs())
                     .put("one_pass_macs", t.onePassMacs()).put("replay_bytes", t.replayBytes())
                     .put("strategy_bytes", t.strategyBytes());
         }
         Efficiency e = r.efficiency();
-        root.putObject("efficiency").put("MS", e.ms()).put("SSS", e.sss()).put("CE", e.ce());
-        root.put("ACC", r.accuracy().acc());
+        ObjectNode eff = root.putObject("efficiency");
+        eff.set("ms", ResultsSchema.number(e.ms()));
+        eff.set("sss", ResultsSchema.number(e.sss()));
+        eff.set("ce", ResultsSchema.number(e.ce()));
+        root.set("acc", ResultsSchema.number(r.acc()));
         return root;
     }
 
@@ -172,8 +177,8 @@ public final class Profile {
                 e.getKey(), e.getValue().get("macs").asLong(), e.getValue().get("seconds").asDouble(),
                 e.getValue().get("gflops").asDouble())));
         var e = p.get("efficiency");
-        b.append(String.format(Locale.ROOT, "efficiency: MS %.3f, SSS %.3f, CE %.4f; ACC %.4f%n", e.get("MS").asDouble(),
-                e.get("SSS").asDouble(), e.get("CE").asDouble(), p.get("ACC").asDouble()));
+        b.append(String.format(Locale.ROOT, "efficiency: MS %.3f, SSS %.3f, CE %.4f; ACC %.4f%n", e.get("ms").asDouble(),
+                e.get("sss").asDouble(), e.get("ce").asDouble(), p.get("acc").asDouble()));
         return b.toString();
     }
 }

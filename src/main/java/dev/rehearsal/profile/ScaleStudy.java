@@ -83,8 +83,8 @@ public final class ScaleStudy {
     }
 
     static ObjectNode toJson(ExperimentConfig base, List<Integer> taskCounts, List<Measurement> ms) {
-        ObjectNode root = dev.rehearsal.experiment.Provenance.stamp(Json.MAPPER.createObjectNode());
-        root.set("config", Json.MAPPER.valueToTree(base));
+        ObjectNode root = dev.rehearsal.experiment.Provenance.stamp(Json.MAPPER.createObjectNode(), "scale");
+        root.set("config", Json.config(base));
         root.put("scenario", base.scenario);
         ArrayNode st = root.putArray("strategies");
         base.strategies.forEach(st::add);
@@ -94,7 +94,8 @@ public final class ScaleStudy {
         for (Measurement m : ms) {
             arr.addObject().put("strategy", m.strategy()).put("tasks", m.tasks())
                     .put("replay_memory_bytes", m.replayMemoryBytes()).put("memory_bytes", m.memoryBytes())
-                    .put("training_macs", m.trainingMacs()).put("seconds", m.seconds()).put("ACC", m.acc());
+                    .put("training_macs", m.trainingMacs()).put("seconds", m.seconds())
+                    .set("acc", dev.rehearsal.ResultsSchema.number(m.acc()));
         }
         ArrayNode fits = root.putArray("fits");
         for (String s : base.strategies) {
@@ -122,7 +123,7 @@ public final class ScaleStudy {
             b.append(String.format(Locale.ROOT, "| %s | %d | %,d | %,d | %.3g | %.1f | %.3f |%n",
                     m.get("strategy").asText(), m.get("tasks").asInt(), m.get("replay_memory_bytes").asLong(),
                     m.get("memory_bytes").asLong(), m.get("training_macs").asDouble(),
-                    m.get("seconds").asDouble(), m.get("ACC").asDouble()));
+                    m.get("seconds").asDouble(), m.get("acc").asDouble()));
         }
         b.append("\n| strategy | quantity | log-log slope | growth in the number of tasks |\n|---|---|---|---|\n");
         for (var f : scale.get("fits")) {

@@ -51,7 +51,7 @@ public final class Frontier {
             String status = e.path("status").asText();
             String strategy = strategyOf(e) + (settings.size() > 1 ? " [" + e.path("setting").asText("class")
                     + "]" : "");
-            long budget = e.path("options").path("replay-budget").asLong(0);
+            long budget = e.path("options").path("replay_budget").asLong(0);
             if (status.equals("does_not_fit")) {
                 notFit.add(strategy + " at " + bytes(budget) + ": " + e.path("error").asText());
                 continue;
@@ -65,7 +65,7 @@ public final class Frontier {
         for (Map.Entry<String, List<JsonNode>> g : groups.entrySet()) {
             String[] key = g.getKey().split("\u0000");
             List<JsonNode> runs = g.getValue();
-            double[] acc = runs.stream().mapToDouble(r -> r.path("ACC").asDouble()).toArray();
+            double[] acc = runs.stream().mapToDouble(r -> r.path("acc").asDouble()).toArray();
             double mean = mean(acc);
             points.add(new Point(key[0], Long.parseLong(key[1]), acc.length, mean, std(acc, mean),
                     runs.stream().mapToDouble(r -> r.path("replay_bytes").asDouble()).average().orElse(0),
@@ -81,7 +81,8 @@ public final class Frontier {
     /**
      * A point's name: its strategy, its storage in brackets for strategies that store samples (uint8 when the
      * point leaves it at its default), and the other options its point sets (not the seed or the budget; a
-     * strategy's own options without its prefix: {@code proto-rank=4} is {@code rank=4}).
+     * strategy's own options without its prefix: {@code proto_rank=4} is {@code rank=4}; sweep.json writes the
+     * options' keys in snake_case).
      */
     static String strategyOf(JsonNode e) {
         String strategy = e.path("strategy").asText();
@@ -89,13 +90,13 @@ public final class Frontier {
         JsonNode opts = e.path("options");
         boolean stores = dev.rehearsal.config.StrategyCatalog.installed().options(strategy).stream()
                 .anyMatch(o -> o.key().equals("storage"));
+        String prefix = dev.rehearsal.ResultsSchema.field(strategy + "-");
         if (stores) {
             b.append(" (").append(opts.path("storage").asText("uint8")).append(')');
         }
         opts.fields().forEachRemaining(f -> {
-            if (!List.of("strategy", "seed", "replay-budget", "storage").contains(f.getKey())) {
-                String key = f.getKey().startsWith(strategy + "-") ? f.getKey().substring(strategy.length() + 1)
-                        : f.getKey();
+            if (!List.of("strategy", "seed", "replay_budget", "storage").contains(f.getKey())) {
+                String key = f.getKey().startsWith(prefix) ? f.getKey().substring(prefix.length()) : f.getKey();
                 b.append(' ').append(key).append('=').append(f.getValue().isValueNode() ? f.getValue().asText()
                         : f.getValue().toString());
             }
@@ -155,7 +156,7 @@ public final class Frontier {
             }
         }
         String answer = answer(points, best, refs);
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = dev.rehearsal.ResultsSchema.stamp(JSON.createObjectNode(), "frontier");
         root.put("definition", "replay memory: every byte kept between tasks for the sake of remembering, after the "
                 + "last task (stored samples as stored, labels, logits, prototypes, generator parameters, frozen "
                 + "models, statistics); not the solver or its optimiser state. 1 MB = 10^6 bytes.");

@@ -31,6 +31,7 @@ record Scaling(Map<String, JsonNode> config, String scenario, List<String> strat
         if (!root.isObject()) {
             throw Results.corrupt(file, "the top level is not a JSON object");
         }
+        dev.rehearsal.ResultsSchema.require(file, root);
         Map<String, JsonNode> config = new LinkedHashMap<>();
         root.path("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue()));
         List<Measurement> measurements = new ArrayList<>();

@@ -297,9 +297,9 @@ public final class ICaRL extends Strategy {
 
     /** Nearest mean of exemplars over the task's classes (the solver's head before any exemplars exist). */
     @Override
-    public double accuracy(Task task) {
+    public double accuracy(Task task, dev.rehearsal.metrics.ConfusionMatrix confusion) {
         if (tasksSeen == 0) {
-            return super.accuracy(task);
+            return super.accuracy(task, confusion);
         }
         Backend be = ctx.backend();
         Scenario sc = ctx.scenario();
@@ -316,6 +316,10 @@ public final class ICaRL extends Strategy {
                 solver.forward(n);
                 be.l2NormalizeRows(nme.features(n), solver.hidden(last, n));
                 correct += nme.countCorrect(n, batch.targets(0, n), range[0], range[1]);
+                if (confusion != null) {
+                    nme.classify(n, batch.indices(0, n), range[0], range[1]);
+                    Learner.tally(confusion, batch.indices(0, n), task.testTargets(), from);
+                }
             }
         }
         ledger.addSamples(Phase.EVALUATION, task.testSize());

@@ -2,7 +2,9 @@ package dev.rehearsal.strategy;
 
 import dev.rehearsal.RehearsalException;
 import dev.rehearsal.backend.Backend;
+import dev.rehearsal.metrics.ConfusionMatrix;
 import dev.rehearsal.metrics.Ledger;
+import dev.rehearsal.metrics.LossCurves;
 import dev.rehearsal.metrics.Phase;
 import dev.rehearsal.nn.Mlp;
 import dev.rehearsal.nn.Vae;
@@ -64,6 +66,7 @@ final class Learner {
         solver.prepare(scheduler.plan(taskNumber, bc).rows());
         scheduler.prepare(taskNumber, bc);
         ctx.progress().begin("task " + taskNumber + " solver", steps);
+        ctx.losses().begin(LossCurves.Model.SOLVER, taskNumber - 1);
         for (long s = 0; s < steps; s++) {
             ReplayScheduler.Step step = scheduler.plan(taskNumber, bc);
             int rows = step.rows();
@@ -110,8 +113,10 @@ final class Learner {
                 macs = be.macs() - macsBefore;
             }
             ledger.step(Phase.SOLVER_TRAINING, rows, macs, pass);
+            ctx.losses().step(loss);
             ctx.progress().advance(s + 1, s / perEpoch + 1, loss);
         }
+        ctx.losses().end();
         ctx.progress().end();
     }
 
@@ -129,6 +134,7 @@ final class Learner {
         vae.prepare(scheduler.plan(taskNumber, bc).rows());
         scheduler.prepare(taskNumber, bc);
         ctx.progress().begin("task " + taskNumber + " generator", steps);
+        ctx.losses().begin(LossCurves.Model.GENERATOR, taskNumber - 1);
         List<Segment> ignored = new ArrayList<>();
         for (long s = 0; s < steps; s++) {
             ReplayScheduler.Step step = scheduler.plan(taskNumber, bc);
@@ -161,8 +167,10 @@ final class Learner {
                 macs = ctx.backend().macs() - macsBefore;
             }
             ledger.step(Phase.GENERATOR_TRAINING, rows, macs);
+            ctx.losses().step(loss);
             ctx.progress().advance(s + 1, s / perEpoch + 1, loss);
         }
+        ctx.losses().end();
         ctx.progress().end();
     }
 
@@ -215,8 +223,11 @@ final class Learner {
         }
     }
 
-    /** Test accuracy on one task: batches of the solver's largest batch, classified over the task's range. */
-    double accuracy(Mlp solver, Task task) {
+    /**
+     * Test accuracy on one task: batches of the solver's largest batch, classified over the task's range; each
+     * prediction is also counted in {@code confusion} when it is not null.
+     */
+    double accuracy(Mlp solver, Task task, ConfusionMatrix confusion) {
         Scenario sc = ctx.scenario();
         Ledger ledger = ctx.ledger();
         int chunk = Math.min(solver.maxBatch(), batch.maxRows());
@@ -231,9 +242,24 @@ final class Learner {
                         1f / 255f);
                 solver.forward(n);
                 correct += ctx.backend().countCorrect(solver.logits(n), batch.targets(0, n), range[0], range[1]);
+                if (confusion != null) {
+                    ctx.backend().argmax(batch.indices(0, n), solver.logits(n), range[0], range[1]);
+                    tally(confusion, batch.indices(0, n), task.testTargets(), from);
+                }
             }
         }
         ledger.addSamples(Phase.EVALUATION, task.testSize());
         return (double) correct / task.testSize();
+    }
+
+    /**
+     * Counts predictions ({@code I32 [n, 1]}, e.g. written over the batch's indices once the images are
+     * gathered) against {@code targets[from .. from + n)}.
+     */
+    static void tally(ConfusionMatrix confusion, Tensor predicted, int[] targets, int from) {
+        int[] p = predicted.toIntArray();
+        for (int i = 0; i < p.length; i++) {
+            confusion.add(targets[from + i], p[i]);
+        }
     }
 }

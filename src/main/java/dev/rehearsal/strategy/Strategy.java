@@ -150,8 +150,34 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
     }
 
     /** Test accuracy of the solver on a task, as the strategy is now. */
-    public double accuracy(Task task) {
-        return learner.accuracy(solver, task);
+    public final double accuracy(Task task) {
+        return accuracy(task, null);
+    }
+
+    /**
+     * Test accuracy of the solver on a task, as the strategy is now, counting each test sample's (target,
+     * prediction) in {@code confusion} when it is not null.
+     */
+    public double accuracy(Task task, dev.rehearsal.metrics.ConfusionMatrix confusion) {
+        return learner.accuracy(solver, task, confusion);
+    }
+
+    /**
+     * The most steps one task of the scenario trains for, solver or (when there is one) generator: what the
+     * run's loss window is chosen from ({@link dev.rehearsal.metrics.LossCurves#windowFor}). A strategy
+     * training on every task so far (joint) trains longer on later tasks, which then give more points.
+     */
+    public long longestTaskSteps() {
+        long most = 1;
+        for (Task t : ctx.scenario().tasks()) {
+            int bc = Math.min(ctx.config().batch, t.trainSize());
+            most = Math.max(most, Learner.steps(t.trainSize(), bc, ctx.config().epochs, ctx.config().iterations));
+            if (generator != null) {
+                most = Math.max(most, Learner.steps(t.trainSize(), bc, ctx.config().vaeEpochs,
+                        ctx.config().vaeIterations));
+            }
+        }
+        return most;
     }
 
     /** The tasks up to and including {@code task}. */

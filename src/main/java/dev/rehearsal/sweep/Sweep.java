@@ -10,6 +10,8 @@ import dev.rehearsal.experiment.Experiment;
 import dev.rehearsal.experiment.Json;
 import dev.rehearsal.experiment.Provenance;
 import dev.rehearsal.experiment.ResultFiles;
+import dev.rehearsal.experiment.ResultsCsv;
+import dev.rehearsal.ResultsSchema;
 import dev.rehearsal.experiment.RunResult;
 import dev.rehearsal.experiment.Summary;
 import dev.rehearsal.report.HtmlReport;
@@ -31,7 +33,7 @@ import java.util.Map;
  * DIR/sweep.json         every experiment of the grid: id, options, status, headline metrics, provenance
  * DIR/sweep.csv          one row per experiment x evaluated task (tidy, for pandas)
  * DIR/sweep.md           mean ± std over seeds per grid point
- * DIR/results.json, results.md, report.html   the report over the grid points
+ * DIR/results.json, results.csv, results.md, report.html   the report over the grid points
  * </pre>
  * A finished id is skipped when the sweep runs again (its record verified: checksum, config, ranges);
  * {@code rerun} runs every experiment again. A failed experiment is recorded and run again next time.
@@ -82,8 +84,8 @@ public final class Sweep {
                         task.id(), o.path("strategy").asText(), o.path("seed").asText())
                         + (o.path("status").asText().equals("failed") ? "failed: " + o.path("error").asText()
                         : o.path("status").asText().equals(Experiment.DOES_NOT_FIT) ? "does not fit its budget: "
-                        + o.path("error").asText() : String.format(Locale.ROOT, "ACC %.4f in %.1f s", o.path("ACC").asDouble(),
-                                o.path("times").path("total").asDouble())));
+                        + o.path("error").asText() : String.format(Locale.ROOT, "ACC %.4f in %.1f s", o.path("acc").asDouble(),
+                                o.path("seconds").path("total").asDouble())));
             });
         } catch (Engine.EngineException e) {
             // The engine lost the rest (a crashed executor): each unfinished experiment is recorded as failed.
@@ -121,17 +123,19 @@ public final class Sweep {
         return b.toString();
     }
 
-    /** Writes sweep.json, sweep.csv, sweep.md, results.json/md and report.html; returns the Markdown table. */
+    /** Writes sweep.json, sweep.csv, sweep.md, results.json/csv/md and report.html; returns the Markdown table. */
     static String merge(Grid grid, Path dir, Map<String, ObjectNode> records, PrintStream log) {
-        ObjectNode root = Provenance.stamp(Json.MAPPER.createObjectNode());
-        root.set("grid", grid.source());
+        ObjectNode root = Provenance.stamp(Json.MAPPER.createObjectNode(), "sweep");
+        root.set("grid", ResultsSchema.snakeKeys(grid.source()));
         ArrayNode sw = root.putArray("swept");
-        grid.swept().forEach(sw::add);
+        grid.swept().forEach(k -> sw.add(ResultsSchema.field(k)));
         ArrayNode exps = root.putArray("experiments");
-        StringBuilder csv = new StringBuilder("id,strategy,seed");
+        StringBuilder csv = new StringBuilder();
         List<String> columns = grid.swept().stream().filter(k -> !k.equals("strategy") && !k.equals("seed")).toList();
-        columns.forEach(k -> csv.append(',').append(csvField(k)));
-        csv.append(",trained_through_task,task,accuracy\n");
+        List<String> header = new ArrayList<>(List.of("id", "strategy", "seed"));
+        columns.forEach(k -> header.add(ResultsSchema.field(k)));
+        header.addAll(List.of("trained_through_task", "task", "accuracy"));
+        ResultsCsv.line(csv, header);
         Summary summary = null;
         for (Grid.Point p : grid.points()) {
             ObjectNode o = records.get(p.id());
@@ -141,8 +145,7 @@ public final class Sweep {
             e.put("strategy", p.config().strategy);
             e.put("setting", p.config().setting);
             e.put("seed", p.config().seed);
-            ObjectNode opts = e.putObject("options");
-            p.options().forEach(opts::set);
+            e.set("options", ResultsSchema.snakeKeys(Json.MAPPER.valueToTree(p.options())));
             e.put("record", "runs/" + p.id() + ".json");
             if (o == null) {
                 e.put("status", "missing");
@@ -155,35 +158,36 @@ public final class Sweep {
                 e.put("exit_code", o.path("exit_code").asInt());
                 continue;
             }
-            for (String k : List.of("ACC", "BWT", "FWT", "forgetting")) {
+            for (String k : List.of("acc", "bwt", "fwt", "forgetting")) {
                 e.set(k, o.get(k));
             }
-            e.set("seconds", o.path("times").path("total"));
+            e.set("seconds", o.path("seconds").path("total"));
             e.set("training_macs", o.path("macs").path("training_total"));
             e.set("memory_bytes", o.path("memory_bytes").path("total"));
             JsonNode tasks = o.path("tasks");
             if (tasks.size() > 0) {
-                e.set("replay_bytes", tasks.get(tasks.size() - 1).path("replayBytes"));
+                e.set("replay_bytes", tasks.get(tasks.size() - 1).path("replay_bytes"));
             }
-            JsonNode r = o.path("R");
+            JsonNode r = o.path("accuracy_matrix");
             for (int i = 0; i < r.size(); i++) {
                 for (int j = 0; j < r.get(i).size(); j++) {
-                    csv.append(p.id()).append(',').append(csvField(p.config().strategy)).append(',')
-                            .append(p.config().seed);
+                    List<String> row = new ArrayList<>(List.of(p.id(), p.config().strategy,
+                            Long.toString(p.config().seed)));
                     for (String k : columns) {
                         JsonNode v = p.options().get(k);
-                        csv.append(',').append(v == null ? "" : csvField(v.isValueNode() ? v.asText() : v.toString()));
+                        row.add(v == null ? "" : v.isValueNode() ? v.asText() : v.toString());
                     }
-                    csv.append(',').append(i + 1).append(',').append(j + 1).append(',')
-                            .append(r.get(i).get(j).asText()).append('\n');
+                    JsonNode a = r.get(i).get(j);
+                    row.addAll(List.of(Integer.toString(i + 1), Integer.toString(j + 1), a.isNumber() ? a.asText()
+                            : ""));
+                    ResultsCsv.line(csv, row);
                 }
             }
             RunResult run = RunResult.fromJson(o);
             if (summary == null) {
                 summary = new Summary(p.config());
             }
-            summary.add(new RunResult(label(p), run.seed(), run.accuracy(), run.ledger(), run.memory(),
-                    run.heapMemory(), run.datasetBytes(), run.wallSeconds(), run.tasks(), run.trainingStreamBytes()));
+            summary.add(run.named(label(p)), p.config());
         }
         ResultFiles.write(dir.resolve("sweep.json"), Json.write(root) + "\n");
         ResultFiles.write(dir.resolve("sweep.csv"), csv.toString());
@@ -202,10 +206,6 @@ public final class Sweep {
             }
         }
         return table;
-    }
-
-    private static String csvField(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? '"' + s.replace("\"", "\"\"") + '"' : s;
     }
 
     /** What --dry-run prints: every experiment (id, the options its point sets) and its estimated cost. */

@@ -28,14 +28,14 @@ class CompareEndToEndTest {
         JsonNode root = new ObjectMapper().readTree(Files.readString(out.resolve("results.json")));
         assertEquals("split", root.get("config").get("scenario").asText());
         assertEquals("class", root.get("config").get("setting").asText());
-        assertEquals(4000, root.get("config").get("train-limit").asInt(), "the resolved config is saved");
+        assertEquals(4000, root.get("config").get("train_limit").asInt(), "the resolved config is saved");
         Map<String, Double> acc = new HashMap<>();
         for (JsonNode s : root.get("results")) {
-            for (String key : new String[] {"strategy", "R", "b", "ACC", "BWT", "FWT", "forgetting", "times"}) {
+            for (String key : new String[] {"strategy", "accuracy_matrix", "initial_accuracy", "acc", "bwt", "fwt", "forgetting", "seconds"}) {
                 assertTrue(s.has(key), "result has " + key + ": " + s);
             }
-            assertEquals(5, s.get("R").size());
-            acc.put(s.get("strategy").asText(), s.get("ACC").asDouble());
+            assertEquals(5, s.get("accuracy_matrix").size());
+            acc.put(s.get("strategy").asText(), s.get("acc").asDouble());
         }
         String all = acc.toString();
         assertTrue(acc.get("naive") < 0.35, all);
@@ -65,6 +65,6 @@ class CompareEndToEndTest {
         assertEquals(0, r.exitCode(), r.err());
         JsonNode root = new ObjectMapper().readTree(Files.readString(out.resolve("results.json")));
         assertEquals("fashion", root.get("config").get("dataset").asText());
-        assertTrue(root.get("results").get(0).get("R").get(0).get(0).asDouble() > 0.8, root.toString());
+        assertTrue(root.get("results").get(0).get("accuracy_matrix").get(0).get(0).asDouble() > 0.8, root.toString());
     }
 }

@@ -46,9 +46,9 @@ class DistillationMethodsLongTest {
         double derpp = Double.NaN;
         for (JsonNode s : root.get("results")) {
             if (s.get("strategy").asText().equals("lwf")) {
-                lwf = s.get("ACC").asDouble();
+                lwf = s.get("acc").asDouble();
             } else if (s.get("strategy").asText().equals("derpp")) {
-                derpp = s.get("ACC").asDouble();
+                derpp = s.get("acc").asDouble();
             }
         }
         List<String> failures = new ArrayList<>();

@@ -27,7 +27,7 @@ class DistillationMethodsMnistTest {
         JsonNode root = new ObjectMapper().readTree(Files.readString(out.resolve("results.json")));
         Map<String, Double> m = new HashMap<>();
         for (JsonNode s : root.get("results")) {
-            m.put(s.get("strategy").asText(), s.get("ACC").asDouble());
+            m.put(s.get("strategy").asText(), s.get("acc").asDouble());
         }
         return m;
     }

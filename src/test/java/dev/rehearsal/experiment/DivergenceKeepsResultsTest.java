@@ -40,7 +40,7 @@ class DivergenceKeepsResultsTest {
         JsonNode results = new ObjectMapper().readTree(Files.readString(out.resolve("results.json")));
         JsonNode run = results.get("results").get(0).get("runs").get(0);
         assertEquals(2, run.get("tasks_done").asInt(), "the two finished tasks were kept");
-        assertTrue(run.get("R").get(1).get(1).asDouble() > 0.9, run.get("R").toString());
+        assertTrue(run.get("accuracy_matrix").get(1).get(1).asDouble() > 0.9, run.get("accuracy_matrix").toString());
         assertTrue(Files.exists(out.resolve("checkpoint").resolve("naive-seed1").resolve("state.json")),
                 "and a checkpoint to resume from");
     }

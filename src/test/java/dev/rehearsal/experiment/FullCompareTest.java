@@ -123,7 +123,7 @@ class FullCompareTest {
     private static double acc(Map<String, JsonNode> results, String strategy) {
         JsonNode s = results.get(strategy);
         assertTrue(s != null, "results.json has no " + strategy + ": " + results.keySet());
-        return s.get("ACC").asDouble();
+        return s.get("acc").asDouble();
     }
 
     /** The ACC of one seed's run of the strategy. */
@@ -131,7 +131,7 @@ class FullCompareTest {
         assertTrue(results.containsKey(strategy), "results.json has no " + strategy + ": " + results.keySet());
         for (JsonNode run : results.get(strategy).get("runs")) {
             if (run.get("seed").asInt() == seed) {
-                return run.get("ACC").asDouble();
+                return run.get("acc").asDouble();
             }
         }
         throw new AssertionError(strategy + " has no run with seed " + seed);

@@ -34,7 +34,7 @@ class GenerativeReplayLongTest {
         Cli r = Cli.run(all.toArray(new String[0]));
         assertEquals(0, r.exitCode(), r.err());
         JsonNode root = new ObjectMapper().readTree(Files.readString(out.resolve("results.json")));
-        return root.get("results").get(0).get("ACC").asDouble();
+        return root.get("results").get(0).get("acc").asDouble();
     }
 
     private static void within(String what, double acc, double mean, double std) {

@@ -14,16 +14,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A sealed file's checksum is computed over the JSON the file holds, so it must survive the round trip
- * through the file (longs read back as ints, NaN written as a string, doubles in exponent form), and
+ * through the file (longs read back as ints, nulls for undefined values, doubles in exponent form), and
  * nothing else may.
  */
 class IntegrityTest {
 
     private static ObjectNode sample() {
-        ObjectNode o = Json.MAPPER.createObjectNode();
-        o.put("seed", 1L).put("lr", 1e-5).put("acc", Double.NaN).put("big", Long.MAX_VALUE).putNull("data");
-        o.putArray("R").addArray().add(0.5).add(Double.NaN).add(1.0);
-        o.putObject("config").put("preset", "seed").putArray("class-order").add(0).add(1);
+        ObjectNode o = dev.rehearsal.ResultsSchema.stamp(Json.MAPPER.createObjectNode(), "run");
+        o.put("seed", 1L).put("lr", 1e-5).putNull("acc").put("big", Long.MAX_VALUE).putNull("data");
+        o.putArray("accuracy_matrix").addArray().add(0.5).addNull().add(1.0);
+        o.putObject("config").put("preset", "seed").putArray("class_order").add(0).add(1);
         return o;
     }
 
@@ -33,14 +33,14 @@ class IntegrityTest {
         Files.writeString(f, Json.write(Integrity.seal(sample())) + "\n");
         ObjectNode read = Integrity.readSealed(f);
         assertEquals(Json.write(sample()), Json.write(read), "the checksum key is removed, the rest is intact");
-        assertTrue(Double.isNaN(Integrity.accuracy(f, read.get("acc"), "acc")), "NaN is an accuracy: undefined");
+        assertTrue(Double.isNaN(Integrity.accuracy(f, read.get("acc"), "acc")), "null is an accuracy: undefined");
     }
 
     @Test
     void anyChangeBreaksTheSeal(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("state.json");
         String sealed = Json.write(Integrity.seal(sample()));
-        for (String[] edit : new String[][] {{"0.5", "0.6"}, {"\"seed\" :", "\"seeds\" :"}, {"\"NaN\"", "0.1"},
+        for (String[] edit : new String[][] {{"0.5", "0.6"}, {"\"seed\" :", "\"seeds\" :"}, {"null, 1.0", "0.1, 1.0"},
             {"1.0E-5", "2.0E-5"}}) {
             assertTrue(sealed.contains(edit[0]), sealed);
             Files.writeString(f, sealed.replace(edit[0], edit[1]));
@@ -74,7 +74,7 @@ class IntegrityTest {
     @Test
     void aKeyAddedLaterMeansItsDefaultWhereAFileLeavesItOut(@TempDir Path dir) {
         ExperimentConfig c = Experiment.single(new ExperimentConfig(), "er", 1);
-        ObjectNode saved = Json.MAPPER.valueToTree(c);
+        ObjectNode saved = Json.config(c);
         saved.remove("precision");
         Path f = dir.resolve("checkpoint.json");
         Integrity.requireConfig(f, saved, c, "start afresh");

@@ -96,7 +96,7 @@ class PermutedMnistLongTest {
         for (JsonNode s : r.values()) {
             JsonNode run = s.get("runs").get(0);
             assertTrue(run.get("complete").asBoolean(), s.get("strategy") + " finished every task");
-            JsonNode matrix = run.get("R");
+            JsonNode matrix = run.get("accuracy_matrix");
             assertEquals(tasks, matrix.size(), s.get("strategy") + ": " + matrix);
             for (JsonNode row : matrix) {
                 assertEquals(tasks, row.size(), s.get("strategy") + ": " + matrix);
@@ -105,13 +105,13 @@ class PermutedMnistLongTest {
     }
 
     private static double acc(Map<String, JsonNode> r, String strategy) {
-        return r.get(strategy).get("ACC").asDouble();
+        return r.get(strategy).get("acc").asDouble();
     }
 
     private static String accs(Map<String, JsonNode> r) {
         StringBuilder b = new StringBuilder();
         r.forEach((k, v) -> b.append(k).append(' ').append(String.format(java.util.Locale.ROOT, "%.4f",
-                v.get("ACC").asDouble())).append("  "));
+                v.get("acc").asDouble())).append("  "));
         return b.toString().trim();
     }
 }

@@ -77,7 +77,7 @@ class ReferenceMethodsLongTest {
     private static double acc(JsonNode root, String strategy) {
         for (JsonNode s : root.get("results")) {
             if (s.get("strategy").asText().equals(strategy)) {
-                return s.get("ACC").asDouble();
+                return s.get("acc").asDouble();
             }
         }
         throw new AssertionError("no results for " + strategy);

@@ -35,7 +35,7 @@ class ReferenceMethodsMnistTest {
         JsonNode root = new ObjectMapper().readTree(Files.readString(out.resolve("results.json")));
         Map<String, Double> acc = new HashMap<>();
         for (JsonNode s : root.get("results")) {
-            acc.put(s.get("strategy").asText(), s.get("ACC").asDouble());
+            acc.put(s.get("strategy").asText(), s.get("acc").asDouble());
         }
         return acc;
     }

@@ -30,7 +30,7 @@ class RegularizersOnMnistTest {
         assertEquals(0, r.exitCode(), r.err());
         Map<String, Double> acc = new HashMap<>();
         for (JsonNode s : Json.MAPPER.readTree(out.resolve("results.json").toFile()).get("results")) {
-            acc.put(s.get("strategy").asText(), s.get("ACC").asDouble());
+            acc.put(s.get("strategy").asText(), s.get("acc").asDouble());
         }
         return acc;
     }

@@ -89,7 +89,7 @@ class ReplayBudgetTest {
     void budgetsAreNeverExceeded(String strategy, String storage, int budget, long last) {
         RunResult r = run(strategy, storage, budget);
         for (TaskRecord t : r.tasks()) {
-            assertTrue(t.replayBytes() <= budget, strategy + " after task " + (t.task() + 1) + " keeps "
+            assertTrue(t.replayBytes() <= budget, strategy + " after task " + t.task() + " keeps "
                     + t.replayBytes() + " bytes, over " + budget);
         }
         assertEquals(last, r.tasks().get(r.tasks().size() - 1).replayBytes());

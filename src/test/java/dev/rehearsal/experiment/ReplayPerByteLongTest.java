@@ -50,16 +50,16 @@ class ReplayPerByteLongTest {
     void prototypesBeatGenerativeReplayAt64kBAndBinaryReplayPassesBirAt1MB(@TempDir Path dir) throws Exception {
         JsonNode proto = run(dir.resolve("proto"), "--strategies", "proto", "--storage", "binary", "--replay-budget",
                 "64000");
-        within("proto (binary) at 64 kB", proto.get("ACC").asDouble(), 0.9408, 0.0121);
-        assertTrue(proto.get("ACC").asDouble() > 0.924, "above gr's 0.924: " + proto.get("ACC"));
+        within("proto (binary) at 64 kB", proto.get("acc").asDouble(), 0.9408, 0.0121);
+        assertTrue(proto.get("acc").asDouble() > 0.924, "above gr's 0.924: " + proto.get("acc"));
         for (JsonNode run : proto.get("runs")) {
             JsonNode tasks = run.get("tasks");
-            assertEquals(63_780, tasks.get(tasks.size() - 1).get("replayBytes").asLong(),
+            assertEquals(63_780, tasks.get(tasks.size() - 1).get("replay_bytes").asLong(),
                     "49 binary prototypes of 98 bytes x 10 classes + 10 x 2 x 788 bytes of directions");
         }
         JsonNode er = run(dir.resolve("er"), "--strategies", "er", "--storage", "binary", "--replay-budget",
                 "1000000");
-        within("er (binary) at 1 MB", er.get("ACC").asDouble(), 0.9638, 0.0029);
-        assertTrue(er.get("ACC").asDouble() >= 0.95, "at least 0.95: " + er.get("ACC"));
+        within("er (binary) at 1 MB", er.get("acc").asDouble(), 0.9638, 0.0029);
+        assertTrue(er.get("acc").asDouble() >= 0.95, "at least 0.95: " + er.get("acc"));
     }
 }

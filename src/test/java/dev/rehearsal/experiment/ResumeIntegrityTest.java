@@ -142,12 +142,12 @@ class ResumeIntegrityTest {
 
     @Test
     void impossibleValuesAreRefusedEvenWithAMatchingChecksum() throws Exception {
-        refused(copy("state-accuracy", d -> reseal(state(d), o -> ((ArrayNode) o.get("R").get(0)).set(0, 1.7))),
-                "state.json is damaged: R[1][1] is 1.7, not an accuracy in [0, 1]");
+        refused(copy("state-accuracy", d -> reseal(state(d), o -> ((ArrayNode) o.get("accuracy_matrix").get(0)).set(0, 1.7))),
+                "state.json is damaged: accuracy_matrix[1][1] is 1.7, not an accuracy in [0, 1]");
         refused(copy("state-task", d -> reseal(state(d), o -> ((ObjectNode) o.get("task_records").get(1))
-                .put("task", 9))), "'task' is 9, expected an integer in [0, 4]");
+                .put("task", 9))), "'task' is 9, expected an integer in [1, 5]");
         refused(copy("state-count", d -> reseal(state(d), o -> ((ObjectNode) o.get("task_records").get(0))
-                .put("trainSamples", -64))), "'trainSamples' is -64, expected a count");
+                .put("train_samples", -64))), "'train_samples' is -64, expected a count");
         refused(copy("state-done", d -> reseal(state(d), o -> o.put("tasks_done", 7))),
                 "'tasks_done' is 7, expected an integer in [0, 5]");
     }
@@ -188,12 +188,12 @@ class ResumeIntegrityTest {
 
     @Test
     void anAlteredRunRecordIsRefused() throws Exception {
-        refused(copy("record-edited", d -> replaceText(record(d), "\"ACC\" : ", "\"ACC\" : 0.99 , \"was\" : ")),
+        refused(copy("record-edited", d -> replaceText(record(d), "\"acc\" : ", "\"acc\" : 0.99 , \"was\" : ")),
                 record(base.resolve("record-edited")) + " is damaged: its content does not match its SHA-256");
-        refused(copy("record-accuracy", d -> reseal(record(d), o -> ((ArrayNode) o.get("R").get(4)).set(0, 1.5))),
-                "naive-seed1.json is damaged: R[5][1] is 1.5, not an accuracy");
-        refused(copy("record-rows", d -> reseal(record(d), o -> ((ArrayNode) o.get("R")).remove(4))),
-                "naive-seed1.json is damaged: R has 4 rows, the scenario has 5 tasks");
+        refused(copy("record-accuracy", d -> reseal(record(d), o -> ((ArrayNode) o.get("accuracy_matrix").get(4)).set(0, 1.5))),
+                "naive-seed1.json is damaged: accuracy_matrix[5][1] is 1.5, not an accuracy");
+        refused(copy("record-rows", d -> reseal(record(d), o -> ((ArrayNode) o.get("accuracy_matrix")).remove(4))),
+                "naive-seed1.json is damaged: accuracy_matrix has 4 rows, the scenario has 5 tasks");
         refused(copy("record-unsealed", d -> {
             ObjectNode o = (ObjectNode) Json.MAPPER.readTree(record(d).toFile());
             o.remove(Integrity.SHA256);

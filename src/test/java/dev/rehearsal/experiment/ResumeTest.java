@@ -61,8 +61,8 @@ class ResumeTest {
 
         JsonNode a = new ObjectMapper().readTree(killed.resolve("results.json").toFile()).get("results").get(0);
         JsonNode b = new ObjectMapper().readTree(straight.resolve("results.json").toFile()).get("results").get(0);
-        assertEquals(b.get("R"), a.get("R"), "same R as the uninterrupted run");
-        assertEquals(b.get("ACC"), a.get("ACC"));
+        assertEquals(b.get("accuracy_matrix"), a.get("accuracy_matrix"), "same R as the uninterrupted run");
+        assertEquals(b.get("acc"), a.get("acc"));
         assertTrue(Files.exists(killed.resolve("runs").resolve("gr-seed1.json")));
         assertFalse(Files.exists(killed.resolve("checkpoint").resolve("gr-seed1")), "checkpoint removed once recorded");
     }

@@ -131,7 +131,7 @@ class StrategyRunTest {
         long p = 4L * (784 * 50 + 50 + 50 * 50 + 50 + 50 * 50 + 50 + 10 * 50 + 10);
         for (RunResult r : new RunResult[] {ewc, si}) {
             for (dev.rehearsal.metrics.TaskRecord t : r.tasks()) {
-                assertEquals(2 * p, t.replayBytes(), r.strategy() + " task " + (t.task() + 1));
+                assertEquals(2 * p, t.replayBytes(), r.strategy() + " task " + t.task());
             }
         }
     }
@@ -150,7 +150,7 @@ class StrategyRunTest {
         long buffers = 3 * 50 * 10 + 50;
         long classifier = (784 * 50 + 50) + 2 * (50 * 50 + 50) + (10 * 50 + 10);
         for (dev.rehearsal.metrics.TaskRecord t : bir.tasks()) {
-            assertEquals(4 * (2 * (vae + buffers) + classifier), t.replayBytes(), "task " + (t.task() + 1));
+            assertEquals(4 * (2 * (vae + buffers) + classifier), t.replayBytes(), "task " + t.task());
         }
         assertEquals(0, bir.ledger().macs(Phase.GENERATOR_TRAINING), "one network: the VAE half trains in the "
                 + "solver's steps");

@@ -118,7 +118,7 @@ class HtmlReportTest {
             assertTrue(html.contains(">" + acc + "<"), "ACC " + acc);
         }
         assertTrue(html.contains("<th>untrained (b)</th>"), "R tables start with the untrained model");
-        assertTrue(html.contains("<td>train-limit</td><td>4000</td>"), "config table");
+        assertTrue(html.contains("<td>train_limit</td><td>4000</td>"), "config table");
         assertTrue(html.contains("id=\"scaling\"") && html.contains("<td>training_macs</td>")
                 && html.contains(">1.02<"), "scaling section with the fitted slopes");
         assertFalse(html.contains("What this run answers"), "no answers in this results.json");
@@ -132,7 +132,7 @@ class HtmlReportTest {
         root.putArray("answers").add("Replay beats fine-tuning: ACC 0.83 vs 0.19 & <b>no</b> forgetting spike.")
                 .add("Generative replay costs 12 MB.");
         root.putObject("efficiency").put("future", 1); // a key this version does not know
-        ((ObjectNode) root.get("results").get(2)).put("ACC_std", 0.0123);
+        ((ObjectNode) root.get("results").get(2)).put("acc_std", 0.0123);
         Files.writeString(out.resolve("results.json"), MAPPER.writeValueAsString(root));
 
         String html = Files.readString(HtmlReport.write(out), StandardCharsets.UTF_8);
@@ -180,7 +180,7 @@ class HtmlReportTest {
     void aNonSquareAccuracyMatrixIsRejected(@TempDir Path out) throws Exception {
         copyFixture("results.json", out);
         ObjectNode root = readJson(out.resolve("results.json"));
-        ((com.fasterxml.jackson.databind.node.ArrayNode) root.get("results").get(0).get("R").get(1)).remove(0);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) root.get("results").get(0).get("accuracy_matrix").get(1)).remove(0);
         Files.writeString(out.resolve("results.json"), MAPPER.writeValueAsString(root));
         RehearsalException e = assertThrows(RehearsalException.class, () -> HtmlReport.write(out));
         assertEquals(RehearsalException.DATA, e.exitCode());

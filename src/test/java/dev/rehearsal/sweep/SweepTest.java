@@ -156,7 +156,7 @@ class SweepTest {
             for (int i = 0; i < 5; i++) {
                 for (int j = 0; j < 5; j++) {
                     assertEquals(r.get("strategy").asText() + "," + r.get("seed").asText() + ","
-                            + r.get("R").get(i).get(j).asText(), rows.get(id + "/" + (i + 1) + "/" + (j + 1)));
+                            + r.get("accuracy_matrix").get(i).get(j).asText(), rows.get(id + "/" + (i + 1) + "/" + (j + 1)));
                 }
             }
         }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Continual-learning replay experiments on CPU servers.",
         subcommands = {CompareCommand.class, RunCommand.class, ProfileCommand.class, ScaleCommand.class,
             SweepCommand.class,
+            ReportCommand.class,
             InfoCommand.class,
             ModelCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})

@@ -64,6 +64,27 @@ class ResumeIntegrityTest {
         assertEquals(2, Json.MAPPER.readTree(state(interrupted).toFile()).get("tasks_done").asInt());
     }
 
+    /** What an interrupted run leaves is in the schema too: the checkpoint and the partial results.json. */
+    @Test
+    void theInterruptedFilesValidate() {
+        dev.rehearsal.SchemaCheck.assertValid(state(interrupted));
+        JsonNode partial = dev.rehearsal.SchemaCheck.assertValid(interrupted.resolve("results.json"));
+        JsonNode joint = partial.get("results").get(1).get("runs").get(0);
+        assertEquals(false, joint.get("complete").asBoolean(), "joint stopped in its third task");
+        assertTrue(joint.get("accuracy_matrix").get(2).get(0).isNull(), "its third row is not trained: null");
+    }
+
+    /** A folder written by the previous layout (schema_version 2, names like ACC and R) is refused in one line. */
+    @Test
+    void aFolderOfThePreviousVersionIsRefused() throws Exception {
+        Path dir = copy("schema-2", d -> reseal(record(d), o -> o.put("schema_version", 2)));
+        ChildCli r = ChildCli.run(null, "compare", "--resume", dir.toString(), "--quiet");
+        assertEquals(3, r.exitCode(), r.err());
+        assertTrue(r.oneLineError(), r.err());
+        assertTrue(r.err().contains("naive-seed1.json has schema_version 2 (an earlier Rehearsal wrote it); this "
+                + "Rehearsal reads schema_version 3: rerun the command that wrote it with this version"), r.err());
+    }
+
     private static Path state(Path dir) {
         return dir.resolve("checkpoint").resolve("joint-seed1").resolve("state.json");
     }

@@ -72,7 +72,26 @@ class StrategyResumeTest {
                 assertArrayEquals(straight.accuracy().r()[i], resumed.accuracy().r()[i], "row " + (i + 1));
             }
             assertEquals(straight.tasks().get(4).replayBytes(), resumed.tasks().get(4).replayBytes());
+            // The loss curves: tasks 1-2 from the checkpoint, 3-5 trained again, all as in the run that never stopped.
+            assertEquals(straight.losses().window(), resumed.losses().window());
+            assertCurvesEqual(straight.losses().solver(), resumed.losses().solver(), "solver");
+            assertCurvesEqual(straight.losses().generator(), resumed.losses().generator(), "generator");
+            assertArrayEquals(straight.confusion(), resumed.confusion(), "the final solver's confusion matrix");
             assertArrayEquals(params[0], params[1], "the solver's parameters at the end");
+        }
+    }
+
+    private static void assertCurvesEqual(java.util.List<double[]> expected, java.util.List<double[]> actual,
+            String model) {
+        if (expected == null) {
+            assertEquals(null, actual, model + ": no curve in either run");
+            return;
+        }
+        assertEquals(5, expected.size(), model + ": one curve per task");
+        assertEquals(expected.size(), actual.size(), model);
+        for (int t = 0; t < expected.size(); t++) {
+            assertTrue(expected.get(t).length > 0 || model.equals("generator"), model + " task " + (t + 1));
+            assertArrayEquals(expected.get(t), actual.get(t), model + " loss of task " + (t + 1));
         }
     }
 

@@ -28,6 +28,8 @@ class ProfileTest {
         assertEquals(0, r.exitCode(), r.err());
         JsonNode p = new ObjectMapper().readTree(r.out());
         assertEquals(p, new ObjectMapper().readTree(Files.readString(out.resolve("profile.json"))));
+        dev.rehearsal.SchemaCheck.assertValid(out.resolve("profile.json"));
+        dev.rehearsal.SchemaCheck.assertValid(out.resolve("results.json"));
         return p;
     }
 
@@ -179,7 +181,7 @@ class ProfileTest {
         Cli r = Cli.run("scale", "--tasks", "2,3,4", "--train-limit", "200", "--test-limit", "100", "--per-class",
                 "5", "--vae-epochs", "1", "--quiet", "--out", out.toString());
         assertEquals(0, r.exitCode(), r.err());
-        JsonNode s = new ObjectMapper().readTree(Files.readString(out.resolve("scale.json")));
+        JsonNode s = dev.rehearsal.SchemaCheck.assertValid(out.resolve("scale.json"));
         assertEquals(6, s.get("measurements").size());
         for (JsonNode m : s.get("measurements")) {
             if (m.get("strategy").asText().equals("er")) {

@@ -38,11 +38,12 @@ class FrontierSweepTest {
         ChildCli r = ChildCli.finish(p, so, se);
         assertEquals(0, r.exitCode(), r.err());
         ObjectMapper json = new ObjectMapper();
-        JsonNode sweep = json.readTree(out.resolve("sweep.json").toFile());
+        JsonNode sweep = dev.rehearsal.SchemaCheck.assertValid(out.resolve("sweep.json"));
+        dev.rehearsal.SchemaCheck.assertValid(out.resolve("results.json"));
         int finished = 0;
         List<String> notFit = new ArrayList<>();
         for (JsonNode e : sweep.path("experiments")) {
-            long budget = e.path("options").path("replay-budget").asLong();
+            long budget = e.path("options").path("replay_budget").asLong();
             switch (e.path("status").asText()) {
                 case "finished" -> {
                     finished++;
@@ -57,7 +58,7 @@ class FrontierSweepTest {
         assertEquals(List.of("icarl@64000", "gr@64000"), notFit);
         assertEquals(12 - 2, finished);
 
-        JsonNode frontier = json.readTree(out.resolve("frontier.json").toFile());
+        JsonNode frontier = dev.rehearsal.SchemaCheck.assertValid(out.resolve("frontier.json"));
         List<JsonNode> points = new ArrayList<>();
         frontier.path("points").forEach(points::add);
         assertEquals(10, points.size());

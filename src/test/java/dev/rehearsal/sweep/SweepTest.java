@@ -151,7 +151,8 @@ class SweepTest {
             String id = r.get("id").asText();
             assertEquals(f.getFileName().toString(), id + ".json");
             assertEquals("finished", r.get("status").asText());
-            assertEquals(2, r.get("schema_version").asInt());
+            assertEquals(3, r.get("schema_version").asInt());
+            dev.rehearsal.SchemaCheck.assertValid(f);
             assertTrue(r.get("machine").get("cores").asInt() > 0);
             for (int i = 0; i < 5; i++) {
                 for (int j = 0; j < 5; j++) {
@@ -160,8 +161,10 @@ class SweepTest {
                 }
             }
         }
-        JsonNode sweep = json.readTree(REFERENCE.resolve("sweep.json").toFile());
+        JsonNode sweep = dev.rehearsal.SchemaCheck.assertValid(REFERENCE.resolve("sweep.json"));
         assertEquals(4, sweep.get("experiments").size());
+        JsonNode summary = dev.rehearsal.SchemaCheck.assertValid(REFERENCE.resolve("results.json"));
+        assertEquals(2, summary.get("results").size(), "one entry per grid point, over its seeds");
         String md = Files.readString(REFERENCE.resolve("sweep.md"));
         assertTrue(md.contains("| naive |") && md.contains("| er |") && md.contains(" ± "), md);
         assertTrue(Files.isRegularFile(REFERENCE.resolve("report.html")));

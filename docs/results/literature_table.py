@@ -5,8 +5,9 @@
                                                                     # (seeds of the same protocol are merged)
   python3 docs/results/literature_table.py table                    # print the Markdown table
 
-`collect` reads each folder's results.json (written by `rehearsal compare`) and its config.json, and keeps
-per (setting, strategy) the ACC of every seed, the command options that matter and the wall time, in
+`collect` reads each folder's results.json (written by `rehearsal compare`, schema_version 3: see
+src/main/resources/dev/rehearsal/results.schema.json), and keeps per (setting, strategy) the ACC of every
+seed, the command options that matter (under their command-line names) and the wall time, in
 docs/results/literature.json (small, committed). `table` joins that file with docs/results/published.json
 (published numbers and their sources) and prints mean ± sample std over seeds next to the published value.
 """
@@ -34,14 +35,26 @@ def load(path, default):
         return json.load(f)
 
 
+SCHEMA_VERSION = 3
+
+
+def command_line_config(config):
+    """A results file's config (snake_case keys) under the command-line option names (train_limit: train-limit)."""
+    return {k.replace("_", "-"): v for k, v in config.items()}
+
+
 def collect(folders):
     measured = load(MEASURED, {"entries": []})
     entries = {(e["setting"], e["strategy"], e.get("variant", "")): e for e in measured["entries"]}
     for folder in folders:
-        with open(os.path.join(folder, "results.json")) as f:
+        path = os.path.join(folder, "results.json")
+        with open(path) as f:
             results = json.load(f)
-        config = results["config"]
+        if results.get("schema_version") != SCHEMA_VERSION:
+            sys.exit("literature_table.py: %s has schema_version %s, this script reads %d: rerun the compare with "
+                     "this version of Rehearsal" % (path, results.get("schema_version"), SCHEMA_VERSION))
         for r in results["results"]:
+            config = command_line_config(r.get("config", results["config"]))
             runs = [run for run in r["runs"] if run.get("complete")]
             if not runs:
                 continue
@@ -62,8 +75,8 @@ def collect(folders):
                 "strategy": r["strategy"],
                 "variant": variant,
                 "seeds": [run["seed"] for run in runs],
-                "acc": [run["ACC"] for run in runs],
-                "seconds": [run["times"]["total"] for run in runs],
+                "acc": [run["acc"] for run in runs],
+                "seconds": [run["seconds"]["total"] for run in runs],
                 "options": options,
             }
             before = entries.get(key)

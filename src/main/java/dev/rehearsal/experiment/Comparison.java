@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * Runs a config's strategies over its seeds into one results folder, safe against crashes:
  * <pre>
  * out/config.json                the resolved config (rehearsal compare --config out/config.json reproduces it)
- * out/results.json, results.md   every finished run, and the tasks finished so far of the current one
+ * out/results.json, results.csv, results.md   every finished run, and the tasks finished so far of the current one
  * out/runs/S-seedK.json          each finished run
  * out/checkpoint/S-seedK/        the current run's state after its last finished task
  * </pre>

@@ -80,10 +80,7 @@ public final class RunCheckpoint {
         }
         root.put("wall_seconds", wallSeconds);
         root.set("task_records", Json.MAPPER.valueToTree(records));
-        root.put("loss_window_steps", losses.window());
-        root.set("solver_loss", RunResult.curves(losses.solver()));
-        root.set("generator_loss", RunResult.curves(losses.generator()));
-        root.set("confusion_matrix", confusion == null ? Json.MAPPER.nullNode() : Json.MAPPER.valueToTree(confusion));
+        RunResult.putCurves(root, losses, confusion);
         root.set("values", state.values());
         root.set(Integrity.CONFIG, Json.config(c));
         root.putObject("tensors").put("file", tensorsName).put("sha256", tensorsSum);

@@ -118,11 +118,16 @@ public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Led
         eff.set("ce", ResultsSchema.number(e.ce()));
         o.put("training_stream_bytes", trainingStreamBytes);
         o.set("tasks", Json.MAPPER.valueToTree(tasks));
+        putCurves(o, losses, confusion);
+        return o;
+    }
+
+    /** The loss curves and the confusion matrix as a run object and a checkpoint hold them. */
+    static void putCurves(ObjectNode o, LossCurves.Recorded losses, long[][] confusion) {
         o.put("loss_window_steps", losses.window());
         o.set("solver_loss", curves(losses.solver()));
         o.set("generator_loss", curves(losses.generator()));
         o.set("confusion_matrix", confusion == null ? Json.MAPPER.nullNode() : Json.MAPPER.valueToTree(confusion));
-        return o;
     }
 
     /** Reads what {@link #toJson} wrote (a finished run recorded before an interruption). */

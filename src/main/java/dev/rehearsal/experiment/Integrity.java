@@ -1,7 +1,6 @@
 package dev.rehearsal.experiment;
 
 import dev.rehearsal.ResultsSchema;
-
 import dev.rehearsal.config.ExperimentConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,10 +1,9 @@
 package dev.rehearsal.experiment;
 
-import dev.rehearsal.ResultsSchema;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.rehearsal.ResultsSchema;
 
 /** The one JSON mapper of results, configs, profiles and the CLI: pretty-printed, keys in declaration order. */
 public final class Json {
@@ -13,9 +12,9 @@ public final class Json {
     private Json() {
     }
 
-    /** A resolved config as results files write it ({@link dev.rehearsal.ResultsSchema#written}). */
+    /** A resolved config as results files write it ({@link ResultsSchema#written}). */
     public static com.fasterxml.jackson.databind.node.ObjectNode config(dev.rehearsal.config.ExperimentConfig c) {
-        return dev.rehearsal.ResultsSchema.written(MAPPER.valueToTree(c));
+        return ResultsSchema.written(MAPPER.valueToTree(c));
     }
 
     /** A tree or value as pretty-printed JSON. */

@@ -1,7 +1,5 @@
 package dev.rehearsal.experiment;
 
-import dev.rehearsal.ResultsSchema;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import dev.rehearsal.ResultsSchema;
 
 /**
  * Where a result came from, written into every results JSON: the layout's version ({@link ResultsSchema#VERSION})

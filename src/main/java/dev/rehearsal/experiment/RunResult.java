@@ -1,10 +1,9 @@
 package dev.rehearsal.experiment;
 
-import dev.rehearsal.ResultsSchema;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.ResultsSchema;
 import dev.rehearsal.metrics.AccuracyMatrix;
 import dev.rehearsal.metrics.Efficiency;
 import dev.rehearsal.metrics.Ledger;

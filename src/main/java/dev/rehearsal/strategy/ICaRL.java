@@ -315,10 +315,11 @@ public final class ICaRL extends Strategy {
                 be.gather(solver.input(n), sc.test().images(), batch.indices(0, n), sc.permutation(task), 1f / 255f);
                 solver.forward(n);
                 be.l2NormalizeRows(nme.features(n), solver.hidden(last, n));
-                correct += nme.countCorrect(n, batch.targets(0, n), range[0], range[1]);
-                if (confusion != null) {
+                if (confusion == null) {
+                    correct += nme.countCorrect(n, batch.targets(0, n), range[0], range[1]);
+                } else {
                     nme.classify(n, batch.indices(0, n), range[0], range[1]);
-                    Learner.tally(confusion, batch.indices(0, n), task.testTargets(), from);
+                    correct += Learner.tally(confusion, batch.indices(0, n), task.testTargets(), from);
                 }
             }
         }

@@ -241,10 +241,11 @@ final class Learner {
                 ctx.backend().gather(solver.input(n), sc.test().images(), batch.indices(0, n), sc.permutation(task),
                         1f / 255f);
                 solver.forward(n);
-                correct += ctx.backend().countCorrect(solver.logits(n), batch.targets(0, n), range[0], range[1]);
-                if (confusion != null) {
+                if (confusion == null) {
+                    correct += ctx.backend().countCorrect(solver.logits(n), batch.targets(0, n), range[0], range[1]);
+                } else {
                     ctx.backend().argmax(batch.indices(0, n), solver.logits(n), range[0], range[1]);
-                    tally(confusion, batch.indices(0, n), task.testTargets(), from);
+                    correct += tally(confusion, batch.indices(0, n), task.testTargets(), from);
                 }
             }
         }
@@ -254,12 +255,16 @@ final class Learner {
 
     /**
      * Counts predictions ({@code I32 [n, 1]}, e.g. written over the batch's indices once the images are
-     * gathered) against {@code targets[from .. from + n)}.
+     * gathered) against {@code targets[from .. from + n)}; returns how many are right (the same argmax as
+     * {@code Backend.countCorrect}, so the accuracy is the same either way).
      */
-    static void tally(ConfusionMatrix confusion, Tensor predicted, int[] targets, int from) {
+    static long tally(ConfusionMatrix confusion, Tensor predicted, int[] targets, int from) {
         int[] p = predicted.toIntArray();
+        long right = 0;
         for (int i = 0; i < p.length; i++) {
             confusion.add(targets[from + i], p[i]);
+            right += p[i] == targets[from + i] ? 1 : 0;
         }
+        return right;
     }
 }

@@ -168,11 +168,11 @@ class RunMacsTest {
         assertEquals(consolidation, r.ledger().macs(Phase.CONSOLIDATION), "consolidation");
         assertEquals(solver + generator + generation + consolidation, r.trainingMacs());
         for (TaskRecord t : r.tasks()) {
-            assertEquals(perTask[t.task()], t.trainingMacs(), "task " + t.task());
+            assertEquals(perTask[t.task() - 1], t.trainingMacs(), "task " + t.task());
             // The computational-efficiency baseline: one training pass of the solver over the task's own 240
             // samples (joint included: it trains on more, the baseline is the task's own data), the solver's own
             // forward and backward GEMMs only: LwF's teacher and DER++'s extra rows are what the method costs.
-            assertEquals(240 * trainRow(wide, 2 * (t.task() + 1)), t.onePassMacs(), "task " + t.task());
+            assertEquals(240 * trainRow(wide, 2 * t.task()), t.onePassMacs(), "task " + t.task());
         }
     }
 }

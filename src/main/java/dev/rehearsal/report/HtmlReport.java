@@ -402,6 +402,22 @@ public final class HtmlReport {
                 matrixTable(s);
                 memoryNote(s);
                 perStrategy.getOrDefault(s.name(), List.of()).forEach(this::figure);
+                absentDetails(details.get(s.name()));
+            }
+        }
+
+        /** One line for what an older results.json does not hold (losses, confusion matrix). */
+        private void absentDetails(RunDetails d) {
+            List<String> absent = new ArrayList<>();
+            if (d == null || !d.hasLosses()) {
+                absent.add("training-loss curves (solver_loss, generator_loss)");
+            }
+            if (d == null || d.confusion() == null) {
+                absent.add("confusion matrix (confusion_matrix)");
+            }
+            if (!absent.isEmpty()) {
+                b.append("<p class=\"note absent\">Not in this results.json (written before they were recorded): ")
+                        .append(escape(String.join(" and ", absent))).append(".</p>\n");
             }
         }
 

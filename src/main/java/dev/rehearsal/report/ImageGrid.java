@@ -89,9 +89,16 @@ public final class ImageGrid {
                 continue;
             }
             BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            boolean gray = grid.getType() == BufferedImage.TYPE_BYTE_GRAY;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    // Gray levels copied as they are: drawing a linear-gray image would brighten it.
+                    int v = gray ? grid.getRaster().getSample(x, y, 0) : -1;
+                    out.setRGB(x, y, gray ? (v << 16) | (v << 8) | v : grid.getRGB(x, y));
+                }
+            }
             java.awt.Graphics2D g = out.createGraphics();
             try {
-                g.drawImage(grid, 0, 0, null);
                 g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING,
                         java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
                 g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD,

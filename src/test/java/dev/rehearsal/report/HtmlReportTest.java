@@ -81,7 +81,7 @@ class HtmlReportTest {
         try (Stream<Path> files = Files.list(out.resolve(HtmlReport.FIGURES))) {
             files.forEach(f -> figures.add(f.getFileName().toString()));
         }
-        Set<String> expected = new TreeSet<>(List.of("metrics.png", "memory.png", "time.png",
+        Set<String> expected = new TreeSet<>(List.of("average-accuracy.png", "metrics.png", "memory.png", "time.png",
                 "scaling-memory_bytes.png", "scaling-training_macs.png", "scaling-seconds.png"));
         for (String s : STRATEGIES) {
             expected.add("accuracy-matrix-" + s + ".png");

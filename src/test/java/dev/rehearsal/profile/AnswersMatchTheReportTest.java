@@ -34,17 +34,8 @@ class AnswersMatchTheReportTest {
     @Test
     void everyQuotedMemoryAndBwtIsInTheTables(@TempDir Path dir) throws Exception {
         Backend be = Backends.named("jvm");
-        ExperimentConfig c = new ExperimentConfig();
-        c.backend = "jvm";
-        c.strategies = List.of("naive", "joint", "er", "gr");
+        ExperimentConfig c = Synthetic.shortConfig("jvm", List.of("naive", "joint", "er", "gr"), 6, 48, 20);
         c.seeds = List.of(1L, 2L);
-        c.batch = 16;
-        c.iterations = 6;
-        c.vaeIterations = 6;
-        c.perClass = 5;
-        c.trainLimit = 48;
-        c.testLimit = 20;
-        c.threads = Backends.THREADS;
         c.validate();
         Summary summary;
         try (Dataset train = Synthetic.dataset(be, "syn-train", 10, 30, 71);

@@ -87,6 +87,20 @@ class HtmlReportTest {
             expected.add("accuracy-matrix-" + s + ".png");
             expected.add("accuracy-over-time-" + s + ".png");
         }
+        // Losses and the confusion matrix where the fixture's first run of a strategy records them.
+        for (var s : readJson(out.resolve("results.json")).get("results")) {
+            var run = s.path("runs").path(0);
+            String name = s.get("strategy").asText();
+            if (run.path("solver_loss").size() > 0) {
+                expected.add("loss-solver-" + name + ".png");
+            }
+            if (run.path("generator_loss").size() > 0) {
+                expected.add("loss-generator-" + name + ".png");
+            }
+            if (run.path("confusion_matrix").size() > 0) {
+                expected.add("confusion-" + name + ".png");
+            }
+        }
         assertEquals(expected, figures, "one file per figure, no temporary files left");
         for (String name : figures) {
             byte[] png = Files.readAllBytes(out.resolve(HtmlReport.FIGURES).resolve(name));

@@ -134,8 +134,8 @@ final class Figures {
                 .title("Training loss of the " + model + ": " + strategy)
                 .xAxisTitle("training step (all tasks)").yAxisTitle("mean loss per window").build();
         style(chart.getStyler());
-        chart.getStyler().setXAxisDecimalPattern("#,##0").setLegendPosition(Styler.LegendPosition.OutsideE)
-                .setMarkerSize(4);
+        chart.getStyler().setXAxisMin(0.0).setXAxisDecimalPattern("#,##0")
+                .setLegendPosition(Styler.LegendPosition.OutsideE).setMarkerSize(4);
         chart.getStyler().setLegendVisible(perTask.size() <= MAX_LABELLED_TASKS);
         int step = Math.max(1, window);
         long offset = 0;

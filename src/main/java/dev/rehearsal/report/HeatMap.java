@@ -76,7 +76,7 @@ final class HeatMap {
             int plotH = cell * rows;
             int x0 = left + (right - left - plotW) / 2;
             int y0 = top;
-            Font cellFont = new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(8, Math.min(14, cell / 4)));
+            Font cellFont = new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(8, Math.min(14, cell / 3)));
             for (int i = 0; i < rows; i++) {
                 for (int j = 0; j < cols; j++) {
                     double v = values[i][j];
@@ -130,7 +130,7 @@ final class HeatMap {
                 g.drawString(String.format(Locale.ROOT, "%.1f", k / 10.0), bx + barWidth + 8, y + fm.getAscent() / 2 - 1);
             }
             g.setFont(AXIS);
-            vertical(g, scaleTitle, bx + barWidth + 58, by + bh / 2);
+            vertical(g, scaleTitle, bx + barWidth + 50, by + bh / 2);
         } finally {
             g.dispose();
         }

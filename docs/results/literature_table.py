@@ -8,7 +8,8 @@
 `collect` reads each folder's results.json (written by `rehearsal compare`, schema_version 3: see
 src/main/resources/dev/rehearsal/results.schema.json), and keeps per (setting, strategy) the ACC of every
 seed, the command options that matter (under their command-line names) and the wall time, in
-docs/results/literature.json (small, committed). `table` joins that file with docs/results/published.json
+docs/results/literature.json (small, committed). `table` joins that file with
+src/main/resources/dev/rehearsal/report/published.json (shipped in the jar: the HTML report shows it too)
 (published numbers and their sources) and prints mean ± sample std over seeds next to the published value.
 """
 import json
@@ -18,7 +19,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MEASURED = os.path.join(HERE, "literature.json")
-PUBLISHED = os.path.join(HERE, "published.json")
+PUBLISHED = os.path.join(HERE, "..", "..", "src", "main", "resources", "dev", "rehearsal", "report", "published.json")
 ORDER = ["naive", "joint", "ewc", "si", "lwf", "agem", "er", "icarl", "derpp", "gr", "cgr", "bir"]
 SETTINGS = ["class", "task", "domain"]
 # Options of the protocol kept with each entry, so the table says what was run.

@@ -105,10 +105,14 @@ public final class Comparison {
                         }
 
                         @Override
-                        public void samples(String strategy, int task, Strategy.Samples s) {
+                        public void samples(String strategy, int task, Strategy.Samples s, SampleLabels labels) {
                             if (seed == c.seeds.get(0)) {
-                                sampleSink.write(out.resolve("samples").resolve(strategy + "-task" + (task + 1) + "-"
-                                        + s.kind() + ".png"), s);
+                                String grid = strategy + "-task" + (task + 1) + "-" + s.kind();
+                                sampleSink.write(out.resolve("samples").resolve(grid + ".png"), s);
+                                if (labels != null) {
+                                    ResultFiles.write(out.resolve("samples").resolve(grid + ".json"),
+                                            Json.write(labels.toJson()) + "\n");
+                                }
                             }
                         }
                         });

@@ -260,11 +260,16 @@ public final class Experiment {
                     afterTask.taskFinished(result);
                     // Its own stream: drawing report samples must not change the training's random numbers.
                     Strategy.Samples shown;
+                    SampleLabels labels = null;
                     try (var t = ledger.time(Phase.REPORT)) {
                         shown = s.replaySamples(64, new Rng(c.seed * 1_000_003L + task.index()));
+                        if (shown != null && shown.kind().startsWith("generated")) {
+                            // After the samples are drawn: the solver through this task labels the next replay.
+                            labels = SampleLabels.of(s.solver(), scenario, task.index(), shown);
+                        }
                     }
                     if (shown != null) {
-                        afterTask.samples(s.name(), task.index(), shown);
+                        afterTask.samples(s.name(), task.index(), shown, labels);
                     }
                 }
                 // After the results: a checkpoint never gets ahead of the results a crash would leave.
@@ -298,8 +303,11 @@ public final class Experiment {
         /** The result so far (the accuracy matrix has the finished rows). */
         void taskFinished(RunResult soFar);
 
-        /** Examples of what the strategy replays after task {@code task} (0-based). */
-        default void samples(String strategy, int task, Strategy.Samples samples) {
+        /**
+         * Examples of what the strategy replays after task {@code task} (0-based), with what the solver
+         * makes of generated ones ({@code labels}; null for stored samples).
+         */
+        default void samples(String strategy, int task, Strategy.Samples samples, SampleLabels labels) {
         }
 
         /** The run is over; the strategy is still alive (its memory can be inspected). */

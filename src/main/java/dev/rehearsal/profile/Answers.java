@@ -9,11 +9,18 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The reference report's four questions, answered from the measurements of one comparison: (1) memory and
  * compute of generative versus raw replay, (2) how they scale with the number of tasks, (3) the downsides
  * seen, (4) where the memory and the compute go. Every number comes from the run; nothing is estimated.
+ *
+ * <p>The numbers are the report's metrics table's, with its definitions, so the text never contradicts it:
+ * ACC, BWT, forgetting, training MACs and time are means over seeds; <em>memory</em> is everything the
+ * strategy allocated (the memory column, the same for every seed); <em>replay memory</em> is what it keeps
+ * to remember earlier tasks after the last one (the replay-memory column: stored samples, or the parameters
+ * of the generator and frozen models), first seed; memory is in MB (10^6 bytes) with three decimals.
  */
 public final class Answers {
     private Answers() {
@@ -22,31 +29,36 @@ public final class Answers {
     public static List<String> of(Summary summary) {
         List<String> out = new ArrayList<>();
         Map<String, List<RunResult>> runs = summary.runs();
-        RunResult er = first(runs, "er");
-        RunResult gr = first(runs, "gr");
-        if (er != null && gr != null) {
-            out.add(String.format(Locale.ROOT, "Memory and compute, generative vs raw replay: generative replay held %s "
-                    + "exactly (generator %s, frozen previous models %s) against %s for raw replay (buffer %s of uint8 "
-                    + "samples), %.2fx as much; it spent %.3g MACs learning against %.3g, %.1fx as many, %.0f%% of them "
-                    + "generating replay and %.0f%% training the generator.",
-                    mb(gr.memoryBytes()), mb(gr.memory().getOrDefault("generator", 0L)),
-                    mb(gr.memory().getOrDefault("previous_models", 0L)), mb(er.memoryBytes()),
-                    mb(er.memory().getOrDefault("buffer", 0L)), (double) gr.memoryBytes() / er.memoryBytes(),
-                    (double) gr.trainingMacs(), (double) er.trainingMacs(),
-                    (double) gr.trainingMacs() / er.trainingMacs(),
-                    100.0 * gr.ledger().macs(Phase.GENERATION) / gr.trainingMacs(),
-                    100.0 * gr.ledger().macs(Phase.GENERATOR_TRAINING) / gr.trainingMacs()));
+        List<RunResult> er = runs.get("er");
+        List<RunResult> gr = runs.get("gr");
+        if (present(er) && present(gr)) {
+            RunResult g = gr.get(0);
+            RunResult e = er.get(0);
+            double grMacs = mean(gr, r -> r.trainingMacs());
+            double erMacs = mean(er, r -> r.trainingMacs());
+            out.add(String.format(Locale.ROOT, "Memory and compute, generative vs raw replay: generative replay "
+                    + "allocated %s in all (the memory column; the generator %s and the frozen previous models %s of "
+                    + "it) against %s for raw replay (its buffer of uint8 samples %s of it), %.2fx as much; of that, "
+                    + "the replay memory (what is kept to remember earlier tasks: the parameters of the generator and "
+                    + "frozen models, against the stored samples) is %s against %s. Generative replay spent %.3g MACs "
+                    + "learning against %.3g, %.1fx as many, %.0f%% of them generating replay and %.0f%% training the "
+                    + "generator.",
+                    mb(g.memoryBytes()), mb(g.memory().getOrDefault("generator", 0L)),
+                    mb(g.memory().getOrDefault("previous_models", 0L)), mb(e.memoryBytes()),
+                    mb(e.memory().getOrDefault("buffer", 0L)), (double) g.memoryBytes() / e.memoryBytes(),
+                    mb(replayBytes(g)), mb(replayBytes(e)), grMacs, erMacs, grMacs / erMacs,
+                    100.0 * share(gr, Phase.GENERATION), 100.0 * share(gr, Phase.GENERATOR_TRAINING)));
         } else {
             List<String> each = new ArrayList<>();
             for (List<RunResult> rs : runs.values()) {
                 RunResult r = rs.get(0);
-                long onePass = r.tasks().stream().mapToLong(TaskRecord::onePassMacs).sum();
-                long kept = r.tasks().isEmpty() ? 0 : r.tasks().get(r.tasks().size() - 1).replayBytes();
-                each.add(String.format(Locale.ROOT, "%s keeps %s to remember earlier tasks (%.1f%% of the %s "
-                        + "training stream) within %s in all, and spent %.3g MACs learning, %.1fx one plain pass "
-                        + "over the data", r.strategy(), mb(kept), 100.0 * kept / Math.max(1, r.trainingStreamBytes()),
-                        mb(r.trainingStreamBytes()), mb(r.memoryBytes()), (double) r.trainingMacs(),
-                        (double) r.trainingMacs() / Math.max(1, onePass)));
+                double onePass = mean(rs, x -> x.tasks().stream().mapToLong(TaskRecord::onePassMacs).sum());
+                long kept = replayBytes(r);
+                double macs = mean(rs, x -> x.trainingMacs());
+                each.add(String.format(Locale.ROOT, "%s keeps a replay memory of %s (%.1f%% of the %s training "
+                        + "stream) within a memory of %s, and spent %.3g MACs learning, %.1fx one plain pass over the "
+                        + "data", r.strategy(), mb(kept), 100.0 * kept / Math.max(1, r.trainingStreamBytes()),
+                        mb(r.trainingStreamBytes()), mb(r.memoryBytes()), macs, macs / Math.max(1, onePass)));
             }
             out.add("Memory and compute (compare er and gr with `rehearsal compare` for the generative vs raw "
                     + "replay contrast): " + String.join("; ", each) + ".");
@@ -58,32 +70,36 @@ public final class Answers {
                 scaling.add(scalingOf(r));
             }
         }
-        out.add("Scaling with the number of tasks (from the per-task records of this run; `rehearsal scale` "
+        out.add("Scaling with the number of tasks (from the per-task records of the first seed; `rehearsal scale` "
                 + "measures it over 2 to 50 tasks): " + (scaling.isEmpty() ? "a single task says nothing about it."
                         : String.join(" ", scaling)));
-        RunResult joint = first(runs, "joint");
+        List<RunResult> joint = runs.get("joint");
         List<String> downsides = new ArrayList<>();
-        if (gr != null && er != null) {
+        if (present(gr) && present(er)) {
+            double grAcc = mean(gr, RunResult::acc);
+            double erAcc = mean(er, RunResult::acc);
+            double grTime = mean(gr, RunResult::wallSeconds);
+            double erTime = mean(er, RunResult::wallSeconds);
             downsides.add(String.format(Locale.ROOT, "generative replay ended %.1f points of ACC %s raw replay and "
-                    + "took %.1fx its wall time (%.1f s vs %.1f s)", 100 * Math.abs(er.acc() - gr.acc()),
-                    gr.acc() < er.acc() ? "below" : "above", gr.wallSeconds() / er.wallSeconds(), gr.wallSeconds(),
-                    er.wallSeconds()));
+                    + "took %.1fx its wall time (%.1f s vs %.1f s)", 100 * Math.abs(erAcc - grAcc),
+                    grAcc < erAcc ? "below" : "above", grTime / erTime, grTime, erTime));
         }
-        if (joint != null) {
+        if (present(joint)) {
             for (String s : List.of("er", "gr")) {
-                RunResult r = first(runs, s);
-                if (r != null) {
-                    downsides.add(String.format(Locale.ROOT, "%s forgot %.1f points on average (BWT %.3f) and ends %.1f "
-                            + "points below joint training", s, 100 * r.accuracy().forgetting(), r.accuracy().bwt(),
-                            100 * (joint.acc() - r.acc())));
+                List<RunResult> rs = runs.get(s);
+                if (present(rs)) {
+                    downsides.add(String.format(Locale.ROOT, "%s forgot %.1f points on average (BWT %.4f) and ends "
+                            + "%.1f points below joint training", s, 100 * mean(rs, x -> x.accuracy().forgetting()),
+                            mean(rs, x -> x.accuracy().bwt()), 100 * (mean(joint, RunResult::acc)
+                                    - mean(rs, RunResult::acc))));
                 }
             }
         }
         if (downsides.isEmpty()) {
             for (List<RunResult> rs : runs.values()) {
-                RunResult r = rs.get(0);
-                downsides.add(String.format(Locale.ROOT, "%s forgot %.1f points on average (BWT %.3f) and took %.1f s",
-                        r.strategy(), 100 * r.accuracy().forgetting(), r.accuracy().bwt(), r.wallSeconds()));
+                downsides.add(String.format(Locale.ROOT, "%s forgot %.1f points on average (BWT %.4f) and took %.1f s",
+                        rs.get(0).strategy(), 100 * mean(rs, x -> x.accuracy().forgetting()),
+                        mean(rs, x -> x.accuracy().bwt()), mean(rs, RunResult::wallSeconds)));
             }
         }
         out.add("Downsides seen: " + String.join("; ", downsides) + ".");
@@ -95,10 +111,10 @@ public final class Answers {
             }
             var biggest = r.memory().entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
             Phase top = java.util.Arrays.stream(Phase.values()).filter(p -> p != Phase.EVALUATION)
-                    .max(Comparator.comparingLong(p -> r.ledger().macs(p))).orElseThrow();
+                    .max(Comparator.comparingDouble(p -> share(rs, p))).orElseThrow();
             where.add(String.format(Locale.ROOT, "%s: %.0f%% of its memory is the %s, %.0f%% of its learning MACs go "
                     + "to %s", r.strategy(), 100.0 * biggest.getValue() / r.memoryBytes(), biggest.getKey(),
-                    100.0 * r.ledger().macs(top) / Math.max(1, r.trainingMacs()), top.id().replace('_', ' ')));
+                    100.0 * share(rs, top), top.id().replace('_', ' ')));
         }
         out.add("Where memory and compute go: " + String.join("; ", where) + ".");
         return out;
@@ -109,19 +125,37 @@ public final class Answers {
         TaskRecord second = t.get(1);
         TaskRecord last = t.get(t.size() - 1);
         long perTask = (last.replayBytes() - second.replayBytes()) / Math.max(1, t.size() - 2);
+        String kept = r.strategy().equals("joint") ? " (the images of every task so far, which it revisits: part of the shared "
+                + "dataset)" : "";
         String memory = t.size() > 2 && perTask > 0
-                ? String.format(Locale.ROOT, "its replay memory grows by %s per task", mb(perTask))
+                ? String.format(Locale.ROOT, "its replay memory grows by %s per task%s, to %s", mb(perTask), kept,
+                        mb(last.replayBytes()))
                 : String.format(Locale.ROOT, "its replay memory stays at %s", mb(last.replayBytes()));
         return String.format(Locale.ROOT, "%s: %s; learning task 2 cost %.3g MACs, task %d %.3g.", r.strategy(),
                 memory, (double) second.trainingMacs(), t.size(), (double) last.trainingMacs());
     }
 
-    private static RunResult first(Map<String, List<RunResult>> runs, String s) {
-        List<RunResult> rs = runs.get(s);
-        return rs == null || rs.isEmpty() ? null : rs.get(0);
+    private static boolean present(List<RunResult> rs) {
+        return rs != null && !rs.isEmpty();
     }
 
+    private static double mean(List<RunResult> rs, ToDoubleFunction<RunResult> f) {
+        return rs.stream().mapToDouble(f).average().orElse(Double.NaN);
+    }
+
+    /** The share of a phase in the learning MACs, over all seeds (the ratio of the means). */
+    private static double share(List<RunResult> rs, Phase p) {
+        double total = rs.stream().mapToDouble(RunResult::trainingMacs).sum();
+        return rs.stream().mapToDouble(r -> r.ledger().macs(p)).sum() / Math.max(1, total);
+    }
+
+    /** The replay memory after the last finished task (the report's replay-memory column). */
+    private static long replayBytes(RunResult r) {
+        return r.tasks().isEmpty() ? 0 : r.tasks().get(r.tasks().size() - 1).replayBytes();
+    }
+
+    /** As the report prints memory: MB (10^6 bytes), three decimals. */
     static String mb(long bytes) {
-        return String.format(Locale.ROOT, "%.2f MB", bytes / 1e6);
+        return String.format(Locale.ROOT, "%.3f MB", bytes / 1e6);
     }
 }

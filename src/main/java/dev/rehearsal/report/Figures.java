@@ -3,6 +3,7 @@ package dev.rehearsal.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -19,8 +20,6 @@ import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.HeatMapChart;
-import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -52,8 +51,6 @@ final class Figures {
         new Color(0x4E79A7), new Color(0xF28E2B), new Color(0x59A14F), new Color(0xE15759), new Color(0x76B7B2),
         new Color(0xEDC948), new Color(0xB07AA1), new Color(0xFF9DA7), new Color(0x9C755F), new Color(0xBAB0AC),
     };
-    /** Heat map: light colours only, so black values stay readable on every cell. */
-    private static final Color[] HEAT = {new Color(0xF7F7F7), new Color(0xC6DBEF), new Color(0x6BAED6)};
     /** Above this many tasks, per-cell values and one legend entry per task no longer fit. */
     private static final int MAX_LABELLED_TASKS = 10;
     private static final List<String> PHASES = List.of("solver_training", "generator_training", "generation",
@@ -70,37 +67,157 @@ final class Figures {
 
     static Figure accuracyMatrix(Path dir, Results.Strategy s) {
         int t = s.tasks();
-        HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Accuracy matrix R: " + s.name())
-                .xAxisTitle("test on task j").yAxisTitle("after task i").build();
-        style(chart.getStyler());
-        chart.getStyler().setRangeColors(HEAT).setMin(0).setMax(1)
-                .setShowValue(t <= MAX_LABELLED_TASKS).setValueFont(VALUES).setValueFontColor(Color.BLACK)
-                .setHeatMapValueDecimalPattern("0.00").setDrawBorder(true)
-                .setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setPlotGridLinesVisible(false);
-        List<String> columns = new ArrayList<>();
-        List<String> rows = new ArrayList<>();
-        for (int k = 1; k <= t; k++) {
-            columns.add(Integer.toString(k));
-            rows.add(Integer.toString(t + 1 - k)); // the heat map counts rows upwards; matrices read down
-        }
-        List<Number[]> cells = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        String[][] text = new String[t][t];
         for (int i = 0; i < t; i++) {
+            labels.add(Integer.toString(i + 1));
             for (int j = 0; j < t; j++) {
                 double v = s.r()[i][j];
-                cells.add(new Number[] {j, t - 1 - i, Double.isFinite(v) ? v : 0});
+                text[i][j] = t <= MAX_LABELLED_TASKS && Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "";
             }
         }
-        chart.addSeries("accuracy", columns, rows, cells);
-        return render(dir, "accuracy-matrix-" + fileName(s.name()), chart,
+        BufferedImage image = HeatMap.draw(WIDTH, HEIGHT, "Accuracy matrix R: " + s.name(), "test on task j",
+                "after task i", labels, labels, s.r(), text, "test accuracy");
+        return render(dir, "accuracy-matrix-" + fileName(s.name()), ImageGrid.png(image),
                 "Accuracy matrix of " + s.name(),
                 "Heat map of the accuracy matrix of " + s.name() + ": rows are after task i, columns test on task j",
                 "Row i is the model right after training task i; column j is its test accuracy on task j. The "
                         + "diagonal shows how well each task was learned; reading down a column shows how much "
                         + "of that task survives later training (fading means forgetting). The upper triangle is "
                         + "accuracy on tasks not trained yet: chance level at best, and zero in class-incremental "
-                        + "learning, where their classes have no output yet. ACC is the mean of the bottom row.");
+                        + "learning, where their classes have no output yet. ACC is the mean of the bottom row. "
+                        + "Colours: the viridis scale of the bar, ticks every 0.1 (0.88 is green, 0.98 yellow).");
+    }
+
+    /**
+     * The final solver's confusion matrix ({@code [true][predicted]} counts): each cell coloured by its
+     * share of the row (the true class's test samples), its count written on it.
+     */
+    static Figure confusion(Path dir, String strategy, long seed, long[][] counts) {
+        int n = counts.length;
+        double[][] share = new double[n][];
+        String[][] text = new String[n][];
+        List<String> rows = new ArrayList<>();
+        int cols = 0;
+        for (int i = 0; i < n; i++) {
+            long total = Arrays.stream(counts[i]).sum();
+            share[i] = new double[counts[i].length];
+            text[i] = new String[counts[i].length];
+            cols = Math.max(cols, counts[i].length);
+            for (int j = 0; j < counts[i].length; j++) {
+                share[i][j] = total > 0 ? (double) counts[i][j] / total : Double.NaN;
+                text[i][j] = Long.toString(counts[i][j]);
+            }
+            rows.add(Integer.toString(i));
+        }
+        List<String> columns = new ArrayList<>();
+        for (int j = 0; j < cols; j++) {
+            columns.add(Integer.toString(j));
+        }
+        BufferedImage image = HeatMap.draw(WIDTH, HEIGHT, "Confusion matrix of the final solver: " + strategy,
+                "predicted class", "true class", columns, rows, share, text, "share of the true class");
+        return render(dir, "confusion-" + fileName(strategy), ImageGrid.png(image),
+                "Confusion matrix of " + strategy,
+                "Heat map of the final solver's confusion matrix for " + strategy + ", true class by predicted class",
+                "Test samples of every class (rows) by the class the final solver predicts (columns), seed " + seed
+                        + ". The diagonal is what it gets right; a bright column off the diagonal is a class the "
+                        + "solver predicts for everything (in class-incremental learning often the last task's). "
+                        + "Colour: share of the row; numbers: counts.");
+    }
+
+    /**
+     * The training loss of one model of a strategy ({@code model}: solver or generator) over the whole run:
+     * one line per task, each point the mean over {@code window} steps, x counting steps from the first task.
+     */
+    static Figure loss(Path dir, String strategy, String model, long seed, List<double[]> perTask, int window) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Training loss of the " + model + ": " + strategy)
+                .xAxisTitle("training step (all tasks)").yAxisTitle("mean loss per window").build();
+        style(chart.getStyler());
+        chart.getStyler().setXAxisMin(0.0).setXAxisDecimalPattern("#,##0")
+                .setLegendPosition(Styler.LegendPosition.OutsideE).setMarkerSize(4);
+        chart.getStyler().setLegendVisible(perTask.size() <= MAX_LABELLED_TASKS);
+        int step = Math.max(1, window);
+        long offset = 0;
+        for (int k = 0; k < perTask.size(); k++) {
+            double[] y = perTask.get(k);
+            if (y.length == 0) {
+                continue;
+            }
+            double[] x = new double[y.length];
+            double[] v = new double[y.length];
+            for (int i = 0; i < y.length; i++) {
+                x[i] = offset + (long) (i + 1) * step;
+                v[i] = finiteOrZero(y[i]);
+            }
+            offset += (long) y.length * step;
+            XYSeries series = chart.addSeries("task " + (k + 1), x, v);
+            series.setMarker(SeriesMarkers.CIRCLE);
+            series.setLineColor(PALETTE[k % PALETTE.length]);
+            series.setMarkerColor(PALETTE[k % PALETTE.length]);
+        }
+        return render(dir, "loss-" + model + "-" + fileName(strategy), chart,
+                "Training loss of the " + model + ", " + strategy,
+                "Line chart of the " + model + "'s training loss of " + strategy + ", one line per task",
+                "Mean training loss of the " + model + " over windows of " + step + " steps, one colour per task, "
+                        + "seed " + seed + (model.equals("solver")
+                                ? " (current and replayed rows together, as weighted in training). A jump at the "
+                                        + "start of a task is the new classes; a loss that keeps falling at the "
+                                        + "end of a task means more steps would still help."
+                                : " (reconstruction plus KL, per sample). The generator replays what it fits: a "
+                                        + "loss that has not settled means blurrier replay."));
+    }
+
+    /**
+     * The standard figure of continual learning: after each task, the mean test accuracy over the tasks
+     * seen so far (row i of R averaged over its first i + 1 columns), all strategies on one plot.
+     */
+    static Figure averageAccuracy(Path dir, List<Results.Strategy> strategies) {
+        int t = strategies.stream().mapToInt(Results.Strategy::tasks).max().orElse(0);
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Average accuracy over the tasks seen so far")
+                .xAxisTitle("tasks trained").yAxisTitle("mean test accuracy, tasks 1..i").build();
+        style(chart.getStyler());
+        chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setXAxisMin(0.8).setXAxisMax(t + 0.2)
+                .setXAxisDecimalPattern("0").setYAxisDecimalPattern("0.0")
+                .setLegendPosition(Styler.LegendPosition.OutsideE).setMarkerSize(7);
+        int index = 0;
+        for (Results.Strategy s : strategies) {
+            double[] y = seenSoFar(s.r());
+            if (y.length == 0) {
+                continue;
+            }
+            double[] x = new double[y.length];
+            for (int i = 0; i < y.length; i++) {
+                x[i] = i + 1;
+            }
+            XYSeries series = chart.addSeries(s.name(), x, y);
+            series.setMarker(SeriesMarkers.CIRCLE);
+            series.setLineColor(PALETTE[index % PALETTE.length]);
+            series.setMarkerColor(PALETTE[index++ % PALETTE.length]);
+        }
+        return render(dir, "average-accuracy", chart, "Average accuracy over the tasks seen so far",
+                "Line chart of the mean accuracy over the tasks seen so far after each task, one line per strategy",
+                "After training task i, the mean test accuracy over tasks 1 to i (mean over seeds); the last point "
+                        + "is ACC. Fine-tuning falls towards 1/i in class-incremental learning; joint training is the "
+                        + "upper bound; the gap between them is what replay recovers.");
+    }
+
+    /** Row i of R averaged over its first i + 1 columns (NaN cells left out). */
+    static double[] seenSoFar(double[][] r) {
+        double[] out = new double[r.length];
+        for (int i = 0; i < r.length; i++) {
+            double sum = 0;
+            int n = 0;
+            for (int j = 0; j <= i; j++) {
+                if (Double.isFinite(r[i][j])) {
+                    sum += r[i][j];
+                    n++;
+                }
+            }
+            out[i] = n > 0 ? sum / n : 0;
+        }
+        return out;
     }
 
     static Figure accuracyOverTime(Path dir, Results.Strategy s) {
@@ -136,9 +253,14 @@ final class Figures {
 
     // ---- all strategies side by side ---------------------------------------------------------------
 
-    static Figure transferMetrics(Path dir, List<Results.Strategy> strategies) {
+    /**
+     * ACC, BWT and, unless {@code fwtZero} (FWT is 0 by construction, as in class-incremental learning with
+     * a growing head: the report says so once instead of drawing empty bars), FWT per strategy.
+     */
+    static Figure transferMetrics(Path dir, List<Results.Strategy> strategies, boolean fwtZero) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Final accuracy and transfer per strategy").xAxisTitle("strategy").yAxisTitle("value").build();
+                .title(fwtZero ? "Final accuracy and backward transfer per strategy"
+                        : "Final accuracy and transfer per strategy").xAxisTitle("strategy").yAxisTitle("value").build();
         style(chart.getStyler());
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setYAxisDecimalPattern("0.0");
@@ -146,14 +268,17 @@ final class Figures {
         List<String> names = strategies.stream().map(Results.Strategy::name).toList();
         addBars(chart, "ACC", names, strategies, Results.Strategy::acc, spread ? Results.Strategy::accStd : null);
         addBars(chart, "BWT", names, strategies, Results.Strategy::bwt, spread ? Results.Strategy::bwtStd : null);
-        addBars(chart, "FWT", names, strategies, Results.Strategy::fwt, spread ? Results.Strategy::fwtStd : null);
-        return render(dir, "metrics", chart, "ACC, BWT and FWT per strategy",
-                "Grouped bar chart of ACC, BWT and FWT for " + String.join(", ", names),
+        if (!fwtZero) {
+            addBars(chart, "FWT", names, strategies, Results.Strategy::fwt, spread ? Results.Strategy::fwtStd : null);
+        }
+        return render(dir, "metrics", chart, fwtZero ? "ACC and BWT per strategy" : "ACC, BWT and FWT per strategy",
+                "Grouped bar chart of ACC, BWT" + (fwtZero ? "" : " and FWT") + " for " + String.join(", ", names),
                 "ACC: mean test accuracy over all tasks after the last one (higher is better). BWT (backward "
                         + "transfer): mean change of accuracy on each earlier task between just after learning it "
-                        + "and the end; negative values are forgetting. FWT (forward transfer): accuracy on a task "
-                        + "before training on it, minus the untrained model's; zero when unseen classes cannot be "
-                        + "predicted at all."
+                        + "and the end; negative values are forgetting."
+                        + (fwtZero ? " FWT is not drawn: it is 0 by construction here (see the metrics table)."
+                                : " FWT (forward transfer): accuracy on a task before training on it, minus the "
+                                        + "untrained model's.")
                         + (spread ? " Error bars: one standard deviation over seeds." : ""));
     }
 
@@ -430,6 +555,10 @@ final class Figures {
         } catch (IOException e) {
             throw new IllegalStateException("PNG encoding in memory failed for figure " + name, e);
         }
+        return render(dir, name, png, title, alt, caption);
+    }
+
+    private static Figure render(Path dir, String name, byte[] png, String title, String alt, String caption) {
         String file = name + ".png";
         Output.write(dir.resolve(file), png);
         return new Figure(file, title, alt, caption, png);

@@ -58,6 +58,9 @@ public final class HtmlReport {
             .samples { display: flex; flex-wrap: wrap; gap: 1em; }
             .samples figure { margin: 0; } .samples img { image-rendering: pixelated; }
             .note { color: #555; font-size: 0.92em; }
+            .banner { background: #fff3cd; border: 1px solid #e0b400; padding: 0.6em 0.9em; margin: 1em 0; }
+            .protocol { margin: 0.6em 0; }
+            .labels { font-size: 0.85em; color: #444; }
             """;
 
     private HtmlReport() {
@@ -80,32 +83,59 @@ public final class HtmlReport {
                     + ": expected results.json (written by run and compare) or scale.json (written by scale); "
                     + "run one of those commands with --out " + outDir + " first");
         }
-        Results results = hasResults ? Results.parse(read(resultsFile), resultsFile.toString()) : null;
+        JsonNode resultsJson = hasResults ? read(resultsFile) : null;
+        Results results = hasResults ? Results.parse(resultsJson, resultsFile.toString()) : null;
+        Map<String, RunDetails> details = hasResults ? RunDetails.read(resultsJson) : Map.of();
         Scaling scaling = hasScale ? Scaling.parse(read(scaleFile), scaleFile.toString()) : null;
         List<String> order = results == null ? List.of()
                 : results.strategies().stream().map(Results.Strategy::name).toList();
         List<Samples.Sample> samples = Samples.find(outDir.resolve("samples"), order);
+        Protocol protocol = new Protocol(results != null ? results.config() : scaling.config());
 
         Path figures = outDir.resolve(FIGURES);
         List<Figures.Figure> summary = new ArrayList<>();
         Map<String, List<Figures.Figure>> perStrategy = new LinkedHashMap<>();
         if (results != null && !results.strategies().isEmpty()) {
-            summary.add(Figures.transferMetrics(figures, results.strategies()));
+            summary.add(Figures.averageAccuracy(figures, results.strategies()));
+            summary.add(Figures.transferMetrics(figures, results.strategies(), fwtZero(protocol, results)));
             summary.add(Figures.memory(figures, results.strategies()));
             summary.add(Figures.time(figures, results.strategies()));
             for (Results.Strategy s : results.strategies()) {
                 if (s.tasks() > 0) {
-                    perStrategy.put(s.name(), List.of(Figures.accuracyMatrix(figures, s),
+                    List<Figures.Figure> own = new ArrayList<>(List.of(Figures.accuracyMatrix(figures, s),
                             Figures.accuracyOverTime(figures, s)));
+                    RunDetails d = details.get(s.name());
+                    if (d != null && d.hasLosses()) {
+                        own.add(Figures.loss(figures, s.name(), "solver", d.seed(), d.solverLoss(),
+                                d.lossWindowSteps()));
+                        if (d.generatorLoss().stream().anyMatch(v -> v.length > 0)) {
+                            own.add(Figures.loss(figures, s.name(), "generator", d.seed(), d.generatorLoss(),
+                                    d.lossWindowSteps()));
+                        }
+                    }
+                    if (d != null && d.confusion() != null) {
+                        own.add(Figures.confusion(figures, s.name(), d.seed(), d.confusion()));
+                    }
+                    perStrategy.put(s.name(), own);
                 }
             }
         }
         List<Figures.Figure> scalingFigures = scaling == null ? List.of() : Figures.scaling(figures, scaling);
 
-        String html = new Page(outDir, results, scaling, samples, summary, perStrategy, scalingFigures).render();
+        String html = new Page(outDir, results, scaling, samples, summary, perStrategy, scalingFigures, protocol,
+                details).render();
         Path page = outDir.resolve(FILE);
         Output.write(page, html.getBytes(StandardCharsets.UTF_8));
         return page;
+    }
+
+    /**
+     * FWT is 0 by construction in class-incremental learning with a growing head (an untrained head has no
+     * unit for a future task's classes), as every strategy's value confirms.
+     */
+    static boolean fwtZero(Protocol protocol, Results results) {
+        return protocol.text("setting").equals("class") && !protocol.text("head").equals("fixed")
+                && results.strategies().stream().allMatch(s -> !Double.isFinite(s.fwt()) || s.fwt() == 0);
     }
 
     private static JsonNode read(Path file) {
@@ -145,12 +175,16 @@ public final class HtmlReport {
         private final List<Figures.Figure> summary;
         private final Map<String, List<Figures.Figure>> perStrategy;
         private final List<Figures.Figure> scalingFigures;
+        private final Protocol protocol;
+        private final Map<String, RunDetails> details;
         private final StringBuilder b = new StringBuilder(1 << 20);
 
         Page(Path outDir, Results results, Scaling scaling, List<Samples.Sample> samples,
                 List<Figures.Figure> summary, Map<String, List<Figures.Figure>> perStrategy,
-                List<Figures.Figure> scalingFigures) {
+                List<Figures.Figure> scalingFigures, Protocol protocol, Map<String, RunDetails> details) {
             this.outDir = outDir;
+            this.protocol = protocol;
+            this.details = details;
             this.results = results;
             this.scaling = scaling;
             this.samples = samples;
@@ -171,6 +205,7 @@ public final class HtmlReport {
                             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx", Locale.ROOT))))
                     .append(" from <span class=\"file\">").append(escape(outDir.toAbsolutePath().toString()))
                     .append("</span></p>\n");
+            protocolSection();
             contents();
             if (results != null && !results.answers().isEmpty()) {
                 section("answers", "What this run answers");
@@ -222,28 +257,70 @@ public final class HtmlReport {
             b.append("<h2 id=\"").append(escape(id)).append("\">").append(escape(title)).append("</h2>\n");
         }
 
+        /**
+         * The protocol in one line and, for a short configuration, a banner with the reasons: the numbers
+         * of such a run are a smoke test, not a result.
+         */
+        private void protocolSection() {
+            List<Long> seeds = results == null ? List.of() : results.strategies().stream()
+                    .flatMap(s -> s.seeds().stream()).distinct().toList();
+            List<String> names = results == null ? scaling.strategies()
+                    : results.strategies().stream().map(Results.Strategy::name).toList();
+            List<String> reasons = protocol.shortReasons(names);
+            if (!reasons.isEmpty()) {
+                b.append("<div class=\"banner\" id=\"short-configuration\"><strong>Short configuration.</strong> ")
+                        .append("This run is shorter than its preset's protocol: ")
+                        .append(escape(String.join("; ", reasons)))
+                        .append(". Its numbers check that everything runs; they are not comparable with full ")
+                        .append("runs or with published results.</div>\n");
+            }
+            String line = protocol.line(seeds, names);
+            if (!line.isEmpty()) {
+                b.append("<p class=\"protocol\" id=\"protocol\"><strong>Protocol:</strong> ").append(escape(line))
+                        .append(".</p>\n");
+            }
+        }
+
         private void metrics() {
             section("metrics", "Metrics");
             if (results.strategies().isEmpty()) {
                 b.append("<p>No run has finished yet: results.json lists no strategy.</p>\n");
                 return;
             }
-            b.append("<table>\n<tr><th>strategy</th><th>seeds</th><th>ACC</th><th>BWT</th><th>FWT</th>")
+            boolean fwtZero = fwtZero(protocol, results);
+            Published published = Published.load();
+            List<String> differences = published.differences(protocol);
+            boolean comparable = differences.isEmpty()
+                    && results.strategies().stream().anyMatch(s -> published.match(protocol, s.name()) != null);
+            b.append("<table id=\"metrics-table\">\n<tr><th>strategy</th><th>seeds</th><th>ACC</th>");
+            if (comparable) {
+                b.append("<th>published ACC</th>");
+            }
+            b.append("<th>BWT</th>").append(fwtZero ? "" : "<th>FWT</th>")
                     .append("<th>forgetting</th><th>MS</th><th>SSS</th><th>CE</th>")
-                    .append("<th>memory (MB)</th><th>training MACs</th><th>time (s)</th>")
+                    .append("<th>memory (MB)</th><th>replay memory (MB)</th><th>training MACs</th><th>time (s)</th>")
                     .append("<th>samples/s</th></tr>\n");
             for (Results.Strategy s : results.strategies()) {
                 b.append("<tr><td>").append(escape(s.name())).append("</td><td>")
                         .append(escape(s.seeds().stream().map(String::valueOf).collect(Collectors.joining(", "))))
                         .append("</td>");
                 cell(stat(s.acc(), s.accStd()));
+                if (comparable) {
+                    Published.Value v = published.match(protocol, s.name());
+                    cell(v == null ? "—" : String.format(Locale.ROOT, "%.4f", v.acc())
+                            + (Double.isFinite(v.std()) ? String.format(Locale.ROOT, " ± %.4f", v.std()) : ""));
+                }
                 cell(stat(s.bwt(), s.bwtStd()));
-                cell(stat(s.fwt(), s.fwtStd()));
+                if (!fwtZero) {
+                    cell(stat(s.fwt(), s.fwtStd()));
+                }
                 cell(stat(s.forgetting(), s.forgettingStd()));
                 cell(fixed(s.ms(), "%.3f"));
                 cell(fixed(s.sss(), "%.3f"));
                 cell(fixed(s.ce(), "%.3f"));
-                cell(fixed(s.memoryBytes() / 1e6, "%.2f"));
+                cell(fixed(s.memoryBytes() / 1e6, "%.3f"));
+                RunDetails d = details.get(s.name());
+                cell(fixed(d == null ? Double.NaN : d.replayBytes() / 1e6, "%.3f"));
                 cell(scientific(s.trainingMacs()));
                 cell(fixed(s.times().getOrDefault("total", Double.NaN), "%.1f"));
                 cell(fixed(s.samplesPerSecond(), "%.0f"));
@@ -252,16 +329,63 @@ public final class HtmlReport {
             b.append("</table>\n<p class=\"note\">ACC: mean test accuracy over all tasks after the last task. ")
                     .append("BWT: backward transfer, the mean change of accuracy on earlier tasks since they were ")
                     .append("learned (negative: forgetting). FWT: forward transfer, accuracy on a task before ")
-                    .append("training on it minus the untrained model's (Lopez-Paz and Ranzato 2017). Forgetting: ")
-                    .append("mean drop from each task's best accuracy to its final one (Chaudhry et al. 2018). ")
-                    .append("MS, SSS, CE: model size, samples storage and computational efficiency ")
+                    .append("training on it minus the untrained model's (Lopez-Paz and Ranzato 2017)")
+                    .append(fwtZero ? "; <strong>not shown: it is 0 by construction here</strong> (class-incremental "
+                            + "learning with a growing head: an untrained head has no unit for a future task's "
+                            + "classes). " : ". ")
+                    .append("Forgetting: mean drop from each task's best accuracy to its final one (Chaudhry et al. ")
+                    .append("2018). MS, SSS, CE: model size, samples storage and computational efficiency ")
                     .append("(Díaz-Rodríguez et al. 2018; in [0, 1], higher is better). ")
-                    .append("Values are means over seeds, ± one standard deviation when there are several. ")
-                    .append("Memory: exact bytes the strategy allocated (1 MB = 10<sup>6</sup> bytes). Training ")
-                    .append("MACs: multiply-accumulates of solver and generator training and generation. Time: ")
-                    .append("wall time of the whole run. Samples/s: solver rows (current and replayed) per ")
-                    .append("second of solver training.</p>\n");
+                    .append("Values are means over seeds, ± one sample standard deviation when there are several; ")
+                    .append("the 95% confidence intervals are in the next table. ")
+                    .append("Memory: exact bytes the strategy allocated, all components (solver with its gradients, ")
+                    .append("optimiser state and activations, batch buffers, replay buffer, generator, frozen ")
+                    .append("models); the shared dataset is not counted. Replay memory: the part kept to remember ")
+                    .append("earlier tasks after the last one, as SSS counts it (stored samples, or the parameters ")
+                    .append("of the generator and frozen models, without their gradients or optimiser state; for ")
+                    .append("joint, the training images of every task so far, which it revisits: part of the shared ")
+                    .append("dataset, not of the memory column), first seed. All memory in MB, 1 MB = ")
+                    .append("10<sup>6</sup> bytes. Training MACs: multiply-accumulates of solver and generator ")
+                    .append("training and generation. Time: wall time of the whole run. Samples/s: solver rows ")
+                    .append("(current and replayed) per second of solver training.</p>\n");
+            if (comparable) {
+                b.append("<p class=\"note\" id=\"published-note\">Published ACC: ")
+                        .append(escape(published.about())).append(" Shown because this run follows that protocol ")
+                        .append("(preset, iterations, batch, data and the method's own options); a dash is a ")
+                        .append("method without a published value.</p>\n");
+            } else {
+                b.append("<p class=\"note\" id=\"published-note\">No published numbers are shown: they hold ")
+                        .append("for one protocol (class-, domain- and task-incremental Split-MNIST, preset wide, ")
+                        .append("2000 iterations per task, batch 128, full data; van de Ven et al. 2022)")
+                        .append(differences.isEmpty() ? ", and none is published for these strategies in this setting"
+                                : ", and this run differs in " + escape(String.join(", ", differences))
+                                        + " (the protocol's value in parentheses)")
+                        .append(".</p>\n");
+            }
+            intervals(fwtZero);
             summary.forEach(this::figure);
+        }
+
+        /** 95% confidence intervals over seeds (Student t, n - 1 degrees of freedom); n/a for one seed. */
+        private void intervals(boolean fwtZero) {
+            b.append("<h3 id=\"intervals\">95% confidence intervals over seeds</h3>\n<table id=\"ci-table\">\n")
+                    .append("<tr><th>strategy</th><th>seeds</th><th>ACC</th><th>BWT</th>")
+                    .append(fwtZero ? "" : "<th>FWT</th>").append("<th>forgetting</th></tr>\n");
+            for (Results.Strategy s : results.strategies()) {
+                int n = s.seeds().size();
+                b.append("<tr><td>").append(escape(s.name())).append("</td>");
+                cell(Integer.toString(n));
+                cell(interval(s.acc(), s.accStd(), n));
+                cell(interval(s.bwt(), s.bwtStd(), n));
+                if (!fwtZero) {
+                    cell(interval(s.fwt(), s.fwtStd(), n));
+                }
+                cell(interval(s.forgetting(), s.forgettingStd(), n));
+                b.append("</tr>\n");
+            }
+            b.append("</table>\n<p class=\"note\">mean ± t<sub>0.975, n-1</sub> · std / √n, with std the ")
+                    .append("sample standard deviation over the n seeds: the range that holds the mean of the ")
+                    .append("seed distribution with 95% confidence. n/a: one seed gives no spread.</p>\n");
         }
 
         private void strategies() {
@@ -278,6 +402,22 @@ public final class HtmlReport {
                 matrixTable(s);
                 memoryNote(s);
                 perStrategy.getOrDefault(s.name(), List.of()).forEach(this::figure);
+                absentDetails(details.get(s.name()));
+            }
+        }
+
+        /** One line for what an older results.json does not hold (losses, confusion matrix). */
+        private void absentDetails(RunDetails d) {
+            List<String> absent = new ArrayList<>();
+            if (d == null || !d.hasLosses()) {
+                absent.add("training-loss curves (solver_loss, generator_loss)");
+            }
+            if (d == null || d.confusion() == null) {
+                absent.add("confusion matrix (confusion_matrix)");
+            }
+            if (!absent.isEmpty()) {
+                b.append("<p class=\"note absent\">Not in this results.json (written before they were recorded): ")
+                        .append(escape(String.join(" and ", absent))).append(".</p>\n");
             }
         }
 
@@ -308,17 +448,17 @@ public final class HtmlReport {
             if (s.memory().isEmpty()) {
                 return;
             }
-            b.append("<p class=\"note\">Memory, exact bytes: ");
-            s.memory().forEach((k, v) -> b.append(escape(k)).append(' ').append(bytes(v)).append("; "));
-            b.append("total ").append(bytes(s.memory().values().stream().mapToLong(Long::longValue).sum()));
+            b.append("<p class=\"note\">Memory by component (MB, exact bytes / 10<sup>6</sup>): ");
+            s.memory().forEach((k, v) -> b.append(escape(k)).append(' ').append(megabytes(v)).append("; "));
+            b.append("total ").append(megabytes(s.memory().values().stream().mapToLong(Long::longValue).sum()))
+                    .append(" (the memory column)");
             if (!s.heap().isEmpty()) {
                 b.append(". Java heap beside the arenas (approximate): ");
-                s.heap().forEach((k, v) -> b.append(escape(k)).append(' ').append(bytes(v)).append("; "));
+                s.heap().forEach((k, v) -> b.append(escape(k)).append(' ').append(megabytes(v)).append("; "));
                 b.setLength(b.length() - 2);
             }
             if (Double.isFinite(s.datasetBytes()) && s.datasetBytes() > 0) {
-                b.append(". Dataset (shared by all strategies, not counted): ")
-                        .append(fixed(s.datasetBytes() / 1e6, "%.1f")).append(" MB");
+                b.append(". Dataset (shared by all strategies, not counted): ").append(megabytes(s.datasetBytes()));
             }
             b.append(".</p>\n");
         }
@@ -330,7 +470,10 @@ public final class HtmlReport {
                     .append("what the generator replays after task k (fresh samples of its decoder); blurred or ")
                     .append("wrong digits of earlier tasks are what the solver is then trained to remember. ")
                     .append("<em>generated_conditional</em>: the same for a class-conditional generator (cgr, bir: bir draws each class from its prior mode through its gates; in the domain setting one row per class and task), one ")
-                    .append("row per class seen so far, in class order.</p>\n");
+                    .append("row per class seen so far, in class order. On generated grids, each image carries ")
+                    .append("the class the solver trained through that task gives it and its softmax probability ")
+                    .append("(red below ").append(DOUBTFUL).append("): that solver labels the next task's replay, ")
+                    .append("so a wrong or doubtful label is a wrong lesson replayed.</p>\n");
             String group = null;
             for (Samples.Sample s : samples) {
                 String g = s.named() ? s.strategy() : "";
@@ -343,12 +486,40 @@ public final class HtmlReport {
                     group = g;
                 }
                 String caption = s.named() ? s.kind() + " after task " + s.task() : s.file();
-                b.append("<figure class=\"sample\"><img src=\"").append(dataUri(s.png())).append("\" alt=\"")
+                byte[] png = s.labels() == null ? s.png() : labelled(s);
+                b.append("<figure class=\"sample\"><img src=\"").append(dataUri(png)).append("\" alt=\"")
                         .append(escape((s.named() ? s.strategy() + ": " : "") + caption)).append("\">")
-                        .append("<figcaption>").append(escape(caption)).append("<br><span class=\"file\">samples/")
-                        .append(escape(s.file())).append("</span></figcaption></figure>\n");
+                        .append("<figcaption>").append(escape(caption));
+                if (s.labels() != null) {
+                    b.append("<br><span class=\"labels\">").append(escape(labelSummary(s.labels(), s.task())))
+                            .append("</span>");
+                }
+                b.append("<br><span class=\"file\">samples/").append(escape(s.file()))
+                        .append("</span></figcaption></figure>\n");
             }
             b.append("</div>\n");
+        }
+
+        /** The grid with each image's label and confidence drawn on it (the raw grid when no layout fits). */
+        private byte[] labelled(Samples.Sample s) {
+            Samples.Labels l = s.labels();
+            java.awt.image.BufferedImage grid;
+            try {
+                grid = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(s.png()));
+            } catch (IOException e) {
+                grid = null;
+            }
+            if (grid == null) {
+                return s.png();
+            }
+            String[] text = new String[l.size()];
+            boolean[] doubtful = new boolean[l.size()];
+            for (int i = 0; i < text.length; i++) {
+                text[i] = l.labels()[i] + " " + Math.round(100 * l.confidence()[i]) + "%";
+                doubtful[i] = l.confidence()[i] < DOUBTFUL;
+            }
+            java.awt.image.BufferedImage out = ImageGrid.annotated(grid, l.size(), text, doubtful);
+            return out == null ? s.png() : ImageGrid.png(out);
         }
 
         private void scalingSection() {
@@ -377,7 +548,7 @@ public final class HtmlReport {
                 for (Scaling.Measurement m : scaling.measurements()) {
                     b.append("<tr><td>").append(escape(m.strategy())).append("</td>");
                     cell(Integer.toString(m.tasks()));
-                    cell(fixed(m.get("memory_bytes") / 1e6, "%.2f"));
+                    cell(fixed(m.get("memory_bytes") / 1e6, "%.3f"));
                     cell(scientific(m.get("training_macs")));
                     cell(fixed(m.get("seconds"), "%.1f"));
                     cell(fixed(m.get("ACC"), "%.4f"));
@@ -461,6 +632,30 @@ public final class HtmlReport {
         }
     }
 
+    /** Below this softmax probability a replayed label is drawn in red: the solver is guessing. */
+    static final double DOUBTFUL = 0.5;
+
+    /**
+     * "the solver after task 3 labels them: 0 x12, 1 x10, ...; mean confidence 0.91; 4 of 64 below 0.5",
+     * the caption of a labelled grid.
+     */
+    static String labelSummary(Samples.Labels l, int task) {
+        java.util.TreeMap<Integer, Integer> counts = new java.util.TreeMap<>();
+        double sum = 0;
+        int doubtful = 0;
+        for (int i = 0; i < l.size(); i++) {
+            counts.merge(l.labels()[i], 1, Integer::sum);
+            sum += l.confidence()[i];
+            doubtful += l.confidence()[i] < DOUBTFUL ? 1 : 0;
+        }
+        String what = l.kind().equals("class") ? "" : " (" + l.kind() + ")";
+        return String.format(Locale.ROOT, "Labels%s the solver after task %d gives them (on each image, with its "
+                + "softmax probability): %s; mean confidence %.2f; %d of %d below %.1f (red).", what, task,
+                counts.entrySet().stream().map(e -> e.getKey() + " ×" + e.getValue())
+                        .collect(Collectors.joining(", ")), l.size() == 0 ? Double.NaN : sum / l.size(), doubtful,
+                l.size(), DOUBTFUL);
+    }
+
     static String dataUri(byte[] png) {
         return "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
     }
@@ -483,7 +678,17 @@ public final class HtmlReport {
                 : "—";
     }
 
-    private static String bytes(long n) {
-        return String.format(Locale.ROOT, "%,d B", n);
+    /** Every memory figure of the page, in one unit: MB (10^6 bytes), three decimals (1 kB resolution). */
+    static String megabytes(double bytes) {
+        return Double.isFinite(bytes) ? String.format(Locale.ROOT, "%.3f MB", bytes / 1e6) : "—";
+    }
+
+    /** "[0.8897, 0.9027]", or "n/a" for one seed. */
+    static String interval(double mean, double std, int n) {
+        double h = Interval.halfWidth(std, n);
+        if (!Double.isFinite(mean)) {
+            return "—";
+        }
+        return Double.isFinite(h) ? String.format(Locale.ROOT, "[%.4f, %.4f]", mean - h, mean + h) : "n/a";
     }
 }

@@ -72,6 +72,54 @@ public final class ImageGrid {
         return bytes.toByteArray();
     }
 
+    /**
+     * A copy of {@code grid} (laid out by this class, {@code n} images) in colour with {@code text[k]} written
+     * in the top-left corner of cell k, on a dark box, in yellow, or in red where {@code doubtful[k]}. The
+     * layout is recovered from the image's size (square cells, {@link #SEPARATOR} between them); null when
+     * no layout of {@code n} square cells fits it.
+     */
+    static BufferedImage annotated(BufferedImage grid, int n, String[] text, boolean[] doubtful) {
+        int w = grid.getWidth();
+        int h = grid.getHeight();
+        for (int cols = 1; cols <= n; cols++) {
+            int cellWidth = (w - (cols - 1) * SEPARATOR) / cols;
+            int rows = (n + cols - 1) / cols;
+            if (cellWidth < 1 || cols * cellWidth + (cols - 1) * SEPARATOR != w
+                    || rows * cellWidth + (rows - 1) * SEPARATOR != h) {
+                continue;
+            }
+            BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            boolean gray = grid.getType() == BufferedImage.TYPE_BYTE_GRAY;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    // Gray levels copied as they are: drawing a linear-gray image would brighten it.
+                    int v = gray ? grid.getRaster().getSample(x, y, 0) : -1;
+                    out.setRGB(x, y, gray ? (v << 16) | (v << 8) | v : grid.getRGB(x, y));
+                }
+            }
+            java.awt.Graphics2D g = out.createGraphics();
+            try {
+                g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING,
+                        java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+                g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD,
+                        Math.max(8, Math.min(13, cellWidth / 5))));
+                java.awt.FontMetrics fm = g.getFontMetrics();
+                for (int k = 0; k < Math.min(n, text.length); k++) {
+                    int left = (k % cols) * (cellWidth + SEPARATOR);
+                    int top = (k / cols) * (cellWidth + SEPARATOR);
+                    g.setColor(new java.awt.Color(0, 0, 0, 170));
+                    g.fillRect(left, top, Math.min(cellWidth, fm.stringWidth(text[k]) + 4), fm.getHeight());
+                    g.setColor(doubtful[k] ? new java.awt.Color(0xFF6B6B) : new java.awt.Color(0xFFE14D));
+                    g.drawString(text[k], left + 2, top + fm.getAscent());
+                }
+            } finally {
+                g.dispose();
+            }
+            return out;
+        }
+        return null;
+    }
+
     private static void check(int length, int n, int height, int width, int rows, int cols, int scale) {
         if (n < 1 || height < 1 || width < 1 || rows < 1 || cols < 1 || scale < 1) {
             throw new IllegalArgumentException(String.format("image grid needs n, height, width, rows, cols and "

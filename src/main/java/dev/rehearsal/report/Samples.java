@@ -1,5 +1,7 @@
 package dev.rehearsal.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rehearsal.RehearsalException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +17,8 @@ import java.util.stream.Stream;
  * The image grids runs leave in {@code samples/}, named {@code <strategy>-task<k>-<kind>.png} with kind
  * {@code generated} (what the generator replays after task k) or {@code buffer} (what the replay buffer
  * holds after task k). Files with other names are kept too, with strategy and kind unknown, so nothing a
- * run wrote is silently dropped.
+ * run wrote is silently dropped. A grid of generated samples may have a {@code <grid>.json} beside it: the
+ * class the solver gives each image and its confidence ({@link Labels}).
  */
 final class Samples {
     private static final Pattern NAME = Pattern.compile("(.+)-task(\\d+)-([A-Za-z0-9_]+)\\.png");
@@ -23,10 +26,23 @@ final class Samples {
     private Samples() {
     }
 
-    /** {@code task} is -1 and {@code kind} empty when the file name does not follow the convention. */
-    record Sample(String strategy, int task, String kind, String file, byte[] png) {
+    /**
+     * {@code task} is -1 and {@code kind} empty when the file name does not follow the convention;
+     * {@code labels} is null without a {@code <grid>.json} beside the PNG.
+     */
+    record Sample(String strategy, int task, String kind, String file, byte[] png, Labels labels) {
         boolean named() {
             return task >= 0;
+        }
+    }
+
+    /**
+     * What the solver trained through the grid's task predicts for each image, in grid order, with its
+     * softmax probability ({@code experiment.SampleLabels} writes them); {@code kind} says what a label is.
+     */
+    record Labels(int[] labels, double[] confidence, String kind) {
+        int size() {
+            return Math.min(labels.length, confidence.length);
         }
     }
 
@@ -54,9 +70,10 @@ final class Samples {
                 throw new RehearsalException(RehearsalException.DATA, "cannot read sample grid " + p + ": " + e
                         + " (remove it or fix its permissions)", e);
             }
+            Labels labels = labels(p.resolveSibling(file.substring(0, file.length() - 4) + ".json"));
             Matcher m = NAME.matcher(file);
-            out.add(m.matches() ? new Sample(m.group(1), parseTask(m.group(2)), m.group(3), file, png)
-                    : new Sample("", -1, "", file, png));
+            out.add(m.matches() ? new Sample(m.group(1), parseTask(m.group(2)), m.group(3), file, png, labels)
+                    : new Sample("", -1, "", file, png, labels));
         }
         out.sort(Comparator.comparing((Sample s) -> !s.named())
                 .thenComparingInt(s -> order.contains(s.strategy()) ? order.indexOf(s.strategy()) : order.size())
@@ -65,6 +82,32 @@ final class Samples {
                 .thenComparing(Sample::kind)
                 .thenComparing(Sample::file));
         return out;
+    }
+
+    /** The labels beside a grid, or null when there is no such file. */
+    static Labels labels(Path json) {
+        if (!Files.isRegularFile(json)) {
+            return null;
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(json.toFile());
+        } catch (IOException e) {
+            throw Results.corrupt(json.toString(), "not readable as the labels of a sample grid (" + e.getMessage()
+                    + ")");
+        }
+        JsonNode l = root.path("labels");
+        JsonNode c = root.path("confidence");
+        if (!l.isArray() || !c.isArray() || l.size() != c.size()) {
+            throw Results.corrupt(json.toString(), "expected arrays 'labels' and 'confidence' of one length");
+        }
+        int[] labels = new int[l.size()];
+        double[] confidence = new double[c.size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = l.get(i).asInt();
+            confidence[i] = c.get(i).asDouble(Double.NaN);
+        }
+        return new Labels(labels, confidence, root.path("label_kind").asText("class"));
     }
 
     private static int parseTask(String digits) {

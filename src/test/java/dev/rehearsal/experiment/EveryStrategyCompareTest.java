@@ -41,16 +41,7 @@ class EveryStrategyCompareTest {
     }
 
     private static ExperimentConfig config(String backend) {
-        ExperimentConfig c = new ExperimentConfig();
-        c.backend = backend;
-        c.strategies = Strategies.idList();
-        c.batch = 16;
-        c.iterations = 12;
-        c.vaeIterations = 12;
-        c.perClass = 5;
-        c.trainLimit = 96;
-        c.testLimit = 40;
-        c.threads = Backends.THREADS;
+        ExperimentConfig c = Synthetic.shortConfig(backend, Strategies.idList(), 12, 96, 40);
         c.set(DarkExperienceReplay.BUFFER, 50);
         return c.validate();
     }

@@ -81,11 +81,25 @@ class HtmlReportTest {
         try (Stream<Path> files = Files.list(out.resolve(HtmlReport.FIGURES))) {
             files.forEach(f -> figures.add(f.getFileName().toString()));
         }
-        Set<String> expected = new TreeSet<>(List.of("metrics.png", "memory.png", "time.png",
+        Set<String> expected = new TreeSet<>(List.of("average-accuracy.png", "metrics.png", "memory.png", "time.png",
                 "scaling-memory_bytes.png", "scaling-training_macs.png", "scaling-seconds.png"));
         for (String s : STRATEGIES) {
             expected.add("accuracy-matrix-" + s + ".png");
             expected.add("accuracy-over-time-" + s + ".png");
+        }
+        // Losses and the confusion matrix where the fixture's first run of a strategy records them.
+        for (var s : readJson(out.resolve("results.json")).get("results")) {
+            var run = s.path("runs").path(0);
+            String name = s.get("strategy").asText();
+            if (run.path("solver_loss").size() > 0) {
+                expected.add("loss-solver-" + name + ".png");
+            }
+            if (run.path("generator_loss").size() > 0) {
+                expected.add("loss-generator-" + name + ".png");
+            }
+            if (run.path("confusion_matrix").size() > 0) {
+                expected.add("confusion-" + name + ".png");
+            }
         }
         assertEquals(expected, figures, "one file per figure, no temporary files left");
         for (String name : figures) {

@@ -1,0 +1,76 @@
+package dev.rehearsal.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The published Split-MNIST accuracies ({@code published.json}, shipped in the jar and read by
+ * {@code docs/results/literature_table.py} as well), and which of them a run may be compared with: a value
+ * is shown only when the run's config has every key of the file's {@code protocol} and of the value's own
+ * {@code requires}, in the value's setting.
+ */
+record Published(String about, JsonNode protocol, List<Value> values) {
+    static final String RESOURCE = "published.json";
+
+    /** A published ACC ({@code std}: its spread as the source reports it, NaN when not given). */
+    record Value(String setting, String strategy, double acc, double std, String source, JsonNode requires) {
+    }
+
+    /** The shipped table. */
+    static Published load() {
+        try (InputStream in = Published.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + RESOURCE + " is missing from the jar: rebuild it");
+            }
+            JsonNode root = new ObjectMapper().readTree(in);
+            List<Value> values = new ArrayList<>();
+            for (JsonNode v : root.path("values")) {
+                values.add(new Value(v.path("setting").asText(), v.path("strategy").asText(),
+                        v.path("acc").asDouble(Double.NaN), v.path("std").isNumber() ? v.path("std").asDouble()
+                                : Double.NaN, v.path("source").asText(""), v.path("requires")));
+            }
+            return new Published(root.path("about").asText(""), root.path("protocol"), List.copyOf(values));
+        } catch (IOException e) {
+            throw new IllegalStateException("resource " + RESOURCE + " is unreadable: " + e, e);
+        }
+    }
+
+    /** The keys of the common protocol the run differs in ("preset seed (wide)"), empty when it matches. */
+    List<String> differences(Protocol run) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) protocol::fields) {
+            if (!run.matches(e.getKey(), e.getValue())) {
+                String had = run.text(e.getKey());
+                out.add(e.getKey() + " " + (had.isEmpty() ? "unset" : had) + " (" + e.getValue().asText() + ")");
+            }
+        }
+        return out;
+    }
+
+    /** The published value for {@code strategy} in the run's setting, or null when the protocols differ. */
+    Value match(Protocol run, String strategy) {
+        if (!differences(run).isEmpty()) {
+            return null;
+        }
+        for (Value v : values) {
+            if (v.strategy().equals(strategy) && v.setting().equals(run.text("setting")) && requires(run, v)) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private static boolean requires(Protocol run, Value v) {
+        for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) v.requires()::fields) {
+            if (!run.matches(e.getKey(), e.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

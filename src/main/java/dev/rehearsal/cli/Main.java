@@ -40,6 +40,17 @@ public final class Main implements Callable<Integer> {
 
     /** Runs a command line and returns its exit code (tests call this in-process). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cli = commandLine(out, err);
+        try {
+            return cli.execute(args);
+        } catch (Error e) {
+            // picocli hands Exceptions to the handler above; Errors (out of memory) arrive here.
+            return report(e, err);
+        }
+    }
+
+    /** The command line, arranged ({@link Usage}) and with Rehearsal's error handling. */
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
         CommandLine cli = new CommandLine(new Main());
         Usage.arrange(cli);
         cli.setOut(new PrintWriter(out, true));
@@ -55,12 +66,7 @@ public final class Main implements Callable<Integer> {
             return new CommandLine.RunLast().execute(parsed);
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, err));
-        try {
-            return cli.execute(args);
-        } catch (Error e) {
-            // picocli hands Exceptions to the handler above; Errors (out of memory) arrive here.
-            return report(e, err);
-        }
+        return cli;
     }
 
     /** A bare {@code rehearsal}: the usage, on stderr, and exit code 2. */

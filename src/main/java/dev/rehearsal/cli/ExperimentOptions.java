@@ -63,9 +63,9 @@ final class ExperimentOptions {
     Integer batch;
 
     @Group.In(Group.MODEL)
-    @Option(names = "--precision", paramLabel = "P", description = "What the matmuls multiply in: fp32 (the "
-            + "reference) or bf16 (bfloat16 operands, float32 sums and master weights; needs AVX512_BF16 or AMX); "
-            + "default ${DEFAULT-VALUE}.")
+    @Option(names = "--precision", paramLabel = "P", description = "What the matmuls multiply in (default "
+            + "${DEFAULT-VALUE}): fp32, the reference, or bf16, bfloat16 operands with float32 sums and master "
+            + "weights (needs AVX512_BF16 or AMX).")
     String precision;
     @Group.In(Group.TRAINING)
     @Option(names = "--epochs", paramLabel = "E", description = "Solver epochs per task (default ${DEFAULT-VALUE}).")

@@ -22,9 +22,9 @@ final class RuntimeOptions {
 
     @Group.In(Group.SYSTEM)
     @Option(names = "--omp-wait", paramLabel = "POLICY",
-            description = "What idle oneDNN (OpenMP) threads do: auto (brief when every thread has a free core at "
-                    + "start-up, else passive), passive, brief, active or default (the runtime's own "
-                    + "spin-then-sleep); default ${DEFAULT-VALUE}.")
+            description = "What idle oneDNN (OpenMP) threads do (default ${DEFAULT-VALUE}): auto (brief when "
+                    + "every thread has a free core at start-up, else passive), passive, brief, active or default "
+                    + "(the runtime's own spin-then-sleep).")
     String ompWait;
 
     /** Overrides the config's runtime keys with the flags given. */

@@ -151,10 +151,13 @@ final class Usage {
         return new ArrayList<>(names);
     }
 
-    /** The misspelt name's nearest by edit distance, else picocli's first suggestion, or null. */
+    /**
+     * The misspelt name's nearest by edit distance, else the first of picocli's suggestions that the typed name
+     * abbreviates ({@code --strat}: {@code --strategy}), or null: picocli's other suggestions are too far to help.
+     */
     static String suggestion(String typed, List<String> known, List<String> picocli) {
         String near = Suggest.nearest(typed, known);
-        return near != null ? near : picocli.isEmpty() ? null : picocli.get(0);
+        return near != null ? near : picocli.stream().filter(p -> p.startsWith(typed)).findFirst().orElse(null);
     }
 
     /**

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  * {@code --out} after every task.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = "Compare strategies (default naive, joint, er, gr) on one scenario: the main job.",
+        description = "Compare strategies side by side on one scenario: the main job.",
         footerHeading = "%nExample:%n", footer = "  rehearsal compare --quick --strategies er,gr --seeds 1,2,3")
 final class CompareCommand extends StudyCommand {
     @Option(names = "--strategies", paramLabel = "S", split = ",",

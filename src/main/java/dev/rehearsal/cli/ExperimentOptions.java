@@ -72,7 +72,7 @@ final class ExperimentOptions {
     Integer epochs;
     @Group.In(Group.TRAINING)
     @Option(names = "--iterations", paramLabel = "N", description = "Solver steps per task; overrides --epochs "
-            + "(default ${DEFAULT-VALUE}: use --epochs).")
+            + "(default ${DEFAULT-VALUE}; 0: use --epochs).")
     Integer iterations;
     @Group.In(Group.TRAINING)
     @Option(names = "--vae-epochs", paramLabel = "E", description = "Generator epochs per task (default "
@@ -80,7 +80,7 @@ final class ExperimentOptions {
     Integer vaeEpochs;
     @Group.In(Group.TRAINING)
     @Option(names = "--vae-iterations", paramLabel = "N", description = "Generator steps per task; overrides "
-            + "--vae-epochs (default ${DEFAULT-VALUE}: use --vae-epochs).")
+            + "--vae-epochs (default ${DEFAULT-VALUE}; 0: use --vae-epochs).")
     Integer vaeIterations;
     @Group.In(Group.TRAINING)
     @Option(names = "--optimizer", paramLabel = "O", description = "adam or sgd (default ${DEFAULT-VALUE}).")
@@ -114,8 +114,8 @@ final class ExperimentOptions {
     @Option(names = "--generation", paramLabel = "G", description = "on-the-fly or pool (default ${DEFAULT-VALUE}).")
     String generation;
     @Group.In(Group.REPLAY)
-    @Option(names = "--pool-size", paramLabel = "N", description = "Generated pool size (default ${DEFAULT-VALUE}: "
-            + "the task's size).")
+    @Option(names = "--pool-size", paramLabel = "N", description = "Generated pool size (default ${DEFAULT-VALUE}; "
+            + "0: the task's size).")
     Integer poolSize;
     @Group.In(Group.REPLAY)
     @Option(names = "--replay-targets", paramLabel = "T", description = "hard or soft (default ${DEFAULT-VALUE}).")
@@ -134,11 +134,11 @@ final class ExperimentOptions {
     String selection;
     @Group.In(Group.DATA)
     @Option(names = "--train-limit", paramLabel = "N", description = "Training samples kept per task (default "
-            + "${DEFAULT-VALUE}: all).")
+            + "${DEFAULT-VALUE}; 0 keeps all).")
     Integer trainLimit;
     @Group.In(Group.DATA)
     @Option(names = "--test-limit", paramLabel = "N", description = "Test samples kept per task (default "
-            + "${DEFAULT-VALUE}: all).")
+            + "${DEFAULT-VALUE}; 0 keeps all).")
     Integer testLimit;
     @Group.In(Group.SYSTEM)
     @Option(names = "--backend", paramLabel = "B", description = "native or jvm (default ${DEFAULT-VALUE}).")

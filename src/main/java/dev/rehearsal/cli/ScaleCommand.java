@@ -33,7 +33,9 @@ import picocli.CommandLine.Spec;
 final class ScaleCommand implements Callable<Integer>, Usage.OwnDefaults {
     /** The task counts of the study, and of {@code --quick}. */
     static final List<Integer> TASK_COUNTS = List.of(2, 5, 10, 20, 50);
-    static final List<Integer> QUICK_TASK_COUNTS = List.of(2, 5, 10);
+    static final String QUICK_TASKS = "2,5,10";
+    static final List<Integer> QUICK_TASK_COUNTS = java.util.Arrays.stream(QUICK_TASKS.split(","))
+            .map(Integer::valueOf).toList();
 
     @Mixin
     RuntimeOptions runtime;
@@ -44,7 +46,7 @@ final class ScaleCommand implements Callable<Integer>, Usage.OwnDefaults {
             + "${DEFAULT-VALUE}).")
     List<String> strategies;
 
-    @Option(names = "--quick", description = "The short study: task counts 2,5,10 unless --tasks is given (each "
+    @Option(names = "--quick", description = "The short study: task counts " + QUICK_TASKS + " unless --tasks is given (each "
             + "run already has a short configuration here; the results record that the study was short).")
     boolean quick;
 

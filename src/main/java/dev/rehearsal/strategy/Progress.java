@@ -40,9 +40,12 @@ public interface Progress {
     default void run(String name, int number, int of) {
     }
 
-    /** A duration as progress shows it, at most six characters: 42s, 3m05s, 2h07m. */
+    /** A duration as progress shows it, at most six characters: 0.4s, 42s, 3m05s, 2h07m. */
     static String duration(double seconds) {
-        long s = Math.max(0, Math.round(seconds));
+        if (seconds < 9.95) {
+            return String.format(java.util.Locale.ROOT, "%.1fs", Math.max(0, seconds));
+        }
+        long s = Math.round(seconds);
         if (s < 60) {
             return s + "s";
         }

@@ -22,7 +22,9 @@ class ProgressLineTest {
 
     @Test
     void durationsAreShort() {
-        assertEquals("0s", Progress.duration(0.2));
+        assertEquals("0.2s", Progress.duration(0.2));
+        assertEquals("9.9s", Progress.duration(9.9));
+        assertEquals("10s", Progress.duration(9.97));
         assertEquals("42s", Progress.duration(42));
         assertEquals("3m05s", Progress.duration(185));
         assertEquals("2h07m", Progress.duration(2 * 3600 + 7 * 60 + 30));
@@ -53,7 +55,7 @@ class ProgressLineTest {
     void theLossIsPastTheBarAndTheEtaFollowsTheRate() {
         String line = ProgressLine.live("task 2 solver", 47, 100, 4.7, 1, 0.2345);
         assertTrue(line.startsWith("task 2 solver      [####      ]"), line);
-        assertTrue(line.contains("10.0 steps/s ETA 5s"), "53 steps left at 10 a second: " + line);
+        assertTrue(line.contains("10.0 steps/s ETA 5.3s"), "53 steps left at 10 a second: " + line);
         int bar = line.indexOf(']');
         int separator = line.indexOf(" | ");
         assertTrue(bar < separator && separator < line.indexOf("loss 0.2345"), line);
@@ -64,7 +66,7 @@ class ProgressLineTest {
         String line = ProgressLine.finished("task 1 solver", 94, 94, 2.35, 2, 0.1234);
         assertTrue(line.contains("[##########]"), line);
         assertTrue(line.contains("| ep 2 "), "the last step's epoch: " + line);
-        assertTrue(line.contains("in 2s"), line);
+        assertTrue(line.contains("in 2.4s"), line);
         assertTrue(ProgressLine.summary("task 1 solver", 94, 2.35, 2, 0.1234)
                 .equals("  task 1 solver: 94 steps in 2.4 s, 40.0 steps/s | epoch 2, loss 0.1234"));
         // the plain-output progress reports the steps done and the epoch of the last advance

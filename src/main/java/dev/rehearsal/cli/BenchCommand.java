@@ -26,17 +26,21 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Train-step throughput of every preset on both backends, and in bf16 where the CPU has it, "
-                + "against the machine's peak measured in the same run (median of timed rounds).")
+                + "against the machine's peak measured in the same run (median of timed rounds).",
+        footerHeading = "%nExample:%n", footer = "  rehearsal bench --quick --json --threads 2")
 final class BenchCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
 
-    @Option(names = "--quick", description = "Fewer and shorter rounds (a smoke test, not a measurement).")
+    @Option(names = "--quick", description = "The short configuration of a benchmark: fewer and shorter rounds (a "
+            + "smoke test, not a measurement).")
     boolean quick;
 
+    @Group.In(Group.OUTPUT)
     @Option(names = "--json", description = "Print a JSON list of results.")
     boolean json;
 
+    @Group.In(Group.TRAINING)
     @Option(names = "--batch", paramLabel = "B", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batch = 128;
 

@@ -12,25 +12,17 @@ import picocli.CommandLine.Option;
  * {@code --out} after every task.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = "Compare strategies (default naive, joint, er, gr) on one scenario: the main job.")
+        description = "Compare strategies side by side on one scenario: the main job.",
+        footerHeading = "%nExample:%n", footer = "  rehearsal compare --quick --strategies er,gr --seeds 1,2,3")
 final class CompareCommand extends StudyCommand {
-    @Option(names = "--strategies", paramLabel = "S,S,...", split = ",",
+    @Option(names = "--strategies", paramLabel = "S", split = ",",
             completionCandidates = ExperimentOptions.StrategyIds.class,
-            description = "Strategies to compare, of ${COMPLETION-CANDIDATES} (default naive,joint,er,gr).")
+            description = "Strategies to compare, of ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     List<String> strategies;
 
-    @Option(names = "--seeds", paramLabel = "N,N,...", split = ",", description = "Seeds; several give mean ± std "
-            + "(default 1).")
+    @Option(names = "--seeds", paramLabel = "N", split = ",", description = "Seeds; several give mean ± std "
+            + "(default ${DEFAULT-VALUE}).")
     List<Long> seeds;
-
-    @Option(names = "--quick", description = "The short configuration for CI and smoke tests: 4000 training "
-            + "samples per task, 2 solver epochs, 5 generator epochs (flags still override).")
-    boolean quick;
-
-    @Override
-    boolean quickFlag() {
-        return quick;
-    }
 
     @Override
     void applyOwnFlags(ExperimentConfig c) {

@@ -2,18 +2,19 @@ package dev.rehearsal.cli;
 
 import dev.rehearsal.strategy.Progress;
 import java.io.PrintStream;
-import java.util.Locale;
 
 /**
- * Progress as plain log lines on stderr: one line per finished unit of work with its rate, and the lines
- * the run wants kept. Quiet mode prints nothing.
+ * Progress as plain log lines on stderr (CI, files): one line per finished unit of work ({@link
+ * ProgressLine#summary}), the start of every run of a multi-run command with the time left, and the lines the
+ * run wants kept. Quiet mode prints nothing.
  */
 final class ConsoleProgress implements Progress {
     private final PrintStream err;
     private final boolean quiet;
+    private final ProgressLine.Runs runs = new ProgressLine.Runs();
     private String label;
-    private long total;
     private long started;
+    private long done;
     private long lastEpoch;
     private double lastLoss;
 
@@ -25,12 +26,13 @@ final class ConsoleProgress implements Progress {
     @Override
     public void begin(String what, long steps) {
         this.label = what;
-        this.total = steps;
+        this.done = 0;
         this.started = System.nanoTime();
     }
 
     @Override
     public void advance(long done, long epoch, double loss) {
+        this.done = done;
         lastEpoch = epoch;
         lastLoss = loss;
     }
@@ -40,9 +42,7 @@ final class ConsoleProgress implements Progress {
         if (quiet || label == null) {
             return;
         }
-        double s = (System.nanoTime() - started) / 1e9;
-        err.printf(Locale.ROOT, "  %s: %d steps in %.1f s (%.0f steps/s), epoch %d loss %.4g%n", label, total, s,
-                total / Math.max(s, 1e-9), lastEpoch, lastLoss);
+        err.println(ProgressLine.summary(label, done, (System.nanoTime() - started) / 1e9, lastEpoch, lastLoss));
         label = null;
     }
 
@@ -50,6 +50,14 @@ final class ConsoleProgress implements Progress {
     public void log(String line) {
         if (!quiet) {
             err.println(line);
+        }
+    }
+
+    @Override
+    public void run(String name, int number, int of) {
+        String line = runs.started(name, number, of, System.nanoTime());
+        if (line != null) {
+            log(line);
         }
     }
 }

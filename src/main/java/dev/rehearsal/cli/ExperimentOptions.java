@@ -13,87 +13,135 @@ import picocli.CommandLine.Spec;
 
 /**
  * The experiment options of {@code run} and {@code compare}: each is a key of {@link ExperimentConfig}
- * (same name) and overrides it only when given. Defaults are the config's.
+ * (same name) and overrides it only when given (a field is null otherwise, see {@link Usage}). The defaults
+ * {@code --help} prints are the config's, through {@link Usage}'s default provider.
  */
 final class ExperimentOptions {
+    /** The help text of --quick on the commands that run experiments. */
+    static final String QUICK = "The short configuration, for smoke tests: " + ExperimentConfig.QUICK_SUMMARY
+            + " (config keys and flags still override it; the results record that the run was short).";
+
     /** The command these options are mixed into: where the strategies' own options are added. */
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
-    @Option(names = "--dataset", paramLabel = "NAME", description = "mnist or fashion (default mnist).")
+    @Group.In(Group.DATA)
+    @Option(names = "--dataset", paramLabel = "NAME", description = "mnist or fashion (default ${DEFAULT-VALUE}).")
     String dataset;
+    @Group.In(Group.DATA)
     @Option(names = "--data", paramLabel = "DIR", description = "Directory with the four IDX files "
             + "(default: data/mnist, fetched when missing; Fashion-MNIST from Debian's dataset-fashion-mnist).")
     String data;
-    @Option(names = "--scenario", paramLabel = "NAME", description = "split or permuted (default split).")
+    @Group.In(Group.DATA)
+    @Option(names = "--scenario", paramLabel = "NAME", description = "split or permuted (default ${DEFAULT-VALUE}).")
     String scenario;
+    @Group.In(Group.DATA)
     @Option(names = "--tasks", paramLabel = "N", split = ",", description = "Tasks of a permuted scenario (default "
-            + "10); scale takes a list, e.g. 2,5,10,20,50.")
+            + "${DEFAULT-VALUE}); scale takes a list of task counts.")
     List<Integer> tasks;
-    @Option(names = "--class-order", paramLabel = "C,C,...", split = ",",
-            description = "Class order of a split scenario (default 0,1,...,9).")
+    @Group.In(Group.DATA)
+    @Option(names = "--class-order", paramLabel = "C", split = ",",
+            description = "Class order of a split scenario (default ${DEFAULT-VALUE}).")
     List<Integer> classOrder;
-    @Option(names = "--classes-per-task", paramLabel = "K", description = "Classes per split task (default 2).")
+    @Group.In(Group.DATA)
+    @Option(names = "--classes-per-task", paramLabel = "K", description = "Classes per split task (default "
+            + "${DEFAULT-VALUE}).")
     Integer classesPerTask;
-    @Option(names = "--setting", paramLabel = "S", description = "class, task or domain (default class).")
+    @Group.In(Group.DATA)
+    @Option(names = "--setting", paramLabel = "S", description = "class, task or domain (default ${DEFAULT-VALUE}).")
     String setting;
-    @Option(names = "--head", paramLabel = "H", description = "grow or fixed class-incremental head (default grow).")
+    @Group.In(Group.MODEL)
+    @Option(names = "--head", paramLabel = "H", description = "grow or fixed class-incremental head (default "
+            + "${DEFAULT-VALUE}).")
     String head;
-    @Option(names = "--preset", paramLabel = "P", description = "seed, wide or perm models (default seed; perm is "
-            + "Permuted-MNIST's 784-1000-1000-10).")
+    @Group.In(Group.MODEL)
+    @Option(names = "--preset", paramLabel = "P", description = "seed, wide or perm models (default "
+            + "${DEFAULT-VALUE}; perm is Permuted-MNIST's 784-1000-1000-10).")
     String preset;
-    @Option(names = "--batch", paramLabel = "B", description = "Current samples per step (default 128).")
+    @Group.In(Group.TRAINING)
+    @Option(names = "--batch", paramLabel = "B", description = "Current samples per step (default ${DEFAULT-VALUE}).")
     Integer batch;
 
-    @Option(names = "--precision", paramLabel = "P", description = "What the matmuls multiply in: fp32 (default, "
-            + "the reference) or bf16 (bfloat16 operands, float32 sums and master weights; needs AVX512_BF16 or AMX).")
+    @Group.In(Group.MODEL)
+    @Option(names = "--precision", paramLabel = "P", description = "What the matmuls multiply in (default "
+            + "${DEFAULT-VALUE}): fp32, the reference, or bf16, bfloat16 operands with float32 sums and master "
+            + "weights (needs AVX512_BF16 or AMX).")
     String precision;
-    @Option(names = "--epochs", paramLabel = "E", description = "Solver epochs per task (default 2).")
+    @Group.In(Group.TRAINING)
+    @Option(names = "--epochs", paramLabel = "E", description = "Solver epochs per task (default ${DEFAULT-VALUE}).")
     Integer epochs;
-    @Option(names = "--iterations", paramLabel = "N", description = "Solver steps per task; overrides --epochs.")
+    @Group.In(Group.TRAINING)
+    @Option(names = "--iterations", paramLabel = "N", description = "Solver steps per task; overrides --epochs "
+            + "(default ${DEFAULT-VALUE}; 0: use --epochs).")
     Integer iterations;
-    @Option(names = "--vae-epochs", paramLabel = "E", description = "Generator epochs per task (default 5).")
+    @Group.In(Group.TRAINING)
+    @Option(names = "--vae-epochs", paramLabel = "E", description = "Generator epochs per task (default "
+            + "${DEFAULT-VALUE}).")
     Integer vaeEpochs;
+    @Group.In(Group.TRAINING)
     @Option(names = "--vae-iterations", paramLabel = "N", description = "Generator steps per task; overrides "
-            + "--vae-epochs.")
+            + "--vae-epochs (default ${DEFAULT-VALUE}; 0: use --vae-epochs).")
     Integer vaeIterations;
-    @Option(names = "--optimizer", paramLabel = "O", description = "adam or sgd (default adam).")
+    @Group.In(Group.TRAINING)
+    @Option(names = "--optimizer", paramLabel = "O", description = "adam or sgd (default ${DEFAULT-VALUE}).")
     String optimizer;
-    @Option(names = "--lr", paramLabel = "LR", description = "Solver learning rate (default 1e-3).")
+    @Group.In(Group.TRAINING)
+    @Option(names = "--lr", paramLabel = "LR", description = "Solver learning rate (default ${DEFAULT-VALUE}).")
     Double lr;
-    @Option(names = "--vae-lr", paramLabel = "LR", description = "Generator learning rate (default 1e-3).")
+    @Group.In(Group.TRAINING)
+    @Option(names = "--vae-lr", paramLabel = "LR", description = "Generator learning rate (default ${DEFAULT-VALUE}).")
     Double vaeLr;
-    @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum (default 0).")
+    @Group.In(Group.TRAINING)
+    @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum (default ${DEFAULT-VALUE}).")
     Double momentum;
+    @Group.In(Group.TRAINING)
     @Option(names = "--lr-schedule", paramLabel = "S", description = "constant, step:EVERY:GAMMA or exp:GAMMA "
-            + "(default constant; restarts with the optimiser at every task).")
+            + "(default ${DEFAULT-VALUE}; restarts with the optimiser at every task).")
     String lrSchedule;
-    @Option(names = "--reset-optimizer", paramLabel = "BOOL", arity = "1",
-            description = "Fresh optimiser state at every task (default true).")
+    @Group.In(Group.TRAINING)
+    @Option(names = "--reset-optimizer", negatable = true, description = "Fresh optimiser state at every task "
+            + "(default ${DEFAULT-VALUE}); --no-reset-optimizer keeps Adam's moments across tasks.")
     Boolean resetOptimizer;
+    @Group.In(Group.REPLAY)
     @Option(names = "--replay-ratio", paramLabel = "R", description = "Replayed samples per current sample "
-            + "(default 1).")
+            + "(default ${DEFAULT-VALUE}).")
     Double replayRatio;
+    @Group.In(Group.REPLAY)
     @Option(names = "--weighting", paramLabel = "W", description = "tasks (current 1/t, replay 1-1/t) or equal "
-            + "(default tasks).")
+            + "(default ${DEFAULT-VALUE}).")
     String weighting;
-    @Option(names = "--generation", paramLabel = "G", description = "on-the-fly or pool (default on-the-fly).")
+    @Group.In(Group.REPLAY)
+    @Option(names = "--generation", paramLabel = "G", description = "on-the-fly or pool (default ${DEFAULT-VALUE}).")
     String generation;
-    @Option(names = "--pool-size", paramLabel = "N", description = "Generated pool size (default: task size).")
+    @Group.In(Group.REPLAY)
+    @Option(names = "--pool-size", paramLabel = "N", description = "Generated pool size (default ${DEFAULT-VALUE}; "
+            + "0: the task's size).")
     Integer poolSize;
-    @Option(names = "--replay-targets", paramLabel = "T", description = "hard or soft (default hard).")
+    @Group.In(Group.REPLAY)
+    @Option(names = "--replay-targets", paramLabel = "T", description = "hard or soft (default ${DEFAULT-VALUE}).")
     String replayTargets;
-    @Option(names = "--temperature", paramLabel = "T", description = "Distillation temperature (default 2).")
+    @Group.In(Group.REPLAY)
+    @Option(names = "--temperature", paramLabel = "T", description = "Distillation temperature (default "
+            + "${DEFAULT-VALUE}).")
     Double temperature;
-    @Option(names = "--per-class", paramLabel = "N", description = "Stored samples per class for er (default 300).")
+    @Group.In(Group.REPLAY)
+    @Option(names = "--per-class", paramLabel = "N", description = "Stored samples per class for er (default "
+            + "${DEFAULT-VALUE}).")
     Integer perClass;
-    @Option(names = "--selection", paramLabel = "S", description = "random or reservoir (default random).")
+    @Group.In(Group.REPLAY)
+    @Option(names = "--selection", paramLabel = "S", description = "random, reservoir or herding (default "
+            + "${DEFAULT-VALUE}).")
     String selection;
-    @Option(names = "--train-limit", paramLabel = "N", description = "Training samples kept per task (default all).")
+    @Group.In(Group.DATA)
+    @Option(names = "--train-limit", paramLabel = "N", description = "Training samples kept per task (default "
+            + "${DEFAULT-VALUE}; 0 keeps all).")
     Integer trainLimit;
-    @Option(names = "--test-limit", paramLabel = "N", description = "Test samples kept per task (default all).")
+    @Group.In(Group.DATA)
+    @Option(names = "--test-limit", paramLabel = "N", description = "Test samples kept per task (default "
+            + "${DEFAULT-VALUE}; 0 keeps all).")
     Integer testLimit;
-    @Option(names = "--backend", paramLabel = "B", description = "native or jvm (default native).")
+    @Group.In(Group.SYSTEM)
+    @Option(names = "--backend", paramLabel = "B", description = "native or jvm (default ${DEFAULT-VALUE}).")
     String backend;
 
     /**
@@ -108,8 +156,11 @@ final class ExperimentOptions {
                     users.add(t.id());
                 }
             }
-            command.addOption(OptionSpec.builder("--" + o.key()).paramLabel(label(o)).type(String.class)
-                    .description(o.description() + " [" + String.join(", ", users) + "]").build());
+            // A flag is --KEY / --no-KEY (picocli reads a Boolean); other kinds are parsed by the declaration.
+            OptionSpec.Builder flag = OptionSpec.builder("--" + o.key())
+                    .description(o.description() + " [" + String.join(", ", users) + "]");
+            command.addOption((o.kind() == dev.rehearsal.config.Option.Kind.FLAG ? flag.type(Boolean.class)
+                    .negatable(true).arity("0") : flag.type(String.class).paramLabel(label(o))).build());
         }
     }
 
@@ -118,7 +169,7 @@ final class ExperimentOptions {
             case NUMBER -> "X";
             case INTEGER -> "N";
             case CHOICE -> "WORD";
-            case FLAG -> "BOOL";
+            case FLAG -> throw new IllegalArgumentException(o + " is a flag: it takes no value");
         };
     }
 
@@ -132,7 +183,8 @@ final class ExperimentOptions {
         for (dev.rehearsal.config.Option o : Strategies.declaredOptions()) {
             OptionSpec given = command == null ? null : command.findOption("--" + o.key());
             if (given != null && given.getValue() != null) {
-                c.set(o, o.parse(given.getValue()));
+                Object v = given.getValue();
+                c.set(o, v instanceof String text ? o.parse(text) : v);
             }
         }
         if (dataset != null) {

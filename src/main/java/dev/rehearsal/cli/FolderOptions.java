@@ -11,14 +11,17 @@ final class FolderOptions {
             + "has a key of the same name; flags override the file.")
     Path config;
 
+    @Group.In(Group.OUTPUT)
     @Option(names = "--out", paramLabel = "DIR", description = "Results folder (default results/<command>): a new or "
             + "empty folder, or an earlier run's with --force.")
     Path out;
 
+    @Group.In(Group.OUTPUT)
     @Option(names = "--force", description = "Replace the earlier run in the results folder (exactly the files it "
             + "wrote; a folder holding other files is still refused).")
     boolean force;
 
+    @Group.In(Group.OUTPUT)
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 

@@ -14,11 +14,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code rehearsal info}: what this machine and the native stack are. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Versions of JavaCPP, OpenBLAS and oneDNN, the CPU ISA they use, and thread settings.")
+        description = "Versions of JavaCPP, OpenBLAS and oneDNN, the CPU ISA they use, and thread settings.",
+        footerHeading = "%nExample:%n", footer = "  rehearsal info --json")
 final class InfoCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
 
+    @Group.In(Group.OUTPUT)
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 

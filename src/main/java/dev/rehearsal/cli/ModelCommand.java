@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
  * block of the preset's MLP and VAE, on both backends, for Adam training at a given batch size.
  */
 @Command(name = "model", mixinStandardHelpOptions = true,
-        description = "Parameters, forward MACs per sample and exact bytes per memory block of a preset's models.")
+        description = "Parameters, forward MACs per sample and exact bytes per memory block of a preset's models.",
+        footerHeading = "%nExample:%n", footer = "  rehearsal model --preset wide --batch 256")
 final class ModelCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
@@ -38,6 +39,7 @@ final class ModelCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int batch = 128;
 
+    @Group.In(Group.OUTPUT)
     @Option(names = "--json", description = "Print JSON instead of tables.")
     boolean json;
 

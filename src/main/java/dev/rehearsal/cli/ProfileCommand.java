@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
  * beside them, MACs and time per phase with achieved GFLOP/s, the efficiency metrics, and the answers.
  */
 @Command(name = "profile", mixinStandardHelpOptions = true,
-        description = "Exact memory per component, compute per phase and efficiency of one strategy's run.")
+        description = "Exact memory per component, compute per phase and efficiency of one strategy's run.",
+        footerHeading = "%nExample:%n", footer = "  rehearsal profile --strategy gr --preset wide --quick")
 final class ProfileCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
@@ -43,15 +44,16 @@ final class ProfileCommand implements Callable<Integer> {
     ExperimentOptions options;
 
     @Option(names = "--strategy", paramLabel = "S", completionCandidates = ExperimentOptions.StrategyIds.class,
-            description = "One of ${COMPLETION-CANDIDATES} (default er).")
+            description = "One of ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     String strategy;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Random seed (default 1).")
+    @Option(names = "--seed", paramLabel = "N", description = "Random seed (default ${DEFAULT-VALUE}).")
     Long seed;
 
-    @Option(names = "--quick", description = "The short configuration (see compare --quick).")
+    @Option(names = "--quick", description = ExperimentOptions.QUICK)
     boolean quick;
 
+    @Group.In(Group.OUTPUT)
     @Option(names = "--json", description = "Print the profile as JSON.")
     boolean json;
 

@@ -2,14 +2,10 @@ package dev.rehearsal.cli;
 
 import dev.rehearsal.strategy.Progress;
 import java.io.PrintStream;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Progress on the console: bars with rate and ETA (the progressbar library) on a terminal, plain log lines
- * otherwise (CI, files), nothing with --quiet.
+ * Progress on the console: a line redrawn in place per unit of work on a terminal ({@link ProgressLine}), plain
+ * log lines otherwise (CI, files), nothing with --quiet.
  */
 final class Progresses {
     private Progresses() {
@@ -22,11 +18,19 @@ final class Progresses {
         return System.console() != null ? new Bars(err) : new ConsoleProgress(err, false);
     }
 
-    /** A bar per unit of work; finished units stay as one line each. */
+    /** A line per unit of work, redrawn a few times a second; a finished unit stays as its final line. */
     static final class Bars implements Progress {
+        /** Redraws at most this often: formatting and writing cost more than a small model's step. */
+        private static final long REDRAW_NANOS = 200_000_000L;
         private final PrintStream err;
-        private ProgressBar bar;
-        private long lastMessage;
+        private final ProgressLine.Runs runs = new ProgressLine.Runs();
+        private String label;
+        private long total;
+        private long started;
+        private long lastDrawn;
+        private long done;
+        private long epoch;
+        private double loss;
 
         Bars(PrintStream err) {
             this.err = err;
@@ -35,30 +39,33 @@ final class Progresses {
         @Override
         public void begin(String label, long total) {
             end();
-            bar = new ProgressBarBuilder().setTaskName(label).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                    .setUpdateIntervalMillis(250).showSpeed().setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS)
-                    .setUnit(" steps", 1).setConsumer(new ConsoleProgressBarConsumer(err))
-                    .setMaxRenderedLength(110).continuousUpdate().build();
+            this.label = label;
+            this.total = total;
+            this.done = 0;
+            this.started = System.nanoTime();
+            this.lastDrawn = 0;
         }
 
         @Override
         public void advance(long done, long epoch, double loss) {
-            if (bar != null) {
-                bar.stepTo(done);
-                // Formatting costs an allocation: only a few times a second, when the bar is redrawn anyway.
-                long now = System.nanoTime();
-                if (now - lastMessage > 200_000_000L) {
-                    bar.setExtraMessage(String.format(java.util.Locale.ROOT, "epoch %d loss %.4g", epoch, loss));
-                    lastMessage = now;
-                }
+            this.done = done;
+            this.epoch = epoch;
+            this.loss = loss;
+            long now = System.nanoTime();
+            if (label != null && now - lastDrawn > REDRAW_NANOS) {
+                err.print("\r" + ProgressLine.live(label, done, total, (now - started) / 1e9, epoch, loss));
+                err.flush();
+                lastDrawn = now;
             }
         }
 
         @Override
         public void end() {
-            if (bar != null) {
-                bar.close();
-                bar = null;
+            if (label != null) {
+                // The final state from the last step, whenever the line was last drawn.
+                err.println("\r" + ProgressLine.finished(label, done, total, (System.nanoTime() - started) / 1e9,
+                        epoch, loss));
+                label = null;
             }
         }
 
@@ -66,6 +73,14 @@ final class Progresses {
         public void log(String line) {
             end();
             err.println(line);
+        }
+
+        @Override
+        public void run(String name, int number, int of) {
+            String line = runs.started(name, number, of, System.nanoTime());
+            if (line != null) {
+                log(line);
+            }
         }
     }
 }

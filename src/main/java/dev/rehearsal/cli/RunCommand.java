@@ -7,13 +7,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code rehearsal run}: one strategy with one seed, every option. */
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Run one strategy through a scenario.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run one strategy through a scenario.",
+        footerHeading = "%nExample:%n", footer = "  rehearsal run --strategy gr --quick --replay-targets soft")
 final class RunCommand extends StudyCommand {
     @Option(names = "--strategy", paramLabel = "S", completionCandidates = ExperimentOptions.StrategyIds.class,
-            description = "One of ${COMPLETION-CANDIDATES} (default er).")
+            description = "One of ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     String strategy;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Random seed (default 1).")
+    @Option(names = "--seed", paramLabel = "N", description = "Random seed (default ${DEFAULT-VALUE}).")
     Long seed;
 
     @Override

@@ -10,18 +10,21 @@ import picocli.CommandLine.Option;
  * {@link ExperimentConfig} too; a flag overrides the config only when given.
  */
 final class RuntimeOptions {
-    @Option(names = "--threads", paramLabel = "N",
-            description = "Compute threads for OpenBLAS, oneDNN and the jvm backend (default: all cores).")
+    @Group.In(Group.SYSTEM)
+    @Option(names = "--threads", paramLabel = "N", description = "Compute threads for OpenBLAS, oneDNN and the jvm "
+            + "backend (default: all cores, ${DEFAULT-VALUE} here).")
     Integer threads;
 
+    @Group.In(Group.SYSTEM)
     @Option(names = "--gemm", paramLabel = "ENGINE",
-            description = "Library for the native backend's GEMMs: dnnl or openblas (default dnnl).")
+            description = "Library for the native backend's GEMMs: dnnl or openblas (default ${DEFAULT-VALUE}).")
     String gemm;
 
+    @Group.In(Group.SYSTEM)
     @Option(names = "--omp-wait", paramLabel = "POLICY",
-            description = "What idle oneDNN (OpenMP) threads do: auto (default: brief when every thread has a free "
-                    + "core at start-up, else passive), passive, brief, active or default (the runtime's own "
-                    + "spin-then-sleep).")
+            description = "What idle oneDNN (OpenMP) threads do (default ${DEFAULT-VALUE}): auto (brief when "
+                    + "every thread has a free core at start-up, else passive), passive, brief, active or default "
+                    + "(the runtime's own spin-then-sleep).")
     String ompWait;
 
     /** Overrides the config's runtime keys with the flags given. */

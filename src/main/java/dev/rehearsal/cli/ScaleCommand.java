@@ -27,15 +27,28 @@ import picocli.CommandLine.Spec;
  * samples per class of each task); every experiment option overrides them.
  */
 @Command(name = "scale", mixinStandardHelpOptions = true,
-        description = "How memory, compute and time grow with the number of tasks (log-log fits).")
-final class ScaleCommand implements Callable<Integer> {
+        description = "How memory, compute and time grow with the number of tasks (log-log fits), by default on "
+                + "domain-incremental Permuted-MNIST with a short configuration per task.",
+        footerHeading = "%nExample:%n", footer = "  rehearsal scale --strategies er,gr --tasks 2,5,10,20")
+final class ScaleCommand implements Callable<Integer>, Usage.OwnDefaults {
+    /** The task counts of the study, and of {@code --quick}. */
+    static final List<Integer> TASK_COUNTS = List.of(2, 5, 10, 20, 50);
+    static final String QUICK_TASKS = "2,5,10";
+    static final List<Integer> QUICK_TASK_COUNTS = java.util.Arrays.stream(QUICK_TASKS.split(","))
+            .map(Integer::valueOf).toList();
+
     @Mixin
     RuntimeOptions runtime;
     @Mixin
     ExperimentOptions options;
 
-    @Option(names = "--strategies", paramLabel = "S,S,...", split = ",", description = "Strategies (default er,gr).")
+    @Option(names = "--strategies", paramLabel = "S", split = ",", description = "Strategies (default "
+            + "${DEFAULT-VALUE}).")
     List<String> strategies;
+
+    @Option(names = "--quick", description = "The short study: task counts " + QUICK_TASKS + " unless --tasks is given (each "
+            + "run already has a short configuration here; the results record that the study was short).")
+    boolean quick;
 
     @Mixin
     FolderOptions folder;
@@ -45,17 +58,13 @@ final class ScaleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Integer> taskCounts = taskCounts(options.tasks);
+        List<Integer> taskCounts = taskCounts(options.tasks == null && quick ? QUICK_TASK_COUNTS : options.tasks);
         options.tasks = null; // the list is this command's; each run sets its own task count
         ExperimentConfig c = ConfigFiles.resolve(folder.config, false, x -> {
-            x.scenario = "permuted";
-            x.setting = "domain";
-            x.trainLimit = 1000;
-            x.testLimit = 1000;
-            x.epochs = 1;
-            x.vaeEpochs = 5;
-            x.perClass = 20;
-            x.strategies = new ArrayList<>(List.of("er", "gr"));
+            if (quick) {
+                x.applyQuick(); // marked short; this command's own per-task settings are shorter still
+            }
+            defaults(x);
         }, x -> {
             runtime.apply(x);
             options.apply(x);
@@ -76,6 +85,28 @@ final class ScaleCommand implements Callable<Integer> {
                 throw e;
             }
         }
+    }
+
+    /**
+     * This study's per-task configuration: domain-incremental Permuted-MNIST, 1000 training and 1000 test samples
+     * per task, 1 solver and 5 generator epochs, 20 stored samples per class of each task, strategies er and gr.
+     */
+    @Override
+    public void defaults(ExperimentConfig x) {
+        x.scenario = "permuted";
+        x.setting = "domain";
+        x.trainLimit = 1000;
+        x.testLimit = 1000;
+        x.epochs = 1;
+        x.vaeEpochs = 5;
+        x.perClass = 20;
+        x.strategies = new ArrayList<>(List.of("er", "gr"));
+    }
+
+    @Override
+    public String shownDefault(String key) {
+        return key.equals("tasks") ? TASK_COUNTS.stream().map(String::valueOf).collect(
+                java.util.stream.Collectors.joining(",")) : null;
     }
 
     /** Runs into the open results folder {@code dir} and prints the result. */
@@ -105,7 +136,7 @@ final class ScaleCommand implements Callable<Integer> {
      */
     static List<Integer> taskCounts(List<Integer> given) {
         if (given == null) {
-            return List.of(2, 5, 10, 20, 50);
+            return TASK_COUNTS;
         }
         for (Integer t : given) {
             if (t == null || t < 1 || t > 1000) {

@@ -4,7 +4,9 @@ import dev.rehearsal.RehearsalException;
 import dev.rehearsal.ResultsFolder;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.experiment.Comparison;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.rehearsal.experiment.ConfigFiles;
+import dev.rehearsal.experiment.Json;
 import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.experiment.Summary;
 import dev.rehearsal.profile.Answers;
@@ -15,6 +17,9 @@ import dev.rehearsal.strategy.Strategy;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,8 +39,16 @@ abstract class StudyCommand implements Callable<Integer> {
     FolderOptions folder;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue an interrupted run from the results "
-            + "folder DIR (its config.json, verified records and checkpoint); other options are ignored.")
+            + "folder DIR with its saved config.json, verified records and checkpoint. An option that would change "
+            + "that config is refused (--threads and --gemm too: they change the arithmetic); --quiet and "
+            + "--omp-wait, which change no result, are allowed.")
     Path resume;
+
+    @Option(names = "--quick", description = ExperimentOptions.QUICK)
+    boolean quick;
+
+    /** Keys a resumed run may be given other values of: they change how it reports or waits, not its results. */
+    static final java.util.Set<String> RESUME_HARMLESS = java.util.Set.of("quiet", "omp-wait");
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -43,14 +56,9 @@ abstract class StudyCommand implements Callable<Integer> {
     /** Applies this command's own flags (strategies, seeds) to the config. */
     abstract void applyOwnFlags(ExperimentConfig c);
 
-    /** Whether {@code --quick} was given. */
-    boolean quickFlag() {
-        return false;
-    }
-
     /** The config from defaults, the config file and flags (a resumed run's comes from its folder). */
     ExperimentConfig resolve() {
-        ExperimentConfig resolved = ConfigFiles.resolve(folder.config, quickFlag(), c -> {
+        ExperimentConfig resolved = ConfigFiles.resolve(folder.config, quick, c -> {
             runtime.apply(c);
             options.apply(c);
             applyOwnFlags(c);
@@ -71,7 +79,12 @@ abstract class StudyCommand implements Callable<Integer> {
         Path dir = resume != null ? resume : folder.folder(resolved.out, spec.name());
         try (ResultsFolder out = folder.open(dir, spec.name(), resume != null)) {
             try {
-                return runInto(out, resume != null ? Comparison.savedConfig(dir) : resolved);
+                ExperimentConfig c = resolved;
+                if (resume != null) {
+                    c = Comparison.savedConfig(dir);
+                    refuseConflicts(c);
+                }
+                return runInto(out, c);
             } catch (RuntimeException | Error e) {
                 if (!Files.exists(dir.resolve("results.json"))) {
                     out.discard(e); // stopped before a task's results: the folder is left as it was
@@ -79,6 +92,50 @@ abstract class StudyCommand implements Callable<Integer> {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Refuses what a resumed run cannot honour: a config file, another results folder, or a flag whose value
+     * differs from the saved config's (all named in one line). A flag repeating the saved value is harmless.
+     */
+    void refuseConflicts(ExperimentConfig saved) {
+        List<String> conflicts = new ArrayList<>();
+        if (folder.config != null) {
+            conflicts.add("--config " + folder.config);
+        }
+        if (folder.out != null) {
+            conflicts.add("--out " + folder.out);
+        }
+        if (quick && !saved.quick) {
+            conflicts.add("--quick");
+        }
+        ExperimentConfig asked = saved.copy();
+        runtime.apply(asked);
+        options.apply(asked);
+        applyOwnFlags(asked);
+        JsonNode was = Json.MAPPER.valueToTree(saved);
+        JsonNode now = Json.MAPPER.valueToTree(asked);
+        for (Iterator<String> keys = now.fieldNames(); keys.hasNext(); ) {
+            String key = keys.next();
+            // As text: a long read back from config.json is an int node, and 1 == 1.
+            if (!RESUME_HARMLESS.contains(key) && !now.get(key).toString().equals(was.path(key).toString())) {
+                conflicts.add("--" + key + " " + shown(now.get(key)) + " (saved: " + shown(was.path(key)) + ")");
+            }
+        }
+        if (!conflicts.isEmpty()) {
+            throw new RehearsalException(RehearsalException.USAGE, "--resume continues " + resume + " with its saved "
+                    + "config.json, which these options would change: " + String.join(", ", conflicts)
+                    + "; drop them, or start a new run with --out");
+        }
+    }
+
+    private static String shown(JsonNode v) {
+        if (v.isArray()) {
+            List<String> items = new ArrayList<>();
+            v.forEach(x -> items.add(x.asText()));
+            return String.join(",", items);
+        }
+        return v.isMissingNode() ? "none" : v.asText();
     }
 
     private int runInto(ResultsFolder out, ExperimentConfig c) {

@@ -25,7 +25,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = "Run a grid of experiments (strategies x seeds x options) on embedded Spark or a cluster; "
-                + "resumable, merged into sweep.json, sweep.csv and sweep.md.")
+                + "resumable, merged into sweep.json, sweep.csv and sweep.md.",
+        footerHeading = "%nExamples:%n", footer = {"  rehearsal sweep --config grid.yaml --dry-run",
+            "  rehearsal sweep --preset frontier-quick --parallel 2 --threads 1"})
 final class SweepCommand implements Callable<Integer> {
     /**
      * Threads per experiment by default (parallel = cores / threads), measured on this 2-core machine with the
@@ -43,6 +45,11 @@ final class SweepCommand implements Callable<Integer> {
             + "protocol, with the memory-accuracy frontier report) or frontier-quick (a short smoke version).")
     String preset;
 
+    @Option(names = "--quick", description = "Every experiment of the grid in the short configuration ("
+            + dev.rehearsal.config.ExperimentConfig.QUICK_SUMMARY + "); keys the grid sets itself still override it. "
+            + "Quick experiments have ids of their own, so they never mix with full ones in a folder.")
+    boolean quick;
+
     @Option(names = "--dry-run", description = "Print the experiments (id, options) and their estimated cost; run "
             + "nothing.")
     boolean dryRun;
@@ -50,24 +57,29 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--rerun", description = "Run every experiment again, also those already recorded in the folder.")
     boolean rerun;
 
+    @Group.In(Group.SYSTEM)
     @Option(names = "--parallel", paramLabel = "P", description = "Experiments at once on embedded Spark (default: "
             + "cores / threads). Parallel x threads may not exceed the cores.")
     Integer parallel;
 
+    @Group.In(Group.SYSTEM)
     @Option(names = "--threads", paramLabel = "T", description = "Threads per experiment (default "
             + DEFAULT_THREADS + ", at most the cores); spark.task.cpus on a cluster.")
     Integer threads;
 
+    @Group.In(Group.SYSTEM)
     @Option(names = "--omp-wait", paramLabel = "POLICY", description = "What idle oneDNN (OpenMP) threads do: "
             + "auto (default), passive, brief, active or default; see run --help.")
     String ompWait;
 
+    @Group.In(Group.SYSTEM)
     @Option(names = "--master", paramLabel = "URL", description = "A standalone Spark master, spark://host:port "
             + "(client mode: this process is the driver and writes the results). Default: embedded Spark.")
     String master;
 
+    @Group.In(Group.SYSTEM)
     @Option(names = "--executor-memory", paramLabel = "SIZE", description = "spark.executor.memory on a cluster "
-            + "(default 2g; native memory comes on top of it).")
+            + "(default ${DEFAULT-VALUE}; native memory comes on top of it).")
     String executorMemory = "2g";
 
     @Spec
@@ -117,7 +129,7 @@ final class SweepCommand implements Callable<Integer> {
             c.ompWait = wait;
             c.quiet = true;
         };
-        Grid grid = preset != null ? Grid.preset(preset, flags) : Grid.read(folder.config, flags);
+        Grid grid = preset != null ? Grid.preset(preset, quick, flags) : Grid.read(folder.config, quick, flags);
         Path dir = folder.folder(null, preset != null ? preset : "sweep");
         var console = spec.commandLine().getOut();
         if (dryRun) {

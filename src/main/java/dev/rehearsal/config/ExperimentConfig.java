@@ -182,12 +182,20 @@ public final class ExperimentConfig {
         return v == null ? o.defaultFor(setting == null ? "" : setting.toLowerCase(Locale.ROOT)) : o.check(v);
     }
 
-    /** {@code quick}: 4000 training samples per task, 2 solver epochs, 5 generator epochs. */
+    /** The short configuration's training samples per task, solver epochs and generator epochs. */
+    public static final int QUICK_TRAIN_LIMIT = 4000;
+    public static final int QUICK_EPOCHS = 2;
+    public static final int QUICK_VAE_EPOCHS = 5;
+    /** What {@link #applyQuick()} sets, for help texts (a constant, so annotations can use it). */
+    public static final String QUICK_SUMMARY = QUICK_TRAIN_LIMIT + " training samples per task, " + QUICK_EPOCHS
+            + " solver epochs, " + QUICK_VAE_EPOCHS + " generator epochs";
+
+    /** {@code quick}: {@value #QUICK_SUMMARY}. */
     public ExperimentConfig applyQuick() {
         quick = true;
-        trainLimit = 4000;
-        epochs = 2;
-        vaeEpochs = 5;
+        trainLimit = QUICK_TRAIN_LIMIT;
+        epochs = QUICK_EPOCHS;
+        vaeEpochs = QUICK_VAE_EPOCHS;
         return this;
     }
 
@@ -303,8 +311,8 @@ public final class ExperimentConfig {
         for (Map.Entry<String, Object> e : strategyOptions.entrySet()) {
             Option o = declared.get(e.getKey());
             if (o == null) {
-                throw new RehearsalException(RehearsalException.USAGE, "unknown key '" + e.getKey() + "' (known keys: "
-                        + String.join(", ", allKeys()) + ")");
+                throw new RehearsalException(RehearsalException.USAGE, "unknown key '" + e.getKey() + "'"
+                        + Suggest.unknownKeyHint(e.getKey(), allKeys()));
             }
             e.setValue(o.check(e.getValue()));
         }

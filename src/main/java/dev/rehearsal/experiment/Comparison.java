@@ -71,8 +71,10 @@ public final class Comparison {
         }
         ResultFiles.write(out.resolve("config.json"), ConfigFiles.toJson(c));
         Summary summary = new Summary(c);
+        int number = 0;
         for (long seed : c.seeds) {
             for (String strategy : c.strategies) {
+                number++;
                 ExperimentConfig rc = Experiment.single(c, strategy, seed);
                 String id = strategy + "-seed" + seed;
                 Path record = out.resolve("runs").resolve(id + ".json");
@@ -81,6 +83,7 @@ public final class Comparison {
                     progress.log(id + ": already finished, kept from " + record);
                     continue;
                 }
+                progress.run(strategy + " seed " + seed, number, c.seeds.size() * c.strategies.size());
                 RunCheckpoint checkpoint = new RunCheckpoint(out.resolve("checkpoint").resolve(id));
                 RunResult result = Experiment.run(rc, backend, train, test, progress, checkpoint,
                         new Experiment.Listener() {

@@ -216,8 +216,8 @@ public final class ConfigFiles {
             String key = names.next();
             List<String> known = ExperimentConfig.allKeys();
             if (!known.contains(key)) {
-                throw new RehearsalException(RehearsalException.USAGE, where + ": unknown key '" + key + "' (known keys: "
-                        + String.join(", ", known) + ")");
+                throw new RehearsalException(RehearsalException.USAGE, where + ": unknown key '" + key + "'"
+                        + dev.rehearsal.config.Suggest.unknownKeyHint(key, known));
             }
         }
         try {

@@ -31,4 +31,27 @@ public interface Progress {
 
     /** A line worth keeping (a finished task's accuracies). */
     void log(String line);
+
+    /**
+     * Run {@code number} of {@code of} (1-based) of a multi-run command starts, named {@code name} (for example
+     * "er seed 2"); runs kept from an earlier, interrupted command are counted but not started. For an overall
+     * estimate of the time left.
+     */
+    default void run(String name, int number, int of) {
+    }
+
+    /** A duration as progress shows it, at most six characters: 0.4s, 42s, 3m05s, 2h07m. */
+    static String duration(double seconds) {
+        if (seconds < 9.95) {
+            return String.format(java.util.Locale.ROOT, "%.1fs", Math.max(0, seconds));
+        }
+        long s = Math.round(seconds);
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return String.format(java.util.Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+        }
+        return String.format(java.util.Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60);
+    }
 }

@@ -88,22 +88,25 @@ public final class Grid {
         return duplicates;
     }
 
-    /** Reads and expands a grid file; {@code flags} (e.g. --threads) apply to every experiment. */
-    public static Grid read(Path file, Consumer<ExperimentConfig> flags) {
-        return of(ConfigFiles.read(file), "grid " + file, flags);
+    /**
+     * Reads and expands a grid file; {@code quick} starts every experiment from the short configuration (the
+     * grid's own keys override it), {@code flags} (e.g. --threads) apply to every experiment.
+     */
+    public static Grid read(Path file, boolean quick, Consumer<ExperimentConfig> flags) {
+        return of(ConfigFiles.read(file), "grid " + file, quick, flags);
     }
 
     /** The grids shipped with Rehearsal ({@code sweep --preset NAME}), in {@code dev/rehearsal/sweep/NAME.yaml}. */
     public static final List<String> PRESETS = List.of("frontier", "frontier-quick");
 
     /** A shipped grid by name; an unknown name is a one-line usage error listing the known ones. */
-    public static Grid preset(String name, Consumer<ExperimentConfig> flags) {
+    public static Grid preset(String name, boolean quick, Consumer<ExperimentConfig> flags) {
         if (!PRESETS.contains(name)) {
             throw usage("unknown sweep preset '" + name + "': use " + String.join(" or ", PRESETS));
         }
         try (var in = Grid.class.getResourceAsStream(name + ".yaml")) {
             String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            return of(ConfigFiles.parse(text, "sweep preset " + name), "sweep preset " + name, flags);
+            return of(ConfigFiles.parse(text, "sweep preset " + name), "sweep preset " + name, quick, flags);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("the bundled sweep preset " + name + " is unreadable", e);
         }
@@ -118,8 +121,13 @@ public final class Grid {
         }
     }
 
-    /** Expands a grid tree ({@code where} names it in messages). */
+    /** Expands a grid tree ({@code where} names it in messages), not in the short configuration. */
     public static Grid of(ObjectNode tree, String where, Consumer<ExperimentConfig> flags) {
+        return of(tree, where, false, flags);
+    }
+
+    /** Expands a grid tree; {@code quick}: every experiment starts from the short configuration. */
+    public static Grid of(ObjectNode tree, String where, boolean quick, Consumer<ExperimentConfig> flags) {
         ObjectNode source = tree.deepCopy();
         ObjectNode fixed = tree.deepCopy();
         JsonNode grid = fixed.remove("grid");
@@ -192,7 +200,7 @@ public final class Grid {
             ObjectNode t = fixed.deepCopy();
             combo.forEach(t::set);
             String at = where + ", experiment " + n + " " + Json.MAPPER.valueToTree(combo);
-            ExperimentConfig c = ConfigFiles.resolve(t, at, false, x -> { }, flags);
+            ExperimentConfig c = ConfigFiles.resolve(t, at, quick, x -> { }, flags);
             c = Experiment.single(c, c.strategy, c.seed);
             try {
                 c.refuseUnread(List.of(c.strategy));
@@ -238,8 +246,8 @@ public final class Grid {
             throw usage(where + ": '" + key + "' cannot be nested in " + section);
         }
         if (!ExperimentConfig.allKeys().contains(key)) {
-            throw usage(where + ": unknown key '" + key + "' in " + section + " (known keys: "
-                    + String.join(", ", ExperimentConfig.allKeys()) + ")");
+            throw usage(where + ": unknown key '" + key + "' in " + section
+                    + dev.rehearsal.config.Suggest.unknownKeyHint(key, ExperimentConfig.allKeys()));
         }
     }
 

@@ -74,6 +74,7 @@ public final class Sweep {
         log.printf(Locale.ROOT, "sweep: %d experiments, %d already finished, running %d on %s%n",
                 grid.points().size(), kept, tasks.size(), engine.describe());
         int[] done = {0};
+        long started = System.nanoTime();
         try {
             engine.run(tasks, new SweepWork(), (task, result) -> {
                 ObjectNode o = parse(result);
@@ -85,7 +86,10 @@ public final class Sweep {
                         + (o.path("status").asText().equals("failed") ? "failed: " + o.path("error").asText()
                         : o.path("status").asText().equals(Experiment.DOES_NOT_FIT) ? "does not fit its budget: "
                         + o.path("error").asText() : String.format(Locale.ROOT, "ACC %.4f in %.1f s", o.path("acc").asDouble(),
-                                o.path("seconds").path("total").asDouble())));
+                                o.path("seconds").path("total").asDouble()))
+                        + (done[0] < tasks.size() ? ", about " + dev.rehearsal.strategy.Progress.duration(
+                                (System.nanoTime() - started) / 1e9 / done[0] * (tasks.size() - done[0]))
+                                + " left for the other " + (tasks.size() - done[0]) : ""));
             });
         } catch (Engine.EngineException e) {
             // The engine lost the rest (a crashed executor): each unfinished experiment is recorded as failed.

@@ -24,6 +24,25 @@ class SweepCommandTest {
         assertFalse(Files.exists(dir.resolve("out")), "a dry run writes nothing");
     }
 
+    /** sweep --quick: every experiment starts from the short configuration, and the grid's own keys win. */
+    @Test
+    void quickShortensEveryExperimentButTheGridsKeysOverrideIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("grid.yaml");
+        Files.writeString(file, "epochs: 1\ngrid: {strategy: [naive, er], seed: [1]}\n");
+        dev.rehearsal.sweep.Grid quick = dev.rehearsal.sweep.Grid.read(file, true, c -> c.threads = 1);
+        dev.rehearsal.sweep.Grid full = dev.rehearsal.sweep.Grid.read(file, false, c -> c.threads = 1);
+        for (dev.rehearsal.sweep.Grid.Point p : quick.points()) {
+            assertTrue(p.config().quick);
+            assertEquals(dev.rehearsal.config.ExperimentConfig.QUICK_TRAIN_LIMIT, p.config().trainLimit);
+            assertEquals(1, p.config().epochs, "the grid's key overrides the short configuration");
+        }
+        assertEquals(0, full.points().get(0).config().trainLimit);
+        assertFalse(quick.points().get(0).id().equals(full.points().get(0).id()), "quick experiments have own ids");
+        Cli r = Cli.run("sweep", "--config", file.toString(), "--quick", "--dry-run", "--threads", "1");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains(quick.points().get(0).id()), r.out());
+    }
+
     @Test
     void anInvalidPointIsAOneLineUsageErrorNamingTheKey(@TempDir Path dir) throws Exception {
         Path grid = dir.resolve("grid.yaml");

@@ -46,7 +46,7 @@ class PermutedMnistLongTest {
     @Test
     void publishedProtocolOrdersTheMethodsAsPublished(@TempDir Path out) throws Exception {
         Map<String, JsonNode> r = compare(out, "--tasks", "10", "--preset", "perm", "--iterations", "5000",
-                "--lr", "1e-4", "--reset-optimizer", "false", "--per-class", "10");
+                "--lr", "1e-4", "--no-reset-optimizer", "--per-class", "10");
         String all = accs(r);
         assertComplete(r, 10);
         assertTrue(acc(r, "er") > acc(r, "naive") + 0.1, "replay clearly above fine-tuning: " + all);

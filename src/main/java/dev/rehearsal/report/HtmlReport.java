@@ -551,7 +551,7 @@ public final class HtmlReport {
                     cell(fixed(m.get("memory_bytes") / 1e6, "%.3f"));
                     cell(scientific(m.get("training_macs")));
                     cell(fixed(m.get("seconds"), "%.1f"));
-                    cell(fixed(m.get("ACC"), "%.4f"));
+                    cell(fixed(m.get("acc"), "%.4f"));
                     b.append("</tr>\n");
                 }
                 b.append("</table>\n");

@@ -17,7 +17,7 @@ record Scaling(Map<String, JsonNode> config, String scenario, List<String> strat
     /** The quantities a scale run measures, as keys of {@link Measurement#values}. */
     static final List<String> QUANTITIES = List.of("replay_memory_bytes", "memory_bytes", "training_macs", "seconds");
 
-    /** {@code values}: every number of the measurement by key (the quantities, ACC, and any newer key). */
+    /** {@code values}: every number of the measurement by key (the quantities, acc, and any newer key). */
     record Measurement(String strategy, int tasks, Map<String, Double> values) {
         double get(String key) {
             return values.getOrDefault(key, Double.NaN);

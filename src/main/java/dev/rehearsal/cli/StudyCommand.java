@@ -75,15 +75,16 @@ abstract class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExperimentConfig resolved = resume != null ? null : resolve();
-        Path dir = resume != null ? resume : folder.folder(resolved.out, spec.name());
+        ExperimentConfig c;
+        if (resume != null) {
+            c = Comparison.savedConfig(resume);
+            refuseConflicts(c); // before the folder is opened: a refused resume leaves it untouched
+        } else {
+            c = resolve();
+        }
+        Path dir = resume != null ? resume : folder.folder(c.out, spec.name());
         try (ResultsFolder out = folder.open(dir, spec.name(), resume != null)) {
             try {
-                ExperimentConfig c = resolved;
-                if (resume != null) {
-                    c = Comparison.savedConfig(dir);
-                    refuseConflicts(c);
-                }
                 return runInto(out, c);
             } catch (RuntimeException | Error e) {
                 if (!Files.exists(dir.resolve("results.json"))) {
@@ -130,12 +131,7 @@ abstract class StudyCommand implements Callable<Integer> {
     }
 
     private static String shown(JsonNode v) {
-        if (v.isArray()) {
-            List<String> items = new ArrayList<>();
-            v.forEach(x -> items.add(x.asText()));
-            return String.join(",", items);
-        }
-        return v.isMissingNode() ? "none" : v.asText();
+        return v.isMissingNode() ? "none" : Usage.text(v);
     }
 
     private int runInto(ResultsFolder out, ExperimentConfig c) {

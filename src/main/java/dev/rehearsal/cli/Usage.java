@@ -160,6 +160,16 @@ final class Usage {
         return near != null ? near : picocli.stream().filter(p -> p.startsWith(typed)).findFirst().orElse(null);
     }
 
+    /** A config value as a flag is written: a list joined by commas ({@code 0,1,2}), anything else as its text. */
+    static String text(JsonNode v) {
+        if (v.isArray()) {
+            List<String> items = new ArrayList<>();
+            v.forEach(x -> items.add(x.asText()));
+            return String.join(",", items);
+        }
+        return v.asText();
+    }
+
     /**
      * The defaults of the experiment keys, as {@code --help} prints them and picocli fills them in before they are
      * cleared again ({@link #clearUnmatched}): the config's after the command's own, and for the strategies' flags
@@ -190,12 +200,7 @@ final class Usage {
             }
             JsonNode v = config.get(key);
             if (v != null && !v.isNull()) {
-                if (v.isArray()) {
-                    List<String> items = new ArrayList<>();
-                    v.forEach(x -> items.add(x.asText()));
-                    return String.join(",", items);
-                }
-                return v.asText();
+                return text(v);
             }
             for (dev.rehearsal.config.Option d : StrategyCatalog.installed().allOptions()) {
                 if (d.key().equals(key) && d.kind() == dev.rehearsal.config.Option.Kind.FLAG) {

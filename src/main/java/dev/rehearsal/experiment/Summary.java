@@ -156,7 +156,7 @@ public final class Summary {
     /** The comparison table as Markdown (also printed on the console). */
     public String markdownTable() {
         StringBuilder b = new StringBuilder();
-        b.append("| strategy | ACC | BWT | FWT | forgetting | MS | SSS | CE | memory (exact) | training MACs | time (s) |\n");
+        b.append("| strategy | ACC | BWT | FWT | forgetting | MS | SSS | CE | memory (MB) | training MACs | time (s) |\n");
         b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (String s : runs.keySet()) {
             List<RunResult> rs = runs.get(s);
@@ -168,7 +168,7 @@ public final class Summary {
                     .append(" | ").append(stat(rs, x -> x.efficiency().ms()).format("%.3f"))
                     .append(" | ").append(stat(rs, x -> x.efficiency().sss()).format("%.3f"))
                     .append(" | ").append(stat(rs, x -> x.efficiency().ce()).format("%.3f"))
-                    .append(" | ").append(bytes(rs.get(0).memoryBytes()))
+                    .append(" | ").append(String.format(Locale.ROOT, "%.3f", rs.get(0).memoryBytes() / 1e6))
                     .append(" | ").append(String.format(Locale.ROOT, "%.3g", stat(rs,
                             x -> (double) x.trainingMacs()).mean()))
                     .append(" | ").append(stat(rs, RunResult::wallSeconds).format("%.1f"))
@@ -222,15 +222,5 @@ public final class Summary {
             b.append('\n');
         }
         return b.toString();
-    }
-
-    static String bytes(long n) {
-        if (n < 10_000) {
-            return n + " B";
-        }
-        if (n < 10_000_000) {
-            return String.format(Locale.ROOT, "%.1f kB", n / 1e3);
-        }
-        return String.format(Locale.ROOT, "%.2f MB", n / 1e6);
     }
 }

@@ -75,16 +75,17 @@ abstract class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExperimentConfig c;
-        if (resume != null) {
-            c = Comparison.savedConfig(resume);
-            refuseConflicts(c); // before the folder is opened: a refused resume leaves it untouched
-        } else {
-            c = resolve();
-        }
-        Path dir = resume != null ? resume : folder.folder(c.out, spec.name());
+        ExperimentConfig resolved = resume != null ? null : resolve();
+        Path dir = resume != null ? resume : folder.folder(resolved.out, spec.name());
+        // The folder's own checks come first (not ours, in use, --out beside --resume): they say what is wrong
+        // with the folder before any option is compared with its saved config.
         try (ResultsFolder out = folder.open(dir, spec.name(), resume != null)) {
             try {
+                ExperimentConfig c = resolved;
+                if (resume != null) {
+                    c = Comparison.savedConfig(dir);
+                    refuseConflicts(c);
+                }
                 return runInto(out, c);
             } catch (RuntimeException | Error e) {
                 if (!Files.exists(dir.resolve("results.json"))) {

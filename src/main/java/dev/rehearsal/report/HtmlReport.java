@@ -83,9 +83,8 @@ public final class HtmlReport {
                     + ": expected results.json (written by run and compare) or scale.json (written by scale); "
                     + "run one of those commands with --out " + outDir + " first");
         }
-        JsonNode resultsJson = hasResults ? read(resultsFile) : null;
-        Results results = hasResults ? Results.parse(resultsJson, resultsFile.toString()) : null;
-        Map<String, RunDetails> details = hasResults ? RunDetails.read(resultsJson) : Map.of();
+        Results results = hasResults ? Results.parse(read(resultsFile), resultsFile.toString()) : null;
+        Map<String, RunDetails> details = hasResults ? RunDetails.read(results.strategies()) : Map.of();
         Scaling scaling = hasScale ? Scaling.parse(read(scaleFile), scaleFile.toString()) : null;
         List<String> order = results == null ? List.of()
                 : results.strategies().stream().map(Results.Strategy::name).toList();

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the report draws from the first run of each strategy in {@code results.json} ({@code results[].runs[0]})
- * beyond {@link Results}: the training losses per task ({@code solver_loss}, {@code generator_loss}: one array
+ * What the report draws from the first run of each strategy ({@code results[].runs[0]}, kept by {@link Results})
+ * beyond Results' own numbers: the training losses per task ({@code solver_loss}, {@code generator_loss}: one array
  * per task of mean losses over windows of {@code loss_window_steps} steps; the generator's is null without a
  * generator), the final solver's confusion matrix ({@code confusion_matrix}: rows true class, columns
  * predicted, counts), and the replay memory after the last task (its {@code tasks[]} records). Each is
@@ -17,13 +17,12 @@ import java.util.Map;
 record RunDetails(long seed, List<double[]> solverLoss, List<double[]> generatorLoss, int lossWindowSteps,
         long[][] confusion, double replayBytes) {
 
-    /** By strategy name, in file order. */
-    static Map<String, RunDetails> read(JsonNode root) {
+    /** By strategy name, in file order, from each strategy's first run as {@link Results} parsed it. */
+    static Map<String, RunDetails> read(List<Results.Strategy> strategies) {
         Map<String, RunDetails> out = new LinkedHashMap<>();
-        for (JsonNode s : root.path("results")) {
-            JsonNode run = s.path("runs").path(0);
-            if (run.isObject()) {
-                out.put(s.path("strategy").asText("?"), of(run));
+        for (Results.Strategy s : strategies) {
+            if (!s.runs().isEmpty() && s.runs().get(0).isObject()) {
+                out.put(s.name(), of(s.runs().get(0)));
             }
         }
         return out;
@@ -43,7 +42,7 @@ record RunDetails(long seed, List<double[]> solverLoss, List<double[]> generator
         }
         JsonNode tasks = run.path("tasks");
         JsonNode last = tasks.path(tasks.size() - 1);
-        JsonNode replay = last.has("replay_bytes") ? last.path("replay_bytes") : last.path("replayBytes");
+        JsonNode replay = last.path("replay_bytes");
         return new RunDetails(run.path("seed").asLong(0), losses(run.path("solver_loss")),
                 losses(run.path("generator_loss")), run.path("loss_window_steps").asInt(0), confusion,
                 replay.isNumber() ? replay.asDouble() : Double.NaN);

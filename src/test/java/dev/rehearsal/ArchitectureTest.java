@@ -47,6 +47,7 @@ class ArchitectureTest {
      */
     private static final java.util.Map<String, Integer> LAYER = java.util.Map.ofEntries(
             java.util.Map.entry("tensor", 0), java.util.Map.entry("random", 0), java.util.Map.entry("metrics", 0),
+            java.util.Map.entry("stats", 0),
             java.util.Map.entry("backend", 1), java.util.Map.entry("backend.jvm", 2),
             java.util.Map.entry("backend.nativ", 2), java.util.Map.entry("optim", 3), java.util.Map.entry("data", 3),
             java.util.Map.entry("nn", 4), java.util.Map.entry("config", 4), java.util.Map.entry("scenario", 4),

@@ -1,0 +1,156 @@
+package dev.rehearsal.stats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every statistic against values derived by hand (closed forms and enumerations written out in the comments),
+ * and where a hand derivation is too long, against scipy 1.17's independent result (noted as such).
+ */
+class StatsTest {
+    @Test
+    void summaryOfFourValues() {
+        // 1, 2, 3, 4: mean 2.5, squares about the mean 2.25 + 0.25 + 0.25 + 2.25 = 5, std sqrt(5/3),
+        // sem sqrt(5/3)/2, t(0.975, 3) = 3.182446 (tables)
+        SeedSummary s = SeedSummary.of(1, 2, 3, 4);
+        assertEquals(4, s.n());
+        assertEquals(2.5, s.mean(), 1e-15);
+        assertEquals(Math.sqrt(5.0 / 3), s.std(), 1e-15);
+        assertEquals(Math.sqrt(5.0 / 3) / 2, s.sem(), 1e-15);
+        assertEquals(3.182446305 * Math.sqrt(5.0 / 3) / 2, s.ci95(), 1e-8);
+        assertEquals("2.50 ± 0.65 (n=4)", s.meanSem(2));
+    }
+
+    @Test
+    void oneSeedHasNoSpreadAndNonFiniteIsRefused() {
+        SeedSummary s = SeedSummary.of(0.9);
+        assertTrue(Double.isNaN(s.std()) && Double.isNaN(s.sem()) && Double.isNaN(s.ci95()));
+        assertEquals("0.9000 (n=1)", s.meanSem(4));
+        assertThrows(IllegalArgumentException.class, () -> SeedSummary.of(0.5, Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> SeedSummary.of());
+    }
+
+    @Test
+    void studentTQuantilesAndTails() {
+        // tables: t(0.975) = 12.706205 (df 1), 4.302653 (2), 2.776445 (4), 2.093024 (19)
+        assertEquals(12.70620474, StudentT.centralQuantile(0.95, 1), 1e-7);
+        assertEquals(4.30265273, StudentT.centralQuantile(0.95, 2), 1e-7);
+        assertEquals(2.77644511, StudentT.centralQuantile(0.95, 4), 1e-7);
+        assertEquals(2.09302405, StudentT.centralQuantile(0.95, 19), 1e-7);
+        // df 1 is Cauchy: P(|T| <= 1) = (2/pi) atan(1) = 1/2
+        assertEquals(0.5, StudentT.centralProbability(1, 1), 1e-15);
+        // df 2: P(|T| <= t) = t / sqrt(2 + t^2); at t = sqrt(2): 1/sqrt(2)
+        assertEquals(1 / Math.sqrt(2), StudentT.centralProbability(Math.sqrt(2), 2), 1e-15);
+        assertEquals(0, StudentT.twoSidedP(Double.POSITIVE_INFINITY, 3), 0);
+        assertEquals(1, StudentT.twoSidedP(0, 3), 1e-15);
+    }
+
+    @Test
+    void pairedTTestByHand() {
+        // d = 1..5: mean 3, std sqrt(2.5), se sqrt(0.5), t = 3 sqrt(2), df 4. With tan(theta) = t / 2:
+        // cos^2 = 1 / (1 + 4.5) = 2/11, sin = sqrt(9/11), P(|T| <= t) = sin (1 + cos^2 / 2) = sqrt(9/11) 12/11
+        Paired p = Paired.of(new double[] {1, 2, 3, 4, 5}, new double[5]);
+        assertEquals(3, p.meanDiff(), 1e-15);
+        assertEquals(3 * Math.sqrt(2), p.t(), 1e-12);
+        assertEquals(1 - Math.sqrt(9.0 / 11) * 12 / 11, p.pT(), 1e-12);
+        assertEquals(0.01323559956368269, p.pT(), 1e-12); // scipy.stats.ttest_1samp agrees
+    }
+
+    @Test
+    void wilcoxonExactByEnumeration() {
+        // 5 positive differences: W+ = 15 is the largest of 2^5 equally likely sign patterns: p = 2/32
+        Paired five = Paired.of(new double[] {1, 2, 3, 4, 5}, new double[5]);
+        assertEquals(5, five.nonZero());
+        assertEquals(15, five.wPlus(), 0);
+        assertEquals(2.0 / 32, five.pWilcoxon(), 1e-15);
+        // 5 seeds can never give p < 0.05, 6 all-positive can: 2/64
+        assertEquals(2.0 / 64, Paired.of(new double[] {1, 1, 1, 1, 1, 1}, new double[6]).pWilcoxon(), 1e-15);
+        // zeros are dropped: 0, 0, 1, 2 is the test on 1, 2: W+ = 3 of 4 patterns, p = 2 * 1/4
+        Paired zeros = Paired.of(new double[] {0, 0, 1, 2}, new double[4]);
+        assertEquals(2, zeros.nonZero());
+        assertEquals(0.5, zeros.pWilcoxon(), 1e-15);
+        // tied magnitudes 1, 1, -1: mid-rank 2 each, W+ = 4 (two positives); P(W+ >= 4) = P(k >= 2) = 4/8,
+        // P(W+ <= 4) = 7/8, so p = min(1, 2 * 1/2) = 1
+        assertEquals(1, Paired.of(new double[] {1, 1, -1}, new double[3]).pWilcoxon(), 1e-15);
+        assertEquals(4, Paired.of(new double[] {1, 1, -1}, new double[3]).wPlus(), 0);
+        // all differences zero: nothing to test
+        assertEquals(1, Paired.of(new double[] {3, 3}, new double[] {3, 3}).pWilcoxon(), 0);
+    }
+
+    @Test
+    void wilcoxonWithTiesAgainstScipyPermutation() {
+        // scipy 1.17 wilcoxon(x, method=PermutationMethod(n_resamples=inf)) on these ten: 0.037109375 = 38/1024
+        double[] x = {1.5, -2, 2, 3, -3, 4, 4, 4, 5, 6};
+        Paired p = Paired.of(x, new double[x.length]);
+        assertEquals(38.0 / 1024, p.pWilcoxon(), 1e-15);
+        // ranks: 1.5 -> 1; |2| x2 -> 2.5; |3| x2 -> 4.5; 4 x3 -> 7; 5 -> 9; 6 -> 10. W+ = 1 + 2.5 + 4.5 + 21 + 19
+        assertEquals(48, p.wPlus(), 0);
+    }
+
+    @Test
+    void pairedAccuraciesAsATableWouldHaveThem() {
+        double[] a = {0.91, 0.90, 0.93, 0.89, 0.92, 0.94};
+        double[] b = {0.88, 0.89, 0.90, 0.90, 0.87, 0.91};
+        Paired p = Paired.of(a, b);
+        // scipy.stats.ttest_rel: t = 2.7669929526473314, p = 0.039505809675341425
+        assertEquals(2.7669929526473314, p.t(), 1e-10);
+        assertEquals(0.039505809675341425, p.pT(), 1e-10);
+        // differences .03 .01 .03 -.01 .05 .03: |.01| twice (ranks 1.5), .03 three times (4), .05 (6).
+        // W- = 1.5; P(W+ >= 19.5) counts the sign patterns whose negative ranks sum to <= 1.5: none, either
+        // 1.5 alone (2 patterns) -> 3 of 64; two-sided 6/64 = 0.09375, as scipy.stats.wilcoxon gives
+        assertEquals(19.5, p.wPlus(), 1e-12);
+        assertEquals(6.0 / 64, p.pWilcoxon(), 1e-15);
+        assertThrows(IllegalArgumentException.class, () -> Paired.of(a, new double[5]));
+    }
+
+    @Test
+    void holmByHand() {
+        // sorted 0.005 (x4 = 0.02), 0.01 (x3 = 0.03), 0.03 (x2 = 0.06), 0.04 (x1 = 0.04, kept at 0.06)
+        double[] adj = Holm.adjust(0.01, 0.04, 0.03, 0.005);
+        assertEquals(0.03, adj[0], 1e-15);
+        assertEquals(0.06, adj[1], 1e-15);
+        assertEquals(0.06, adj[2], 1e-15);
+        assertEquals(0.02, adj[3], 1e-15);
+        // capped at 1; NaN ignored and kept
+        double[] c = Holm.adjust(0.6, Double.NaN, 0.4);
+        assertEquals(0.8, c[2], 1e-15);
+        assertEquals(0.8, c[0], 1e-15);
+        assertTrue(Double.isNaN(c[1]));
+        assertThrows(IllegalArgumentException.class, () -> Holm.adjust(1.5));
+    }
+
+    @Test
+    void verdictSaysBeatsOnlyWhenBothCorrectedTestsAgree() {
+        Map<String, Double> good = new LinkedHashMap<>();
+        Map<String, Double> bad = new LinkedHashMap<>();
+        Map<String, Double> same = new LinkedHashMap<>();
+        for (int s = 1; s <= 8; s++) {
+            good.put("seed " + s, 0.90 + 0.001 * s);
+            bad.put("seed " + s, 0.80 + 0.002 * s);
+            same.put("seed " + s, 0.90 + 0.001 * s + (s % 2 == 0 ? 0.01 : -0.01));
+        }
+        List<Verdict.Answer> answers = Verdict.decide(List.of(new Verdict.Question("er", good, "gr", bad),
+                new Verdict.Question("er", good, "proto", same)));
+        Verdict.Answer first = answers.get(0);
+        // 8 all-positive differences: Wilcoxon 2/256 before correction, x2 by Holm at most
+        assertEquals(2.0 / 256, first.test().pWilcoxon(), 1e-15);
+        assertTrue(first.significant());
+        assertEquals("er", first.winner());
+        assertTrue(first.sentence().startsWith("er beats gr ("), first.sentence());
+        Verdict.Answer second = answers.get(1);
+        assertFalse(second.significant());
+        assertNull(second.winner());
+        assertTrue(second.sentence().startsWith("er and proto are not distinguishable at 0.05"), second.sentence());
+        // unpaired data are refused, not compared
+        assertThrows(IllegalArgumentException.class, () -> Verdict.decide(List.of(new Verdict.Question("a",
+                Map.of("seed 1", 0.5), "b", Map.of("seed 2", 0.4)))));
+    }
+}

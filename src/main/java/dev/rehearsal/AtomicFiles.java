@@ -8,9 +8,11 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Files that are either whole or absent: content goes to a temporary file beside the target
@@ -18,6 +20,11 @@ import java.nio.file.StandardCopyOption;
  * anything fails the temporary file is deleted. Results, reports, checkpoints and fetched data are all
  * written this way. A file written into an open {@link ResultsFolder} is first recorded in that folder's
  * manifest, so the folder always knows which of its files Rehearsal wrote.
+ *
+ * <p>No write follows a symbolic link: the file and its temporary file are refused when they are links, the
+ * temporary file is created new ({@code CREATE_NEW}, {@code NOFOLLOW_LINKS}), and inside a results folder
+ * every folder from the results folder down to the file is checked without following links (and created
+ * one by one). A link is refused with exit code {@link RehearsalException#USAGE}, naming it.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
@@ -35,17 +42,28 @@ public final class AtomicFiles {
 
     /** Writes what {@code body} streams to {@code file}, creating its directory; throws what the file system threw. */
     public static void write(Path file, Body body) throws IOException {
-        ResultsFolder.claim(file);
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
+        Path target = file.toAbsolutePath().normalize();
+        Path folder = ResultsFolder.holding(target);
+        if (folder != null) {
+            directories(file, folder, target.getParent());
+        } else if (target.getParent() != null) {
+            Files.createDirectories(target.getParent());
         }
-        Path tmp = temporary(file);
+        refuseLink(file, target);
+        ResultsFolder.claim(target);
+        writeUnlisted(file, target, body);
+    }
+
+    /** Writes {@code target} (absolute) through a new temporary file, refusing links; lists it nowhere. */
+    static void writeUnlisted(Path file, Path target, Body body) throws IOException {
+        refuseLink(file, target);
+        Path tmp = temporary(target);
+        OutputStream created = createNew(file, tmp);
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+            try (OutputStream out = created) {
                 body.writeTo(out);
             }
-            replace(tmp, file);
+            replace(tmp, target);
         } catch (IOException | RuntimeException | Error e) {
             try {
                 Files.deleteIfExists(tmp);
@@ -53,6 +71,84 @@ public final class AtomicFiles {
                 e.addSuppressed(again);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Deletes {@code file}, a regular file Rehearsal wrote, if it exists: a link anywhere from its results
+     * folder down to it is refused, and anything but a regular file (a folder, a link) is never deleted.
+     */
+    public static void delete(Path file) throws IOException {
+        Path target = file.toAbsolutePath().normalize();
+        Path folder = ResultsFolder.holding(target);
+        for (Path p = target; p != null && (folder == null ? p.equals(target) : p.startsWith(folder));
+                p = p.getParent()) {
+            refuseLink(file, p);
+        }
+        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(target);
+        } else if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileSystemException(file.toString(), null, "not a regular file, so not removed");
+        }
+    }
+
+    /** Creates the folders from {@code folder} (a results folder) down to {@code dir}, refusing a link on the way. */
+    private static void directories(Path file, Path folder, Path dir) throws IOException {
+        if (!dir.startsWith(folder)) {
+            throw new IllegalArgumentException(dir + " is not inside " + folder);
+        }
+        Path p = folder;
+        refuseLink(file, p);
+        for (Path name : folder.relativize(dir)) {
+            if (name.toString().isEmpty()) {
+                continue; // dir is the folder itself
+            }
+            p = p.resolve(name);
+            refuseLink(file, p);
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    Files.createDirectory(p);
+                } catch (FileAlreadyExistsException e) {
+                    refuseLink(file, p); // made by someone else meanwhile
+                }
+            }
+            if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                throw new FileAlreadyExistsException(p.toString());
+            }
+        }
+    }
+
+    /** A new temporary file: a leftover regular one (a process died mid-write) is replaced, a link refused. */
+    private static OutputStream createNew(Path file, Path tmp) throws IOException {
+        try {
+            return Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+        } catch (FileAlreadyExistsException e) {
+            refuseLink(file, tmp);
+            if (!Files.isRegularFile(tmp, LinkOption.NOFOLLOW_LINKS)) {
+                throw e;
+            }
+            Files.delete(tmp);
+            return Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    /** Refuses (exit code {@link RehearsalException#USAGE}) to write {@code file} when {@code p} is a link. */
+    static void refuseLink(Path file, Path p) {
+        if (Files.isSymbolicLink(p)) {
+            throw new RehearsalException(RehearsalException.USAGE, "cannot write " + file + ": " + p + " is a link ("
+                    + linkTarget(p) + "), and Rehearsal never writes, reads or deletes through a link in a results "
+                    + "folder: remove the link, or choose another --out");
+        }
+    }
+
+    /** Where a link points, in words. */
+    static String linkTarget(Path link) {
+        try {
+            return "to " + Files.readSymbolicLink(link);
+        } catch (IOException e) {
+            return "its target unreadable";
         }
     }
 

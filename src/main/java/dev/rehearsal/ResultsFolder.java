@@ -12,13 +12,17 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +45,12 @@ import java.util.stream.Stream;
  * removing nothing, when the folder also holds other files); {@link Mode#RESUME} continues the run in it.
  * A folder in use by another process is refused with that process's pid, host and start time. Refusals
  * have exit code {@link RehearsalException#USAGE}, a damaged manifest {@link RehearsalException#DATA}.
+ *
+ * <p>Nothing in a results folder is a way out of it: a folder that is itself a link, lies inside another
+ * results folder, or holds a link anywhere is refused before anything is written or removed; the lock and
+ * the manifest are opened without following links; the manifest carries the SHA-256 of its content
+ * ({@value #SHA256}), so an edited list of files is refused as damaged; and --force removes only regular
+ * files the manifest lists.
  */
 public final class ResultsFolder implements AutoCloseable {
     /** The marker and list of the files Rehearsal wrote into the folder. */
@@ -48,7 +58,11 @@ public final class ResultsFolder implements AutoCloseable {
     /** Locked while a command writes the folder; holds a line naming that process. */
     public static final String LOCK = ".rehearsal.lock";
     private static final String FORMAT = "rehearsal results folder";
-    private static final int VERSION = 1;
+    /** 2: the manifest carries its checksum. */
+    private static final int VERSION = 2;
+    /** The manifest's checksum: SHA-256 of its JSON, written compactly without this key. */
+    private static final String SHA256 = "sha256";
+    private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Open folders by absolute path: {@link #claim} records a write into the folder that contains it. */
     private static final Map<Path, ResultsFolder> OPEN = new ConcurrentHashMap<>();
@@ -60,7 +74,9 @@ public final class ResultsFolder implements AutoCloseable {
         /** A new run that may replace an earlier run's folder (exactly the files that run wrote). */
         FORCE,
         /** Continue the run in the folder (its files are kept). */
-        RESUME
+        RESUME,
+        /** Add to an earlier run's folder, finished or not, as {@code report} does (its manifest is kept). */
+        UPDATE
     }
 
     private final Path dir;
@@ -97,15 +113,34 @@ public final class ResultsFolder implements AutoCloseable {
             throw usage("the results folder must be a path, got '" + (dir == null ? "" : dir) + "' (give --out DIR)");
         }
         Path abs = dir.toAbsolutePath().normalize();
-        if (Files.exists(abs) && !Files.isDirectory(abs)) {
+        if (Files.isSymbolicLink(abs)) {
+            throw usage("the results folder " + dir + " is a link (" + AtomicFiles.linkTarget(abs) + "), and Rehearsal "
+                    + "never follows a link for a results folder: give the folder itself, or another --out");
+        }
+        if (Files.exists(abs, NOFOLLOW) && !Files.isDirectory(abs, NOFOLLOW)) {
             throw usage("the results folder " + dir + " is a file, not a folder: choose another --out");
         }
-        if (mode == Mode.RESUME && !Files.isRegularFile(abs.resolve(MANIFEST))) {
-            throw usage("nothing to resume in " + dir + ": " + (Files.isDirectory(abs)
+        for (Path p = abs.getParent(); p != null; p = p.getParent()) {
+            if (Files.exists(p.resolve(MANIFEST), NOFOLLOW)) {
+                throw usage("the results folder " + dir + " is inside " + p + ", the results folder of an earlier "
+                        + "run (it has " + MANIFEST + "): choose an --out outside it");
+            }
+        }
+        if (Files.isDirectory(abs, NOFOLLOW)) {
+            refuseLinks(dir, abs); // before the lock file: nothing is opened through a link
+        }
+        if (mode == Mode.UPDATE && !Files.isRegularFile(abs.resolve(MANIFEST), NOFOLLOW)) {
+            throw usage("cannot write into " + dir + ": " + (Files.isDirectory(abs, NOFOLLOW)
+                    ? "it is not a Rehearsal results folder (it has no " + MANIFEST + ")" : "it does not exist")
+                    + "; give --out DIR to write into a new folder");
+        }
+        if (mode == Mode.RESUME && !Files.isRegularFile(abs.resolve(MANIFEST), NOFOLLOW)) {
+            throw usage("nothing to resume in " + dir + ": " + (Files.isDirectory(abs, NOFOLLOW)
                     ? "it is not a Rehearsal results folder (it has no " + MANIFEST + ")" : "it does not exist")
                     + "; give the --out folder of an interrupted run");
         }
-        if (mode != Mode.RESUME && Files.isDirectory(abs) && !Files.exists(abs.resolve(MANIFEST)) && !isEmpty(abs)) {
+        if (mode != Mode.RESUME && mode != Mode.UPDATE && Files.isDirectory(abs, NOFOLLOW) && !Files.exists(abs.resolve(MANIFEST), NOFOLLOW)
+                && !isEmpty(abs)) {
             throw foreign(dir); // before the lock file: nothing is written into someone else's folder
         }
         try {
@@ -114,11 +149,11 @@ public final class ResultsFolder implements AutoCloseable {
             throw usage("cannot create the results folder " + dir + ": " + AtomicFiles.reason(e));
         }
         Path lockFile = abs.resolve(LOCK);
-        boolean lockExisted = Files.exists(lockFile);
+        boolean lockExisted = Files.exists(lockFile, NOFOLLOW);
         FileChannel ch;
         try {
             ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+                    StandardOpenOption.WRITE, NOFOLLOW);
         } catch (IOException e) {
             throw usage("cannot write into the results folder " + dir + ": " + AtomicFiles.reason(e));
         }
@@ -140,7 +175,10 @@ public final class ResultsFolder implements AutoCloseable {
                 folder.files.add(f.asText());
             }
             folder.writeHolder(command);
-            folder.writeManifest();
+            if (mode == Mode.NEW || mode == Mode.FORCE) {
+                folder.writeManifest(); // a resumed or updated folder's is rewritten with its next file: a refused
+                                        // resume leaves it as it was
+            }
             if (OPEN.putIfAbsent(abs, folder) != null) {
                 throw new IllegalStateException(abs + " is open twice in this process");
             }
@@ -150,7 +188,7 @@ public final class ResultsFolder implements AutoCloseable {
             throw usage("cannot lock the results folder " + dir + ": " + AtomicFiles.reason(e));
         } catch (RuntimeException | Error e) {
             closeQuietly(ch);
-            if (!lockExisted && lock != null && !Files.exists(abs.resolve(MANIFEST))) {
+            if (!lockExisted && lock != null && !Files.exists(abs.resolve(MANIFEST), NOFOLLOW)) {
                 try {
                     Files.deleteIfExists(lockFile); // we made it, in a folder that is not ours
                 } catch (IOException again) {
@@ -164,15 +202,34 @@ public final class ResultsFolder implements AutoCloseable {
     /** The manifest of the run about to start, after removing an earlier run's files where asked to. */
     private static ObjectNode decide(Path dir, Path abs, String command, Mode mode, ObjectNode old) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        if (mode == Mode.UPDATE) {
+            if (old == null) {
+                throw usage("cannot write into " + dir + ": it is not a Rehearsal results folder (it has no "
+                        + MANIFEST + ")");
+            }
+            return old;
+        }
         if (mode == Mode.RESUME) {
             if (old == null) {
                 throw usage("nothing to resume in " + dir + ": it is not a Rehearsal results folder (it has no "
                         + MANIFEST + ")");
             }
             String was = old.path("command").asText();
-            if (!resumable(was) || was.equals("sweep") != command.equals("sweep")) {
+            if (!resumable(was)) {
                 throw usage("nothing to resume in " + dir + ": it holds the results of 'rehearsal " + was
                         + "', which cannot be resumed");
+            }
+            if (!was.equals(command)) {
+                throw usage("'rehearsal " + command + "' cannot resume " + dir + ": it holds " + (old.hasNonNull(
+                        "finished") ? "a finished" : "an unfinished") + " 'rehearsal " + was + "'"
+                        + (old.hasNonNull("finished") ? "" : ", which 'rehearsal " + was + " --resume " + dir
+                        + "' continues"));
+            }
+            if (old.hasNonNull("finished") && !was.equals("sweep")) {
+                // A sweep runs again into its folder to retry what failed; a run or compare is done.
+                throw usage("nothing to resume in " + dir + ": its 'rehearsal " + was + "' finished ("
+                        + old.path("finished").asText() + "); add --force instead of --resume to run it again, or "
+                        + "choose another --out");
             }
             old.remove("finished");
             old.put("resumed", now);
@@ -222,9 +279,15 @@ public final class ResultsFolder implements AutoCloseable {
             ours.add(p);
             ours.add(AtomicFiles.temporary(p));
         }
+        for (Path p : listed) {
+            if (Files.exists(p, NOFOLLOW) && !Files.isRegularFile(p, NOFOLLOW)) {
+                throw usage("the results folder " + dir + " lists " + abs.relativize(p) + " as a file it wrote, but "
+                        + "it is not a regular file: move it out or choose another --out; nothing was removed");
+            }
+        }
         List<String> others;
         try (Stream<Path> s = Files.walk(abs)) {
-            others = s.filter(p -> !Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+            others = s.filter(p -> !Files.isDirectory(p, NOFOLLOW))
                     .filter(p -> !ours.contains(p)).map(p -> abs.relativize(p).toString()).sorted().toList();
         } catch (IOException e) {
             throw usage("cannot list the results folder " + dir + ": " + AtomicFiles.reason(e));
@@ -238,20 +301,23 @@ public final class ResultsFolder implements AutoCloseable {
         remove(dir, abs, listed);
     }
 
-    /** Removes files (and their temporary files), then the folders inside {@code abs} that leaves empty. */
+    /**
+     * Removes files (and their temporary files), then the folders inside {@code abs} that leaves empty. Only
+     * regular files and folders are removed, and a link on the way is refused: nothing outside is touched.
+     */
     private static void remove(Path dir, Path abs, List<Path> listed) {
         Path current = null;
         try {
             for (Path p : listed) {
                 current = p;
-                Files.deleteIfExists(p);
+                deleteOwn(dir, abs, p);
                 current = AtomicFiles.temporary(p);
-                Files.deleteIfExists(current);
+                deleteOwn(dir, abs, current);
             }
             for (Path p : listed) {
                 for (Path d = p.getParent(); d != null && d.startsWith(abs) && !d.equals(abs); d = d.getParent()) {
                     current = d;
-                    if (!Files.isDirectory(d)) {
+                    if (!Files.isDirectory(d, NOFOLLOW)) {
                         continue;
                     }
                     try {
@@ -267,6 +333,49 @@ public final class ResultsFolder implements AutoCloseable {
         }
     }
 
+    /** Deletes {@code p}, a regular file inside {@code abs} reached through no link, if it exists. */
+    private static void deleteOwn(Path dir, Path abs, Path p) throws IOException {
+        for (Path q = p; q.startsWith(abs); q = q.getParent()) {
+            if (Files.isSymbolicLink(q)) {
+                throw linked(dir, abs, q);
+            }
+        }
+        if (Files.isRegularFile(p, NOFOLLOW)) {
+            Files.delete(p);
+        }
+    }
+
+    /**
+     * Refuses (exit code {@link RehearsalException#USAGE}) a folder holding a symbolic link anywhere inside:
+     * Rehearsal reads, writes, locks and deletes nothing through a link in a results folder.
+     */
+    public static void refuseLinks(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (Files.isSymbolicLink(abs)) {
+            throw usage("the results folder " + dir + " is a link (" + AtomicFiles.linkTarget(abs) + "), and "
+                    + "Rehearsal never follows a link for a results folder: give the folder itself");
+        }
+        refuseLinks(dir, abs);
+    }
+
+    private static void refuseLinks(Path dir, Path abs) {
+        try (Stream<Path> s = Files.walk(abs)) { // does not follow links
+            Path link = s.filter(Files::isSymbolicLink).findFirst().orElse(null);
+            if (link != null) {
+                throw linked(dir, abs, link);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            IOException io = e instanceof IOException i ? i : ((java.io.UncheckedIOException) e).getCause();
+            throw usage("cannot list the results folder " + dir + ": " + AtomicFiles.reason(io));
+        }
+    }
+
+    private static RehearsalException linked(Path dir, Path abs, Path link) {
+        return usage("the results folder " + dir + " is refused: " + dir.resolve(abs.relativize(link)) + " is a link ("
+                + AtomicFiles.linkTarget(link) + "), and Rehearsal never reads, writes, locks or deletes through a "
+                + "link in a results folder: remove the link or choose another --out; nothing was changed");
+    }
+
     /** A path the manifest lists, which must be a file inside the folder. */
     private static Path inside(Path abs, Path dir, String entry) {
         Path rel = Path.of(entry);
@@ -280,12 +389,12 @@ public final class ResultsFolder implements AutoCloseable {
 
     private static ObjectNode readManifest(Path abs, Path dir) {
         Path file = abs.resolve(MANIFEST);
-        if (!Files.exists(file)) {
+        if (!Files.exists(file, NOFOLLOW)) {
             return null;
         }
         JsonNode m;
         try {
-            m = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            m = JSON.readTree(readNoFollow(file));
         } catch (IOException e) {
             throw corrupt(dir, "it is not valid JSON (" + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
                     ? j.getOriginalMessage() : AtomicFiles.reason(e)) + ")");
@@ -306,7 +415,34 @@ public final class ResultsFolder implements AutoCloseable {
             }
             inside(abs, dir, f.asText());
         }
-        return (ObjectNode) m;
+        ObjectNode o = (ObjectNode) m;
+        JsonNode sum = o.remove(SHA256);
+        if (sum == null || !sum.isTextual()) {
+            throw corrupt(dir, "it has no \"" + SHA256 + "\" checksum");
+        }
+        if (!sum.asText().equals(checksum(o))) {
+            throw corrupt(dir, "its content does not match its SHA-256 checksum, so it was altered or damaged");
+        }
+        return o;
+    }
+
+    /** SHA-256 of the manifest's compact JSON, without its checksum key. */
+    private static String checksum(ObjectNode manifest) {
+        ObjectNode copy = manifest.deepCopy();
+        copy.remove(SHA256);
+        try {
+            byte[] json = JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(copy);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot checksum the manifest: " + e.getMessage(), e);
+        }
+    }
+
+    /** A file's text, refusing to open it through a link. */
+    private static String readNoFollow(Path file) throws IOException {
+        try (var in = Files.newInputStream(file, NOFOLLOW)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private static boolean isEmpty(Path abs) {
@@ -322,7 +458,7 @@ public final class ResultsFolder implements AutoCloseable {
     /** Who holds a lock, from the line its holder wrote. */
     private static String holder(Path lockFile) {
         try {
-            String line = Files.readString(lockFile, StandardCharsets.UTF_8).strip();
+            String line = readNoFollow(lockFile).strip();
             return line.isEmpty() ? "another process (it has not named itself yet)" : line;
         } catch (IOException e) {
             return "another process";
@@ -348,17 +484,25 @@ public final class ResultsFolder implements AutoCloseable {
      * any). Called by {@link AtomicFiles} before every write.
      */
     static void claim(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        Path folder = holding(abs);
+        if (folder != null) {
+            OPEN.get(folder).record(folder.relativize(abs).toString());
+        }
+    }
+
+    /** The absolute path of the open results folder holding {@code file}, or null. */
+    static Path holding(Path file) {
         if (OPEN.isEmpty()) {
-            return;
+            return null;
         }
         Path abs = file.toAbsolutePath().normalize();
         for (Path p = abs.getParent(); p != null; p = p.getParent()) {
-            ResultsFolder f = OPEN.get(p);
-            if (f != null) {
-                f.record(p.relativize(abs).toString());
-                return;
+            if (OPEN.containsKey(p)) {
+                return p;
             }
         }
+        return null;
     }
 
     private synchronized void record(String rel) {
@@ -374,18 +518,13 @@ public final class ResultsFolder implements AutoCloseable {
     }
 
     private synchronized void writeManifest() {
+        manifest.remove(SHA256);
         ArrayNode list = manifest.putArray("files");
         files.forEach(list::add);
-        Path file = absolute.resolve(MANIFEST);
-        Path tmp = AtomicFiles.temporary(file);
+        manifest.put(SHA256, checksum(manifest));
         try {
-            try {
-                Files.write(tmp, JSON.writeValueAsBytes(manifest));
-                AtomicFiles.replace(tmp, file);
-            } catch (IOException e) {
-                Files.deleteIfExists(tmp);
-                throw e;
-            }
+            byte[] json = JSON.writeValueAsBytes(manifest);
+            AtomicFiles.writeUnlisted(dir.resolve(MANIFEST), absolute.resolve(MANIFEST), out -> out.write(json));
         } catch (IOException e) {
             throw AtomicFiles.cannotWrite(dir.resolve(MANIFEST), e);
         }
@@ -397,7 +536,7 @@ public final class ResultsFolder implements AutoCloseable {
      * A failure to remove is added to {@code cause}, the error to report.
      */
     public synchronized void discard(Throwable cause) {
-        if (mode == Mode.RESUME) {
+        if (mode == Mode.RESUME || mode == Mode.UPDATE) {
             return;
         }
         List<Path> written = new ArrayList<>();
@@ -406,7 +545,7 @@ public final class ResultsFolder implements AutoCloseable {
         }
         try {
             remove(dir, absolute, written);
-            Files.deleteIfExists(absolute.resolve(MANIFEST));
+            deleteOwn(dir, absolute, absolute.resolve(MANIFEST));
             files.clear();
         } catch (IOException | RehearsalException e) {
             cause.addSuppressed(e);

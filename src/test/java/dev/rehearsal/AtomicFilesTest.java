@@ -54,4 +54,29 @@ class AtomicFilesTest {
                 e.getMessage());
         assertEquals(Set.of("figures"), ResultsFolderTest.tree(dir));
     }
+
+    @Test
+    void aTemporaryFileThatIsALinkIsRefusedAndItsTargetKept(@TempDir Path dir) throws Exception {
+        Path victim = Files.writeString(dir.resolve("victim.txt"), "keep me");
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Path file = out.resolve("results.md");
+        Files.createSymbolicLink(AtomicFiles.temporary(file), victim);
+        RehearsalException e = assertThrows(RehearsalException.class, () -> ResultFiles.write(file, "results"));
+        assertEquals(RehearsalException.USAGE, e.exitCode());
+        assertTrue(e.getMessage().contains(".results.md.tmp is a link"), e.getMessage());
+        assertEquals("keep me", Files.readString(victim));
+        assertEquals(Set.of(".results.md.tmp"), ResultsFolderTest.tree(out), "the link is left for its owner");
+    }
+
+    @Test
+    void aFileThatIsALinkIsRefusedAndItsTargetKept(@TempDir Path dir) throws Exception {
+        Path victim = Files.writeString(dir.resolve("victim.txt"), "keep me");
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Path file = Files.createSymbolicLink(out.resolve("results.md"), victim);
+        RehearsalException e = assertThrows(RehearsalException.class, () -> ResultFiles.write(file, "results"));
+        assertEquals(RehearsalException.USAGE, e.exitCode());
+        assertTrue(e.getMessage().contains("results.md is a link"), e.getMessage());
+        assertEquals("keep me", Files.readString(victim));
+        assertTrue(Files.isSymbolicLink(file), "not replaced either");
+    }
 }

@@ -181,4 +181,67 @@ class ResultsFolderTest {
             }
         }
     }
+
+    @Test
+    void anEditedManifestIsRefusedAsDamagedAndNothingIsRemoved(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        finishedRun(out);
+        Files.writeString(out.resolve("notes.txt"), "mine");
+        Path manifest = out.resolve(ResultsFolder.MANIFEST);
+        com.fasterxml.jackson.databind.node.ObjectNode m = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new ObjectMapper().readTree(manifest.toFile());
+        m.withArray("files").add("notes.txt");
+        Files.writeString(manifest, m.toPrettyString());
+        Set<String> before = tree(out);
+        refused(RehearsalException.DATA, "does not match its SHA-256 checksum", out, Mode.FORCE);
+        assertEquals(before, tree(out), "nothing was removed");
+        assertEquals("mine", Files.readString(out.resolve("notes.txt")));
+    }
+
+    @Test
+    void aLinkMadeWhileTheFolderIsOpenIsNeverWrittenThrough(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        Path victim = Files.createDirectories(dir.resolve("victim"));
+        Files.writeString(victim.resolve("precious.txt"), "keep me");
+        try (ResultsFolder f = ResultsFolder.open(out, "run", Mode.NEW)) {
+            Files.createSymbolicLink(out.resolve("figures"), victim);
+            RehearsalException e = assertThrows(RehearsalException.class,
+                    () -> AtomicFiles.write(out.resolve("figures").resolve("a.png"), new byte[] {1}));
+            assertEquals(RehearsalException.USAGE, e.exitCode());
+            assertTrue(e.getMessage().contains("figures is a link"), e.getMessage());
+        }
+        assertEquals(Set.of("precious.txt"), tree(victim), "nothing was written into the link's target");
+    }
+
+    @Test
+    void anOutThatIsALinkOrInsideAnotherResultsFolderIsRefused(@TempDir Path dir) throws Exception {
+        Path real = Files.createDirectories(dir.resolve("real"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+        for (Mode mode : Mode.values()) {
+            refused(RehearsalException.USAGE, "the results folder " + link + " is a link", link, mode);
+        }
+        assertEquals(Set.of(), tree(real));
+        Path out = dir.resolve("out");
+        finishedRun(out);
+        Set<String> before = tree(out);
+        refused(RehearsalException.USAGE, "is inside " + out, out.resolve("figures").resolve("nested"), Mode.NEW);
+        assertEquals(before, tree(out));
+    }
+
+    @Test
+    void aFinishedRunOrAnotherCommandsRunIsNotResumed(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        finishedRun(out);
+        String manifest = Files.readString(out.resolve(ResultsFolder.MANIFEST));
+        refused(RehearsalException.USAGE, "its 'rehearsal run' finished", out, Mode.RESUME);
+        assertEquals(manifest, Files.readString(out.resolve(ResultsFolder.MANIFEST)), "not rewritten");
+        Path unfinished = dir.resolve("unfinished");
+        try (ResultsFolder f = ResultsFolder.open(unfinished, "run", Mode.NEW)) {
+            AtomicFiles.write(unfinished.resolve("config.json"), new byte[] {1});
+        }
+        RehearsalException e = assertThrows(RehearsalException.class,
+                () -> ResultsFolder.open(unfinished, "compare", Mode.RESUME));
+        assertEquals(RehearsalException.USAGE, e.exitCode());
+        assertTrue(e.getMessage().contains("'rehearsal run --resume " + unfinished + "'"), e.getMessage());
+    }
 }

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code rehearsal report DIR...}: report.html from results folders written earlier. One folder without
- * {@code --out}: its report is rebuilt in place. Several folders (or {@code --out}): their results.json are
+ * {@code --out}: its report is rebuilt in place, under the folder's lock (a Rehearsal results folder only, and
+ * not while another command writes it). A folder read is refused when it holds a link. Several folders (or {@code --out}): their results.json are
  * read and checked first ({@link ResultsMerge}: a strategy found in more than one folder is labelled by its
  * folder), then written to the new folder {@code --out} as results.json, results.csv, the sample grids (under
  * the labelled names), figures/ and report.html; if anything fails there, what was written is removed.
@@ -56,10 +57,13 @@ final class ReportCommand implements Callable<Integer> {
         var console = spec.commandLine().getOut();
         if (out == null && folders.size() == 1) {
             Path dir = folders.get(0);
-            if (Files.isRegularFile(dir.resolve("results.json")) || !Files.isRegularFile(dir.resolve("scale.json"))) {
-                ResultsMerge.read(dir); // checked before anything is rewritten
+            // Locked like any command writing the folder; a folder holding a link is refused.
+            try (ResultsFolder folder = ResultsFolder.open(dir, "report", ResultsFolder.Mode.UPDATE)) {
+                if (Files.isRegularFile(dir.resolve("results.json")) || !Files.isRegularFile(dir.resolve("scale.json"))) {
+                    ResultsMerge.read(dir); // checked before anything is rewritten
+                }
+                console.println("report: " + HtmlReport.write(dir));
             }
-            console.println("report: " + HtmlReport.write(dir));
             return 0;
         }
         if (out == null) {
@@ -71,6 +75,7 @@ final class ReportCommand implements Callable<Integer> {
                 throw usage("--out " + out + " is one of the folders read: give a new folder");
             }
             read.add(ResultsMerge.read(f));
+            ResultsFolder.refuseLinks(f); // nothing is read through a link either
         }
         ResultsMerge.Merged merged = ResultsMerge.of(read);
         try (ResultsFolder folder = ResultsFolder.open(out, "report", force ? ResultsFolder.Mode.FORCE

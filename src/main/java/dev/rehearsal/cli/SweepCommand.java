@@ -170,15 +170,15 @@ final class SweepCommand implements Callable<Integer> {
 
     /** The executors' copies of packed class directories (cluster mode), not results. */
     private static void deleteJars(Path jars) {
-        if (!Files.isDirectory(jars)) {
-            return;
+        if (!Files.isDirectory(jars, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return; // absent, or a link: nothing is deleted through it
         }
         try (var s = Files.list(jars)) {
             for (Path f : s.toList()) {
-                Files.deleteIfExists(f);
+                dev.rehearsal.AtomicFiles.delete(f); // regular files only
             }
             Files.deleteIfExists(jars);
-        } catch (java.io.IOException e) {
+        } catch (java.io.IOException | RehearsalException e) {
             // temporary files: left behind, harmless
         }
     }

@@ -87,7 +87,7 @@ public final class RunCheckpoint {
         // Only now is the previous tensors file unreferenced.
         for (Path old : files(p -> TENSORS.matcher(p).matches() && !p.equals(tensorsName))) {
             try {
-                Files.deleteIfExists(old);
+                AtomicFiles.delete(old); // a regular file, reached through no link
             } catch (IOException e) {
                 throw new RehearsalException(RehearsalException.RUN, "cannot remove the previous checkpoint file "
                         + old + ": " + AtomicFiles.reason(e), e);
@@ -172,10 +172,10 @@ public final class RunCheckpoint {
         try {
             for (Path p : files(n -> n.equals(STATE) || TENSORS.matcher(n).matches()
                     || n.startsWith(".") && n.endsWith(".tmp"))) {
-                Files.deleteIfExists(p);
+                AtomicFiles.delete(p);
             }
             for (Path d : new Path[] {dir, dir.getParent()}) {
-                if (d != null && Files.isDirectory(d)) {
+                if (d != null && Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     try (Stream<Path> rest = Files.list(d)) {
                         if (rest.findAny().isEmpty()) {
                             Files.delete(d);
@@ -191,7 +191,7 @@ public final class RunCheckpoint {
 
     /** This checkpoint's files whose names {@code names} accepts. */
     private java.util.List<Path> files(java.util.function.Predicate<String> names) {
-        if (!Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return java.util.List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {

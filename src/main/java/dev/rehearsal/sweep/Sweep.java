@@ -205,7 +205,12 @@ public final class Sweep {
             ResultFiles.writeSummary(dir, summary);
             try {
                 HtmlReport.write(dir);
-            } catch (RehearsalException | IllegalArgumentException | IllegalStateException e) {
+            } catch (RehearsalException e) {
+                if (e.exitCode() != RehearsalException.DATA) {
+                    throw e; // a file that cannot be written (a full disk, a link) fails the sweep
+                }
+                log.println("sweep: no report.html for this grid: " + SweepWork.oneLine(e.getMessage()));
+            } catch (IllegalArgumentException | IllegalStateException e) {
                 log.println("sweep: no report.html for this grid: " + SweepWork.oneLine(e.getMessage()));
             }
         }

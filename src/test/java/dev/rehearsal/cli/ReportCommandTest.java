@@ -107,4 +107,19 @@ class ReportCommandTest {
                 out);
         refused(Cli.run("report", a.toString(), a.toString(), "--out", out.toString()), 2, "is given twice", out);
     }
+
+    @Test
+    void aFolderInUseIsNotRebuilt() throws Exception {
+        Path held = work.resolve("held");
+        try (dev.rehearsal.ResultsFolder f = dev.rehearsal.ResultsFolder.open(held, "compare",
+                dev.rehearsal.ResultsFolder.Mode.NEW)) {
+            dev.rehearsal.AtomicFiles.write(held.resolve("results.json"), Files.readAllBytes(a.resolve("results.json")));
+            Cli r = Cli.run("report", held.toString());
+            assertEquals(2, r.exitCode(), r.err());
+            assertTrue(r.oneLineError() && r.err().contains("the results folder " + held + " is in use by process "
+                    + ProcessHandle.current().pid()), r.err());
+            assertFalse(Files.exists(held.resolve("report.html")) || Files.exists(held.resolve("figures")),
+                    "nothing written into a folder another command holds");
+        }
+    }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rehearsal.AtomicFiles;
+import dev.rehearsal.ResultsFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,11 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
 class ResumeConflictTest {
     @Test
     void conflictingOptionsAreRefusedAndHarmlessOnesAllowed(@TempDir Path dir) throws Exception {
-        Path out = dir.resolve("run");
+        Path done = dir.resolve("done");
         Cli first = Cli.run("run", "--strategy", "naive", "--train-limit", "200", "--test-limit", "100", "--epochs",
-                "1", "--lr", "0.002", "--quiet", "--out", out.toString());
+                "1", "--lr", "0.002", "--quiet", "--out", done.toString());
         assertEquals(0, first.exitCode(), first.err());
-        String results = Files.readString(out.resolve("results.json"));
+        // A finished run is not resumed at all: an interrupted one, which has written its config.json.
+        Path out = dir.resolve("run");
+        try (ResultsFolder f = ResultsFolder.open(out, "run", ResultsFolder.Mode.NEW)) {
+            AtomicFiles.write(out.resolve("config.json"), Files.readAllBytes(done.resolve("config.json")));
+        }
+        String manifest = Files.readString(out.resolve(ResultsFolder.MANIFEST));
 
         Cli lr = Cli.run("run", "--resume", out.toString(), "--lr", "0.01", "--strategy", "er");
         assertEquals(2, lr.exitCode(), lr.err());
@@ -35,7 +42,8 @@ class ResumeConflictTest {
         Cli file = Cli.run("run", "--resume", out.toString(), "--config", config.toString(), "--quick");
         assertTrue(file.exitCode() == 2 && file.err().contains("--config " + config)
                 && file.err().contains("--quick"), file.err());
-        assertEquals(results, Files.readString(out.resolve("results.json")), "a refused resume changes nothing");
+        assertEquals(manifest, Files.readString(out.resolve(ResultsFolder.MANIFEST)), "a refused resume changes nothing");
+        assertFalse(Files.exists(out.resolve("results.json")));
 
         // The saved values again, and what changes no result: allowed.
         Cli same = Cli.run("run", "--resume", out.toString(), "--lr", "0.002", "--quiet", "--omp-wait", "passive");

@@ -66,4 +66,30 @@ class SweepCommandTest {
         assertEquals(2, noGrid.exitCode());
         assertTrue(noGrid.err().contains("--config"), noGrid.err());
     }
+
+    /**
+     * A write that fails while the sweep merges its report (a disk that fills; here a non-empty folder where
+     * report.html goes, since tests may run as root) fails the sweep with exit code 4, in one line even with -q,
+     * and the folder is not marked finished.
+     */
+    @Test
+    void aReportThatCannotBeWrittenFailsTheSweepAndLeavesItUnfinished(@TempDir Path dir) throws Exception {
+        Path grid = dir.resolve("grid.yaml");
+        Files.writeString(grid, "data: " + Path.of("data/mnist").toAbsolutePath() + "\ntrain-limit: 200\n"
+                + "test-limit: 100\nepochs: 1\ngrid: {strategy: [naive], seed: [1]}\n");
+        Path out = dir.resolve("out");
+        String[] sweep = {"sweep", "--config", grid.toString(), "--out", out.toString(), "--parallel", "1",
+            "--threads", Integer.toString(dev.rehearsal.Backends.THREADS), "--omp-wait",
+            dev.rehearsal.Backends.WAIT.name().toLowerCase(java.util.Locale.ROOT), "-q"}; // this JVM's native runtime
+        Cli first = Cli.run(sweep);
+        assertEquals(0, first.exitCode(), first.err());
+        Files.delete(out.resolve("report.html"));
+        Files.createDirectories(out.resolve("report.html").resolve("in-the-way"));
+        Cli again = Cli.run(sweep);
+        assertEquals(4, again.exitCode(), again.err());
+        assertTrue(again.oneLineError() && again.err().contains("cannot write " + out.resolve("report.html")),
+                again.err());
+        assertFalse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve(
+                dev.rehearsal.ResultsFolder.MANIFEST).toFile()).hasNonNull("finished"), "not marked finished");
+    }
 }

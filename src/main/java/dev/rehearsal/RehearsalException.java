@@ -11,7 +11,7 @@ public class RehearsalException extends RuntimeException {
     public static final int USAGE = 2;
     /** Missing, unreadable or corrupt input data. */
     public static final int DATA = 3;
-    /** A run that failed on its own terms (diverged, out of memory). */
+    /** A run that failed on its own terms (diverged, out of memory), or could not run (no cluster to run on). */
     public static final int RUN = 4;
 
     private final int exitCode;

@@ -16,8 +16,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Entry point. Exit codes: 0 success, 1 internal error (a bug: please report it), 2 invalid arguments or
- * configuration, 3 missing or corrupt data, 4 a run that failed (diverged, out of memory). A bare
- * {@code rehearsal} prints the usage and exits 2.
+ * configuration, 3 missing or corrupt data, 4 a run that failed (diverged, out of memory) or could not run (a
+ * sweep's Spark master unreachable). A bare {@code rehearsal} prints the usage and exits 2.
  */
 @Command(name = "rehearsal", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Continual-learning replay experiments on CPU servers.",

@@ -2,9 +2,10 @@ package dev.rehearsal.cli;
 
 import dev.rehearsal.RehearsalException;
 import dev.rehearsal.ResultsFolder;
-import dev.rehearsal.engine.AppJars;
 import dev.rehearsal.engine.Engine;
 import dev.rehearsal.engine.SparkEngine;
+import dev.rehearsal.engine.SparkMaster;
+import dev.rehearsal.engine.SparkMemory;
 import dev.rehearsal.sweep.Grid;
 import dev.rehearsal.sweep.Sweep;
 import java.io.PrintStream;
@@ -36,6 +37,8 @@ final class SweepCommand implements Callable<Integer> {
      * flipped within the noise (49.4 s against 43.6 s on average of 4). The quiet figures decide.
      */
     static final int DEFAULT_THREADS = 1;
+    /** spark.executor.memory on a cluster unless --executor-memory says otherwise. */
+    static final String DEFAULT_EXECUTOR_MEMORY = "2g";
 
     @Mixin
     FolderOptions folder;
@@ -73,14 +76,19 @@ final class SweepCommand implements Callable<Integer> {
     String ompWait;
 
     @Group.In(Group.SYSTEM)
-    @Option(names = "--master", paramLabel = "URL", description = "A standalone Spark master, spark://host:port "
-            + "(client mode: this process is the driver and writes the results). Default: embedded Spark.")
-    String master;
+    @Option(names = "--master", paramLabel = "URL", converter = MasterText.class, description = "A standalone "
+            + "Spark master, spark://host:port (or spark://h1:p1,h2:p2 for masters in standby; client mode: this "
+            + "process is the driver and writes the results). Checked before Spark starts; a master that does not "
+            + "accept a connection within 10 s, or the application within 20 s more, ends the sweep with exit 4. "
+            + "Default: embedded Spark.")
+    SparkMaster master;
 
     @Group.In(Group.SYSTEM)
-    @Option(names = "--executor-memory", paramLabel = "SIZE", description = "spark.executor.memory on a cluster "
-            + "(default ${DEFAULT-VALUE}; native memory comes on top of it).")
-    String executorMemory = "2g";
+    @Option(names = "--executor-memory", paramLabel = "SIZE", converter = MemoryText.class, description =
+            "spark.executor.memory with --master: digits and a unit k, m, g or t, at least 450m (Spark's minimum); "
+            + "default " + DEFAULT_EXECUTOR_MEMORY + ". Native memory comes on top of it. Embedded Spark runs in "
+            + "this JVM: its memory is java's -Xmx.")
+    SparkMemory executorMemory;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -97,7 +105,7 @@ final class SweepCommand implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         int t = threads != null ? threads : Math.min(DEFAULT_THREADS, cores);
         if (t < 1 || t > 4096) {
-            throw usage("invalid value for '--threads': " + t + " (expected at least 1)");
+            throw usage("invalid value for '--threads': " + t + " (expected 1 to 4096)");
         }
         int p;
         boolean submitted = master == null && SparkEngine.submittedMaster() != null;
@@ -106,19 +114,27 @@ final class SweepCommand implements Callable<Integer> {
                 throw usage("--parallel is for embedded Spark; under spark-submit its master's slots run the "
                         + "experiments (slots = executor cores / --threads)");
             }
+            if (executorMemory != null) {
+                throw usage("--executor-memory is for --master; under spark-submit give spark-submit's own "
+                        + "--executor-memory");
+            }
             p = 0;
         } else if (master != null) {
             if (parallel != null) {
                 throw usage("--parallel is for embedded Spark; on a cluster every free slot runs an experiment "
                         + "(slots = executor cores / --threads)");
             }
-            if (!master.startsWith("spark://")) {
-                throw usage("invalid value for '--master': " + master + " (expected spark://host:port)");
-            }
             p = 0;
         } else {
+            if (executorMemory != null) {
+                throw usage("--executor-memory applies to a cluster (--master): embedded Spark runs in this JVM, "
+                        + "whose memory is java's -Xmx");
+            }
             p = parallel != null ? parallel : Math.max(1, cores / t);
-            if (p < 1 || (long) p * t > cores) {
+            if (p < 1) {
+                throw usage("invalid value for '--parallel': " + p + " (expected at least 1)");
+            }
+            if ((long) p * t > cores) {
                 throw usage("--parallel " + p + " x --threads " + t + " = " + (long) p * t + " threads exceed the "
                         + cores + " cores of this machine: lower one of them");
             }
@@ -137,13 +153,18 @@ final class SweepCommand implements Callable<Integer> {
             console.flush();
             return 0;
         }
+        try {
+            SparkMemory.checkDriverHeap();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         PrintStream err = Experiments.stderr();
         boolean resume = !folder.force && Files.isRegularFile(dir.resolve(ResultsFolder.MANIFEST));
         Sweep.Outcome outcome;
         try (ResultsFolder out = folder.open(dir, "sweep", resume)) {
             try (Engine engine = submitted ? SparkEngine.submitted(t) : master == null ? SparkEngine.embedded(p, t)
-                    : SparkEngine.cluster(master, t, AppJars.forExecutors(dir.resolve(".jars").toAbsolutePath()),
-                            executorMemory)) {
+                    : SparkEngine.cluster(master, t, dir.resolve(".jars").toAbsolutePath(),
+                            executorMemory != null ? executorMemory : SparkMemory.parse(DEFAULT_EXECUTOR_MEMORY))) {
                 outcome = Sweep.run(grid, dir, engine, rerun, folder.quiet ? new PrintStream(
                         java.io.OutputStream.nullOutputStream()) : err);
             } catch (RuntimeException | Error e) {
@@ -180,6 +201,30 @@ final class SweepCommand implements Callable<Integer> {
             Files.deleteIfExists(jars);
         } catch (java.io.IOException | RehearsalException e) {
             // temporary files: left behind, harmless
+        }
+    }
+
+    /** --master as text: a {@link SparkMaster}, or a one-line usage error naming what is wrong with it. */
+    static final class MasterText implements picocli.CommandLine.ITypeConverter<SparkMaster> {
+        @Override
+        public SparkMaster convert(String value) {
+            try {
+                return SparkMaster.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** --executor-memory as text: a {@link SparkMemory}, by Spark's rules. */
+    static final class MemoryText implements picocli.CommandLine.ITypeConverter<SparkMemory> {
+        @Override
+        public SparkMemory convert(String value) {
+            try {
+                return SparkMemory.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.rehearsal.engine;
 
+import dev.rehearsal.RehearsalException;
 import java.io.Serializable;
 import java.util.List;
 
@@ -36,6 +37,19 @@ public interface Engine extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * The engine could not start (its cluster cannot be reached, or did not take the application): no task
+     * ran, so no experiment failed. One line naming where it looked; the exit code of a run that could not
+     * happen ({@link RehearsalException#RUN}).
+     */
+    final class Unavailable extends RehearsalException {
+        private static final long serialVersionUID = 1L;
+
+        public Unavailable(String message) {
+            super(RehearsalException.RUN, message);
+        }
+    }
 
     /** The engine failed (not a task's own, reported failure): its first line, and the cause. */
     final class EngineException extends RuntimeException {

@@ -1,7 +1,12 @@
 package dev.rehearsal.engine;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -26,17 +31,77 @@ import scala.runtime.BoxedUnit;
  * Traffic stays on 127.0.0.1 unless a master elsewhere is given: the driver binds to 127.0.0.1 for an embedded
  * engine and for a master on 127.0.0.1 (a remote master needs {@code spark.driver.host} reachable from the
  * workers, set with {@code -Dspark.driver.host=...}). The web UI is off.
+ *
+ * <p>A cluster that cannot be reached is found out in bounded time, before any task exists: the master must
+ * accept a TCP connection within {@link SparkMaster#PROBE_TIMEOUT} (10 s) and then take the application within
+ * {@link #REGISTRATION_TIMEOUT} (20 s), 30 s at most in all, where Spark alone retries for 60 s and then leaves
+ * a stopped context behind. Either failure is {@link Engine.Unavailable}, one line naming the master.
  */
 public final class SparkEngine implements Engine {
+    /**
+     * The longest a master that accepts connections may take to register the application (a Spark master answers
+     * in well under a second; Spark's own first attempt lasts 20 s before it retries).
+     */
+    public static final Duration REGISTRATION_TIMEOUT = Duration.ofSeconds(20);
     private final JavaSparkContext sc;
     private final String description;
+    private final String where;
 
-    private SparkEngine(SparkConf conf, String description) {
+    private SparkEngine(SparkConf conf, String description, SparkMaster master) {
         // Netty reads this once, before Spark's first RPC (SPARK-NOTES: one of the flags Spark's launcher passes).
         System.setProperty("io.netty.tryReflectionSetAccessible", "true");
-        this.sc = new JavaSparkContext(conf);
+        this.sc = master == null ? new JavaSparkContext(conf) : register(conf, master);
         this.sc.setLogLevel("WARN");
         this.description = description;
+        this.where = master == null ? conf.get("spark.master") : master.url();
+    }
+
+    /**
+     * The context of a cluster's application, created on a thread of its own so that a master which accepts
+     * connections but never answers (not a Spark master, or a hung one) costs {@link #REGISTRATION_TIMEOUT}, not
+     * Spark's 60 s and a stopped context. A context that arrives after that is stopped by the thread that made it.
+     */
+    private static JavaSparkContext register(SparkConf conf, SparkMaster master) {
+        CompletableFuture<JavaSparkContext> started = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                JavaSparkContext sc = new JavaSparkContext(conf);
+                if (!started.complete(sc)) {
+                    sc.stop(); // the sweep gave up on it
+                }
+            } catch (Throwable e) {
+                started.completeExceptionally(e);
+            }
+        }, "rehearsal-spark-register");
+        t.setDaemon(true);
+        t.start();
+        JavaSparkContext sc;
+        try {
+            sc = started.get(REGISTRATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            if (started.completeExceptionally(e)) {
+                throw new Engine.Unavailable("the Spark master at " + master + " accepts connections but did not "
+                        + "take the application within " + REGISTRATION_TIMEOUT.toSeconds() + " s: is it a Spark "
+                        + "4 master (not another service, or a master of another Spark version)?");
+            }
+            sc = started.join();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Engine.Unavailable("interrupted while the Spark master at " + master + " registered the sweep");
+        }
+        if (sc.sc().isStopped()) {
+            throw new Engine.Unavailable("the Spark master at " + master + " did not take the application (Spark "
+                    + "stopped its context)");
+        }
+        return sc;
     }
 
     private static SparkConf base(int threads) {
@@ -54,7 +119,7 @@ public final class SparkEngine implements Engine {
         SparkConf conf = base(threads).setMaster("local[" + parallel * threads + "]")
                 .set("spark.driver.bindAddress", "127.0.0.1").set("spark.driver.host", "127.0.0.1");
         return new SparkEngine(conf, "embedded Spark local[" + parallel * threads + "]: " + parallel
-                + " experiment(s) at once x " + threads + " thread(s)");
+                + " experiment(s) at once x " + threads + " thread(s)", null);
     }
 
     /** The master spark-submit launched this process for (its {@code spark.master} property), or null. */
@@ -77,18 +142,26 @@ public final class SparkEngine implements Engine {
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1").setIfMissing("spark.driver.host", "127.0.0.1");
         }
         return new SparkEngine(conf, "spark-submit's master " + master + ": " + threads
-                + " thread(s) per experiment");
+                + " thread(s) per experiment", null);
     }
 
     /**
-     * A standalone cluster at {@code master} (spark://host:port), {@code threads} threads per task, the
-     * application's {@code jars} shipped to its executors.
+     * A standalone cluster at {@code master}, {@code threads} threads per task, the application's jars
+     * ({@link AppJars#forExecutors}, directories packed into {@code jarDir}) shipped to its executors.
+     *
+     * @throws Engine.Unavailable when the master cannot be reached or does not take the application in time
      */
-    public static SparkEngine cluster(String master, int threads, List<Path> jars, String executorMemory) {
-        SparkConf conf = base(threads).setMaster(master)
+    public static SparkEngine cluster(SparkMaster master, int threads, Path jarDir, SparkMemory executorMemory) {
+        try {
+            master.probe();
+        } catch (SparkMaster.Unreachable e) {
+            throw new Engine.Unavailable(e.getMessage());
+        }
+        List<Path> jars = AppJars.forExecutors(jarDir);
+        SparkConf conf = base(threads).setMaster(master.url())
                 .setJars(jars.stream().map(Path::toString).toArray(String[]::new))
-                .set("spark.executor.memory", executorMemory);
-        if (master.contains("://127.0.0.1:") || master.contains("://localhost:")) {
+                .set("spark.executor.memory", executorMemory.text());
+        if (master.addresses().stream().allMatch(a -> a.host().equals("127.0.0.1") || a.host().equals("localhost"))) {
             conf.set("spark.driver.bindAddress", "127.0.0.1").set("spark.driver.host", "127.0.0.1");
         }
         String host = System.getProperty("spark.driver.host");
@@ -96,13 +169,17 @@ public final class SparkEngine implements Engine {
             conf.set("spark.driver.host", host);
         }
         return new SparkEngine(conf, "Spark cluster " + master + ": " + threads + " thread(s) per experiment, "
-                + jars.size() + " jar(s) shipped");
+                + jars.size() + " jar(s) shipped", master);
     }
 
     @Override
     public void run(List<Task> tasks, Work work, Sink sink) {
         if (tasks.isEmpty()) {
             return;
+        }
+        if (sc.sc().isStopped()) {
+            // The cluster dropped the application before the sweep began (Spark stops its context then).
+            throw new Engine.Unavailable("Spark stopped its context for " + where + " before the sweep began");
         }
         JavaRDD<Task> rdd = sc.parallelize(tasks, tasks.size());
         ClassTag<Done> tag = ClassTag$.MODULE$.apply(Done.class);

@@ -18,10 +18,21 @@ public record ChildCli(int exitCode, String out, String err) {
 
     /** Runs {@code args} in the working directory {@code cwd} (null: this JVM's), waiting up to two minutes. */
     public static ChildCli run(Path cwd, String... args) throws IOException, InterruptedException {
+        return run(List.of(), cwd, args);
+    }
+
+    /** Runs {@code args} in a JVM started with {@code jvmOptions} (for example -Xmx300m, or {@link #sparkFlags}). */
+    public static ChildCli run(List<String> jvmOptions, Path cwd, String... args)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile("rehearsal-child", ".out");
         Path err = Files.createTempFile("rehearsal-child", ".err");
         try {
-            return finish(start(cwd, log, err, args), log, err);
+            ProcessBuilder b = new ProcessBuilder(command(jvmOptions, args)).redirectOutput(log.toFile())
+                    .redirectError(err.toFile());
+            if (cwd != null) {
+                b.directory(cwd.toFile());
+            }
+            return finish(b.start(), log, err);
         } finally {
             Files.deleteIfExists(log);
             Files.deleteIfExists(err);
@@ -30,7 +41,7 @@ public record ChildCli(int exitCode, String out, String err) {
 
     /** Starts {@code args} without waiting; its output goes to the two files. */
     public static Process start(Path cwd, Path stdout, Path stderr, String... args) throws IOException {
-        ProcessBuilder b = new ProcessBuilder(command(args)).redirectOutput(stdout.toFile())
+        ProcessBuilder b = new ProcessBuilder(command(List.of(), args)).redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile());
         if (cwd != null) {
             b.directory(cwd.toFile());
@@ -40,16 +51,33 @@ public record ChildCli(int exitCode, String out, String err) {
 
     /** Waits for a process {@link #start} started and reads what it printed. */
     public static ChildCli finish(Process p, Path stdout, Path stderr) throws IOException, InterruptedException {
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("the child CLI did not finish within two minutes");
+        try {
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("the child CLI did not finish within two minutes");
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly(); // a test's @Timeout: the child must not outlive it
+            throw e;
         }
         return new ChildCli(p.exitValue(), Files.readString(stdout), Files.readString(stderr));
     }
 
-    private static List<String> command(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.rehearsal.cli.Main"));
+    /** The flags Spark needs (its --add-opens list), as this test JVM got them from the build. */
+    public static List<String> sparkFlags() {
+        List<String> out = new ArrayList<>();
+        for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--add-opens") || a.startsWith("-Dio.netty") || a.equals("-XX:+IgnoreUnrecognizedVMOptions")) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    private static List<String> command(List<String> jvmOptions, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.rehearsal.cli.Main"));
         List<String> all = new ArrayList<>(Arrays.asList(args));
         if (!all.isEmpty() && List.of("run", "compare", "profile", "scale").contains(all.get(0))
                 && !all.contains("--threads")) {

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** What {@code sweep} refuses, and what --dry-run prints, before any engine starts. */
 class SweepCommandTest {
@@ -91,5 +94,54 @@ class SweepCommandTest {
                 again.err());
         assertFalse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve(
                 dev.rehearsal.ResultsFolder.MANIFEST).toFile()).hasNonNull("finished"), "not marked finished");
+    }
+
+    /**
+     * A master URL Spark would refuse (or misread: {@code spark://host:7077,host2} is a list whose second entry
+     * has no port) is a one-line usage error before Spark starts: no context, no folder.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"spark://", "spark://[::1", "spark://a b:7077", "spark://127.0.0.1:notaport",
+        "spark://host:7077,host2", "spark://127.0.0.1:0", "spark://127.0.0.1:65536", "spark://:7077",
+        "local[2]", "spark://host:7077/path", "spark://user@host:7077"})
+    @Timeout(30)
+    void anInvalidMasterIsRefusedBeforeSparkStarts(String url, @TempDir Path dir) throws Exception {
+        Cli r = sweep(dir, "--master", url);
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.oneLineError() && r.err().contains("'--master'"), r.err());
+        assertFalse(Files.exists(dir.resolve("out")), "nothing ran, nothing was written");
+    }
+
+    /** Spark's size syntax (digits and a unit), at least Spark's minimum executor memory, and only on a cluster. */
+    @Test
+    @Timeout(30)
+    void executorMemoryIsCheckedAndOnlyForACluster(@TempDir Path dir) throws Exception {
+        for (String size : new String[] {"lots", "2", "1.5g", "-1g", "100m", "9999999999t"}) {
+            Cli r = sweep(dir, "--master", "spark://127.0.0.1:7077", "--executor-memory", size);
+            assertEquals(2, r.exitCode(), size + ": " + r.err());
+            assertTrue(r.oneLineError() && r.err().contains("'--executor-memory'"), r.err());
+        }
+        Cli embedded = sweep(dir, "--executor-memory", "2g");
+        assertEquals(2, embedded.exitCode(), embedded.err());
+        assertTrue(embedded.oneLineError() && embedded.err().contains("--master"), embedded.err());
+        assertFalse(Files.exists(dir.resolve("out")), "nothing ran, nothing was written");
+    }
+
+    @Test
+    void zeroParallelSaysAtLeastOne(@TempDir Path dir) throws Exception {
+        Cli r = sweep(dir, "--parallel", "0", "--threads", "1");
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.oneLineError() && r.err().contains("'--parallel'") && r.err().contains("at least 1"), r.err());
+        assertFalse(r.err().contains("exceed"), r.err());
+    }
+
+    /** {@code sweep --config grid.yaml --out DIR/out ARGS}, a one-experiment grid. */
+    private static Cli sweep(Path dir, String... args) throws Exception {
+        Path grid = dir.resolve("grid.yaml");
+        Files.writeString(grid, "grid: {seed: [1]}\n");
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("sweep", "--config", grid.toString(),
+                "--out", dir.resolve("out").toString()));
+        all.addAll(java.util.List.of(args));
+        return Cli.run(all.toArray(String[]::new));
     }
 }

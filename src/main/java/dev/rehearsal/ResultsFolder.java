@@ -86,6 +86,12 @@ public final class ResultsFolder implements AutoCloseable {
     private final FileLock lock;
     private final ObjectNode manifest;
     private final Set<String> files = new LinkedHashSet<>();
+    /**
+     * The manifest in memory differs from the one on disk (a resumed folder is no longer finished): written with
+     * the first file the command writes, even one the manifest already lists, so that a resume refused before
+     * writing anything leaves the folder as it was.
+     */
+    private boolean manifestChanged;
 
     private ResultsFolder(Path dir, Path absolute, Mode mode, FileChannel lockChannel, FileLock lock,
             ObjectNode manifest) {
@@ -95,6 +101,7 @@ public final class ResultsFolder implements AutoCloseable {
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.manifest = manifest;
+        this.manifestChanged = mode == Mode.RESUME;
     }
 
     /** The folder as the user named it. */
@@ -506,7 +513,8 @@ public final class ResultsFolder implements AutoCloseable {
     }
 
     private synchronized void record(String rel) {
-        if (!rel.equals(MANIFEST) && !rel.equals(LOCK) && files.add(rel)) {
+        if (!rel.equals(MANIFEST) && !rel.equals(LOCK) && (files.add(rel) | manifestChanged)) {
+            manifestChanged = false;
             writeManifest();
         }
     }

@@ -210,7 +210,9 @@ public final class Option {
                 return (int) v;
             }
             case CHOICE -> {
-                if (!(value instanceof String s) || !choices.contains(s.toLowerCase(Locale.ROOT))) {
+                // YAML reads a bare true or false (in any case) as a boolean: a word for a choice that has it.
+                Object v = value instanceof Boolean b ? b.toString() : value;
+                if (!(v instanceof String s) || !choices.contains(s.toLowerCase(Locale.ROOT))) {
                     throw invalid(value);
                 }
                 return s.toLowerCase(Locale.ROOT);

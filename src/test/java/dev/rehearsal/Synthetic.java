@@ -1,5 +1,7 @@
 package dev.rehearsal;
 
+import dev.rehearsal.config.BackendType;
+
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.data.Dataset;
@@ -23,7 +25,7 @@ public final class Synthetic {
     public static ExperimentConfig shortConfig(String backend, List<String> strategies, int steps, int trainLimit,
             int testLimit) {
         ExperimentConfig c = new ExperimentConfig();
-        c.backend = backend;
+        c.backend = BackendType.of(backend);
         c.strategies = strategies;
         c.batch = 16;
         c.iterations = steps;

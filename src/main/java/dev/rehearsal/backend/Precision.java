@@ -1,12 +1,15 @@
 package dev.rehearsal.backend;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.rehearsal.Word;
 import java.util.Locale;
 
 /**
  * What a backend's matmuls multiply in. Every other op, every accumulation, the parameters (the master
  * weights), their gradients and the optimiser state stay float32 in both.
  */
-public enum Precision {
+public enum Precision implements Word {
     /** float32 operands: the default and the reference. */
     FP32,
     /**
@@ -16,15 +19,15 @@ public enum Precision {
     BF16;
 
     /** The config's spelling: "fp32" or "bf16". */
+    @JsonValue
+    @Override
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    public static Precision of(String id) {
-        return switch (id) {
-            case "fp32" -> FP32;
-            case "bf16" -> BF16;
-            default -> throw new IllegalArgumentException("unknown precision '" + id + "': use fp32 or bf16");
-        };
+    /** The precision written {@code text} (any case); see {@link Word#parse}. */
+    @JsonCreator
+    public static Precision of(String text) {
+        return Word.parse(Precision.class, text);
     }
 }

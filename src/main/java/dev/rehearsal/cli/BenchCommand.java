@@ -63,11 +63,11 @@ final class BenchCommand implements Callable<Integer> {
         // when a shared machine slows down for a while.
         List<Backend> nativ = new ArrayList<>();
         try {
-            nativ.add(RuntimeOptions.backend("native", c));
+            nativ.add(RuntimeOptions.backend(dev.rehearsal.config.BackendType.NATIVE, c));
             if (NativeRuntime.hasBf16()) {
                 ExperimentConfig half = c.copy();
-                half.precision = "bf16";
-                nativ.add(RuntimeOptions.backend("native", half));
+                half.precision = dev.rehearsal.backend.Precision.BF16;
+                nativ.add(RuntimeOptions.backend(dev.rehearsal.config.BackendType.NATIVE, half));
             }
             try (PeakGemm peak = new PeakGemm(quick ? 2 : 5)) {
                 int reps = quick ? 1 : 3;
@@ -83,7 +83,7 @@ final class BenchCommand implements Callable<Integer> {
         } finally {
             nativ.forEach(Backend::close);
         }
-        try (Backend jvm = RuntimeOptions.backend("jvm", c)) {
+        try (Backend jvm = RuntimeOptions.backend(dev.rehearsal.config.BackendType.JVM, c)) {
             for (Preset p : Preset.values()) {
                 for (String model : List.of("mlp", "vae")) {
                     results.addAll(StepBench.measure(List.of(jvm), null, p, model, batch, quick ? 3 : 20,

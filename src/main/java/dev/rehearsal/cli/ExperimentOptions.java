@@ -188,13 +188,13 @@ final class ExperimentOptions {
             }
         }
         if (dataset != null) {
-            c.dataset = dataset;
+            c.dataset = ExperimentConfig.word("dataset", dev.rehearsal.data.Corpus.class, dataset);
         }
         if (data != null) {
             c.data = data;
         }
         if (scenario != null) {
-            c.scenario = scenario;
+            c.scenario = ExperimentConfig.word("scenario", dev.rehearsal.config.ScenarioType.class, scenario);
         }
         if (tasks != null) {
             if (tasks.size() != 1) {
@@ -209,16 +209,16 @@ final class ExperimentOptions {
             c.classesPerTask = classesPerTask;
         }
         if (setting != null) {
-            c.setting = setting;
+            c.setting = ExperimentConfig.word("setting", dev.rehearsal.scenario.Setting.class, setting);
         }
         if (head != null) {
-            c.head = head;
+            c.head = ExperimentConfig.word("head", dev.rehearsal.config.Head.class, head);
         }
         if (preset != null) {
-            c.preset = preset;
+            c.preset = ExperimentConfig.word("preset", dev.rehearsal.nn.Preset.class, preset);
         }
         if (precision != null) {
-            c.precision = precision.toLowerCase(java.util.Locale.ROOT);
+            c.precision = ExperimentConfig.word("precision", dev.rehearsal.backend.Precision.class, precision);
         }
         if (batch != null) {
             c.batch = batch;
@@ -236,7 +236,7 @@ final class ExperimentOptions {
             c.vaeIterations = vaeIterations;
         }
         if (optimizer != null) {
-            c.optimizer = optimizer;
+            c.optimizer = ExperimentConfig.word("optimizer", dev.rehearsal.optim.OptimizerConfig.Kind.class, optimizer);
         }
         if (lr != null) {
             c.lr = lr;
@@ -257,16 +257,16 @@ final class ExperimentOptions {
             c.replayRatio = replayRatio;
         }
         if (weighting != null) {
-            c.weighting = weighting;
+            c.weighting = ExperimentConfig.word("weighting", dev.rehearsal.config.Weighting.class, weighting);
         }
         if (generation != null) {
-            c.generation = generation;
+            c.generation = ExperimentConfig.word("generation", dev.rehearsal.config.Generation.class, generation);
         }
         if (poolSize != null) {
             c.poolSize = poolSize;
         }
         if (replayTargets != null) {
-            c.replayTargets = replayTargets;
+            c.replayTargets = ExperimentConfig.word("replay-targets", dev.rehearsal.config.ReplayTargets.class, replayTargets);
         }
         if (temperature != null) {
             c.temperature = temperature;
@@ -275,7 +275,7 @@ final class ExperimentOptions {
             c.perClass = perClass;
         }
         if (selection != null) {
-            c.selection = selection;
+            c.selection = ExperimentConfig.word("selection", dev.rehearsal.config.Selection.class, selection);
         }
         if (trainLimit != null) {
             c.trainLimit = trainLimit;
@@ -284,7 +284,7 @@ final class ExperimentOptions {
             c.testLimit = testLimit;
         }
         if (backend != null) {
-            c.backend = backend;
+            c.backend = ExperimentConfig.word("backend", dev.rehearsal.config.BackendType.class, backend);
         }
         return c;
     }

@@ -30,7 +30,7 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ExperimentConfig c = runtime.resolved();
-        RuntimeOptions.backend("native", c).close();
+        RuntimeOptions.backend(dev.rehearsal.config.BackendType.NATIVE, c).close();
         Map<String, String> info = new LinkedHashMap<>();
         info.put("cpu", cpuModel());
         info.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));

@@ -58,7 +58,7 @@ final class ModelCommand implements Callable<Integer> {
         root.put("optimizer", "adam");
         ArrayNode models = root.putArray("models");
         ExperimentConfig c = runtime.resolved();
-        try (Backend nativ = RuntimeOptions.backend("native", c); Backend jvm = RuntimeOptions.backend("jvm", c)) {
+        try (Backend nativ = RuntimeOptions.backend(dev.rehearsal.config.BackendType.NATIVE, c); Backend jvm = RuntimeOptions.backend(dev.rehearsal.config.BackendType.JVM, c)) {
             for (String kind : List.of("mlp", "vae")) {
                 ObjectNode m = models.addObject();
                 m.put("model", kind);

@@ -162,7 +162,7 @@ final class ProfileCommand implements Callable<Integer> {
         long slots = stored == null ? 0 : stored.slots();
         ObjectNode p = Profile.toJson(r, exact, heap, measured, shape, slots, data.train().features(),
                 stored == null ? dev.rehearsal.replay.Storage.UINT8 : stored.storage());
-        p.put("preset", Preset.parse(c.preset).id());
+        p.put("preset", c.preset.id());
         return p;
     }
 }

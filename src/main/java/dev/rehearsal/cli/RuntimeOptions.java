@@ -2,7 +2,6 @@ package dev.rehearsal.cli;
 
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.config.ExperimentConfig;
-import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,10 +32,10 @@ final class RuntimeOptions {
             c.threads = threads;
         }
         if (gemm != null) {
-            c.gemm = gemm.toLowerCase(Locale.ROOT);
+            c.gemm = ExperimentConfig.word("gemm", dev.rehearsal.config.Gemm.class, gemm);
         }
         if (ompWait != null) {
-            c.ompWait = ompWait.toLowerCase(Locale.ROOT);
+            c.ompWait = ExperimentConfig.word("omp-wait", dev.rehearsal.config.OmpWait.class, ompWait);
         }
     }
 
@@ -47,8 +46,8 @@ final class RuntimeOptions {
         return c.validate();
     }
 
-    /** A backend by name ("native" or "jvm") with a config's runtime settings. */
-    static Backend backend(String name, ExperimentConfig c) {
-        return dev.rehearsal.experiment.Inputs.backend(name, c);
+    /** A backend of a type (native or jvm) with a config's runtime settings. */
+    static Backend backend(dev.rehearsal.config.BackendType type, ExperimentConfig c) {
+        return dev.rehearsal.experiment.Inputs.backend(type, c);
     }
 }

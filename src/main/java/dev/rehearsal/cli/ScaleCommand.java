@@ -93,8 +93,8 @@ final class ScaleCommand implements Callable<Integer>, Usage.OwnDefaults {
      */
     @Override
     public void defaults(ExperimentConfig x) {
-        x.scenario = "permuted";
-        x.setting = "domain";
+        x.scenario = dev.rehearsal.config.ScenarioType.PERMUTED;
+        x.setting = dev.rehearsal.scenario.Setting.DOMAIN;
         x.trainLimit = 1000;
         x.testLimit = 1000;
         x.epochs = 1;

@@ -139,7 +139,8 @@ final class SweepCommand implements Callable<Integer> {
                         + cores + " cores of this machine: lower one of them");
             }
         }
-        String wait = ompWait == null ? "auto" : ompWait.toLowerCase(Locale.ROOT);
+        dev.rehearsal.config.OmpWait wait = ompWait == null ? dev.rehearsal.config.OmpWait.AUTO
+                : dev.rehearsal.config.ExperimentConfig.word("omp-wait", dev.rehearsal.config.OmpWait.class, ompWait);
         java.util.function.Consumer<dev.rehearsal.config.ExperimentConfig> flags = c -> {
             c.threads = t;
             c.ompWait = wait;

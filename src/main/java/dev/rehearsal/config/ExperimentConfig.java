@@ -5,7 +5,12 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.rehearsal.RehearsalException;
+import dev.rehearsal.Word;
+import dev.rehearsal.backend.Precision;
 import dev.rehearsal.data.Corpus;
+import dev.rehearsal.nn.Preset;
+import dev.rehearsal.optim.OptimizerConfig;
+import dev.rehearsal.scenario.Setting;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -64,18 +69,18 @@ public final class ExperimentConfig {
         return List.copyOf(out);
     }
 
-    @JsonProperty("dataset") public String dataset = "mnist";
+    @JsonProperty("dataset") public Corpus dataset = Corpus.MNIST;
     /** Directory of the IDX files; null: data/mnist (fetched when missing) or the Debian Fashion-MNIST. */
     @JsonProperty("data") public String data;
-    @JsonProperty("scenario") public String scenario = "split";
+    @JsonProperty("scenario") public ScenarioType scenario = ScenarioType.SPLIT;
     /** Tasks of a permuted scenario (split scenarios have one task per pair of classes). */
     @JsonProperty("tasks") public int tasks = 10;
     @JsonProperty("class-order") public List<Integer> classOrder = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
     @JsonProperty("classes-per-task") public int classesPerTask = 2;
-    @JsonProperty("setting") public String setting = "class";
+    @JsonProperty("setting") public Setting setting = Setting.CLASS;
     /** grow: the class-incremental head grows by each task's classes; fixed: all outputs from the start. */
-    @JsonProperty("head") public String head = "grow";
-    @JsonProperty("preset") public String preset = "seed";
+    @JsonProperty("head") public Head head = Head.GROW;
+    @JsonProperty("preset") public Preset preset = Preset.SEED;
     @JsonProperty("strategy") public String strategy = "er";
     @JsonProperty("batch") public int batch = 128;
     /** Solver epochs per task (ignored when iterations > 0). */
@@ -84,7 +89,7 @@ public final class ExperimentConfig {
     @JsonProperty("iterations") public int iterations = 0;
     @JsonProperty("vae-epochs") public int vaeEpochs = 5;
     @JsonProperty("vae-iterations") public int vaeIterations = 0;
-    @JsonProperty("optimizer") public String optimizer = "adam";
+    @JsonProperty("optimizer") public OptimizerConfig.Kind optimizer = OptimizerConfig.Kind.ADAM;
     @JsonProperty("lr") public double lr = 1e-3;
     @JsonProperty("vae-lr") public double vaeLr = 1e-3;
     @JsonProperty("momentum") public double momentum = 0;
@@ -94,27 +99,27 @@ public final class ExperimentConfig {
     @JsonProperty("reset-optimizer") public boolean resetOptimizer = true;
     /** Replayed samples per current sample. */
     @JsonProperty("replay-ratio") public double replayRatio = 1.0;
-    @JsonProperty("weighting") public String weighting = "tasks";
-    @JsonProperty("generation") public String generation = "on-the-fly";
+    @JsonProperty("weighting") public Weighting weighting = Weighting.TASKS;
+    @JsonProperty("generation") public Generation generation = Generation.ON_THE_FLY;
     /** Samples in the generated pool (pool mode); 0: as many as the task has training samples. */
     @JsonProperty("pool-size") public int poolSize = 0;
-    @JsonProperty("replay-targets") public String replayTargets = "hard";
+    @JsonProperty("replay-targets") public ReplayTargets replayTargets = ReplayTargets.HARD;
     @JsonProperty("temperature") public double temperature = 2.0;
     @JsonProperty("per-class") public int perClass = 300;
-    @JsonProperty("selection") public String selection = "random";
+    @JsonProperty("selection") public Selection selection = Selection.RANDOM;
     /** Training samples kept per task (0: all), for short configurations. */
     @JsonProperty("train-limit") public int trainLimit = 0;
     /** Test samples kept per task (0: all), for short configurations and long task sequences. */
     @JsonProperty("test-limit") public int testLimit = 0;
     @JsonProperty("seed") public long seed = 1;
-    @JsonProperty("backend") public String backend = "native";
+    @JsonProperty("backend") public BackendType backend = BackendType.NATIVE;
     /** What the matmuls multiply in: fp32 (the reference) or bf16 (bfloat16 operands, float32 sums). */
-    @JsonProperty("precision") public String precision = "fp32";
+    @JsonProperty("precision") public Precision precision = Precision.FP32;
     @JsonProperty("threads") public int threads = Runtime.getRuntime().availableProcessors();
     /** Library of the native backend's GEMMs: dnnl or openblas. */
-    @JsonProperty("gemm") public String gemm = "dnnl";
+    @JsonProperty("gemm") public Gemm gemm = Gemm.DNNL;
     /** What idle oneDNN (OpenMP) threads do: default, passive or active. */
-    @JsonProperty("omp-wait") public String ompWait = "auto";
+    @JsonProperty("omp-wait") public OmpWait ompWait = OmpWait.AUTO;
     /** Strategies of {@code compare}. */
     @JsonProperty("strategies") public List<String> strategies = new ArrayList<>(List.of("naive", "joint", "er", "gr"));
     /** Seeds of {@code compare}. */
@@ -164,9 +169,12 @@ public final class ExperimentConfig {
         return ((Number) value(o, Option.Kind.INTEGER)).intValue();
     }
 
-    /** A CHOICE option's value, or its default. */
-    public String choice(Option o) {
-        return (String) value(o, Option.Kind.CHOICE);
+    /** A CHOICE option's value (or its default) as the enum it was declared with ({@link Option#choice}). */
+    public <E extends Enum<E> & Word> E choice(Option o, Class<E> type) {
+        if (o.words() != type) {
+            throw new IllegalArgumentException(o + " takes values of " + o.words() + ", not " + type);
+        }
+        return Word.parse(type, (String) value(o, Option.Kind.CHOICE));
     }
 
     /** A FLAG option's value, or its default. */
@@ -179,7 +187,7 @@ public final class ExperimentConfig {
             throw new IllegalArgumentException(o + " is not a " + kind + " option");
         }
         Object v = strategyOptions.get(o.key());
-        return v == null ? o.defaultFor(setting == null ? "" : setting.toLowerCase(Locale.ROOT)) : o.check(v);
+        return v == null ? o.defaultFor(setting == null ? "" : setting.id()) : o.check(v);
     }
 
     /** The short configuration's training samples per task, solver epochs and generator epochs. */
@@ -208,27 +216,28 @@ public final class ExperimentConfig {
      * training computes with, and list values (seeds, strategies, class-order) must not repeat.
      */
     public ExperimentConfig validate() {
-        oneOf("dataset", dataset, "mnist", "fashion");
-        oneOf("scenario", scenario, "split", "permuted");
-        oneOf("setting", setting, "class", "task", "domain");
-        oneOf("head", head, "grow", "fixed");
-        oneOf("preset", preset, "seed", "wide", "perm");
+        given("dataset", dataset, Corpus.class);
+        given("scenario", scenario, ScenarioType.class);
+        given("setting", setting, Setting.class);
+        given("head", head, Head.class);
+        given("preset", preset, Preset.class);
         StrategyCatalog catalog = StrategyCatalog.installed();
         String[] ids = catalog.ids().toArray(String[]::new);
         oneOf("strategy", strategy, ids);
-        oneOf("optimizer", optimizer, "adam", "sgd");
-        oneOf("weighting", weighting, "tasks", "equal");
-        oneOf("generation", generation, "on-the-fly", "pool");
-        oneOf("replay-targets", replayTargets, "hard", "soft");
-        oneOf("selection", selection, "random", "reservoir", "herding");
-        oneOf("backend", backend, "native", "jvm");
-        oneOf("gemm", gemm, "dnnl", "openblas");
-        oneOf("precision", precision, "fp32", "bf16");
-        if (precision.equals("bf16") && gemm.equals("openblas")) {
+        strategy = strategy.toLowerCase(Locale.ROOT);
+        given("optimizer", optimizer, OptimizerConfig.Kind.class);
+        given("weighting", weighting, Weighting.class);
+        given("generation", generation, Generation.class);
+        given("replay-targets", replayTargets, ReplayTargets.class);
+        given("selection", selection, Selection.class);
+        given("backend", backend, BackendType.class);
+        given("gemm", gemm, Gemm.class);
+        given("precision", precision, Precision.class);
+        given("omp-wait", ompWait, OmpWait.class);
+        if (precision == Precision.BF16 && gemm == Gemm.OPENBLAS) {
             throw new RehearsalException(RehearsalException.USAGE, "precision bf16 runs on oneDNN: use --gemm dnnl "
                     + "(or --precision fp32)");
         }
-        oneOf("omp-wait", ompWait, "auto", "default", "passive", "active", "brief");
         if (strategies == null || strategies.isEmpty()) {
             throw invalid("strategies", strategies, "a non-empty list of " + String.join(", ", ids));
         }
@@ -236,6 +245,7 @@ public final class ExperimentConfig {
             oneOf("strategies", s, ids);
         }
         distinct("strategies", strategies.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList(), strategies);
+        strategies = new ArrayList<>(strategies.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList());
         validateStrategyOptions(catalog);
         if (seeds == null || seeds.isEmpty() || seeds.stream().anyMatch(Objects::isNull)) {
             throw invalid("seeds", seeds, "a non-empty list of integers");
@@ -251,7 +261,7 @@ public final class ExperimentConfig {
         atLeast("pool-size", poolSize, 0);
         atLeast("train-limit", trainLimit, 0);
         atLeast("test-limit", testLimit, 0);
-        if (scenario.equals("permuted")) {
+        if (scenario == ScenarioType.PERMUTED) {
             positive("tasks", tasks);
             if (tasks > 1000) {
                 throw invalid("tasks", tasks, "at most 1000");
@@ -278,22 +288,22 @@ public final class ExperimentConfig {
         if (classOrder == null || classOrder.isEmpty() || classOrder.stream().anyMatch(Objects::isNull)) {
             throw invalid("class-order", classOrder, "a list of classes");
         }
-        int classes = Corpus.named(dataset).classes();
+        int classes = dataset.classes();
         for (int k : classOrder) {
             if (k < 0 || k >= classes) {
-                throw invalid("class-order", classOrder, "classes of " + dataset + ", 0 to " + (classes - 1));
+                throw invalid("class-order", classOrder, "classes of " + dataset.id() + ", 0 to " + (classes - 1));
             }
         }
         distinct("class-order", classOrder, classOrder);
-        if (scenario.equals("split") && classOrder.size() % classesPerTask != 0) {
+        if (scenario == ScenarioType.SPLIT && classOrder.size() % classesPerTask != 0) {
             throw invalid("classes-per-task", classesPerTask, "a divisor of the " + classOrder.size()
                     + " classes of the class order");
         }
-        if (generation.equals("pool") && (strategy.equals("cgr") || strategies.contains("cgr"))) {
+        if (generation == Generation.POOL && (strategy.equals("cgr") || strategies.contains("cgr"))) {
             throw invalid("generation", generation, "on-the-fly with strategy cgr: its replay is generated from "
                     + "labels drawn every step");
         }
-        if (generation.equals("pool") && replayTargets.equals("soft") && !strategy.equals("gr")) {
+        if (generation == Generation.POOL && replayTargets == ReplayTargets.SOFT && !strategy.equals("gr")) {
             throw invalid("generation", generation, "used with strategy gr");
         }
         return this;
@@ -320,7 +330,7 @@ public final class ExperimentConfig {
         used.add(0, strategy);
         for (String id : used) {
             for (Option o : catalog.options(id.toLowerCase(Locale.ROOT))) {
-                strategyOptions.putIfAbsent(o.key(), o.defaultFor(setting.toLowerCase(Locale.ROOT)));
+                strategyOptions.putIfAbsent(o.key(), o.defaultFor(setting.id()));
             }
         }
     }
@@ -340,7 +350,7 @@ public final class ExperimentConfig {
                     o = d;
                 }
             }
-            if (o == null || Objects.equals(o.check(e.getValue()), o.defaultFor(setting.toLowerCase(Locale.ROOT)))) {
+            if (o == null || Objects.equals(o.check(e.getValue()), o.defaultFor(setting.id()))) {
                 continue;
             }
             boolean read = false;
@@ -356,6 +366,25 @@ public final class ExperimentConfig {
                         + ") is not read by " + String.join(", ", running) + ": it is read by "
                         + String.join(", ", readers));
             }
+        }
+    }
+
+    /** Refuses an enumerated key left without a value (set to null by the code; files refuse null earlier). */
+    private static <E extends Enum<E> & Word> void given(String key, E value, Class<E> type) {
+        if (value == null) {
+            throw invalid(key, null, "one of " + Word.ids(type));
+        }
+    }
+
+    /**
+     * The value of the enumerated key {@code key} written {@code text} (any case), for the command line: a
+     * usage error naming the key otherwise. Config files reach the same {@link Word#parse} through Jackson.
+     */
+    public static <E extends Enum<E> & Word> E word(String key, Class<E> type, String text) {
+        try {
+            return Word.parse(type, text);
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, text, "one of " + Word.ids(type));
         }
     }
 

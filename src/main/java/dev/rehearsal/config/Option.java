@@ -38,14 +38,16 @@ public final class Option {
     private final Object defaultValue;
     /** Published defaults that differ by scenario setting (class, task, domain); absent: {@link #defaultValue}. */
     private final java.util.Map<String, Object> bySetting;
+    /** The enum a CHOICE option's words name. */
+    private final Class<?> words;
 
     private Option(String key, Kind kind, Object defaultValue, double min, double max, boolean minOpen,
             List<String> choices, String help) {
-        this(key, kind, defaultValue, min, max, minOpen, choices, help, java.util.Map.of());
+        this(key, kind, defaultValue, min, max, minOpen, choices, help, java.util.Map.of(), null);
     }
 
     private Option(String key, Kind kind, Object defaultValue, double min, double max, boolean minOpen,
-            List<String> choices, String help, java.util.Map<String, Object> bySetting) {
+            List<String> choices, String help, java.util.Map<String, Object> bySetting, Class<?> words) {
         if (!key.matches("[a-z][a-z0-9]*(-[a-z0-9]+)*")) {
             throw new IllegalArgumentException("option key '" + key + "' is not lower-case words joined by '-'");
         }
@@ -56,6 +58,7 @@ public final class Option {
         this.minOpen = minOpen;
         this.choices = List.copyOf(choices);
         this.help = help;
+        this.words = words;
         this.defaultValue = check(defaultValue);
         java.util.Map<String, Object> checked = new java.util.TreeMap<>(java.util.Comparator
                 .comparingInt((String s) -> SETTINGS.indexOf(s) < 0 ? SETTINGS.size() : SETTINGS.indexOf(s))
@@ -70,7 +73,7 @@ public final class Option {
      */
     public Option withSettingDefaults(java.util.Map<String, ?> defaults) {
         return new Option(key, kind, defaultValue, min, max, minOpen, choices, help,
-                new java.util.LinkedHashMap<>(defaults));
+                new java.util.LinkedHashMap<>(defaults), words);
     }
 
     /** The default in a scenario setting. */
@@ -92,9 +95,14 @@ public final class Option {
         return new Option(key, Kind.INTEGER, defaultValue, min, max, false, List.of(), help);
     }
 
-    /** One of {@code choices}; the first is the default. */
-    public static Option choice(String key, String help, String... choices) {
-        return new Option(key, Kind.CHOICE, choices[0], 0, 0, false, List.of(choices), help);
+    /**
+     * One of the words of {@code type} (their {@link dev.rehearsal.Word#id() ids}, any case when given); the first
+     * constant is the default. A strategy reads the value as that enum ({@link ExperimentConfig#choice}), so it
+     * never compares text.
+     */
+    public static <E extends Enum<E> & dev.rehearsal.Word> Option choice(String key, String help, Class<E> type) {
+        List<String> ids = java.util.Arrays.stream(type.getEnumConstants()).map(dev.rehearsal.Word::id).toList();
+        return new Option(key, Kind.CHOICE, ids.get(0), 0, 0, false, ids, help, java.util.Map.of(), type);
     }
 
     public static Option flag(String key, boolean defaultValue, String help) {
@@ -120,6 +128,11 @@ public final class Option {
 
     public List<String> choices() {
         return choices;
+    }
+
+    /** The enum a CHOICE option's words name (null for other kinds). */
+    public Class<?> words() {
+        return words;
     }
 
     /** What values are allowed, for messages and {@code --help}. */
@@ -197,7 +210,9 @@ public final class Option {
                 return (int) v;
             }
             case CHOICE -> {
-                if (!(value instanceof String s) || !choices.contains(s.toLowerCase(Locale.ROOT))) {
+                // YAML reads a bare true or false (in any case) as a boolean: a word for a choice that has it.
+                Object v = value instanceof Boolean b ? b.toString() : value;
+                if (!(v instanceof String s) || !choices.contains(s.toLowerCase(Locale.ROOT))) {
                     throw invalid(value);
                 }
                 return s.toLowerCase(Locale.ROOT);

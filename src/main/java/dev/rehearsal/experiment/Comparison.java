@@ -99,7 +99,7 @@ public final class Comparison {
                                 Path f = out.resolve("models").resolve(id + "-" + role + ".safetensors");
                                 try {
                                     dev.rehearsal.checkpoint.Checkpoints.saveWeights(m, f, java.util.Map.of(
-                                            "strategy", strategy, "seed", Long.toString(seed), "preset", c.preset,
+                                            "strategy", strategy, "seed", Long.toString(seed), "preset", c.preset.id(),
                                             "role", role));
                                 } catch (IOException e) {
                                     throw AtomicFiles.cannotWrite(f, e);

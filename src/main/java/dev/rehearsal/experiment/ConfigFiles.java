@@ -49,7 +49,9 @@ public final class ConfigFiles {
 
     /**
      * Reads a config file (YAML is a superset of JSON, so one parser reads both) as a tree. Refused, naming the
-     * file: binary content, a key given twice in one mapping, and NaN or infinity written as a YAML number.
+     * file: binary content, a second YAML document (the parser would read the first and drop the rest), a key
+     * given twice in one mapping, and NaN or infinity written as a YAML number. (A key set to null is refused
+     * when the keys are set, {@link #merge}.)
      */
     public static ObjectNode read(Path file) {
         try {
@@ -128,14 +130,55 @@ public final class ConfigFiles {
         return out.flip().toString();
     }
 
+    /** The keys whose default is null ({@code data}, {@code out}: "not given"), which a saved config.json writes. */
+    private static final java.util.Set<String> NULL_DEFAULTS = nullDefaults();
+
+    private static java.util.Set<String> nullDefaults() {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        Json.MAPPER.valueToTree(new ExperimentConfig()).fields().forEachRemaining(e -> {
+            if (e.getValue().isNull()) {
+                keys.add(e.getKey());
+            }
+        });
+        return java.util.Set.copyOf(keys);
+    }
+
     /**
-     * Walks the tokens once before the tree is built, which would keep only the last of two equal keys and
-     * cannot name the key of a YAML {@code .nan} or {@code .inf} (Jackson cannot convert them to numbers).
+     * Refuses a key set to null (YAML {@code key:} or {@code key: null}, JSON {@code null}) with one line naming
+     * the key: leaving a key out keeps its default, and null is no value of any key, except of the keys whose
+     * default is null ({@code data}, {@code out}), which every saved config.json writes so.
+     */
+    static void refuseNulls(JsonNode tree, String where) {
+        tree.fields().forEachRemaining(e -> {
+            if (e.getValue().isNull() && !NULL_DEFAULTS.contains(e.getKey())) {
+                throw new RehearsalException(RehearsalException.USAGE, where + ": '" + e.getKey() + "' is null; give "
+                        + "it a value, or leave the key out for its default");
+            }
+        });
+    }
+
+    /**
+     * Walks the tokens once before the tree is built, which would keep only the last of two equal keys, would
+     * read the first of several YAML documents and drop the others, and cannot name the key of a YAML
+     * {@code .nan} or {@code .inf} (Jackson cannot convert them to numbers).
      */
     private static void checkKeys(Path file, String text) throws IOException {
         try (JsonParser p = YAML.getFactory().createParser(text)) {
             Deque<Map<String, Integer>> mappings = new ArrayDeque<>(); // key -> line, per open mapping
+            int documents = 0;
+            int depth = 0;
             for (JsonToken t; (t = p.nextToken()) != null; ) {
+                if (t.isStructEnd()) {
+                    depth--;
+                } else if (depth == 0 && ++documents > 1) {
+                    throw new RehearsalException(RehearsalException.USAGE, "config " + file + " holds more than one "
+                            + "YAML document (the second one's content is at line "
+                            + p.currentTokenLocation().getLineNr() + "): a config is one mapping of keys; remove the "
+                            + "'---' and what follows, or merge them");
+                }
+                if (t.isStructStart()) {
+                    depth++;
+                }
                 switch (t) {
                     case START_OBJECT -> mappings.push(new HashMap<>());
                     case END_OBJECT -> mappings.pop();
@@ -152,7 +195,7 @@ public final class ConfigFiles {
                         try {
                             p.getDoubleValue();
                         } catch (JsonProcessingException e) {
-                            throw ExperimentConfig.invalid(p.currentName() == null ? "?" : p.currentName(),
+                            throw ExperimentConfig.invalid(keyOf(p),
                                     p.getText(), "a finite number; config " + file + ", line "
                                     + p.currentTokenLocation().getLineNr());
                         }
@@ -162,6 +205,19 @@ public final class ConfigFiles {
                 }
             }
         }
+    }
+
+    /**
+     * The key a value belongs to: the nearest enclosing mapping key, so that a value in a list ({@code lr: [0.1,
+     * .inf]} in a grid) names {@code lr}.
+     */
+    private static String keyOf(JsonParser p) {
+        for (com.fasterxml.jackson.core.JsonStreamContext c = p.getParsingContext(); c != null; c = c.getParent()) {
+            if (c.getCurrentName() != null) {
+                return c.getCurrentName();
+            }
+        }
+        return "(the document)";
     }
 
     private static String lineOf(JsonProcessingException e) {
@@ -211,6 +267,7 @@ public final class ConfigFiles {
 
     /** Sets every key of {@code tree} on {@code c}; unknown keys and wrong types name the key. */
     static void merge(ExperimentConfig c, ObjectNode tree, String where) {
+        refuseNulls(tree, where);
         Iterator<String> names = tree.fieldNames();
         while (names.hasNext()) {
             String key = names.next();
@@ -226,8 +283,10 @@ public final class ConfigFiles {
             throw new RehearsalException(RehearsalException.USAGE, where + ": unknown key '" + e.getPropertyName() + "'");
         } catch (JsonMappingException e) {
             String key = e.getPath().isEmpty() ? "?" : e.getPath().get(0).getFieldName();
-            throw new RehearsalException(RehearsalException.USAGE, where + ": invalid value for '" + key + "': "
-                    + e.getOriginalMessage().split("\n")[0]);
+            // An enumerated key's value is parsed by its enum (Word.parse): its message is "VALUE (expected ...)".
+            String why = e.getCause() instanceof IllegalArgumentException bad ? bad.getMessage()
+                    : e.getOriginalMessage().split("\n")[0];
+            throw new RehearsalException(RehearsalException.USAGE, where + ": invalid value for '" + key + "': " + why);
         } catch (IOException e) {
             throw new RehearsalException(RehearsalException.USAGE, where + ": " + e.getMessage());
         }

@@ -1,6 +1,8 @@
 package dev.rehearsal.experiment;
 
 import dev.rehearsal.config.ExperimentConfig;
+import dev.rehearsal.config.Head;
+import dev.rehearsal.config.ScenarioType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.backend.Backend;
@@ -13,7 +15,6 @@ import dev.rehearsal.metrics.Phase;
 import dev.rehearsal.metrics.TaskRecord;
 import dev.rehearsal.random.Rng;
 import dev.rehearsal.scenario.Scenario;
-import dev.rehearsal.scenario.Setting;
 import dev.rehearsal.scenario.Task;
 import dev.rehearsal.strategy.Context;
 import dev.rehearsal.strategy.Progress;
@@ -172,17 +173,16 @@ public final class Experiment {
 
     /** Builds the scenario the config describes over loaded datasets. */
     public static Scenario scenario(ExperimentConfig c, Backend backend, Dataset train, Dataset test) {
-        Setting setting = Setting.parse(c.setting);
-        boolean grow = c.head.equals("grow");
-        return c.scenario.equals("permuted")
-                ? Scenario.permuted(backend, train, test, c.tasks, setting, grow, c.trainLimit, c.testLimit, c.seed)
-                : Scenario.split(train, test, c.classOrderArray(), c.classesPerTask, setting, grow, c.trainLimit,
+        boolean grow = c.head == Head.GROW;
+        return c.scenario == ScenarioType.PERMUTED
+                ? Scenario.permuted(backend, train, test, c.tasks, c.setting, grow, c.trainLimit, c.testLimit, c.seed)
+                : Scenario.split(train, test, c.classOrderArray(), c.classesPerTask, c.setting, grow, c.trainLimit,
                         c.testLimit, c.seed);
     }
 
     /** The number of tasks of the scenario {@link #scenario} builds for {@code c}. */
     public static int taskCount(ExperimentConfig c) {
-        return c.scenario.equals("permuted") ? c.tasks : c.classOrder.size() / c.classesPerTask;
+        return c.scenario == ScenarioType.PERMUTED ? c.tasks : c.classOrder.size() / c.classesPerTask;
     }
 
     /**

@@ -7,12 +7,12 @@ import dev.rehearsal.backend.jvm.JvmBackend;
 import dev.rehearsal.backend.nativ.GemmEngine;
 import dev.rehearsal.backend.nativ.NativeBackend;
 import dev.rehearsal.backend.nativ.NativeRuntime;
+import dev.rehearsal.config.BackendType;
 import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.data.Dataset;
 import dev.rehearsal.data.DatasetSource;
 import dev.rehearsal.data.Split;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -32,17 +32,21 @@ public final class Inputs {
         }
     }
 
-    /** A backend by name ("native" or "jvm") with a config's runtime settings (threads, gemm, omp-wait). */
-    public static Backend backend(String name, ExperimentConfig c) {
+    /** A backend of a type (native or jvm) with a config's runtime settings (threads, gemm, omp-wait, precision). */
+    public static Backend backend(BackendType type, ExperimentConfig c) {
         try {
-            return switch (name.toLowerCase(Locale.ROOT)) {
-                case "native" -> new NativeBackend(c.threads,
-                        c.gemm.equals("openblas") ? GemmEngine.OPENBLAS : GemmEngine.DNNL,
-                        NativeRuntime.OmpWait.valueOf(c.ompWait.toUpperCase(Locale.ROOT)),
-                        Precision.of(c.precision));
-                case "jvm" -> new JvmBackend(c.threads, Precision.of(c.precision));
-                default -> throw new RehearsalException(RehearsalException.USAGE, "unknown backend '" + name
-                        + "': use native or jvm");
+            return switch (type) {
+                case NATIVE -> new NativeBackend(c.threads, switch (c.gemm) {
+                    case DNNL -> GemmEngine.DNNL;
+                    case OPENBLAS -> GemmEngine.OPENBLAS;
+                }, switch (c.ompWait) {
+                    case AUTO -> NativeRuntime.OmpWait.AUTO;
+                    case DEFAULT -> NativeRuntime.OmpWait.DEFAULT;
+                    case PASSIVE -> NativeRuntime.OmpWait.PASSIVE;
+                    case ACTIVE -> NativeRuntime.OmpWait.ACTIVE;
+                    case BRIEF -> NativeRuntime.OmpWait.BRIEF;
+                }, c.precision);
+                case JVM -> new JvmBackend(c.threads, c.precision);
             };
         } catch (IllegalStateException | IllegalArgumentException e) {
             // The native runtime's settings are fixed per process: a second, different request is a usage error.

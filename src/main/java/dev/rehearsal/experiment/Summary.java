@@ -186,7 +186,8 @@ public final class Summary {
             b.append('\n');
         }
         b.append(String.format(Locale.ROOT, "%s %s, %s-incremental, preset %s, backend %s, %d thread(s), seeds %s%n%n",
-                config.scenario, config.dataset, config.setting, config.preset, config.backend, config.threads,
+                config.scenario.id(), config.dataset.id(), config.setting.id(), config.preset.id(), config.backend.id(),
+                config.threads,
                 runs.values().iterator().next().stream().map(r -> Long.toString(r.seed())).toList()));
         b.append(markdownTable());
         b.append("\nACC: mean final accuracy over tasks; BWT: backward transfer; FWT: forward transfer (Lopez-Paz and "

@@ -1,5 +1,8 @@
 package dev.rehearsal.nn;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.rehearsal.Word;
 import java.util.Locale;
 
 /**
@@ -9,9 +12,9 @@ import java.util.Locale;
  * Permuted-MNIST network (van de Ven et al., GMvandeVen/continual-learning {@code params/param_values.py}:
  * {@code fc_units} 1000 for permMNIST, 3 fully connected layers): MLP 784-1000-1000-10, and a VAE
  * 784-1000-1000-z100 (its generator defaults to the classifier's units, {@code g_fc_uni = fc_units}, and
- * {@code z_dim} 100). The config's {@code preset} key lists these ids too (config sits beside nn, not above it).
+ * {@code z_dim} 100). The config's {@code preset} key lists these ids too (a config's preset is this enum).
  */
-public enum Preset {
+public enum Preset implements Word {
     SEED(MlpSpec.of(784, new int[] {50, 50, 50}, 10), new VaeSpec(784, new int[] {128}, 8, 0)),
     WIDE(MlpSpec.of(784, new int[] {400, 400}, 10), new VaeSpec(784, new int[] {400, 400}, 100, 0)),
     PERM(MlpSpec.of(784, new int[] {1000, 1000}, 10), new VaeSpec(784, new int[] {1000, 1000}, 100, 0));
@@ -32,8 +35,16 @@ public enum Preset {
         return vae;
     }
 
+    @JsonValue
+    @Override
     public String id() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The value written {@code text} in a config (any case, nothing else); see {@link Word#parse}. */
+    @JsonCreator
+    public static Preset of(String text) {
+        return Word.parse(Preset.class, text);
     }
 
     /** Parses a preset name; the message lists the valid ones. */

@@ -1,5 +1,9 @@
 package dev.rehearsal.optim;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.rehearsal.Word;
+
 /**
  * How to train a model: the optimiser and its hyper-parameters. {@code momentum} is used by SGD,
  * {@code beta1}, {@code beta2} and {@code eps} by Adam.
@@ -7,9 +11,22 @@ package dev.rehearsal.optim;
 public record OptimizerConfig(Kind kind, double lr, double beta1, double beta2, double eps, double momentum,
         double weightDecay, LrSchedule schedule) {
 
-    public enum Kind {
+    /** The optimiser; its id is the config's {@code optimizer} value. */
+    public enum Kind implements Word {
         SGD,
-        ADAM
+        ADAM;
+
+        @JsonValue
+        @Override
+        public String id() {
+            return Word.idOf(this);
+        }
+
+        /** The optimiser written {@code text} (any case); see {@link Word#parse}. */
+        @JsonCreator
+        public static Kind of(String text) {
+            return Word.parse(Kind.class, text);
+        }
     }
 
     public OptimizerConfig {

@@ -69,7 +69,7 @@ public final class ScaleStudy {
     /** The config of one run of the study. */
     static ExperimentConfig configFor(ExperimentConfig base, String strategy, int tasks) {
         ExperimentConfig c = Experiment.single(base, strategy, base.seed);
-        if (c.scenario.equals("permuted")) {
+        if (c.scenario == dev.rehearsal.config.ScenarioType.PERMUTED) {
             c.tasks = tasks;
         } else {
             if (tasks * c.classesPerTask > c.classOrder.size()) {
@@ -85,7 +85,7 @@ public final class ScaleStudy {
     static ObjectNode toJson(ExperimentConfig base, List<Integer> taskCounts, List<Measurement> ms) {
         ObjectNode root = dev.rehearsal.experiment.Provenance.stamp(Json.MAPPER.createObjectNode(), "scale");
         root.set("config", Json.config(base));
-        root.put("scenario", base.scenario);
+        root.put("scenario", base.scenario.id());
         ArrayNode st = root.putArray("strategies");
         base.strategies.forEach(st::add);
         ArrayNode tk = root.putArray("tasks");

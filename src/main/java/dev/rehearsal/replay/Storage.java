@@ -14,7 +14,7 @@ import java.util.Locale;
  * Encoding happens once, when a sample enters the buffer ({@link #encode}); decoding happens in every draw,
  * straight into the batch, by {@link dev.rehearsal.backend.Backend#gatherPacked}.
  */
-public enum Storage {
+public enum Storage implements dev.rehearsal.Word {
     UINT8(8, 255),
     U4(4, 15),
     BINARY(1, 1);
@@ -88,6 +88,7 @@ public enum Storage {
     }
 
     /** The id used on the command line and in results. */
+    @Override
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

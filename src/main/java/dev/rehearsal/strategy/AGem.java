@@ -53,7 +53,7 @@ public final class AGem extends Strategy {
         try {
             Exemplars.checkClassSizes(ctx, Exemplars.perClass(ctx));
             this.buffer = new ReplayBuffer(ctx.backend(), ctx.scenario(), Exemplars.perClass(ctx),
-                    ReplayBuffer.Selection.parse(ctx.config().selection), ReplayBudget.storage(ctx), memoryBatch);
+                    ctx.selection(), ReplayBudget.storage(ctx), memoryBatch);
             register(Exemplars.bufferComponent("episodic memory", buffer));
             Arena a = ctx.backend().newArena("agem");
             register(Component.of("gradient_scratch", () -> Component.items("gradient scratch", a.blocks()), a));

@@ -76,7 +76,7 @@ public final class BrainInspiredReplay extends Strategy {
                     (float) ctx.config().temperature, replay, vae, hidden);
             register(new PreviousModels(source, () -> source.update(solver, vae), source));
             this.scheduler = new ReplayScheduler(source, ctx.config().replayRatio,
-                    ReplayScheduler.Weighting.parse(ctx.config().weighting), ReplayScheduler.Mode.ON_THE_FLY, null);
+                    ctx.weighting(), ReplayScheduler.Mode.ON_THE_FLY, null);
             if (ctx.config().flag(SI)) {
                 solverPath = new PathIntegral(ctx.backend(), solver,
                         register(new ParameterState(ctx.backend(), "si", "si state (classifier)", solver)));

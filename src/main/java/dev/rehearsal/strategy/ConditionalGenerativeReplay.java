@@ -36,19 +36,18 @@ public final class ConditionalGenerativeReplay extends Strategy {
         spec = new VaeSpec(ctx.scenario().train().features(), spec.hidden(), spec.latent(),
                 ctx.scenario().outputCapacity());
         // With a budget: the trained and the frozen generator, and the frozen solver only with soft targets.
-        boolean soft = ctx.config().replayTargets.equals("soft");
+        boolean soft = ctx.replayTargets() == GenerativeReplay.Targets.SOFT;
         spec = ReplayBudget.generator(ctx, spec, 2, soft ? ReplayBudget.solverBytes(ctx) : 0, "the frozen solver");
         int rows = ctx.config().batch + replay;
         try {
             this.generator = registerGenerator("generator", new Vae(ctx.backend(), "generator", spec, rows,
                     plannedRows(ctx, rows, new int[0]), ctx.generatorOptimizer(), ctx.rng().split()));
-            GenerativeReplay.Targets targets = ctx.config().replayTargets.equals("soft")
-                    ? GenerativeReplay.Targets.SOFT : GenerativeReplay.Targets.HARD;
+            GenerativeReplay.Targets targets = ctx.replayTargets();
             this.source = new ConditionalReplay(ctx.backend(), ctx.scenario(), targets,
                     (float) ctx.config().temperature, replay);
             register(new PreviousModels(source, () -> source.update(solver, generator), source));
             this.scheduler = new ReplayScheduler(source, ctx.config().replayRatio,
-                    ReplayScheduler.Weighting.parse(ctx.config().weighting), ReplayScheduler.Mode.ON_THE_FLY, null);
+                    ctx.weighting(), ReplayScheduler.Mode.ON_THE_FLY, null);
         } catch (RuntimeException | Error e) {
             close();
             throw e;

@@ -7,6 +7,9 @@ import dev.rehearsal.metrics.LossCurves;
 import dev.rehearsal.nn.Preset;
 import dev.rehearsal.optim.OptimizerConfig;
 import dev.rehearsal.random.Rng;
+import dev.rehearsal.replay.GenerativeReplay;
+import dev.rehearsal.replay.ReplayBuffer;
+import dev.rehearsal.replay.ReplayScheduler;
 import dev.rehearsal.scenario.Scenario;
 
 /**
@@ -23,7 +26,40 @@ public record Context(Backend backend, Scenario scenario, ExperimentConfig confi
     }
 
     public Preset preset() {
-        return Preset.parse(config.preset);
+        return config.preset;
+    }
+
+    /** How samples enter a replay buffer ({@code selection}). */
+    public ReplayBuffer.Selection selection() {
+        return switch (config.selection) {
+            case RANDOM -> ReplayBuffer.Selection.RANDOM;
+            case RESERVOIR -> ReplayBuffer.Selection.RESERVOIR;
+            case HERDING -> ReplayBuffer.Selection.HERDING;
+        };
+    }
+
+    /** How current and replayed losses are weighted ({@code weighting}). */
+    public ReplayScheduler.Weighting weighting() {
+        return switch (config.weighting) {
+            case TASKS -> ReplayScheduler.Weighting.TASKS;
+            case EQUAL -> ReplayScheduler.Weighting.EQUAL;
+        };
+    }
+
+    /** When generated replay is made ({@code generation}). */
+    public ReplayScheduler.Mode generation() {
+        return switch (config.generation) {
+            case ON_THE_FLY -> ReplayScheduler.Mode.ON_THE_FLY;
+            case POOL -> ReplayScheduler.Mode.POOL;
+        };
+    }
+
+    /** How generated replay is labelled ({@code replay-targets}). */
+    public GenerativeReplay.Targets replayTargets() {
+        return switch (config.replayTargets) {
+            case HARD -> GenerativeReplay.Targets.HARD;
+            case SOFT -> GenerativeReplay.Targets.SOFT;
+        };
     }
 
     public OptimizerConfig solverOptimizer() {
@@ -35,8 +71,10 @@ public record Context(Backend backend, Scenario scenario, ExperimentConfig confi
     }
 
     private OptimizerConfig optimizer(double lr) {
-        OptimizerConfig base = config.optimizer.equals("sgd") ? OptimizerConfig.sgd(lr, config.momentum)
-                : OptimizerConfig.adam(lr);
+        OptimizerConfig base = switch (config.optimizer) {
+            case SGD -> OptimizerConfig.sgd(lr, config.momentum);
+            case ADAM -> OptimizerConfig.adam(lr);
+        };
         return base.withSchedule(dev.rehearsal.optim.LrSchedule.parse(config.lrSchedule));
     }
 }

@@ -57,7 +57,22 @@ public final class Ewc extends Strategy {
     /** Kirkpatrick et al.'s sampled label (van de Ven's {@code --fisher-labels sample}), or his pred and true. */
     public static final Option LABELS = Option.choice("fisher-labels",
             "EWC: label of each sample's log-likelihood in the Fisher: drawn from the model's prediction, the "
-                    + "predicted one, or the true one (the empirical Fisher)", "sample", "pred", "true");
+                    + "predicted one, or the true one (the empirical Fisher)", Labels.class);
+
+    /** The label of each sample's log-likelihood in the Fisher ({@code fisher-labels}). */
+    public enum Labels implements dev.rehearsal.Word {
+        /** Drawn from the model's predictive distribution (Kirkpatrick et al.). */
+        SAMPLE,
+        /** The predicted (most likely) label. */
+        PRED,
+        /** The true label: the empirical Fisher. */
+        TRUE;
+
+        @Override
+        public String id() {
+            return dev.rehearsal.Word.idOf(this);
+        }
+    }
     public static final StrategyType TYPE = new StrategyType("ewc",
             "Online EWC: a Fisher-weighted quadratic penalty toward earlier tasks' parameters (--ewc-lambda).",
             List.of(LAMBDA, GAMMA, SAMPLES, LABELS), Ewc::new);
@@ -78,7 +93,7 @@ public final class Ewc extends Strategy {
     private final float lambda;
     private final float gamma;
     private final int samples;
-    private final String labels;
+    private final Labels labels;
     private final int[] indices;
     private final int[] targets;
 
@@ -87,7 +102,7 @@ public final class Ewc extends Strategy {
         this.lambda = (float) ctx.config().number(LAMBDA);
         this.gamma = (float) ctx.config().number(GAMMA);
         this.samples = ctx.config().integer(SAMPLES);
-        this.labels = ctx.config().choice(LABELS);
+        this.labels = ctx.config().choice(LABELS, Labels.class);
         int rows = solver.maxBatch();
         int maxIn = 0;
         int maxOut = 0;
@@ -219,9 +234,9 @@ public final class Ewc extends Strategy {
      */
     private Tensor label(int rows, int[] range) {
         Tensor labels = batch.targets(0, rows);
-        if (this.labels.equals("pred")) {
+        if (this.labels == Labels.PRED) {
             ctx.backend().argmax(labels, solver.logits(rows), range[0], range[1]);
-        } else if (this.labels.equals("sample")) {
+        } else if (this.labels == Labels.SAMPLE) {
             int classes = range[1] - range[0];
             Tensor p = new Tensor(probabilities.block(), 0, rows, classes, classes);
             ctx.backend().softmax(p, solver.logits(rows), range[0], range[1], 1f);

@@ -37,7 +37,7 @@ final class Exemplars implements AutoCloseable {
         int[] hidden = ctx.preset().mlp().hidden();
         if (hidden.length == 0) {
             throw new dev.rehearsal.RehearsalException(dev.rehearsal.RehearsalException.USAGE, "herding and class "
-                    + "means need a solver with a hidden layer; preset " + ctx.config().preset + " has none");
+                    + "means need a solver with a hidden layer; preset " + ctx.config().preset.id() + " has none");
         }
         return hidden[hidden.length - 1];
     }

@@ -24,7 +24,7 @@ public final class ExperienceReplay extends Strategy {
         try {
             Exemplars.checkClassSizes(ctx, Exemplars.perClass(ctx));
             this.buffer = new ReplayBuffer(ctx.backend(), ctx.scenario(), Exemplars.perClass(ctx),
-                    ReplayBuffer.Selection.parse(ctx.config().selection), ReplayBudget.storage(ctx),
+                    ctx.selection(), ReplayBudget.storage(ctx),
                     Math.max(1, replayRows(ctx)));
             register(Exemplars.bufferComponent("replay buffer", buffer));
             this.exemplars = new Exemplars(ctx, buffer, false);
@@ -37,7 +37,7 @@ public final class ExperienceReplay extends Strategy {
             throw e;
         }
         this.scheduler = new ReplayScheduler(buffer, ctx.config().replayRatio,
-                ReplayScheduler.Weighting.parse(ctx.config().weighting), ReplayScheduler.Mode.ON_THE_FLY, null);
+                ctx.weighting(), ReplayScheduler.Mode.ON_THE_FLY, null);
     }
 
     static int replayRows(Context ctx) {

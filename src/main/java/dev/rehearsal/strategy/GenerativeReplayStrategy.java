@@ -34,12 +34,11 @@ public final class GenerativeReplayStrategy extends Strategy {
         try {
             this.generator = registerGenerator("generator", new Vae(ctx.backend(), "generator", spec, rows,
                     plannedRows(ctx, rows, new int[0]), ctx.generatorOptimizer(), ctx.rng().split()));
-            GenerativeReplay.Targets targets = ctx.config().replayTargets.equals("soft")
-                    ? GenerativeReplay.Targets.SOFT : GenerativeReplay.Targets.HARD;
+            GenerativeReplay.Targets targets = ctx.replayTargets();
             this.source = new GenerativeReplay(ctx.backend(), ctx.scenario(), targets,
                     (float) ctx.config().temperature, replay);
             register(new PreviousModels(source, () -> source.update(solver, generator), source));
-            ReplayScheduler.Mode mode = ReplayScheduler.Mode.parse(ctx.config().generation);
+            ReplayScheduler.Mode mode = ctx.generation();
             this.pool = mode == ReplayScheduler.Mode.POOL ? new ReplayPool(ctx.backend(), poolCapacity(ctx),
                     ctx.scenario().train().features(), targets == GenerativeReplay.Targets.SOFT
                             ? ctx.scenario().outputCapacity() : 0, replay) : null;
@@ -47,7 +46,7 @@ public final class GenerativeReplayStrategy extends Strategy {
                 register(Component.of("pool", () -> Component.items("generated pool", pool.blocks()), pool));
             }
             this.scheduler = new ReplayScheduler(source, ctx.config().replayRatio,
-                    ReplayScheduler.Weighting.parse(ctx.config().weighting), mode, pool);
+                    ctx.weighting(), mode, pool);
         } catch (RuntimeException | Error e) {
             close();
             throw e;

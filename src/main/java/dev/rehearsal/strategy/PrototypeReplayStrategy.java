@@ -71,7 +71,7 @@ public final class PrototypeReplayStrategy extends Strategy {
             throw e;
         }
         this.scheduler = new ReplayScheduler(source, ctx.config().replayRatio,
-                ReplayScheduler.Weighting.parse(ctx.config().weighting), ReplayScheduler.Mode.ON_THE_FLY, null);
+                ctx.weighting(), ReplayScheduler.Mode.ON_THE_FLY, null);
     }
 
     /** Prototypes per class: {@code --per-class}, or what the budget holds beside every class's directions. */

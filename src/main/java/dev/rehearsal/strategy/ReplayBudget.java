@@ -27,7 +27,7 @@ public final class ReplayBudget {
                     + "samples follows from it (overrides --per-class and --derpp-buffer); 0: those decide");
     public static final Option STORAGE = Option.choice("storage",
             "how stored samples keep their pixels: uint8 (8 bits), u4 (16 grey levels, 4 bits) or binary "
-                    + "(thresholded at 0.5, 1 bit), bit-packed", "uint8", "u4", "binary");
+                    + "(thresholded at 0.5, 1 bit), bit-packed", Storage.class);
 
     private ReplayBudget() {
     }
@@ -46,7 +46,7 @@ public final class ReplayBudget {
 
     /** The format of stored samples. */
     public static Storage storage(Context ctx) {
-        return Storage.parse(ctx.config().choice(STORAGE));
+        return ctx.config().choice(STORAGE, Storage.class);
     }
 
     /** The budget in bytes, or 0 when none is set. */

@@ -1,10 +1,10 @@
 package dev.rehearsal.sweep;
 
 import dev.rehearsal.config.ExperimentConfig;
-import dev.rehearsal.data.Corpus;
+
 import dev.rehearsal.experiment.Experiment;
 import dev.rehearsal.nn.MlpSpec;
-import dev.rehearsal.nn.Preset;
+import dev.rehearsal.config.ScenarioType;
 
 /**
  * What {@code sweep --dry-run} says an experiment will cost before it runs. MACs are an <em>estimate</em> from
@@ -19,10 +19,10 @@ record Cost(long solverMacs, long evaluationMacs, long parameterBytes, long data
     private static final long TEST = 10_000;
 
     static Cost of(ExperimentConfig c) {
-        MlpSpec mlp = Preset.parse(c.preset).mlp();
-        int classes = Corpus.named(c.dataset).classes();
+        MlpSpec mlp = c.preset.mlp();
+        int classes = c.dataset.classes();
         int tasks = Experiment.taskCount(c);
-        int outputs = c.scenario.equals("permuted") ? classes : c.classOrder.size();
+        int outputs = c.scenario == ScenarioType.PERMUTED ? classes : c.classOrder.size();
         int[] widths = new int[mlp.hidden().length + 2];
         widths[0] = mlp.input();
         System.arraycopy(mlp.hidden(), 0, widths, 1, mlp.hidden().length);
@@ -35,8 +35,8 @@ record Cost(long solverMacs, long evaluationMacs, long parameterBytes, long data
         }
         // Forward, weight gradient, and input gradient of every layer but the first (TrainStepMacsTest).
         long perTrainedRow = 2 * forward + (forward - (long) widths[0] * widths[1]);
-        long trainPerTask = c.scenario.equals("permuted") ? TRAIN : TRAIN * c.classesPerTask / classes;
-        long testPerTask = c.scenario.equals("permuted") ? TEST : TEST * c.classesPerTask / classes;
+        long trainPerTask = c.scenario == ScenarioType.PERMUTED ? TRAIN : TRAIN * c.classesPerTask / classes;
+        long testPerTask = c.scenario == ScenarioType.PERMUTED ? TEST : TEST * c.classesPerTask / classes;
         if (c.trainLimit > 0) {
             trainPerTask = Math.min(trainPerTask, c.trainLimit);
         }

@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  * report: frontier     # optional: the memory-accuracy frontier ({@link Frontier}) beside the sweep's tables
  * </pre>
  * Every expanded experiment is resolved and validated before anything runs; an invalid one is a one-line
- * error naming the key and the point. Runtime keys (threads, omp-wait, backend, gemm, out, quiet, data) cannot
+ * error naming the key and the point. A grid of more than {@value #MAX_EXPERIMENTS} experiments is refused
+ * before it is expanded. Runtime keys (threads, omp-wait, backend, gemm, out, quiet, data) cannot
  * vary: they are not part of an experiment's id. {@code strategies} and {@code seeds} are compare's keys: use
  * {@code grid: {strategy: [...], seed: [...]}}.
  */
@@ -45,6 +46,13 @@ public final class Grid {
     /** One expanded experiment: its resolved config, its id, and the values its grid point set. */
     public record Point(ExperimentConfig config, String id, Map<String, JsonNode> options) {
     }
+
+    /**
+     * The most experiments a grid may expand to. Every experiment is resolved and validated before anything
+     * runs, so a grid of millions would sit silent for minutes and then run out of memory; it is counted first
+     * ({@link #count}) and refused above this.
+     */
+    public static final int MAX_EXPERIMENTS = 10_000;
 
     /** The reports a grid may ask for beside the sweep's own ({@code report:} in the grid file). */
     public static final List<String> REPORTS = List.of("frontier");
@@ -177,6 +185,12 @@ public final class Grid {
                 overrides.add((ObjectNode) p);
             }
         }
+        long count = count(lists, overrides);
+        if (count > MAX_EXPERIMENTS) {
+            throw usage(where + ": the grid expands to " + (count == Long.MAX_VALUE ? "more than 9.2e18" : count)
+                    + " experiments, more than the " + MAX_EXPERIMENTS + " a sweep runs; shorten its lists (or "
+                    + "split it into several sweeps)");
+        }
         List<Map<String, JsonNode>> combos = new ArrayList<>();
         if (!lists.isEmpty() || overrides.isEmpty()) {
             combos.addAll(cross(lists, Set.of()));
@@ -213,6 +227,35 @@ public final class Grid {
             }
         }
         return new Grid(source, report, List.copyOf(swept), List.copyOf(byId.values()), dup);
+    }
+
+    /**
+     * The experiments a grid expands to (before equal ones are merged), counted without expanding it: the
+     * product of the list lengths, plus for each explicit point the product of the lengths of the lists it does
+     * not override. {@link Long#MAX_VALUE} when the count overflows.
+     */
+    static long count(Map<String, List<JsonNode>> lists, List<ObjectNode> overrides) {
+        long total = !lists.isEmpty() || overrides.isEmpty() ? product(lists, Set.of()) : 0;
+        for (ObjectNode p : overrides) {
+            Set<String> own = new LinkedHashSet<>();
+            p.fieldNames().forEachRemaining(own::add);
+            total = saturatedAdd(total, product(lists, own));
+        }
+        return total;
+    }
+
+    private static long product(Map<String, List<JsonNode>> lists, Set<String> skip) {
+        long n = 1;
+        for (Map.Entry<String, List<JsonNode>> e : lists.entrySet()) {
+            if (!skip.contains(e.getKey())) {
+                n = n > Long.MAX_VALUE / e.getValue().size() ? Long.MAX_VALUE : n * e.getValue().size();
+            }
+        }
+        return n;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        return a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b;
     }
 
     /** Every combination of the lists whose keys are not in {@code skip} (one empty map when none). */

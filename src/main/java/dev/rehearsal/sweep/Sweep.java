@@ -147,7 +147,7 @@ public final class Sweep {
             e.put("id", p.id());
             e.put("label", label(p));
             e.put("strategy", p.config().strategy);
-            e.put("setting", p.config().setting);
+            e.put("setting", p.config().setting.id());
             e.put("seed", p.config().seed);
             e.set("options", ResultsSchema.snakeKeys(Json.MAPPER.valueToTree(p.options())));
             e.put("record", "runs/" + p.id() + ".json");

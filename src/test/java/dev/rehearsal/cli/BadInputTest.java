@@ -293,4 +293,68 @@ class BadInputTest {
         }
         return b.put(data).array();
     }
+
+    /** A key set to null is refused by name, on every command that reads a config (run used to throw a NullPointerException). */
+    @Test
+    void aNullValueIsRefusedByKey(@TempDir Path dir) throws IOException {
+        Path strategy = Files.writeString(dir.resolve("strategy.yaml"), "strategy: null\n");
+        assertFails(cli("run", "--config", strategy.toString()), RehearsalException.USAGE, "'strategy' is null");
+        assertFails(cli("compare", "--config", strategy.toString()), RehearsalException.USAGE, "'strategy' is null");
+        for (String key : List.of("optimizer", "scenario", "seeds", "lr", "per-class", "storage", "class-order")) {
+            Path f = Files.writeString(dir.resolve(key + ".yaml"), key + ":\n");
+            assertFails(cli("run", "--config", f.toString()), RehearsalException.USAGE, "'" + key + "' is null");
+        }
+        Path json = Files.writeString(dir.resolve("head.json"), "{\"head\": null}");
+        assertFails(cli("run", "--config", json.toString()), RehearsalException.USAGE, "'head' is null");
+        Path grid = Files.writeString(dir.resolve("grid.yaml"), "grid:\n  optimizer: [sgd, null]\n");
+        assertFails(cli("sweep", "--config", grid.toString(), "--dry-run", "--threads", "1"), RehearsalException.USAGE,
+                "'optimizer' is null");
+    }
+
+    /** YAML's second document would be dropped by the parser: config and grid files with one are refused. */
+    @Test
+    void aSecondYamlDocumentIsRefused(@TempDir Path dir) throws IOException {
+        Path config = Files.writeString(dir.resolve("two.yaml"), "strategy: er\n---\nstrategy: gr\n");
+        assertFails(cli("run", "--config", config.toString()), RehearsalException.USAGE, "more than one YAML document",
+                "line 3");
+        Path grid = Files.writeString(dir.resolve("grid.yaml"), "grid:\n  seed: [1, 2]\n---\ngrid:\n  seed: [3]\n");
+        assertFails(cli("sweep", "--config", grid.toString(), "--dry-run", "--threads", "1"), RehearsalException.USAGE,
+                "more than one YAML document");
+    }
+
+    /**
+     * A grid of 10^12 experiments is counted, not expanded (it used to expand for minutes and run out of
+     * memory): refused with the count and the limit.
+     */
+    @Test
+    void aGridAboveTheLimitIsRefusedBeforeItIsExpanded(@TempDir Path dir) throws IOException {
+        StringBuilder yaml = new StringBuilder("grid:\n");
+        for (String key : List.of("seed", "per-class", "batch", "epochs", "vae-epochs", "iterations", "vae-iterations",
+                "pool-size", "train-limit", "test-limit", "tasks", "classes-per-task")) {
+            yaml.append("  ").append(key).append(": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n");
+        }
+        Path grid = Files.writeString(dir.resolve("huge.yaml"), yaml);
+        assertFails(cli("sweep", "--config", grid.toString(), "--dry-run", "--threads", "1"), RehearsalException.USAGE,
+                "expands to 1000000000000 experiments", "more than the " + dev.rehearsal.sweep.Grid.MAX_EXPERIMENTS);
+        // Points count too: each crosses the lists it does not set.
+        Path points = Files.writeString(dir.resolve("points.yaml"), "grid:\n  seed: ["
+                + java.util.stream.IntStream.rangeClosed(1, 101).mapToObj(Integer::toString)
+                        .collect(java.util.stream.Collectors.joining(", ")) + "]\n  per-class: ["
+                + java.util.stream.IntStream.rangeClosed(1, 100).mapToObj(Integer::toString)
+                        .collect(java.util.stream.Collectors.joining(", ")) + "]\npoints:\n  - {per-class: 5}\n");
+        assertFails(cli("sweep", "--config", points.toString(), "--dry-run", "--threads", "1"),
+                RehearsalException.USAGE, "expands to 10201 experiments");
+    }
+
+    /** An infinity in a grid list names its key (it used to be reported under '?'). */
+    @Test
+    void anInfinityInAGridListNamesItsKey(@TempDir Path dir) throws IOException {
+        Path grid = Files.writeString(dir.resolve("grid.yaml"), "grid:\n  lr: [0.001, .inf]\n");
+        Cli r = cli("sweep", "--config", grid.toString(), "--dry-run", "--threads", "1");
+        assertFails(r, RehearsalException.USAGE, "invalid value for 'lr': .inf", "line 2");
+        assertFalse(r.err().contains("'?'"), r.err());
+        Path points = Files.writeString(dir.resolve("points.yaml"), "points:\n  - {temperature: -.inf}\n");
+        assertFails(cli("sweep", "--config", points.toString(), "--dry-run", "--threads", "1"), RehearsalException.USAGE,
+                "invalid value for 'temperature': -.inf");
+    }
 }

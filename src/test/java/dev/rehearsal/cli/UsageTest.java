@@ -139,7 +139,7 @@ class UsageTest {
         ExperimentConfig scale = new ExperimentConfig();
         new ScaleCommand().defaults(scale);
         String h = help("scale");
-        assertEquals(scale.scenario, printedDefault(h, "--scenario"));
+        assertEquals(scale.scenario.id(), printedDefault(h, "--scenario"));
         assertEquals(Integer.toString(scale.trainLimit), printedDefault(h, "--train-limit"));
         assertEquals(String.join(",", scale.strategies), printedDefault(h, "--strategies"));
         assertEquals("2,5,10,20,50", printedDefault(h, "--tasks"));

@@ -13,7 +13,18 @@ class OptionTest {
     private static final Option LAMBDA = Option.number("test-lambda", 100, 0, false, 1e12, "Penalty strength.")
             .withSettingDefaults(Map.of("class", 1e9, "task", 1e5));
     private static final Option STEPS = Option.integer("test-steps", 4, 1, 1000, "Steps.");
-    private static final Option MODE = Option.choice("test-mode", "Mode.", "fast", "slow");
+    private static final Option MODE = Option.choice("test-mode", "Mode.", Mode.class);
+
+    /** The words of {@link #MODE}. */
+    enum Mode implements dev.rehearsal.Word {
+        FAST,
+        SLOW;
+
+        @Override
+        public String id() {
+            return dev.rehearsal.Word.idOf(this);
+        }
+    }
     private static final Option ON = Option.flag("test-on", true, "Switch.");
 
     private static String refused(Option o, Object value) {

@@ -1,5 +1,7 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.config.BackendType;
+
 import dev.rehearsal.config.ExperimentConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,7 +30,7 @@ class CheckpointWriteFailureTest {
     @Test
     void aFailedCheckpointWriteIsReportedNotSwallowed(@TempDir Path out) throws Exception {
         ExperimentConfig c = StrategyRunTest.config("naive");
-        c.backend = "jvm";
+        c.backend = BackendType.JVM;
         c.strategies = List.of("naive");
         c.seeds = List.of(1L);
         c.epochs = 1;

@@ -123,6 +123,15 @@ class ConfigFilesTest {
         assertEquals(3, ConfigFiles.resolve(ok, false, c -> { }).epochs);
     }
 
+    /** One document: a leading '---' starts it, a second one is refused (the parser would drop it). */
+    @Test
+    void aConfigIsOneYamlDocument(@TempDir Path dir) throws Exception {
+        Path one = Files.writeString(dir.resolve("one.yaml"), "---\nstrategy: naive\n...\n");
+        assertEquals("naive", ConfigFiles.resolve(one, false, x -> { }).strategy);
+        assertRefused(dir, "strategy: naive\n---\n", "more than one YAML document");
+        assertRefused(dir, "strategy: naive\n---\nstrategy: gr\n", "more than one YAML document", "line 3");
+    }
+
     /** NaN and infinities, written as YAML numbers or as strings, are refused by the key they were given for. */
     @Test
     void nanAndInfinityAreRefusedByKey(@TempDir Path dir) throws Exception {

@@ -1,5 +1,7 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.config.BackendType;
+
 import dev.rehearsal.config.ExperimentConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,7 +27,7 @@ class DivergenceKeepsResultsTest {
     @Test
     void finishedTasksSurviveADivergingOne(@TempDir Path out) throws Exception {
         ExperimentConfig c = StrategyRunTest.config("naive");
-        c.backend = "jvm";
+        c.backend = BackendType.JVM;
         c.strategies = List.of("naive");
         c.seeds = List.of(1L);
         // 240 samples per task, batches of 32, 3 epochs: 23 steps (one cross-entropy each) per task.

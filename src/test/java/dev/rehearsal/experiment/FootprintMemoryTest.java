@@ -1,5 +1,9 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.config.Generation;
+import dev.rehearsal.config.ReplayTargets;
+import dev.rehearsal.config.Selection;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -31,10 +35,10 @@ class FootprintMemoryTest {
             out.add(Arguments.of(t.id(), "defaults", (Consumer<ExperimentConfig>) c -> {
             }));
         }
-        out.add(Arguments.of("er", "herding", (Consumer<ExperimentConfig>) c -> c.selection = "herding"));
-        out.add(Arguments.of("agem", "herding", (Consumer<ExperimentConfig>) c -> c.selection = "herding"));
-        out.add(Arguments.of("gr", "pool", (Consumer<ExperimentConfig>) c -> c.generation = "pool"));
-        out.add(Arguments.of("cgr", "soft", (Consumer<ExperimentConfig>) c -> c.replayTargets = "soft"));
+        out.add(Arguments.of("er", "herding", (Consumer<ExperimentConfig>) c -> c.selection = Selection.HERDING));
+        out.add(Arguments.of("agem", "herding", (Consumer<ExperimentConfig>) c -> c.selection = Selection.HERDING));
+        out.add(Arguments.of("gr", "pool", (Consumer<ExperimentConfig>) c -> c.generation = Generation.POOL));
+        out.add(Arguments.of("cgr", "soft", (Consumer<ExperimentConfig>) c -> c.replayTargets = ReplayTargets.SOFT));
         out.add(Arguments.of("derpp", "u4", (Consumer<ExperimentConfig>) c -> c.set(ReplayBudget.STORAGE, "u4")));
         out.add(Arguments.of("er", "binary, budget", (Consumer<ExperimentConfig>) c -> c.set(ReplayBudget.STORAGE,
                 "binary").set(ReplayBudget.BYTES, 50_000)));

@@ -1,5 +1,7 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.backend.Precision;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -79,7 +81,7 @@ class IntegrityTest {
         Path f = dir.resolve("checkpoint.json");
         Integrity.requireConfig(f, saved, c, "start afresh");
         ExperimentConfig bf16 = c.copy();
-        bf16.precision = "bf16";
+        bf16.precision = Precision.BF16;
         RehearsalException e = assertThrows(RehearsalException.class,
                 () -> Integrity.requireConfig(f, saved, bf16, "start afresh"));
         assertTrue(e.getMessage().contains("'precision' is \"fp32\" there and \"bf16\""), e.getMessage());

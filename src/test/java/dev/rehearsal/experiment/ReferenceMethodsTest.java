@@ -1,5 +1,9 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.config.BackendType;
+import dev.rehearsal.config.Selection;
+import dev.rehearsal.scenario.Setting;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -37,7 +41,7 @@ class ReferenceMethodsTest {
 
     static ExperimentConfig config(String strategy, String backend) {
         ExperimentConfig c = StrategyRunTest.config(strategy);
-        c.backend = backend.startsWith("native") ? "native" : "jvm";
+        c.backend = BackendType.of(backend.startsWith("native") ? "native" : "jvm");
         return c;
     }
 
@@ -56,7 +60,7 @@ class ReferenceMethodsTest {
         Backend be = Backends.named(backend);
         RunResult naive = run(config("naive", backend), be, null);
         ExperimentConfig herding = config("er", backend);
-        herding.selection = "herding";
+        herding.selection = Selection.HERDING;
         RunResult er = run(herding, be, null);
         RunResult icarl = run(config("icarl", backend), be, null);
         assertTrue(naive.acc() < 0.35, "class-IL fine-tuning forgets: " + naive.accuracy());
@@ -65,9 +69,9 @@ class ReferenceMethodsTest {
         assertTrue(icarl.ledger().macs(Phase.CONSOLIDATION) > 0, "herding and class means run in consolidation");
 
         ExperimentConfig taskNaive = config("naive", backend);
-        taskNaive.setting = "task";
+        taskNaive.setting = Setting.TASK;
         ExperimentConfig taskAgem = config("agem", backend);
-        taskAgem.setting = "task";
+        taskAgem.setting = Setting.TASK;
         RunResult n = run(taskNaive, be, null);
         RunResult a = run(taskAgem, be, null);
         assertTrue(a.acc() > n.acc() + 0.02, "task-IL: agem " + a.acc() + " vs naive " + n.acc() + "\n"
@@ -79,7 +83,7 @@ class ReferenceMethodsTest {
         for (String strategy : new String[] {"agem", "icarl"}) {
             for (String setting : new String[] {"task", "domain"}) {
                 ExperimentConfig c = config(strategy, "native");
-                c.setting = setting;
+                c.setting = Setting.of(setting);
                 RunResult r = run(c, Backends.nativ(), null);
                 assertTrue(r.accuracy().complete());
                 assertTrue(r.accuracy().r()[0][0] > 0.9, strategy + " " + setting + ": " + r.accuracy());
@@ -169,7 +173,7 @@ class ReferenceMethodsTest {
     @Test
     void herdingSelectionCountsItsConsolidation() {
         ExperimentConfig c = macsConfig("er", "native");
-        c.selection = "herding";
+        c.selection = Selection.HERDING;
         RunResult r = run(c, Backends.nativ(), null);
         long consolidation = 0;
         for (int t = 1; t <= 5; t++) {
@@ -220,7 +224,7 @@ class ReferenceMethodsTest {
         String strategy = which.startsWith("er") ? "er" : which;
         ExperimentConfig c = config(strategy, "native");
         if (which.equals("er-herding")) {
-            c.selection = "herding";
+            c.selection = Selection.HERDING;
         }
         RunResult straight = run(c.copy(), Backends.nativ(), null);
         Files.createDirectories(dir);

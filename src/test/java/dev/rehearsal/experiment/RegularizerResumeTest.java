@@ -1,5 +1,9 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.config.BackendType;
+
+import dev.rehearsal.scenario.Setting;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,8 +37,8 @@ class RegularizerResumeTest {
     void aStoppedRunResumesToTheSameMatrix(String strategy, String backendName, int failingCall, @TempDir Path dir) {
         Backend be = Backends.named(backendName);
         ExperimentConfig c = StrategyRunTest.config(strategy);
-        c.backend = backendName;
-        c.setting = "task";
+        c.backend = BackendType.of(backendName);
+        c.setting = Setting.TASK;
         c.batch = 16;
         c.epochs = 2;
         // Eight steps of 16 a task: SI computes 8 cross-entropies a task, EWC 4 more for its Fisher (64 samples

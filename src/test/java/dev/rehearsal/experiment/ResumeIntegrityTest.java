@@ -1,5 +1,7 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.config.BackendType;
+
 import dev.rehearsal.config.ExperimentConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -44,7 +46,7 @@ class ResumeIntegrityTest {
     static void interruptedCompare() throws Exception {
         interrupted = base.resolve("interrupted");
         ExperimentConfig c = StrategyRunTest.config("naive");
-        c.backend = "jvm";
+        c.backend = BackendType.JVM;
         c.strategies = List.of("naive", "joint");
         c.seeds = List.of(1L);
         c.epochs = 1;

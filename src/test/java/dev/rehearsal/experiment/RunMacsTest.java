@@ -1,5 +1,9 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.nn.Preset;
+
+import dev.rehearsal.config.BackendType;
+
 import dev.rehearsal.config.ExperimentConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -77,8 +81,8 @@ class RunMacsTest {
         Backend be = Backends.named(backendName);
         ExperimentConfig c = new ExperimentConfig();
         c.strategy = strategy;
-        c.backend = backendName.startsWith("native") ? "native" : "jvm";
-        c.preset = preset;
+        c.backend = BackendType.of(backendName.startsWith("native") ? "native" : "jvm");
+        c.preset = Preset.of(preset);
         c.batch = BATCH;
         c.iterations = STEPS;
         c.vaeIterations = STEPS;

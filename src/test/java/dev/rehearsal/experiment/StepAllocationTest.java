@@ -1,5 +1,7 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.config.Generation;
+
 import dev.rehearsal.config.ExperimentConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -86,7 +88,7 @@ class StepAllocationTest {
         c.epochs = 2;
         c.vaeEpochs = 1;
         c.perClass = 10;
-        c.generation = generation;
+        c.generation = Generation.of(generation);
         c.threads = Backends.THREADS;
         c.validate();
         Watch watch = new Watch(be);

@@ -1,5 +1,9 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.config.BackendType;
+import dev.rehearsal.config.ReplayTargets;
+import dev.rehearsal.scenario.Setting;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -46,9 +50,9 @@ class StrategyResumeTest {
             c.set(dev.rehearsal.strategy.ReplayBudget.STORAGE, parts[1]);
             c.perClass = 20;
         }
-        c.replayTargets = targets;
-        c.setting = setting;
-        c.backend = backend;
+        c.replayTargets = ReplayTargets.of(targets);
+        c.setting = Setting.of(setting);
+        c.backend = BackendType.of(backend);
         c.batch = 32;
         c.epochs = 3;
         c.threads = Backends.THREADS;

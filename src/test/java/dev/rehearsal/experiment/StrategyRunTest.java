@@ -1,5 +1,13 @@
 package dev.rehearsal.experiment;
 
+import dev.rehearsal.config.BackendType;
+import dev.rehearsal.config.Generation;
+import dev.rehearsal.config.Head;
+import dev.rehearsal.config.ReplayTargets;
+import dev.rehearsal.config.ScenarioType;
+import dev.rehearsal.config.Selection;
+import dev.rehearsal.scenario.Setting;
+
 import dev.rehearsal.config.ExperimentConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -75,8 +83,8 @@ class StrategyRunTest {
         "proto, task, split", "proto, domain, split"})
     void strategiesRunInEverySetting(String strategy, String setting, String scenario) {
         ExperimentConfig c = config(strategy);
-        c.setting = setting;
-        c.scenario = scenario;
+        c.setting = Setting.of(setting);
+        c.scenario = ScenarioType.of(scenario);
         c.tasks = 3;
         RunResult r = run(c, Backends.nativ());
         int tasks = scenario.equals("permuted") ? 3 : 5;
@@ -109,8 +117,8 @@ class StrategyRunTest {
     void compareRunsTheRegularisers(String backendName,
             @org.junit.jupiter.api.io.TempDir java.nio.file.Path out) {
         ExperimentConfig c = config("naive");
-        c.setting = "task";
-        c.backend = backendName;
+        c.setting = Setting.TASK;
+        c.backend = BackendType.of(backendName);
         c.strategies = java.util.List.of("naive", "ewc", "si");
         boolean onJvm = backendName.equals("jvm");
         Backend be = onJvm ? Backends.jvm() : Backends.nativ();
@@ -160,15 +168,15 @@ class StrategyRunTest {
     @Test
     void prototypesInPermutedScenariosNeedNoShift() {
         ExperimentConfig c = config("proto");
-        c.scenario = "permuted";
-        c.setting = "domain";
+        c.scenario = ScenarioType.PERMUTED;
+        c.setting = Setting.DOMAIN;
         c.tasks = 3;
         RehearsalException e = assertThrows(RehearsalException.class, () -> run(c, Backends.nativ()));
         assertEquals("invalid value for 'proto-shift': 1 moves pixels, and a permuted scenario's pixels have no "
                 + "geometry: use --proto-shift 0 --proto-rotate 0 --proto-scale 0", e.getMessage());
         ExperimentConfig ok = config("proto");
-        ok.scenario = "permuted";
-        ok.setting = "domain";
+        ok.scenario = ScenarioType.PERMUTED;
+        ok.setting = Setting.DOMAIN;
         ok.tasks = 3;
         ok.set(dev.rehearsal.strategy.PrototypeReplayStrategy.SHIFT, 0);
         ok.set(dev.rehearsal.strategy.PrototypeReplayStrategy.ROTATE, 0.0);
@@ -202,12 +210,12 @@ class StrategyRunTest {
         for (String setting : new String[] {"class", "task", "class-fixed"}) {
             for (String s : new String[] {"naive", "lwf", "derpp"}) {
                 ExperimentConfig c = config(s);
-                c.backend = backend;
-                c.setting = setting.startsWith("class") ? "class" : setting;
+                c.backend = BackendType.of(backend);
+                c.setting = Setting.of(setting.startsWith("class") ? "class" : setting);
                 // A growing head leaves the logits of units added later unmatched: DER++ needs more steps
                 // there than with mammoth's arrangement, every output from the start.
                 c.epochs = setting.equals("class") ? 6 : 3;
-                c.head = setting.equals("class-fixed") ? "fixed" : "grow";
+                c.head = setting.equals("class-fixed") ? Head.FIXED : Head.GROW;
                 c.set(dev.rehearsal.strategy.DarkExperienceReplay.BUFFER, 200);
                 by.computeIfAbsent(setting, k -> new java.util.HashMap<>()).put(s, run(c, be));
             }
@@ -244,8 +252,8 @@ class StrategyRunTest {
         long solverSteps = (3L * perTask + 31) / 32;
         long vaeSteps = (3L * perTask + 31) / 32;
         for (String targets : new String[] {"hard", "soft"}) {
-            c.replayTargets = targets;
-            c.generation = "on-the-fly";
+            c.replayTargets = ReplayTargets.of(targets);
+            c.generation = Generation.ON_THE_FLY;
             RunResult r = run(c, Backends.nativ());
             // Tasks 2..5 replay 32 rows per step; the labelling solver's head has 2, 4, 6, 8 outputs.
             long expected = 0;
@@ -256,8 +264,8 @@ class StrategyRunTest {
             assertEquals(expected, r.ledger().macs(Phase.GENERATION), targets + " on the fly");
             assertTrue(Double.isFinite(r.acc()));
         }
-        c.replayTargets = "hard";
-        c.generation = "pool";
+        c.replayTargets = ReplayTargets.HARD;
+        c.generation = Generation.POOL;
         RunResult r = run(c, Backends.nativ());
         long expected = 0;
         for (int t = 2; t <= 5; t++) {
@@ -279,7 +287,7 @@ class StrategyRunTest {
         long solver = 784 * 50 + 50 * 50 + 50 * 50 + 50 * 10; // 44,700, with all 10 outputs
         long steps = (3L * 240 + 31) / 32; // 3 epochs of a task's 240 samples, solver and generator alike
         for (String targets : new String[] {"hard", "soft"}) {
-            c.replayTargets = targets;
+            c.replayTargets = ReplayTargets.of(targets);
             RunResult r = run(c, Backends.nativ());
             long expected = 0;
             for (int t = 2; t <= 5; t++) {
@@ -294,7 +302,7 @@ class StrategyRunTest {
     @Test
     void reservoirSelectionFillsTheBuffer() {
         ExperimentConfig c = config("er");
-        c.selection = "reservoir";
+        c.selection = Selection.RESERVOIR;
         RunResult r = run(c, Backends.nativ());
         assertTrue(r.acc() > 0.5, r.accuracy().toString());
     }
@@ -314,14 +322,14 @@ class StrategyRunTest {
     }
 
     private static ExperimentConfig jvm(ExperimentConfig c) {
-        c.backend = "jvm";
+        c.backend = BackendType.JVM;
         return c;
     }
 
     @Test
     void divergenceStopsWithWhereItHappened() {
         ExperimentConfig c = config("naive");
-        c.backend = "jvm";
+        c.backend = BackendType.JVM;
         RehearsalException e = assertThrows(RehearsalException.class, () -> run(c, dev.rehearsal.Diverging.after(Backends.jvm(), 20)));
         assertEquals(RehearsalException.RUN, e.exitCode());
         // 240 samples in batches of 32: 8 steps an epoch; the 20th step is epoch 3, step 4 of task 1.

@@ -1,5 +1,7 @@
 package dev.rehearsal.nn;
 
+import dev.rehearsal.config.Gemm;
+
 import static dev.rehearsal.Fixture.toDouble;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -197,12 +199,12 @@ class PrecisionTest {
                 () -> new NativeBackend(Backends.THREADS, GemmEngine.OPENBLAS, Backends.WAIT, Precision.BF16));
         assertTrue(e.getMessage().contains("--gemm dnnl"), e.getMessage());
         ExperimentConfig c = new ExperimentConfig();
-        c.precision = "fp16";
+        c.precision = null;
         RehearsalException bad = assertThrows(RehearsalException.class, c::validate);
         assertTrue(bad.getMessage().contains("precision"), bad.getMessage());
         ExperimentConfig blas = new ExperimentConfig();
-        blas.precision = "bf16";
-        blas.gemm = "openblas";
+        blas.precision = Precision.BF16;
+        blas.gemm = Gemm.OPENBLAS;
         assertTrue(assertThrows(RehearsalException.class, blas::validate).getMessage().contains("--gemm dnnl"));
     }
 }

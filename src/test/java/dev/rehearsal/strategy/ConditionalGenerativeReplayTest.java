@@ -1,5 +1,9 @@
 package dev.rehearsal.strategy;
 
+import dev.rehearsal.config.ReplayTargets;
+
+import dev.rehearsal.config.BackendType;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,11 +41,11 @@ class ConditionalGenerativeReplayTest {
     private static ExperimentConfig config(String targets) {
         ExperimentConfig c = new ExperimentConfig();
         c.strategy = "cgr";
-        c.backend = "native";
+        c.backend = BackendType.NATIVE;
         c.batch = 16;
         c.iterations = 1;
         c.vaeIterations = 1;
-        c.replayTargets = targets;
+        c.replayTargets = ReplayTargets.of(targets);
         c.threads = Backends.THREADS;
         return c.validate();
     }

@@ -1,5 +1,8 @@
 package dev.rehearsal.strategy;
 
+import dev.rehearsal.config.BackendType;
+import dev.rehearsal.scenario.Setting;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -39,8 +42,8 @@ class DistillationLossTest {
     private static ExperimentConfig config(String strategy, String setting, String backend) {
         ExperimentConfig c = new ExperimentConfig();
         c.strategy = strategy;
-        c.setting = setting;
-        c.backend = backend;
+        c.setting = Setting.of(setting);
+        c.backend = BackendType.of(backend);
         c.batch = B;
         c.iterations = 3;
         c.threads = Backends.THREADS;

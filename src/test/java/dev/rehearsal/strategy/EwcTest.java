@@ -1,5 +1,7 @@
 package dev.rehearsal.strategy;
 
+import dev.rehearsal.scenario.Setting;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +36,7 @@ class EwcTest {
     static ExperimentConfig config(String setting, String labels, double gamma) {
         ExperimentConfig c = new ExperimentConfig();
         c.strategy = "ewc";
-        c.setting = setting;
+        c.setting = Setting.of(setting);
         c.batch = 10;
         c.iterations = 6;
         c.threads = Backends.THREADS;

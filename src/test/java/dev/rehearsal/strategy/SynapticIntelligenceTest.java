@@ -1,5 +1,7 @@
 package dev.rehearsal.strategy;
 
+import dev.rehearsal.scenario.Setting;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,7 +70,7 @@ class SynapticIntelligenceTest {
         Backend be = Backends.named(backendName);
         ExperimentConfig c = new ExperimentConfig();
         c.strategy = "si";
-        c.setting = "task";
+        c.setting = Setting.TASK;
         c.batch = 10;
         c.threads = Backends.THREADS;
         c.set(SynapticIntelligence.C, C);

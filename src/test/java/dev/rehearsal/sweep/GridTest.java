@@ -1,5 +1,8 @@
 package dev.rehearsal.sweep;
 
+import dev.rehearsal.backend.Precision;
+import dev.rehearsal.config.OmpWait;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -38,7 +41,7 @@ class GridTest {
         assertEquals(List.of("strategy", "seed", "per-class", "replay-targets"), g.swept());
         Grid.Point soft = g.points().get(12);
         assertEquals("gr", soft.config().strategy);
-        assertEquals("soft", soft.config().replayTargets);
+        assertEquals(dev.rehearsal.config.ReplayTargets.SOFT, soft.config().replayTargets);
         assertEquals(500, soft.config().trainLimit, "fixed options apply to points too");
         assertEquals(List.of("gr"), soft.config().strategies, "each experiment is one strategy and one seed");
         assertEquals(18, g.points().stream().map(Grid.Point::id).distinct().count(), "ids are distinct");
@@ -51,7 +54,7 @@ class GridTest {
         b.threads = a.threads + 1;
         b.out = "elsewhere";
         b.data = "/some/where";
-        b.ompWait = "active";
+        b.ompWait = OmpWait.ACTIVE;
         assertEquals(Experiment.id(a), Experiment.id(b), "threads, out, data, omp-wait are not the experiment");
         ExperimentConfig c = a.copy();
         c.perClass = 299;
@@ -69,7 +72,7 @@ class GridTest {
         ExperimentConfig a = Experiment.single(new ExperimentConfig(), "er", 1);
         assertFalse(Experiment.canonicalJson(a).contains("precision"), Experiment.canonicalJson(a));
         ExperimentConfig b = a.copy();
-        b.precision = "bf16";
+        b.precision = Precision.BF16;
         assertTrue(Experiment.canonicalJson(b).contains("\"precision\":\"bf16\""));
         assertNotEquals(Experiment.id(a), Experiment.id(b));
     }

@@ -64,7 +64,7 @@ class SweepFailureTest {
                 grid: {strategy: [naive], seed: [1, 2, 3]}
                 """.formatted(Path.of("data/mnist").toAbsolutePath())), "grid", c -> {
                     c.threads = Backends.THREADS;
-                    c.ompWait = Backends.WAIT.name().toLowerCase(java.util.Locale.ROOT);
+                    c.ompWait = dev.rehearsal.config.OmpWait.of(Backends.WAIT.name());
                 });
         String second = grid.points().get(1).id();
         PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());

@@ -22,7 +22,7 @@ record Cost(long solverMacs, long evaluationMacs, long parameterBytes, long data
         MlpSpec mlp = Preset.parse(c.preset).mlp();
         int classes = Corpus.named(c.dataset).classes();
         int tasks = Experiment.taskCount(c);
-        int outputs = c.scenario.equals("permuted") ? classes : c.classOrder.size();
+        int outputs = c.scenario.equals("permuted") ? classes : c.classCount();
         int[] widths = new int[mlp.hidden().length + 2];
         widths[0] = mlp.input();
         System.arraycopy(mlp.hidden(), 0, widths, 1, mlp.hidden().length);

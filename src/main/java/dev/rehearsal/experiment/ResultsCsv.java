@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * {@code results.csv}: results.json's accuracy matrices in tidy form, one row per (strategy, seed,
- * trained_through_task, task) with the class order the run used ({@code class_order}, JSON text; empty for a
+ * trained_through_task, task) with the class order the run used ({@code class_order}, the classes separated by spaces; empty for a
  * permuted scenario), its {@code accuracy} on the task's test set and {@code validation_accuracy} on its
  * validation set (empty where undefined or without one), then the run's options as columns (the config's
  * snake_case keys, lists as JSON text; the config's own class_order, which may say "random", gives way to
@@ -41,7 +41,7 @@ public final class ResultsCsv {
                 for (int i = 0; i < done; i++) {
                     for (int j = 0; j < r.get(i).size(); j++) {
                         List<String> row = new ArrayList<>(List.of(s.path("strategy").asText(),
-                                run.path("seed").asText(), value(run.path("class_order")), Integer.toString(i + 1),
+                                run.path("seed").asText(), order(run.path("class_order")), Integer.toString(i + 1),
                                 Integer.toString(j + 1), number(r.path(i).path(j)), number(v.path(i).path(j))));
                         for (String k : options) {
                             row.add(value(config.path(k)));
@@ -63,6 +63,16 @@ public final class ResultsCsv {
         }
         out.removeAll(LEFT_OUT);
         return out;
+    }
+
+    /** A run's class order as the CSVs write it: the classes separated by spaces ("3 7 0 1 ..."), or empty. */
+    public static String order(JsonNode v) {
+        if (!v.isArray()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        v.forEach(k -> b.append(b.length() == 0 ? "" : " ").append(k.asText()));
+        return b.toString();
     }
 
     private static String number(JsonNode v) {

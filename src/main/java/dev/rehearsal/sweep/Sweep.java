@@ -177,7 +177,7 @@ public final class Sweep {
             }
             JsonNode r = o.path("accuracy_matrix");
             JsonNode val = o.path("validation").path("accuracy_matrix");
-            String order = o.path("class_order").isArray() ? o.get("class_order").toString() : "";
+            String order = ResultsCsv.order(o.path("class_order"));
             for (int i = 0; i < r.size(); i++) {
                 for (int j = 0; j < r.get(i).size(); j++) {
                     List<String> row = new ArrayList<>(List.of(p.id(), p.config().strategy,

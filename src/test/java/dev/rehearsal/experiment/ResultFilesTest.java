@@ -51,7 +51,7 @@ class ResultFilesTest {
             assertEquals(2, files.size(), files.toString());
             files.forEach(SchemaCheck::assertValid);
         }
-        assertEquals(3, results.path("schema_version").asInt());
+        assertEquals(4, results.path("schema_version").asInt());
         assertEquals("results", results.path("kind").asText());
     }
 
@@ -87,7 +87,8 @@ class ResultFilesTest {
             String[] f = fields(line);
             assertEquals("400", f[header.indexOf("train_limit")], "the run's options are columns");
             assertEquals("100", f[header.indexOf("test_limit")]);
-            csv.put(f[0] + "/" + f[1] + "/" + f[2] + "/" + f[3], f[4]);
+            assertEquals("0 1 2 3 4 5 6 7 8 9", f[header.indexOf("class_order")], "the order the run used");
+            csv.put(f[0] + "/" + f[1] + "/" + f[3] + "/" + f[4], f[5]);
         }
         int cells = 0;
         for (JsonNode s : results.get("results")) {

@@ -69,7 +69,7 @@ class ResultFilesTest {
         assertFalse(SchemaCheck.errors(camel).isEmpty(), "config keys are snake_case");
         ObjectNode oldVersion = results.deepCopy();
         oldVersion.put("schema_version", 2);
-        assertFalse(SchemaCheck.errors(oldVersion).isEmpty(), "only schema_version 3 is this schema");
+        assertFalse(SchemaCheck.errors(oldVersion).isEmpty(), "only schema_version 4 is this schema");
         ObjectNode task0 = results.deepCopy();
         ((ObjectNode) task0.get("results").get(0).get("runs").get(0).get("tasks").get(0)).put("task", 0);
         assertFalse(SchemaCheck.errors(task0).isEmpty(), "task numbers start at 1");

@@ -5,7 +5,7 @@
                                                                     # (seeds of the same protocol are merged)
   python3 docs/results/literature_table.py table                    # print the Markdown table
 
-`collect` reads each folder's results.json (written by `rehearsal compare`, schema_version 3: see
+`collect` reads each folder's results.json (written by `rehearsal compare`, schema_version 4: see
 src/main/resources/dev/rehearsal/results.schema.json), and keeps per (setting, strategy) the ACC of every
 seed, the command options that matter (under their command-line names) and the wall time, in
 docs/results/literature.json (small, committed). `table` joins that file with
@@ -36,7 +36,7 @@ def load(path, default):
         return json.load(f)
 
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def command_line_config(config):

@@ -22,9 +22,9 @@ public final class ResultsSchema {
     /**
      * Version of the results layout. 2: schema_version, rehearsal, machine and the record's id. 3: snake_case
      * everywhere, a JSON Schema, units in names, 1-based task numbers, null for undefined values, loss curves
-     * and the confusion matrix.
+     * and the confusion matrix. 4: each run's class order and its accuracy matrix on the validation sets.
      */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     /** The JSON Schema of every results file, as a class-path resource (also in the source tree under src/main/resources). */
     public static final String RESOURCE = "/dev/rehearsal/results.schema.json";

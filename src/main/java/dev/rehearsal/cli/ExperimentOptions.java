@@ -40,9 +40,10 @@ final class ExperimentOptions {
             + "${DEFAULT-VALUE}); scale takes a list of task counts.")
     List<Integer> tasks;
     @Group.In(Group.DATA)
-    @Option(names = "--class-order", paramLabel = "C", split = ",",
-            description = "Class order of a split scenario (default ${DEFAULT-VALUE}).")
-    List<Integer> classOrder;
+    @Option(names = "--class-order", paramLabel = "C",
+            description = "Class order of a split scenario: random (a permutation per seed, the literature's "
+                    + "protocol), fixed (0..9) or a list such as 3,7,0,1,2,4,5,6,8,9 (default ${DEFAULT-VALUE}).")
+    String classOrder;
     @Group.In(Group.DATA)
     @Option(names = "--classes-per-task", paramLabel = "K", description = "Classes per split task (default "
             + "${DEFAULT-VALUE}).")
@@ -140,6 +141,10 @@ final class ExperimentOptions {
     @Option(names = "--test-limit", paramLabel = "N", description = "Test samples kept per task (default "
             + "${DEFAULT-VALUE}; 0 keeps all).")
     Integer testLimit;
+    @Group.In(Group.DATA)
+    @Option(names = "--validation", paramLabel = "F", description = "Fraction of each task's training data held "
+            + "out as a validation set, stratified by class (default ${DEFAULT-VALUE}; 0 holds out none).")
+    Double validation;
     @Group.In(Group.SYSTEM)
     @Option(names = "--backend", paramLabel = "B", description = "native or jvm (default ${DEFAULT-VALUE}).")
     String backend;
@@ -203,7 +208,7 @@ final class ExperimentOptions {
             c.tasks = tasks.get(0);
         }
         if (classOrder != null) {
-            c.classOrder = new ArrayList<>(classOrder);
+            c.classOrder = dev.rehearsal.config.ClassOrder.parse(classOrder);
         }
         if (classesPerTask != null) {
             c.classesPerTask = classesPerTask;
@@ -282,6 +287,9 @@ final class ExperimentOptions {
         }
         if (testLimit != null) {
             c.testLimit = testLimit;
+        }
+        if (validation != null) {
+            c.validation = validation;
         }
         if (backend != null) {
             c.backend = ExperimentConfig.word("backend", dev.rehearsal.config.BackendType.class, backend);

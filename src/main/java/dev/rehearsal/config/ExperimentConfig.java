@@ -47,7 +47,8 @@ public final class ExperimentConfig {
      * leaving them out. At that value they are left out of an experiment's identity, so every earlier id,
      * record and checkpoint stays valid.
      */
-    public static final java.util.Map<String, String> ADDED_KEYS = java.util.Map.of("precision", "fp32");
+    public static final java.util.Map<String, String> ADDED_KEYS = java.util.Map.of("precision", "fp32",
+            "validation", "0.0");
 
     /** Every key a config file may set: the general ones, then every option a strategy declares. */
     public static List<String> allKeys() {
@@ -75,7 +76,13 @@ public final class ExperimentConfig {
     @JsonProperty("scenario") public ScenarioType scenario = ScenarioType.SPLIT;
     /** Tasks of a permuted scenario (split scenarios have one task per pair of classes). */
     @JsonProperty("tasks") public int tasks = 10;
-    @JsonProperty("class-order") public List<Integer> classOrder = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
+    /** Which classes form the split tasks: an explicit list, fixed (label order) or random per seed. */
+    @JsonProperty("class-order") public ClassOrder classOrder = ClassOrder.labelOrder(10);
+    /**
+     * Fraction of each task's training data held out, stratified by class and drawn from the seed on a stream of
+     * its own, to measure accuracy on data neither trained on nor the test set (0: none). Selection reads it.
+     */
+    @JsonProperty("validation") public double validation = 0;
     @JsonProperty("classes-per-task") public int classesPerTask = 2;
     @JsonProperty("setting") public Setting setting = Setting.CLASS;
     /** grow: the class-incremental head grows by each task's classes; fixed: all outputs from the start. */
@@ -285,20 +292,17 @@ public final class ExperimentConfig {
             throw new RehearsalException(RehearsalException.USAGE, "invalid value for 'lr-schedule': " + lrSchedule
                     + " (" + e.getMessage() + ")");
         }
-        if (classOrder == null || classOrder.isEmpty() || classOrder.stream().anyMatch(Objects::isNull)) {
-            throw invalid("class-order", classOrder, "a list of classes");
+        if (classOrder == null) {
+            throw invalid("class-order", null, "random, fixed or a list of classes");
         }
         int classes = dataset.classes();
-        for (int k : classOrder) {
-            if (k < 0 || k >= classes) {
-                throw invalid("class-order", classOrder, "classes of " + dataset.id() + ", 0 to " + (classes - 1));
-            }
-        }
-        distinct("class-order", classOrder, classOrder);
-        if (scenario == ScenarioType.SPLIT && classOrder.size() % classesPerTask != 0) {
-            throw invalid("classes-per-task", classesPerTask, "a divisor of the " + classOrder.size()
+        classOrder = classOrder.resolvedFor(classes);
+        classOrder.check(classes, dataset.id());
+        if (scenario == ScenarioType.SPLIT && classOrder.size(classes) % classesPerTask != 0) {
+            throw invalid("classes-per-task", classesPerTask, "a divisor of the " + classOrder.size(classes)
                     + " classes of the class order");
         }
+        float32("validation", validation, true, 0.5, true);
         if (generation == Generation.POOL && (strategy.equals("cgr") || strategies.contains("cgr"))) {
             throw invalid("generation", generation, "on-the-fly with strategy cgr: its replay is generated from "
                     + "labels drawn every step");
@@ -456,7 +460,13 @@ public final class ExperimentConfig {
                 + " (expected " + expected + ")");
     }
 
+    /** The class order this config's run uses with its own seed (drawn from it when the order is random). */
     public int[] classOrderArray() {
-        return classOrder.stream().mapToInt(Integer::intValue).toArray();
+        return classOrder.forSeed(seed, dataset.classes());
+    }
+
+    /** How many classes the split tasks use. */
+    public int classCount() {
+        return classOrder.size(dataset.classes());
     }
 }

@@ -14,6 +14,7 @@ import dev.rehearsal.metrics.Ledger;
 import dev.rehearsal.metrics.Phase;
 import dev.rehearsal.metrics.TaskRecord;
 import dev.rehearsal.random.Rng;
+import dev.rehearsal.scenario.Held;
 import dev.rehearsal.scenario.Scenario;
 import dev.rehearsal.scenario.Task;
 import dev.rehearsal.strategy.Context;
@@ -175,14 +176,20 @@ public final class Experiment {
     public static Scenario scenario(ExperimentConfig c, Backend backend, Dataset train, Dataset test) {
         boolean grow = c.head == Head.GROW;
         return c.scenario == ScenarioType.PERMUTED
-                ? Scenario.permuted(backend, train, test, c.tasks, c.setting, grow, c.trainLimit, c.testLimit, c.seed)
+                ? Scenario.permuted(backend, train, test, c.tasks, c.setting, grow, c.trainLimit, c.testLimit,
+                        c.validation, c.seed)
                 : Scenario.split(train, test, c.classOrderArray(), c.classesPerTask, c.setting, grow, c.trainLimit,
-                        c.testLimit, c.seed);
+                        c.testLimit, c.validation, c.seed);
     }
 
     /** The number of tasks of the scenario {@link #scenario} builds for {@code c}. */
     public static int taskCount(ExperimentConfig c) {
-        return c.scenario == ScenarioType.PERMUTED ? c.tasks : c.classOrder.size() / c.classesPerTask;
+        return c.scenario == ScenarioType.PERMUTED ? c.tasks : c.classCount() / c.classesPerTask;
+    }
+
+    /** The class order a run of {@code c} uses (drawn from its seed when random); null for a permuted scenario. */
+    public static int[] classOrder(ExperimentConfig c) {
+        return c.scenario == ScenarioType.PERMUTED ? null : c.classOrderArray();
     }
 
     /**
@@ -201,6 +208,8 @@ public final class Experiment {
         try (Strategy s = Strategies.create(c.strategy, ctx)) {
             losses.setWindow(LossCurves.windowFor(s.longestTaskSteps()));
             AccuracyMatrix acc = new AccuracyMatrix(tasks);
+            AccuracyMatrix val = scenario.hasValidation() ? new AccuracyMatrix(tasks) : null;
+            int[] order = classOrder(c);
             double earlierSeconds = 0;
             long[][] confusion = null;
             RunCheckpoint.Saved saved = checkpoint == null ? null : checkpoint.load(c, tasks);
@@ -208,6 +217,12 @@ public final class Experiment {
                 RunCheckpoint.restore(s, rng, saved);
                 ledger.add(saved.ledger());
                 acc = saved.accuracy();
+                if ((saved.validation() == null) != (val == null)) {
+                    throw Integrity.corrupt(checkpoint.dir().resolve(RunCheckpoint.STATE), "it was written "
+                            + (val == null ? "with" : "without") + " a validation split, this run has "
+                            + (val == null ? "none" : "one"));
+                }
+                val = saved.validation();
                 earlierSeconds = saved.wallSeconds();
                 if (saved.losses().window() != losses.window()) {
                     throw Integrity.corrupt(checkpoint.dir().resolve(RunCheckpoint.STATE), "its loss window is "
@@ -219,7 +234,10 @@ public final class Experiment {
                 progress.log(String.format(Locale.ROOT, "%s seed %d: resumed after task %d/%d", s.name(), c.seed,
                         saved.tasksDone(), tasks));
             } else {
-                acc.setInitial(evaluate(s, scenario, null));
+                acc.setInitial(evaluate(s, scenario, Held.TEST, null));
+                if (val != null) {
+                    val.setInitial(evaluate(s, scenario, Held.VALIDATION, null));
+                }
             }
             long datasetBytes = scenario.train().imageBytes() + scenario.test().imageBytes()
                     + scenario.permutationBytes();
@@ -248,14 +266,17 @@ public final class Experiment {
                 // The final solver's predictions on every test set: the confusion matrix, counted as it is tested.
                 ConfusionMatrix tally = task.index() == tasks - 1 ? new ConfusionMatrix(scenario.outputCapacity())
                         : null;
-                double[] row = evaluate(s, scenario, tally);
+                double[] row = evaluate(s, scenario, Held.TEST, tally);
                 acc.setRow(task.index(), row);
+                if (val != null) {
+                    val.setRow(task.index(), evaluate(s, scenario, Held.VALIDATION, null));
+                }
                 confusion = tally == null ? null : tally.counts();
                 double wall = earlierSeconds + (System.nanoTime() - start) / 1e9;
                 progress.log(String.format(Locale.ROOT, "%s seed %d task %d/%d: accuracy %s, ACC so far %.4f",
                         s.name(), c.seed, task.index() + 1, tasks, format(row, task.index()), acc.acc()));
                 result = new RunResult(s.name(), c.seed, acc, ledger, s.memory(), s.heapMemory(), datasetBytes, wall,
-                        List.copyOf(records), stream, losses.recorded(acc.rowsDone()), confusion);
+                        List.copyOf(records), stream, losses.recorded(acc.rowsDone()), confusion, order, val);
                 if (afterTask != null) {
                     afterTask.taskFinished(result);
                     // Its own stream: drawing report samples must not change the training's random numbers.
@@ -274,12 +295,13 @@ public final class Experiment {
                 }
                 // After the results: a checkpoint never gets ahead of the results a crash would leave.
                 if (checkpoint != null) {
-                    checkpoint.save(s, c, acc, ledger, rng, wall, records, result.losses(), confusion);
+                    checkpoint.save(s, c, acc, val, ledger, rng, wall, records, result.losses(), confusion);
                 }
             }
             if (result == null) {
                 result = new RunResult(s.name(), c.seed, acc, ledger, s.memory(), s.heapMemory(), datasetBytes,
-                        earlierSeconds, List.copyOf(records), stream, losses.recorded(acc.rowsDone()), confusion);
+                        earlierSeconds, List.copyOf(records), stream, losses.recorded(acc.rowsDone()), confusion, order,
+                        val);
             }
             if (ledger.unattributedMacs() != 0) {
                 throw new IllegalStateException(ledger.unattributedMacs() + " MACs were issued outside every phase: "
@@ -329,11 +351,14 @@ public final class Experiment {
                 .divide(java.math.BigInteger.valueOf(solverRows)).longValueExact();
     }
 
-    /** Accuracy on every task's test set; each prediction also counted in {@code confusion} unless null. */
-    private static double[] evaluate(Strategy s, Scenario scenario, ConfusionMatrix confusion) {
+    /**
+     * Accuracy on every task's test or validation set; each prediction also counted in {@code confusion} unless
+     * null.
+     */
+    private static double[] evaluate(Strategy s, Scenario scenario, Held on, ConfusionMatrix confusion) {
         double[] row = new double[scenario.taskCount()];
         for (Task t : scenario.tasks()) {
-            row[t.index()] = s.accuracy(t, confusion);
+            row[t.index()] = s.accuracy(t, on, confusion);
         }
         return row;
     }

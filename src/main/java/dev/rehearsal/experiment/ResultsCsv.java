@@ -8,15 +8,19 @@ import java.util.Set;
 
 /**
  * {@code results.csv}: results.json's accuracy matrices in tidy form, one row per (strategy, seed,
- * trained_through_task, task) with its {@code accuracy} (empty where undefined), then the run's options as
- * columns (the config's snake_case keys, lists as JSON text). Only trained rows are written: row i of a run's
+ * trained_through_task, task) with the class order the run used ({@code class_order}, the classes separated by spaces; empty for a
+ * permuted scenario), its {@code accuracy} on the task's test set and {@code validation_accuracy} on its
+ * validation set (empty where undefined or without one), then the run's options as columns (the config's
+ * snake_case keys, lists as JSON text; the config's own class_order, which may say "random", gives way to
+ * the order drawn). Only trained rows are written: row i of a run's
  * R is there once the run finished task i. Built from the results.json tree, so the two always agree.
  */
 public final class ResultsCsv {
     /** The columns before the options. */
-    public static final List<String> COLUMNS = List.of("strategy", "seed", "trained_through_task", "task", "accuracy");
-    /** Config keys that are columns of their own (strategy, seed) or say nothing about one run. */
-    private static final Set<String> LEFT_OUT = Set.of("strategy", "seed", "strategies", "seeds");
+    public static final List<String> COLUMNS = List.of("strategy", "seed", "class_order", "trained_through_task", "task",
+            "accuracy", "validation_accuracy");
+    /** Config keys that are columns of their own (strategy, seed, class_order) or say nothing about one run. */
+    private static final Set<String> LEFT_OUT = Set.of("strategy", "seed", "strategies", "seeds", "class_order");
 
     private ResultsCsv() {
     }
@@ -32,12 +36,13 @@ public final class ResultsCsv {
             JsonNode config = s.has("config") ? s.get("config") : results.path("config");
             for (JsonNode run : s.path("runs")) {
                 JsonNode r = run.path("accuracy_matrix");
+                JsonNode v = run.path("validation").path("accuracy_matrix");
                 int done = run.path("tasks_done").asInt();
                 for (int i = 0; i < done; i++) {
                     for (int j = 0; j < r.get(i).size(); j++) {
                         List<String> row = new ArrayList<>(List.of(s.path("strategy").asText(),
-                                run.path("seed").asText(), Integer.toString(i + 1), Integer.toString(j + 1),
-                                r.get(i).get(j).isNumber() ? r.get(i).get(j).asText() : ""));
+                                run.path("seed").asText(), order(run.path("class_order")), Integer.toString(i + 1),
+                                Integer.toString(j + 1), number(r.path(i).path(j)), number(v.path(i).path(j))));
                         for (String k : options) {
                             row.add(value(config.path(k)));
                         }
@@ -58,6 +63,20 @@ public final class ResultsCsv {
         }
         out.removeAll(LEFT_OUT);
         return out;
+    }
+
+    /** A run's class order as the CSVs write it: the classes separated by spaces ("3 7 0 1 ..."), or empty. */
+    public static String order(JsonNode v) {
+        if (!v.isArray()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        v.forEach(k -> b.append(b.length() == 0 ? "" : " ").append(k.asText()));
+        return b.toString();
+    }
+
+    private static String number(JsonNode v) {
+        return v.isNumber() ? v.asText() : "";
     }
 
     private static String value(JsonNode v) {

@@ -48,11 +48,11 @@ public final class RunCheckpoint {
     /** What a checkpoint restores. */
     record Saved(int tasksDone, AccuracyMatrix accuracy, Ledger ledger, long[] rng, double wallSeconds,
             java.util.List<TaskRecord> records, Map<String, Safetensors.Loaded> tensors, JsonNode values,
-            Path tensorsFile, LossCurves.Recorded losses, long[][] confusion) {
+            Path tensorsFile, LossCurves.Recorded losses, long[][] confusion, AccuracyMatrix validation) {
     }
 
-    void save(Strategy s, ExperimentConfig c, AccuracyMatrix acc, Ledger ledger, Rng rng, double wallSeconds,
-            java.util.List<TaskRecord> records, LossCurves.Recorded losses, long[][] confusion) {
+    void save(Strategy s, ExperimentConfig c, AccuracyMatrix acc, AccuracyMatrix validation, Ledger ledger, Rng rng,
+            double wallSeconds, java.util.List<TaskRecord> records, LossCurves.Recorded losses, long[][] confusion) {
         State state = new State(new LinkedHashMap<String, Tensor>(), Json.MAPPER.createObjectNode());
         s.saveState(state);
         String tensorsName = "tensors-task" + acc.rowsDone() + ".safetensors";
@@ -80,6 +80,7 @@ public final class RunCheckpoint {
         root.put("wall_seconds", wallSeconds);
         root.set("task_records", Json.MAPPER.valueToTree(records));
         RunResult.putCurves(root, losses, confusion);
+        RunResult.putValidation(root, validation);
         root.set("values", state.values());
         root.set(Integrity.CONFIG, Json.config(c));
         root.putObject("tensors").put("file", tensorsName).put("sha256", tensorsSum);
@@ -151,7 +152,8 @@ public final class RunCheckpoint {
         }
         return new Saved(done, RunResult.accuracyOf(root, done), ledger, rng, wall,
                 RunResult.taskRecords(root.path("task_records")), Safetensors.read(tensors), root.path("values"),
-                tensors, RunResult.lossesOf(root), RunResult.confusionOf(root.path("confusion_matrix")));
+                tensors, RunResult.lossesOf(root), RunResult.confusionOf(root.path("confusion_matrix")),
+                RunResult.validationOf(root, done));
     }
 
     /** Restores a loaded checkpoint into a strategy built from the same config. */

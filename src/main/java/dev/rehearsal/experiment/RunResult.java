@@ -18,12 +18,27 @@ import java.util.Map;
 /**
  * One strategy run with one seed: the accuracy matrix and its metrics, time and MACs per phase, the exact
  * bytes the strategy held at the end (its memory never shrinks during a run, so this is its peak), the loss
- * curves the training loop recorded, and the final solver's confusion matrix over every task's test set
- * (null until the last task is done).
+ * curves the training loop recorded, the final solver's confusion matrix over every task's test set
+ * (null until the last task is done), the class order the run used (null for a permuted scenario), and the
+ * accuracy matrix on the tasks' validation sets (null without {@code --validation}).
  */
 public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Ledger ledger,
         Map<String, Long> memory, Map<String, Long> heapMemory, long datasetBytes, double wallSeconds,
-        List<TaskRecord> tasks, long trainingStreamBytes, LossCurves.Recorded losses, long[][] confusion) {
+        List<TaskRecord> tasks, long trainingStreamBytes, LossCurves.Recorded losses, long[][] confusion,
+        int[] classOrder, AccuracyMatrix validation) {
+
+    /** A run without a recorded class order or validation set. */
+    public RunResult(String strategy, long seed, AccuracyMatrix accuracy, Ledger ledger, Map<String, Long> memory,
+            Map<String, Long> heapMemory, long datasetBytes, double wallSeconds, List<TaskRecord> tasks,
+            long trainingStreamBytes, LossCurves.Recorded losses, long[][] confusion) {
+        this(strategy, seed, accuracy, ledger, memory, heapMemory, datasetBytes, wallSeconds, tasks,
+                trainingStreamBytes, losses, confusion, null, null);
+    }
+
+    /** ACC on the validation sets over the tasks finished so far; NaN without them or before the first task. */
+    public double validationAcc() {
+        return validation == null || validation.rowsDone() == 0 ? Double.NaN : validation.acc();
+    }
 
     /** MS, SSS and CE over the finished tasks. */
     public Efficiency efficiency() {
@@ -51,7 +66,7 @@ public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Led
     /** The same run under another name (a sweep names each grid point). */
     public RunResult named(String name) {
         return new RunResult(name, seed, accuracy, ledger, memory, heapMemory, datasetBytes, wallSeconds, tasks,
-                trainingStreamBytes, losses, confusion);
+                trainingStreamBytes, losses, confusion, classOrder, validation);
     }
 
     /** Exact bytes of everything the strategy allocated. */
@@ -83,6 +98,7 @@ public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Led
         o.put("seed", seed);
         o.put("tasks_done", accuracy.rowsDone());
         o.put("complete", accuracy.complete());
+        o.set("class_order", classOrder == null ? Json.MAPPER.nullNode() : Json.MAPPER.valueToTree(classOrder));
         o.set("accuracy_matrix", rows(accuracy.r(), accuracy.rowsDone()));
         o.set("initial_accuracy", ResultsSchema.vector(accuracy.b()));
         o.set("acc", ResultsSchema.number(acc()));
@@ -118,7 +134,45 @@ public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Led
         o.put("training_stream_bytes", trainingStreamBytes);
         o.set("tasks", Json.MAPPER.valueToTree(tasks));
         putCurves(o, losses, confusion);
+        putValidation(o, validation);
         return o;
+    }
+
+    /**
+     * The validation accuracy matrix as a run object and a checkpoint hold it: {@code validation} is null
+     * without a validation split, else its matrix, initial accuracies, ACC, BWT and forgetting.
+     */
+    static void putValidation(ObjectNode o, AccuracyMatrix v) {
+        if (v == null) {
+            o.set("validation", Json.MAPPER.nullNode());
+            return;
+        }
+        ObjectNode val = o.putObject("validation");
+        val.set("accuracy_matrix", rows(v.r(), v.rowsDone()));
+        val.set("initial_accuracy", ResultsSchema.vector(v.b()));
+        boolean any = v.rowsDone() > 0;
+        val.set("acc", ResultsSchema.number(any ? v.acc() : Double.NaN));
+        val.set("bwt", ResultsSchema.number(any ? v.bwt() : Double.NaN));
+        val.set("forgetting", ResultsSchema.number(any ? v.forgetting() : Double.NaN));
+    }
+
+    /** What {@link #putValidation} wrote: null, or the matrix through {@code rowsDone} rows. */
+    static AccuracyMatrix validationOf(JsonNode o, int rowsDone) {
+        JsonNode v = o.path("validation");
+        return v.isObject() ? accuracyOf(v, rowsDone) : null;
+    }
+
+    /** What {@link #toJson} wrote under class_order: null, or the order. */
+    static int[] classOrderOf(JsonNode o) {
+        JsonNode a = o.path("class_order");
+        if (!a.isArray()) {
+            return null;
+        }
+        int[] out = new int[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).asInt();
+        }
+        return out;
     }
 
     /** The loss curves and the confusion matrix as a run object and a checkpoint hold them. */
@@ -148,7 +202,8 @@ public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Led
         return new RunResult(o.path("strategy").asText(), o.path("seed").asLong(),
                 accuracyOf(o, o.path("tasks_done").asInt(o.path("accuracy_matrix").size())), ledger, memory, heap,
                 o.path("dataset_bytes").asLong(), o.path("seconds").path("total").asDouble(), records,
-                o.path("training_stream_bytes").asLong(), lossesOf(o), confusionOf(o.path("confusion_matrix")));
+                o.path("training_stream_bytes").asLong(), lossesOf(o), confusionOf(o.path("confusion_matrix")),
+                classOrderOf(o), validationOf(o, o.path("tasks_done").asInt(o.path("accuracy_matrix").size())));
     }
 
     /** The "accuracy_matrix" and "initial_accuracy" of a result or checkpoint (as {@link #toJson} wrote them). */

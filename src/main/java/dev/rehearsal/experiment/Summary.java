@@ -49,23 +49,36 @@ public final class Summary {
         return runs;
     }
 
-    /** Mean and sample standard deviation of a quantity over a strategy's seeds (std NaN for one seed). */
-    public record Stat(double mean, double std) {
+    /**
+     * A quantity over a strategy's seeds: its mean, sample standard deviation, n, the standard error of the mean
+     * (std / sqrt(n), as the literature reports it) and the half-width of the 95% Student-t interval; std, sem
+     * and the interval are NaN for one seed, and everything is NaN when any run's value is undefined.
+     */
+    public record Stat(double mean, double std, int n, double sem, double ci95) {
+        /** The literature's "mean ± SEM", or the mean alone for one seed; "n/a" when undefined. */
         public String format(String pattern) {
             if (Double.isNaN(mean)) {
                 return "n/a";
             }
-            return std > 0 ? String.format(Locale.ROOT, pattern + " ± " + pattern, mean, std)
+            return sem > 0 ? String.format(Locale.ROOT, pattern + " ± " + pattern, mean, sem)
                     : String.format(Locale.ROOT, pattern, mean);
+        }
+
+        /** "[lo, hi]", the 95% t interval, or "n/a". */
+        public String interval(String pattern) {
+            return Double.isNaN(ci95) ? "n/a" : String.format(Locale.ROOT, "[" + pattern + ", " + pattern + "]",
+                    mean - ci95, mean + ci95);
         }
     }
 
-    /** Mean and sample std over the runs; NaN for an undefined mean (any run's value undefined) or std (one run). */
+    /** The {@link Stat} of a quantity over the runs ({@link dev.rehearsal.stats.SeedSummary}). */
     public static Stat stat(List<RunResult> rs, ToDoubleFunction<RunResult> f) {
-        double mean = rs.stream().mapToDouble(f).average().orElse(Double.NaN);
-        double var = rs.size() < 2 ? Double.NaN
-                : rs.stream().mapToDouble(r -> Math.pow(f.applyAsDouble(r) - mean, 2)).sum() / (rs.size() - 1);
-        return new Stat(mean, Math.sqrt(var));
+        double[] v = rs.stream().mapToDouble(f).toArray();
+        if (v.length == 0 || java.util.Arrays.stream(v).anyMatch(x -> !Double.isFinite(x))) {
+            return new Stat(Double.NaN, Double.NaN, v.length, Double.NaN, Double.NaN);
+        }
+        dev.rehearsal.stats.SeedSummary s = dev.rehearsal.stats.SeedSummary.of(v);
+        return new Stat(s.mean(), s.std(), s.n(), s.sem(), s.ci95());
     }
 
     public Stat stat(String strategy, ToDoubleFunction<RunResult> f) {
@@ -128,10 +141,14 @@ public final class Summary {
         o.put("tasks_done", done);
         o.set("accuracy_matrix", RunResult.rows(r, done));
         o.set("initial_accuracy", ResultsSchema.vector(b));
-        put(o, "acc", stat(rs, RunResult::acc));
-        put(o, "bwt", stat(rs, RunResult::bwt));
+        o.put("n", rs.size());
+        putWithSem(o, "acc", stat(rs, RunResult::acc));
+        putWithSem(o, "bwt", stat(rs, RunResult::bwt));
         put(o, "fwt", stat(rs, RunResult::fwt));
-        put(o, "forgetting", stat(rs, RunResult::forgetting));
+        putWithSem(o, "forgetting", stat(rs, RunResult::forgetting));
+        boolean validated = rs.stream().allMatch(x -> x.validation() != null);
+        putWithSem(o, "validation_acc", validated ? stat(rs, RunResult::validationAcc)
+                : new Stat(Double.NaN, Double.NaN, rs.size(), Double.NaN, Double.NaN));
         put(o, "ms", stat(rs, x -> x.efficiency().ms()));
         put(o, "sss", stat(rs, x -> x.efficiency().sss()));
         put(o, "ce", stat(rs, x -> x.efficiency().ce()));
@@ -153,15 +170,36 @@ public final class Summary {
         o.set(key + "_std", ResultsSchema.number(s.std()));
     }
 
-    /** The comparison table as Markdown (also printed on the console). */
+    /** The mean and std, and the SEM and 95% t half-width the literature reports. */
+    private static void putWithSem(ObjectNode o, String key, Stat s) {
+        put(o, key, s);
+        o.set(key + "_sem", ResultsSchema.number(s.sem()));
+        o.set(key + "_ci95", ResultsSchema.number(s.ci95()));
+    }
+
+    /** Whether every run holds validation accuracies (the table then has a column for them). */
+    private boolean validated() {
+        return runs.values().stream().flatMap(List::stream).allMatch(r -> r.validation() != null);
+    }
+
+    /**
+     * The comparison table as Markdown (also printed on the console): each metric as mean ± SEM over the seeds
+     * (n of them), ACC's 95% t interval, and validation ACC when the runs hold validation sets.
+     */
     public String markdownTable() {
+        boolean val = validated();
         StringBuilder b = new StringBuilder();
-        b.append("| strategy | ACC | BWT | FWT | forgetting | MS | SSS | CE | memory (MB) | training MACs | time (s) |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        b.append("| strategy | n | ACC | ACC 95% CI |").append(val ? " validation ACC |" : "")
+                .append(" BWT | FWT | forgetting | MS | SSS | CE | memory (MB) | training MACs | time (s) |\n");
+        b.append("|---|---|---|---|").append(val ? "---|" : "").append("---|---|---|---|---|---|---|---|---|\n");
         for (String s : runs.keySet()) {
             List<RunResult> rs = runs.get(s);
+            Stat acc = stat(rs, RunResult::acc);
             b.append("| ").append(s)
-                    .append(" | ").append(stat(rs, RunResult::acc).format("%.4f"))
+                    .append(" | ").append(rs.size())
+                    .append(" | ").append(acc.format("%.4f"))
+                    .append(" | ").append(acc.interval("%.4f"))
+                    .append(val ? " | " + stat(rs, RunResult::validationAcc).format("%.4f") : "")
                     .append(" | ").append(stat(rs, RunResult::bwt).format("%.4f"))
                     .append(" | ").append(stat(rs, RunResult::fwt).format("%.4f"))
                     .append(" | ").append(stat(rs, RunResult::forgetting).format("%.4f"))
@@ -177,6 +215,25 @@ public final class Summary {
         return b.toString();
     }
 
+    /** What class orders the runs used: one fixed order, or one per seed (listed). */
+    String classOrders() {
+        java.util.Set<String> orders = new java.util.LinkedHashSet<>();
+        StringBuilder each = new StringBuilder();
+        for (List<RunResult> rs : runs.values()) {
+            for (RunResult r : rs) {
+                if (r.classOrder() != null && orders.add(java.util.Arrays.toString(r.classOrder()))) {
+                    each.append(each.length() == 0 ? "" : "; ").append("seed ").append(r.seed()).append(' ')
+                            .append(java.util.Arrays.toString(r.classOrder()));
+                }
+            }
+        }
+        if (orders.isEmpty()) {
+            return "\n";
+        }
+        return orders.size() == 1 ? "Class order " + orders.iterator().next() + " for every run.\n"
+                : "Class orders drawn per seed (" + each + ").\n";
+    }
+
     public String markdown() {
         StringBuilder b = new StringBuilder();
         b.append("# Rehearsal comparison\n\n");
@@ -190,6 +247,9 @@ public final class Summary {
                 config.threads,
                 runs.values().iterator().next().stream().map(r -> Long.toString(r.seed())).toList()));
         b.append(markdownTable());
+        b.append("\nMean ± standard error of the mean (sample std / sqrt(n)) over the n seeds, as the literature "
+                + "reports it; the 95% interval is Student's t with n - 1 degrees of freedom. ");
+        b.append(classOrders());
         b.append("\nACC: mean final accuracy over tasks; BWT: backward transfer; FWT: forward transfer (Lopez-Paz and "
                 + "Ranzato 2017); forgetting: Chaudhry et al. 2018. MS, SSS, CE: model size, samples storage and "
                 + "computational efficiency (Díaz-Rodríguez et al. 2018; 1 is best). Memory: exact bytes the strategy allocated "

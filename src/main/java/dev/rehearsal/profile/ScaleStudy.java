@@ -72,12 +72,17 @@ public final class ScaleStudy {
         if (c.scenario == dev.rehearsal.config.ScenarioType.PERMUTED) {
             c.tasks = tasks;
         } else {
-            if (tasks * c.classesPerTask > c.classOrder.size()) {
-                throw new RehearsalException(RehearsalException.USAGE, "a split scenario of " + c.classOrder.size()
-                        + " classes has at most " + c.classOrder.size() / c.classesPerTask + " tasks, asked for " + tasks
+            if (c.classOrder.isRandom()) {
+                throw new RehearsalException(RehearsalException.USAGE, "scale on a split scenario takes the first "
+                        + "classes of one order: give --class-order fixed or a list, or use --scenario permuted");
+            }
+            if (tasks * c.classesPerTask > c.classCount()) {
+                throw new RehearsalException(RehearsalException.USAGE, "a split scenario of " + c.classCount()
+                        + " classes has at most " + c.classCount() / c.classesPerTask + " tasks, asked for " + tasks
                         + " (use --scenario permuted for longer sequences)");
             }
-            c.classOrder = new ArrayList<>(c.classOrder.subList(0, tasks * c.classesPerTask));
+            c.classOrder = dev.rehearsal.config.ClassOrder.of(c.classOrder.classes().subList(0,
+                    tasks * c.classesPerTask));
         }
         return c.validate();
     }

@@ -55,6 +55,15 @@ public final class Scenario implements AutoCloseable {
     /** As above; {@code testLimit > 0} also keeps a seeded subset of each task's test samples. */
     public static Scenario split(Dataset train, Dataset test, int[] classOrder, int classesPerTask, Setting setting,
             boolean growingHead, int trainLimit, int testLimit, long seed) {
+        return split(train, test, classOrder, classesPerTask, setting, growingHead, trainLimit, testLimit, 0, seed);
+    }
+
+    /**
+     * As above; {@code validation > 0} first holds out that fraction of each task's training samples, class by
+     * class ({@link #holdOut}), as the task's validation set; {@code trainLimit} then applies to the rest.
+     */
+    public static Scenario split(Dataset train, Dataset test, int[] classOrder, int classesPerTask, Setting setting,
+            boolean growingHead, int trainLimit, int testLimit, double validation, long seed) {
         int classes = classOrder.length;
         if (classesPerTask < 1 || classes % classesPerTask != 0) {
             throw new RehearsalException(RehearsalException.USAGE, "class order of " + classes
@@ -80,18 +89,21 @@ public final class Scenario implements AutoCloseable {
         }
         int taskCount = classes / classesPerTask;
         Rng rng = new Rng(seed ^ 0x5EEDL);
+        Rng held = new Rng(seed ^ VALIDATION_STREAM);
         List<Task> tasks = new ArrayList<>();
         for (int t = 0; t < taskCount; t++) {
             int[] cls = Arrays.copyOfRange(classOrder, t * classesPerTask, (t + 1) * classesPerTask);
             int lo = setting == Setting.DOMAIN ? 0 : t * classesPerTask;
-            int[][] tr = select(train, cls, lo, trainLimit, rng);
+            int[][] all = select(train, cls, lo, 0, null);
+            int[][] va = holdOut(all, validation, held);
+            int[][] tr = limit(without(all, va[0]), trainLimit, rng);
             int[][] te = select(test, cls, lo, testLimit, testLimit > 0 ? rng : null);
             if (tr[0].length == 0 || te[0].length == 0) {
                 throw new RehearsalException(RehearsalException.DATA, "task " + t + " (classes " + Arrays.toString(cls)
                         + ") has no samples in " + (tr[0].length == 0 ? train.name() : test.name()));
             }
             tasks.add(new Task(t, "classes " + Arrays.toString(cls), cls, tr[0], tr[1], te[0], te[1], lo,
-                    lo + classesPerTask, -1));
+                    lo + classesPerTask, -1, va[0], va[1]));
         }
         int capacity = setting == Setting.DOMAIN ? classesPerTask : classes;
         return new Scenario("split-" + train.name().replaceAll("-train$", ""), setting,
@@ -110,6 +122,16 @@ public final class Scenario implements AutoCloseable {
     /** As above; {@code testLimit > 0} also keeps a seeded subset of each task's test samples. */
     public static Scenario permuted(Backend backend, Dataset train, Dataset test, int taskCount, Setting setting,
             boolean growingHead, int trainLimit, int testLimit, long seed) {
+        return permuted(backend, train, test, taskCount, setting, growingHead, trainLimit, testLimit, 0, seed);
+    }
+
+    /**
+     * As above; {@code validation > 0} holds out that fraction of the training images, class by class, once for
+     * every task (each task sees them through its own permutation), so no task trains on an image another
+     * task validates on.
+     */
+    public static Scenario permuted(Backend backend, Dataset train, Dataset test, int taskCount, Setting setting,
+            boolean growingHead, int trainLimit, int testLimit, double validation, long seed) {
         if (taskCount < 1) {
             throw new RehearsalException(RehearsalException.USAGE, "need at least one task, got " + taskCount);
         }
@@ -120,6 +142,7 @@ public final class Scenario implements AutoCloseable {
             all[c] = c;
         }
         Rng rng = new Rng(seed ^ 0xBE12L);
+        int[] heldImages = holdOut(select(train, all, 0, 0, null), validation, new Rng(seed ^ VALIDATION_STREAM))[0];
         Arena arena = backend.newArena("permutations");
         List<Tensor> perms = new ArrayList<>();
         List<Task> tasks = new ArrayList<>();
@@ -137,9 +160,12 @@ public final class Scenario implements AutoCloseable {
                 view.copyFrom(p);
                 perms.add(view);
                 int lo = setting == Setting.DOMAIN ? 0 : t * classes;
-                int[][] tr = select(train, all, lo, trainLimit, rng);
+                int[][] every = select(train, all, lo, 0, null);
+                int[][] va = restrict(every, heldImages);
+                int[][] tr = limit(without(every, heldImages), trainLimit, rng);
                 int[][] te = select(test, all, lo, testLimit, testLimit > 0 ? rng : null);
-                tasks.add(new Task(t, "permutation " + t, all, tr[0], tr[1], te[0], te[1], lo, lo + classes, t));
+                tasks.add(new Task(t, "permutation " + t, all, tr[0], tr[1], te[0], te[1], lo, lo + classes, t, va[0],
+                        va[1]));
             }
         } catch (RuntimeException | Error e) {
             arena.close();
@@ -168,17 +194,91 @@ public final class Scenario implements AutoCloseable {
                 idx[n++] = i;
             }
         }
-        if (rng != null && limit > 0 && limit < n) {
-            rng.shuffle(idx, n);
-            n = limit;
-            Arrays.sort(idx, 0, n);
-        }
         int[] indices = Arrays.copyOf(idx, n);
         int[] targets = new int[n];
         for (int i = 0; i < n; i++) {
             targets[i] = unit[ds.label(indices[i])];
         }
-        return new int[][] {indices, targets};
+        return limit(new int[][] {indices, targets}, limit, rng);
+    }
+
+    /** Mixed into the seed for the validation hold-out's own random stream. */
+    public static final long VALIDATION_STREAM = 0x7A11DA7EL;
+
+    /**
+     * {@code limit > 0}: a seeded subset of {@code limit} samples (indices sorted, targets with them); else all.
+     */
+    private static int[][] limit(int[][] sel, int limit, Rng rng) {
+        int n = sel[0].length;
+        if (rng == null || limit <= 0 || limit >= n) {
+            return sel;
+        }
+        int[] idx = sel[0].clone();
+        rng.shuffle(idx, n);
+        int[] kept = Arrays.copyOf(idx, limit);
+        Arrays.sort(kept);
+        return restrict(sel, kept);
+    }
+
+    /**
+     * The validation part of a selection: for every target (class) separately, round(fraction x its samples)
+     * of them chosen by {@code rng}, at least one of a class with two or more when the fraction is positive;
+     * indices sorted. A fraction of 0 holds out nothing and draws nothing.
+     */
+    static int[][] holdOut(int[][] sel, double fraction, Rng rng) {
+        if (fraction <= 0) {
+            return new int[][] {new int[0], new int[0]};
+        }
+        java.util.TreeMap<Integer, List<Integer>> byTarget = new java.util.TreeMap<>();
+        for (int i = 0; i < sel[0].length; i++) {
+            byTarget.computeIfAbsent(sel[1][i], k -> new ArrayList<>()).add(sel[0][i]);
+        }
+        List<Integer> held = new ArrayList<>();
+        for (List<Integer> members : byTarget.values()) {
+            int[] m = members.stream().mapToInt(Integer::intValue).toArray();
+            int k = (int) Math.round(fraction * m.length);
+            if (k == 0 && m.length >= 2) {
+                k = 1;
+            }
+            k = Math.min(k, m.length - 1);
+            rng.shuffle(m, m.length);
+            for (int i = 0; i < k; i++) {
+                held.add(m[i]);
+            }
+        }
+        int[] kept = held.stream().mapToInt(Integer::intValue).sorted().toArray();
+        return restrict(sel, kept);
+    }
+
+    /** The samples of a selection whose indices are in {@code keep} (sorted), with their targets. */
+    private static int[][] restrict(int[][] sel, int[] keep) {
+        int[] idx = new int[keep.length];
+        int[] tgt = new int[keep.length];
+        int n = 0;
+        for (int i = 0; i < sel[0].length; i++) {
+            if (Arrays.binarySearch(keep, sel[0][i]) >= 0) {
+                idx[n] = sel[0][i];
+                tgt[n++] = sel[1][i];
+            }
+        }
+        return new int[][] {Arrays.copyOf(idx, n), Arrays.copyOf(tgt, n)};
+    }
+
+    /** The samples of a selection whose indices are not in {@code drop} (sorted). */
+    private static int[][] without(int[][] sel, int[] drop) {
+        if (drop.length == 0) {
+            return sel;
+        }
+        int[] idx = new int[sel[0].length];
+        int[] tgt = new int[sel[0].length];
+        int n = 0;
+        for (int i = 0; i < sel[0].length; i++) {
+            if (Arrays.binarySearch(drop, sel[0][i]) < 0) {
+                idx[n] = sel[0][i];
+                tgt[n++] = sel[1][i];
+            }
+        }
+        return new int[][] {Arrays.copyOf(idx, n), Arrays.copyOf(tgt, n)};
     }
 
     private static int max(byte[] labels) {
@@ -207,6 +307,11 @@ public final class Scenario implements AutoCloseable {
 
     public int taskCount() {
         return tasks.size();
+    }
+
+    /** Whether every task holds out a validation set. */
+    public boolean hasValidation() {
+        return !tasks.isEmpty() && tasks.stream().allMatch(t -> t.validationSize() > 0);
     }
 
     public Dataset train() {

@@ -297,9 +297,9 @@ public final class ICaRL extends Strategy {
 
     /** Nearest mean of exemplars over the task's classes (the solver's head before any exemplars exist). */
     @Override
-    public double accuracy(Task task, dev.rehearsal.metrics.ConfusionMatrix confusion) {
+    public double accuracy(Task task, dev.rehearsal.scenario.Held on, dev.rehearsal.metrics.ConfusionMatrix confusion) {
         if (tasksSeen == 0) {
-            return super.accuracy(task, confusion);
+            return super.accuracy(task, on, confusion);
         }
         Backend be = ctx.backend();
         Scenario sc = ctx.scenario();
@@ -308,23 +308,23 @@ public final class ICaRL extends Strategy {
         int last = solver.spec().hidden().length;
         long correct = 0;
         try (var t = ledger.time(Phase.EVALUATION)) {
-            for (int from = 0; from < task.testSize(); from += chunk) {
-                int n = Math.min(chunk, task.testSize() - from);
-                batch.setIndices(0, n, task.testIndices(), from);
-                batch.setTargets(0, n, task.testTargets(), from);
-                be.gather(solver.input(n), sc.test().images(), batch.indices(0, n), sc.permutation(task), 1f / 255f);
+            for (int from = 0; from < on.size(task); from += chunk) {
+                int n = Math.min(chunk, on.size(task) - from);
+                batch.setIndices(0, n, on.indices(task), from);
+                batch.setTargets(0, n, on.targets(task), from);
+                be.gather(solver.input(n), on.images(sc).images(), batch.indices(0, n), sc.permutation(task), 1f / 255f);
                 solver.forward(n);
                 be.l2NormalizeRows(nme.features(n), solver.hidden(last, n));
                 if (confusion == null) {
                     correct += nme.countCorrect(n, batch.targets(0, n), range[0], range[1]);
                 } else {
                     nme.classify(n, batch.indices(0, n), range[0], range[1]);
-                    correct += Learner.tally(confusion, batch.indices(0, n), task.testTargets(), from);
+                    correct += Learner.tally(confusion, batch.indices(0, n), on.targets(task), from);
                 }
             }
         }
-        ledger.addSamples(Phase.EVALUATION, task.testSize());
-        return (double) correct / task.testSize();
+        ledger.addSamples(Phase.EVALUATION, on.size(task));
+        return (double) correct / on.size(task);
     }
 
     /** The buffer as a replay source that remembers the segments of its last draw (for the BCE per segment). */

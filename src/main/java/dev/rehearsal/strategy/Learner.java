@@ -11,6 +11,7 @@ import dev.rehearsal.nn.Vae;
 import dev.rehearsal.replay.Batch;
 import dev.rehearsal.replay.ReplayScheduler;
 import dev.rehearsal.replay.Segment;
+import dev.rehearsal.scenario.Held;
 import dev.rehearsal.scenario.Scenario;
 import dev.rehearsal.scenario.Task;
 import dev.rehearsal.tensor.Tensor;
@@ -224,33 +225,34 @@ final class Learner {
     }
 
     /**
-     * Test accuracy on one task: batches of the solver's largest batch, classified over the task's range; each
-     * prediction is also counted in {@code confusion} when it is not null.
+     * Accuracy on one task's test or validation samples ({@code on}): batches of the solver's largest batch,
+     * classified over the task's range; each prediction is also counted in {@code confusion} when it is not null.
      */
-    double accuracy(Mlp solver, Task task, ConfusionMatrix confusion) {
+    double accuracy(Mlp solver, Task task, Held on, ConfusionMatrix confusion) {
         Scenario sc = ctx.scenario();
         Ledger ledger = ctx.ledger();
         int chunk = Math.min(solver.maxBatch(), batch.maxRows());
         int[] range = sc.classRange(task, solver.outputs());
+        int size = on.size(task);
         long correct = 0;
         try (var t = ledger.time(Phase.EVALUATION)) {
-            for (int from = 0; from < task.testSize(); from += chunk) {
-                int n = Math.min(chunk, task.testSize() - from);
-                batch.setIndices(0, n, task.testIndices(), from);
-                batch.setTargets(0, n, task.testTargets(), from);
-                ctx.backend().gather(solver.input(n), sc.test().images(), batch.indices(0, n), sc.permutation(task),
+            for (int from = 0; from < size; from += chunk) {
+                int n = Math.min(chunk, size - from);
+                batch.setIndices(0, n, on.indices(task), from);
+                batch.setTargets(0, n, on.targets(task), from);
+                ctx.backend().gather(solver.input(n), on.images(sc).images(), batch.indices(0, n), sc.permutation(task),
                         1f / 255f);
                 solver.forward(n);
                 if (confusion == null) {
                     correct += ctx.backend().countCorrect(solver.logits(n), batch.targets(0, n), range[0], range[1]);
                 } else {
                     ctx.backend().argmax(batch.indices(0, n), solver.logits(n), range[0], range[1]);
-                    correct += tally(confusion, batch.indices(0, n), task.testTargets(), from);
+                    correct += tally(confusion, batch.indices(0, n), on.targets(task), from);
                 }
             }
         }
-        ledger.addSamples(Phase.EVALUATION, task.testSize());
-        return (double) correct / task.testSize();
+        ledger.addSamples(Phase.EVALUATION, size);
+        return (double) correct / size;
     }
 
     /**

@@ -151,15 +151,15 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
 
     /** Test accuracy of the solver on a task, as the strategy is now. */
     public final double accuracy(Task task) {
-        return accuracy(task, null);
+        return accuracy(task, dev.rehearsal.scenario.Held.TEST, null);
     }
 
     /**
-     * Test accuracy of the solver on a task, as the strategy is now, counting each test sample's (target,
-     * prediction) in {@code confusion} when it is not null.
+     * Accuracy of the solver on a task's test or validation samples ({@code on}), as the strategy is now,
+     * counting each sample's (target, prediction) in {@code confusion} when it is not null.
      */
-    public double accuracy(Task task, dev.rehearsal.metrics.ConfusionMatrix confusion) {
-        return learner.accuracy(solver, task, confusion);
+    public double accuracy(Task task, dev.rehearsal.scenario.Held on, dev.rehearsal.metrics.ConfusionMatrix confusion) {
+        return learner.accuracy(solver, task, on, confusion);
     }
 
     /**

@@ -22,7 +22,7 @@ record Cost(long solverMacs, long evaluationMacs, long parameterBytes, long data
         MlpSpec mlp = c.preset.mlp();
         int classes = c.dataset.classes();
         int tasks = Experiment.taskCount(c);
-        int outputs = c.scenario == ScenarioType.PERMUTED ? classes : c.classOrder.size();
+        int outputs = c.scenario == ScenarioType.PERMUTED ? classes : c.classCount();
         int[] widths = new int[mlp.hidden().length + 2];
         widths[0] = mlp.input();
         System.arraycopy(mlp.hidden(), 0, widths, 1, mlp.hidden().length);

@@ -136,9 +136,9 @@ public final class Sweep {
         ArrayNode exps = root.putArray("experiments");
         StringBuilder csv = new StringBuilder();
         List<String> columns = grid.swept().stream().filter(k -> !k.equals("strategy") && !k.equals("seed")).toList();
-        List<String> header = new ArrayList<>(List.of("id", "strategy", "seed"));
+        List<String> header = new ArrayList<>(List.of("id", "strategy", "seed", "class_order"));
         columns.forEach(k -> header.add(ResultsSchema.field(k)));
-        header.addAll(List.of("trained_through_task", "task", "accuracy"));
+        header.addAll(List.of("trained_through_task", "task", "accuracy", "validation_accuracy"));
         ResultsCsv.line(csv, header);
         Summary summary = null;
         for (Grid.Point p : grid.points()) {
@@ -165,6 +165,9 @@ public final class Sweep {
             for (String k : List.of("acc", "bwt", "fwt", "forgetting")) {
                 e.set(k, o.get(k));
             }
+            e.set("validation_acc", o.path("validation").isObject() ? o.path("validation").path("acc")
+                    : Json.MAPPER.nullNode());
+            e.set("class_order", o.path("class_order").isArray() ? o.get("class_order") : Json.MAPPER.nullNode());
             e.set("seconds", o.path("seconds").path("total"));
             e.set("training_macs", o.path("macs").path("training_total"));
             e.set("memory_bytes", o.path("memory_bytes").path("total"));
@@ -173,17 +176,20 @@ public final class Sweep {
                 e.set("replay_bytes", tasks.get(tasks.size() - 1).path("replay_bytes"));
             }
             JsonNode r = o.path("accuracy_matrix");
+            JsonNode val = o.path("validation").path("accuracy_matrix");
+            String order = ResultsCsv.order(o.path("class_order"));
             for (int i = 0; i < r.size(); i++) {
                 for (int j = 0; j < r.get(i).size(); j++) {
                     List<String> row = new ArrayList<>(List.of(p.id(), p.config().strategy,
-                            Long.toString(p.config().seed)));
+                            Long.toString(p.config().seed), order));
                     for (String k : columns) {
                         JsonNode v = p.options().get(k);
                         row.add(v == null ? "" : v.isValueNode() ? v.asText() : v.toString());
                     }
                     JsonNode a = r.get(i).get(j);
+                    JsonNode va = val.path(i).path(j);
                     row.addAll(List.of(Integer.toString(i + 1), Integer.toString(j + 1), a.isNumber() ? a.asText()
-                            : ""));
+                            : "", va.isNumber() ? va.asText() : ""));
                     ResultsCsv.line(csv, row);
                 }
             }

@@ -61,8 +61,8 @@ class ReportCommandTest {
                 "runs are copied as they are, not recomputed");
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
         assertEquals(1 + 3 * 25, csv.size(), "a header and R of the three runs");
-        assertTrue(csv.stream().anyMatch(l -> l.startsWith("\"naive (" + b + ")\",1,5,5,") || l.startsWith("naive ("
-                + b + "),1,5,5,")), "rows under the labels");
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("\"naive (" + b + ")\",1,0 1 2 3 4 5 6 7 8 9,5,5,")
+                || l.startsWith("naive (" + b + "),1,0 1 2 3 4 5 6 7 8 9,5,5,")), "rows under the labels");
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("naive (" + a + ")") && html.contains("naive (" + b + ")"), "both in the report");
         assertTrue(Files.isRegularFile(out.resolve("samples").resolve("er-task5-buffer.png")), "er's grids come along");
@@ -101,7 +101,7 @@ class ReportCommandTest {
         v2.remove("schema_version");
         Files.writeString(old.resolve("results.json"), v2.toString());
         refused(Cli.run("report", a.toString(), old.toString(), "--out", out.toString()), 3,
-                "has no schema_version (an earlier Rehearsal wrote it); this Rehearsal reads schema_version 3", out);
+                "has no schema_version (an earlier Rehearsal wrote it); this Rehearsal reads schema_version 4", out);
         refused(Cli.run("report", a.toString(), b.toString()), 2, "needs --out DIR", out);
         refused(Cli.run("report", a.toString(), b.toString(), "--out", a.toString()), 2, "is one of the folders read",
                 out);

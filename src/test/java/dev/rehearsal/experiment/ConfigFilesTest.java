@@ -29,7 +29,7 @@ class ConfigFilesTest {
         ExperimentConfig c = ConfigFiles.resolve(yaml, false, f -> f.perClass = 60);
         assertEquals("gr", c.strategy);
         assertEquals(60, c.perClass, "flags override the file");
-        assertEquals(List.of(9, 8, 7, 6, 5, 4, 3, 2, 1, 0), c.classOrder);
+        assertEquals(List.of(9, 8, 7, 6, 5, 4, 3, 2, 1, 0), c.classOrder.classes());
         assertEquals(List.of(3L, 4L), c.seeds);
         assertEquals(5e-4, c.lr);
         Path json = dir.resolve("exp.json");

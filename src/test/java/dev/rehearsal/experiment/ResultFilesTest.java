@@ -51,7 +51,7 @@ class ResultFilesTest {
             assertEquals(2, files.size(), files.toString());
             files.forEach(SchemaCheck::assertValid);
         }
-        assertEquals(3, results.path("schema_version").asInt());
+        assertEquals(4, results.path("schema_version").asInt());
         assertEquals("results", results.path("kind").asText());
     }
 
@@ -69,7 +69,7 @@ class ResultFilesTest {
         assertFalse(SchemaCheck.errors(camel).isEmpty(), "config keys are snake_case");
         ObjectNode oldVersion = results.deepCopy();
         oldVersion.put("schema_version", 2);
-        assertFalse(SchemaCheck.errors(oldVersion).isEmpty(), "only schema_version 3 is this schema");
+        assertFalse(SchemaCheck.errors(oldVersion).isEmpty(), "only schema_version 4 is this schema");
         ObjectNode task0 = results.deepCopy();
         ((ObjectNode) task0.get("results").get(0).get("runs").get(0).get("tasks").get(0)).put("task", 0);
         assertFalse(SchemaCheck.errors(task0).isEmpty(), "task numbers start at 1");
@@ -79,14 +79,16 @@ class ResultFilesTest {
     void theCsvRowsAreTheAccuracyMatrices() throws Exception {
         List<String> lines = Files.readAllLines(out.resolve("results.csv"));
         List<String> header = List.of(fields(lines.get(0)));
-        assertEquals(List.of("strategy", "seed", "trained_through_task", "task", "accuracy"), header.subList(0, 5));
+        assertEquals(List.of("strategy", "seed", "class_order", "trained_through_task", "task", "accuracy",
+                "validation_accuracy"), header.subList(0, 7));
         assertTrue(header.contains("train_limit") && header.contains("iterations"), header.toString());
         Map<String, String> csv = new HashMap<>();
         for (String line : lines.subList(1, lines.size())) {
             String[] f = fields(line);
             assertEquals("400", f[header.indexOf("train_limit")], "the run's options are columns");
             assertEquals("100", f[header.indexOf("test_limit")]);
-            csv.put(f[0] + "/" + f[1] + "/" + f[2] + "/" + f[3], f[4]);
+            assertEquals("0 1 2 3 4 5 6 7 8 9", f[header.indexOf("class_order")], "the order the run used");
+            csv.put(f[0] + "/" + f[1] + "/" + f[3] + "/" + f[4], f[5]);
         }
         int cells = 0;
         for (JsonNode s : results.get("results")) {

@@ -84,7 +84,7 @@ class ResumeIntegrityTest {
         assertEquals(3, r.exitCode(), r.err());
         assertTrue(r.oneLineError(), r.err());
         assertTrue(r.err().contains("naive-seed1.json has schema_version 2 (an earlier Rehearsal wrote it); this "
-                + "Rehearsal reads schema_version 3: rerun the command that wrote it with this version"), r.err());
+                + "Rehearsal reads schema_version 4: rerun the command that wrote it with this version"), r.err());
     }
 
     private static Path state(Path dir) {

@@ -30,7 +30,7 @@ class SampleLabelsTest {
     void generatedGridsAreLabelledWithClassesSeenSoFar(@TempDir Path dir) throws Exception {
         Backend be = Backends.named("jvm");
         ExperimentConfig c = Synthetic.shortConfig("jvm", List.of("er", "gr"), 8, 64, 20);
-        c.classOrder = List.of(3, 7, 0, 1, 2, 4, 5, 6, 8, 9); // task 1 is {3, 7}, task 2 {0, 1}
+        c.classOrder = dev.rehearsal.config.ClassOrder.of(List.of(3, 7, 0, 1, 2, 4, 5, 6, 8, 9)); // task 1 is {3, 7}, task 2 {0, 1}
         c.validate();
         try (Dataset train = Synthetic.dataset(be, "syn-train", 10, 40, 91);
                 Dataset test = Synthetic.dataset(be, "syn-test", 10, 10, 92)) {

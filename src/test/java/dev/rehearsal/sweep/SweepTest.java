@@ -134,11 +134,11 @@ class SweepTest {
     void theMergedCsvHoldsEveryRecordsAccuracyMatrix() throws Exception {
         ObjectMapper json = new ObjectMapper();
         List<String> csv = Files.readAllLines(REFERENCE.resolve("sweep.csv"));
-        assertEquals("id,strategy,seed,trained_through_task,task,accuracy", csv.get(0));
+        assertEquals("id,strategy,seed,class_order,trained_through_task,task,accuracy,validation_accuracy", csv.get(0));
         Map<String, String> rows = new HashMap<>();
         for (String line : csv.subList(1, csv.size())) {
             String[] f = line.split(",");
-            rows.put(f[0] + "/" + f[3] + "/" + f[4], f[1] + "," + f[2] + "," + f[5]);
+            rows.put(f[0] + "/" + f[4] + "/" + f[5], f[1] + "," + f[2] + "," + f[6]);
         }
         List<Path> records;
         try (Stream<Path> s = Files.list(REFERENCE.resolve("runs"))) {
@@ -151,7 +151,7 @@ class SweepTest {
             String id = r.get("id").asText();
             assertEquals(f.getFileName().toString(), id + ".json");
             assertEquals("finished", r.get("status").asText());
-            assertEquals(3, r.get("schema_version").asInt());
+            assertEquals(4, r.get("schema_version").asInt());
             dev.rehearsal.SchemaCheck.assertValid(f);
             assertTrue(r.get("machine").get("cores").asInt() > 0);
             for (int i = 0; i < 5; i++) {

@@ -32,7 +32,27 @@ import java.util.function.Consumer;
  *   - {strategy: gr, replay-targets: soft}
  * report: frontier     # optional: the memory-accuracy frontier ({@link Frontier}) beside the sweep's tables
  * </pre>
- * Every expanded experiment is resolved and validated before anything runs; an invalid one is a one-line
+ * A grid may also choose before it reports ({@link Selection}): with {@code select:} and {@code evaluate:}
+ * every combination is a candidate, run on the selection seeds; per group the candidate with the highest mean
+ * validation metric is chosen and only it runs on the evaluation seeds (the published protocol: choose on seed
+ * 1, report seeds 2-21):
+ * <pre>
+ * validation: 0.1          # required: selection reads the held-out part of the training data, never the test set
+ * grid:
+ *   strategy: [er, ewc]
+ *   lr: [0.001, 0.0001]
+ * select:
+ *   by: validation_acc     # or validation_bwt; higher is better
+ *   seeds: [1]             # a seed, a list, or "A-B"
+ *   per: [strategy]        # one choice per distinct value of these keys (the default)
+ * evaluate:
+ *   seeds: 2-21            # new seeds only: a seed that chose cannot report
+ * </pre>
+ * Such a grid sets no {@code seed} itself. {@link #points()} is then the selection stage; the evaluation
+ * stage is decided after it, from its records, and both stages' records live in {@code runs/}, so the sweep
+ * resumes from anywhere and recomputes the same choice.
+ *
+ * <p>Every expanded experiment is resolved and validated before anything runs; an invalid one is a one-line
  * error naming the key and the point. Runtime keys (threads, omp-wait, backend, gemm, out, quiet, data) cannot
  * vary: they are not part of an experiment's id. {@code strategies} and {@code seeds} are compare's keys: use
  * {@code grid: {strategy: [...], seed: [...]}}.

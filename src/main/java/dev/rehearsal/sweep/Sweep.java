@@ -34,7 +34,11 @@ import java.util.Map;
  * DIR/sweep.csv          one row per experiment x evaluated task (tidy, for pandas)
  * DIR/sweep.md           mean ± std over seeds per grid point
  * DIR/results.json, results.csv, results.md, report.html   the report over the grid points
+ * DIR/selection.csv      a grid that selects: every candidate's validation score per selection seed, its
+ *                        mean and whether it was chosen (also in sweep.json's selection and sweep.md)
  * </pre>
+ * A grid that selects runs in two stages (see {@link Selection}): its candidates on the selection seeds, then
+ * the chosen ones on the evaluation seeds; every table and the report hold the evaluation stage only.
  * A finished id is skipped when the sweep runs again (its record verified: checksum, config, ranges);
  * {@code rerun} runs every experiment again. A failed experiment is recorded and run again next time.
  */

@@ -93,6 +93,9 @@ class SelectionSweepTest {
         }
         String md = Files.readString(dir.resolve("sweep.md"));
         assertTrue(md.contains("## Selection") && md.contains("**chosen**"), md);
+        String html = Files.readString(dir.resolve("report.html"));
+        assertTrue(html.contains("id=\"selection-table\"") && html.contains("<strong>chosen</strong>")
+                && html.contains("validation results only"), "report.html has the selection section");
         JsonNode results = dev.rehearsal.SchemaCheck.assertValid(dir.resolve("results.json"));
         assertEquals(1, results.get("results").size(), "one reported point: the chosen candidate over seeds 2-3");
 

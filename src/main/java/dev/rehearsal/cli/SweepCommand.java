@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = "Run a grid of experiments (strategies x seeds x options) on embedded Spark or a cluster; "
-                + "resumable, merged into sweep.json, sweep.csv and sweep.md.",
+                + "resumable, merged into sweep.json, sweep.csv and sweep.md. A grid may choose each strategy's "
+                + "options on validation data of some seeds (select:) and report others (evaluate:).",
         footerHeading = "%nExamples:%n", footer = {"  rehearsal sweep --config grid.yaml --dry-run",
             "  rehearsal sweep --preset frontier-quick --parallel 2 --threads 1"})
 final class SweepCommand implements Callable<Integer> {
@@ -180,7 +181,8 @@ final class SweepCommand implements Callable<Integer> {
         }
         console.print(outcome.table());
         console.println("results: " + dir.resolve("sweep.csv") + ", " + dir.resolve("sweep.json") + ", "
-                + dir.resolve("sweep.md") + " (" + outcome.kept() + " kept, " + outcome.ran() + " run, "
+                + dir.resolve("sweep.md") + (grid.selection() == null ? "" : ", " + dir.resolve("selection.csv"))
+                + " (" + outcome.kept() + " kept, " + outcome.ran() + " run, "
                 + outcome.failed() + " failed)");
         if (outcome.failed() > 0) {
             throw new RehearsalException(RehearsalException.RUN, outcome.failed() + " of " + outcome.total()

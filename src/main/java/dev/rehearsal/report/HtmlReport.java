@@ -190,7 +190,13 @@ public final class HtmlReport {
             this.summary = summary;
             this.perStrategy = perStrategy;
             this.scalingFigures = scalingFigures;
+            Path sweep = outDir.resolve("sweep.json");
+            this.selection = Files.isRegularFile(sweep) && read(sweep).path("selection").isObject()
+                    ? read(sweep).get("selection") : null;
         }
+
+        /** sweep.json's {@code selection} (a sweep that chose on validation results), or null. */
+        private final JsonNode selection;
 
         String render() {
             Map<String, JsonNode> config = results != null ? results.config() : scaling.config();
@@ -212,6 +218,11 @@ public final class HtmlReport {
             }
             if (results != null) {
                 metrics();
+            }
+            if (selection != null) {
+                selectionSection();
+            }
+            if (results != null) {
                 strategies();
             }
             if (!samples.isEmpty()) {
@@ -235,6 +246,11 @@ public final class HtmlReport {
             }
             if (results != null) {
                 link("metrics", "Metrics");
+            }
+            if (selection != null) {
+                link("selection", "Selection");
+            }
+            if (results != null) {
                 results.strategies().forEach(s -> link("strategy-" + Figures.fileName(s.name()),
                         "Strategy " + s.name()));
             }
@@ -246,6 +262,35 @@ public final class HtmlReport {
             }
             link("config", "Configuration");
             b.append("</ul></nav>\n");
+        }
+
+        /**
+         * How the reported configurations were chosen (sweep.json's {@code selection}): per group, every
+         * candidate's mean validation score over the selection seeds and the choice.
+         */
+        private void selectionSection() {
+            section("selection", "Selection");
+            String metric = selection.path("by").asText().replace('_', ' ');
+            b.append("<p class=\"note\">Chosen per ").append(escape(selection.path("per").toString()))
+                    .append(" by the mean ").append(escape(metric)).append(" over selection seeds ")
+                    .append(escape(selection.path("seeds").toString())).append(", then run on seeds ")
+                    .append(escape(selection.path("evaluate_seeds").toString())).append("; the results above are ")
+                    .append("those seeds only. The choice read validation results only (held-out training ")
+                    .append("data, never the test set); every score is in selection.csv.</p>\n")
+                    .append("<table id=\"selection-table\">\n<tr><th>group</th><th>candidate</th><th>")
+                    .append(escape(metric)).append(" (mean ± SEM, n)</th><th>chosen</th></tr>\n");
+            for (JsonNode c : selection.path("candidates")) {
+                JsonNode sem = c.path("sem");
+                String score = !c.path("mean").isNumber() ? "excluded: " + c.path("excluded").asText()
+                        : String.format(Locale.ROOT, "%.4f", c.path("mean").asDouble()) + (sem.isNumber()
+                        ? String.format(Locale.ROOT, " ± %.4f", sem.asDouble()) : "") + " (n="
+                        + c.path("n").asInt() + ")";
+                b.append("<tr><td>").append(escape(c.path("group").asText())).append("</td><td>")
+                        .append(escape(c.path("label").asText())).append("</td><td>").append(escape(score))
+                        .append("</td><td>").append(c.path("chosen").asBoolean() ? "<strong>chosen</strong>" : "")
+                        .append("</td></tr>\n");
+            }
+            b.append("</table>\n");
         }
 
         private void link(String id, String text) {

@@ -32,7 +32,27 @@ import java.util.function.Consumer;
  *   - {strategy: gr, replay-targets: soft}
  * report: frontier     # optional: the memory-accuracy frontier ({@link Frontier}) beside the sweep's tables
  * </pre>
- * Every expanded experiment is resolved and validated before anything runs; an invalid one is a one-line
+ * A grid may also choose before it reports ({@link Selection}): with {@code select:} and {@code evaluate:}
+ * every combination is a candidate, run on the selection seeds; per group the candidate with the highest mean
+ * validation metric is chosen and only it runs on the evaluation seeds (the published protocol: choose on seed
+ * 1, report seeds 2-21):
+ * <pre>
+ * validation: 0.1          # required: selection reads the held-out part of the training data, never the test set
+ * grid:
+ *   strategy: [er, ewc]
+ *   lr: [0.001, 0.0001]
+ * select:
+ *   by: validation_acc     # or validation_bwt; higher is better
+ *   seeds: [1]             # a seed, a list, or "A-B"
+ *   per: [strategy]        # one choice per distinct value of these keys (the default)
+ * evaluate:
+ *   seeds: 2-21            # new seeds only: a seed that chose cannot report
+ * </pre>
+ * Such a grid sets no {@code seed} itself. {@link #points()} is then the selection stage; the evaluation
+ * stage is decided after it, from its records, and both stages' records live in {@code runs/}, so the sweep
+ * resumes from anywhere and recomputes the same choice.
+ *
+ * <p>Every expanded experiment is resolved and validated before anything runs; an invalid one is a one-line
  * error naming the key and the point. A grid of more than {@value #MAX_EXPERIMENTS} experiments is refused
  * before it is expanded. Runtime keys (threads, omp-wait, backend, gemm, out, quiet, data) cannot
  * vary: they are not part of an experiment's id. {@code strategies} and {@code seeds} are compare's keys: use
@@ -63,12 +83,24 @@ public final class Grid {
     private final List<Point> points;
     private final int duplicates;
 
-    private Grid(ObjectNode source, String report, List<String> swept, List<Point> points, int duplicates) {
+    private final Selection.Plan selection;
+
+    private Grid(ObjectNode source, String report, List<String> swept, List<Point> points, int duplicates,
+            Selection.Plan selection) {
         this.source = source;
         this.report = report;
         this.swept = swept;
         this.points = points;
         this.duplicates = duplicates;
+        this.selection = selection;
+    }
+
+    /**
+     * The grid's {@code select:} and {@code evaluate:} (its candidates and their experiments on both seed
+     * lists), or null for a plain grid. With it, {@link #points()} is the selection stage.
+     */
+    public Selection.Plan selection() {
+        return selection;
     }
 
     /** The grid file as given (for sweep.json). */
@@ -86,7 +118,10 @@ public final class Grid {
         return swept;
     }
 
-    /** Every distinct experiment, in expansion order. */
+    /**
+     * Every distinct experiment, in expansion order; for a grid that selects, the selection stage (every
+     * candidate on every selection seed): the evaluation stage is decided by {@link Selection#choose}.
+     */
     public List<Point> points() {
         return points;
     }
@@ -141,6 +176,8 @@ public final class Grid {
         JsonNode grid = fixed.remove("grid");
         JsonNode explicit = fixed.remove("points");
         JsonNode reportNode = fixed.remove("report");
+        JsonNode select = fixed.remove("select");
+        JsonNode evaluate = fixed.remove("evaluate");
         String report = null;
         if (reportNode != null && !reportNode.isNull()) {
             report = reportNode.asText();
@@ -204,6 +241,9 @@ public final class Grid {
                 combos.add(m);
             }
         }
+        if (select != null || evaluate != null) {
+            return selecting(source, report, fixed, combos, select, evaluate, where, quick, flags);
+        }
         LinkedHashSet<String> swept = new LinkedHashSet<>();
         combos.forEach(m -> swept.addAll(m.keySet()));
         Map<String, Point> byId = new LinkedHashMap<>();
@@ -211,22 +251,133 @@ public final class Grid {
         int n = 0;
         for (Map<String, JsonNode> combo : combos) {
             n++;
-            ObjectNode t = fixed.deepCopy();
-            combo.forEach(t::set);
-            String at = where + ", experiment " + n + " " + Json.MAPPER.valueToTree(combo);
-            ExperimentConfig c = ConfigFiles.resolve(t, at, quick, x -> { }, flags);
-            c = Experiment.single(c, c.strategy, c.seed);
-            try {
-                c.refuseUnread(List.of(c.strategy));
-            } catch (RehearsalException e) {
-                throw usage(at + ": " + e.getMessage());
-            }
-            String id = Experiment.id(c);
-            if (byId.putIfAbsent(id, new Point(c, id, combo)) != null) {
+            Point p = point(fixed, combo, where + ", experiment " + n, quick, flags);
+            if (byId.putIfAbsent(p.id(), p) != null) {
                 dup++;
             }
         }
-        return new Grid(source, report, List.copyOf(swept), List.copyOf(byId.values()), dup);
+        return new Grid(source, report, List.copyOf(swept), List.copyOf(byId.values()), dup, null);
+    }
+
+    /** One combination of options over the fixed ones, resolved and validated ({@code at} names it). */
+    private static Point point(ObjectNode fixed, Map<String, JsonNode> combo, String at, boolean quick,
+            Consumer<ExperimentConfig> flags) {
+        ObjectNode t = fixed.deepCopy();
+        combo.forEach(t::set);
+        at = at + " " + Json.MAPPER.valueToTree(combo);
+        ExperimentConfig c = ConfigFiles.resolve(t, at, quick, x -> { }, flags);
+        c = Experiment.single(c, c.strategy, c.seed);
+        try {
+            c.refuseUnread(List.of(c.strategy));
+        } catch (RehearsalException e) {
+            throw usage(at + ": " + e.getMessage());
+        }
+        return new Point(c, Experiment.id(c), combo);
+    }
+
+    /**
+     * A grid with {@code select:} and {@code evaluate:}: each combination is a candidate, resolved on every
+     * selection seed and every evaluation seed before anything runs; its points are the selection stage.
+     */
+    private static Grid selecting(ObjectNode source, String report, ObjectNode fixed,
+            List<Map<String, JsonNode>> combos, JsonNode select, JsonNode evaluate, String where, boolean quick,
+            Consumer<ExperimentConfig> flags) {
+        if (select == null || !select.isObject()) {
+            throw usage(where + ": 'evaluate' needs 'select' (what to choose, by which validation metric, on which "
+                    + "seeds), e.g. select: {by: validation_acc, seeds: [1]}");
+        }
+        if (evaluate == null || !evaluate.isObject()) {
+            throw usage(where + ": 'select' needs 'evaluate' (the seeds the chosen configurations run on, new ones), "
+                    + "e.g. evaluate: {seeds: 2-21}");
+        }
+        for (Iterator<String> it = select.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!Set.of("by", "seeds", "per").contains(k)) {
+                throw usage(where + ": unknown key '" + k + "' in select (use by, seeds, per)");
+            }
+        }
+        for (Iterator<String> it = evaluate.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!k.equals("seeds")) {
+                throw usage(where + ": unknown key '" + k + "' in evaluate (use seeds)");
+            }
+        }
+        if (fixed.has("seed") || combos.stream().anyMatch(m -> m.containsKey("seed"))) {
+            throw usage(where + ": a grid that selects takes its seeds from select: seeds and evaluate: seeds; "
+                    + "remove 'seed' from the grid");
+        }
+        Selection.Metric by = Selection.Metric.parse(where, select.get("by"));
+        List<Long> selectSeeds = Selection.parseSeeds(where, "select: seeds", select.get("seeds"));
+        List<Long> evaluateSeeds = Selection.parseSeeds(where, "evaluate: seeds", evaluate.get("seeds"));
+        List<Long> both = selectSeeds.stream().filter(evaluateSeeds::contains).toList();
+        if (!both.isEmpty()) {
+            throw usage(where + ": evaluation seeds must be new seeds, but " + both + " also choose (the protocol "
+                    + "reports on seeds not used for choosing, e.g. select: {seeds: [1]}, evaluate: {seeds: 2-21})");
+        }
+        List<String> per = new ArrayList<>();
+        JsonNode perNode = select.get("per");
+        if (perNode == null || perNode.isNull()) {
+            per.add("strategy");
+        } else if (perNode.isArray()) {
+            perNode.forEach(k -> per.add(k.asText()));
+        } else if (perNode.isTextual()) {
+            per.add(perNode.asText());
+        } else {
+            throw usage(where + ": select: per must be a list of option keys, e.g. per: [strategy], got " + perNode);
+        }
+        for (String k : per) {
+            if (!ExperimentConfig.allKeys().contains(k) || NOT_SWEPT.contains(k) || k.equals("seed")) {
+                throw usage(where + ": select: per names '" + k + "', which is no option a candidate sets"
+                        + dev.rehearsal.config.Suggest.unknownKeyHint(k, ExperimentConfig.allKeys()));
+            }
+        }
+        LinkedHashSet<String> swept = new LinkedHashSet<>();
+        combos.forEach(m -> swept.addAll(m.keySet()));
+        swept.add("seed");
+        List<Selection.Candidate> candidates = new ArrayList<>();
+        Set<List<String>> seen = new LinkedHashSet<>();
+        List<Point> stage1 = new ArrayList<>();
+        int dup = 0;
+        int n = 0;
+        for (Map<String, JsonNode> combo : combos) {
+            n++;
+            String at = where + ", candidate " + n;
+            List<Point> sel = new ArrayList<>();
+            for (long seed : selectSeeds) {
+                sel.add(point(fixed, seeded(combo, seed), at, quick, flags));
+            }
+            if (!seen.add(sel.stream().map(Point::id).toList())) {
+                dup++;
+                continue;
+            }
+            ExperimentConfig first = sel.get(0).config();
+            if (!(first.validation > 0)) {
+                throw usage(at + ": select reads validation results, and this candidate holds out none: set "
+                        + "validation: FRACTION (e.g. validation: 0.1) beside select");
+            }
+            List<Point> eval = new ArrayList<>();
+            for (long seed : evaluateSeeds) {
+                eval.add(point(fixed, seeded(combo, seed), at, quick, flags));
+            }
+            JsonNode resolved = Json.MAPPER.valueToTree(first);
+            List<String> group = new ArrayList<>();
+            for (String k : per) {
+                JsonNode v = resolved.path(k);
+                group.add(k + "=" + (v.isValueNode() ? v.asText() : v.toString()));
+            }
+            candidates.add(new Selection.Candidate(String.join(", ", group), Sweep.label(sel.get(0)), combo,
+                    List.copyOf(sel), List.copyOf(eval)));
+            stage1.addAll(sel);
+        }
+        Selection.Plan plan = new Selection.Plan(by, selectSeeds, List.copyOf(per), evaluateSeeds,
+                List.copyOf(candidates));
+        return new Grid(source, report, List.copyOf(swept), List.copyOf(stage1), dup, plan);
+    }
+
+    private static Map<String, JsonNode> seeded(Map<String, JsonNode> combo, long seed) {
+        Map<String, JsonNode> m = new LinkedHashMap<>(combo);
+        m.put("seed", Json.MAPPER.getNodeFactory().numberNode(seed));
+        return m;
     }
 
     /**
@@ -285,7 +436,7 @@ public final class Grid {
                     || key.equals("seeds") ? "sweep 'strategy' and 'seed' instead"
                     : "it is a runtime key, not part of an experiment (set it once, or run separate sweeps)"));
         }
-        if (key.equals("grid") || key.equals("points")) {
+        if (key.equals("grid") || key.equals("points") || key.equals("select") || key.equals("evaluate")) {
             throw usage(where + ": '" + key + "' cannot be nested in " + section);
         }
         if (!ExperimentConfig.allKeys().contains(key)) {

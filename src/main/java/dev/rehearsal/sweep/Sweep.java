@@ -34,7 +34,11 @@ import java.util.Map;
  * DIR/sweep.csv          one row per experiment x evaluated task (tidy, for pandas)
  * DIR/sweep.md           mean ± std over seeds per grid point
  * DIR/results.json, results.csv, results.md, report.html   the report over the grid points
+ * DIR/selection.csv      a grid that selects: every candidate's validation score per selection seed, its
+ *                        mean and whether it was chosen (also in sweep.json's selection and sweep.md)
  * </pre>
+ * A grid that selects runs in two stages (see {@link Selection}): its candidates on the selection seeds, then
+ * the chosen ones on the evaluation seeds; every table and the report hold the evaluation stage only.
  * A finished id is skipped when the sweep runs again (its record verified: checksum, config, ranges);
  * {@code rerun} runs every experiment again. A failed experiment is recorded and run again next time.
  */
@@ -54,9 +58,45 @@ public final class Sweep {
     public static Outcome run(Grid grid, Path dir, Engine engine, boolean rerun, PrintStream log) {
         ResultFiles.write(dir.resolve("grid.json"), Json.write(grid.source()) + "\n");
         Map<String, ObjectNode> records = new LinkedHashMap<>();
+        Selection.Plan plan = grid.selection();
+        if (plan == null) {
+            int[] kr = stage("", grid.points(), dir, engine, rerun, log, records);
+            String table = merge(grid, grid.points(), null, dir, records, log);
+            return new Outcome(grid.points().size(), kr[0], kr[1], failed(grid.points(), records), table);
+        }
+        int[] first = stage("selection stage (" + plan.candidates().size() + " candidates x "
+                + plan.selectSeeds().size() + " seeds): ", grid.points(), dir, engine, rerun, log, records);
+        List<Selection.Judged> judged = Selection.choose(plan.candidates(), Selection.scores(records, plan.by()));
+        for (String g : plan.groups()) {
+            Selection.Judged c = judged.stream().filter(j -> j.chosen() && j.candidate().group().equals(g))
+                    .findFirst().orElse(null);
+            log.println("sweep: " + g + ": " + (c == null ? "no candidate has a score on every selection seed, "
+                    + "nothing to evaluate" : "chose " + c.candidate().label() + ", " + plan.by().title + " "
+                    + c.summary().meanSem(4)));
+        }
+        List<Grid.Point> evaluation = Selection.evaluation(judged);
+        int[] second = stage("evaluation stage: ", evaluation, dir, engine, rerun, log, records);
+        String table = merge(grid, evaluation, judged, dir, records, log);
+        List<Grid.Point> all = new ArrayList<>(grid.points());
+        all.addAll(evaluation);
+        return new Outcome(all.size(), first[0] + second[0], first[1] + second[1], failed(all, records), table);
+    }
+
+    private static int failed(List<Grid.Point> points, Map<String, ObjectNode> records) {
+        return (int) points.stream().map(p -> records.get(p.id()))
+                .filter(o -> o != null && o.path("status").asText().equals("failed")).count();
+    }
+
+    /**
+     * Runs the experiments of {@code points} not finished in {@code dir} yet (all with {@code rerun}), each
+     * record written as it arrives and added to {@code records}; returns {kept, run}.
+     */
+    private static int[] stage(String name, List<Grid.Point> points, Path dir, Engine engine, boolean rerun,
+            PrintStream log, Map<String, ObjectNode> records) {
         List<Engine.Task> tasks = new ArrayList<>();
         Map<String, Grid.Point> byId = new LinkedHashMap<>();
-        for (Grid.Point p : grid.points()) {
+        int kept = 0;
+        for (Grid.Point p : points) {
             byId.put(p.id(), p);
             Path f = record(dir, p.id());
             if (!rerun && Files.isRegularFile(f)) {
@@ -65,14 +105,17 @@ public final class Sweep {
                 String status = o.path("status").asText();
                 if (status.equals("finished") || status.equals(Experiment.DOES_NOT_FIT)) {
                     records.put(p.id(), o);
+                    kept++;
                     continue;
                 }
             }
             tasks.add(new Engine.Task(p.id(), ConfigFiles.toJson(p.config())));
         }
-        int kept = records.size();
-        log.printf(Locale.ROOT, "sweep: %d experiments, %d already finished, running %d on %s%n",
-                grid.points().size(), kept, tasks.size(), engine.describe());
+        log.printf(Locale.ROOT, "sweep: %s%d experiments, %d already finished, running %d on %s%n", name,
+                points.size(), kept, tasks.size(), engine.describe());
+        if (tasks.isEmpty()) {
+            return new int[] {kept, 0};
+        }
         int[] done = {0};
         long started = System.nanoTime();
         try {
@@ -103,9 +146,7 @@ public final class Sweep {
             }
             log.println("sweep: the engine failed: " + SweepWork.oneLine(e.getMessage()));
         }
-        String table = merge(grid, dir, records, log);
-        int failed = (int) records.values().stream().filter(o -> o.path("status").asText().equals("failed")).count();
-        return new Outcome(grid.points().size(), kept, tasks.size(), failed, table);
+        return new int[] {kept, tasks.size()};
     }
 
     private static ObjectNode parse(String json) {
@@ -127,8 +168,14 @@ public final class Sweep {
         return b.toString();
     }
 
-    /** Writes sweep.json, sweep.csv, sweep.md, results.json/csv/md and report.html; returns the Markdown table. */
-    static String merge(Grid grid, Path dir, Map<String, ObjectNode> records, PrintStream log) {
+    /**
+     * Writes sweep.json, sweep.csv, sweep.md, results.json/csv/md and report.html over the {@code reported}
+     * experiments (a grid's points, or the evaluation stage of a grid that selects: the selection stage is then
+     * in selection.csv, sweep.json's {@code selection} and sweep.md's "Selection" section, never in the tables);
+     * returns the Markdown table.
+     */
+    static String merge(Grid grid, List<Grid.Point> reported, List<Selection.Judged> judged, Path dir,
+            Map<String, ObjectNode> records, PrintStream log) {
         ObjectNode root = Provenance.stamp(Json.MAPPER.createObjectNode(), "sweep");
         root.set("grid", ResultsSchema.snakeKeys(grid.source()));
         ArrayNode sw = root.putArray("swept");
@@ -141,7 +188,7 @@ public final class Sweep {
         header.addAll(List.of("trained_through_task", "task", "accuracy", "validation_accuracy"));
         ResultsCsv.line(csv, header);
         Summary summary = null;
-        for (Grid.Point p : grid.points()) {
+        for (Grid.Point p : reported) {
             ObjectNode o = records.get(p.id());
             ObjectNode e = exps.addObject();
             e.put("id", p.id());
@@ -199,11 +246,18 @@ public final class Sweep {
             }
             summary.add(run.named(label(p)), p.config());
         }
+        Selection.Plan plan = grid.selection();
+        if (plan != null) {
+            root.set("selection", Selection.json(plan, judged, records));
+            ResultFiles.write(dir.resolve("selection.csv"), Selection.csv(plan, judged, records));
+        }
         ResultFiles.write(dir.resolve("sweep.json"), Json.write(root) + "\n");
         ResultFiles.write(dir.resolve("sweep.csv"), csv.toString());
         String table = summary == null ? "(no finished experiment)\n" : summary.markdownTable();
         ResultFiles.write(dir.resolve("sweep.md"), "# Rehearsal sweep\n\nMean ± sample standard deviation over seeds "
-                + "per grid point (" + grid.points().size() + " experiments; each in runs/<id>.json).\n\n" + table);
+                + "per grid point (" + reported.size() + " experiments" + (plan == null ? ""
+                : " of the evaluation stage, seeds " + Selection.seeds(plan.evaluateSeeds())) + "; each in "
+                + "runs/<id>.json).\n\n" + table + (plan == null ? "" : Selection.markdown(plan, judged)));
         if (grid.report() != null) {
             dev.rehearsal.report.Frontier.write(dir, exps, log);
         }
@@ -226,7 +280,10 @@ public final class Sweep {
     /** What --dry-run prints: every experiment (id, the options its point sets) and its estimated cost. */
     public static String dryRun(Grid grid, Path dir) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%d experiments%s%n", grid.points().size(),
+        Selection.Plan plan = grid.selection();
+        b.append(String.format(Locale.ROOT, "%d experiments%s%s%n", grid.points().size(), plan == null ? ""
+                : " in the selection stage (" + plan.candidates().size() + " candidates x seeds "
+                + Selection.seeds(plan.selectSeeds()) + ")",
                 grid.duplicates() > 0 ? " (" + grid.duplicates() + " duplicate point(s) dropped)" : ""));
         b.append(String.format(Locale.ROOT, "%-16s  %-12s  %-12s  %-12s  %-10s  %s%n", "id", "MACs (est.)",
                 "params (B)", "data (B)", "status", "options"));
@@ -242,6 +299,13 @@ public final class Sweep {
                 + "evaluation, from the layer shapes; replayed rows and generators add to it, and each record has "
                 + "the exact count once run); bytes exact: solver float32 parameters, uint8 images of the data set "
                 + "(loaded once per process)%n", (double) total));
+        if (plan != null) {
+            b.append(String.format(Locale.ROOT, "then the evaluation stage: the candidate of each of the %d group(s) "
+                    + "(per %s) with the highest mean %s runs on seeds %s (%d experiments), decided after the "
+                    + "selection stage from its validation results%n", plan.groups().size(),
+                    String.join(", ", plan.per()), plan.by().title, Selection.seeds(plan.evaluateSeeds()),
+                    plan.groups().size() * plan.evaluateSeeds().size()));
+        }
         return b.toString();
     }
 }

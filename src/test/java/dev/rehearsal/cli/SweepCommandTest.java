@@ -56,6 +56,39 @@ class SweepCommandTest {
         assertFalse(Files.exists(dir.resolve("out")), "nothing ran, nothing was written");
     }
 
+    /** A grid that selects: --dry-run lists the selection stage and says the evaluation stage comes after it. */
+    @Test
+    void dryRunOfAGridThatSelectsListsTheSelectionStage(@TempDir Path dir) throws Exception {
+        Path grid = dir.resolve("grid.yaml");
+        Files.writeString(grid, """
+                train-limit: 1000
+                validation: 0.1
+                grid: {strategy: [er], per-class: [10, 100]}
+                select: {by: validation_acc, seeds: [1]}
+                evaluate: {seeds: 2-21}
+                """);
+        Cli r = Cli.run("sweep", "--config", grid.toString(), "--out", dir.resolve("out").toString(), "--dry-run",
+                "--threads", "1");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().startsWith("2 experiments in the selection stage (2 candidates x seeds 1)"), r.out());
+        assertTrue(r.out().contains("then the evaluation stage") && r.out().contains("seeds 2-21 (20 experiments)"),
+                r.out());
+        assertFalse(Files.exists(dir.resolve("out")), "a dry run writes nothing");
+    }
+
+    /** Selection reads validation results: a grid that selects without a validation split is refused. */
+    @Test
+    void aGridThatSelectsWithoutValidationIsRefused(@TempDir Path dir) throws Exception {
+        Path grid = dir.resolve("grid.yaml");
+        Files.writeString(grid, "grid: {strategy: [er], per-class: [10, 100]}\n"
+                + "select: {by: validation_acc, seeds: [1]}\nevaluate: {seeds: 2-21}\n");
+        Cli r = Cli.run("sweep", "--config", grid.toString(), "--out", dir.resolve("out").toString(), "--threads",
+                "1");
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.oneLineError() && r.err().contains("validation: FRACTION"), r.err());
+        assertFalse(Files.exists(dir.resolve("out")), "nothing ran, nothing was written");
+    }
+
     @Test
     void moreThreadsThanCoresAreRefused(@TempDir Path dir) throws Exception {
         Path grid = dir.resolve("grid.yaml");

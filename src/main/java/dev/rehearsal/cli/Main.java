@@ -99,6 +99,11 @@ public final class Main implements Callable<Integer> {
             err.println("rehearsal: " + oneLine(r.getMessage()));
             return r.exitCode();
         }
+        if (ex instanceof dev.rehearsal.engine.Engine.Unavailable u) {
+            // The cluster could not be reached or used: the sweep ran nothing (exit 4, like a run that failed).
+            err.println("rehearsal: " + oneLine(u.getMessage()));
+            return RehearsalException.RUN;
+        }
         if (ex instanceof OutOfMemoryError) {
             err.println("rehearsal: out of memory: " + oneLine(ex.getMessage()));
             return RehearsalException.RUN;

@@ -1,6 +1,5 @@
 package dev.rehearsal.engine;
 
-import dev.rehearsal.RehearsalException;
 import java.io.Serializable;
 import java.util.List;
 
@@ -41,13 +40,13 @@ public interface Engine extends AutoCloseable {
     /**
      * The engine could not start (its cluster cannot be reached, or did not take the application): no task
      * ran, so no experiment failed. One line naming where it looked; the exit code of a run that could not
-     * happen ({@link RehearsalException#RUN}).
+     * happen (4).
      */
-    final class Unavailable extends RehearsalException {
+    final class Unavailable extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public Unavailable(String message) {
-            super(RehearsalException.RUN, message);
+            super(message);
         }
     }
 

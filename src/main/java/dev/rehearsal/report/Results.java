@@ -248,13 +248,15 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
             if (!run.isObject()) {
                 throw corrupt(file, "a run" + where + " is " + shown(run) + ", expected an object");
             }
+            // The details may be absent (the report says so in one line), but what is there must be right.
             JsonNode window = run.path("loss_window_steps");
-            if (!window.isIntegralNumber() || !window.canConvertToInt() || window.asInt() < 1) {
+            if (!window.isMissingNode()
+                    && (!window.isIntegralNumber() || !window.canConvertToInt() || window.asInt() < 1)) {
                 throw bad("'loss_window_steps'", window, "expected an integer >= 1");
             }
             for (String curve : List.of("solver_loss", "generator_loss")) {
                 JsonNode c = run.path(curve);
-                if (c.isNull() && curve.equals("generator_loss")) {
+                if (c.isMissingNode() || c.isNull() && curve.equals("generator_loss")) {
                     continue;
                 }
                 if (!c.isArray()) {
@@ -273,7 +275,7 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
                 }
             }
             JsonNode confusion = run.path("confusion_matrix");
-            if (!confusion.isNull()) {
+            if (!confusion.isNull() && !confusion.isMissingNode()) {
                 if (!confusion.isArray() || confusion.isEmpty()) {
                     throw bad("'confusion_matrix'", confusion, "expected rows of counts or null");
                 }
@@ -288,13 +290,21 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
             }
             for (String map : List.of("memory_bytes", "heap_bytes")) {
                 JsonNode m = run.path(map);
+                if (m.isMissingNode()) {
+                    continue;
+                }
                 if (!m.isObject()) {
                     throw bad("'" + map + "'", m, "expected bytes per component");
                 }
                 m.fields().forEachRemaining(e -> count(e.getValue(), "'" + map + "." + e.getKey() + "'"));
             }
-            countOf(run, "dataset_bytes");
+            if (!run.path("dataset_bytes").isMissingNode()) {
+                countOf(run, "dataset_bytes");
+            }
             JsonNode tasks = run.path("tasks");
+            if (tasks.isMissingNode()) {
+                return run;
+            }
             if (!tasks.isArray()) {
                 throw bad("'tasks'", tasks, "expected one record per finished task");
             }

@@ -40,8 +40,8 @@ public final class Safetensors {
     /** Headers beyond this are not ours (the format allows 100 MB; our models need a few kB). */
     private static final long MAX_HEADER = 100L << 20;
 
-    /** A tensor read from a file: its dtype, shape and row-major little-endian bytes. */
-    public record Loaded(DType dtype, long[] shape, byte[] raw) {
+    /** A tensor read from a file: its name, dtype, shape and row-major little-endian bytes. */
+    public record Loaded(String name, DType dtype, long[] shape, byte[] raw) {
         public long numel() {
             return raw.length / dtype.bytes();
         }
@@ -66,11 +66,17 @@ public final class Safetensors {
             }
         }
 
-        /** Copies into a view of the same dtype and element count (row-major). */
+        /**
+         * Copies into a view of the same dtype and exactly its shape ({@code [rows, cols]}, or {@code [cols]} or
+         * {@code [1, cols]} for one row): the same number of elements in another shape is refused, as a
+         * tensor the file says is something else.
+         */
         public void copyInto(Tensor t) {
-            if (t.dtype() != dtype || t.numel() != numel()) {
-                throw new IllegalArgumentException("cannot load " + dtype + " " + Arrays.toString(shape) + " into " + t
-                        + " (" + t.dtype() + ")");
+            boolean shaped = Arrays.equals(shape, new long[] {t.rows(), t.cols()})
+                    || t.rows() == 1 && Arrays.equals(shape, new long[] {t.cols()});
+            if (t.dtype() != dtype || !shaped || t.numel() != numel()) {
+                throw new IllegalArgumentException("tensor '" + name + "' is " + dtype + " " + Arrays.toString(shape)
+                        + ", expected " + t.dtype() + " [" + t.rows() + ", " + t.cols() + "]");
             }
             switch (dtype) {
                 case F32 -> t.copyFrom(floats());
@@ -228,7 +234,7 @@ public final class Safetensors {
                 long[] r = e.getValue();
                 ByteBuffer data = ByteBuffer.allocate((int) (r[1] - r[0]));
                 readFully(ch, data, dataStart + r[0]);
-                out.put(e.getKey(), new Loaded(dtypes.get(e.getKey()), shapes.get(e.getKey()), data.array()));
+                out.put(e.getKey(), new Loaded(e.getKey(), dtypes.get(e.getKey()), shapes.get(e.getKey()), data.array()));
             }
             return out;
         } catch (IOException e) {

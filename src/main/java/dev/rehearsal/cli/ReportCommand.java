@@ -74,8 +74,10 @@ final class ReportCommand implements Callable<Integer> {
             if (f.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
                 throw usage("--out " + out + " is one of the folders read: give a new folder");
             }
-            read.add(ResultsMerge.read(f));
             ResultsFolder.refuseLinks(f); // nothing is read through a link either
+            ResultsMerge.Folder folder = ResultsMerge.read(f);
+            HtmlReport.check(f.resolve("results.json"), folder.results()); // named as the user knows it
+            read.add(folder);
         }
         ResultsMerge.Merged merged = ResultsMerge.of(read);
         try (ResultsFolder folder = ResultsFolder.open(out, "report", force ? ResultsFolder.Mode.FORCE

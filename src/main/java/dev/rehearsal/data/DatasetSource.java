@@ -147,6 +147,56 @@ public final class DatasetSource {
                 corpus.pinned(split.imagesFile()), corpus.pinned(split.labelsFile()));
     }
 
+    /** A data set's two splits, loaded together; closing frees both. */
+    public record Splits(Dataset train, Dataset test) implements AutoCloseable {
+        @Override
+        public void close() {
+            train.close();
+            test.close();
+        }
+    }
+
+    /**
+     * Loads both splits and checks that they belong together: the same image size (a model built for the
+     * training images cannot read others), and no test class the training file never shows (it could never
+     * be learned). Each split's labels are already within the corpus's classes ({@link Dataset#load}).
+     */
+    public Splits loadBoth(Backend backend) {
+        Dataset train = load(backend, Split.TRAIN);
+        Dataset test = null;
+        try {
+            test = load(backend, Split.TEST);
+            requireAgreement(train, test);
+            return new Splits(train, test);
+        } catch (RuntimeException | Error e) {
+            train.close();
+            if (test != null) {
+                test.close();
+            }
+            throw e;
+        }
+    }
+
+    private void requireAgreement(Dataset train, Dataset test) {
+        if (train.imageRows() != test.imageRows() || train.imageCols() != test.imageCols()) {
+            throw new RehearsalException(RehearsalException.DATA, images(Split.TEST) + " holds " + test.imageRows()
+                    + "x" + test.imageCols() + " images but " + images(Split.TRAIN) + " holds " + train.imageRows()
+                    + "x" + train.imageCols() + "; expected one image size for both splits: use the files of one "
+                    + "data set");
+        }
+        boolean[] trained = new boolean[256];
+        for (int i = 0; i < train.size(); i++) {
+            trained[train.label(i)] = true;
+        }
+        for (int i = 0; i < test.size(); i++) {
+            if (!trained[test.label(i)]) {
+                throw new RehearsalException(RehearsalException.DATA, labels(Split.TEST) + ": class " + test.label(i)
+                        + " (at index " + i + ") never occurs in " + labels(Split.TRAIN) + ", so it could never be "
+                        + "learned; expected the labels of one data set in both splits");
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return corpus.title() + " in " + directory + (verified ? " (verified)" : "");

@@ -11,7 +11,6 @@ import dev.rehearsal.config.BackendType;
 import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.data.Dataset;
 import dev.rehearsal.data.DatasetSource;
-import dev.rehearsal.data.Split;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -57,12 +56,7 @@ public final class Inputs {
     /** The config's data set (located, fetched when missing, verified), both splits loaded into {@code backend}. */
     public static Data load(ExperimentConfig c, Backend backend, Consumer<String> log) {
         DatasetSource src = DatasetSource.locate(c.dataset, c.data == null ? null : Path.of(c.data), log);
-        Dataset train = src.load(backend, Split.TRAIN);
-        try {
-            return new Data(train, src.load(backend, Split.TEST));
-        } catch (RuntimeException | Error e) {
-            train.close();
-            throw e;
-        }
+        DatasetSource.Splits both = src.loadBoth(backend);
+        return new Data(both.train(), both.test());
     }
 }

@@ -34,6 +34,8 @@ import java.util.stream.Stream;
  */
 public final class RunCheckpoint {
     static final String STATE = "state.json";
+    /** More random draws than any run makes (2^48: days of drawing at a billion a second). */
+    static final long MAX_DRAWS = 1L << 48;
     private static final Pattern TENSORS = Pattern.compile("tensors-task[0-9]{1,9}\\.safetensors");
     private final Path dir;
 
@@ -129,8 +131,9 @@ public final class RunCheckpoint {
             }
             rng[i] = rngNode.get(i).asLong();
         }
-        if (rng.length != 3) {
-            throw Integrity.corrupt(stateFile, "the random state has " + rng.length + " words, expected 3");
+        String badRng = Rng.invalidState(c.seed, rng, MAX_DRAWS);
+        if (badRng != null) {
+            throw Integrity.corrupt(stateFile, "the random state 'rng' is not one this run can reach: " + badRng);
         }
         double wall = Integrity.seconds(stateFile, root, "wall_seconds");
         if (!root.path("values").isObject()) {
@@ -156,16 +159,32 @@ public final class RunCheckpoint {
                 RunResult.validationOf(root, done));
     }
 
-    /** Restores a loaded checkpoint into a strategy built from the same config. */
+    /**
+     * Restores a loaded checkpoint into a strategy built from the same config, checking what only the strategy
+     * knows: step counts within what its tasks so far can take, tensors of exactly its shapes, counts within
+     * its buffers' capacity. The checksums show the files are as written, not who wrote them: a file edited
+     * and re-sealed passes them, and these checks are what refuse it.
+     */
     static void restore(Strategy s, Rng rng, Saved saved) {
+        Path stateFile = saved.tensorsFile().resolveSibling(STATE);
+        long most = s.mostStepsThrough(saved.tasksDone());
+        for (var it = saved.values().fields(); it.hasNext();) {
+            var e = it.next();
+            if (e.getKey().endsWith(".steps")) {
+                JsonNode v = e.getValue();
+                if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0 || v.asLong() > most) {
+                    throw Integrity.corrupt(stateFile, "'" + e.getKey() + "' is " + v + ", expected a step count in "
+                            + "[0, " + most + "] (the most " + saved.tasksDone() + " tasks of this config can take)");
+                }
+            }
+        }
         try {
             s.restoreState(saved.tensors(), saved.values());
             rng.restoreState(saved.rng());
         } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException e) {
             // Checksums and config matched, yet the content does not fit the strategy: refuse it as data.
-            throw new RehearsalException(RehearsalException.DATA, "checkpoint " + saved.tensorsFile() + " does not "
-                    + "fit a " + s.name() + " run of this config: " + e.getMessage()
-                    + "; start the run over with --force", e);
+            throw Integrity.corrupt(stateFile, "it does not fit a " + s.name() + " run of this config: "
+                    + e.getMessage() + " (tensors in " + saved.tensorsFile().getFileName() + ")");
         }
     }
 

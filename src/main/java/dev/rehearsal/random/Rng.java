@@ -6,6 +6,10 @@ package dev.rehearsal.random;
  * spare kept as part of the state.
  */
 public final class Rng {
+    /** SplitMix64's increment: the state after n draws from seed s is s + n * GAMMA (mod 2^64). */
+    private static final long GAMMA = 0x9E3779B97F4A7C15L;
+    /** GAMMA's inverse mod 2^64 (GAMMA is odd), so a state tells how many draws led to it. */
+    private static final long GAMMA_INVERSE = inverse(GAMMA);
     private long state;
     private boolean hasSpare;
     private double spare;
@@ -16,11 +20,11 @@ public final class Rng {
 
     /** An independent stream derived from this one (advances this one by one draw). */
     public Rng split() {
-        return new Rng(nextLong() ^ 0x9E3779B97F4A7C15L);
+        return new Rng(nextLong() ^ GAMMA);
     }
 
     public long nextLong() {
-        long z = (state += 0x9E3779B97F4A7C15L);
+        long z = (state += GAMMA);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
@@ -98,6 +102,39 @@ public final class Rng {
     /** The full state, for checkpoints: {@code {state, hasSpare ? 1 : 0, bits of spare}}. */
     public long[] saveState() {
         return new long[] {state, hasSpare ? 1 : 0, Double.doubleToRawLongBits(spare)};
+    }
+
+    /**
+     * Why {@code saved} cannot be the state of a stream started with {@code seed} after at most
+     * {@code maxDraws} draws, or null when it can: 3 words, a spare flag of 0 or 1, a finite spare, and a
+     * state word {@code seed + n * GAMMA} with 1 <= n <= maxDraws (a checkpoint is written after a task, so
+     * its stream has drawn; any other word, an all-zero state among them, was not written by that run).
+     */
+    public static String invalidState(long seed, long[] saved, long maxDraws) {
+        if (saved.length != 3) {
+            return "it has " + saved.length + " words, expected 3";
+        }
+        if (saved[1] != 0 && saved[1] != 1) {
+            return "its spare flag is " + saved[1] + ", expected 0 or 1";
+        }
+        if (!Double.isFinite(Double.longBitsToDouble(saved[2]))) {
+            return "its spare Gaussian is " + Double.longBitsToDouble(saved[2]) + ", expected a finite number";
+        }
+        long draws = (saved[0] - seed) * GAMMA_INVERSE;
+        if (Long.compareUnsigned(draws, 1) < 0 || Long.compareUnsigned(draws, maxDraws) > 0) {
+            return "its state word " + saved[0] + " is not reached from seed " + seed + " within " + maxDraws
+                    + " draws";
+        }
+        return null;
+    }
+
+    /** The inverse of an odd number mod 2^64 (Newton's iteration doubles the correct bits each step). */
+    private static long inverse(long odd) {
+        long x = odd; // correct to 3 bits: odd * odd = 1 mod 8
+        for (int i = 0; i < 5; i++) {
+            x *= 2 - odd * x;
+        }
+        return x;
     }
 
     public void restoreState(long[] saved) {

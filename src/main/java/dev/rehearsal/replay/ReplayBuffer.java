@@ -296,37 +296,68 @@ public final class ReplayBuffer implements ReplaySource {
         }
     }
 
-    /** Restores what {@link #saveState} saved into a buffer built for the same scenario and config. */
+    /**
+     * Restores what {@link #saveState} saved into a buffer built for the same scenario and config, after
+     * checking it against this buffer: every group's count within its capacity, the used slots exactly the
+     * filled ones, each once, and the stream counts (reservoir's) non-negative. A checkpoint's checksum
+     * has no key, so these checks, not the checksum, are what refuse a forged one.
+     */
     public void restoreState(dev.rehearsal.checkpoint.Safetensors.Loaded stored,
             com.fasterxml.jackson.databind.JsonNode values) {
-        stored.copyInto(samples);
-        copyInts(values.path("buffer.filled"), filled);
+        var f = values.path("buffer.filled");
         var u = values.path("buffer.used");
-        java.util.Arrays.fill(occupied, false);
-        usedCount = u.size();
-        for (int i = 0; i < usedCount; i++) {
-            used[i] = u.get(i).asInt();
-            occupied[used[i]] = true;
-        }
         var seenArr = values.path("buffer.seen");
-        for (int i = 0; i < seen.length; i++) {
-            seen[i] = seenArr.path(i).asLong();
+        for (var a : List.of(f, u, seenArr)) {
+            if (!a.isArray()) {
+                throw new IllegalArgumentException("a replay buffer's 'buffer.filled', 'buffer.used' and "
+                        + "'buffer.seen' must be lists, got " + a);
+            }
         }
+        if (f.size() != filled.length || seenArr.size() != seen.length) {
+            throw new IllegalArgumentException("'buffer.filled' and 'buffer.seen' hold " + f.size() + " and "
+                    + seenArr.size() + " groups, the buffer has " + filled.length);
+        }
+        long total = 0;
+        for (int g = 0; g < filled.length; g++) {
+            int n = (int) integer(f.get(g), "'buffer.filled'[" + g + "]", 0, perGroup, " (capacity " + perGroup
+                    + " per class)");
+            long s = integer(seenArr.get(g), "'buffer.seen'[" + g + "]", 0, Long.MAX_VALUE, "");
+            filled[g] = n;
+            seen[g] = s;
+            total += n;
+        }
+        if (u.size() != total) {
+            throw new IllegalArgumentException("'buffer.used' lists " + u.size() + " slots, 'buffer.filled' counts "
+                    + total);
+        }
+        java.util.Arrays.fill(occupied, false);
+        for (int i = 0; i < u.size(); i++) {
+            int slot = (int) integer(u.get(i), "'buffer.used'[" + i + "]", 0, capacity() - 1, "");
+            if (slot % perGroup >= filled[slot / perGroup] || occupied[slot]) {
+                throw new IllegalArgumentException("'buffer.used'[" + i + "] is slot " + slot + ", which is "
+                        + (occupied[slot] ? "listed twice" : "not filled"));
+            }
+            occupied[slot] = true;
+            used[i] = slot;
+        }
+        usedCount = u.size();
+        stored.copyInto(samples);
+    }
+
+    /** An integer value in [min, max], or the checkpoint is refused naming {@code what}. */
+    private static long integer(com.fasterxml.jackson.databind.JsonNode v, String what, long min, long max,
+            String why) {
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+            throw new IllegalArgumentException(what + " is " + v + ", expected an integer in [" + min + ", "
+                    + (max == Long.MAX_VALUE ? "..." : max) + "]" + why);
+        }
+        return v.asLong();
     }
 
     private static void putInts(com.fasterxml.jackson.databind.node.ObjectNode o, String key, int[] a, int n) {
         var arr = o.putArray(key);
         for (int i = 0; i < n; i++) {
             arr.add(a[i]);
-        }
-    }
-
-    private static void copyInts(com.fasterxml.jackson.databind.JsonNode arr, int[] into) {
-        if (arr.size() != into.length) {
-            throw new IllegalStateException("checkpoint holds " + arr.size() + " buffer entries, expected " + into.length);
-        }
-        for (int i = 0; i < into.length; i++) {
-            into[i] = arr.get(i).asInt();
         }
     }
 

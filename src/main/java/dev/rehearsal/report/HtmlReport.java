@@ -129,6 +129,15 @@ public final class HtmlReport {
     }
 
     /**
+     * Checks a results.json tree as the report reads it (types, shapes and ranges of every field it draws),
+     * refusing it with exit code {@link RehearsalException#DATA} in one line naming {@code file} and the field:
+     * for a file read from elsewhere before anything is written from it.
+     */
+    public static void check(Path file, JsonNode root) {
+        Results.parse(root, file.toString());
+    }
+
+    /**
      * FWT is 0 by construction in class-incremental learning with a growing head (an untrained head has no
      * unit for a future task's classes), as every strategy's value confirms.
      */

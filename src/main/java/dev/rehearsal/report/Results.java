@@ -64,29 +64,50 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
     }
 
     private static Strategy strategy(JsonNode s, String file) {
-        String name = s.path("strategy").asText("?");
-        double[][] r = matrix(s.path("accuracy_matrix"), name, file);
-        double[] b = vector(s.path("initial_accuracy"));
-        if (b.length != r.length) {
-            b = new double[r.length];
-            java.util.Arrays.fill(b, Double.NaN); // FWT's baseline is optional for the pictures
+        if (!s.isObject() || !s.path("strategy").isTextual()) {
+            throw corrupt(file, "a strategy result is " + shown(s) + ", expected an object naming its strategy");
+        }
+        String name = s.path("strategy").asText();
+        Check in = new Check(file, " of strategy '" + name + "'");
+        double[][] r = in.accuracyMatrix(s.path("accuracy_matrix"));
+        JsonNode bNode = s.path("initial_accuracy");
+        double[] b = new double[r.length];
+        if (!bNode.isArray() || bNode.size() != r.length) {
+            throw in.bad("initial_accuracy", bNode, "expected " + r.length + " accuracies, one per task");
+        }
+        for (int j = 0; j < b.length; j++) {
+            b[j] = in.accuracy(bNode.get(j), "initial_accuracy[" + (j + 1) + "]");
         }
         List<Long> seeds = new ArrayList<>();
-        s.path("seeds").forEach(x -> seeds.add(x.asLong()));
-        Map<String, Double> times = new LinkedHashMap<>();
-        s.path("seconds").fields().forEachRemaining(e -> times.put(e.getKey(), number(e.getValue())));
-        JsonNode run = s.path("runs").path(0);
+        JsonNode seedsNode = s.path("seeds");
+        if (!seedsNode.isArray()) {
+            throw in.bad("'seeds'", seedsNode, "expected a list of integers");
+        }
+        for (JsonNode x : seedsNode) {
+            if (!x.isIntegralNumber() || !x.canConvertToLong()) {
+                throw corrupt(file, "'seeds'" + in.where + " holds " + shown(x) + ", expected integers");
+            }
+            seeds.add(x.asLong());
+        }
+        Map<String, Double> times = in.seconds(s.path("seconds"));
+        JsonNode runsNode = s.path("runs");
+        if (!runsNode.isArray() || runsNode.isEmpty()) {
+            throw in.bad("'runs'", runsNode, "expected a list of runs");
+        }
         List<JsonNode> runs = new ArrayList<>();
-        s.path("runs").forEach(runs::add);
+        for (int i = 0; i < runsNode.size(); i++) {
+            runs.add(new Check(file, in.where + " (run " + (i + 1) + ")").run(runsNode.get(i)));
+        }
+        JsonNode run = runs.get(0);
         Map<String, JsonNode> own = new LinkedHashMap<>();
         s.path("config").fields().forEachRemaining(e -> own.put(e.getKey(), e.getValue()));
         return new Strategy(name, seeds, r, b,
-                number(s, "acc"), number(s, "acc_std"), number(s, "bwt"), number(s, "bwt_std"),
-                number(s, "fwt"), number(s, "fwt_std"), number(s, "forgetting"), number(s, "forgetting_std"),
-                times, number(s, "memory_bytes"), number(s, "training_macs"), number(s, "samples_per_second"),
-                components(run.path("memory_bytes")), components(run.path("heap_bytes")),
-                number(run, "dataset_bytes"), number(s, "ms"), number(s, "sss"), number(s, "ce"), List.copyOf(runs),
-                own);
+                in.accuracyOf(s, "acc"), in.spread(s, "acc_std"), in.transfer(s, "bwt"), in.spread(s, "bwt_std"),
+                in.transfer(s, "fwt"), in.spread(s, "fwt_std"), in.transfer(s, "forgetting"),
+                in.spread(s, "forgetting_std"), times, in.countOf(s, "memory_bytes"), in.countOf(s, "training_macs"),
+                in.rate(s, "samples_per_second"), components(run.path("memory_bytes")),
+                components(run.path("heap_bytes")), number(run, "dataset_bytes"), in.accuracyOf(s, "ms"),
+                in.accuracyOf(s, "sss"), in.accuracyOf(s, "ce"), List.copyOf(runs), own);
     }
 
     static double number(JsonNode o, String key) {
@@ -108,27 +129,190 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
         return out;
     }
 
-    private static double[] vector(JsonNode a) {
-        double[] v = new double[a.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = number(a.get(i));
-        }
-        return v;
+    private static String shown(JsonNode v) {
+        return v == null || v.isMissingNode() ? "absent" : v.toString();
     }
 
-    /** R must be square: row i is "after task i", column j "test on task j". */
-    private static double[][] matrix(JsonNode a, String strategy, String file) {
-        int t = a.size();
-        double[][] r = new double[t][];
-        for (int i = 0; i < t; i++) {
-            r[i] = vector(a.get(i));
-            if (r[i].length != t) {
-                throw corrupt(file, "accuracy_matrix of strategy '" + strategy + "' has " + t + " rows but row " + (i + 1)
-                        + " has " + r[i].length + " values; expected a square matrix (row i: after task i, "
-                        + "column j: test on task j)");
-            }
+    /**
+     * The checks of every field the report reads, as {@code --resume} checks a run record: types, shapes and
+     * ranges (accuracies in [0, 1] or null, transfer in [-1, 1] or null, counts and seconds >= 0, finite
+     * losses, square matrices with one row per task). {@code where} names the strategy (and run) in messages.
+     */
+    private record Check(String file, String where) {
+        RehearsalException bad(String field, JsonNode v, String expected) {
+            return corrupt(file, field + where + " is " + shown(v) + ", " + expected);
         }
-        return r;
+
+        double accuracyOf(JsonNode o, String key) {
+            return accuracy(o.path(key), "'" + key + "'");
+        }
+
+        /** An accuracy in [0, 1], or NaN for null. */
+        double accuracy(JsonNode v, String field) {
+            if (v.isNull()) {
+                return Double.NaN;
+            }
+            if (!v.isNumber() || !(v.asDouble() >= 0 && v.asDouble() <= 1)) {
+                throw bad(field, v, "not an accuracy in [0, 1] (or null)");
+            }
+            return v.asDouble();
+        }
+
+        /** BWT, FWT or forgetting: a difference of accuracies, in [-1, 1], or NaN for null. */
+        double transfer(JsonNode o, String key) {
+            JsonNode v = o.path(key);
+            if (v.isNull()) {
+                return Double.NaN;
+            }
+            if (!v.isNumber() || !(Math.abs(v.asDouble()) <= 1)) {
+                throw bad("'" + key + "'", v, "expected a number in [-1, 1] (a difference of accuracies) or null");
+            }
+            return v.asDouble();
+        }
+
+        /** A standard deviation of accuracies: in [0, 1], or NaN for null (one seed). */
+        double spread(JsonNode o, String key) {
+            JsonNode v = o.path(key);
+            if (v.isNull()) {
+                return Double.NaN;
+            }
+            if (!v.isNumber() || !(v.asDouble() >= 0 && v.asDouble() <= 1)) {
+                throw bad("'" + key + "'", v, "expected a standard deviation in [0, 1] or null");
+            }
+            return v.asDouble();
+        }
+
+        /** A finite rate >= 0, or NaN for null. */
+        double rate(JsonNode o, String key) {
+            JsonNode v = o.path(key);
+            if (v.isNull()) {
+                return Double.NaN;
+            }
+            if (!v.isNumber() || !(v.asDouble() >= 0) || Double.isInfinite(v.asDouble())) {
+                throw bad("'" + key + "'", v, "expected a number >= 0 or null");
+            }
+            return v.asDouble();
+        }
+
+        double countOf(JsonNode o, String key) {
+            return count(o.path(key), "'" + key + "'");
+        }
+
+        double count(JsonNode v, String field) {
+            if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
+                throw bad(field, v, "expected a count (an integer >= 0)");
+            }
+            return v.asLong();
+        }
+
+        /** Seconds per phase: an object of numbers >= 0. */
+        Map<String, Double> seconds(JsonNode o) {
+            if (!o.isObject()) {
+                throw bad("'seconds'", o, "expected seconds per phase");
+            }
+            Map<String, Double> out = new LinkedHashMap<>();
+            o.fields().forEachRemaining(e -> {
+                JsonNode v = e.getValue();
+                if (!v.isNumber() || !(v.asDouble() >= 0) || Double.isInfinite(v.asDouble())) {
+                    throw bad("'" + e.getKey() + "'", v, "expected seconds (a number >= 0)");
+                }
+                out.put(e.getKey(), v.asDouble());
+            });
+            return out;
+        }
+
+        /** R: square, row i "after task i", column j "test on task j", accuracies or null (rows not trained). */
+        double[][] accuracyMatrix(JsonNode a) {
+            if (!a.isArray() || a.isEmpty()) {
+                throw bad("accuracy_matrix", a, "expected rows of accuracies (row i: after task i, column j: test "
+                        + "on task j)");
+            }
+            int t = a.size();
+            double[][] r = new double[t][t];
+            for (int i = 0; i < t; i++) {
+                JsonNode row = a.get(i);
+                if (!row.isArray() || row.size() != t) {
+                    throw corrupt(file, "accuracy_matrix" + where + " has " + t + " rows but row " + (i + 1) + " has "
+                            + (row.isArray() ? row.size() + " values" : shown(row)) + "; expected a square matrix "
+                            + "(row i: after task i, column j: test on task j)");
+                }
+                for (int j = 0; j < t; j++) {
+                    r[i][j] = accuracy(row.get(j), "accuracy_matrix[" + (i + 1) + "][" + (j + 1) + "]");
+                }
+            }
+            return r;
+        }
+
+        /** A run as the report reads it (loss curves, confusion matrix, memory, last task record), checked. */
+        JsonNode run(JsonNode run) {
+            if (!run.isObject()) {
+                throw corrupt(file, "a run" + where + " is " + shown(run) + ", expected an object");
+            }
+            // The details may be absent (the report says so in one line), but what is there must be right.
+            JsonNode window = run.path("loss_window_steps");
+            if (!window.isMissingNode()
+                    && (!window.isIntegralNumber() || !window.canConvertToInt() || window.asInt() < 1)) {
+                throw bad("'loss_window_steps'", window, "expected an integer >= 1");
+            }
+            for (String curve : List.of("solver_loss", "generator_loss")) {
+                JsonNode c = run.path(curve);
+                if (c.isMissingNode() || c.isNull() && curve.equals("generator_loss")) {
+                    continue;
+                }
+                if (!c.isArray()) {
+                    throw bad("'" + curve + "'", c, "expected one list of losses per finished task");
+                }
+                for (JsonNode task : c) {
+                    if (!task.isArray()) {
+                        throw corrupt(file, "'" + curve + "'" + where + " holds " + shown(task) + ", not a list of "
+                                + "losses");
+                    }
+                    for (JsonNode v : task) {
+                        if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+                            throw corrupt(file, "'" + curve + "'" + where + " holds " + shown(v) + ", not a loss");
+                        }
+                    }
+                }
+            }
+            JsonNode confusion = run.path("confusion_matrix");
+            if (!confusion.isNull() && !confusion.isMissingNode()) {
+                if (!confusion.isArray() || confusion.isEmpty()) {
+                    throw bad("'confusion_matrix'", confusion, "expected rows of counts or null");
+                }
+                for (JsonNode row : confusion) {
+                    if (!row.isArray() || row.size() != confusion.size()) {
+                        throw corrupt(file, "'confusion_matrix'" + where + " is not square (" + confusion.size()
+                                + " rows, one of " + (row.isArray() ? row.size() + " values" : shown(row))
+                                + "); expected rows true class, columns predicted");
+                    }
+                    row.forEach(v -> count(v, "a count of 'confusion_matrix'"));
+                }
+            }
+            for (String map : List.of("memory_bytes", "heap_bytes")) {
+                JsonNode m = run.path(map);
+                if (m.isMissingNode()) {
+                    continue;
+                }
+                if (!m.isObject()) {
+                    throw bad("'" + map + "'", m, "expected bytes per component");
+                }
+                m.fields().forEachRemaining(e -> count(e.getValue(), "'" + map + "." + e.getKey() + "'"));
+            }
+            if (!run.path("dataset_bytes").isMissingNode()) {
+                countOf(run, "dataset_bytes");
+            }
+            JsonNode tasks = run.path("tasks");
+            if (tasks.isMissingNode()) {
+                return run;
+            }
+            if (!tasks.isArray()) {
+                throw bad("'tasks'", tasks, "expected one record per finished task");
+            }
+            if (!tasks.isEmpty()) {
+                countOf(tasks.get(tasks.size() - 1), "replay_bytes");
+            }
+            return run;
+        }
     }
 
     static RehearsalException corrupt(String file, String what) {

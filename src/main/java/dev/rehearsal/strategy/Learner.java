@@ -68,6 +68,7 @@ final class Learner {
         scheduler.prepare(taskNumber, bc);
         ctx.progress().begin("task " + taskNumber + " solver", steps);
         ctx.losses().begin(LossCurves.Model.SOLVER, taskNumber - 1);
+        Divergence divergence = new Divergence("solver", taskNumber, perEpoch);
         for (long s = 0; s < steps; s++) {
             ReplayScheduler.Step step = scheduler.plan(taskNumber, bc);
             int rows = step.rows();
@@ -102,7 +103,7 @@ final class Learner {
                     loss += segmentLoss(be, g, dlogits.rows(g.from(), g.to()), logits.rows(g.from(), g.to()));
                 }
                 loss += hooks.logitLoss(solver, rows, bc, taskNumber);
-                checkFinite(loss, "solver", taskNumber, s, perEpoch);
+                divergence.check(s, loss); // before a regulariser's penalty, which may legitimately be large
                 long beforeBackward = be.macs();
                 solver.backward(rows, hooks.featureGradient(solver, rows));
                 pass += be.macs() - beforeBackward;
@@ -136,6 +137,7 @@ final class Learner {
         scheduler.prepare(taskNumber, bc);
         ctx.progress().begin("task " + taskNumber + " generator", steps);
         ctx.losses().begin(LossCurves.Model.GENERATOR, taskNumber - 1);
+        Divergence divergence = new Divergence("generator", taskNumber, perEpoch);
         List<Segment> ignored = new ArrayList<>();
         for (long s = 0; s < steps; s++) {
             ReplayScheduler.Step step = scheduler.plan(taskNumber, bc);
@@ -162,7 +164,7 @@ final class Learner {
                 if (step.replay() > 0) {
                     loss += vae.loss(step.current(), rows, step.replayWeight() / step.replay());
                 }
-                checkFinite(loss, "generator", taskNumber, s, perEpoch);
+                divergence.check(s, loss);
                 vae.backward(rows);
                 vae.optimizer().step();
                 macs = ctx.backend().macs() - macsBefore;
@@ -218,9 +220,61 @@ final class Learner {
 
     private static void checkFinite(double loss, String model, int taskNumber, long step, long perEpoch) {
         if (!Double.isFinite(loss)) {
-            throw new RehearsalException(RehearsalException.RUN, "training diverged: the " + model + " loss is " + loss
-                    + " at task " + taskNumber + ", epoch " + (step / perEpoch + 1) + ", step " + (step % perEpoch + 1)
-                    + " (try a smaller --lr)");
+            throw diverged(model + " loss is " + loss, taskNumber, step, perEpoch);
+        }
+    }
+
+    private static RehearsalException diverged(String what, int taskNumber, long step, long perEpoch) {
+        return new RehearsalException(RehearsalException.RUN, "training diverged: the " + what + " at task "
+                + taskNumber + ", epoch " + (step / perEpoch + 1) + ", step " + (step % perEpoch + 1)
+                + " (try a smaller --lr)");
+    }
+
+    /**
+     * When one model's training in one task has diverged: a loss that is not finite, or a finite one that
+     * explodes, that is the mean of the last {@link #WINDOW} steps above {@link #FACTOR} times the task's first
+     * loss (taken as at least 1, so a near-zero start is no hair trigger) or above {@link #CEILING}. The solver's
+     * loss is checked before a regulariser's parameter penalty (SI's can reach 10^5 in a healthy run; the total
+     * must still be finite). Healthy losses (cross-entropies and distillation of a few units, a VAE's hundreds
+     * per image) stay orders of magnitude below both limits; a too large learning rate crosses them within a
+     * few steps (--lr 100: 0.69, then 5e12).
+     */
+    static final class Divergence {
+        static final int WINDOW = 10;
+        static final double FACTOR = 1e4;
+        static final double CEILING = 1e10;
+        private final String model;
+        private final int taskNumber;
+        private final long perEpoch;
+        private final double[] last = new double[WINDOW];
+        private long seen;
+        private double first;
+
+        Divergence(String model, int taskNumber, long perEpoch) {
+            this.model = model;
+            this.taskNumber = taskNumber;
+            this.perEpoch = perEpoch;
+        }
+
+        /** Checks step {@code step}'s loss (0-based), throwing exit code 4 when the training diverged. */
+        void check(long step, double loss) {
+            checkFinite(loss, model, taskNumber, step, perEpoch);
+            if (seen == 0) {
+                first = loss;
+            }
+            last[(int) (seen++ % WINDOW)] = loss;
+            int n = (int) Math.min(seen, WINDOW);
+            double mean = 0;
+            for (int i = 0; i < n; i++) {
+                mean += last[i] / n;
+            }
+            double limit = Math.min(FACTOR * Math.max(first, 1), CEILING);
+            if (mean > limit) {
+                throw diverged(String.format(java.util.Locale.ROOT, "%s loss averaged %.3g over its last %d steps, "
+                        + "above %s (10^4 times its first loss %.3g in this task, at least 1, and at most 10^10)",
+                        model, mean, n, String.format(java.util.Locale.ROOT, "%.3g", limit), first), taskNumber, step,
+                        perEpoch);
+            }
         }
     }
 

@@ -180,6 +180,21 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
         return most;
     }
 
+    /**
+     * The most optimiser steps any model of this strategy can have taken after {@code tasksDone} tasks: each
+     * task trains at most on every task's data (as joint does), for the solver's or the generator's epochs or
+     * iterations, whichever is more. A checkpoint's step counts above it were not written by this run.
+     */
+    public long mostStepsThrough(int tasksDone) {
+        long everyTask = 0;
+        for (Task t : ctx.scenario().tasks()) {
+            int bc = Math.min(ctx.config().batch, t.trainSize());
+            everyTask += 1 + Math.max(Learner.steps(t.trainSize(), bc, ctx.config().epochs, ctx.config().iterations),
+                    Learner.steps(t.trainSize(), bc, ctx.config().vaeEpochs, ctx.config().vaeIterations));
+        }
+        return tasksDone * everyTask;
+    }
+
     /** The tasks up to and including {@code task}. */
     protected List<Task> tasksUpTo(Task task) {
         return ctx.scenario().tasks().subList(0, task.index() + 1);

@@ -192,6 +192,21 @@ class BadInputTest {
                 "outside the 10 classes 0 to 9");
     }
 
+    @Test
+    void trainAndTestImagesOfDifferentSizesAreOneLineOfData(@TempDir Path dir) throws Exception {
+        // Every class in both splits, so only the image sizes are wrong: 10x10 to train, 28x28 to test.
+        Path data = Files.createDirectories(dir.resolve("mnist"));
+        byte[] labels = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+        Files.write(data.resolve("train-images-idx3-ubyte"), idx(new int[] {10, 10, 10}, new byte[10 * 100]));
+        Files.write(data.resolve("train-labels-idx1-ubyte"), idx(new int[] {10}, labels));
+        Files.write(data.resolve("t10k-images-idx3-ubyte"), idx(new int[] {10, 28, 28}, new byte[10 * 784]));
+        Files.write(data.resolve("t10k-labels-idx1-ubyte"), idx(new int[] {10}, labels));
+        assertFails(cli("run", "--strategy", "naive", "--data", data.toString(), "--quiet", "--out",
+                dir.resolve("out").toString()),
+                RehearsalException.DATA, data.resolve("t10k-images-idx3-ubyte") + " holds 28x28 images",
+                data.resolve("train-images-idx3-ubyte") + " holds 10x10");
+    }
+
     /**
      * The CLI in child JVMs, one per case, started together: exit code, exactly one line on stderr starting
      * with "rehearsal: ", nothing on stdout, and no trace of an exception.

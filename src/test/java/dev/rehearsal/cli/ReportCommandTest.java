@@ -102,6 +102,22 @@ class ReportCommandTest {
         Files.writeString(old.resolve("results.json"), v2.toString());
         refused(Cli.run("report", a.toString(), old.toString(), "--out", out.toString()), 3,
                 "has no schema_version (an earlier Rehearsal wrote it); this Rehearsal reads schema_version 4", out);
+        // Values no run writes, each refused naming the folder's own file (not the merged one).
+        String[][] edits = {{"/results/0/runs/0/confusion_matrix/1", "ragged", "'confusion_matrix' of strategy 'naive' "
+            + "(run 1) is not square"}, {"/results/1", "acc", "'acc' of strategy 'er' is 1.7, not an accuracy"}};
+        for (String[] edit : edits) {
+            Path bad = Files.createDirectories(work.resolve("bad-" + edit[1]));
+            ObjectNode root = (ObjectNode) JSON.readTree(a.resolve("results.json").toFile());
+            if (edit[1].equals("ragged")) {
+                ((com.fasterxml.jackson.databind.node.ArrayNode) root.at(edit[0])).remove(0);
+            } else {
+                ((ObjectNode) root.at(edit[0])).put("acc", 1.7);
+            }
+            Files.writeString(bad.resolve("results.json"), root.toString());
+            refused(Cli.run("report", a.toString(), bad.toString(), "--out", out.toString()), 3,
+                    bad.resolve("results.json") + ": " + edit[2], out);
+            refused(Cli.run("report", bad.toString()), 3, bad.resolve("results.json") + ": " + edit[2], out);
+        }
         refused(Cli.run("report", a.toString(), b.toString()), 2, "needs --out DIR", out);
         refused(Cli.run("report", a.toString(), b.toString(), "--out", a.toString()), 2, "is one of the folders read",
                 out);

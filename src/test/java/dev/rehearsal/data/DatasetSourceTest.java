@@ -65,6 +65,30 @@ class DatasetSourceTest {
     }
 
     @Test
+    void trainAndTestOfDifferentImageSizesAreRefusedWhenLoaded() {
+        writeSplits(dir);
+        write(dir.resolve("t10k-images-idx3-ubyte.gz"), gzip(images(3, 3, 3, random(27, 2))));
+        write(dir.resolve("t10k-labels-idx1-ubyte.gz"), gzip(labels(new byte[] {0, 1, 2})));
+        DatasetSource src = DatasetSource.locate("mnist", dir, m -> { });
+        assertDataError(() -> src.loadBoth(Backends.jvm()).close(), dir.resolve("t10k-images-idx3-ubyte.gz").toString(),
+                "3x3", dir.resolve("train-images-idx3-ubyte").toString(), "2x2");
+        writeSplits(dir);
+        write(dir.resolve("t10k-labels-idx1-ubyte.gz"), gzip(labels(new byte[] {0, 1, 2})));
+        try (DatasetSource.Splits both = src.loadBoth(Backends.jvm())) {
+            assertEquals(5, both.train().size());
+            assertEquals(3, both.test().size());
+        }
+    }
+
+    @Test
+    void aTestClassTheTrainingFileNeverShowsIsRefusedWhenLoaded() {
+        writeSplits(dir); // train labels 0 to 4, test labels 5 to 7
+        DatasetSource src = DatasetSource.locate("mnist", dir, m -> { });
+        assertDataError(() -> src.loadBoth(Backends.jvm()).close(), dir.resolve("t10k-labels-idx1-ubyte.gz").toString(),
+                "class 5", dir.resolve("train-labels-idx1-ubyte").toString());
+    }
+
+    @Test
     void missingDirectorySaysHowToFetch() {
         Path missing = dir.resolve("nowhere");
         assertDataError(() -> DatasetSource.locate("mnist", missing, m -> { }), missing.toString(),

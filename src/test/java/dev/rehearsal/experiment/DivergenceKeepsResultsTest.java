@@ -46,4 +46,18 @@ class DivergenceKeepsResultsTest {
         assertTrue(Files.exists(out.resolve("checkpoint").resolve("naive-seed1").resolve("state.json")),
                 "and a checkpoint to resume from");
     }
+
+    /**
+     * A loss that stays finite but explodes is divergence too: with --lr 100 plain fine-tuning's loss goes from
+     * 0.69 to about 5e12 in its second step. The rule (README, "Crash safety"): the mean of the last 10 steps
+     * above 10^4 times the task's first loss (at least 1), or above 10^10.
+     */
+    @Test
+    void aFiniteButExplodingLossIsDivergence(@TempDir Path out) throws Exception {
+        dev.rehearsal.cli.Cli r = dev.rehearsal.cli.Cli.run("run", "--strategy", "naive", "--lr", "100",
+                "--train-limit", "2000", "--test-limit", "200", "--quiet", "--out", out.toString());
+        assertEquals(RehearsalException.RUN, r.exitCode(), r.err());
+        assertTrue(r.err().contains("training diverged: the solver loss") && r.err().contains("at task 1"), r.err());
+        assertTrue(r.err().contains("10^4 times"), r.err());
+    }
 }

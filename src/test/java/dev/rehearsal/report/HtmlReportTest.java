@@ -201,6 +201,70 @@ class HtmlReportTest {
         assertTrue(e.getMessage().contains("'naive'") && e.getMessage().contains("row 2 has 4"), e.getMessage());
     }
 
+    /** An edit of a results.json tree, and what the refusal must name. */
+    private record Edit(String name, java.util.function.Consumer<ObjectNode> change, String... phrases) {
+    }
+
+    private static com.fasterxml.jackson.databind.node.ArrayNode array(ObjectNode root, String pointer) {
+        return (com.fasterxml.jackson.databind.node.ArrayNode) root.at(pointer);
+    }
+
+    private static ObjectNode object(ObjectNode root, String pointer) {
+        return (ObjectNode) root.at(pointer);
+    }
+
+    /**
+     * Every field the report reads is checked as {@code --resume} checks a record: types, shapes and ranges.
+     * Each edit is refused in one line (exit code 3) naming the file, the strategy and the field.
+     */
+    @Test
+    void impossibleValuesAreRefusedNotDrawn(@TempDir Path base) throws Exception {
+        List<Edit> edits = List.of(
+                new Edit("acc", r -> object(r, "/results/0").put("acc", 1.7),
+                        "'acc' of strategy 'naive' is 1.7, not an accuracy in [0, 1]"),
+                new Edit("r-high", r -> array(r, "/results/0/accuracy_matrix/0").set(0, 5.0),
+                        "accuracy_matrix[1][1] of strategy 'naive' is 5.0, not an accuracy in [0, 1]"),
+                new Edit("r-negative", r -> array(r, "/results/2/accuracy_matrix/2").set(1, -3),
+                        "accuracy_matrix[3][2] of strategy 'er' is -3, not an accuracy in [0, 1]"),
+                new Edit("r-string", r -> object(r, "/results/1").put("accuracy_matrix", "0.9"),
+                        "accuracy_matrix of strategy 'joint' is \"0.9\", expected rows of accuracies"),
+                new Edit("b", r -> array(r, "/results/0/initial_accuracy").set(0, 2),
+                        "initial_accuracy[1] of strategy 'naive' is 2"),
+                new Edit("bwt", r -> object(r, "/results/3").put("bwt", "high"),
+                        "'bwt' of strategy 'gr' is \"high\", expected a number in [-1, 1]"),
+                new Edit("memory", r -> object(r, "/results/2").put("memory_bytes", -5),
+                        "'memory_bytes' of strategy 'er' is -5, expected a count"),
+                new Edit("seconds", r -> object(r, "/results/2/seconds").put("total", -1),
+                        "'total' of strategy 'er' is -1, expected seconds"),
+                new Edit("confusion", r -> array(r, "/results/0/runs/0/confusion_matrix/3").remove(0),
+                        "'confusion_matrix' of strategy 'naive' (run 1) is not square"),
+                new Edit("confusion-count", r -> array(r, "/results/0/runs/0/confusion_matrix/0").set(0, 0.5),
+                        "a count of 'confusion_matrix' of strategy 'naive' (run 1) is 0.5"),
+                new Edit("loss", r -> array(r, "/results/1/runs/0/solver_loss/0").set(0, "x"),
+                        "'solver_loss' of strategy 'joint' (run 1) holds \"x\", not a loss"),
+                new Edit("window", r -> object(r, "/results/1/runs/0").put("loss_window_steps", 0),
+                        "'loss_window_steps' of strategy 'joint' (run 1) is 0"),
+                new Edit("seeds", r -> array(r, "/results/1/seeds").set(0, "one"),
+                        "'seeds' of strategy 'joint' holds \"one\", expected integers"),
+                new Edit("runs", r -> object(r, "/results/1").put("runs", 3),
+                        "'runs' of strategy 'joint' is 3, expected a list of runs"));
+        for (Edit edit : edits) {
+            Path out = Files.createDirectories(base.resolve(edit.name()));
+            copyFixture("results.json", out);
+            ObjectNode root = readJson(out.resolve("results.json"));
+            edit.change().accept(root);
+            Files.writeString(out.resolve("results.json"), MAPPER.writeValueAsString(root));
+            RehearsalException e = assertThrows(RehearsalException.class, () -> HtmlReport.write(out), edit.name());
+            assertEquals(RehearsalException.DATA, e.exitCode(), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+            assertTrue(e.getMessage().startsWith(out.resolve("results.json").toString()), e.getMessage());
+            for (String p : edit.phrases()) {
+                assertTrue(e.getMessage().contains(p), edit.name() + ": expected '" + p + "' in: " + e.getMessage());
+            }
+            assertFalse(Files.exists(out.resolve("report.html")), "nothing drawn from " + edit.name());
+        }
+    }
+
     @Test
     void anUnwritableFolderIsARunError(@TempDir Path out) throws Exception {
         copyFixture("results.json", out);

@@ -74,7 +74,9 @@ final class ReportCommand implements Callable<Integer> {
             if (f.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
                 throw usage("--out " + out + " is one of the folders read: give a new folder");
             }
-            ResultsFolder.refuseLinks(f); // nothing is read through a link either
+            if (Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                ResultsFolder.refuseLinks(f); // nothing is read through a link either (a missing folder: below)
+            }
             ResultsMerge.Folder folder = ResultsMerge.read(f);
             HtmlReport.check(f.resolve("results.json"), folder.results()); // named as the user knows it
             read.add(folder);

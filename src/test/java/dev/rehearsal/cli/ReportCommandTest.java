@@ -106,7 +106,19 @@ class ReportCommandTest {
         String[][] edits = {{"/results/0/runs/0/confusion_matrix/1", "ragged", "'confusion_matrix' of strategy 'naive' "
             + "(run 1) is not square"}, {"/results/1", "acc", "'acc' of strategy 'er' is 1.7, not an accuracy"}};
         for (String[] edit : edits) {
+            // a copy of a real results folder (its manifest included), with results.json edited
             Path bad = Files.createDirectories(work.resolve("bad-" + edit[1]));
+            try (var files = Files.walk(a)) {
+                for (Path f : files.toList()) {
+                    Path to = bad.resolve(a.relativize(f).toString());
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(to);
+                    } else if (!f.getFileName().toString().equals(".rehearsal.lock")) {
+                        Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+            String before = Files.readString(bad.resolve("report.html"));
             ObjectNode root = (ObjectNode) JSON.readTree(a.resolve("results.json").toFile());
             if (edit[1].equals("ragged")) {
                 ((com.fasterxml.jackson.databind.node.ArrayNode) root.at(edit[0])).remove(0);
@@ -117,6 +129,7 @@ class ReportCommandTest {
             refused(Cli.run("report", a.toString(), bad.toString(), "--out", out.toString()), 3,
                     bad.resolve("results.json") + ": " + edit[2], out);
             refused(Cli.run("report", bad.toString()), 3, bad.resolve("results.json") + ": " + edit[2], out);
+            assertEquals(before, Files.readString(bad.resolve("report.html")), "the folder's report is not rewritten");
         }
         refused(Cli.run("report", a.toString(), b.toString()), 2, "needs --out DIR", out);
         refused(Cli.run("report", a.toString(), b.toString(), "--out", a.toString()), 2, "is one of the folders read",

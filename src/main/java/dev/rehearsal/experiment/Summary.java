@@ -100,6 +100,10 @@ public final class Summary {
             ArrayNode a = root.putArray("answers");
             answers.forEach(a::add);
         }
+        List<dev.rehearsal.stats.Verdict.Answer> compared = PairedComparisons.of(runs);
+        if (!compared.isEmpty()) {
+            root.set("comparisons", PairedComparisons.json(compared));
+        }
         ArrayNode results = root.putArray("results");
         for (Map.Entry<String, List<RunResult>> e : runs.entrySet()) {
             ObjectNode o = strategyJson(e.getKey(), e.getValue());
@@ -250,6 +254,7 @@ public final class Summary {
         b.append("\nMean ± standard error of the mean (sample std / sqrt(n)) over the n seeds, as the literature "
                 + "reports it; the 95% interval is Student's t with n - 1 degrees of freedom. ");
         b.append(classOrders());
+        b.append(PairedComparisons.markdown(PairedComparisons.of(runs)));
         b.append("\nACC: mean final accuracy over tasks; BWT: backward transfer; FWT: forward transfer (Lopez-Paz and "
                 + "Ranzato 2017); forgetting: Chaudhry et al. 2018. MS, SSS, CE: model size, samples storage and "
                 + "computational efficiency (Díaz-Rodríguez et al. 2018; 1 is best). Memory: exact bytes the strategy allocated "

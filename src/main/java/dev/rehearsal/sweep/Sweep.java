@@ -251,10 +251,16 @@ public final class Sweep {
             root.set("selection", Selection.json(plan, judged, records));
             ResultFiles.write(dir.resolve("selection.csv"), Selection.csv(plan, judged, records));
         }
+        List<dev.rehearsal.stats.Verdict.Answer> compared = summary == null ? List.of()
+                : dev.rehearsal.experiment.PairedComparisons.of(summary.runs());
+        if (!compared.isEmpty()) {
+            root.set("comparisons", dev.rehearsal.experiment.PairedComparisons.json(compared));
+        }
         ResultFiles.write(dir.resolve("sweep.json"), Json.write(root) + "\n");
         ResultFiles.write(dir.resolve("sweep.csv"), csv.toString());
-        String table = summary == null ? "(no finished experiment)\n" : summary.markdownTable();
-        ResultFiles.write(dir.resolve("sweep.md"), "# Rehearsal sweep\n\nMean ± sample standard deviation over seeds "
+        String table = summary == null ? "(no finished experiment)\n" : summary.markdownTable()
+                + dev.rehearsal.experiment.PairedComparisons.markdown(compared);
+        ResultFiles.write(dir.resolve("sweep.md"), "# Rehearsal sweep\n\nMean ± standard error of the mean over seeds "
                 + "per grid point (" + reported.size() + " experiments" + (plan == null ? ""
                 : " of the evaluation stage, seeds " + Selection.seeds(plan.evaluateSeeds())) + "; each in "
                 + "runs/<id>.json).\n\n" + table + (plan == null ? "" : Selection.markdown(plan, judged)));

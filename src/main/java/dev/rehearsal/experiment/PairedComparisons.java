@@ -1,0 +1,127 @@
+package dev.rehearsal.experiment;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.ResultsSchema;
+import dev.rehearsal.stats.Verdict;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The paired comparisons of one table: methods that ran on the same seeds (so the same class orders and
+ * initialisations) compared by final ACC with the paired t-test and the Wilcoxon signed-rank test, Holm-corrected
+ * over the table ({@link Verdict}). Only complete runs count, and a pair is compared on the seeds both have.
+ * The family is every pair of strategies when there are at most {@value #ALL_PAIRS_UP_TO} of them, else each
+ * strategy against the one with the highest mean ACC. What results.md, sweep.md, results.json and the report
+ * say about one method beating another is {@link Verdict.Answer#sentence}, nothing else.
+ */
+public final class PairedComparisons {
+    /** Strategies up to which every pair is compared (66 pairs). */
+    public static final int ALL_PAIRS_UP_TO = 12;
+
+    private PairedComparisons() {
+    }
+
+    /**
+     * The pairing key of a run: its seed and, for split scenarios, the class order it used (two runs pair only
+     * when both are the same).
+     */
+    static String key(RunResult r) {
+        return "seed " + r.seed() + (r.classOrder() == null ? "" : " order " + Arrays.toString(r.classOrder()));
+    }
+
+    /** The answers for the strategies of a summary (strategy name to its runs), in the family's order. */
+    public static List<Verdict.Answer> of(Map<String, List<RunResult>> runs) {
+        Map<String, Map<String, Double>> acc = new LinkedHashMap<>();
+        runs.forEach((s, rs) -> {
+            Map<String, Double> byKey = new LinkedHashMap<>();
+            for (RunResult r : rs) {
+                if (r.accuracy().complete() && Double.isFinite(r.acc())) {
+                    byKey.put(key(r), r.acc());
+                }
+            }
+            if (byKey.size() >= 2) {
+                acc.put(s, byKey);
+            }
+        });
+        List<String> names = new ArrayList<>(acc.keySet());
+        List<Verdict.Question> family = new ArrayList<>();
+        if (names.size() <= ALL_PAIRS_UP_TO) {
+            for (int i = 0; i < names.size(); i++) {
+                for (int j = i + 1; j < names.size(); j++) {
+                    addIfPaired(family, names.get(i), names.get(j), acc);
+                }
+            }
+        } else {
+            String best = names.stream().max(Comparator.comparingDouble(s -> acc.get(s).values().stream()
+                    .mapToDouble(Double::doubleValue).average().orElse(0))).orElseThrow();
+            for (String s : names) {
+                if (!s.equals(best)) {
+                    addIfPaired(family, best, s, acc);
+                }
+            }
+        }
+        return family.isEmpty() ? List.of() : Verdict.decide(family);
+    }
+
+    /** A pair enters the family when the two share at least two seeds (a paired test needs two). */
+    private static void addIfPaired(List<Verdict.Question> family, String a, String b,
+            Map<String, Map<String, Double>> acc) {
+        long shared = acc.get(a).keySet().stream().filter(acc.get(b)::containsKey).count();
+        if (shared >= 2) {
+            family.add(new Verdict.Question(a, acc.get(a), b, acc.get(b)));
+        }
+    }
+
+    /** The answers as a Markdown section (empty when there is nothing to compare). */
+    public static String markdown(List<Verdict.Answer> answers) {
+        if (answers.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("\n## Paired comparisons of final ACC\n\n");
+        b.append("Each pair on the seeds both ran (same seed, same class order): paired t-test and Wilcoxon "
+                + "signed-rank test, each Holm-corrected over the " + answers.size() + " comparison(s) of this table; "
+                + "one method beats another only when both corrected p-values are below " + Verdict.ALPHA
+                + ". With 5 seeds or fewer the Wilcoxon test cannot go below 0.0625, so no such claim is made.\n\n");
+        b.append("| A | B | n | mean A - B | paired t p (Holm) | Wilcoxon p (Holm) | verdict |\n");
+        b.append("|---|---|---|---|---|---|---|\n");
+        for (Verdict.Answer a : answers) {
+            b.append(String.format(Locale.ROOT, "| %s | %s | %d | %+.4f | %s | %s | %s |%n", a.a(), a.b(),
+                    a.test().n(), a.test().meanDiff(), p(a.pTHolm()), p(a.pWHolm()), a.significant()
+                            ? a.winner() + " better" : "not distinguishable"));
+        }
+        return b.toString();
+    }
+
+    /** The answers as results.json's {@code comparisons}. */
+    public static ArrayNode json(List<Verdict.Answer> answers) {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (Verdict.Answer a : answers) {
+            ObjectNode o = out.addObject();
+            o.put("a", a.a());
+            o.put("b", a.b());
+            o.put("n", a.test().n());
+            o.put("mean_difference", a.test().meanDiff());
+            o.set("t", ResultsSchema.number(a.test().t()));
+            o.set("p_t", ResultsSchema.number(a.test().pT()));
+            o.put("w_plus", a.test().wPlus());
+            o.put("p_wilcoxon", a.test().pWilcoxon());
+            o.set("p_t_holm", ResultsSchema.number(a.pTHolm()));
+            o.put("p_wilcoxon_holm", a.pWHolm());
+            o.put("significant", a.significant());
+            o.set("better", a.winner() == null ? Json.MAPPER.nullNode() : Json.MAPPER.getNodeFactory().textNode(a.winner()));
+            o.put("sentence", a.sentence());
+        }
+        return out;
+    }
+
+    private static String p(double p) {
+        return Double.isNaN(p) ? "n/a" : p < 1e-4 ? String.format(Locale.ROOT, "%.1e", p)
+                : String.format(Locale.ROOT, "%.4f", p);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.rehearsal.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.SchemaCheck;
+import dev.rehearsal.config.ExperimentConfig;
+import dev.rehearsal.metrics.AccuracyMatrix;
+import dev.rehearsal.metrics.Ledger;
+import dev.rehearsal.metrics.LossCurves;
+import dev.rehearsal.metrics.TaskRecord;
+import dev.rehearsal.stats.Verdict;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A table's paired comparisons: runs pair by seed and class order, incomplete runs and unpaired seeds are left
+ * out, the family is every pair, the p-values are Holm-corrected over it, and results.json and results.md say
+ * "beats" only where both corrected tests agree.
+ */
+class PairedComparisonsTest {
+    /** A one-task run with final accuracy {@code acc} (ACC = acc), complete or not. */
+    private static RunResult run(String strategy, long seed, int[] order, double acc, boolean complete) {
+        AccuracyMatrix m = new AccuracyMatrix(2);
+        if (complete) {
+            m.setRow(0, new double[] {acc, 0});
+            m.setRow(1, new double[] {acc, acc});
+        } else {
+            m.setRow(0, new double[] {acc, 0});
+        }
+        return new RunResult(strategy, seed, m, new Ledger(), Map.of("solver", 10L), Map.of(), 0, 1.0,
+                List.of(new TaskRecord(1, 40, 0, 10, 100, 50, 20)), 100,
+                new LossCurves.Recorded(1, List.of(new double[] {0.7}), null), null, order, null);
+    }
+
+    private static int[] order(long seed) {
+        return seed % 2 == 0 ? new int[] {0, 1, 2, 3} : new int[] {2, 3, 0, 1};
+    }
+
+    @Test
+    void pairsBySeedAndOrderAndSaysBeatsOnlyWhenBothCorrectedTestsAgree() {
+        Map<String, List<RunResult>> runs = new LinkedHashMap<>();
+        runs.put("er", new ArrayList<>());
+        runs.put("gr", new ArrayList<>());
+        runs.put("proto", new ArrayList<>());
+        runs.put("lwf", new ArrayList<>());
+        for (long s = 1; s <= 8; s++) {
+            runs.get("er").add(run("er", s, order(s), 0.90 + 0.001 * s, true));
+            runs.get("gr").add(run("gr", s, order(s), 0.80 + 0.002 * s, true));
+            // proto: on par with er (alternating +-0.01)
+            runs.get("proto").add(run("proto", s, order(s), 0.90 + 0.001 * s + (s % 2 == 0 ? 0.01 : -0.01), true));
+            runs.get("lwf").add(run("lwf", s, order(s), 0.99, false)); // diverged after one task: never compared
+        }
+        // a ninth er seed with no partner, and a gr run of seed 9 under another class order: neither pairs
+        runs.get("er").add(run("er", 9, order(9), 0.5, true));
+        runs.get("gr").add(run("gr", 9, order(10), 0.99, true));
+        List<Verdict.Answer> answers = PairedComparisons.of(runs);
+        assertEquals(3, answers.size(), "er-gr, er-proto, gr-proto; lwf has no complete run");
+        Verdict.Answer erGr = answers.get(0);
+        assertEquals("er", erGr.a());
+        assertEquals("gr", erGr.b());
+        assertEquals(8, erGr.test().n(), "seeds 1-8 pair; seed 9's runs differ in class order");
+        // 8 positive differences: Wilcoxon 2/256 = 0.0078; Holm multiplies the smallest of 3 by 3
+        assertEquals(2.0 / 256, erGr.test().pWilcoxon(), 1e-15);
+        assertTrue(erGr.pWHolm() >= erGr.test().pWilcoxon() && erGr.pWHolm() <= 3 * erGr.test().pWilcoxon() + 1e-15);
+        assertTrue(erGr.significant());
+        assertEquals("er", erGr.winner());
+        Verdict.Answer erProto = answers.get(1);
+        assertFalse(erProto.significant());
+        assertTrue(erProto.sentence().startsWith("er and proto are not distinguishable"), erProto.sentence());
+
+        Summary summary = new Summary(Experiment.single(new ExperimentConfig(), "er", 1));
+        runs.values().forEach(list -> list.forEach(summary::add));
+        ObjectNode json = summary.toJson();
+        assertEquals(List.of(), SchemaCheck.errors(json), "results.json with comparisons is valid");
+        assertEquals(3, json.get("comparisons").size());
+        assertEquals("er beats gr", json.get("comparisons").get(0).get("sentence").asText().substring(0, 11));
+        String md = summary.markdown();
+        assertTrue(md.contains("## Paired comparisons of final ACC"), md);
+        assertTrue(md.contains("| er | proto | 8 |"), md);
+        assertTrue(md.contains("not distinguishable"), md);
+    }
+
+    @Test
+    void nothingToCompareWritesNothing() {
+        Map<String, List<RunResult>> runs = new LinkedHashMap<>();
+        runs.put("er", List.of(run("er", 1, order(1), 0.9, true)));
+        runs.put("gr", List.of(run("gr", 1, order(1), 0.8, true)));
+        assertTrue(PairedComparisons.of(runs).isEmpty(), "one seed each: no paired test");
+        assertEquals("", PairedComparisons.markdown(List.of()));
+    }
+}

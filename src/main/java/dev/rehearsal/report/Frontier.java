@@ -32,9 +32,13 @@ public final class Frontier {
     private Frontier() {
     }
 
-    /** A strategy at a budget, over its seeds. */
+    /** A strategy at a budget, over its seeds; {@code bySeed}: ACC by seed and class order, for paired tests. */
     record Point(String strategy, long budget, int seeds, double acc, double std, double replayBytes,
-            double trainingMacs, boolean memoryFront, boolean macsFront) {
+            double trainingMacs, boolean memoryFront, boolean macsFront, Map<String, Double> bySeed) {
+        /** Standard error of the mean (NaN for one seed). */
+        double sem() {
+            return seeds > 1 ? std / Math.sqrt(seeds) : Double.NaN;
+        }
     }
 
     /** Published reference points (see the resource). */
@@ -67,10 +71,13 @@ public final class Frontier {
             List<JsonNode> runs = g.getValue();
             double[] acc = runs.stream().mapToDouble(r -> r.path("acc").asDouble()).toArray();
             double mean = mean(acc);
+            Map<String, Double> bySeed = new LinkedHashMap<>();
+            runs.forEach(r -> bySeed.put("seed " + r.path("seed").asText() + " order " + r.path("class_order"),
+                    r.path("acc").asDouble()));
             points.add(new Point(key[0], Long.parseLong(key[1]), acc.length, mean, std(acc, mean),
                     runs.stream().mapToDouble(r -> r.path("replay_bytes").asDouble()).average().orElse(0),
                     runs.stream().mapToDouble(r -> r.path("training_macs").asDouble()).average().orElse(0), false,
-                    false));
+                    false, bySeed));
         }
         points = fronts(points);
         // Published points only of the settings measured here: a class-IL figure says nothing about domain-IL.
@@ -122,7 +129,7 @@ public final class Frontier {
                 }
             }
             out.add(new Point(p.strategy(), p.budget(), p.seeds(), p.acc(), p.std(), p.replayBytes(), p.trainingMacs(),
-                    memory, macs));
+                    memory, macs, p.bySeed()));
         }
         return out;
     }
@@ -155,7 +162,8 @@ public final class Frontier {
                 best.put(p.budget(), p);
             }
         }
-        String answer = answer(points, best, refs);
+        Map<Long, dev.rehearsal.stats.Verdict.Answer> versus = bestAgainstRunnerUp(points, best);
+        String answer = answer(points, best, refs, versus);
         ObjectNode root = dev.rehearsal.ResultsSchema.stamp(JSON.createObjectNode(), "frontier");
         root.put("definition", "replay memory: every byte kept between tasks for the sake of remembering, after the "
                 + "last task (stored samples as stored, labels, logits, prototypes, generator parameters, frozen "
@@ -180,8 +188,16 @@ public final class Frontier {
         ArrayNode nf = root.putArray("does_not_fit");
         notFit.forEach(nf::add);
         ArrayNode bestArr = root.putArray("best_per_budget");
-        best.forEach((b, p) -> bestArr.addObject().put("replay_budget_bytes", b).put("strategy", p.strategy())
-                .put("acc_mean", p.acc()));
+        best.forEach((b, p) -> {
+            ObjectNode o = bestArr.addObject().put("replay_budget_bytes", b).put("strategy", p.strategy())
+                    .put("acc_mean", p.acc());
+            dev.rehearsal.stats.Verdict.Answer v = versus.get(b);
+            if (v != null) {
+                o.put("runner_up", v.b()).put("paired_seeds", v.test().n()).put("mean_difference", v.test().meanDiff())
+                        .put("p_t_holm", v.pTHolm()).put("p_wilcoxon_holm", v.pWHolm())
+                        .put("significant", v.significant()).put("sentence", v.sentence());
+            }
+        });
         root.put("answer", answer);
         Output.write(dir.resolve("frontier.json"), (root.toPrettyString() + "\n").getBytes(
                 java.nio.charset.StandardCharsets.UTF_8));
@@ -202,7 +218,7 @@ public final class Frontier {
                 macFront, List.of(), "");
 
         StringBuilder md = new StringBuilder("# Memory-accuracy frontier\n\n");
-        md.append("ACC (mean ± sample std over seeds) against the replay memory each strategy kept after the last "
+        md.append("ACC (mean ± standard error of the mean over seeds) against the replay memory each strategy kept after the last "
                 + "task (exact bytes; 1 MB = 10^6 B) and its training MACs (solver and generator training plus "
                 + "generation, as the GEMMs issued them). **Bold**: on the Pareto front in memory; *m*: on the "
                 + "front in MACs.\n\n![ACC against replay memory](frontier-memory.png)\n\n"
@@ -214,7 +230,7 @@ public final class Frontier {
                 : Double.compare(b.acc(), a.acc()));
         for (Point p : sorted) {
             String acc = String.format(Locale.ROOT, "%.4f", p.acc()) + (p.seeds() > 1
-                    ? String.format(Locale.ROOT, " ± %.4f", p.std()) : "");
+                    ? String.format(Locale.ROOT, " ± %.4f", p.sem()) : "");
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %d | %.3g | %s |%n", p.strategy(),
                     bytes(p.budget()), bytes(Math.round(p.replayBytes())), p.memoryFront() ? "**" + acc + "**" : acc,
                     p.seeds(), p.trainingMacs(), (p.memoryFront() ? "memory" : "") + (p.macsFront()
@@ -235,18 +251,61 @@ public final class Frontier {
         log.println("sweep: frontier: " + dir.resolve("frontier.md"));
     }
 
-    /** The paragraph that answers, from the measurements: the best at each budget, its compute, and Problem 4. */
-    static String answer(List<Point> points, TreeMap<Long, Point> best, List<Reference> refs) {
+    /**
+     * At every budget, the point with the highest mean against the runner-up, paired by seed and class order,
+     * Holm-corrected over the budgets ({@link dev.rehearsal.stats.Verdict}); budgets where the two share fewer
+     * than two seeds are left out.
+     */
+    static Map<Long, dev.rehearsal.stats.Verdict.Answer> bestAgainstRunnerUp(List<Point> points,
+            TreeMap<Long, Point> best) {
+        List<Long> budgets = new ArrayList<>();
+        List<dev.rehearsal.stats.Verdict.Question> family = new ArrayList<>();
+        for (Map.Entry<Long, Point> e : best.entrySet()) {
+            Point runnerUp = null;
+            for (Point p : points) {
+                if (p.budget() == e.getKey() && p != e.getValue() && (runnerUp == null || p.acc() > runnerUp.acc())) {
+                    runnerUp = p;
+                }
+            }
+            if (runnerUp == null) {
+                continue;
+            }
+            Point w = e.getValue();
+            long shared = w.bySeed().keySet().stream().filter(runnerUp.bySeed()::containsKey).count();
+            if (shared >= 2) {
+                budgets.add(e.getKey());
+                family.add(new dev.rehearsal.stats.Verdict.Question(w.strategy(), w.bySeed(), runnerUp.strategy(),
+                        runnerUp.bySeed()));
+            }
+        }
+        Map<Long, dev.rehearsal.stats.Verdict.Answer> out = new LinkedHashMap<>();
+        if (!family.isEmpty()) {
+            List<dev.rehearsal.stats.Verdict.Answer> answers = dev.rehearsal.stats.Verdict.decide(family);
+            for (int i = 0; i < budgets.size(); i++) {
+                out.put(budgets.get(i), answers.get(i));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The paragraph that answers, from the measurements: the highest mean at each budget with its compute, whether
+     * it is distinguishable from the runner-up (paired tests), and Problem 4.
+     */
+    static String answer(List<Point> points, TreeMap<Long, Point> best, List<Reference> refs,
+            Map<Long, dev.rehearsal.stats.Verdict.Answer> versus) {
         if (best.isEmpty()) {
             return "No experiment finished: nothing to answer yet.";
         }
         StringBuilder b = new StringBuilder();
         for (Map.Entry<Long, Point> e : best.entrySet()) {
             Point p = e.getValue();
-            b.append(String.format(Locale.ROOT, "Within %s, the best is %s: ACC %.4f%s with %s of replay memory and "
-                    + "%.3g training MACs. ", bytes(e.getKey()), p.strategy(), p.acc(), p.seeds() > 1
-                    ? String.format(Locale.ROOT, " ± %.4f over %d seeds", p.std(), p.seeds()) : " (one seed)",
+            dev.rehearsal.stats.Verdict.Answer v = versus.get(e.getKey());
+            b.append(String.format(Locale.ROOT, "Within %s, the highest mean ACC is %s's: %.4f%s with %s of replay "
+                    + "memory and %.3g training MACs", bytes(e.getKey()), p.strategy(), p.acc(), p.seeds() > 1
+                    ? String.format(Locale.ROOT, " ± %.4f (SEM) over %d seeds", p.sem(), p.seeds()) : " (one seed)",
                     bytes(Math.round(p.replayBytes())), p.trainingMacs()));
+            b.append(v == null ? " (no runner-up on the same seeds to test against). " : "; " + v.sentence() + ". ");
         }
         for (Reference r : refs) {
             Point cheapest = null;
@@ -256,8 +315,9 @@ public final class Frontier {
                 }
             }
             if (cheapest != null) {
-                b.append(String.format(Locale.ROOT, "%s reaches %.4f with %s; %s matches or beats it with %s, %.0fx "
-                        + "less. ", r.label(), r.acc(), bytes(Math.round(r.replayBytes())), cheapest.strategy(),
+                b.append(String.format(Locale.ROOT, "%s reaches %.4f (published) with %s; %s's mean reaches at least "
+                        + "that with %s, %.0fx less (a mean against a published figure, not a paired test). ",
+                        r.label(), r.acc(), bytes(Math.round(r.replayBytes())), cheapest.strategy(),
                         bytes(Math.round(cheapest.replayBytes())), r.replayBytes() / Math.max(1, cheapest.replayBytes())));
             } else {
                 b.append(String.format(Locale.ROOT, "No budget measured here reaches %s's %.4f. ", r.label(), r.acc()));
@@ -275,10 +335,19 @@ public final class Frontier {
         }
         Point proto = find(points, "proto (binary)", smallest);
         if (proto != null && er1 != null) {
-            findings.add(String.format(Locale.ROOT, "at %s, a few prototypes with a small generator %s raw samples "
-                    + "at the same storage (%.4f against %.4f, at %.2fx the training MACs)", bytes(smallest),
-                    proto.acc() > er1.acc() ? "beat" : "do not beat", proto.acc(), er1.acc(),
-                    proto.trainingMacs() / er1.trainingMacs()));
+            long shared = proto.bySeed().keySet().stream().filter(er1.bySeed()::containsKey).count();
+            String verdict = "cannot be told apart by a paired test (fewer than two shared seeds)";
+            if (shared >= 2) {
+                dev.rehearsal.stats.Verdict.Answer v = dev.rehearsal.stats.Verdict.decide(List.of(
+                        new dev.rehearsal.stats.Verdict.Question(proto.strategy(), proto.bySeed(), er1.strategy(),
+                                er1.bySeed()))).get(0);
+                verdict = !v.significant() ? "are not distinguishable from raw samples at 0.05"
+                        : v.winner().equals(proto.strategy()) ? "beat raw samples (significant at 0.05)"
+                        : "do worse than raw samples (significant at 0.05)";
+            }
+            findings.add(String.format(Locale.ROOT, "at %s, a few prototypes with a small generator %s at the same "
+                    + "storage (%.4f against %.4f, at %.2fx the training MACs)", bytes(smallest), verdict,
+                    proto.acc(), er1.acc(), proto.trainingMacs() / er1.trainingMacs()));
         }
         for (Point p : points) {
             if ((p.strategy().equals("gr") || p.strategy().equals("cgr")) && best.get(p.budget()) != null

@@ -31,7 +31,7 @@ public final class PairedComparisons {
      * The pairing key of a run: its seed and, for split scenarios, the class order it used (two runs pair only
      * when both are the same).
      */
-    static String key(RunResult r) {
+    public static String key(RunResult r) {
         return "seed " + r.seed() + (r.classOrder() == null ? "" : " order " + Arrays.toString(r.classOrder()));
     }
 
@@ -76,6 +76,17 @@ public final class PairedComparisons {
         if (shared >= 2) {
             family.add(new Verdict.Question(a, acc.get(a), b, acc.get(b)));
         }
+    }
+
+    /**
+     * The verdict on two strategies alone (a family of one), or null when they share fewer than two complete seeds.
+     */
+    public static Verdict.Answer pair(String a, List<RunResult> as, String b, List<RunResult> bs) {
+        Map<String, List<RunResult>> two = new LinkedHashMap<>();
+        two.put(a, as);
+        two.put(b, bs);
+        List<Verdict.Answer> out = of(two);
+        return out.isEmpty() ? null : out.get(0);
     }
 
     /** The answers as a Markdown section (empty when there is nothing to compare). */

@@ -80,9 +80,11 @@ public final class Answers {
             double erAcc = mean(er, RunResult::acc);
             double grTime = mean(gr, RunResult::wallSeconds);
             double erTime = mean(er, RunResult::wallSeconds);
-            downsides.add(String.format(Locale.ROOT, "generative replay ended %.1f points of ACC %s raw replay and "
-                    + "took %.1fx its wall time (%.1f s vs %.1f s)", 100 * Math.abs(erAcc - grAcc),
-                    grAcc < erAcc ? "below" : "above", grTime / erTime, grTime, erTime));
+            dev.rehearsal.stats.Verdict.Answer v = dev.rehearsal.experiment.PairedComparisons.pair("gr", gr, "er", er);
+            downsides.add(String.format(Locale.ROOT, "generative replay's mean ACC ended %.1f points %s raw replay's "
+                    + "(%s) and it took %.1fx its wall time (%.1f s vs %.1f s)", 100 * Math.abs(erAcc - grAcc),
+                    grAcc < erAcc ? "below" : "above", v == null ? "fewer than two paired seeds: no test says whether "
+                    + "the difference is real" : v.sentence(), grTime / erTime, grTime, erTime));
         }
         if (present(joint)) {
             for (String s : List.of("er", "gr")) {

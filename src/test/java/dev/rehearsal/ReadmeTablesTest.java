@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The README's performance tables are what benchmarks/readme_tables.py makes of the committed result files
  * in benchmarks/results/ (JMH JSON, PyTorch's and the side-by-side runs, the sweep scaling): a figure typed
- * by hand, or a result file changed without regenerating the README, fails here.
+ * by hand, or a result file changed without regenerating the README, fails here; likewise the tables measured
+ * under the evaluation protocol and docs/results/protocol_table.py.
  */
 class ReadmeTablesTest {
 
@@ -31,6 +32,28 @@ class ReadmeTablesTest {
         String readme = Files.readString(root.resolve("README.md"));
         for (String table : new String[] {"steps", "linear", "phases", "e2e", "sweep", "wait"}) {
             assertEquals(true, readme.contains("<!-- perf:" + table + ":begin -->"), table);
+        }
+    }
+
+    /**
+     * The tables measured under the evaluation protocol are what docs/results/protocol_table.py makes of the
+     * committed sweep folders in docs/results/protocol/ (their means, SEMs and paired tests computed by
+     * dev.rehearsal.stats when the sweep merged them).
+     */
+    @Test
+    void theProtocolTablesAreGeneratedFromTheCommittedSweeps() throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        Process p = new ProcessBuilder("python3", root.resolve("docs/results/protocol_table.py").toString(), "--check",
+                "README.md").directory(root.toFile()).redirectErrorStream(true).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("protocol_table.py did not finish in 60 s");
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        String readme = Files.readString(root.resolve("README.md"));
+        for (String table : new String[] {"class", "proto"}) {
+            assertEquals(true, readme.contains("<!-- protocol:" + table + ":begin -->"), table);
         }
     }
 }

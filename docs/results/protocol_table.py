@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""The README's tables measured under the field's evaluation protocol, generated from committed sweep folders.
+
+    python3 docs/results/protocol_table.py                    print every table
+    python3 docs/results/protocol_table.py --write README.md  replace each table between its markers
+    python3 docs/results/protocol_table.py --check README.md  exit 1 if README.md differs from the folders
+
+A table sits between <!-- protocol:NAME:begin --> and <!-- protocol:NAME:end --> in README.md. Its inputs are
+the committed sweep folders named in FOLDERS (docs/results/protocol/NAME/), written by `rehearsal sweep`: each
+grid point's n, mean, standard error of the mean and 95% t interval come from the folder's results.json, and the
+paired comparisons (paired t-test and exact Wilcoxon signed-rank test, Holm-corrected over the table) from its
+comparisons, both computed by Rehearsal's one statistics module (dev.rehearsal.stats); this script only formats
+them. Published figures come from src/main/resources/dev/rehearsal/report/published.json (shipped in the jar).
+"""
+
+import csv
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "..", "..")
+PUBLISHED = os.path.join(ROOT, "src", "main", "resources", "dev", "rehearsal", "report", "published.json")
+FOLDERS = {"class": os.path.join(HERE, "protocol", "class"), "proto": os.path.join(HERE, "protocol", "proto")}
+SCHEMA_VERSION = 4
+
+
+def load(path):
+    with open(path) as f:
+        d = json.load(f)
+    if d.get("schema_version") != SCHEMA_VERSION:
+        sys.exit("protocol_table.py: %s has schema_version %s, this script reads %d"
+                 % (path, d.get("schema_version"), SCHEMA_VERSION))
+    return d
+
+
+def cmdline(config):
+    """A results file's config (snake_case keys) under the command-line names."""
+    return {k.replace("_", "-"): v for k, v in config.items()}
+
+
+def published_for(setting, strategy, config, published):
+    """The published value for a strategy whose protocol and requirements the run's config meets, or None."""
+    for p in published["values"]:
+        if p["setting"] != setting or p["strategy"] != strategy:
+            continue
+        ok = all(config.get(k) == v or (v == 0 and config.get(k) is None)
+                 for k, v in list(published["protocol"].items()) + list(p.get("requires", {}).items()))
+        if ok:
+            return p
+    return None
+
+
+def fmt(x, digits=4):
+    return "n/a" if x is None else ("%." + str(digits) + "f") % x
+
+
+def p_value(p):
+    return "n/a" if p is None else ("%.1e" % p if p < 1e-4 else "%.4f" % p)
+
+
+def results_table(name):
+    folder = FOLDERS[name]
+    results = load(os.path.join(folder, "results.json"))
+    published = json.load(open(PUBLISHED))
+    base = cmdline(results["config"])
+    lines = ["| method | n | ACC, mean ± SEM | 95% CI | published (mean ± SEM, 20 seeds) | source |",
+             "|---|---|---|---|---|---|"]
+    for r in results["results"]:
+        config = cmdline(r.get("config", results["config"]))
+        strategy = r["runs"][0]["strategy"] if r["runs"] else r["strategy"]
+        strategy = config.get("strategy", strategy)
+        complete = all(run.get("complete") for run in r["runs"])
+        label = r["strategy"] + ("" if complete else " (incomplete)")
+        p = published_for(config.get("setting", base.get("setting")), strategy, config, published)
+        theirs = "" if p is None else fmt(p["acc"]) + ("" if p.get("std") is None else " ± " + fmt(p["std"]))
+        ci = "n/a" if r.get("acc_ci95") is None else "[%s, %s]" % (fmt(r["acc"] - r["acc_ci95"]),
+                                                                   fmt(r["acc"] + r["acc_ci95"]))
+        lines.append("| %s | %d | %s ± %s | %s | %s | %s |" % (label, r["n"], fmt(r["acc"]), fmt(r.get("acc_sem")),
+                                                          ci, theirs, "" if p is None else p["source"]))
+    comparisons = results.get("comparisons", [])
+    if comparisons:
+        lines += ["", "Paired comparisons (same seeds, same class orders; Holm over the %d comparisons of this table; "
+                  "\"better\" only where both corrected tests are below 0.05):" % len(comparisons), "",
+                  "| A | B | n | mean A - B | paired t p (Holm) | Wilcoxon p (Holm) | verdict |",
+                  "|---|---|---|---|---|---|---|"]
+        for c in comparisons:
+            lines.append("| %s | %s | %d | %+.4f | %s | %s | %s |" % (
+                c["a"], c["b"], c["n"], c["mean_difference"], p_value(c["p_t_holm"]), p_value(c["p_wilcoxon_holm"]),
+                c["better"] + " better" if c["significant"] else "not distinguishable"))
+    return "\n".join(lines)
+
+
+def selection_table(name):
+    folder = FOLDERS[name]
+    rows = list(csv.DictReader(open(os.path.join(folder, "selection.csv"))))
+    seen = {}
+    for r in rows:
+        seen.setdefault(r["candidate"], r)
+    lines = ["| candidate (seeds 1-3, validation ACC) | mean | n | chosen |", "|---|---|---|---|"]
+    for cand, r in sorted(seen.items(), key=lambda kv: -float(kv[1]["candidate_mean"] or "nan")):
+        lines.append("| %s | %s | %s | %s |" % (cand, fmt(float(r["candidate_mean"])) if r["candidate_mean"] else "n/a",
+                                               r["candidate_n"], "**chosen**" if r["chosen"] == "true" else ""))
+    return "\n".join(lines) + "\n\nEvaluated on new seeds:\n\n" + results_table(name)
+
+
+TABLES = {"class": results_table, "proto": selection_table}
+
+
+def available():
+    return {n: f for n, f in TABLES.items() if os.path.exists(os.path.join(FOLDERS[n], "results.json"))}
+
+
+def replace(text, name, table):
+    begin = "<!-- protocol:%s:begin -->" % name
+    end = "<!-- protocol:%s:end -->" % name
+    if begin not in text or end not in text:
+        raise SystemExit("error: README has no %s ... %s markers" % (begin, end))
+    a = text.index(begin) + len(begin)
+    b = text.index(end)
+    return text[:a] + "\n" + table + "\n" + text[b:]
+
+
+def main(argv):
+    tables = available()
+    if len(argv) == 1:
+        for name, make in tables.items():
+            print("## %s\n\n%s\n" % (name, make(name)))
+        return 0
+    if len(argv) != 3 or argv[1] not in ("--write", "--check"):
+        print("usage: protocol_table.py [--write|--check README.md]", file=sys.stderr)
+        return 2
+    with open(argv[2]) as f:
+        text = f.read()
+    new = text
+    for name, make in tables.items():
+        new = replace(new, name, make(name))
+    if argv[1] == "--write":
+        with open(argv[2], "w") as f:
+            f.write(new)
+        return 0
+    if new != text:
+        print("error: the protocol tables of %s differ from docs/results/protocol/ "
+              "(run: python3 docs/results/protocol_table.py --write %s)" % (argv[2], argv[2]), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -332,6 +332,23 @@ public final class HtmlReport {
                 b.append("<p class=\"protocol\" id=\"protocol\"><strong>Protocol:</strong> ").append(escape(line))
                         .append(".</p>\n");
             }
+            // The class order each seed used (random orders differ by seed): what the runs record.
+            Map<Long, String> orders = new java.util.TreeMap<>();
+            if (results != null) {
+                for (Results.Strategy s : results.strategies()) {
+                    for (com.fasterxml.jackson.databind.JsonNode run : s.runs()) {
+                        if (run.path("class_order").isArray()) {
+                            orders.putIfAbsent(run.path("seed").asLong(), run.path("class_order").toString());
+                        }
+                    }
+                }
+            }
+            if (orders.size() > 1 && new java.util.HashSet<>(orders.values()).size() > 1) {
+                List<String> each = new ArrayList<>();
+                orders.forEach((seed, o) -> each.add("seed " + seed + ": " + o));
+                b.append("<p class=\"protocol\" id=\"class-orders\"><strong>Class orders</strong> (the classes in "
+                        + "the order the tasks took them): ").append(escape(String.join("; ", each))).append(".</p>\n");
+            }
         }
 
         private void metrics() {

@@ -108,6 +108,19 @@ record Protocol(Map<String, JsonNode> config) {
         }
     }
 
+    /** The default order 0, 1, 2, ... (left out of the protocol line). */
+    private static boolean labelOrder(JsonNode order) {
+        if (!order.isArray()) {
+            return false;
+        }
+        for (int i = 0; i < order.size(); i++) {
+            if (order.get(i).asInt(-1) != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** "preset wide; 2000 iterations per task (generator 2000); batch 128; seeds 1, 2, 3". */
     String line(List<Long> seeds, List<String> strategies) {
         List<String> parts = new ArrayList<>();
@@ -125,6 +138,16 @@ record Protocol(Map<String, JsonNode> config) {
         if (!seeds.isEmpty()) {
             parts.add((seeds.size() == 1 ? "seed " : seeds.size() + " seeds ")
                     + String.join(", ", seeds.stream().map(String::valueOf).toList()));
+        }
+        JsonNode order = get("class-order");
+        if (order != null && !text("scenario").equals("permuted") && !labelOrder(order)) {
+            parts.add(order.isTextual() && order.asText().equals("random") ? "a random class order per seed"
+                    : "class order " + order);
+        }
+        JsonNode validation = get("validation");
+        if (validation != null && validation.isNumber() && validation.asDouble() > 0) {
+            parts.add(String.format(java.util.Locale.ROOT, "%.0f%% of each task's training data held out for "
+                    + "validation", 100 * validation.asDouble()));
         }
         String data = count("train-limit") > 0 ? count("train-limit") + " training samples per task" : "";
         if (count("test-limit") > 0) {

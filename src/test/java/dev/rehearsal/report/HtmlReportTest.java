@@ -273,4 +273,29 @@ class HtmlReportTest {
         assertEquals(RehearsalException.RUN, e.exitCode());
         assertTrue(e.getMessage().startsWith("cannot write ") && e.getMessage().contains("figures"), e.getMessage());
     }
+
+    /**
+     * A run under the protocol: the protocol line says the class order is random per seed and names the
+     * validation hold-out, and the report lists the order each seed used, as its runs recorded them.
+     */
+    @Test
+    void theClassOrderOfEverySeedIsShown(@TempDir Path out) throws Exception {
+        copyFixture("results.json", out);
+        ObjectNode root = readJson(out.resolve("results.json"));
+        ((ObjectNode) root.get("config")).put("class_order", "random").put("validation", 0.1);
+        com.fasterxml.jackson.databind.node.ArrayNode runs = (com.fasterxml.jackson.databind.node.ArrayNode)
+                root.get("results").get(2).get("runs");
+        ObjectNode second = runs.get(0).deepCopy();
+        second.put("seed", 2);
+        second.set("class_order", MAPPER.valueToTree(List.of(3, 7, 0, 1, 2, 4, 5, 6, 8, 9)));
+        runs.add(second);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) root.get("results").get(2).get("seeds")).add(2);
+        Files.writeString(out.resolve("results.json"), root.toString());
+        HtmlReport.write(out);
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("a random class order per seed"), "the protocol line");
+        assertTrue(html.contains("10% of each task&#39;s training data held out for validation")
+                || html.contains("10% of each task's training data held out for validation"), "the validation split");
+        assertTrue(html.contains("seed 1: [0,1,2,3,4,5,6,7,8,9]; seed 2: [3,7,0,1,2,4,5,6,8,9]"), "each seed's order");
+    }
 }

@@ -77,6 +77,14 @@ class EwcTest {
      * (first on ties) or the true label.
      */
     static double[] referenceFisher(Mlp m, Scenario sc, Task task, boolean trueLabels) {
+        return referenceFisher(m, sc, task, trueLabels ? "true" : "pred");
+    }
+
+    /**
+     * As above for {@code labels} true, pred or all: with all, every label k of the range contributes
+     * {@code p(k | x_n) g_{n,k}^2}, the exact expectation.
+     */
+    static double[] referenceFisher(Mlp m, Scenario sc, Task task, String labels) {
         Layer[] p = layers(m);
         List<Linear> ls = m.layers();
         int[] range = sc.classRange(task, m.outputs());
@@ -104,13 +112,10 @@ class EwcTest {
                 a[l + 1] = z;
             }
             double[] z = a[p.length];
-            int label = task.trainTargets()[s];
-            if (!trueLabels) {
-                label = range[0];
-                for (int k = range[0]; k < range[1]; k++) {
-                    if (z[k] > z[label]) {
-                        label = k;
-                    }
+            int predicted = range[0];
+            for (int k = range[0]; k < range[1]; k++) {
+                if (z[k] > z[predicted]) {
+                    predicted = k;
                 }
             }
             double max = Double.NEGATIVE_INFINITY;
@@ -121,31 +126,36 @@ class EwcTest {
             for (int k = range[0]; k < range[1]; k++) {
                 sum += Math.exp(z[k] - max);
             }
-            double[] delta = new double[z.length];
-            for (int k = range[0]; k < range[1]; k++) {
-                delta[k] = Math.exp(z[k] - max) / sum - (k == label ? 1 : 0);
-            }
-            for (int l = p.length - 1; l >= 0; l--) {
-                long wOff = ls.get(l).weightEntry().offset();
-                long bOff = ls.get(l).biasEntry().offset();
-                int in = a[l].length;
-                for (int r = 0; r < delta.length; r++) {
-                    for (int k = 0; k < in; k++) {
-                        double g = delta[r] * a[l][k];
-                        f[(int) (wOff + (long) r * in + k)] += g * g / n;
-                    }
-                    f[(int) (bOff + r)] += delta[r] * delta[r] / n;
+            int[] each = labels.equals("all") ? java.util.stream.IntStream.range(range[0], range[1]).toArray()
+                    : new int[] {labels.equals("true") ? task.trainTargets()[s] : predicted};
+            for (int label : each) {
+                double weight = labels.equals("all") ? Math.exp(z[label] - max) / sum : 1;
+                double[] delta = new double[z.length];
+                for (int k = range[0]; k < range[1]; k++) {
+                    delta[k] = Math.exp(z[k] - max) / sum - (k == label ? 1 : 0);
                 }
-                if (l > 0) {
-                    double[] prev = new double[in];
-                    for (int k = 0; k < in; k++) {
-                        double v = 0;
-                        for (int r = 0; r < delta.length; r++) {
-                            v += p[l].w()[r][k] * delta[r];
+                for (int l = p.length - 1; l >= 0; l--) {
+                    long wOff = ls.get(l).weightEntry().offset();
+                    long bOff = ls.get(l).biasEntry().offset();
+                    int in = a[l].length;
+                    for (int r = 0; r < delta.length; r++) {
+                        for (int k = 0; k < in; k++) {
+                            double g = delta[r] * a[l][k];
+                            f[(int) (wOff + (long) r * in + k)] += weight * g * g / n;
                         }
-                        prev[k] = a[l][k] > 0 ? v : 0;
+                        f[(int) (bOff + r)] += weight * delta[r] * delta[r] / n;
                     }
-                    delta = prev;
+                    if (l > 0) {
+                        double[] prev = new double[in];
+                        for (int k = 0; k < in; k++) {
+                            double v = 0;
+                            for (int r = 0; r < delta.length; r++) {
+                                v += p[l].w()[r][k] * delta[r];
+                            }
+                            prev[k] = a[l][k] > 0 ? v : 0;
+                        }
+                        delta = prev;
+                    }
                 }
             }
         }
@@ -191,7 +201,7 @@ class EwcTest {
 
     @ParameterizedTest
     @CsvSource({"jvm, task, pred", "jvm, class, true", "native, task, true", "native, class, pred",
-        "native, domain, pred"})
+        "native, domain, pred", "jvm, task, all", "native, task, all", "native, class, all", "jvm, domain, all"})
     void fisherMatchesAPerSampleDoubleComputation(String backendName, String setting, String labels) {
         Backend be = Backends.named(backendName);
         ExperimentConfig c = config(setting, labels, 1);
@@ -204,7 +214,7 @@ class EwcTest {
             ewc.beforeTask(first);
             ewc.train(first);
             ewc.afterTask(first);
-            double[] expected = referenceFisher(ewc.solver(), sc, first, labels.equals("true"));
+            double[] expected = referenceFisher(ewc.solver(), sc, first, labels);
             float[] batched = ewc.fisher().toFloatArray();
             assertCloseByTensor(ewc.solver(), expected, batched, 1e-4, backendName + " batched Fisher vs double");
             assertArrayEquals(ewc.solver().parameterBlock().toFloatArray(), ewc.anchor().toFloatArray(),

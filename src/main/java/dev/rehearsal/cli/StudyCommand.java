@@ -153,6 +153,10 @@ abstract class StudyCommand implements Callable<Integer> {
                     e.addSuppressed(again); // the run's own failure is the one to report
                 }
             }
+            if (e instanceof Comparison.Stopped stopped && !stopped.summary().runs().isEmpty()) {
+                // What did finish, marked (the failed run incomplete, the runs after it not run), then the error.
+                spec.commandLine().getOut().println(stopped.summary().markdownTable());
+            }
             throw e;
         }
         Path report = HtmlReport.write(dir);

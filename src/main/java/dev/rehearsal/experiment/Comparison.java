@@ -7,15 +7,20 @@ import dev.rehearsal.backend.Backend;
 import dev.rehearsal.data.Dataset;
 import dev.rehearsal.strategy.Progress;
 import dev.rehearsal.strategy.Strategy;
+import dev.rehearsal.metrics.Completion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Runs a config's strategies over its seeds into one results folder, safe against crashes:
  * <pre>
  * out/config.json                the resolved config (rehearsal compare --config out/config.json reproduces it)
- * out/results.json, results.csv, results.md   every finished run, and the tasks finished so far of the current one
+ * out/results.json, results.csv, results.md   every finished run, and the tasks finished so far of the current one;
+ *                                             after a failed run, that run marked stopped and the runs after it
+ *                                             listed as not run ({@link Stopped})
  * out/runs/S-seedK.json          each finished run
  * out/checkpoint/S-seedK/        the current run's state after its last finished task
  * </pre>
@@ -85,11 +90,15 @@ public final class Comparison {
                 }
                 progress.run(strategy + " seed " + seed, number, c.seeds.size() * c.strategies.size());
                 RunCheckpoint checkpoint = new RunCheckpoint(out.resolve("checkpoint").resolve(id));
-                RunResult result = Experiment.run(rc, backend, train, test, progress, checkpoint,
+                RunResult[] soFar = new RunResult[1];
+                RunResult result;
+                try {
+                    result = Experiment.run(rc, backend, train, test, progress, checkpoint,
                         new Experiment.Listener() {
                         @Override
-                        public void taskFinished(RunResult soFar) {
-                            ResultFiles.writeSummary(out, summary.with(soFar));
+                        public void taskFinished(RunResult partial) {
+                            soFar[0] = partial;
+                            ResultFiles.writeSummary(out, summary.with(partial));
                         }
 
                         @Override
@@ -119,6 +128,9 @@ public final class Comparison {
                             }
                         }
                         });
+                } catch (RehearsalException e) {
+                    throw stopped(c, out, summary, soFar[0], strategy, seed, e, answerer);
+                }
                 ResultFiles.write(record, Json.write(Experiment.record(rc, result)) + "\n");
                 checkpoint.delete();
                 summary.add(result);
@@ -129,6 +141,62 @@ public final class Comparison {
         summary.setAnswers(answerer.answer(summary));
         ResultFiles.writeSummary(out, summary);
         return summary;
+    }
+
+    /**
+     * A comparison whose run of {@code strategy} with {@code seed} failed: the error as it was thrown (same exit
+     * code and message), and the summary written of what ran, so the command can show it.
+     */
+    public static final class Stopped extends RehearsalException {
+        private static final long serialVersionUID = 1L;
+        private final transient Summary summary;
+
+        Stopped(RehearsalException cause, Summary summary) {
+            super(cause.exitCode(), cause.getMessage(), cause);
+            this.summary = summary;
+        }
+
+        /** What ran, with the stopped run marked and the runs that never started listed. */
+        public Summary summary() {
+            return summary;
+        }
+    }
+
+    /**
+     * Writes the results of what ran when a run fails: its finished tasks (marked as stopped by {@code e}), and
+     * every run after it, which will not start, as not run with the reason. Nothing is written when no task of
+     * any run finished (the folder holds no results to show).
+     */
+    private static Stopped stopped(ExperimentConfig c, Path out, Summary summary, RunResult partial,
+            String strategy, long seed, RehearsalException e, Answerer answerer) {
+        Summary written = summary.with(partial);
+        String failed = strategy + " seed " + seed;
+        if (partial != null) {
+            written.stopped(strategy, seed, e.getMessage());
+        } else {
+            written.notRun(strategy, List.of(seed), "started, but stopped before finishing its first task: "
+                    + e.getMessage());
+        }
+        // The runs go seed by seed, each seed's strategies in order: those after the failed one never start.
+        String reason = "not started: the command stopped when " + failed + " failed ("
+                + Completion.headline(e.getMessage()) + ")";
+        int stoppedAt = c.seeds.indexOf(seed) * c.strategies.size() + c.strategies.indexOf(strategy);
+        for (int i = 0; i < c.strategies.size(); i++) {
+            List<Long> seeds = new ArrayList<>();
+            for (int k = 0; k < c.seeds.size(); k++) {
+                if (k * c.strategies.size() + i > stoppedAt) {
+                    seeds.add(c.seeds.get(k));
+                }
+            }
+            if (!seeds.isEmpty()) {
+                written.notRun(c.strategies.get(i), seeds, reason);
+            }
+        }
+        if (!written.runs().isEmpty()) {
+            written.setAnswers(answerer.answer(written));
+            ResultFiles.writeSummary(out, written);
+        }
+        return new Stopped(e, written);
     }
 
     /** A finished run's record, verified: its checksum, the config it was written for, every value's range. */

@@ -10,7 +10,9 @@ import java.util.Set;
  * {@code results.csv}: results.json's accuracy matrices in tidy form, one row per (strategy, seed,
  * trained_through_task, task) with the class order the run used ({@code class_order}, the classes separated by spaces; empty for a
  * permuted scenario), its {@code accuracy} on the task's test set and {@code validation_accuracy} on its
- * validation set (empty where undefined or without one), then the run's options as columns (the config's
+ * validation set (empty where undefined or without one), whether the run finished every task
+ * ({@code complete}: false for a run that stopped or still runs, whose figures are not comparable with a complete
+ * run's), then the run's options as columns (the config's
  * snake_case keys, lists as JSON text; the config's own class_order, which may say "random", gives way to
  * the order drawn). Only trained rows are written: row i of a run's
  * R is there once the run finished task i. Built from the results.json tree, so the two always agree.
@@ -18,7 +20,7 @@ import java.util.Set;
 public final class ResultsCsv {
     /** The columns before the options. */
     public static final List<String> COLUMNS = List.of("strategy", "seed", "class_order", "trained_through_task", "task",
-            "accuracy", "validation_accuracy");
+            "accuracy", "validation_accuracy", "complete");
     /** Config keys that are columns of their own (strategy, seed, class_order) or say nothing about one run. */
     private static final Set<String> LEFT_OUT = Set.of("strategy", "seed", "strategies", "seeds", "class_order");
 
@@ -42,7 +44,8 @@ public final class ResultsCsv {
                     for (int j = 0; j < r.get(i).size(); j++) {
                         List<String> row = new ArrayList<>(List.of(s.path("strategy").asText(),
                                 run.path("seed").asText(), order(run.path("class_order")), Integer.toString(i + 1),
-                                Integer.toString(j + 1), number(r.path(i).path(j)), number(v.path(i).path(j))));
+                                Integer.toString(j + 1), number(r.path(i).path(j)), number(v.path(i).path(j)),
+                                Boolean.toString(run.path("complete").asBoolean(done == r.size()))));
                         for (String k : options) {
                             row.add(value(config.path(k)));
                         }

@@ -94,6 +94,7 @@ public final class ResultsMerge {
         ArrayNode sources = root.putArray("sources");
         folders.forEach(f -> sources.add(f.label()));
         ArrayNode answers = Json.MAPPER.createArrayNode();
+        ArrayNode notRun = Json.MAPPER.createArrayNode();
         ArrayNode results = root.putArray("results");
         Map<Path, Map<String, String>> labels = new LinkedHashMap<>();
         for (Folder f : folders) {
@@ -119,6 +120,18 @@ public final class ResultsMerge {
                 mine.put(name, label);
             }
             labels.put(f.dir().normalize(), mine);
+            // A folder's runs that never started, under the label its strategy has here (its own folder's name
+            // when several folders are read and it has no results to take a label from).
+            for (JsonNode n : f.results().path("not_run")) {
+                if (!n.isObject()) {
+                    notRun.add(n); // as it is: the report's check refuses it, naming the file
+                    continue;
+                }
+                String name = n.path("strategy").asText();
+                ObjectNode entry = ((ObjectNode) n).deepCopy();
+                entry.put("strategy", mine.getOrDefault(name, folders.size() > 1 ? name + " (" + f.label() + ")" : name));
+                notRun.add(entry);
+            }
             f.results().path("answers").forEach(a -> answers.add(f.label() + ": " + a.asText()));
         }
         if (!answers.isEmpty()) {
@@ -134,6 +147,9 @@ public final class ResultsMerge {
             ordered.set(e.getKey(), e.getValue());
         }
         ordered.set("results", results);
+        if (!notRun.isEmpty()) {
+            ordered.set("not_run", notRun);
+        }
         return new Merged(ordered, labels);
     }
 

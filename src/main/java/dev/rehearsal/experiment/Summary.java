@@ -2,8 +2,10 @@ package dev.rehearsal.experiment;
 
 import dev.rehearsal.ResultsSchema;
 import dev.rehearsal.config.ExperimentConfig;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.metrics.Completion;
 import dev.rehearsal.metrics.Phase;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +23,10 @@ public final class Summary {
     private final Map<String, List<RunResult>> runs = new LinkedHashMap<>();
     /** A strategy's own config where it differs from {@link #config} (a sweep's grid points). */
     private final Map<String, ExperimentConfig> configs = new LinkedHashMap<>();
+    /** The one-line error that stopped a run before its last task, by run id ("lwf-seed1"). */
+    private final Map<String, String> stops = new LinkedHashMap<>();
+    /** Runs asked for that never started. */
+    private final List<Completion.NotRun> notRun = new ArrayList<>();
 
     public Summary(ExperimentConfig config) {
         this.config = config;
@@ -36,13 +42,55 @@ public final class Summary {
         configs.put(r.strategy(), own);
     }
 
-    /** A copy with one more (possibly unfinished) run: what results.json shows while that run goes on. */
+    /**
+     * A copy with one more (possibly unfinished) run: what results.json shows while that run goes on; with
+     * null, a plain copy.
+     */
     public Summary with(RunResult partial) {
         Summary s = new Summary(config);
         runs.values().forEach(list -> list.forEach(s::add));
         s.configs.putAll(configs);
-        s.add(partial);
+        s.stops.putAll(stops);
+        s.notRun.addAll(notRun);
+        if (partial != null) {
+            s.add(partial);
+        }
         return s;
+    }
+
+    /** Records the one-line error that stopped a run of {@code strategy} with {@code seed} before its last task. */
+    public void stopped(String strategy, long seed, String reason) {
+        stops.put(strategy + "-seed" + seed, reason);
+    }
+
+    /** Records runs that were asked for and never started, and why. */
+    public void notRun(String strategy, List<Long> seeds, String reason) {
+        notRun.add(new Completion.NotRun(strategy, seeds, reason));
+    }
+
+    public List<Completion.NotRun> notRun() {
+        return List.copyOf(notRun);
+    }
+
+    /** How much of what was asked a strategy's runs cover (seeds asked: those run and those listed as not run). */
+    public Completion completion(String strategy) {
+        List<RunResult> rs = runs.get(strategy);
+        int asked = rs.size() + notRun.stream().filter(n -> n.strategy().equals(strategy))
+                .mapToInt(n -> n.seeds().size()).sum();
+        String stop = rs.stream().map(r -> stops.get(strategy + "-seed" + r.seed()))
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        return new Completion(rs.stream().mapToInt(r -> r.accuracy().rowsDone()).min().orElse(0),
+                rs.get(0).accuracy().tasks(), rs.size(), asked, stop);
+    }
+
+    /** The strategy's name as tables and sentences show it, with its {@link Completion#marker} when incomplete. */
+    public String label(String strategy) {
+        return completion(strategy).label(strategy);
+    }
+
+    /** The strategies in the order every table lists them: the complete ones, then the incomplete ones. */
+    public List<String> listed() {
+        return Completion.completeFirst(new ArrayList<>(runs.keySet()), this::completion);
     }
 
     public Map<String, List<RunResult>> runs() {
@@ -107,6 +155,12 @@ public final class Summary {
         ArrayNode results = root.putArray("results");
         for (Map.Entry<String, List<RunResult>> e : runs.entrySet()) {
             ObjectNode o = strategyJson(e.getKey(), e.getValue());
+            for (JsonNode run : o.path("runs")) {
+                String stop = stops.get(e.getKey() + "-seed" + run.path("seed").asLong());
+                if (stop != null && !run.path("complete").asBoolean()) {
+                    ((ObjectNode) run).put("stopped", stop);
+                }
+            }
             ExperimentConfig own = configs.get(e.getKey());
             if (own != null) {
                 ObjectNode written = Json.config(own);
@@ -115,6 +169,16 @@ public final class Summary {
                 }
             }
             results.add(o);
+        }
+        if (!notRun.isEmpty()) {
+            ArrayNode skipped = root.putArray("not_run");
+            for (Completion.NotRun n : notRun) {
+                ObjectNode o = skipped.addObject();
+                o.put("strategy", n.strategy());
+                ArrayNode seeds = o.putArray("seeds");
+                n.seeds().forEach(seeds::add);
+                o.put("reason", n.reason());
+            }
         }
         return root;
     }
@@ -188,7 +252,9 @@ public final class Summary {
 
     /**
      * The comparison table as Markdown (also printed on the console): each metric as mean ± SEM over the seeds
-     * (n of them), ACC's 95% t interval, and validation ACC when the runs hold validation sets.
+     * (n of them), ACC's 95% t interval, and validation ACC when the runs hold validation sets. Incomplete
+     * strategies come after the complete ones, marked ({@link Completion}), with a line saying why; runs that
+     * never started are listed below the table with the reason.
      */
     public String markdownTable() {
         boolean val = validated();
@@ -196,10 +262,10 @@ public final class Summary {
         b.append("| strategy | n | ACC | ACC 95% CI |").append(val ? " validation ACC |" : "")
                 .append(" BWT | FWT | forgetting | MS | SSS | CE | memory (MB) | training MACs | time (s) |\n");
         b.append("|---|---|---|---|").append(val ? "---|" : "").append("---|---|---|---|---|---|---|---|---|\n");
-        for (String s : runs.keySet()) {
+        for (String s : listed()) {
             List<RunResult> rs = runs.get(s);
             Stat acc = stat(rs, RunResult::acc);
-            b.append("| ").append(s)
+            b.append("| ").append(label(s))
                     .append(" | ").append(rs.size())
                     .append(" | ").append(acc.format("%.4f"))
                     .append(" | ").append(acc.interval("%.4f"))
@@ -215,6 +281,26 @@ public final class Summary {
                             x -> (double) x.trainingMacs()).mean()))
                     .append(" | ").append(stat(rs, RunResult::wallSeconds).format("%.1f"))
                     .append(" |\n");
+        }
+        b.append(incompleteNotes());
+        return b.toString();
+    }
+
+    /**
+     * Below the table: why each incomplete strategy is incomplete (not comparable with the rows above it), and
+     * each run that never started; empty when everything ran.
+     */
+    private String incompleteNotes() {
+        StringBuilder b = new StringBuilder();
+        for (String s : listed()) {
+            Completion c = completion(s);
+            if (!c.complete()) {
+                b.append('\n').append(c.explanation(s)).append('\n');
+            }
+        }
+        if (!notRun.isEmpty()) {
+            b.append("\nNot run:\n\n");
+            notRun.forEach(n -> b.append("- ").append(n.line()).append('\n'));
         }
         return b.toString();
     }
@@ -262,7 +348,7 @@ public final class Summary {
                 + "generator training plus generation.\n");
         for (Map.Entry<String, List<RunResult>> e : runs.entrySet()) {
             RunResult first = e.getValue().get(0);
-            b.append("\n## ").append(e.getKey()).append("\n\nR (row i: after task i; seed ").append(first.seed())
+            b.append("\n## ").append(label(e.getKey())).append("\n\nR (row i: after task i; seed ").append(first.seed())
                     .append("):\n\n");
             double[][] r = first.accuracy().r();
             b.append("| after \\ on |");

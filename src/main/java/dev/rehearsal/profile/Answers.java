@@ -2,10 +2,12 @@ package dev.rehearsal.profile;
 
 import dev.rehearsal.experiment.RunResult;
 import dev.rehearsal.experiment.Summary;
+import dev.rehearsal.metrics.Completion;
 import dev.rehearsal.metrics.Phase;
 import dev.rehearsal.metrics.TaskRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +23,9 @@ import java.util.function.ToDoubleFunction;
  * strategy allocated (the memory column, the same for every seed); <em>replay memory</em> is what it keeps
  * to remember earlier tasks after the last one (the replay-memory column: stored samples, or the parameters
  * of the generator and frozen models), first seed; memory is in MB (10^6 bytes) with three decimals.
+ *
+ * <p>A strategy whose runs did not all finish every task ({@link Completion}) is named with its marker, comes
+ * after the complete ones, and is never compared with them; runs that never started are listed as not run.
  */
 public final class Answers {
     private Answers() {
@@ -28,9 +33,11 @@ public final class Answers {
 
     public static List<String> of(Summary summary) {
         List<String> out = new ArrayList<>();
-        Map<String, List<RunResult>> runs = summary.runs();
-        List<RunResult> er = runs.get("er");
-        List<RunResult> gr = runs.get("gr");
+        // Complete strategies first, then the incomplete ones, each under its label (name and marker).
+        Map<String, List<RunResult>> runs = new LinkedHashMap<>();
+        summary.listed().forEach(s -> runs.put(s, summary.runs().get(s)));
+        List<RunResult> er = compared(summary, "er");
+        List<RunResult> gr = compared(summary, "gr");
         if (present(er) && present(gr)) {
             RunResult g = gr.get(0);
             RunResult e = er.get(0);
@@ -50,30 +57,31 @@ public final class Answers {
                     100.0 * share(gr, Phase.GENERATION), 100.0 * share(gr, Phase.GENERATOR_TRAINING)));
         } else {
             List<String> each = new ArrayList<>();
-            for (List<RunResult> rs : runs.values()) {
+            for (Map.Entry<String, List<RunResult>> e : runs.entrySet()) {
+                List<RunResult> rs = e.getValue();
                 RunResult r = rs.get(0);
                 double onePass = mean(rs, x -> x.tasks().stream().mapToLong(TaskRecord::onePassMacs).sum());
                 long kept = replayBytes(r);
                 double macs = mean(rs, x -> x.trainingMacs());
                 each.add(String.format(Locale.ROOT, "%s keeps a replay memory of %s (%.1f%% of the %s training "
                         + "stream) within a memory of %s, and spent %.3g MACs learning, %.1fx one plain pass over the "
-                        + "data", r.strategy(), mb(kept), 100.0 * kept / Math.max(1, r.trainingStreamBytes()),
+                        + "data", summary.label(e.getKey()), mb(kept), 100.0 * kept / Math.max(1, r.trainingStreamBytes()),
                         mb(r.trainingStreamBytes()), mb(r.memoryBytes()), macs, macs / Math.max(1, onePass)));
             }
             out.add("Memory and compute (compare er and gr with `rehearsal compare` for the generative vs raw "
                     + "replay contrast): " + String.join("; ", each) + ".");
         }
         List<String> scaling = new ArrayList<>();
-        for (List<RunResult> rs : runs.values()) {
-            RunResult r = rs.get(0);
+        for (Map.Entry<String, List<RunResult>> e : runs.entrySet()) {
+            RunResult r = e.getValue().get(0);
             if (r.tasks().size() >= 2) {
-                scaling.add(scalingOf(r));
+                scaling.add(scalingOf(r, summary.label(e.getKey())));
             }
         }
         out.add("Scaling with the number of tasks (from the per-task records of the first seed; `rehearsal scale` "
                 + "measures it over 2 to 50 tasks): " + (scaling.isEmpty() ? "a single task says nothing about it."
                         : String.join(" ", scaling)));
-        List<RunResult> joint = runs.get("joint");
+        List<RunResult> joint = compared(summary, "joint");
         List<String> downsides = new ArrayList<>();
         if (present(gr) && present(er)) {
             double grAcc = mean(gr, RunResult::acc);
@@ -88,7 +96,7 @@ public final class Answers {
         }
         if (present(joint)) {
             for (String s : List.of("er", "gr")) {
-                List<RunResult> rs = runs.get(s);
+                List<RunResult> rs = compared(summary, s);
                 if (present(rs)) {
                     downsides.add(String.format(Locale.ROOT, "%s forgot %.1f points on average (BWT %.4f) and ends "
                             + "%.1f points below joint training", s, 100 * mean(rs, x -> x.accuracy().forgetting()),
@@ -98,15 +106,17 @@ public final class Answers {
             }
         }
         if (downsides.isEmpty()) {
-            for (List<RunResult> rs : runs.values()) {
+            for (Map.Entry<String, List<RunResult>> e : runs.entrySet()) {
+                List<RunResult> rs = e.getValue();
                 downsides.add(String.format(Locale.ROOT, "%s forgot %.1f points on average (BWT %.4f) and took %.1f s",
-                        rs.get(0).strategy(), 100 * mean(rs, x -> x.accuracy().forgetting()),
+                        summary.label(e.getKey()), 100 * mean(rs, x -> x.accuracy().forgetting()),
                         mean(rs, x -> x.accuracy().bwt()), mean(rs, RunResult::wallSeconds)));
             }
         }
         out.add("Downsides seen: " + String.join("; ", downsides) + ".");
         List<String> where = new ArrayList<>();
-        for (List<RunResult> rs : runs.values()) {
+        for (Map.Entry<String, List<RunResult>> e : runs.entrySet()) {
+            List<RunResult> rs = e.getValue();
             RunResult r = rs.get(0);
             if (r.memory().isEmpty()) {
                 continue;
@@ -115,14 +125,27 @@ public final class Answers {
             Phase top = java.util.Arrays.stream(Phase.values()).filter(p -> p != Phase.EVALUATION)
                     .max(Comparator.comparingDouble(p -> share(rs, p))).orElseThrow();
             where.add(String.format(Locale.ROOT, "%s: %.0f%% of its memory is the %s, %.0f%% of its learning MACs go "
-                    + "to %s", r.strategy(), 100.0 * biggest.getValue() / r.memoryBytes(), biggest.getKey(),
+                    + "to %s", summary.label(e.getKey()), 100.0 * biggest.getValue() / r.memoryBytes(), biggest.getKey(),
                     100.0 * share(rs, top), top.id().replace('_', ' ')));
         }
         out.add("Where memory and compute go: " + String.join("; ", where) + ".");
+        List<String> apart = new ArrayList<>();
+        runs.keySet().stream().filter(s -> !summary.completion(s).complete()).map(summary::label).forEach(apart::add);
+        summary.notRun().forEach(n -> apart.add(n.line()));
+        if (!apart.isEmpty()) {
+            out.add("Not compared with the complete strategies above (their figures cover fewer tasks or seeds, or "
+                    + "none): " + String.join("; ", apart) + ".");
+        }
         return out;
     }
 
-    private static String scalingOf(RunResult r) {
+    /** A strategy's runs when it is complete (comparable with another's); null when absent or incomplete. */
+    private static List<RunResult> compared(Summary summary, String strategy) {
+        List<RunResult> rs = summary.runs().get(strategy);
+        return rs != null && !rs.isEmpty() && summary.completion(strategy).complete() ? rs : null;
+    }
+
+    private static String scalingOf(RunResult r, String label) {
         List<TaskRecord> t = r.tasks();
         TaskRecord second = t.get(1);
         TaskRecord last = t.get(t.size() - 1);
@@ -133,7 +156,7 @@ public final class Answers {
                 ? String.format(Locale.ROOT, "its replay memory grows by %s per task%s, to %s", mb(perTask), kept,
                         mb(last.replayBytes()))
                 : String.format(Locale.ROOT, "its replay memory stays at %s", mb(last.replayBytes()));
-        return String.format(Locale.ROOT, "%s: %s; learning task 2 cost %.3g MACs, task %d %.3g.", r.strategy(),
+        return String.format(Locale.ROOT, "%s: %s; learning task 2 cost %.3g MACs, task %d %.3g.", label,
                 memory, (double) second.trainingMacs(), t.size(), (double) last.trainingMacs());
     }
 

@@ -76,11 +76,11 @@ final class Figures {
                 text[i][j] = t <= MAX_LABELLED_TASKS && Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "";
             }
         }
-        BufferedImage image = HeatMap.draw(WIDTH, HEIGHT, "Accuracy matrix R: " + s.name(), "test on task j",
+        BufferedImage image = HeatMap.draw(WIDTH, HEIGHT, "Accuracy matrix R: " + s.figureLabel(), "test on task j",
                 "after task i", labels, labels, s.r(), text, "test accuracy");
         return render(dir, "accuracy-matrix-" + fileName(s.name()), ImageGrid.png(image),
-                "Accuracy matrix of " + s.name(),
-                "Heat map of the accuracy matrix of " + s.name() + ": rows are after task i, columns test on task j",
+                "Accuracy matrix of " + s.figureLabel(),
+                "Heat map of the accuracy matrix of " + s.figureLabel() + ": rows are after task i, columns test on task j",
                 "Row i is the model right after training task i; column j is its test accuracy on task j. The "
                         + "diagonal shows how well each task was learned; reading down a column shows how much "
                         + "of that task survives later training (fading means forgetting). The upper triangle is "
@@ -191,7 +191,7 @@ final class Figures {
             for (int i = 0; i < y.length; i++) {
                 x[i] = i + 1;
             }
-            XYSeries series = chart.addSeries(s.name(), x, y);
+            XYSeries series = chart.addSeries(s.figureLabel(), x, y);
             series.setMarker(SeriesMarkers.CIRCLE);
             series.setLineColor(PALETTE[index % PALETTE.length]);
             series.setMarkerColor(PALETTE[index++ % PALETTE.length]);
@@ -200,7 +200,7 @@ final class Figures {
                 "Line chart of the mean accuracy over the tasks seen so far after each task, one line per strategy",
                 "After training task i, the mean test accuracy over tasks 1 to i (mean over seeds); the last point "
                         + "is ACC. Fine-tuning falls towards 1/i in class-incremental learning; joint training is the "
-                        + "upper bound; the gap between them is what replay recovers.");
+                        + "upper bound; the gap between them is what replay recovers." + incomplete(strategies));
     }
 
     /** Row i of R averaged over its first i + 1 columns (NaN cells left out). */
@@ -223,7 +223,7 @@ final class Figures {
     static Figure accuracyOverTime(Path dir, Results.Strategy s) {
         int t = s.tasks();
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Accuracy of each task over time: " + s.name())
+                .title("Accuracy of each task over time: " + s.figureLabel())
                 .xAxisTitle("tasks trained").yAxisTitle("test accuracy").build();
         style(chart.getStyler());
         chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setXAxisMin(0.8).setXAxisMax(t + 0.2)
@@ -243,8 +243,8 @@ final class Figures {
             series.setMarkerColor(PALETTE[j % PALETTE.length]);
         }
         return render(dir, "accuracy-over-time-" + fileName(s.name()), chart,
-                "Accuracy of each task over time, " + s.name(),
-                "Line chart of the test accuracy of each task of " + s.name() + " as more tasks are trained",
+                "Accuracy of each task over time, " + s.figureLabel(),
+                "Line chart of the test accuracy of each task of " + s.figureLabel() + " as more tasks are trained",
                 "One line per test task, starting when that task is trained. A flat line means the task is "
                         + "remembered; a falling line means later tasks overwrite it. The last point of each line "
                         + "is its final accuracy, and ACC is their mean"
@@ -265,7 +265,7 @@ final class Figures {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setYAxisDecimalPattern("0.0");
         boolean spread = strategies.stream().anyMatch(s -> s.accStd() > 0 || s.bwtStd() > 0 || s.fwtStd() > 0);
-        List<String> names = strategies.stream().map(Results.Strategy::name).toList();
+        List<String> names = strategies.stream().map(Results.Strategy::figureLabel).toList();
         addBars(chart, "ACC", names, strategies, Results.Strategy::acc, spread ? Results.Strategy::accStd : null);
         addBars(chart, "BWT", names, strategies, Results.Strategy::bwt, spread ? Results.Strategy::bwtStd : null);
         if (!fwtZero) {
@@ -279,7 +279,7 @@ final class Figures {
                         + (fwtZero ? " FWT is not drawn: it is 0 by construction here (see the metrics table)."
                                 : " FWT (forward transfer): accuracy on a task before training on it, minus the "
                                         + "untrained model's.")
-                        + (spread ? " Error bars: one standard deviation over seeds." : ""));
+                        + (spread ? " Error bars: one standard deviation over seeds." : "") + incomplete(strategies));
     }
 
     static Figure memory(Path dir, List<Results.Strategy> strategies) {
@@ -295,7 +295,8 @@ final class Figures {
                 "Exact bytes each strategy allocated, stacked by component: solver (parameters, gradients, "
                         + "optimiser state and activations), batch buffers, the replay buffer (er), the generator "
                         + "and the frozen previous models (gr), and the generated pool when gr generates ahead. "
-                        + "The dataset is shared by all strategies and not counted. 1 MB = 10^6 bytes.");
+                        + "The dataset is shared by all strategies and not counted. 1 MB = 10^6 bytes."
+                        + incomplete(strategies));
     }
 
     static Figure time(Path dir, List<Results.Strategy> strategies) {
@@ -320,7 +321,7 @@ final class Figures {
                         + "generation (drawing replay samples and labelling them with the previous model); "
                         + "evaluation (the test passes that fill the accuracy matrix)"
                         + (hasOther ? "; other is the rest of the wall time (data preparation, bookkeeping)."
-                                : "."));
+                                : ".") + incomplete(strategies));
     }
 
     // ---- scaling -----------------------------------------------------------------------------------
@@ -457,6 +458,17 @@ final class Figures {
 
     // ---- shared helpers ----------------------------------------------------------------------------
 
+    /**
+     * The caption's sentence on the strategies marked incomplete (drawn after the complete ones), or "": their
+     * figures cover fewer tasks or seeds, so they are not comparable with the others.
+     */
+    static String incomplete(List<Results.Strategy> strategies) {
+        List<String> marked = strategies.stream().filter(s -> !s.completion().complete()).map(Results.Strategy::label)
+                .toList();
+        return marked.isEmpty() ? "" : " Incomplete, drawn after the others and not comparable with them (fewer tasks "
+                + "or seeds): " + String.join("; ", marked) + ".";
+    }
+
     private static void addBars(CategoryChart chart, String metric, List<String> names,
             List<Results.Strategy> strategies, ToDoubleFunction<Results.Strategy> mean,
             ToDoubleFunction<Results.Strategy> std) {
@@ -477,7 +489,7 @@ final class Figures {
         chart.getStyler().setStacked(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setYAxisMin(0.0);
-        List<String> names = strategies.stream().map(Results.Strategy::name).toList();
+        List<String> names = strategies.stream().map(Results.Strategy::figureLabel).toList();
         for (Map.Entry<String, double[]> e : stacks.entrySet()) {
             chart.addSeries(e.getKey(), names, Arrays.stream(e.getValue()).boxed().toList());
         }

@@ -95,11 +95,11 @@ public final class HtmlReport {
         List<Figures.Figure> summary = new ArrayList<>();
         Map<String, List<Figures.Figure>> perStrategy = new LinkedHashMap<>();
         if (results != null && !results.strategies().isEmpty()) {
-            summary.add(Figures.averageAccuracy(figures, results.strategies()));
-            summary.add(Figures.transferMetrics(figures, results.strategies(), fwtZero(protocol, results)));
-            summary.add(Figures.memory(figures, results.strategies()));
-            summary.add(Figures.time(figures, results.strategies()));
-            for (Results.Strategy s : results.strategies()) {
+            summary.add(Figures.averageAccuracy(figures, results.listed()));
+            summary.add(Figures.transferMetrics(figures, results.listed(), fwtZero(protocol, results)));
+            summary.add(Figures.memory(figures, results.listed()));
+            summary.add(Figures.time(figures, results.listed()));
+            for (Results.Strategy s : results.listed()) {
                 if (s.tasks() > 0) {
                     List<Figures.Figure> own = new ArrayList<>(List.of(Figures.accuracyMatrix(figures, s),
                             Figures.accuracyOverTime(figures, s)));
@@ -260,8 +260,8 @@ public final class HtmlReport {
                 link("selection", "Selection");
             }
             if (results != null) {
-                results.strategies().forEach(s -> link("strategy-" + Figures.fileName(s.name()),
-                        "Strategy " + s.name()));
+                results.listed().forEach(s -> link("strategy-" + Figures.fileName(s.name()),
+                        "Strategy " + s.label()));
             }
             if (!samples.isEmpty()) {
                 link("samples", "Samples");
@@ -355,6 +355,7 @@ public final class HtmlReport {
             section("metrics", "Metrics");
             if (results.strategies().isEmpty()) {
                 b.append("<p>No run has finished yet: results.json lists no strategy.</p>\n");
+                notRun();
                 return;
             }
             boolean fwtZero = fwtZero(protocol, results);
@@ -370,13 +371,14 @@ public final class HtmlReport {
                     .append("<th>forgetting</th><th>MS</th><th>SSS</th><th>CE</th>")
                     .append("<th>memory (MB)</th><th>replay memory (MB)</th><th>training MACs</th><th>time (s)</th>")
                     .append("<th>samples/s</th></tr>\n");
-            for (Results.Strategy s : results.strategies()) {
-                b.append("<tr><td>").append(escape(s.name())).append("</td><td>")
+            for (Results.Strategy s : results.listed()) {
+                b.append("<tr><td>").append(escape(s.label())).append("</td><td>")
                         .append(escape(s.seeds().stream().map(String::valueOf).collect(Collectors.joining(", "))))
                         .append("</td>");
                 cell(stat(s.acc(), s.accStd()));
                 if (comparable) {
-                    Published.Value v = published.match(protocol, s.name());
+                    // An incomplete run's ACC is not compared with a published one either.
+                    Published.Value v = s.completion().complete() ? published.match(protocol, s.name()) : null;
                     cell(v == null ? "—" : String.format(Locale.ROOT, "%.4f", v.acc())
                             + (Double.isFinite(v.std()) ? String.format(Locale.ROOT, " ± %.4f", v.std()) : ""));
                 }
@@ -418,6 +420,8 @@ public final class HtmlReport {
                     .append("10<sup>6</sup> bytes. Training MACs: multiply-accumulates of solver and generator ")
                     .append("training and generation. Time: wall time of the whole run. Samples/s: solver rows ")
                     .append("(current and replayed) per second of solver training.</p>\n");
+            incomplete();
+            notRun();
             if (comparable) {
                 b.append("<p class=\"note\" id=\"published-note\">Published ACC: ")
                         .append(escape(published.about())).append(" Shown because this run follows that protocol ")
@@ -441,9 +445,9 @@ public final class HtmlReport {
             b.append("<h3 id=\"intervals\">95% confidence intervals over seeds</h3>\n<table id=\"ci-table\">\n")
                     .append("<tr><th>strategy</th><th>seeds</th><th>ACC</th><th>BWT</th>")
                     .append(fwtZero ? "" : "<th>FWT</th>").append("<th>forgetting</th></tr>\n");
-            for (Results.Strategy s : results.strategies()) {
+            for (Results.Strategy s : results.listed()) {
                 int n = s.seeds().size();
-                b.append("<tr><td>").append(escape(s.name())).append("</td>");
+                b.append("<tr><td>").append(escape(s.label())).append("</td>");
                 cell(Integer.toString(n));
                 cell(interval(s.acc(), s.accStd(), n));
                 cell(interval(s.bwt(), s.bwtStd(), n));
@@ -458,9 +462,35 @@ public final class HtmlReport {
                     .append("seed distribution with 95% confidence. n/a: one seed gives no spread.</p>\n");
         }
 
+        /**
+         * Under the metrics table: why each strategy marked incomplete is listed after the complete ones and
+         * not ranked with them.
+         */
+        private void incomplete() {
+            List<Results.Strategy> marked = results.listed().stream().filter(s -> !s.completion().complete())
+                    .toList();
+            if (marked.isEmpty()) {
+                return;
+            }
+            b.append("<p class=\"note\" id=\"incomplete\"><strong>Incomplete:</strong> ");
+            marked.forEach(s -> b.append(escape(s.completion().explanation(s.name()))).append(' '));
+            b.append("Their figures cover fewer tasks or seeds than asked, so they are not comparable with the ")
+                    .append("others.</p>\n");
+        }
+
+        /** The runs the command was asked for that never started (results.json's not_run), with the reason. */
+        private void notRun() {
+            if (results.notRun().isEmpty()) {
+                return;
+            }
+            b.append("<div class=\"note\" id=\"not-run\"><strong>Not run:</strong>\n<ul>\n");
+            results.notRun().forEach(n -> b.append("<li>").append(escape(n.line())).append("</li>\n"));
+            b.append("</ul></div>\n");
+        }
+
         private void strategies() {
-            for (Results.Strategy s : results.strategies()) {
-                section("strategy-" + Figures.fileName(s.name()), "Strategy " + s.name());
+            for (Results.Strategy s : results.listed()) {
+                section("strategy-" + Figures.fileName(s.name()), "Strategy " + s.label());
                 if (s.tasks() == 0) {
                     b.append("<p>No accuracy matrix recorded.</p>\n");
                     continue;

@@ -2,6 +2,7 @@ package dev.rehearsal.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rehearsal.RehearsalException;
+import dev.rehearsal.metrics.Completion;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,10 +11,17 @@ import java.util.Map;
 /**
  * What the report needs from {@code results.json} (written by {@code experiment.Summary#toJson}, laid out as
  * the schema {@link dev.rehearsal.ResultsSchema#RESOURCE} says): the config, one entry per strategy, and
- * optional {@code answers} paragraphs. A file of another schema_version is refused in one line; unknown keys
- * are ignored; a missing or null number is NaN and prints as a dash.
+ * optional {@code answers} paragraphs, and the runs that never started ({@code not_run}). A file of another
+ * schema_version is refused in one line; unknown keys are ignored; a missing or null number is NaN and prints as
+ * a dash.
  */
-record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<String> answers) {
+record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<String> answers,
+        List<Completion.NotRun> notRun) {
+
+    /** The strategies as every table and figure lists them: the complete ones, then the incomplete ones. */
+    List<Strategy> listed() {
+        return Completion.completeFirst(strategies, Strategy::completion);
+    }
 
     /**
      * One strategy, aggregated over its seeds (mean, and sample standard deviation in the *Std fields, NaN for
@@ -22,16 +30,28 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
      * run objects as written (each with its R, {@code solver_loss}, {@code generator_loss},
      * {@code loss_window_steps} and {@code confusion_matrix}); {@code config} is the strategy's own config when
      * it differs from the file's (a sweep's grid point, a folder of {@code rehearsal report}), else empty.
+     * {@code completion} says how much of what was asked the runs cover: the tasks every run finished, the
+     * seeds run (of those and the ones listed as not run) and the error that stopped a run.
      */
     record Strategy(String name, List<Long> seeds, double[][] r, double[] b,
             double acc, double accStd, double bwt, double bwtStd, double fwt, double fwtStd,
             double forgetting, double forgettingStd, Map<String, Double> times, double memoryBytes,
             double trainingMacs, double samplesPerSecond, Map<String, Long> memory, Map<String, Long> heap,
             double datasetBytes, double ms, double sss, double ce, List<JsonNode> runs,
-            Map<String, JsonNode> config) {
+            Map<String, JsonNode> config, Completion completion) {
 
         int tasks() {
             return r.length;
+        }
+
+        /** The name with its marker when incomplete: "lwf (incomplete: 1 of 5 tasks, training diverged)". */
+        String label() {
+            return completion.label(name);
+        }
+
+        /** The short form figures draw on axes and legends: "lwf (incomplete)"; the caption says the rest. */
+        String figureLabel() {
+            return completion.complete() ? name : name + " (incomplete)";
         }
     }
 
@@ -42,11 +62,40 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
         dev.rehearsal.ResultsSchema.require(file, root);
         Map<String, JsonNode> config = new LinkedHashMap<>();
         root.path("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue()));
+        List<Completion.NotRun> notRun = notRun(root.path("not_run"), file);
         List<Strategy> strategies = new ArrayList<>();
         for (JsonNode s : root.path("results")) {
-            strategies.add(strategy(s, file));
+            strategies.add(strategy(s, file, notRun));
         }
-        return new Results(config, strategies, texts(root.path("answers")));
+        return new Results(config, strategies, texts(root.path("answers")), notRun);
+    }
+
+    /** results.json's {@code not_run}: absent, or a list of {strategy, seeds, reason}, each checked. */
+    private static List<Completion.NotRun> notRun(JsonNode a, String file) {
+        List<Completion.NotRun> out = new ArrayList<>();
+        if (a.isMissingNode()) {
+            return out;
+        }
+        if (!a.isArray()) {
+            throw corrupt(file, "'not_run' is " + shown(a) + ", expected a list of {strategy, seeds, reason}");
+        }
+        for (JsonNode n : a) {
+            if (!n.isObject() || !n.path("strategy").isTextual() || !n.path("reason").isTextual()
+                    || n.path("reason").asText().isBlank() || !n.path("seeds").isArray() || n.path("seeds").isEmpty()) {
+                throw corrupt(file, "an entry of 'not_run' is " + shown(n) + ", expected {strategy, seeds, reason}: "
+                        + "a strategy's name, the seeds not run and why");
+            }
+            List<Long> seeds = new ArrayList<>();
+            for (JsonNode x : n.path("seeds")) {
+                if (!x.isIntegralNumber() || !x.canConvertToLong()) {
+                    throw corrupt(file, "'seeds' of not_run entry '" + n.path("strategy").asText() + "' holds "
+                            + shown(x) + ", expected integers");
+                }
+                seeds.add(x.asLong());
+            }
+            out.add(new Completion.NotRun(n.path("strategy").asText(), seeds, n.path("reason").asText()));
+        }
+        return out;
     }
 
     /** A string, or an array of strings (one paragraph each); anything else gives no paragraph. */
@@ -63,7 +112,7 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
         return out;
     }
 
-    private static Strategy strategy(JsonNode s, String file) {
+    private static Strategy strategy(JsonNode s, String file, List<Completion.NotRun> notRun) {
         if (!s.isObject() || !s.path("strategy").isTextual()) {
             throw corrupt(file, "a strategy result is " + shown(s) + ", expected an object naming its strategy");
         }
@@ -98,6 +147,18 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
         for (int i = 0; i < runsNode.size(); i++) {
             runs.add(new Check(file, in.where + " (run " + (i + 1) + ")").run(runsNode.get(i)));
         }
+        int tasksDone = r.length;
+        String stopped = null;
+        for (int i = 0; i < runs.size(); i++) {
+            Check at = new Check(file, in.where + " (run " + (i + 1) + ")");
+            tasksDone = Math.min(tasksDone, at.tasksDone(runs.get(i), r.length));
+            if (stopped == null && runs.get(i).path("stopped").isTextual()) {
+                stopped = runs.get(i).path("stopped").asText();
+            }
+        }
+        int asked = runs.size() + notRun.stream().filter(n -> n.strategy().equals(name))
+                .mapToInt(n -> n.seeds().size()).sum();
+        Completion completion = new Completion(tasksDone, r.length, runs.size(), asked, stopped);
         JsonNode run = runs.get(0);
         Map<String, JsonNode> own = new LinkedHashMap<>();
         s.path("config").fields().forEachRemaining(e -> own.put(e.getKey(), e.getValue()));
@@ -107,7 +168,7 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
                 in.spread(s, "forgetting_std"), times, in.countOf(s, "memory_bytes"), in.countOf(s, "training_macs"),
                 in.rate(s, "samples_per_second"), components(run.path("memory_bytes")),
                 components(run.path("heap_bytes")), number(run, "dataset_bytes"), in.accuracyOf(s, "ms"),
-                in.accuracyOf(s, "sss"), in.accuracyOf(s, "ce"), List.copyOf(runs), own);
+                in.accuracyOf(s, "sss"), in.accuracyOf(s, "ce"), List.copyOf(runs), own, completion);
     }
 
     static double number(JsonNode o, String key) {
@@ -241,6 +302,31 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
                 }
             }
             return r;
+        }
+
+        /**
+         * The tasks a run finished: its {@code tasks_done} (a count up to {@code tasks}; absent, all of them),
+         * agreeing with {@code complete} where that is given, and its {@code stopped} error a line of text.
+         */
+        int tasksDone(JsonNode run, int tasks) {
+            JsonNode done = run.path("tasks_done");
+            int n = tasks;
+            if (!done.isMissingNode()) {
+                if (!done.isIntegralNumber() || !done.canConvertToInt() || done.asInt() < 0 || done.asInt() > tasks) {
+                    throw bad("'tasks_done'", done, "expected a count of finished tasks from 0 to " + tasks);
+                }
+                n = done.asInt();
+            }
+            JsonNode complete = run.path("complete");
+            if (!complete.isMissingNode() && (!complete.isBoolean() || complete.asBoolean() != (n == tasks))) {
+                throw bad("'complete'", complete, "expected " + (n == tasks) + " for a run that finished " + n
+                        + " of " + tasks + " tasks");
+            }
+            JsonNode stopped = run.path("stopped");
+            if (!stopped.isMissingNode() && (!stopped.isTextual() || stopped.asText().isBlank() || n == tasks)) {
+                throw bad("'stopped'", stopped, "expected the error that stopped an incomplete run, as text");
+            }
+            return n;
         }
 
         /** A run as the report reads it (loss curves, confusion matrix, memory, last task record), checked. */

@@ -188,6 +188,8 @@ public final class Sweep {
         header.addAll(List.of("trained_through_task", "task", "accuracy", "validation_accuracy"));
         ResultsCsv.line(csv, header);
         Summary summary = null;
+        // Experiments with no results (failed, does not fit, no record): listed as not run under the table.
+        List<Grid.Point> unfinished = new ArrayList<>();
         for (Grid.Point p : reported) {
             ObjectNode o = records.get(p.id());
             ObjectNode e = exps.addObject();
@@ -200,6 +202,7 @@ public final class Sweep {
             e.put("record", "runs/" + p.id() + ".json");
             if (o == null) {
                 e.put("status", "missing");
+                unfinished.add(p);
                 continue;
             }
             e.put("status", o.path("status").asText());
@@ -207,6 +210,7 @@ public final class Sweep {
             if (status.equals("failed") || status.equals(Experiment.DOES_NOT_FIT)) {
                 e.put("error", o.path("error").asText());
                 e.put("exit_code", o.path("exit_code").asInt());
+                unfinished.add(p);
                 continue;
             }
             for (String k : List.of("acc", "bwt", "fwt", "forgetting")) {
@@ -245,6 +249,15 @@ public final class Sweep {
                 summary = new Summary(p.config());
             }
             summary.add(run.named(label(p)), p.config());
+        }
+        for (Grid.Point p : unfinished) {
+            ObjectNode o = records.get(p.id());
+            String why = o == null ? "no record yet (runs/" + p.id() + ".json is missing: not run, or interrupted)"
+                    : (o.path("status").asText().equals(Experiment.DOES_NOT_FIT) ? "does not fit: " : "failed: ")
+                            + o.path("error").asText();
+            if (summary != null) {
+                summary.notRun(label(p), List.of(p.config().seed), why);
+            }
         }
         Selection.Plan plan = grid.selection();
         if (plan != null) {

@@ -80,7 +80,7 @@ class ResultFilesTest {
         List<String> lines = Files.readAllLines(out.resolve("results.csv"));
         List<String> header = List.of(fields(lines.get(0)));
         assertEquals(List.of("strategy", "seed", "class_order", "trained_through_task", "task", "accuracy",
-                "validation_accuracy"), header.subList(0, 7));
+                "validation_accuracy", "complete"), header.subList(0, 8));
         assertTrue(header.contains("train_limit") && header.contains("iterations"), header.toString());
         Map<String, String> csv = new HashMap<>();
         for (String line : lines.subList(1, lines.size())) {

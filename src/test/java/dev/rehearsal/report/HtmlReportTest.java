@@ -247,7 +247,19 @@ class HtmlReportTest {
                 new Edit("seeds", r -> array(r, "/results/1/seeds").set(0, "one"),
                         "'seeds' of strategy 'joint' holds \"one\", expected integers"),
                 new Edit("runs", r -> object(r, "/results/1").put("runs", 3),
-                        "'runs' of strategy 'joint' is 3, expected a list of runs"));
+                        "'runs' of strategy 'joint' is 3, expected a list of runs"),
+                new Edit("tasks-done", r -> object(r, "/results/2/runs/0").put("tasks_done", 6),
+                        "'tasks_done' of strategy 'er' (run 1) is 6, expected a count of finished tasks from 0 to 5"),
+                new Edit("complete", r -> object(r, "/results/2/runs/0").put("tasks_done", 1),
+                        "'complete' of strategy 'er' (run 1) is true, expected false for a run that finished 1 of 5"),
+                new Edit("stopped", r -> object(r, "/results/2/runs/0").put("stopped", "training diverged"),
+                        "'stopped' of strategy 'er' (run 1) is \"training diverged\", expected the error that "
+                                + "stopped an incomplete run"),
+                new Edit("not-run", r -> r.putArray("not_run").addObject().put("strategy", "naive"),
+                        "an entry of 'not_run' is {\"strategy\":\"naive\"}, expected {strategy, seeds, reason}"),
+                new Edit("not-run-seeds", r -> r.putArray("not_run").addObject().put("strategy", "naive")
+                        .put("reason", "not started").putArray("seeds").add("one"),
+                        "'seeds' of not_run entry 'naive' holds \"one\", expected integers"));
         for (Edit edit : edits) {
             Path out = Files.createDirectories(base.resolve(edit.name()));
             copyFixture("results.json", out);

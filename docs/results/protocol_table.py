@@ -97,7 +97,7 @@ def selection_table(name):
     seen = {}
     for r in rows:
         seen.setdefault(r["candidate"], r)
-    lines = ["| candidate (seeds 1-3, validation ACC) | mean | n | chosen |", "|---|---|---|---|"]
+    lines = ["| candidate (validation ACC on the selection seeds) | mean | n | chosen |", "|---|---|---|---|"]
     for cand, r in sorted(seen.items(), key=lambda kv: -float(kv[1]["candidate_mean"] or "nan")):
         lines.append("| %s | %s | %s | %s |" % (cand, fmt(float(r["candidate_mean"])) if r["candidate_mean"] else "n/a",
                                                r["candidate_n"], "**chosen**" if r["chosen"] == "true" else ""))

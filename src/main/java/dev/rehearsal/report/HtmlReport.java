@@ -375,18 +375,18 @@ public final class HtmlReport {
                 b.append("<tr><td>").append(escape(s.label())).append("</td><td>")
                         .append(escape(s.seeds().stream().map(String::valueOf).collect(Collectors.joining(", "))))
                         .append("</td>");
-                cell(stat(s.acc(), s.accStd()));
+                cell(stat(s.acc(), s.accStd(), s.seeds().size()));
                 if (comparable) {
                     // An incomplete run's ACC is not compared with a published one either.
                     Published.Value v = s.completion().complete() ? published.match(protocol, s.name()) : null;
                     cell(v == null ? "—" : String.format(Locale.ROOT, "%.4f", v.acc())
                             + (Double.isFinite(v.std()) ? String.format(Locale.ROOT, " ± %.4f", v.std()) : ""));
                 }
-                cell(stat(s.bwt(), s.bwtStd()));
+                cell(stat(s.bwt(), s.bwtStd(), s.seeds().size()));
                 if (!fwtZero) {
-                    cell(stat(s.fwt(), s.fwtStd()));
+                    cell(stat(s.fwt(), s.fwtStd(), s.seeds().size()));
                 }
-                cell(stat(s.forgetting(), s.forgettingStd()));
+                cell(stat(s.forgetting(), s.forgettingStd(), s.seeds().size()));
                 cell(fixed(s.ms(), "%.3f"));
                 cell(fixed(s.sss(), "%.3f"));
                 cell(fixed(s.ce(), "%.3f"));
@@ -408,8 +408,9 @@ public final class HtmlReport {
                     .append("Forgetting: mean drop from each task's best accuracy to its final one (Chaudhry et al. ")
                     .append("2018). MS, SSS, CE: model size, samples storage and computational efficiency ")
                     .append("(Díaz-Rodríguez et al. 2018; in [0, 1], higher is better). ")
-                    .append("Values are means over seeds, ± one sample standard deviation when there are several; ")
-                    .append("the 95% confidence intervals are in the next table. ")
+                    .append("Values are means over seeds ± the standard error of the mean (sample standard deviation ")
+                    .append("/ √n) when there are several; the 95% confidence intervals are in the next table, and ")
+                    .append("paired comparisons of methods run on the same seeds after it. ")
                     .append("Memory: exact bytes the strategy allocated, all components (solver with its gradients, ")
                     .append("optimiser state and activations, batch buffers, replay buffer, generator, frozen ")
                     .append("models); the shared dataset is not counted. Replay memory: the part kept to remember ")
@@ -437,6 +438,7 @@ public final class HtmlReport {
                         .append(".</p>\n");
             }
             intervals(fwtZero);
+            comparisons();
             summary.forEach(this::figure);
         }
 
@@ -460,6 +462,34 @@ public final class HtmlReport {
             b.append("</table>\n<p class=\"note\">mean ± t<sub>0.975, n-1</sub> · std / √n, with std the ")
                     .append("sample standard deviation over the n seeds: the range that holds the mean of the ")
                     .append("seed distribution with 95% confidence. n/a: one seed gives no spread.</p>\n");
+        }
+
+        /**
+         * The paired comparisons results.json holds (dev.rehearsal.stats via experiment.PairedComparisons): the
+         * only place the page says one method is better than another.
+         */
+        private void comparisons() {
+            if (results.comparisons().isEmpty()) {
+                return;
+            }
+            b.append("<h3 id=\"comparisons\">Paired comparisons of final ACC</h3>\n<table id=\"comparisons-table\">\n")
+                    .append("<tr><th>A</th><th>B</th><th>paired seeds</th><th>mean A − B</th>")
+                    .append("<th>paired t p (Holm)</th><th>Wilcoxon p (Holm)</th><th>verdict</th></tr>\n");
+            for (Results.Comparison c : results.comparisons()) {
+                b.append("<tr><td>").append(escape(c.a())).append("</td><td>").append(escape(c.b())).append("</td>");
+                cell(Integer.toString(c.n()));
+                cell(String.format(Locale.ROOT, "%+.4f", c.meanDifference()));
+                cell(Double.isNaN(c.pTHolm()) ? "n/a" : String.format(Locale.ROOT, "%.4f", c.pTHolm()));
+                cell(String.format(Locale.ROOT, "%.4f", c.pWilcoxonHolm()));
+                cell(c.significant() && c.better() != null ? c.better() + " better" : "not distinguishable");
+                b.append("</tr>\n");
+            }
+            b.append("</table>\n<p class=\"note\">Each pair on the seeds both ran (same seed, same class order): the ")
+                    .append("paired t-test and the exact Wilcoxon signed-rank test, each Holm-corrected over the ")
+                    .append(results.comparisons().size()).append(" comparison(s) of this table. One method is called ")
+                    .append("better only where both corrected p-values are below 0.05; otherwise the two are not ")
+                    .append("distinguishable, whatever their means. With 5 seeds or fewer the Wilcoxon test cannot ")
+                    .append("go below 0.0625.</p>\n");
         }
 
         /**
@@ -760,11 +790,12 @@ public final class HtmlReport {
         return "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
     }
 
-    private static String stat(double mean, double std) {
+    /** Mean ± standard error of the mean over {@code n} seeds (std / sqrt(n)), as the literature prints it. */
+    private static String stat(double mean, double std, int n) {
         if (!Double.isFinite(mean)) {
             return "—";
         }
-        return std > 0 ? String.format(Locale.ROOT, "%.4f ± %.4f", mean, std)
+        return std > 0 && n > 1 ? String.format(Locale.ROOT, "%.4f ± %.4f", mean, std / Math.sqrt(n))
                 : String.format(Locale.ROOT, "%.4f", mean);
     }
 

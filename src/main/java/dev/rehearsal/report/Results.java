@@ -16,7 +16,12 @@ import java.util.Map;
  * a dash.
  */
 record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<String> answers,
-        List<Completion.NotRun> notRun) {
+        List<Completion.NotRun> notRun, List<Comparison> comparisons) {
+
+    /** One of results.json's paired comparisons (see the schema's definition "comparison"), checked on reading. */
+    record Comparison(String a, String b, int n, double meanDifference, double pTHolm, double pWilcoxonHolm,
+            boolean significant, String better) {
+    }
 
     /** The strategies as every table and figure lists them: the complete ones, then the incomplete ones. */
     List<Strategy> listed() {
@@ -67,7 +72,37 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
         for (JsonNode s : root.path("results")) {
             strategies.add(strategy(s, file, notRun));
         }
-        return new Results(config, strategies, texts(root.path("answers")), notRun);
+        return new Results(config, strategies, texts(root.path("answers")), notRun,
+                comparisons(root.path("comparisons"), file));
+    }
+
+    /** results.json's {@code comparisons}: absent, or a list whose every value is checked. */
+    private static List<Comparison> comparisons(JsonNode a, String file) {
+        List<Comparison> out = new ArrayList<>();
+        if (a.isMissingNode() || a.isNull()) {
+            return out;
+        }
+        if (!a.isArray()) {
+            throw corrupt(file, "'comparisons' is " + a + ", not a list");
+        }
+        for (JsonNode c : a) {
+            String where = "a comparison of 'comparisons'";
+            if (!c.path("a").isTextual() || !c.path("b").isTextual() || !c.path("n").canConvertToInt()
+                    || c.path("n").asInt() < 2 || !c.path("significant").isBoolean()
+                    || !c.path("mean_difference").isNumber() || !Double.isFinite(c.path("mean_difference").asDouble())) {
+                throw corrupt(file, where + " is " + c + ": expected a, b, n >= 2, mean_difference and significant");
+            }
+            double pt = c.path("p_t_holm").isNull() ? Double.NaN : c.path("p_t_holm").asDouble(-1);
+            double pw = c.path("p_wilcoxon_holm").asDouble(-1);
+            if (!(Double.isNaN(pt) || (pt >= 0 && pt <= 1)) || !(pw >= 0 && pw <= 1)) {
+                throw corrupt(file, where + " between '" + c.path("a").asText() + "' and '" + c.path("b").asText()
+                        + "' has a p-value outside [0, 1]");
+            }
+            String better = c.path("better").isTextual() ? c.path("better").asText() : null;
+            out.add(new Comparison(c.path("a").asText(), c.path("b").asText(), c.path("n").asInt(),
+                    c.path("mean_difference").asDouble(), pt, pw, c.path("significant").asBoolean(), better));
+        }
+        return out;
     }
 
     /** results.json's {@code not_run}: absent, or a list of {strategy, seeds, reason}, each checked. */

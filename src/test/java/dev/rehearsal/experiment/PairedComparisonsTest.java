@@ -84,6 +84,24 @@ class PairedComparisonsTest {
         assertTrue(md.contains("## Paired comparisons of final ACC"), md);
         assertTrue(md.contains("| er | proto | 8 |"), md);
         assertTrue(md.contains("not distinguishable"), md);
+        assertEquals(List.of(), SchemaCheck.errors(json));
+    }
+
+    @Test
+    void theReportShowsTheComparisonsAndMeansWithSem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Summary summary = new Summary(Experiment.single(new ExperimentConfig(), "er", 1));
+        for (long s = 1; s <= 8; s++) {
+            summary.add(run("er", s, order(s), 0.90 + 0.001 * s, true));
+            summary.add(run("gr", s, order(s), 0.80 + 0.002 * s, true));
+        }
+        java.nio.file.Files.writeString(dir.resolve("results.json"), Json.write(summary.toJson()));
+        dev.rehearsal.report.HtmlReport.write(dir);
+        String html = java.nio.file.Files.readString(dir.resolve("report.html"));
+        assertTrue(html.contains("Paired comparisons of final ACC"), "the section");
+        assertTrue(html.contains(">er better</td>"), "the verdict");
+        // er's ACC over seeds 1-8: mean 0.9045, sample std sqrt(6e-6) = 0.002449, SEM 0.000866
+        assertTrue(html.contains("0.9045 ± 0.0009"), "mean ± SEM in the metrics table");
     }
 
     @Test

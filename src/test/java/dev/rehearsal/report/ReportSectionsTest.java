@@ -259,7 +259,8 @@ class ReportSectionsTest {
         assertEquals("[0.8255, 0.9745]", ci);
         assertTrue(row(html, "er", "ci-table").contains(">" + ci + "<"), row(html, "er", "ci-table"));
         assertTrue(row(html, "naive", "ci-table").contains(">n/a<"), "one seed");
-        assertTrue(row(html, "er").contains(">0.9000 ± 0.0300<"), "the metrics table keeps mean ± std");
+        // and the metrics table shows mean ± SEM: 0.03 / sqrt(3) = 0.0173
+        assertTrue(row(html, "er").contains(">0.9000 ± 0.0173<"), "the metrics table shows mean ± SEM");
     }
 
     @Test

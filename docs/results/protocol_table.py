@@ -21,7 +21,9 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
 PUBLISHED = os.path.join(ROOT, "src", "main", "resources", "dev", "rehearsal", "report", "published.json")
-FOLDERS = {"class": os.path.join(HERE, "protocol", "class"), "proto": os.path.join(HERE, "protocol", "proto")}
+FOLDERS = {"class": os.path.join(HERE, "protocol", "class"),
+           "class-baselines": os.path.join(HERE, "protocol", "class-baselines"),
+           "proto": os.path.join(HERE, "protocol", "proto")}
 SCHEMA_VERSION = 4
 
 
@@ -104,7 +106,7 @@ def selection_table(name):
     return "\n".join(lines) + "\n\nEvaluated on new seeds:\n\n" + results_table(name)
 
 
-TABLES = {"class": results_table, "proto": selection_table}
+TABLES = {"class": results_table, "class-baselines": results_table, "proto": selection_table}
 
 
 def available():

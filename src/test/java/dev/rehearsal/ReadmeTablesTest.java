@@ -52,7 +52,7 @@ class ReadmeTablesTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), out);
         String readme = Files.readString(root.resolve("README.md"));
-        for (String table : new String[] {"class", "proto"}) {
+        for (String table : new String[] {"class", "class-baselines", "proto"}) {
             assertEquals(true, readme.contains("<!-- protocol:" + table + ":begin -->"), table);
         }
     }

@@ -99,10 +99,16 @@ def selection_table(name):
     seen = {}
     for r in rows:
         seen.setdefault(r["candidate"], r)
-    lines = ["| candidate (validation ACC on the selection seeds) | mean | n | chosen |", "|---|---|---|---|"]
-    for cand, r in sorted(seen.items(), key=lambda kv: -float(kv[1]["candidate_mean"] or "nan")):
-        lines.append("| %s | %s | %s | %s |" % (cand, fmt(float(r["candidate_mean"])) if r["candidate_mean"] else "n/a",
-                                               r["candidate_n"], "**chosen**" if r["chosen"] == "true" else ""))
+    lines = ["| candidate | validation ACC, mean over the selection seeds | n | chosen |", "|---|---|---|---|"]
+
+    def order(kv):
+        mean = kv[1]["candidate_mean"]
+        return (0, -float(mean)) if mean else (1, 0.0)
+
+    for cand, r in sorted(seen.items(), key=order):
+        score = fmt(float(r["candidate_mean"])) if r["candidate_mean"] else "excluded: " + r["status"].replace("_", " ")
+        lines.append("| %s | %s | %s | %s |" % (cand, score, r["candidate_n"] or "0",
+                                               "**chosen**" if r["chosen"] == "true" else ""))
     return "\n".join(lines) + "\n\nEvaluated on new seeds:\n\n" + results_table(name)
 
 

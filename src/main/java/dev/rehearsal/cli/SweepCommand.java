@@ -61,6 +61,11 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--rerun", description = "Run every experiment again, also those already recorded in the folder.")
     boolean rerun;
 
+    @Option(names = "--merge-only", description = "Run nothing: merge the records already in the folder into its "
+            + "tables (sweep.md, results.*, report.html), listing the experiments not run yet; for a sweep stopped "
+            + "part-way. Starts no Spark.")
+    boolean mergeOnly;
+
     @Group.In(Group.SYSTEM)
     @Option(names = "--parallel", paramLabel = "P", description = "Experiments at once on embedded Spark (default: "
             + "cores / threads). Parallel x threads may not exceed the cores.")
@@ -163,6 +168,21 @@ final class SweepCommand implements Callable<Integer> {
         PrintStream err = Experiments.stderr();
         boolean resume = !folder.force && Files.isRegularFile(dir.resolve(ResultsFolder.MANIFEST));
         Sweep.Outcome outcome;
+        if (mergeOnly) {
+            if (rerun || folder.force || !resume) {
+                throw usage("--merge-only merges the records of an earlier sweep's folder: give that folder with "
+                        + "--out, without --rerun or --force");
+            }
+            try (ResultsFolder out = folder.open(dir, "sweep", true)) {
+                outcome = Sweep.run(grid, dir, null, false, folder.quiet ? new PrintStream(
+                        java.io.OutputStream.nullOutputStream()) : err);
+                out.finish();
+            }
+            console.print(outcome.table());
+            console.println("results: " + dir.resolve("sweep.md") + " (" + outcome.kept() + " finished experiments "
+                    + "merged; nothing run)");
+            return 0;
+        }
         try (ResultsFolder out = folder.open(dir, "sweep", resume)) {
             try (Engine engine = submitted ? SparkEngine.submitted(t) : master == null ? SparkEngine.embedded(p, t)
                     : SparkEngine.cluster(master, t, dir.resolve(".jars").toAbsolutePath(),

@@ -55,6 +55,11 @@ public final class Sweep {
         return dir.resolve("runs").resolve(id + ".json");
     }
 
+    /**
+     * Runs the grid into {@code dir} and merges every record there into its tables; with a null {@code engine}
+     * nothing runs ({@code --merge-only}): the tables cover the experiments already finished, and list the others
+     * as not run, which is how a sweep stopped part-way is committed and reported.
+     */
     public static Outcome run(Grid grid, Path dir, Engine engine, boolean rerun, PrintStream log) {
         ResultFiles.write(dir.resolve("grid.json"), Json.write(grid.source()) + "\n");
         Map<String, ObjectNode> records = new LinkedHashMap<>();
@@ -110,6 +115,12 @@ public final class Sweep {
                 }
             }
             tasks.add(new Engine.Task(p.id(), ConfigFiles.toJson(p.config())));
+        }
+        if (engine == null) {
+            log.printf(Locale.ROOT, "sweep: %s%d experiments, %d finished, %d not run (--merge-only: the tables "
+                    + "cover the finished ones and list the others as not run)%n", name, points.size(), kept,
+                    tasks.size());
+            return new int[] {kept, 0};
         }
         log.printf(Locale.ROOT, "sweep: %s%d experiments, %d already finished, running %d on %s%n", name,
                 points.size(), kept, tasks.size(), engine.describe());

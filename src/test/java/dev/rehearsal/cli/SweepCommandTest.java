@@ -177,4 +177,46 @@ class SweepCommandTest {
         all.addAll(java.util.List.of(args));
         return Cli.run(all.toArray(String[]::new));
     }
+
+    /**
+     * --merge-only runs nothing: it merges the records a stopped sweep left into its tables, lists the experiments
+     * not run yet, starts no Spark and writes no record; it needs an earlier sweep's folder.
+     */
+    @Test
+    void mergeOnlyMergesWhatIsThereAndRunsNothing(@TempDir Path dir) throws Exception {
+        Path grid = dir.resolve("grid.yaml");
+        Files.writeString(grid, "data: " + Path.of("data/mnist").toAbsolutePath() + "\ntrain-limit: 200\n"
+                + "test-limit: 100\nepochs: 1\ngrid: {strategy: [naive], seed: [1, 2]}\n");
+        Path out = dir.resolve("out");
+        String[] common = {"--config", grid.toString(), "--out", out.toString(), "--threads",
+            Integer.toString(dev.rehearsal.Backends.THREADS), "--omp-wait",
+            dev.rehearsal.Backends.WAIT.name().toLowerCase(java.util.Locale.ROOT), "-q"};
+        Cli refused = Cli.run(concat(new String[] {"sweep", "--merge-only"}, common));
+        assertEquals(2, refused.exitCode(), refused.err());
+        assertTrue(refused.oneLineError() && refused.err().contains("--merge-only"), refused.err());
+        assertFalse(Files.exists(out), "nothing written for a folder that is not a sweep's");
+
+        Cli first = Cli.run(concat(new String[] {"sweep", "--parallel", "1"}, common));
+        assertEquals(0, first.exitCode(), first.err());
+        java.util.List<Path> records;
+        try (var files = Files.list(out.resolve("runs"))) {
+            records = files.sorted().toList();
+        }
+        assertEquals(2, records.size());
+        Files.delete(records.get(1)); // as if the sweep had stopped before its second experiment
+        Cli merged = Cli.run(concat(new String[] {"sweep", "--merge-only"}, common));
+        assertEquals(0, merged.exitCode(), merged.err());
+        try (var files = Files.list(out.resolve("runs"))) {
+            assertEquals(1, files.count(), "nothing was run");
+        }
+        String md = Files.readString(out.resolve("sweep.md"));
+        assertTrue(md.contains("| naive (incomplete: 1 of 2 seeds") || md.contains("naive (incomplete"), md);
+        assertTrue(merged.out().contains("1 finished experiments merged; nothing run"), merged.out());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

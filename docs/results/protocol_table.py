@@ -66,6 +66,9 @@ def results_table(name):
     results = load(os.path.join(folder, "results.json"))
     published = json.load(open(PUBLISHED))
     base = cmdline(results["config"])
+    missing = {}
+    for e in results.get("not_run", []):
+        missing[e["strategy"]] = missing.get(e["strategy"], 0) + len(e["seeds"])
     lines = ["| method | n | ACC, mean ± SEM | 95% CI | published (mean ± SEM, 20 seeds) | source |",
              "|---|---|---|---|---|---|"]
     for r in results["results"]:
@@ -73,7 +76,10 @@ def results_table(name):
         strategy = r["runs"][0]["strategy"] if r["runs"] else r["strategy"]
         strategy = config.get("strategy", strategy)
         complete = all(run.get("complete") for run in r["runs"])
-        label = r["strategy"] + ("" if complete else " (incomplete)")
+        name = r["strategy"].split(" (incomplete")[0]
+        label = name + ("" if complete else " (a run stopped early)")
+        if missing.get(name):
+            label += " (%d of %d seeds so far)" % (r["n"], r["n"] + missing[name])
         p = published_for(config.get("setting", base.get("setting")), strategy, config, published)
         theirs = "" if p is None else fmt(p["acc"]) + ("" if p.get("std") is None else " ± " + fmt(p["std"]))
         ci = "n/a" if r.get("acc_ci95") is None else "[%s, %s]" % (fmt(r["acc"] - r["acc_ci95"]),

@@ -150,10 +150,13 @@ class RunMacsTest {
                     gen = 2L * STEPS * BATCH * conditionalDecoder(wide);
                 }
             }
-            // EWC's Fisher at the task's end over its 240 samples, a batch at a time: forward, backward (weight
-            // gradients, input gradients of all but layer 1) and one GEMM per layer over squared operands, the size
-            // of the forward pass. SI's consolidation is elementwise: no GEMM.
-            long f = strategy.equals("ewc") ? 240L * (trainRow(wide, outputs) + forward(wide, outputs)) : 0;
+            // EWC's Fisher at the task's end over its 240 samples, a batch at a time, with the exact expectation over
+            // the labels (fisher-labels all, the default): one forward, then for each of the 2t classes of the class
+            // setting's range a backward (weight gradients, input gradients of all but layer 1: trainRow minus the
+            // forward) and one GEMM per layer over squared operands, the size of the forward pass; so per sample
+            // forward + 2t x trainRow. SI's consolidation is elementwise: no GEMM.
+            long f = strategy.equals("ewc") ? 240L * (forward(wide, outputs) + (long) outputs * trainRow(wide, outputs))
+                    : 0;
             solver += s;
             generator += g;
             generation += gen;

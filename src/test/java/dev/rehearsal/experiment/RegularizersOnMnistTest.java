@@ -65,10 +65,12 @@ class RegularizersOnMnistTest {
         assertTrue(acc.get("si") >= SI_MIN && acc.get("si") <= SI_MAX, all);
     }
 
-    // Measured over seeds 1-3 at one thread: EWC 0.9665, 0.9620, 0.9649 (0.9645 +- 0.0023), SI 0.9915, 0.9940,
-    // 0.9950 (0.9935 +- 0.0018); the bounds are the range widened by about four standard deviations each way.
-    private static final double EWC_MIN = 0.955;
-    private static final double EWC_MAX = 0.975;
+    // Measured at one thread: SI over seeds 1-3 0.9915, 0.9940, 0.9950 (0.9935 +- 0.0018), the bounds the range
+    // widened by about four standard deviations each way. EWC with the exact Fisher (fisher-labels all, the
+    // default since 2026-12-06): 0.9935 on seed 1 (with the sampled label it was 0.9645 +- 0.0023 over seeds 1-3);
+    // the bounds hold the paper's 0.991 +- 0.002 (s.e.m., 20 seeds) with room for one seed's spread.
+    private static final double EWC_MIN = 0.985;
+    private static final double EWC_MAX = 1.0;
     private static final double SI_MIN = 0.985;
     private static final double SI_MAX = 1.0;
 }

@@ -409,7 +409,8 @@ public final class ResultsFolder implements AutoCloseable {
         if (m == null || !m.isObject() || !FORMAT.equals(m.path("format").asText())) {
             throw corrupt(dir, "it is not a Rehearsal manifest (expected \"format\": \"" + FORMAT + "\")");
         }
-        if (m.path("version").asInt(-1) != VERSION) {
+        int version = m.path("version").asInt(-1);
+        if (version != VERSION && version != 1) {
             throw corrupt(dir, "version " + m.path("version") + " is not " + VERSION + " (written by another version "
                     + "of Rehearsal?)");
         }
@@ -423,6 +424,13 @@ public final class ResultsFolder implements AutoCloseable {
             inside(abs, dir, f.asText());
         }
         ObjectNode o = (ObjectNode) m;
+        if (version == 1) {
+            // Written before manifests carried a checksum (2026-12-06): nothing to verify it against, so it is read
+            // as it is (its files still have to lie inside the folder, and nothing is ever deleted through a link
+            // or unless it is a regular file), and written back as version 2, with one.
+            o.put("version", VERSION);
+            return o;
+        }
         JsonNode sum = o.remove(SHA256);
         if (sum == null || !sum.isTextual()) {
             throw corrupt(dir, "it has no \"" + SHA256 + "\" checksum");

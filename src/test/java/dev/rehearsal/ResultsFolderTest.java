@@ -244,4 +244,33 @@ class ResultsFolderTest {
         assertEquals(RehearsalException.USAGE, e.exitCode());
         assertTrue(e.getMessage().contains("'rehearsal run --resume " + unfinished + "'"), e.getMessage());
     }
+
+    /**
+     * A folder written before manifests carried a checksum (version 1) still resumes, and is written back as
+     * version 2 with one; its files must still lie inside the folder.
+     */
+    @Test
+    void aVersionOneManifestResumesAndIsUpgraded(@TempDir Path dir) throws Exception {
+        Path out = Files.createDirectories(dir.resolve("sweep"));
+        Files.writeString(out.resolve("grid.json"), "{}");
+        Files.writeString(out.resolve(ResultsFolder.MANIFEST), "{\"format\": \"rehearsal results folder\", "
+                + "\"version\": 1, \"command\": \"sweep\", \"started\": \"2026-12-06T06:14:15Z\", "
+                + "\"files\": [\"grid.json\"], \"finished\": \"2026-12-06T07:00:00Z\"}");
+        try (ResultsFolder f = ResultsFolder.open(out, "sweep", Mode.RESUME)) {
+            AtomicFiles.write(out.resolve("sweep.md"), new byte[] {1});
+            f.finish();
+        }
+        JsonNode m = new ObjectMapper().readTree(out.resolve(ResultsFolder.MANIFEST).toFile());
+        assertEquals(2, m.path("version").asInt());
+        assertTrue(m.path("sha256").isTextual(), "checksummed from now on");
+        assertEquals(List.of("grid.json", "sweep.md"), List.of(m.path("files").get(0).asText(),
+                m.path("files").get(1).asText()));
+
+        Path outside = Files.createDirectories(dir.resolve("escape"));
+        Files.writeString(outside.resolve(ResultsFolder.MANIFEST), "{\"format\": \"rehearsal results folder\", "
+                + "\"version\": 1, \"command\": \"sweep\", \"files\": [\"../sweep/grid.json\"]}");
+        RehearsalException e = assertThrows(RehearsalException.class,
+                () -> ResultsFolder.open(outside, "sweep", Mode.RESUME));
+        assertTrue(Files.exists(out.resolve("grid.json")), e.getMessage());
+    }
 }

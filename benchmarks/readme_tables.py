@@ -218,9 +218,10 @@ TABLES = {"steps": steps_table, "linear": linear_table, "phases": phases_table, 
           "sweep": sweep_table, "wait": wait_table}
 
 
-def replace(text, name, table):
-    begin = "<!-- perf:%s:begin -->" % name
-    end = "<!-- perf:%s:end -->" % name
+def replace(text, name, table, prefix="perf"):
+    """The README text with the table between <!-- PREFIX:NAME:begin --> and <!-- PREFIX:NAME:end -->."""
+    begin = "<!-- %s:%s:begin -->" % (prefix, name)
+    end = "<!-- %s:%s:end -->" % (prefix, name)
     if begin not in text or end not in text:
         raise SystemExit("error: README has no %s ... %s markers" % (begin, end))
     a = text.index(begin) + len(begin)

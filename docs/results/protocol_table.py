@@ -25,6 +25,8 @@ FOLDERS = {"class": os.path.join(HERE, "protocol", "class"),
            "class-baselines": os.path.join(HERE, "protocol", "class-baselines"),
            "proto": os.path.join(HERE, "protocol", "proto")}
 SCHEMA_VERSION = 4
+sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+from readme_tables import replace  # noqa: E402  (one writer of README table markers)
 
 
 def load(path):
@@ -125,16 +127,6 @@ def available():
     return {n: f for n, f in TABLES.items() if os.path.exists(os.path.join(FOLDERS[n], "results.json"))}
 
 
-def replace(text, name, table):
-    begin = "<!-- protocol:%s:begin -->" % name
-    end = "<!-- protocol:%s:end -->" % name
-    if begin not in text or end not in text:
-        raise SystemExit("error: README has no %s ... %s markers" % (begin, end))
-    a = text.index(begin) + len(begin)
-    b = text.index(end)
-    return text[:a] + "\n" + table + "\n" + text[b:]
-
-
 def main(argv):
     tables = available()
     if len(argv) == 1:
@@ -148,7 +140,7 @@ def main(argv):
         text = f.read()
     new = text
     for name, make in tables.items():
-        new = replace(new, name, make(name))
+        new = replace(new, name, make(name), prefix="protocol")
     if argv[1] == "--write":
         with open(argv[2], "w") as f:
             f.write(new)

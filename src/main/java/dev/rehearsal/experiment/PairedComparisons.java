@@ -72,8 +72,7 @@ public final class PairedComparisons {
     /** A pair enters the family when the two share at least two seeds (a paired test needs two). */
     private static void addIfPaired(List<Verdict.Question> family, String a, String b,
             Map<String, Map<String, Double>> acc) {
-        long shared = acc.get(a).keySet().stream().filter(acc.get(b)::containsKey).count();
-        if (shared >= 2) {
+        if (Verdict.pairable(acc.get(a), acc.get(b))) {
             family.add(new Verdict.Question(a, acc.get(a), b, acc.get(b)));
         }
     }

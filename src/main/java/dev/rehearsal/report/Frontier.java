@@ -271,8 +271,7 @@ public final class Frontier {
                 continue;
             }
             Point w = e.getValue();
-            long shared = w.bySeed().keySet().stream().filter(runnerUp.bySeed()::containsKey).count();
-            if (shared >= 2) {
+            if (dev.rehearsal.stats.Verdict.pairable(w.bySeed(), runnerUp.bySeed())) {
                 budgets.add(e.getKey());
                 family.add(new dev.rehearsal.stats.Verdict.Question(w.strategy(), w.bySeed(), runnerUp.strategy(),
                         runnerUp.bySeed()));
@@ -335,9 +334,8 @@ public final class Frontier {
         }
         Point proto = find(points, "proto (binary)", smallest);
         if (proto != null && er1 != null) {
-            long shared = proto.bySeed().keySet().stream().filter(er1.bySeed()::containsKey).count();
             String verdict = "cannot be told apart by a paired test (fewer than two shared seeds)";
-            if (shared >= 2) {
+            if (dev.rehearsal.stats.Verdict.pairable(proto.bySeed(), er1.bySeed())) {
                 dev.rehearsal.stats.Verdict.Answer v = dev.rehearsal.stats.Verdict.decide(List.of(
                         new dev.rehearsal.stats.Verdict.Question(proto.strategy(), proto.bySeed(), er1.strategy(),
                                 er1.bySeed()))).get(0);

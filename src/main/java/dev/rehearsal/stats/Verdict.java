@@ -62,6 +62,11 @@ public final class Verdict {
         }
     }
 
+    /** Whether two methods share the two or more seeds a paired test needs (the rule every table applies). */
+    public static boolean pairable(Map<String, Double> a, Map<String, Double> b) {
+        return a.keySet().stream().filter(b::containsKey).limit(2).count() == 2;
+    }
+
     /** Answers a family of comparisons, Holm-correcting each test across it. */
     public static List<Answer> decide(List<Question> family) {
         List<List<String>> keys = new ArrayList<>();

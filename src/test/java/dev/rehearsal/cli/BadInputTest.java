@@ -30,6 +30,10 @@ class BadInputTest {
 
     private static final java.util.concurrent.atomic.AtomicInteger OUTS = new java.util.concurrent.atomic.AtomicInteger();
 
+    /** The class's scratch folder, removed by JUnit after the last test: each refused run gets a folder in it. */
+    @TempDir
+    static Path outs;
+
     /**
      * The in-process CLI, with a fresh results folder for commands that write one: a refused run must not
      * depend on what an earlier run left in the default folder.
@@ -40,8 +44,8 @@ class BadInputTest {
         if (writes && !all.contains("--out") && !all.contains("--resume")) {
             try {
                 all.add("--out");
-                all.add(java.nio.file.Files.createTempDirectory("bad-input-" + OUTS.incrementAndGet()).resolve("out")
-                        .toString());
+                all.add(java.nio.file.Files.createDirectories(outs.resolve("bad-input-" + OUTS.incrementAndGet()))
+                        .resolve("out").toString());
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

@@ -162,8 +162,10 @@ final class ExperimentOptions {
                 }
             }
             // A flag is --KEY / --no-KEY (picocli reads a Boolean); other kinds are parsed by the declaration.
+            // picocli formats a description with String.format: a declaration's text is literal, so its '%' is
+            // escaped (a '10%' once made every --help print a warning per option and drop its line breaks).
             OptionSpec.Builder flag = OptionSpec.builder("--" + o.key())
-                    .description(o.description() + " [" + String.join(", ", users) + "]");
+                    .description((o.description() + " [" + String.join(", ", users) + "]").replace("%", "%%"));
             command.addOption((o.kind() == dev.rehearsal.config.Option.Kind.FLAG ? flag.type(Boolean.class)
                     .negatable(true).arity("0") : flag.type(String.class).paramLabel(label(o))).build());
         }

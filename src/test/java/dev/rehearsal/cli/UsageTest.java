@@ -44,6 +44,40 @@ class UsageTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Every command's help renders without picocli's warnings (which go to System.err, not to the streams a
+     * command is given): a description is a format string to picocli, so a literal '%' in an option's declared
+     * text, such as proto's "10% of each task's training data", must reach it escaped, and print as written.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("commands")
+    void helpRendersWithoutFormatWarningsAndKeepsPercentSigns(String command) {
+        java.io.PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        String h;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            h = help(command);
+        } finally {
+            System.setErr(err);
+        }
+        String warnings = captured.toString(StandardCharsets.UTF_8);
+        assertFalse(warnings.contains("WARN"), command + " --help printed warnings:\n" + warnings);
+        if (List.of("run", "compare", "profile").contains(command)) {
+            assertTrue(h.replaceAll("\\s+", " ").contains("10% of each task's training data held out"),
+                    "proto's help lost its '%':\n" + h);
+        }
+    }
+
+    /** Every command Main registers (so a new command is covered without editing this test). */
+    static List<String> commands() {
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        List<String> names = new ArrayList<>(Main.commandLine(sink, sink).getSubcommands().keySet());
+        names.remove("help");
+        assertTrue(names.containsAll(EXPERIMENTS), "commands: " + names);
+        return names;
+    }
+
     /** The description of {@code option} in a help text: its line and the indented lines that follow. */
     private static String describe(String help, String option) {
         List<String> lines = help.lines().toList();

@@ -23,6 +23,9 @@ ROOT = os.path.join(HERE, "..", "..")
 PUBLISHED = os.path.join(ROOT, "src", "main", "resources", "dev", "rehearsal", "report", "published.json")
 FOLDERS = {"class": os.path.join(HERE, "protocol", "class"),
            "class-baselines": os.path.join(HERE, "protocol", "class-baselines"),
+           "class-variants": os.path.join(HERE, "protocol", "class-variants"),
+           "task": os.path.join(HERE, "protocol", "task"),
+           "domain": os.path.join(HERE, "protocol", "domain"),
            "proto": os.path.join(HERE, "protocol", "proto")}
 SCHEMA_VERSION = 4
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
@@ -120,7 +123,8 @@ def selection_table(name):
     return "\n".join(lines) + "\n\nEvaluated on new seeds:\n\n" + results_table(name)
 
 
-TABLES = {"class": results_table, "class-baselines": results_table, "proto": selection_table}
+TABLES = {"class": results_table, "class-baselines": results_table, "class-variants": results_table,
+          "task": results_table, "domain": results_table, "proto": selection_table}
 
 
 def available():

@@ -37,8 +37,8 @@ class ImportanceSamplingTest {
     private static final double HAND_TOLERANCE = 4e-7;
     /**
      * native against jvm on 784-85-85-z5 with 50 samples, relative to the largest |log p(x)|: measured 7.6e-8
-     * (gaussian) and 2.2e-7 (bernoulli) on this machine (AVX-512, 2 threads): oneDNN's GEMMs sum in another order
-     * and our kernels use their own exp and log. Ten times the larger, rounded up.
+     * (gaussian) and 2.2e-7 (bernoulli) on this machine (Intel Xeon, AVX-512, 2 threads): oneDNN's GEMMs sum in
+     * another order and our kernels use their own exp and log. Ten times the larger, rounded up.
      */
     private static final double AGREEMENT_TOLERANCE = 3e-6;
 

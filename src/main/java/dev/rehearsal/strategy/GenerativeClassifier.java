@@ -376,10 +376,22 @@ public final class GenerativeClassifier extends Strategy {
             if (!order.isArray()) {
                 throw new IllegalArgumentException("no list of trained units (genc.trained)");
             }
-            for (JsonNode u : order) {
-                if (!u.isInt()) {
-                    throw new IllegalArgumentException("genc.trained holds " + u + ", not a unit");
+            // What training writes: the units of whole tasks from the first, task by task, each task's in
+            // increasing order (a forged list would have a class trained twice or a task half trained).
+            List<Integer> expected = new ArrayList<>();
+            for (Task t : ctx.scenario().tasks()) {
+                if (expected.size() < order.size()) {
+                    expected.addAll(unitCounts(t).keySet());
                 }
+            }
+            for (int i = 0; i < Math.max(order.size(), expected.size()); i++) {
+                if (i >= order.size() || i >= expected.size() || !order.get(i).isInt()
+                        || order.get(i).asInt() != expected.get(i)) {
+                    throw new IllegalArgumentException("genc.trained is " + order + ", not the units of the first "
+                            + "tasks in the order they train (" + expected + ")");
+                }
+            }
+            for (JsonNode u : order) {
                 int unit = u.asInt();
                 State.get(tensors, "genc.unit" + unit + ".params").copyInto(allocateUnit(unit));
                 trained.add(unit);

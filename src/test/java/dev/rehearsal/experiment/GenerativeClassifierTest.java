@@ -332,6 +332,46 @@ class GenerativeClassifierTest {
         straightVaes.forEach((k, v) -> assertArrayEquals(v, resumedVaes.get(k), k));
     }
 
+    /**
+     * A checkpoint's list of trained units must be what training writes, whole tasks from the first, each task's
+     * units in order: a list with half a task, another order, a unit twice or a later task's units is refused as
+     * not fitting the run (the resumed run would otherwise train a class twice, or never).
+     */
+    @Test
+    void aCheckpointWhoseTrainedUnitsTrainingNeverWritesIsRefused(@TempDir Path dir) throws Exception {
+        Backend be = Backends.jvm();
+        ExperimentConfig c = config("jvm", Setting.CLASS);
+        try (Scenario sc = Experiment.scenario(c, be, jvmTrain, jvmTest)) {
+            java.util.function.Supplier<Strategy> fresh = () -> Strategies.create("genc", new Context(be, sc, c,
+                    new Rng(c.seed), new Ledger(be::macs), Progress.NONE));
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            com.fasterxml.jackson.databind.node.ObjectNode values = Json.MAPPER.createObjectNode();
+            try (Strategy s = fresh.get()) {
+                Task first = sc.tasks().get(0);
+                s.beforeTask(first);
+                s.train(first);
+                s.saveState(new State(tensors, values));
+                Path file = dir.resolve("state.safetensors");
+                dev.rehearsal.checkpoint.Safetensors.write(file, tensors, Map.of());
+                var loaded = dev.rehearsal.checkpoint.Safetensors.read(file);
+                assertEquals("[0,1]", values.get("genc.trained").toString());
+                try (Strategy again = fresh.get()) {
+                    again.restoreState(loaded, values);
+                    assertEquals(2 * 4 * PARAMETERS, again.solverParameterBytes(), "two class VAEs restored");
+                }
+                for (String forged : new String[] {"[0]", "[1,0]", "[0,0]", "[2,3]", "[0,1,2]"}) {
+                    values.set("genc.trained", Json.MAPPER.readTree(forged));
+                    try (Strategy again = fresh.get()) {
+                        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                                () -> again.restoreState(loaded, values), forged);
+                        assertTrue(e.getMessage().startsWith("genc.trained is " + forged + ", not the units"),
+                                e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
     /** Keeps the class VAEs' parameters at the end of a run, as its checkpoint would save them. */
     private static Experiment.Listener classVaes(Map<String, float[]> into) {
         return new Experiment.Listener() {

@@ -69,7 +69,7 @@ public final class GenerativeClassifier extends Strategy {
     public static final Option LATENT = Option.integer("genc-latent", 5, 1, 4096,
             "genc: latent units of every class's VAE (van de Ven et al.'s z_dim_gc, 5 on Split MNIST)");
     /** van de Ven et al., params/options.py: {@code --eval-s} (50). */
-    public static final Option SAMPLES = Option.integer("genc-samples", 50, 1, 1_000_000,
+    public static final Option SAMPLES = Option.integer("genc-samples", 50, 1, 100_000,
             "genc: importance samples per test image and class (van de Ven et al.'s --eval-s, params/options.py); "
                     + "genc runs in the class and task settings and refuses domain, where tasks bring new images of "
                     + "classes whose VAEs have already learned");
@@ -92,7 +92,6 @@ public final class GenerativeClassifier extends Strategy {
     /** The evaluation's own random stream, apart from training's: evaluating draws nothing from the run's. */
     private static final long EVALUATION_STREAM = 0x6E5C_A55E_5EEDL;
 
-    private final VaeSpec spec;
     private final int samples;
     private final PixelLikelihood likelihood;
     private final Vae trainer;
@@ -117,7 +116,7 @@ public final class GenerativeClassifier extends Strategy {
             close();
             throw new RehearsalException(RehearsalException.USAGE, refused);
         }
-        this.spec = spec(ctx);
+        VaeSpec spec = spec(ctx);
         this.samples = ctx.config().integer(SAMPLES);
         this.likelihood = ctx.config().choice(LIKELIHOOD, PixelLikelihood.class);
         this.outputs = sc.initialOutputs();

@@ -262,6 +262,39 @@ class GenerativeClassifierTest {
     }
 
     /**
+     * The S samples of every image go through the decoder together: evaluating a task's 60 test images against the
+     * two trained VAEs issues, per VAE, each encoder layer once on 60 rows and each decoder layer once on 60 x 7
+     * rows, never a pass per sample (the GEMMs as a proxy of the backend sees them).
+     */
+    @Test
+    void theSamplesOfEveryImageRunAsOneDecoderPass() {
+        List<Integer> rows = new java.util.ArrayList<>();
+        boolean[] watching = {false};
+        Backend inner = Backends.jvm();
+        Backend be = (Backend) java.lang.reflect.Proxy.newProxyInstance(Backend.class.getClassLoader(),
+                new Class<?>[] {Backend.class}, (proxy, method, args) -> {
+                    if (watching[0] && method.getName().equals("linearForward")) {
+                        rows.add(((Tensor) args[1]).rows());
+                    }
+                    return method.getName().equals("close") ? null : method.invoke(inner, args);
+                });
+        ExperimentConfig c = config("jvm", Setting.CLASS);
+        try (Scenario sc = Experiment.scenario(c, be, jvmTrain, jvmTest);
+                Strategy s = Strategies.create("genc", new Context(be, sc, c, new Rng(c.seed), new Ledger(be::macs),
+                        Progress.NONE))) {
+            Task first = sc.tasks().get(0);
+            s.beforeTask(first);
+            s.train(first);
+            watching[0] = true;
+            s.accuracy(first);
+            watching[0] = false;
+        }
+        // Per VAE: enc1 and the heads on the images, dec1 and out on their samples.
+        int n = TEST_PER_TASK;
+        assertEquals(List.of(n, n, n * SAMPLES, n * SAMPLES, n, n, n * SAMPLES, n * SAMPLES), rows);
+    }
+
+    /**
      * Evaluating draws its importance samples from a stream of its own: a run evaluated after every task trains
      * exactly the class VAEs of a run never evaluated, and the same evaluation repeated gives the same accuracy.
      */

@@ -521,6 +521,94 @@ RH_MULTIVERSION double rh_mixture_kl(float* dmu, long lddm, float* dlv, long ldd
     return weight * total;
 }
 
+// ---- importance sampling: a VAE's likelihood estimate (Backend.importanceSamples and the two after it) -----
+// B images of S samples each: sample s of image b is row r = b S + s of the [B S, .] operands.
+
+// z[b S + s] = mu[b] + exp(lv[b] / 2) * eps[b S + s]
+RH_MULTIVERSION void rh_importance_samples(float* z, long ldz, const float* mu, long ldm, const float* lv, long ldl,
+                                           const float* eps, long lde, long rows, long samples, long cols) {
+    for (long r = 0; r < rows; r++) {
+        long b = r / samples;
+        for (long j = 0; j < cols; j++)
+            z[r * ldz + j] = mu[b * ldm + j] + rh_expf(0.5f * lv[b * ldl + j]) * eps[r * lde + j];
+    }
+}
+
+// One sample row's Bernoulli log-likelihood, sum_d x l - softplus(l), summed in float.
+RH_MULTIVERSION float rh_bernoulli_row(const float* RH_RESTRICT lr, const float* RH_RESTRICT xr, long cols) {
+    float s = 0.0f;
+#pragma omp simd reduction(+ : s)
+    for (long j = 0; j < cols; j++) {
+        float l = lr[j];
+        s += l * xr[j] - (l > 0.0f ? l : 0.0f) - rh_log1pf_unit(rh_expf(-fabsf(l)));
+    }
+    return s;
+}
+
+// One sample row's sum_d (x - sigmoid(l))^2, summed in float (the unit-variance Gaussian's exponent, times -2).
+RH_MULTIVERSION float rh_squared_error_row(const float* RH_RESTRICT lr, const float* RH_RESTRICT xr, long cols) {
+    float s = 0.0f;
+#pragma omp simd reduction(+ : s)
+    for (long j = 0; j < cols; j++) {
+        float l = lr[j];
+        float e = rh_expf(-fabsf(l));
+        float inv = 1.0f / (1.0f + e);
+        float d = xr[j] - (l >= 0.0f ? inv : e * inv);
+        s += d * d;
+    }
+    return s;
+}
+
+struct rh_logw_args { float* w; long ldw; const float* l; long ldl; const float* x; long ldx; const float* z; long ldz;
+                      const float* eps; long lde; const float* lv; long ldv; long rows, samples, d, zn; int gaussian; };
+
+static void rh_logw_part(void* a) {
+    struct rh_logw_args* p = (struct rh_logw_args*) a;
+    long lo, hi;
+    rh_team_part(p->rows, &lo, &hi);
+    const double half_log_2pi = 0.91893853320467274178;
+    for (long r = lo; r < hi; r++) {
+        long b = r / p->samples;
+        const float* lr = p->l + r * p->ldl;
+        const float* xr = p->x + b * p->ldx;
+        double decoder = p->gaussian ? -0.5 * (double) rh_squared_error_row(lr, xr, p->d) - p->d * half_log_2pi
+                                     : (double) rh_bernoulli_row(lr, xr, p->d);
+        double latent = 0;
+        for (long j = 0; j < p->zn; j++) {
+            double zj = p->z[r * p->ldz + j];
+            double ej = p->eps[r * p->lde + j];
+            latent += 0.5 * ((double) p->lv[b * p->ldv + j] + ej * ej - zj * zj);
+        }
+        p->w[r * p->ldw] = (float) (decoder + latent);
+    }
+}
+
+// logw[r] = log p(x_b | z_r) + log N(z_r; 0, I) - log N(z_r; mu_b, exp(lv_b)), the latent log 2 pi terms
+// cancelled. The team splits the rows; every row is computed as on one thread, so any thread count gives the
+// same bits.
+static inline void rh_importance_log_weights(float* w, long ldw, const float* l, long ldl, const float* x, long ldx,
+                                             const float* z, long ldz, const float* eps, long lde, const float* lv,
+                                             long ldv, long rows, long samples, long d, long zn, int gaussian) {
+    struct rh_logw_args p = {w, ldw, l, ldl, x, ldx, z, ldz, eps, lde, lv, ldv, rows, samples, d, zn, gaussian};
+    rh_team_run(rh_logw_part, &p, rows * d);
+}
+
+// out[b] = log(1/S sum_s exp(w[b S + s])), the largest weight factored out, summed in double.
+static inline void rh_log_mean_exp(float* out, long ldo, const float* w, long ldw, long images, long samples) {
+    for (long b = 0; b < images; b++) {
+        const float* wb = w + b * samples * ldw;
+        double most = -INFINITY;
+        for (long s = 0; s < samples; s++) most = (double) wb[s * ldw] > most ? (double) wb[s * ldw] : most;
+        double result = most;
+        if (most != -INFINITY) {
+            double sum = 0;
+            for (long s = 0; s < samples; s++) sum += exp((double) wb[s * ldw] - most);
+            result = most + log(sum / (double) samples);
+        }
+        out[b * ldo] = (float) result;
+    }
+}
+
 // y = x g elementwise, any row strides; y may alias x or g.
 RH_MULTIVERSION void rh_multiply(float* y, long ldy, const float* x, long ldx, const float* g, long ldg, long rows,
                                  long cols) {

@@ -147,6 +147,38 @@ public interface Backend extends AutoCloseable {
     /** {@code y = x * g} elementwise (context gates): same shapes, any row strides; y may be x or g. */
     void multiply(Tensor y, Tensor x, Tensor g);
 
+    // ---- importance sampling: a VAE's likelihood estimate (the generative classifier) ---------------
+    //
+    // B images, S samples each: sample s of image b is row r = b S + s of the [B S, .] operands, so one
+    // decoder pass over B S rows serves every sample of every image.
+
+    /**
+     * Importance samples from each image's posterior: {@code z[b S + s] = mu[b] + exp(logvar[b] / 2) * eps[b S + s]}
+     * for {@code mu, logvar [B, Z]} and {@code z, eps [B S, Z]} (S = z's rows / mu's rows). Any row strides.
+     */
+    void importanceSamples(Tensor z, Tensor mu, Tensor logvar, Tensor eps);
+
+    /**
+     * The log importance weights of a VAE's likelihood estimate with its posterior as the proposal (Burda, Grosse
+     * and Salakhutdinov 2016), one per sample row {@code r = b S + s}:
+     * {@code logw[r] = log p(x_b | z_r) + log N(z_r; 0, I) - log N(z_r; mu_b, exp(logvar_b))}. The posterior's
+     * density is taken at the sample as drawn, {@code z_r = mu_b + exp(logvar_b / 2) eps_r}, so its log is
+     * {@code -1/2 sum_j (log 2 pi + logvar_bj + eps_rj^2)}; the two latent densities' {@code log 2 pi} terms cancel
+     * and are left out. The decoder term comes from {@code logits [B S, D]} and the images {@code x [B, D]} as
+     * {@code likelihood} says ({@link PixelLikelihood}). Each row's pixel sum is taken in float, its latent terms
+     * in double; {@code logw [B S, 1]}. Any row strides.
+     */
+    void importanceLogWeights(Tensor logw, Tensor logits, Tensor x, Tensor z, Tensor eps, Tensor logvar,
+            PixelLikelihood likelihood);
+
+    /**
+     * The importance-sampling estimate from the log weights of S consecutive rows per image:
+     * {@code out[b] = log(1/S sum_s exp(logw[b S + s]))} for {@code logw [B S, 1]} and {@code out [B, 1]}, the
+     * largest weight factored out first and the sum taken in double (weights of -infinity give -infinity). Any
+     * row strides: {@code out} may be a column of a score matrix.
+     */
+    void logMeanExp(Tensor out, Tensor logw);
+
     // ---- optimisers, over whole contiguous blocks --------------------------------------------
 
     /**

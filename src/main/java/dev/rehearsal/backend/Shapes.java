@@ -136,6 +136,57 @@ public final class Shapes {
         return loss;
     }
 
+    /**
+     * The samples per image of an importance-sampling op: {@code samples} has S rows per row of {@code images},
+     * S at least 1. Returns S.
+     */
+    public static int samplesPerImage(Tensor samples, Tensor images, String op) {
+        if (images.rows() < 1 || samples.rows() < images.rows() || samples.rows() % images.rows() != 0) {
+            throw new IllegalArgumentException(op + ": " + samples + " must hold S >= 1 rows per row of " + images
+                    + " (sample s of image b is row b S + s)");
+        }
+        return samples.rows() / images.rows();
+    }
+
+    /** importanceSamples' operands: z, eps [B S, Z] and mu, logvar [B, Z], F32. Returns S. */
+    public static int importanceSamples(Tensor z, Tensor mu, Tensor logvar, Tensor eps) {
+        floats("importanceSamples", z, mu, logvar, eps);
+        sameShape(mu, logvar, "importanceSamples logvar");
+        sameShape(z, eps, "importanceSamples eps");
+        if (z.cols() != mu.cols()) {
+            throw new IllegalArgumentException("importanceSamples: z has " + z.cols() + " latent columns, mu "
+                    + mu.cols());
+        }
+        return samplesPerImage(z, mu, "importanceSamples");
+    }
+
+    /**
+     * importanceLogWeights' operands: logw [B S, 1], logits [B S, D], x [B, D], z and eps [B S, Z], logvar [B, Z],
+     * F32, and a likelihood. Returns S.
+     */
+    public static int importanceLogWeights(Tensor logw, Tensor logits, Tensor x, Tensor z, Tensor eps, Tensor logvar,
+            PixelLikelihood likelihood) {
+        floats("importanceLogWeights", logw, logits, x, z, eps, logvar);
+        if (likelihood == null) {
+            throw new IllegalArgumentException("importanceLogWeights: no pixel likelihood given");
+        }
+        int s = samplesPerImage(logits, x, "importanceLogWeights");
+        shape(logits, logits.rows(), x.cols(), "importanceLogWeights logits [B S, D] against images [B, D]");
+        shape(logw, logits.rows(), 1, "importanceLogWeights logw [B S, 1]");
+        shape(z, logits.rows(), logvar.cols(), "importanceLogWeights z [B S, Z]");
+        sameShape(z, eps, "importanceLogWeights eps");
+        shape(logvar, x.rows(), z.cols(), "importanceLogWeights logvar [B, Z]");
+        return s;
+    }
+
+    /** logMeanExp's operands: out [B, 1], logw [B S, 1], F32. Returns S. */
+    public static int logMeanExp(Tensor out, Tensor logw) {
+        floats("logMeanExp", out, logw);
+        shape(out, out.rows(), 1, "logMeanExp out [B, 1]");
+        shape(logw, logw.rows(), 1, "logMeanExp logw [B S, 1]");
+        return samplesPerImage(logw, out, "logMeanExp");
+    }
+
     /** gatherPacked's operands: U8 rows of ceil(D * bits / 8) bytes, an F32 batch of D columns, 1/2/4/8 bits. */
     public static void packed(Tensor out, Tensor packed, Tensor indices, int bits) {
         dtype(packed, DType.U8, "packed samples");

@@ -157,7 +157,7 @@ final class ProfileCommand implements Callable<Integer> {
         var measured = new Profile.Measured(rise, NativeRuntime.residentBytes(), rt.totalMemory() - rt.freeMemory());
         var generator = s.models().get("generator");
         long generatorMacs = generator == null ? 0 : generator.forwardMacsPerSample();
-        var shape = new Profile.Shape(s.solver().forwardMacsPerSample(), generatorMacs);
+        var shape = new Profile.Shape(s.solverForwardMacsPerSample(), generatorMacs);
         var stored = s.storedSamples();
         long slots = stored == null ? 0 : stored.slots();
         ObjectNode p = Profile.toJson(r, exact, heap, measured, shape, slots, data.train().features(),

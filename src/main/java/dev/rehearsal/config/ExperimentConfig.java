@@ -254,6 +254,14 @@ public final class ExperimentConfig {
         distinct("strategies", strategies.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList(), strategies);
         strategies = new ArrayList<>(strategies.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList());
         validateStrategyOptions(catalog);
+        List<String> running = new ArrayList<>(strategies);
+        running.add(0, strategy);
+        for (String id : running) {
+            String refusal = catalog.refusal(id, setting);
+            if (refusal != null) {
+                throw new RehearsalException(RehearsalException.USAGE, refusal);
+            }
+        }
         if (seeds == null || seeds.isEmpty() || seeds.stream().anyMatch(Objects::isNull)) {
             throw invalid("seeds", seeds, "a non-empty list of integers");
         }

@@ -18,6 +18,12 @@ public interface StrategyCatalog {
     /** Every option some strategy declares, each once (strategies may share one), in registry order. */
     List<Option> allOptions();
 
+    /**
+     * Why strategy {@code id} does not apply to {@code setting}, as a config that asks for it is refused
+     * ("genc does not apply to the domain setting: ..."); null when it applies.
+     */
+    String refusal(String id, dev.rehearsal.scenario.Setting setting);
+
     /** The installed catalog. */
     static StrategyCatalog installed() {
         return Holder.CATALOG;

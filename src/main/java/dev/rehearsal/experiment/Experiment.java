@@ -260,7 +260,7 @@ public final class Experiment {
                 long strategyBytes = s.memory().values().stream().mapToLong(Long::longValue).sum();
                 long solverMacs = ledger.passMacs(Phase.SOLVER_TRAINING) - solverMacsBefore;
                 long solverRows = ledger.samples(Phase.SOLVER_TRAINING) - solverRowsBefore;
-                records.add(new TaskRecord(task.index() + 1, s.solver().parameterCount() * 4L, s.replayMemoryBytes(),
+                records.add(new TaskRecord(task.index() + 1, s.solverParameterBytes(), s.replayMemoryBytes(),
                         strategyBytes, spent, onePassMacs(task.trainSize(), solverMacs, solverRows),
                         task.trainSize()));
                 // The final solver's predictions on every test set: the confusion matrix, counted as it is tested.
@@ -284,7 +284,7 @@ public final class Experiment {
                     SampleLabels labels = null;
                     try (var t = ledger.time(Phase.REPORT)) {
                         shown = s.replaySamples(64, new Rng(c.seed * 1_000_003L + task.index()));
-                        if (shown != null && shown.kind().startsWith("generated")) {
+                        if (shown != null && shown.kind().startsWith("generated") && s.solver() != null) {
                             // After the samples are drawn: the solver through this task labels the next replay.
                             labels = SampleLabels.of(s.solver(), scenario, task.index(), shown);
                         }

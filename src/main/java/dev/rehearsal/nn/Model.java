@@ -44,6 +44,8 @@ public abstract class Model implements AutoCloseable {
     private final List<Linear> layers = new ArrayList<>();
     /** {in, out} of GEMMs a model issues outside its layers (gate products): the workspace serves them too. */
     private final List<int[]> otherGemms = new ArrayList<>();
+    /** Layers that run on several rows per batch row (a decoder of importance samples), with that factor. */
+    private final Map<Linear, Integer> rowsPerBatchRow = new java.util.IdentityHashMap<>();
     private final Map<String, Linear> layerOfEntry = new LinkedHashMap<>();
     private Layout.Entry workspaceEntry;
     private Arena arena;
@@ -92,6 +94,26 @@ public abstract class Model implements AutoCloseable {
     }
 
     /**
+     * Declares an activation slot of {@code cols} features for {@code perBatchRow} rows per row of the largest
+     * batch (a decoder that runs on S samples of each input: S times the rows).
+     */
+    protected final Layout.Entry activation(String slot, int perBatchRow, int cols) {
+        if (perBatchRow < 1 || (long) maxBatch * perBatchRow > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("model " + name + ": slot " + slot + " needs 1 <= rows per batch row "
+                    + "and at most 2^31 - 1 rows, got " + perBatchRow + " x " + maxBatch);
+        }
+        return activationTable.add(slot, maxBatch * perBatchRow, cols);
+    }
+
+    /**
+     * Declares, before {@link #allocate}, that {@code layer} runs on {@code perBatchRow} rows per batch row (its
+     * input and output slots are declared so): the workspace is sized for those rows.
+     */
+    protected final void runsOnRowsPerBatchRow(Linear layer, int perBatchRow) {
+        rowsPerBatchRow.put(layer, perBatchRow);
+    }
+
+    /**
      * Declares a constant {@code [rows, cols]} block entry: not trained, not per row, copied with the
      * parameters (a frozen copy needs it) and counted in {@link #memory()} as the "buffers" block.
      */
@@ -122,15 +144,18 @@ public abstract class Model implements AutoCloseable {
 
     /** Allocates the blocks (zeroed) once all layers and activation slots are declared. */
     protected final void allocate() {
-        List<int[]> shapes = new ArrayList<>(otherGemms);
+        List<int[]> shapes = new ArrayList<>();
+        for (int[] g : otherGemms) {
+            shapes.add(new int[] {g[0], g[1], 1});
+        }
         for (Linear l : layers) {
-            shapes.add(new int[] {l.in(), l.capacity()});
+            shapes.add(new int[] {l.in(), l.capacity(), rowsPerBatchRow.getOrDefault(l, 1)});
         }
         long ws = 0;
         for (int[] g : shapes) {
-            ws = Math.max(ws, backend.linearWorkspace(maxBatch, g[0], g[1]));
+            ws = Math.max(ws, backend.linearWorkspace(maxBatch * g[2], g[0], g[1]));
             for (int b : otherBatches) {
-                ws = Math.max(ws, backend.linearWorkspace(b, g[0], g[1]));
+                ws = Math.max(ws, backend.linearWorkspace(b * g[2], g[0], g[1]));
             }
         }
         workspaceEntry = activationTable.add("workspace", 1, Math.toIntExact(ws));
@@ -164,12 +189,19 @@ public abstract class Model implements AutoCloseable {
 
     // ---- views --------------------------------------------------------------------------------
 
-    /** The first {@code batch} rows of an activation slot (views are made once per slot and batch size). */
+    /**
+     * The first {@code batch} rows of an activation slot (views are made once per slot and row count); a slot
+     * declared with several rows per batch row takes up to that many times the largest batch.
+     */
     protected final Tensor slot(Layout.Entry e, int batch) {
-        checkBatch(batch);
+        if (batch < 1 || batch > e.rows()) {
+            checkBatch(batch);
+            throw new IllegalArgumentException("model " + name + ": slot " + e.name() + " holds " + e.rows()
+                    + " rows, asked for " + batch);
+        }
         Tensor[] byBatch = views.get(e);
         if (byBatch == null) {
-            byBatch = new Tensor[maxBatch + 1];
+            byBatch = new Tensor[e.rows() + 1];
             views.put(e, byBatch);
         }
         Tensor t = byBatch[batch];
@@ -329,6 +361,16 @@ public abstract class Model implements AutoCloseable {
     }
 
     // ---- training helpers -------------------------------------------------------------------------
+
+    /**
+     * PyTorch's default initialisation of every layer's active rows ({@code nn.Linear}: weights and biases
+     * uniform in +-1/sqrt(in)), drawn from {@code rng} layer by layer: what a fresh model starts from.
+     */
+    public final void initialize(dev.rehearsal.random.Rng rng) {
+        for (Linear l : layers) {
+            l.initRows(rng, 0, l.out());
+        }
+    }
 
     /**
      * Creates everything the backend needs to run this model's forward pass (and backward pass, if it is

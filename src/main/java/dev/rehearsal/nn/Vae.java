@@ -20,6 +20,13 @@ import java.util.List;
  * </pre>
  * The mu and logvar heads are adjacent in the table, so they run as one [2Z, H] GEMM and still load into
  * PyTorch as two {@code nn.Linear}s.
+ *
+ * <p>A <em>scorer</em> ({@link #scorer}) is a frozen VAE that estimates {@code log p(x)} of its images by
+ * importance sampling ({@link #logLikelihood}): the encoder runs on the B images, the decoder on S samples of
+ * each, one pass over B S rows. Its decoder-side slots hold S rows per image:
+ * <pre>
+ * x [B, D]  e1 [B, 128]  stats [B, 2Z]  |  eps [B S, Z]  zin [B S, Z]  d1 [B S, 128]  logits [B S, D]  logw [B S, 1]
+ * </pre>
  */
 public final class Vae extends Model {
     private final VaeSpec spec;
@@ -41,7 +48,11 @@ public final class Vae extends Model {
     private Layout.Entry dlogits;
     private Layout.Entry dzin;
     private Layout.Entry dstats;
-    /** Heap staging for noise and labels written into zin/eps (maxBatch x (Z + C) floats). */
+    /** Importance samples per image of a scorer; 1 otherwise (one decoder row per input row). */
+    private final int samples;
+    /** A scorer's log importance weights {@code logw [B S, 1]}; null otherwise. */
+    private final Layout.Entry logw;
+    /** Heap staging for noise and labels written into zin/eps (decoder rows x (Z + C) floats). */
     private final float[] staging;
     /** Column views by batch size, made once: image | label of x, mu | logvar of stats, z | label of zin. */
     private final Tensor[] imageViews;
@@ -64,8 +75,30 @@ public final class Vae extends Model {
      */
     public Vae(Backend backend, String name, VaeSpec spec, int maxBatch, int[] otherBatches,
             OptimizerConfig optimizer, Rng init) {
+        this(backend, name, spec, maxBatch, otherBatches, optimizer, init, 0);
+    }
+
+    /**
+     * A scorer: a frozen, unconditional VAE whose {@link #logLikelihood} estimates {@code log p(x)} of up to
+     * {@code maxImages} images at once from {@code samples} importance samples of each (one decoder pass over
+     * images x samples rows); {@code otherImages} are the smaller image counts it will also be asked for (each
+     * gets its workspace). Its parameters are copied in ({@link #copyParametersFrom} or the parameter block).
+     */
+    public static Vae scorer(Backend backend, String name, VaeSpec spec, int maxImages, int samples,
+            int[] otherImages) {
+        if (samples < 1 || spec.classes() > 0) {
+            throw new IllegalArgumentException("a scorer is an unconditional VAE with at least one importance sample, "
+                    + "got " + samples + " samples of " + spec);
+        }
+        return new Vae(backend, name, spec, maxImages, otherImages, null, null, samples);
+    }
+
+    /** {@code scoring}: the samples per image of a scorer, 0 for a model that trains or generates. */
+    private Vae(Backend backend, String name, VaeSpec spec, int maxBatch, int[] otherBatches,
+            OptimizerConfig optimizer, Rng init, int scoring) {
         super(backend, name, maxBatch, optimizer);
         planBatches(otherBatches);
+        this.samples = Math.max(1, scoring);
         this.spec = spec;
         this.d = spec.input();
         this.z = spec.latent();
@@ -86,17 +119,21 @@ public final class Vae extends Model {
         heads = register(new Linear("heads", new Layout.Entry("heads.weight", muW.offset(), 2 * z, width),
                 new Layout.Entry("heads.bias", muB.offset(), 1, 2 * z), Activation.NONE));
         stats = activation("stats", 2 * z);
-        eps = activation("eps", z);
-        zin = activation("zin", z + c);
+        eps = activation("eps", samples, z);
+        zin = activation("zin", samples, z + c);
         width = z + c;
         for (int i = hidden.length - 1; i >= 0; i--) {
             int k = hidden.length - i;
             decoder.add(linear("dec" + k, width, hidden[i], hidden[i], Activation.RELU));
-            dd.add(activation("d" + k, hidden[i]));
+            dd.add(activation("d" + k, samples, hidden[i]));
             width = hidden[i];
         }
         decoder.add(linear("out", width, d, d, Activation.NONE));
-        logits = activation("logits", d);
+        logits = activation("logits", samples, d);
+        logw = scoring > 0 ? activation("logw", samples, 1) : null;
+        for (Linear l : decoder) {
+            runsOnRowsPerBatchRow(l, samples);
+        }
         if (optimizer != null) {
             dlogits = activation("dlogits", d);
             for (Layout.Entry a : dd) {
@@ -109,20 +146,19 @@ public final class Vae extends Model {
             }
         }
         allocate();
-        staging = new float[maxBatch * (z + c)];
+        int decoderRows = maxBatch * samples;
+        staging = new float[decoderRows * (z + c)];
         imageViews = new Tensor[maxBatch + 1];
         labelViews = new Tensor[maxBatch + 1];
         muViews = new Tensor[maxBatch + 1];
         logvarViews = new Tensor[maxBatch + 1];
-        zViews = new Tensor[maxBatch + 1];
+        zViews = new Tensor[decoderRows + 1];
         zLabelViews = new Tensor[maxBatch + 1];
         dmuViews = new Tensor[maxBatch + 1];
         dlogvarViews = new Tensor[maxBatch + 1];
         dzViews = new Tensor[maxBatch + 1];
         if (init != null) {
-            for (Linear l : layers()) {
-                l.initRows(init, 0, l.out());
-            }
+            initialize(init);
         }
     }
 
@@ -193,14 +229,7 @@ public final class Vae extends Model {
 
     /** Encoder, reparameterisation with the current noise, decoder. */
     public void forward(int batch) {
-        Tensor ws = workspace();
-        Tensor in = slot(x, batch);
-        for (int i = 0; i < encoder.size(); i++) {
-            Tensor out = slot(e.get(i), batch);
-            encoder.get(i).forward(backend, out, in, ws);
-            in = out;
-        }
-        heads.forward(backend, slot(stats, batch), in, ws);
+        encode(batch);
         backend.reparameterize(cols(zViews, zin, batch, 0, z), mu(batch), logvar(batch), noise(batch));
         if (c > 0) {
             backend.copy(cols(zLabelViews, zin, batch, z, z + c), labelInput(batch));
@@ -209,6 +238,43 @@ public final class Vae extends Model {
         if (isTrainable()) {
             backend.fill(slot(dstats, batch), 0f);
         }
+    }
+
+    /** Encoder layers and the mu | logvar heads on the first {@code batch} rows of the input. */
+    private void encode(int batch) {
+        Tensor ws = workspace();
+        Tensor in = slot(x, batch);
+        for (int i = 0; i < encoder.size(); i++) {
+            Tensor out = slot(e.get(i), batch);
+            encoder.get(i).forward(backend, out, in, ws);
+            in = out;
+        }
+        heads.forward(backend, slot(stats, batch), in, ws);
+    }
+
+    /**
+     * Estimates {@code log p(x)} of each of the first {@code batch} images in {@link #image} by importance
+     * sampling with the posterior as proposal (Burda, Grosse and Salakhutdinov 2016):
+     * {@code out[b] = log 1/S sum_s p(x_b | z_bs) p(z_bs) / q(z_bs | x_b)}, {@code z_bs ~ q(z | x_b)}, with the
+     * pixels scored as {@code likelihood} says. One encoder pass over the images, S standard normals per image
+     * and latent unit from {@code rng}, one decoder pass over their {@code batch x S} rows; {@code out [batch, 1]}
+     * (any row stride: a column of a score matrix). A scorer only ({@link #scorer}).
+     */
+    public void logLikelihood(int batch, Rng rng, dev.rehearsal.backend.PixelLikelihood likelihood, Tensor out) {
+        if (logw == null) {
+            throw new IllegalStateException("VAE " + name() + " is not a scorer: build it with Vae.scorer");
+        }
+        int rows = batch * samples;
+        encode(batch);
+        rng.fillGaussian(staging, 0, rows * z);
+        Tensor noise = slot(eps, rows);
+        noise.copyFrom(staging, 0);
+        Tensor zs = cols(zViews, zin, rows, 0, z);
+        backend.importanceSamples(zs, mu(batch), logvar(batch), noise);
+        decode(rows);
+        Tensor weights = slot(logw, rows);
+        backend.importanceLogWeights(weights, slot(logits, rows), image(batch), zs, noise, logvar(batch), likelihood);
+        backend.logMeanExp(out, weights);
     }
 
     @Override
@@ -228,9 +294,11 @@ public final class Vae extends Model {
         if (train) {
             heads.prepareBackward(backend, slot(de.get(de.size() - 1), batch), false, slot(dstats, batch), in);
         }
-        in = slot(zin, batch);
+        // A scorer's decoder runs on S rows per image.
+        int rows = logw == null ? batch : batch * samples;
+        in = slot(zin, rows);
         for (int i = 0; i < decoder.size(); i++) {
-            Tensor out = i == decoder.size() - 1 ? slot(logits, batch) : slot(dd.get(i), batch);
+            Tensor out = i == decoder.size() - 1 ? slot(logits, rows) : slot(dd.get(i), rows);
             decoder.get(i).prepareForward(backend, out, in);
             if (train) {
                 Tensor dOut = i == decoder.size() - 1 ? slot(dlogits, batch) : slot(ddd.get(i), batch);
@@ -324,6 +392,11 @@ public final class Vae extends Model {
         Tensor out = slot(logits, batch);
         backend.sigmoid(out, out);
         return out;
+    }
+
+    /** Multiply-accumulates per sample of the encoder and its mu | logvar heads. */
+    public long encoderMacsPerSample() {
+        return forwardMacsPerSample() - decoderMacsPerSample();
     }
 
     /** Multiply-accumulates per sample of the decoder alone: the cost of generating one sample. */

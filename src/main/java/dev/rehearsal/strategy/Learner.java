@@ -178,6 +178,51 @@ final class Learner {
     }
 
     /**
+     * Trains {@code vae} alone for {@code steps} steps on the training samples of {@code task} (the
+     * {@code taskNumber}-th, 1-based) whose output unit is {@code unit}: genc's VAE of one class, which sees its
+     * class's data and nothing else. A step's loss is the negative ELBO averaged over the step's rows and the
+     * image's pixels (van de Ven et al.'s average). These VAEs are genc's classifier, so their steps, MACs and
+     * losses are the run's solver training.
+     */
+    void trainClassVae(Vae vae, Task task, int unit, int taskNumber, long steps) {
+        Ledger ledger = ctx.ledger();
+        Backend be = ctx.backend();
+        SampleStream stream = SampleStream.ofUnit(task, unit, ctx.rng());
+        int bc = Math.min(ctx.config().batch, stream.size());
+        long perEpoch = Math.max(1, (stream.size() + bc - 1) / bc);
+        float weight = 1f / ((float) bc * vae.spec().input());
+        List<Task> current = List.of(task);
+        List<Segment> ignored = new ArrayList<>();
+        vae.prepare(bc);
+        ctx.progress().begin("task " + taskNumber + " class VAE " + unit, steps);
+        ctx.losses().begin(LossCurves.Model.SOLVER, taskNumber - 1);
+        Divergence divergence = new Divergence("VAE of unit " + unit, taskNumber, perEpoch);
+        for (long s = 0; s < steps; s++) {
+            double loss;
+            long macs;
+            try (var t = ledger.time(Phase.SOLVER_TRAINING)) {
+                stream.next(bc, entries);
+                ignored.clear();
+                gatherCurrent(vae.image(bc), current, bc, 0, 0f, ignored);
+                long macsBefore = be.macs();
+                vae.sampleNoise(bc, ctx.rng());
+                vae.zeroGrad();
+                vae.forward(bc);
+                loss = vae.loss(0, bc, weight);
+                divergence.check(s, loss);
+                vae.backward(bc);
+                vae.optimizer().step();
+                macs = be.macs() - macsBefore;
+            }
+            ledger.step(Phase.SOLVER_TRAINING, bc, macs);
+            ctx.losses().step(loss);
+            ctx.progress().advance(s + 1, s / perEpoch + 1, loss);
+        }
+        ctx.losses().end();
+        ctx.progress().end();
+    }
+
+    /**
      * Writes the {@code n} current entries' indices and targets into the batch and their pixels into
      * {@code input}, one gather per task (each task has its own permutation); adds their segments.
      */

@@ -20,15 +20,50 @@ final class SampleStream {
         this.entries = new int[n];
         int at = 0;
         for (Task t : tasks) {
-            if (t.trainSize() >= 1 << 24 || t.index() >= 1 << 7) {
-                throw new IllegalArgumentException("task " + t.index() + " is too large for the sample stream");
-            }
+            checkPackable(t);
             for (int i = 0; i < t.trainSize(); i++) {
                 entries[at++] = t.index() << 24 | i;
             }
         }
         this.rng = rng;
         rng.shuffle(entries, entries.length);
+    }
+
+    /**
+     * The training samples of {@code task} whose output unit is {@code unit} alone (a model trained on one class's
+     * data: genc), as the same endless shuffled stream.
+     */
+    static SampleStream ofUnit(Task task, int unit, Rng rng) {
+        checkPackable(task);
+        int[] targets = task.trainTargets();
+        int n = 0;
+        for (int t : targets) {
+            n += t == unit ? 1 : 0;
+        }
+        if (n == 0) {
+            throw new IllegalArgumentException("task " + task.index() + " has no training samples of unit " + unit);
+        }
+        int[] entries = new int[n];
+        int at = 0;
+        for (int i = 0; i < targets.length; i++) {
+            if (targets[i] == unit) {
+                entries[at++] = task.index() << 24 | i;
+            }
+        }
+        return new SampleStream(entries, rng);
+    }
+
+    private SampleStream(int[] entries, Rng rng) {
+        this.entries = entries;
+        this.rng = rng;
+        rng.shuffle(entries, entries.length);
+    }
+
+    /** An entry packs a task's index in 7 bits and a position in 24. */
+    private static void checkPackable(Task t) {
+        if (t.trainSize() >= 1 << 24 || t.index() >= 1 << 7) {
+            throw new IllegalArgumentException("task " + t.index() + " is too large for the sample stream");
+        }
     }
 
     int size() {

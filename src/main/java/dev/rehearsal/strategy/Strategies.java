@@ -28,7 +28,8 @@ public final class Strategies implements StrategyCatalog {
             ICaRL.TYPE,
             LearningWithoutForgetting.TYPE,
             DarkExperienceReplay.TYPE,
-            PrototypeReplayStrategy.TYPE);
+            PrototypeReplayStrategy.TYPE,
+            GenerativeClassifier.TYPE);
 
     /** For {@link java.util.ServiceLoader}; use the static methods. */
     public Strategies() {
@@ -86,5 +87,15 @@ public final class Strategies implements StrategyCatalog {
     @Override
     public List<Option> allOptions() {
         return declaredOptions();
+    }
+
+    @Override
+    public String refusal(String id, dev.rehearsal.scenario.Setting setting) {
+        for (StrategyType t : ALL) {
+            if (t.id().equals(id)) {
+                return t.refusal(setting);
+            }
+        }
+        return null;
     }
 }

@@ -22,6 +22,7 @@ import java.util.Map;
  */
 public abstract class Strategy implements StepHooks, AutoCloseable {
     protected final Context ctx;
+    /** The classifier being evaluated; null for a strategy that classifies without one ({@link WithoutSolver}). */
     protected final Mlp solver;
     protected final Batch batch;
     protected final Learner learner;
@@ -55,6 +56,25 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
         }
         this.solver = m;
         register(Component.model("solver", "solver", "solver", m));
+        register(Component.of("batch", () -> Component.items("batch buffers", batch.blocks()), batch));
+        this.learner = new Learner(ctx, batch, this);
+    }
+
+    /**
+     * What a strategy that classifies without a solver passes to its constructor (genc, whose classifier is a VAE
+     * per class): no solver is built, and the batch buffers (indices and targets, no soft targets) hold
+     * {@code batchRows} rows. Such a strategy overrides {@link #accuracy(Task, dev.rehearsal.scenario.Held,
+     * dev.rehearsal.metrics.ConfusionMatrix)}, {@link #solverParameterBytes} and {@link #solverForwardMacsPerSample},
+     * and its steps ({@link #longestTaskSteps}, {@link #mostStepsThrough}).
+     */
+    protected record WithoutSolver(int batchRows) {
+    }
+
+    /** A strategy without a solver (see {@link WithoutSolver}). */
+    protected Strategy(Context ctx, WithoutSolver without) {
+        this.ctx = ctx;
+        this.solver = null;
+        this.batch = new Batch(ctx.backend(), "batch", without.batchRows(), 0);
         register(Component.of("batch", () -> Component.items("batch buffers", batch.blocks()), batch));
         this.learner = new Learner(ctx, batch, this);
     }
@@ -98,14 +118,30 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
         return type().id();
     }
 
+    /** The solver; null for a strategy without one ({@link WithoutSolver}). */
     public Mlp solver() {
         return solver;
+    }
+
+    /**
+     * Parameter bytes of the model that classifies, as it is now (Mem(θ_i) of the model size efficiency): the
+     * solver's active parameters in float32.
+     */
+    public long solverParameterBytes() {
+        return solver.parameterCount() * 4L;
+    }
+
+    /** Forward multiply-accumulates of classifying one sample (the solver's forward pass), for profiles. */
+    public long solverForwardMacsPerSample() {
+        return solver.forwardMacsPerSample();
     }
 
     /** The trained models by role, for saving their weights ("solver", and "generator" for gr). */
     public Map<String, dev.rehearsal.nn.Model> models() {
         Map<String, dev.rehearsal.nn.Model> out = new LinkedHashMap<>();
-        out.put("solver", solver);
+        if (solver != null) {
+            out.put("solver", solver);
+        }
         if (generator != null) {
             out.put("generator", generator);
         }
@@ -133,11 +169,13 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
     /** Grows the class-incremental head and resets the optimisers (solver, generator), as configured. */
     public void beforeTask(Task task) {
         int outputs = ctx.scenario().outputsDuring(task.index());
-        if (outputs > solver.outputs()) {
+        if (solver != null && outputs > solver.outputs()) {
             solver.growHead(outputs, ctx.rng());
         }
         if (ctx.config().resetOptimizer) {
-            solver.optimizer().reset();
+            if (solver != null) {
+                solver.optimizer().reset();
+            }
             if (generator != null) {
                 generator.optimizer().reset();
             }

@@ -1,16 +1,35 @@
 package dev.rehearsal.strategy;
 
 import dev.rehearsal.config.Option;
+import dev.rehearsal.scenario.Setting;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
  * A strategy as the registry knows it, declared once in the strategy's own class: its id (in configs, on
  * the command line and in results), a one-line summary for {@code --help}, the options it reads (with their
- * defaults and ranges) and how to build it.
+ * defaults and ranges), how to build it, and the settings it does not apply to, each with the reason a config
+ * that asks for it is refused with.
  */
-public record StrategyType(String id, String summary, List<Option> options, Function<Context, Strategy> factory) {
+public record StrategyType(String id, String summary, List<Option> options, Function<Context, Strategy> factory,
+        Map<Setting, String> refused) {
     public StrategyType {
         options = List.copyOf(options);
+        refused = Map.copyOf(refused);
+    }
+
+    /**
+     * Why this strategy does not apply to {@code setting}, as a config asking for it is refused (one line naming
+     * the strategy, the setting and the reason); null when it applies.
+     */
+    public String refusal(Setting setting) {
+        String why = refused.get(setting);
+        return why == null ? null : id + " does not apply to the " + setting.id() + " setting: " + why;
+    }
+
+    /** A strategy that applies to every setting. */
+    public StrategyType(String id, String summary, List<Option> options, Function<Context, Strategy> factory) {
+        this(id, summary, options, factory, Map.of());
     }
 }

@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * and the backend's primitive count do not move. The runs cover the first step of every task after its head
  * grew, steps that straddle two epochs (240 samples a task in batches of 50), replay rows from a buffer and
  * from a generator (decoder and labelling solver), a step whose batch is the whole, smaller task, and the
- * penalty and path-integral hooks of EWC and SI (whose end-of-task Fisher runs outside the steps).
+ * penalty and path-integral hooks of EWC and SI (whose end-of-task Fisher runs outside the steps), and genc's class
+ * VAEs (each class's its own steps, a class smaller than a batch trained in one).
  */
 class StepAllocationTest {
 
@@ -75,7 +76,8 @@ class StepAllocationTest {
         "lwf, 50, on-the-fly", "lwf, 512, on-the-fly", "derpp, 50, on-the-fly", "derpp, 512, on-the-fly",
         "bir, 50, on-the-fly", "bir, 512, on-the-fly",
         "cgr, 50, on-the-fly", "cgr, 512, on-the-fly", "proto/binary, 50, on-the-fly", "proto/u4, 512, on-the-fly",
-        "er/binary, 50, on-the-fly", "derpp/u4, 50, on-the-fly", "icarl/binary, 50, on-the-fly"})
+        "er/binary, 50, on-the-fly", "derpp/u4, 50, on-the-fly", "icarl/binary, 50, on-the-fly",
+        "genc, 50, on-the-fly", "genc, 512, on-the-fly"})
     void noStepAllocatesOrCreatesAPrimitive(String strategy, int batch, String generation) {
         NativeBackend be = Backends.nativ();
         ExperimentConfig c = new ExperimentConfig();

@@ -145,6 +145,41 @@ class ProfileTest {
         assertTrue(p.get("footprint").get("measured").get("exact_matches_javacpp").asBoolean());
     }
 
+    /**
+     * genc's profile on its published per-class VAE (784-85-85-z5): exactly ten class VAEs of 150,139 float32
+     * parameters and no stored data, every byte seen by JavaCPP's counter; the evaluation's MACs as derived from
+     * the layers (after task t, each of 5 x 100 test images scored by the 2t VAEs trained, an encoder pass and 10
+     * decoder passes each), and the classification of one sample by all ten VAEs as its forward cost.
+     */
+    @Test
+    void generativeClassifierProfilesItsClassVaesAndItsEvaluation(@TempDir Path out) throws Exception {
+        JsonNode p = profile(out, "--strategy", "genc", "--train-limit", "300", "--iterations", "20",
+                "--test-limit", "100", "--genc-samples", "10");
+        long parameters = (784 * 85 + 85) + (85 * 85 + 85) + (85 * 10 + 10) + (5 * 85 + 85) + (85 * 85 + 85)
+                + (85 * 784 + 784);
+        assertEquals(150_139, parameters);
+        JsonNode fp = p.get("footprint");
+        assertEquals(10 * 4 * parameters, fp.get("exact_by_component").get("class VAEs").asLong());
+        assertTrue(!fp.has("buffer"), "no stored samples");
+        assertTrue(fp.get("measured").get("exact_matches_javacpp").asBoolean());
+        JsonNode tasks = p.get("compute").get("per_task");
+        assertEquals(0, tasks.get(tasks.size() - 1).get("replay_bytes").asLong());
+        long encoder = 784 * 85 + 85 * 85 + 85 * 10;
+        long decoder = 5 * 85 + 85 * 85 + 85 * 784;
+        JsonNode c = p.get("compute");
+        assertEquals(10 * (encoder + 10 * decoder), c.get("solver_forward_macs_per_sample").asLong());
+        long scored = 0;
+        for (int t = 1; t <= 5; t++) {
+            scored += 5 * 100 * 2L * t;
+        }
+        assertEquals(scored * (encoder + 10 * decoder), c.get("phases").get("evaluation").get("macs").asLong());
+        // 10 steps of 128 rows per class (about 150 samples each): forward, weight gradients, input gradients of
+        // every layer but the first.
+        assertEquals(128L * (3 * (encoder + decoder) - 784 * 85), c.get("solver_step").get("macs").asLong());
+        assertEquals(10 * 10 * 128L * (3 * (encoder + decoder) - 784 * 85),
+                c.get("phases").get("solver_training").get("macs").asLong());
+    }
+
     @Test
     void efficiencyFollowsDiazRodriguezEtAl() {
         // Two tasks: the head grows (model size), 100 then 300 bytes kept of a 1000-byte stream, and

@@ -597,6 +597,86 @@ public final class JvmBackend implements Backend {
     }
 
     @Override
+    public void importanceSamples(Tensor z, Tensor mu, Tensor logvar, Tensor eps) {
+        int s = Shapes.importanceSamples(z, mu, logvar, eps);
+        float[] za = f(z);
+        float[] ma = f(mu);
+        float[] la = f(logvar);
+        float[] ea = f(eps);
+        for (int r = 0; r < z.rows(); r++) {
+            int b = r / s;
+            for (int j = 0; j < z.cols(); j++) {
+                float std = (float) Math.exp(0.5 * la[off(logvar) + b * ld(logvar) + j]);
+                za[off(z) + r * ld(z) + j] = ma[off(mu) + b * ld(mu) + j] + std * ea[off(eps) + r * ld(eps) + j];
+            }
+        }
+    }
+
+    /** -1/2 log 2 pi per pixel: the unit-variance Gaussian's normalising constant. */
+    private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+    @Override
+    public void importanceLogWeights(Tensor logw, Tensor logits, Tensor x, Tensor z, Tensor eps, Tensor logvar,
+            dev.rehearsal.backend.PixelLikelihood likelihood) {
+        int s = Shapes.importanceLogWeights(logw, logits, x, z, eps, logvar, likelihood);
+        boolean gaussian = likelihood == dev.rehearsal.backend.PixelLikelihood.GAUSSIAN;
+        int d = x.cols();
+        float[] wa = f(logw);
+        float[] la = f(logits);
+        float[] xa = f(x);
+        float[] za = f(z);
+        float[] ea = f(eps);
+        float[] va = f(logvar);
+        for (int r = 0; r < logits.rows(); r++) {
+            int b = r / s;
+            int lo = off(logits) + r * ld(logits);
+            int xo = off(x) + b * ld(x);
+            float pixels = 0f;
+            for (int j = 0; j < d; j++) {
+                float l = la[lo + j];
+                float xv = xa[xo + j];
+                double e = Math.exp(-Math.abs(l));
+                if (gaussian) {
+                    float diff = xv - (float) (l >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e));
+                    pixels += diff * diff;
+                } else {
+                    pixels += (float) (l * xv - Math.max(l, 0f) - Math.log1p(e));
+                }
+            }
+            double latent = 0;
+            for (int j = 0; j < z.cols(); j++) {
+                double zj = za[off(z) + r * ld(z) + j];
+                double ej = ea[off(eps) + r * ld(eps) + j];
+                latent += 0.5 * (va[off(logvar) + b * ld(logvar) + j] + ej * ej - zj * zj);
+            }
+            double decoder = gaussian ? -0.5 * pixels - d * HALF_LOG_2PI : pixels;
+            wa[off(logw) + r * ld(logw)] = (float) (decoder + latent);
+        }
+    }
+
+    @Override
+    public void logMeanExp(Tensor out, Tensor logw) {
+        int s = Shapes.logMeanExp(out, logw);
+        float[] oa = f(out);
+        float[] wa = f(logw);
+        for (int b = 0; b < out.rows(); b++) {
+            double most = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < s; k++) {
+                most = Math.max(most, wa[off(logw) + (b * s + k) * ld(logw)]);
+            }
+            double result = most;
+            if (most != Double.NEGATIVE_INFINITY) {
+                double sum = 0;
+                for (int k = 0; k < s; k++) {
+                    sum += Math.exp(wa[off(logw) + (b * s + k) * ld(logw)] - most);
+                }
+                result = most + Math.log(sum / s);
+            }
+            oa[off(out) + b * ld(out)] = (float) result;
+        }
+    }
+
+    @Override
     public void multiply(Tensor y, Tensor x, Tensor g) {
         Shapes.sameShape(x, y, "product");
         Shapes.sameShape(x, g, "gates");

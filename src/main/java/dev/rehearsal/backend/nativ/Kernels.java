@@ -113,6 +113,18 @@ final class Kernels {
             @Cast("const float*") long M, long ldM, @Cast("const float*") long L, long ldL,
             @Cast("const float*") long w, long ldw, long rows, long zn, long k, float weight);
 
+    static native void rh_importance_samples(@Cast("float*") long z, long ldz, @Cast("const float*") long mu,
+            long ldm, @Cast("const float*") long lv, long ldl, @Cast("const float*") long eps, long lde, long rows,
+            long samples, long cols);
+
+    static native void rh_importance_log_weights(@Cast("float*") long w, long ldw, @Cast("const float*") long l,
+            long ldl, @Cast("const float*") long x, long ldx, @Cast("const float*") long z, long ldz,
+            @Cast("const float*") long eps, long lde, @Cast("const float*") long lv, long ldv, long rows, long samples,
+            long d, long zn, int gaussian);
+
+    static native void rh_log_mean_exp(@Cast("float*") long out, long ldo, @Cast("const float*") long w, long ldw,
+            long images, long samples);
+
     static native void rh_multiply(@Cast("float*") long y, long ldy, @Cast("const float*") long x, long ldx,
             @Cast("const float*") long g, long ldg, long rows, long cols);
 

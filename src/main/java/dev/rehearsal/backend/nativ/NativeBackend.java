@@ -466,6 +466,28 @@ public final class NativeBackend implements Backend {
         Kernels.rh_multiply(address(y), y.ld(), address(x), x.ld(), address(g), g.ld(), x.rows(), x.cols());
     }
 
+    @Override
+    public void importanceSamples(Tensor z, Tensor mu, Tensor logvar, Tensor eps) {
+        int s = Shapes.importanceSamples(z, mu, logvar, eps);
+        Kernels.rh_importance_samples(address(z), z.ld(), address(mu), mu.ld(), address(logvar), logvar.ld(),
+                address(eps), eps.ld(), z.rows(), s, z.cols());
+    }
+
+    @Override
+    public void importanceLogWeights(Tensor logw, Tensor logits, Tensor x, Tensor z, Tensor eps, Tensor logvar,
+            dev.rehearsal.backend.PixelLikelihood likelihood) {
+        int s = Shapes.importanceLogWeights(logw, logits, x, z, eps, logvar, likelihood);
+        Kernels.rh_importance_log_weights(address(logw), logw.ld(), address(logits), logits.ld(), address(x), x.ld(),
+                address(z), z.ld(), address(eps), eps.ld(), address(logvar), logvar.ld(), logits.rows(), s,
+                x.cols(), z.cols(), likelihood == dev.rehearsal.backend.PixelLikelihood.GAUSSIAN ? 1 : 0);
+    }
+
+    @Override
+    public void logMeanExp(Tensor out, Tensor logw) {
+        int s = Shapes.logMeanExp(out, logw);
+        Kernels.rh_log_mean_exp(address(out), out.ld(), address(logw), logw.ld(), out.rows(), s);
+    }
+
     // ---- optimisers -----------------------------------------------------------------------------
 
     @Override

@@ -73,9 +73,9 @@ class BadInputTest {
         assertFails(cli("run", "--lr", "1e9"), RehearsalException.USAGE, "'lr'");
         assertFails(cli("run", "--resume", "/nonexistent/folder"), RehearsalException.USAGE, "nothing to resume");
         assertFails(cli("run", "--strategy", "cgr", "--generation", "pool"), RehearsalException.USAGE,
-                "'generation': pool", "on-the-fly with strategy cgr");
+                "'generation': pool", "(strategy cgr generates its replay", "use on-the-fly");
         assertFails(cli("compare", "--strategies", "gr,cgr", "--generation", "pool"), RehearsalException.USAGE,
-                "'generation': pool", "on-the-fly with strategy cgr");
+                "'generation': pool", "(strategy cgr generates its replay", "use on-the-fly");
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,8 +23,9 @@ import org.w3c.dom.NodeList;
 
 /**
  * What a new machine needs, said up front: the README's Requirements name every tool of the one list the build
- * checks (scripts/check-tools.sh), the build runs that check in Maven's first phase, and a missing tool is one line
- * naming it and its Debian package.
+ * checks (scripts/check-tools.sh), the build runs that check in Maven's first phase, a missing tool is one line
+ * naming it and its Debian package, and the tests' temporary files stay where the build checks they are removed
+ * (every child JVM a test starts gets the tests' java.io.tmpdir).
  */
 class SetupTest {
     private static final Path SCRIPT = Path.of("scripts/check-tools.sh");
@@ -90,6 +92,34 @@ class SetupTest {
         assertEquals("validate", text(check, "phase"));
         NodeList args = check.getElementsByTagName("arg");
         assertEquals("scripts/check-tools.sh", ((Element) args.item(0)).getAttribute("value"));
+    }
+
+    /**
+     * The test JVMs' temporary folder is the build's, emptied before the tests and checked empty after them;
+     * every child JVM a test starts gets one through ChildJvm (a child started otherwise would write to the
+     * system's temporary folder, where nothing checks it).
+     */
+    @Test
+    void everyTestJvmUsesTheTemporaryFolderTheBuildChecks() throws Exception {
+        Document pom = pom();
+        String argLine = pom.getElementsByTagName("argLine").item(0).getTextContent();
+        assertTrue(argLine.contains("-Djava.io.tmpdir=${test.tmpdir}"), argLine);
+        assertEquals("process-test-classes", text(execution(pom, "test-tmp-prepare"), "phase"));
+        assertEquals("test", text(execution(pom, "test-tmp-check"), "phase"));
+        assertTrue(System.getProperty("java.io.tmpdir").replace('\\', '/').endsWith("target/test-tmp"),
+                "this JVM's java.io.tmpdir: " + System.getProperty("java.io.tmpdir"));
+        assertTrue(ChildJvm.java().contains("-Djava.io.tmpdir=" + Path.of(System.getProperty("java.io.tmpdir"))
+                .toAbsolutePath()), ChildJvm.java().toString());
+        List<String> elsewhere = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/test/java"))) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                if (!f.getFileName().toString().equals("ChildJvm.java") && !f.getFileName().toString().equals(
+                        "SetupTest.java") && Files.readString(f).contains("getProperty(\"java.home\")")) {
+                    elsewhere.add(f.toString());
+                }
+            }
+        }
+        assertEquals(List.of(), elsewhere, "child JVMs started without ChildJvm (and so without the tests' tmpdir)");
     }
 
     private record Result(int code, String out, String err) {

@@ -258,8 +258,7 @@ class BadInputTest {
 
         static Child start(Path dir, int code, List<String> phrases, List<String> jvmOptions, String... args)
                 throws IOException {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString()));
+            List<String> cmd = dev.rehearsal.ChildJvm.java();
             cmd.addAll(jvmOptions);
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.rehearsal.cli.Main"));
             cmd.addAll(List.of(args));

@@ -26,18 +26,16 @@ import org.junit.jupiter.api.Test;
  * the killed-and-resumed one and for the cluster one.
  */
 class SweepTest {
-    static final Path WORK = tempDir();
+    /**
+     * The folder this class and ClusterSweepTest share, created by the reference sweep and removed by
+     * {@link #cleanUp}: only named here, since other tests use this class's command builders without running it
+     * (a folder created when the class loads would be left behind by them).
+     */
+    static final Path WORK = Path.of(System.getProperty("java.io.tmpdir"))
+            .resolve("rehearsal-sweep-test-" + ProcessHandle.current().pid());
     static final Path GRID = WORK.resolve("grid.yaml");
     static final Path REFERENCE = WORK.resolve("reference");
     static ChildCli reference;
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("rehearsal-sweep-test");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     @BeforeAll
     static synchronized void runTheReferenceSweep() throws Exception {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
@@ -60,8 +59,7 @@ public final class ResultsSchema {
      */
     public static ObjectNode written(JsonNode configTree) {
         ObjectNode out = NODES.objectNode();
-        for (Iterator<Map.Entry<String, JsonNode>> it = configTree.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : configTree.properties()) {
             boolean all = ALL_WHEN_ZERO.contains(e.getKey()) && e.getValue().isNumber() && e.getValue().asLong() == 0;
             out.set(field(e.getKey()), all ? NODES.nullNode() : e.getValue());
         }
@@ -72,7 +70,7 @@ public final class ResultsSchema {
     public static JsonNode snakeKeys(JsonNode tree) {
         if (tree.isObject()) {
             ObjectNode out = NODES.objectNode();
-            tree.fields().forEachRemaining(e -> out.set(field(e.getKey()), snakeKeys(e.getValue())));
+            tree.properties().forEach(e -> out.set(field(e.getKey()), snakeKeys(e.getValue())));
             return out;
         }
         if (tree.isArray()) {

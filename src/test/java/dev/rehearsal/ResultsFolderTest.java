@@ -113,6 +113,7 @@ class ResultsFolderTest {
     }
 
     @Test
+    @SuppressWarnings("try") // an open ResultsFolder is a scope (it holds the lock): its variable is never read
     void anUnfinishedRunIsResumedOrReplacedNeverMixedInto(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out");
         try (ResultsFolder f = ResultsFolder.open(out, "compare", Mode.NEW)) {
@@ -129,6 +130,7 @@ class ResultsFolderTest {
     }
 
     @Test
+    @SuppressWarnings("try") // an open ResultsFolder is a scope (it holds the lock): its variable is never read
     void aFolderInUseIsRefusedWithItsWriter(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out");
         try (ResultsFolder f = ResultsFolder.open(out, "compare", Mode.NEW)) {
@@ -143,6 +145,7 @@ class ResultsFolderTest {
     }
 
     @Test
+    @SuppressWarnings("try") // an open ResultsFolder is a scope (it holds the lock): its variable is never read
     void aFailedRunCanLeaveTheFolderAsItWas(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out");
         try (ResultsFolder f = ResultsFolder.open(out, "run", Mode.NEW)) {
@@ -199,6 +202,7 @@ class ResultsFolderTest {
     }
 
     @Test
+    @SuppressWarnings("try") // an open ResultsFolder is a scope (it holds the lock): its variable is never read
     void aLinkMadeWhileTheFolderIsOpenIsNeverWrittenThrough(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out");
         Path victim = Files.createDirectories(dir.resolve("victim"));
@@ -229,6 +233,7 @@ class ResultsFolderTest {
     }
 
     @Test
+    @SuppressWarnings("try") // an open ResultsFolder is a scope (it holds the lock): its variable is never read
     void aFinishedRunOrAnotherCommandsRunIsNotResumed(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out");
         finishedRun(out);

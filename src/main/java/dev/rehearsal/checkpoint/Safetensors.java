@@ -21,7 +21,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,9 +172,7 @@ public final class Safetensors {
             Map<String, long[]> ranges = new LinkedHashMap<>();
             Map<String, DType> dtypes = new LinkedHashMap<>();
             Map<String, long[]> shapes = new LinkedHashMap<>();
-            Iterator<Map.Entry<String, JsonNode>> it = header.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : header.properties()) {
                 String name = e.getKey();
                 if (name.equals("__metadata__")) {
                     continue;
@@ -266,7 +263,7 @@ public final class Safetensors {
     public static Map<String, String> metadata(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Map<String, String> out = new LinkedHashMap<>();
-            header(ch, file).json().path("__metadata__").fields().forEachRemaining(e -> out.put(e.getKey(),
+            header(ch, file).json().path("__metadata__").properties().forEach(e -> out.put(e.getKey(),
                     e.getValue().asText()));
             return out;
         } catch (IOException e) {

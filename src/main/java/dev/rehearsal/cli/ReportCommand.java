@@ -53,6 +53,7 @@ final class ReportCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
+    @SuppressWarnings("try") // an open ResultsFolder is a scope (it holds the lock): its variable is never read
     public Integer call() {
         var console = spec.commandLine().getOut();
         if (out == null && folders.size() == 1) {

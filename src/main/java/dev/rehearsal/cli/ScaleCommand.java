@@ -50,6 +50,10 @@ final class ScaleCommand implements Callable<Integer>, Usage.OwnDefaults {
             + "run already has a short configuration here; the results record that the study was short).")
     boolean quick;
 
+    @Option(names = "--dry-run", description = "Check the study's config and print it with the task counts and "
+            + "strategies it would run; nothing is run or written.")
+    boolean dryRun;
+
     @Mixin
     FolderOptions folder;
 
@@ -77,6 +81,15 @@ final class ScaleCommand implements Callable<Integer>, Usage.OwnDefaults {
         });
         c.refuseUnread(c.strategies);
         Path dir = folder.folder(c.out, "scale");
+        if (dryRun) {
+            var console = spec.commandLine().getOut();
+            console.print(dev.rehearsal.experiment.ConfigFiles.toJson(c));
+            console.println("strategies " + String.join(", ", c.strategies) + " at " + taskCounts + " tasks, into "
+                    + dir);
+            console.println("dry run: the config is valid; nothing was run or written");
+            console.flush();
+            return 0;
+        }
         try (ResultsFolder out = folder.open(dir, "scale", false)) {
             try {
                 return scaleInto(c, taskCounts, dir, out);

@@ -47,6 +47,11 @@ abstract class StudyCommand implements Callable<Integer> {
     @Option(names = "--quick", description = ExperimentOptions.QUICK)
     boolean quick;
 
+    @Option(names = "--dry-run", description = "Check everything this command would run (every value, and what each "
+            + "strategy cannot run with), print the resolved config and the runs with their experiment ids, and stop: "
+            + "nothing is run or written.")
+    boolean dryRun;
+
     /** Keys a resumed run may be given other values of: they change how it reports or waits, not its results. */
     static final java.util.Set<String> RESUME_HARMLESS = java.util.Set.of("quiet", "omp-wait");
 
@@ -77,6 +82,15 @@ abstract class StudyCommand implements Callable<Integer> {
     public Integer call() {
         ExperimentConfig resolved = resume != null ? null : resolve();
         Path dir = resume != null ? resume : folder.folder(resolved.out, spec.name());
+        if (dryRun) {
+            ExperimentConfig c = resolved;
+            if (resume != null) {
+                c = Comparison.savedConfig(dir);
+                refuseConflicts(c);
+            }
+            Experiments.dryRun(spec.commandLine().getOut(), c, dir, resume != null);
+            return 0;
+        }
         // The folder's own checks come first (not ours, in use, --out beside --resume): they say what is wrong
         // with the folder before any option is compared with its saved config.
         try (ResultsFolder out = folder.open(dir, spec.name(), resume != null)) {

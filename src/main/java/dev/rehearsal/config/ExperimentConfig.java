@@ -311,13 +311,7 @@ public final class ExperimentConfig {
                     + " classes of the class order");
         }
         float32("validation", validation, true, 0.5, true);
-        if (generation == Generation.POOL && (strategy.equals("cgr") || strategies.contains("cgr"))) {
-            throw invalid("generation", generation, "on-the-fly with strategy cgr: its replay is generated from "
-                    + "labels drawn every step");
-        }
-        if (generation == Generation.POOL && replayTargets == ReplayTargets.SOFT && !strategy.equals("gr")) {
-            throw invalid("generation", generation, "used with strategy gr");
-        }
+        // What a strategy cannot run with depends on the strategies a command runs: refuseUnread checks it.
         return this;
     }
 
@@ -348,13 +342,22 @@ public final class ExperimentConfig {
     }
 
     /**
-     * Refuses a strategy option given a value other than its default when none of {@code running} (the
-     * strategies the command will run) reads it: {@code compare --strategies bir --replay-budget 1000} would
-     * otherwise run bir and silently ignore the budget. A default value is harmless (ignoring it changes
-     * nothing), which keeps a saved config.json, holding every default, reproducible.
+     * Refuses what only the strategies a command will run ({@code running}) decide. First a value one of them
+     * declares it cannot run with given the rest of the config ({@link Refusal}), naming that strategy:
+     * {@code --generation pool} is refused for cgr when cgr runs, and is no concern of a strategy that does not.
+     * Then a strategy option given a value other than its default when none of them reads it:
+     * {@code compare --strategies bir --replay-budget 1000} would otherwise run bir and silently ignore the
+     * budget. A default value is harmless (ignoring it changes nothing), which keeps a saved config.json,
+     * holding every default, reproducible.
      */
     public void refuseUnread(List<String> running) {
         StrategyCatalog catalog = StrategyCatalog.installed();
+        for (String id : running) {
+            Refusal r = catalog.refusal(id.toLowerCase(Locale.ROOT), this);
+            if (r != null) {
+                throw r.of(id.toLowerCase(Locale.ROOT));
+            }
+        }
         for (Map.Entry<String, Object> e : strategyOptions.entrySet()) {
             Option o = null;
             for (Option d : catalog.allOptions()) {

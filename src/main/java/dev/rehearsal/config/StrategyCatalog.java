@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.ServiceLoader;
 
 /**
- * What the config needs to know of the strategies: their ids and the options each declares. The one
- * registry is {@code dev.rehearsal.strategy.Strategies}; it is found here through {@link ServiceLoader}
- * (META-INF/services), so that this package stays below {@code strategy} and never lists strategy ids.
+ * What the config needs to know of the strategies: their ids, the options each declares and the values each
+ * cannot run with. The one registry is {@code dev.rehearsal.strategy.Strategies}; it is found here through
+ * {@link ServiceLoader} (META-INF/services), so that this package stays below {@code strategy} and never lists
+ * strategy ids.
  */
 public interface StrategyCatalog {
     /** Every strategy id, in the registry's order. */
@@ -14,6 +15,9 @@ public interface StrategyCatalog {
 
     /** The options strategy {@code id} declares (an unknown id has none). */
     List<Option> options(String id);
+
+    /** Why strategy {@code id} cannot run {@code c}, or null when it can (an unknown id: null). */
+    Refusal refusal(String id, ExperimentConfig c);
 
     /** Every option some strategy declares, each once (strategies may share one), in registry order. */
     List<Option> allOptions();

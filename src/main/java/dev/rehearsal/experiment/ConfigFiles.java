@@ -135,7 +135,7 @@ public final class ConfigFiles {
 
     private static java.util.Set<String> nullDefaults() {
         java.util.Set<String> keys = new java.util.HashSet<>();
-        Json.MAPPER.valueToTree(new ExperimentConfig()).fields().forEachRemaining(e -> {
+        Json.MAPPER.valueToTree(new ExperimentConfig()).properties().forEach(e -> {
             if (e.getValue().isNull()) {
                 keys.add(e.getKey());
             }
@@ -149,7 +149,7 @@ public final class ConfigFiles {
      * default is null ({@code data}, {@code out}), which every saved config.json writes so.
      */
     static void refuseNulls(JsonNode tree, String where) {
-        tree.fields().forEachRemaining(e -> {
+        tree.properties().forEach(e -> {
             if (e.getValue().isNull() && !NULL_DEFAULTS.contains(e.getKey())) {
                 throw new RehearsalException(RehearsalException.USAGE, where + ": '" + e.getKey() + "' is null; give "
                         + "it a value, or leave the key out for its default");

@@ -197,6 +197,7 @@ public final class Experiment {
      * saved to it, and a run that finds one continues after its last finished task (ending with the same R
      * as an uninterrupted run). {@code afterTask} sees the result so far after each task (partial results).
      */
+    @SuppressWarnings("try") // ledger.time(...) is a scope (closing it stops the clock): its variable is never read
     public static RunResult run(ExperimentConfig c, Backend backend, Scenario scenario, Progress progress,
             RunCheckpoint checkpoint, Listener afterTask) {
         long start = System.nanoTime();

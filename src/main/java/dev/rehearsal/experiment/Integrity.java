@@ -198,8 +198,8 @@ final class Integrity {
         if (!o.path("confusion_matrix").isArray()) {
             throw corrupt(file, "it has no confusion matrix, yet the run finished");
         }
-        o.path("memory_bytes").fields().forEachRemaining(e -> count(file, o.path("memory_bytes"), e.getKey()));
-        o.path("heap_bytes").fields().forEachRemaining(e -> count(file, o.path("heap_bytes"), e.getKey()));
+        o.path("memory_bytes").properties().forEach(e -> count(file, o.path("memory_bytes"), e.getKey()));
+        o.path("heap_bytes").properties().forEach(e -> count(file, o.path("heap_bytes"), e.getKey()));
         count(file, o, "dataset_bytes");
         count(file, o, "training_stream_bytes");
     }

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +110,7 @@ public final class ResultsMerge {
                 if (!sameConfig && !s.has("config")) {
                     entry.set("config", f.results().path("config"));
                 }
-                s.fields().forEachRemaining(e -> {
+                s.properties().forEach(e -> {
                     if (!e.getKey().equals("strategy")) {
                         entry.set(e.getKey(), e.getValue());
                     }
@@ -139,8 +138,7 @@ public final class ResultsMerge {
         }
         // answers before results, as a compare writes them
         ObjectNode ordered = Json.MAPPER.createObjectNode();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             if (e.getKey().equals("results")) {
                 continue;
             }

@@ -168,8 +168,7 @@ public final class RunCheckpoint {
     static void restore(Strategy s, Rng rng, Saved saved) {
         Path stateFile = saved.tensorsFile().resolveSibling(STATE);
         long most = s.mostStepsThrough(saved.tasksDone());
-        for (var it = saved.values().fields(); it.hasNext();) {
-            var e = it.next();
+        for (var e : saved.values().properties()) {
             if (e.getKey().endsWith(".steps")) {
                 JsonNode v = e.getValue();
                 if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0 || v.asLong() > most) {

@@ -191,13 +191,13 @@ public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Led
                     o.path("macs").path(p.id()).asLong(), o.path("samples").path(p.id()).asLong());
         }
         Map<String, Long> memory = new LinkedHashMap<>();
-        o.path("memory_bytes").fields().forEachRemaining(e -> {
+        o.path("memory_bytes").properties().forEach(e -> {
             if (!e.getKey().equals("total")) {
                 memory.put(e.getKey(), e.getValue().asLong());
             }
         });
         Map<String, Long> heap = new LinkedHashMap<>();
-        o.path("heap_bytes").fields().forEachRemaining(e -> heap.put(e.getKey(), e.getValue().asLong()));
+        o.path("heap_bytes").properties().forEach(e -> heap.put(e.getKey(), e.getValue().asLong()));
         List<TaskRecord> records = taskRecords(o.path("tasks"));
         return new RunResult(o.path("strategy").asText(), o.path("seed").asLong(),
                 accuracyOf(o, o.path("tasks_done").asInt(o.path("accuracy_matrix").size())), ledger, memory, heap,

@@ -173,7 +173,7 @@ public final class Profile {
             }
         }
         b.append(String.format(Locale.ROOT, "  %-20s %18s %10s %10s%n", "phase", "MACs", "seconds", "GFLOP/s"));
-        c.get("phases").fields().forEachRemaining(e -> b.append(String.format(Locale.ROOT, "  %-20s %,18d %10.2f %10.1f%n",
+        c.get("phases").properties().forEach(e -> b.append(String.format(Locale.ROOT, "  %-20s %,18d %10.2f %10.1f%n",
                 e.getKey(), e.getValue().get("macs").asLong(), e.getValue().get("seconds").asDouble(),
                 e.getValue().get("gflops").asDouble())));
         var e = p.get("efficiency");

@@ -101,7 +101,7 @@ public final class Frontier {
         if (stores) {
             b.append(" (").append(opts.path("storage").asText("uint8")).append(')');
         }
-        opts.fields().forEachRemaining(f -> {
+        opts.properties().forEach(f -> {
             if (!List.of("strategy", "seed", "replay_budget", "storage").contains(f.getKey())) {
                 String key = f.getKey().startsWith(prefix) ? f.getKey().substring(prefix.length()) : f.getKey();
                 b.append(' ').append(key).append('=').append(f.getValue().isValueNode() ? f.getValue().asText()

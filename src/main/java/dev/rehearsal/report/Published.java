@@ -43,7 +43,7 @@ record Published(String about, JsonNode protocol, List<Value> values) {
     /** The keys of the common protocol the run differs in ("preset seed (wide)"), empty when it matches. */
     List<String> differences(Protocol run) {
         List<String> out = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) protocol::fields) {
+        for (Map.Entry<String, JsonNode> e : protocol.properties()) {
             if (!run.matches(e.getKey(), e.getValue())) {
                 String had = run.text(e.getKey());
                 out.add(e.getKey() + " " + (had.isEmpty() ? "unset" : had) + " (" + e.getValue().asText() + ")");
@@ -66,7 +66,7 @@ record Published(String about, JsonNode protocol, List<Value> values) {
     }
 
     private static boolean requires(Protocol run, Value v) {
-        for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) v.requires()::fields) {
+        for (Map.Entry<String, JsonNode> e : v.requires().properties()) {
             if (!run.matches(e.getKey(), e.getValue())) {
                 return false;
             }

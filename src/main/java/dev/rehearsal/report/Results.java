@@ -66,7 +66,7 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
         }
         dev.rehearsal.ResultsSchema.require(file, root);
         Map<String, JsonNode> config = new LinkedHashMap<>();
-        root.path("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue()));
+        root.path("config").properties().forEach(e -> config.put(e.getKey(), e.getValue()));
         List<Completion.NotRun> notRun = notRun(root.path("not_run"), file);
         List<Strategy> strategies = new ArrayList<>();
         for (JsonNode s : root.path("results")) {
@@ -196,7 +196,7 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
         Completion completion = new Completion(tasksDone, r.length, runs.size(), asked, stopped);
         JsonNode run = runs.get(0);
         Map<String, JsonNode> own = new LinkedHashMap<>();
-        s.path("config").fields().forEachRemaining(e -> own.put(e.getKey(), e.getValue()));
+        s.path("config").properties().forEach(e -> own.put(e.getKey(), e.getValue()));
         return new Strategy(name, seeds, r, b,
                 in.accuracyOf(s, "acc"), in.spread(s, "acc_std"), in.transfer(s, "bwt"), in.spread(s, "bwt_std"),
                 in.transfer(s, "fwt"), in.spread(s, "fwt_std"), in.transfer(s, "forgetting"),
@@ -217,7 +217,7 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
 
     private static Map<String, Long> components(JsonNode o) {
         Map<String, Long> out = new LinkedHashMap<>();
-        o.fields().forEachRemaining(e -> {
+        o.properties().forEach(e -> {
             if (!e.getKey().equals("total") && e.getValue().isNumber()) {
                 out.put(e.getKey(), e.getValue().asLong());
             }
@@ -307,7 +307,7 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
                 throw bad("'seconds'", o, "expected seconds per phase");
             }
             Map<String, Double> out = new LinkedHashMap<>();
-            o.fields().forEachRemaining(e -> {
+            o.properties().forEach(e -> {
                 JsonNode v = e.getValue();
                 if (!v.isNumber() || !(v.asDouble() >= 0) || Double.isInfinite(v.asDouble())) {
                     throw bad("'" + e.getKey() + "'", v, "expected seconds (a number >= 0)");
@@ -417,7 +417,7 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
                 if (!m.isObject()) {
                     throw bad("'" + map + "'", m, "expected bytes per component");
                 }
-                m.fields().forEachRemaining(e -> count(e.getValue(), "'" + map + "." + e.getKey() + "'"));
+                m.properties().forEach(e -> count(e.getValue(), "'" + map + "." + e.getKey() + "'"));
             }
             if (!run.path("dataset_bytes").isMissingNode()) {
                 countOf(run, "dataset_bytes");

@@ -33,11 +33,11 @@ record Scaling(Map<String, JsonNode> config, String scenario, List<String> strat
         }
         dev.rehearsal.ResultsSchema.require(file, root);
         Map<String, JsonNode> config = new LinkedHashMap<>();
-        root.path("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue()));
+        root.path("config").properties().forEach(e -> config.put(e.getKey(), e.getValue()));
         List<Measurement> measurements = new ArrayList<>();
         for (JsonNode m : root.path("measurements")) {
             Map<String, Double> values = new LinkedHashMap<>();
-            m.fields().forEachRemaining(e -> {
+            m.properties().forEach(e -> {
                 if (e.getValue().isNumber() && !e.getKey().equals("tasks")) {
                     values.put(e.getKey(), e.getValue().asDouble());
                 }

@@ -1,5 +1,7 @@
 package dev.rehearsal.strategy;
 
+import dev.rehearsal.config.Generation;
+import dev.rehearsal.config.Refusal;
 import dev.rehearsal.nn.Vae;
 import dev.rehearsal.nn.VaeSpec;
 import dev.rehearsal.replay.ConditionalReplay;
@@ -17,14 +19,16 @@ import java.util.List;
  * ({@code --replay-targets hard}) those labels are the solver's targets and no previous solver is kept; with
  * {@code soft} a frozen previous solver distils its softmax at the temperature, as {@code gr} does.
  *
- * <p>Replay is generated every step: {@code --generation pool} is refused for cgr by the config's validation
- * (a pool of images would have to keep their conditions for the generator's own replay).
+ * <p>Replay is generated every step: {@code --generation pool} is refused (a pool of images would have to keep
+ * their conditions for the generator's own replay).
  */
 public final class ConditionalGenerativeReplay extends Strategy {
     public static final StrategyType TYPE = new StrategyType("cgr",
             "Class-conditional generative replay: a conditional VAE replays earlier classes, labelled by the class "
                     + "it was asked for (--replay-budget sets the VAE's width).", List.of(ReplayBudget.BYTES),
-            ConditionalGenerativeReplay::new);
+            ConditionalGenerativeReplay::new)
+            .refusing(c -> c.generation == Generation.POOL ? new Refusal("generation", c.generation, "generates its "
+                    + "replay from labels drawn every step: use on-the-fly") : null);
     private final Vae generator;
     private final ConditionalReplay source;
     private final ReplayScheduler scheduler;

@@ -269,6 +269,7 @@ public final class GenerativeClassifier extends Strategy {
      * the classes trained and the samples evaluated, so evaluating changes nothing of the run.
      */
     @Override
+    @SuppressWarnings("try") // ledger.time(...) is a scope (closing it stops the clock): its variable is never read
     public double accuracy(Task task, Held on, ConfusionMatrix confusion) {
         Backend be = ctx.backend();
         Scenario sc = ctx.scenario();

@@ -70,6 +70,7 @@ public final class GenerativeReplayStrategy extends Strategy {
     }
 
     @Override
+    @SuppressWarnings("try") // ledger.time(...) is a scope (closing it stops the clock): its variable is never read
     public void train(Task task) {
         int number = task.index() + 1;
         try (var t = ctx.ledger().time(Phase.GENERATION)) {

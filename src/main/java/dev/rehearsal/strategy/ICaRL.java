@@ -297,6 +297,7 @@ public final class ICaRL extends Strategy {
 
     /** Nearest mean of exemplars over the task's classes (the solver's head before any exemplars exist). */
     @Override
+    @SuppressWarnings("try") // ledger.time(...) is a scope (closing it stops the clock): its variable is never read
     public double accuracy(Task task, dev.rehearsal.scenario.Held on, dev.rehearsal.metrics.ConfusionMatrix confusion) {
         if (tasksSeen == 0) {
             return super.accuracy(task, on, confusion);

@@ -54,6 +54,7 @@ final class Learner {
      * {@code taskNumber}-th task (1-based). {@code observer} sees each current sample's position in the
      * last task once (reservoir selection); null for none.
      */
+    @SuppressWarnings("try") // ledger.time(...) is a scope (closing it stops the clock): its variable is never read
     void trainSolver(Mlp solver, List<Task> current, int taskNumber, ReplayScheduler scheduler,
             IntConsumer observer) {
         Ledger ledger = ctx.ledger();
@@ -127,6 +128,7 @@ final class Learner {
      * row's label one-hot in its label columns: the current rows' own targets, and the labels the replayed
      * rows were generated from (both in the batch's targets).
      */
+    @SuppressWarnings("try") // ledger.time(...) is a scope (closing it stops the clock): its variable is never read
     void trainGenerator(Vae vae, List<Task> current, int taskNumber, ReplayScheduler scheduler) {
         Ledger ledger = ctx.ledger();
         SampleStream stream = new SampleStream(current, ctx.rng());
@@ -184,6 +186,7 @@ final class Learner {
      * image's pixels (van de Ven et al.'s average). These VAEs are genc's classifier, so their steps, MACs and
      * losses are the run's solver training.
      */
+    @SuppressWarnings("try") // ledger.time(...) is a scope (closing it stops the clock): its variable is never read
     void trainClassVae(Vae vae, Task task, int unit, int taskNumber, long steps) {
         Ledger ledger = ctx.ledger();
         Backend be = ctx.backend();
@@ -327,6 +330,7 @@ final class Learner {
      * Accuracy on one task's test or validation samples ({@code on}): batches of the solver's largest batch,
      * classified over the task's range; each prediction is also counted in {@code confusion} when it is not null.
      */
+    @SuppressWarnings("try") // ledger.time(...) is a scope (closing it stops the clock): its variable is never read
     double accuracy(Mlp solver, Task task, Held on, ConfusionMatrix confusion) {
         Scenario sc = ctx.scenario();
         Ledger ledger = ctx.ledger();

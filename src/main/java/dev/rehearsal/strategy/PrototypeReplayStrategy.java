@@ -1,6 +1,9 @@
 package dev.rehearsal.strategy;
 
+import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.config.Option;
+import dev.rehearsal.config.Refusal;
+import dev.rehearsal.config.ScenarioType;
 import dev.rehearsal.metrics.MemoryItem;
 import dev.rehearsal.replay.PrototypeReplay;
 import dev.rehearsal.replay.ReplayBuffer;
@@ -43,7 +46,29 @@ public final class PrototypeReplayStrategy extends Strategy {
             "Prototypes chosen by herding plus a small generator: random translations and per-class low-rank "
                     + "Gaussian noise around them (--per-class or --replay-budget, --storage, --proto-rank, "
                     + "--proto-shift).",
-            List.of(RANK, SHIFT, ROTATE, SCALE, ReplayBudget.BYTES, ReplayBudget.STORAGE), PrototypeReplayStrategy::new);
+            List.of(RANK, SHIFT, ROTATE, SCALE, ReplayBudget.BYTES, ReplayBudget.STORAGE), PrototypeReplayStrategy::new)
+            .refusing(PrototypeReplayStrategy::refusal);
+
+    /** A warp moves pixels, and a permuted scenario's pixels have no geometry. */
+    private static Refusal refusal(ExperimentConfig c) {
+        if (c.scenario != ScenarioType.PERMUTED) {
+            return null;
+        }
+        Option moving = c.integer(SHIFT) > 0 ? SHIFT
+                : c.number(ROTATE) > 0 ? ROTATE
+                : c.number(SCALE) > 0 ? SCALE : null;
+        if (moving == null) {
+            return null;
+        }
+        Object value;
+        if (moving == SHIFT) {
+            value = c.integer(SHIFT); // an INTEGER option: 1, not 1.0
+        } else {
+            value = c.number(moving);
+        }
+        return new Refusal(moving.key(), value, "moves pixels with it, and a permuted scenario's pixels have no "
+                + "geometry: use --proto-shift 0 --proto-rotate 0 --proto-scale 0");
+    }
 
     private final ReplayBuffer buffer;
     private final PrototypeReplay source;
@@ -53,14 +78,6 @@ public final class PrototypeReplayStrategy extends Strategy {
     public PrototypeReplayStrategy(Context ctx) {
         super(ctx, ExperienceReplay.replayRows(ctx));
         try {
-            String moves = ctx.config().integer(SHIFT) > 0 ? SHIFT.key() + "': " + ctx.config().integer(SHIFT)
-                    : ctx.config().number(ROTATE) > 0 ? ROTATE.key() + "': " + ctx.config().number(ROTATE)
-                    : ctx.config().number(SCALE) > 0 ? SCALE.key() + "': " + ctx.config().number(SCALE) : null;
-            if (moves != null && ctx.scenario().tasks().stream().anyMatch(t -> ctx.scenario().permutation(t) != null)) {
-                throw new dev.rehearsal.RehearsalException(dev.rehearsal.RehearsalException.USAGE, "invalid value for '"
-                        + moves + " moves pixels, and a permuted scenario's pixels have no geometry: use "
-                        + "--proto-shift 0 --proto-rotate 0 --proto-scale 0");
-            }
             int perClass = perClass(ctx);
             Exemplars.checkClassSizes(ctx, perClass);
             this.buffer = new ReplayBuffer(ctx.backend(), ctx.scenario(), perClass, ReplayBuffer.Selection.HERDING,

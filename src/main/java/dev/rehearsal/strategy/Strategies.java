@@ -1,7 +1,9 @@
 package dev.rehearsal.strategy;
 
 import dev.rehearsal.RehearsalException;
+import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.config.Option;
+import dev.rehearsal.config.Refusal;
 import dev.rehearsal.config.StrategyCatalog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,8 +52,14 @@ public final class Strategies implements StrategyCatalog {
                 + String.join(", ", idList()));
     }
 
+    /** Builds strategy {@code id}; a config it declares it cannot run is refused first, naming it. */
     public static Strategy create(String id, Context ctx) {
-        return type(id).factory().apply(ctx);
+        StrategyType t = type(id);
+        Refusal r = t.refusal().apply(ctx.config());
+        if (r != null) {
+            throw r.of(t.id());
+        }
+        return t.factory().apply(ctx);
     }
 
     /** Every declared option once, by key; two strategies declaring one key must declare the same object. */
@@ -82,6 +90,16 @@ public final class Strategies implements StrategyCatalog {
             }
         }
         return List.of();
+    }
+
+    @Override
+    public Refusal refusal(String id, ExperimentConfig c) {
+        for (StrategyType t : ALL) {
+            if (t.id().equals(id)) {
+                return t.refusal().apply(c);
+            }
+        }
+        return null;
     }
 
     @Override

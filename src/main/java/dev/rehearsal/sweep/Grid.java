@@ -197,8 +197,7 @@ public final class Grid {
             if (!grid.isObject()) {
                 throw usage(where + ": 'grid' must map option keys to lists of values, e.g. grid: {seed: [1, 2]}");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = grid.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : grid.properties()) {
                 checkKey(where, "grid", e.getKey());
                 if (!e.getValue().isArray() || e.getValue().isEmpty()) {
                     throw usage(where + ": grid key '" + e.getKey() + "' must be a non-empty list of values, got "
@@ -237,7 +236,7 @@ public final class Grid {
             p.fieldNames().forEachRemaining(own::add);
             for (Map<String, JsonNode> c : cross(lists, own)) {
                 Map<String, JsonNode> m = new LinkedHashMap<>(c);
-                p.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue()));
+                p.properties().forEach(e -> m.put(e.getKey(), e.getValue()));
                 combos.add(m);
             }
         }

@@ -73,9 +73,9 @@ class BadInputTest {
         assertFails(cli("run", "--lr", "1e9"), RehearsalException.USAGE, "'lr'");
         assertFails(cli("run", "--resume", "/nonexistent/folder"), RehearsalException.USAGE, "nothing to resume");
         assertFails(cli("run", "--strategy", "cgr", "--generation", "pool"), RehearsalException.USAGE,
-                "'generation': pool", "on-the-fly with strategy cgr");
+                "'generation': pool", "(strategy cgr generates its replay", "use on-the-fly");
         assertFails(cli("compare", "--strategies", "gr,cgr", "--generation", "pool"), RehearsalException.USAGE,
-                "'generation': pool", "on-the-fly with strategy cgr");
+                "'generation': pool", "(strategy cgr generates its replay", "use on-the-fly");
     }
 
     /**
@@ -258,8 +258,7 @@ class BadInputTest {
 
         static Child start(Path dir, int code, List<String> phrases, List<String> jvmOptions, String... args)
                 throws IOException {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString()));
+            List<String> cmd = dev.rehearsal.ChildJvm.java();
             cmd.addAll(jvmOptions);
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.rehearsal.cli.Main"));
             cmd.addAll(List.of(args));

@@ -63,7 +63,7 @@ class BenchCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         for (JsonNode o : new ObjectMapper().readTree(r.out()).get("steps")) {
             java.util.List<String> names = new java.util.ArrayList<>();
-            o.get("phases_us").fields().forEachRemaining(e -> {
+            o.get("phases_us").properties().forEach(e -> {
                 names.add(e.getKey());
                 assertTrue(e.getValue().asDouble() >= 0, e.toString());
             });

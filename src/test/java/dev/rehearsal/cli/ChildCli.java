@@ -1,6 +1,7 @@
 package dev.rehearsal.cli;
 
 import dev.rehearsal.Backends;
+import dev.rehearsal.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,28 @@ public record ChildCli(int exitCode, String out, String err) {
         }
     }
 
+    /**
+     * Runs {@code args} exactly as given, as {@code java -jar target/rehearsal.jar ARGS} would (no --threads or
+     * --omp-wait added), in {@code cwd} (null: this JVM's).
+     */
+    public static ChildCli runAsWritten(Path cwd, String... args) throws IOException, InterruptedException {
+        Path log = Files.createTempFile("rehearsal-child", ".out");
+        Path err = Files.createTempFile("rehearsal-child", ".err");
+        try {
+            List<String> cmd = ChildJvm.java();
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.rehearsal.cli.Main"));
+            cmd.addAll(Arrays.asList(args));
+            ProcessBuilder b = new ProcessBuilder(cmd).redirectOutput(log.toFile()).redirectError(err.toFile());
+            if (cwd != null) {
+                b.directory(cwd.toFile());
+            }
+            return finish(b.start(), log, err);
+        } finally {
+            Files.deleteIfExists(log);
+            Files.deleteIfExists(err);
+        }
+    }
+
     /** Starts {@code args} without waiting; its output goes to the two files. */
     public static Process start(Path cwd, Path stdout, Path stderr, String... args) throws IOException {
         ProcessBuilder b = new ProcessBuilder(command(List.of(), args)).redirectOutput(stdout.toFile())
@@ -65,17 +88,11 @@ public record ChildCli(int exitCode, String out, String err) {
 
     /** The flags Spark needs (its --add-opens list), as this test JVM got them from the build. */
     public static List<String> sparkFlags() {
-        List<String> out = new ArrayList<>();
-        for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-opens") || a.startsWith("-Dio.netty") || a.equals("-XX:+IgnoreUnrecognizedVMOptions")) {
-                out.add(a);
-            }
-        }
-        return out;
+        return ChildJvm.sparkFlags();
     }
 
     private static List<String> command(List<String> jvmOptions, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = ChildJvm.java();
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.rehearsal.cli.Main"));
         List<String> all = new ArrayList<>(Arrays.asList(args));

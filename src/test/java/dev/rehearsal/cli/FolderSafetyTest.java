@@ -129,6 +129,7 @@ class FolderSafetyTest {
     }
 
     @Test
+    @SuppressWarnings("try") // an open ResultsFolder is a scope (it holds the lock): its variable is never read
     void aTemporaryResultsFileThatIsALinkIsNeverWrittenOnResume(@TempDir Path dir) throws Exception {
         Path victim = outside(dir);
         Map<String, String> before = snapshot(victim);
@@ -184,6 +185,7 @@ class FolderSafetyTest {
     }
 
     @Test
+    @SuppressWarnings("try") // an open ResultsFolder is a scope (it holds the lock): its variable is never read
     void aResumeByAnotherCommandIsRefusedNamingTheCommandThatWroteIt(@TempDir Path dir) throws Exception {
         Path runFolder = dir.resolve("run-folder");
         try (ResultsFolder f = ResultsFolder.open(runFolder, "run", ResultsFolder.Mode.NEW)) {

@@ -138,6 +138,7 @@ class ReportCommandTest {
     }
 
     @Test
+    @SuppressWarnings("try") // an open ResultsFolder is a scope (it holds the lock): its variable is never read
     void aFolderInUseIsNotRebuilt() throws Exception {
         Path held = work.resolve("held");
         try (dev.rehearsal.ResultsFolder f = dev.rehearsal.ResultsFolder.open(held, "compare",

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ResumeConflictTest {
     @Test
+    @SuppressWarnings("try") // an open ResultsFolder is a scope (it holds the lock): its variable is never read
     void conflictingOptionsAreRefusedAndHarmlessOnesAllowed(@TempDir Path dir) throws Exception {
         Path done = dir.resolve("done");
         Cli first = Cli.run("run", "--strategy", "naive", "--train-limit", "200", "--test-limit", "100", "--epochs",

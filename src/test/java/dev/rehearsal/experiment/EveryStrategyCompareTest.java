@@ -35,6 +35,8 @@ class EveryStrategyCompareTest {
 
     /** Thrown by the progress to stop a comparison the way a crash would. */
     private static final class Stop extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         Stop(String line) {
             super("stopped on purpose at: " + line, null, false, false);
         }

@@ -98,6 +98,7 @@ class ProtocolRunTest {
                 RunResult straight = Experiment.run(c, BE, sc, Progress.NONE, null, null);
                 RunCheckpoint checkpoint = new RunCheckpoint(dir);
                 class Stop extends RuntimeException {
+                    private static final long serialVersionUID = 1L;
                 }
                 assertThrows(Stop.class, () -> Experiment.run(c, BE, sc, Progress.NONE, checkpoint, new Experiment.Listener() {
                     @Override

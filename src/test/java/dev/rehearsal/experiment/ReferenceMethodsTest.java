@@ -230,6 +230,7 @@ class ReferenceMethodsTest {
         Files.createDirectories(dir);
         RunCheckpoint checkpoint = new RunCheckpoint(dir);
         class Stop extends RuntimeException {
+            private static final long serialVersionUID = 1L;
         }
         Experiment.Listener stopAfterTwo = soFar -> {
             if (soFar.accuracy().rowsDone() == 3) {

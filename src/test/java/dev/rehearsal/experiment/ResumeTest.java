@@ -28,8 +28,9 @@ class ResumeTest {
     @Test
     void killedRunResumesToTheSameResult(@TempDir Path dir) throws Exception {
         Path killed = dir.resolve("killed");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.rehearsal.cli.Main", "run"));
+        // Killed: its temporary files must be inside this test's folder, which JUnit removes.
+        List<String> cmd = dev.rehearsal.ChildJvm.java(Files.createDirectories(dir.resolve("tmp")));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.rehearsal.cli.Main", "run"));
         cmd.addAll(List.of(RUN));
         cmd.addAll(List.of("--out", killed.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile())

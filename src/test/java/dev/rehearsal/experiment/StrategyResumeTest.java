@@ -30,6 +30,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class StrategyResumeTest {
     private static final class Stop extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         Stop() {
             super("stopped on purpose", null, false, false);
         }

@@ -172,8 +172,9 @@ class StrategyRunTest {
         c.setting = Setting.DOMAIN;
         c.tasks = 3;
         RehearsalException e = assertThrows(RehearsalException.class, () -> run(c, Backends.nativ()));
-        assertEquals("invalid value for 'proto-shift': 1 moves pixels, and a permuted scenario's pixels have no "
-                + "geometry: use --proto-shift 0 --proto-rotate 0 --proto-scale 0", e.getMessage());
+        assertEquals("invalid value for 'proto-shift': 1 (strategy proto moves pixels with it, and a permuted "
+                + "scenario's pixels have no geometry: use --proto-shift 0 --proto-rotate 0 --proto-scale 0)",
+                e.getMessage());
         ExperimentConfig ok = config("proto");
         ok.scenario = ScenarioType.PERMUTED;
         ok.setting = Setting.DOMAIN;

@@ -93,6 +93,7 @@ class ConditionalReplayTest {
     }
 
     @Test
+    @SuppressWarnings("try") // ledger.time(...) is a scope (closing it stops the clock): its variable is never read
     void classSettingDrawsBalancedLabelsAndTheyAreTheTargets() {
         Backend be = Backends.nativ();
         try (Scenario sc = Scenario.split(train, test, ORDER, 2, Setting.CLASS, true, 0, 1);
@@ -141,6 +142,7 @@ class ConditionalReplayTest {
     }
 
     @Test
+    @SuppressWarnings("try") // ledger.time(...) is a scope (closing it stops the clock): its variable is never read
     void taskSettingDrawsATaskThenAClassAndGroupsRowsByTask() {
         Backend be = Backends.nativ();
         try (Scenario sc = Scenario.split(train, test, ORDER, 2, Setting.TASK, true, 0, 1);
@@ -191,6 +193,7 @@ class ConditionalReplayTest {
     }
 
     @Test
+    @SuppressWarnings("try") // ledger.time(...) is a scope (closing it stops the clock): its variable is never read
     void domainSettingConditionsOnTheDomainLabel() {
         Backend be = Backends.nativ();
         try (Scenario sc = Scenario.split(train, test, ORDER, 2, Setting.DOMAIN, true, 0, 1);
@@ -224,6 +227,7 @@ class ConditionalReplayTest {
      */
     @ParameterizedTest
     @ValueSource(strings = {"class", "task"})
+    @SuppressWarnings("try") // ledger.time(...) is a scope (closing it stops the clock): its variable is never read
     void softTargetsDistilTheFrozenSolverOnConditionalImages(String setting) {
         Backend be = Backends.nativ();
         boolean task = setting.equals("task");

@@ -80,6 +80,7 @@ class FeedbackReplayTest {
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
+    @SuppressWarnings("try") // ledger.time(...) is a scope (closing it stops the clock): its variable is never read
     void classSettingDrawsSeenClassesAndDistilsIntoModeAndGateWeights(boolean fixedHead) {
         Backend be = Backends.nativ();
         int outputs = fixedHead ? 10 : 6;

@@ -54,6 +54,7 @@ class PrototypeReplayTest {
      */
     @ParameterizedTest
     @ValueSource(strings = {"native", "jvm"})
+    @SuppressWarnings("try") // ledger.time(...) is a scope (closing it stops the clock): its variable is never read
     void memoryAndGenerationCostByHand(String backend) {
         Backend be = Backends.named(backend);
         try (Dataset train = Synthetic.dataset(be, "syn-train", 10, 30, 5);

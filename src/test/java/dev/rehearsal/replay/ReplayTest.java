@@ -175,6 +175,7 @@ class ReplayTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"hard", "soft"})
+    @SuppressWarnings("try") // ledger.time(...) is a scope (closing it stops the clock): its variable is never read
     void generativeReplayLabelsWithThePreviousSolver(String targets) {
         Backend be = Backends.nativ();
         boolean soft = targets.equals("soft");
@@ -245,6 +246,7 @@ class ReplayTest {
     }
 
     @Test
+    @SuppressWarnings("try") // ledger.time(...) is a scope (closing it stops the clock): its variable is never read
     void poolQuantisesGeneratedSamplesAndReplaysThem() {
         Backend be = Backends.nativ();
         try (Scenario sc = Scenario.split(train, test, ORDER, 2, Setting.CLASS, true, 0, 1);

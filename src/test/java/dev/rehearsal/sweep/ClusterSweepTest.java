@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rehearsal.cli.ChildCli;
 import dev.rehearsal.engine.AppJars;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -60,6 +59,8 @@ class ClusterSweepTest {
             int at = cmd.indexOf("--parallel");
             cmd.subList(at, at + 2).clear(); // a cluster's slots decide
             cmd.addAll(List.of("--master", "spark://127.0.0.1:" + port));
+            // The executors the worker starts get the daemons' temporary folder too.
+            cmd.add(1, "-Dspark.executor.extraJavaOptions=-Djava.io.tmpdir=" + SweepTest.WORK.resolve("daemon-tmp"));
             Path o = SweepTest.WORK.resolve("cluster.out");
             Path e = SweepTest.WORK.resolve("cluster.err");
             Process driver = new ProcessBuilder(cmd).redirectOutput(o.toFile()).redirectError(e.toFile()).start();
@@ -82,13 +83,10 @@ class ClusterSweepTest {
     /** A Spark daemon as a JVM of its own, with Spark's --add-opens flags; output to a log file. */
     private static Process daemon(Path home, List<String> cp, String log, String main, String... args)
             throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m"));
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-opens") || a.startsWith("-Dio.netty") || a.equals("-XX:+IgnoreUnrecognizedVMOptions")) {
-                cmd.add(a);
-            }
-        }
+        // Stopped with SIGTERM, or killed: its temporary files go inside WORK, which SweepTest.cleanUp removes.
+        List<String> cmd = dev.rehearsal.ChildJvm.java(Files.createDirectories(SweepTest.WORK.resolve("daemon-tmp")));
+        cmd.add("-Xmx512m");
+        cmd.addAll(dev.rehearsal.ChildJvm.sparkFlags());
         cmd.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, cp), main));
         cmd.addAll(List.of(args));
         ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true)

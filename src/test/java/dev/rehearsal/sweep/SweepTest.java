@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rehearsal.ChildJvm;
 import dev.rehearsal.cli.ChildCli;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,18 +26,16 @@ import org.junit.jupiter.api.Test;
  * the killed-and-resumed one and for the cluster one.
  */
 class SweepTest {
-    static final Path WORK = tempDir();
+    /**
+     * The folder this class and ClusterSweepTest share, created by the reference sweep and removed by
+     * {@link #cleanUp}: only named here, since other tests use this class's command builders without running it
+     * (a folder created when the class loads would be left behind by them).
+     */
+    static final Path WORK = Path.of(System.getProperty("java.io.tmpdir"))
+            .resolve("rehearsal-sweep-test-" + ProcessHandle.current().pid());
     static final Path GRID = WORK.resolve("grid.yaml");
     static final Path REFERENCE = WORK.resolve("reference");
     static ChildCli reference;
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("rehearsal-sweep-test");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     @BeforeAll
     static synchronized void runTheReferenceSweep() throws Exception {
@@ -75,19 +73,24 @@ class SweepTest {
 
     /** The child's command: the test JVM's class path and Spark's --add-opens flags (surefire's argLine). */
     static List<String> command(String... args) {
-        List<String> cmd = childCommand("--config", GRID.toString(), "--parallel", "2", "--threads", "1");
+        return command(ChildJvm.java(), args);
+    }
+
+    /** The same, starting with {@code java} (a child to kill gets a temporary folder of its own). */
+    static List<String> command(List<String> jvm, String... args) {
+        List<String> cmd = childCommand(jvm, "--config", GRID.toString(), "--parallel", "2", "--threads", "1");
         cmd.addAll(List.of(args));
         return cmd;
     }
 
     /** {@code rehearsal sweep ARGS} in a child JVM with the test JVM's class path and Spark's flags. */
     static List<String> childCommand(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-opens") || a.startsWith("-Dio.netty") || a.equals("-XX:+IgnoreUnrecognizedVMOptions")) {
-                cmd.add(a);
-            }
-        }
+        return childCommand(ChildJvm.java(), args);
+    }
+
+    private static List<String> childCommand(List<String> jvm, String... args) {
+        List<String> cmd = new ArrayList<>(jvm);
+        cmd.addAll(ChildJvm.sparkFlags());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.rehearsal.cli.Main", "sweep"));
         cmd.addAll(List.of(args));
         return cmd;
@@ -174,7 +177,9 @@ class SweepTest {
     void aKilledSweepRunsOnlyWhatWasMissingAndEndsWithTheSameTable() throws Exception {
         Path killed = WORK.resolve("killed");
         Path log = WORK.resolve("killed.log");
-        Process p = new ProcessBuilder(command("--out", killed.toString())).redirectErrorStream(true)
+        // Killed: its temporary files (Spark's folders) must be inside WORK, which cleanUp removes.
+        List<String> jvm = ChildJvm.java(Files.createDirectories(WORK.resolve("killed-tmp")));
+        Process p = new ProcessBuilder(command(jvm, "--out", killed.toString())).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         Path runs = killed.resolve("runs");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);

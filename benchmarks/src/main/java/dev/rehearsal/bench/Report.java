@@ -13,7 +13,6 @@ import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -94,8 +93,7 @@ public final class Report {
         Map<String, String> params = new TreeMap<>();
         JsonNode p = result.get("params");
         if (p != null) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : p.properties()) {
                 params.put(e.getKey(), e.getValue().asText());
             }
         }

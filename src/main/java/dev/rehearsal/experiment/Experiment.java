@@ -63,7 +63,16 @@ public final class Experiment {
      * means. Two configs with the same canonical JSON are the same experiment.
      */
     public static String canonicalJson(ExperimentConfig c) {
-        ObjectNode tree = Json.MAPPER.valueToTree(c);
+        return canonicalJson((ObjectNode) Json.MAPPER.valueToTree(c));
+    }
+
+    /**
+     * The canonical JSON of a config tree (keys as in config files): without the runtime keys, the added keys
+     * at the value their absence means, and the keys its strategy does not read at their defaults
+     * ({@link ExperimentConfig#forgetUnread}); keys sorted.
+     */
+    static String canonicalJson(ObjectNode config) {
+        ObjectNode tree = ExperimentConfig.forgetUnread(config.deepCopy());
         Integrity.RUNTIME_KEYS.forEach(tree::remove);
         ExperimentConfig.ADDED_KEYS.forEach((key, absent) -> {
             if (tree.path(key).asText().equals(absent)) {
@@ -80,8 +89,27 @@ public final class Experiment {
 
     /** The experiment's id: the first {@value #ID_LENGTH} hex digits of the SHA-256 of {@link #canonicalJson}. */
     public static String id(ExperimentConfig c) {
-        return Integrity.sha256(canonicalJson(c).getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .substring(0, ID_LENGTH);
+        return hash(canonicalJson(c));
+    }
+
+    private static String hash(String canonical) {
+        return Integrity.sha256(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, ID_LENGTH);
+    }
+
+    /**
+     * The id of the experiment a record (runs/*.json, verified with {@link #readSealedRecord}) was written for,
+     * computed from the config it records as {@link #id} computes it today; null when it records none. A
+     * record an earlier build wrote under another id (before the keys a strategy does not read were left out
+     * of the identity, say) is found by it.
+     */
+    public static String recordedId(ObjectNode record) {
+        JsonNode saved = record.path(Integrity.CONFIG);
+        return saved.isObject() ? hash(canonicalJson(dev.rehearsal.ResultsSchema.unwritten(saved))) : null;
+    }
+
+    /** A record file's content, its checksum verified (a one-line error with exit code 3 naming the file). */
+    public static ObjectNode readSealedRecord(java.nio.file.Path file) {
+        return Integrity.readSealed(file);
     }
 
     private static JsonNode sorted(JsonNode n) {

@@ -24,7 +24,9 @@ public final class ConditionalGenerativeReplay extends Strategy {
     public static final StrategyType TYPE = new StrategyType("cgr",
             "Class-conditional generative replay: a conditional VAE replays earlier classes, labelled by the class "
                     + "it was asked for (--replay-budget sets the VAE's width).", List.of(ReplayBudget.BYTES),
-            ConditionalGenerativeReplay::new);
+            ConditionalGenerativeReplay::new)
+            .reading("replay-ratio", "weighting", "replay-targets", "temperature", "vae-epochs",
+                    "vae-iterations", "vae-lr");
     private final Vae generator;
     private final ConditionalReplay source;
     private final ReplayScheduler scheduler;

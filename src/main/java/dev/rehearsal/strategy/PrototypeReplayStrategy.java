@@ -43,7 +43,8 @@ public final class PrototypeReplayStrategy extends Strategy {
             "Prototypes chosen by herding plus a small generator: random translations and per-class low-rank "
                     + "Gaussian noise around them (--per-class or --replay-budget, --storage, --proto-rank, "
                     + "--proto-shift).",
-            List.of(RANK, SHIFT, ROTATE, SCALE, ReplayBudget.BYTES, ReplayBudget.STORAGE), PrototypeReplayStrategy::new);
+            List.of(RANK, SHIFT, ROTATE, SCALE, ReplayBudget.BYTES, ReplayBudget.STORAGE), PrototypeReplayStrategy::new)
+            .reading("per-class", "replay-ratio", "weighting");
 
     private final ReplayBuffer buffer;
     private final PrototypeReplay source;

@@ -168,11 +168,16 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
      * training on every task so far (joint) trains longer on later tasks, which then give more points.
      */
     public long longestTaskSteps() {
+        return longestTaskSteps(generator != null);
+    }
+
+    /** As {@link #longestTaskSteps()}, counting the generator's own steps only when {@code generatorSteps}. */
+    protected final long longestTaskSteps(boolean generatorSteps) {
         long most = 1;
         for (Task t : ctx.scenario().tasks()) {
             int bc = Math.min(ctx.config().batch, t.trainSize());
             most = Math.max(most, Learner.steps(t.trainSize(), bc, ctx.config().epochs, ctx.config().iterations));
-            if (generator != null) {
+            if (generatorSteps) {
                 most = Math.max(most, Learner.steps(t.trainSize(), bc, ctx.config().vaeEpochs,
                         ctx.config().vaeIterations));
             }

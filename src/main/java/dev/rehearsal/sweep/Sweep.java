@@ -56,21 +56,87 @@ public final class Sweep {
     }
 
     /**
+     * Where the records of the grid's experiments (both stages of one that selects) are in {@code dir}, by id: {@code runs/<id>.json}, or for an id without
+     * one, a record an earlier build wrote under the id it gave the same experiment. Those are found by the
+     * config they record, as today's id sees it ({@link Experiment#recordedId}): a grid point that set a key its
+     * strategy does not read (per-class for naive) had an id of its own then. Only regular files named as
+     * records are read, never through a link; among several records of one experiment, a finished one, then
+     * the first by name. Ids with no record are absent.
+     */
+    static Map<String, Path> records(Path dir, Grid grid) {
+        Map<String, Path> out = new LinkedHashMap<>();
+        if (dir == null) {
+            return out;
+        }
+        List<Grid.Point> points = new ArrayList<>(grid.points());
+        if (grid.selection() != null) {
+            grid.selection().candidates().forEach(c -> points.addAll(c.evaluation()));
+        }
+        java.util.Set<String> missing = new java.util.LinkedHashSet<>();
+        for (Grid.Point p : points) {
+            Path f = record(dir, p.id());
+            if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                out.put(p.id(), f);
+            } else {
+                missing.add(p.id());
+            }
+        }
+        Path runs = dir.resolve("runs");
+        if (missing.isEmpty() || !Files.isDirectory(runs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return out;
+        }
+        List<Path> files;
+        try (var list = Files.list(runs)) {
+            files = list.filter(f -> f.getFileName().toString().matches("[0-9a-f]{" + Experiment.ID_LENGTH
+                    + "}\\.json") && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new RehearsalException(RehearsalException.DATA, "cannot list " + runs + ": "
+                    + dev.rehearsal.AtomicFiles.reason(e), e);
+        }
+        Map<String, Path> earlier = new LinkedHashMap<>();
+        for (Path f : files) {
+            String name = f.getFileName().toString();
+            String named = name.substring(0, Experiment.ID_LENGTH);
+            if (out.containsKey(named) || missing.contains(named)) {
+                continue; // today's record of an experiment of this grid
+            }
+            ObjectNode o = Experiment.readSealedRecord(f);
+            String id = Experiment.recordedId(o);
+            if (id != null && missing.contains(id)) {
+                Path before = earlier.get(id);
+                boolean finished = o.path("status").asText().equals("finished");
+                if (before == null || finished && !Experiment.readSealedRecord(before).path("status").asText()
+                        .equals("finished")) {
+                    earlier.put(id, f);
+                }
+            }
+        }
+        out.putAll(earlier);
+        return out;
+    }
+
+    /**
      * Runs the grid into {@code dir} and merges every record there into its tables; with a null {@code engine}
      * nothing runs ({@code --merge-only}): the tables cover the experiments already finished, and list the others
      * as not run, which is how a sweep stopped part-way is committed and reported.
      */
     public static Outcome run(Grid grid, Path dir, Engine engine, boolean rerun, PrintStream log) {
         ResultFiles.write(dir.resolve("grid.json"), Json.write(grid.source()) + "\n");
+        if (grid.collapsed() != null) {
+            log.println("sweep: " + grid.collapsed());
+        }
         Map<String, ObjectNode> records = new LinkedHashMap<>();
+        Map<String, Path> files = new LinkedHashMap<>();
+        Map<String, Path> found = rerun ? Map.of() : records(dir, grid);
         Selection.Plan plan = grid.selection();
         if (plan == null) {
-            int[] kr = stage("", grid.points(), dir, engine, rerun, log, records);
-            String table = merge(grid, grid.points(), null, dir, records, log);
+            int[] kr = stage("", grid.points(), dir, engine, found, log, records, files);
+            String table = merge(grid, grid.points(), null, dir, records, files, log);
             return new Outcome(grid.points().size(), kr[0], kr[1], failed(grid.points(), records), table);
         }
         int[] first = stage("selection stage (" + plan.candidates().size() + " candidates x "
-                + plan.selectSeeds().size() + " seeds): ", grid.points(), dir, engine, rerun, log, records);
+                + plan.selectSeeds().size() + " seeds): ", grid.points(), dir, engine, found, log, records, files);
         List<Selection.Judged> judged = Selection.choose(plan.candidates(), Selection.scores(records, plan.by()));
         for (String g : plan.groups()) {
             Selection.Judged c = judged.stream().filter(j -> j.chosen() && j.candidate().group().equals(g))
@@ -80,8 +146,8 @@ public final class Sweep {
                     + c.summary().meanSem(4)));
         }
         List<Grid.Point> evaluation = Selection.evaluation(judged);
-        int[] second = stage("evaluation stage: ", evaluation, dir, engine, rerun, log, records);
-        String table = merge(grid, evaluation, judged, dir, records, log);
+        int[] second = stage("evaluation stage: ", evaluation, dir, engine, found, log, records, files);
+        String table = merge(grid, evaluation, judged, dir, records, files, log);
         List<Grid.Point> all = new ArrayList<>(grid.points());
         all.addAll(evaluation);
         return new Outcome(all.size(), first[0] + second[0], first[1] + second[1], failed(all, records), table);
@@ -93,23 +159,25 @@ public final class Sweep {
     }
 
     /**
-     * Runs the experiments of {@code points} not finished in {@code dir} yet (all with {@code rerun}), each
-     * record written as it arrives and added to {@code records}; returns {kept, run}.
+     * Runs the experiments of {@code points} without a finished record in {@code found} (see {@link #records};
+     * none with --rerun), each record written as it arrives and added to {@code records}, and its file to
+     * {@code files}; returns {kept, run}.
      */
-    private static int[] stage(String name, List<Grid.Point> points, Path dir, Engine engine, boolean rerun,
-            PrintStream log, Map<String, ObjectNode> records) {
+    private static int[] stage(String name, List<Grid.Point> points, Path dir, Engine engine, Map<String, Path> found,
+            PrintStream log, Map<String, ObjectNode> records, Map<String, Path> files) {
         List<Engine.Task> tasks = new ArrayList<>();
         Map<String, Grid.Point> byId = new LinkedHashMap<>();
         int kept = 0;
         for (Grid.Point p : points) {
             byId.put(p.id(), p);
-            Path f = record(dir, p.id());
-            if (!rerun && Files.isRegularFile(f)) {
+            Path f = found.get(p.id());
+            if (f != null) {
                 ObjectNode o = Experiment.readRecord(f, p.config(), "delete it to run that experiment again, or "
                         + "give --rerun");
                 String status = o.path("status").asText();
                 if (status.equals("finished") || status.equals(Experiment.DOES_NOT_FIT)) {
                     records.put(p.id(), o);
+                    files.put(p.id(), f);
                     kept++;
                     continue;
                 }
@@ -134,9 +202,11 @@ public final class Sweep {
                 ObjectNode o = parse(result);
                 ResultFiles.write(record(dir, task.id()), result + "\n");
                 records.put(task.id(), o);
+                files.put(task.id(), record(dir, task.id()));
                 done[0]++;
-                log.println(String.format(Locale.ROOT, "sweep: %d/%d %s %s seed %s: ", done[0], tasks.size(),
-                        task.id(), o.path("strategy").asText(), o.path("seed").asText())
+                Grid.Point p = byId.get(task.id());
+                log.println(String.format(Locale.ROOT, "sweep: %d/%d %s seed %s (%s): ", done[0], tasks.size(),
+                        label(p), p.config().seed, task.id())
                         + (o.path("status").asText().equals("failed") ? "failed: " + o.path("error").asText()
                         : o.path("status").asText().equals(Experiment.DOES_NOT_FIT) ? "does not fit its budget: "
                         + o.path("error").asText() : String.format(Locale.ROOT, "ACC %.4f in %.1f s", o.path("acc").asDouble(),
@@ -153,6 +223,7 @@ public final class Sweep {
                             + "finished: " + SweepWork.oneLine(e.getMessage()), RehearsalException.RUN);
                     ResultFiles.write(record(dir, t.id()), Json.write(o) + "\n");
                     records.put(t.id(), o);
+                    files.put(t.id(), record(dir, t.id()));
                 }
             }
             log.println("sweep: the engine failed: " + SweepWork.oneLine(e.getMessage()));
@@ -186,7 +257,7 @@ public final class Sweep {
      * returns the Markdown table.
      */
     static String merge(Grid grid, List<Grid.Point> reported, List<Selection.Judged> judged, Path dir,
-            Map<String, ObjectNode> records, PrintStream log) {
+            Map<String, ObjectNode> records, Map<String, Path> files, PrintStream log) {
         ObjectNode root = Provenance.stamp(Json.MAPPER.createObjectNode(), "sweep");
         root.set("grid", ResultsSchema.snakeKeys(grid.source()));
         ArrayNode sw = root.putArray("swept");
@@ -210,7 +281,7 @@ public final class Sweep {
             e.put("setting", p.config().setting.id());
             e.put("seed", p.config().seed);
             e.set("options", ResultsSchema.snakeKeys(Json.MAPPER.valueToTree(p.options())));
-            e.put("record", "runs/" + p.id() + ".json");
+            e.put("record", "runs/" + files.getOrDefault(p.id(), record(dir, p.id())).getFileName());
             if (o == null) {
                 e.put("status", "missing");
                 unfinished.add(p);
@@ -311,17 +382,20 @@ public final class Sweep {
     public static String dryRun(Grid grid, Path dir) {
         StringBuilder b = new StringBuilder();
         Selection.Plan plan = grid.selection();
-        b.append(String.format(Locale.ROOT, "%d experiments%s%s%n", grid.points().size(), plan == null ? ""
+        b.append(String.format(Locale.ROOT, "%d experiments%s%n", grid.points().size(), plan == null ? ""
                 : " in the selection stage (" + plan.candidates().size() + " candidates x seeds "
-                + Selection.seeds(plan.selectSeeds()) + ")",
-                grid.duplicates() > 0 ? " (" + grid.duplicates() + " duplicate point(s) dropped)" : ""));
+                + Selection.seeds(plan.selectSeeds()) + ")"));
+        if (grid.collapsed() != null) {
+            b.append(grid.collapsed()).append('\n');
+        }
+        Map<String, Path> found = records(dir, grid);
         b.append(String.format(Locale.ROOT, "%-16s  %-12s  %-12s  %-12s  %-10s  %s%n", "id", "MACs (est.)",
                 "params (B)", "data (B)", "status", "options"));
         long total = 0;
         for (Grid.Point p : grid.points()) {
             Cost c = Cost.of(p.config());
             total += c.macs();
-            String status = dir != null && Files.isRegularFile(record(dir, p.id())) ? "recorded" : "to run";
+            String status = found.containsKey(p.id()) ? "recorded" : "to run";
             b.append(String.format(Locale.ROOT, "%-16s  %-12.3g  %-12d  %-12d  %-10s  %s%n", p.id(), (double) c.macs(),
                     c.parameterBytes(), c.datasetBytes(), status, Json.MAPPER.valueToTree(p.options())));
         }

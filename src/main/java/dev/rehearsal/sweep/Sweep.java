@@ -267,7 +267,8 @@ public final class Sweep {
         List<String> columns = grid.swept().stream().filter(k -> !k.equals("strategy") && !k.equals("seed")).toList();
         List<String> header = new ArrayList<>(List.of("id", "strategy", "seed", "class_order"));
         columns.forEach(k -> header.add(ResultsSchema.field(k)));
-        header.addAll(List.of("trained_through_task", "task", "accuracy", "validation_accuracy"));
+        header.addAll(List.of("trained_through_task", "task", "accuracy", "validation_accuracy", "short"));
+        List<List<String>> shortReasons = new ArrayList<>();
         ResultsCsv.line(csv, header);
         Summary summary = null;
         // Experiments with no results (failed, does not fit, no record): listed as not run under the table.
@@ -282,6 +283,11 @@ public final class Sweep {
             e.put("seed", p.config().seed);
             e.set("options", ResultsSchema.snakeKeys(Json.MAPPER.valueToTree(p.options())));
             e.put("record", "runs/" + files.getOrDefault(p.id(), record(dir, p.id())).getFileName());
+            List<String> why = dev.rehearsal.config.ShortRun.reasons(p.config());
+            shortReasons.add(why);
+            e.put("short", !why.isEmpty());
+            ArrayNode reasons = e.putArray("short_reasons");
+            why.forEach(reasons::add);
             if (o == null) {
                 e.put("status", "missing");
                 unfinished.add(p);
@@ -322,7 +328,7 @@ public final class Sweep {
                     JsonNode a = r.get(i).get(j);
                     JsonNode va = val.path(i).path(j);
                     row.addAll(List.of(Integer.toString(i + 1), Integer.toString(j + 1), a.isNumber() ? a.asText()
-                            : "", va.isNumber() ? va.asText() : ""));
+                            : "", va.isNumber() ? va.asText() : "", Boolean.toString(!why.isEmpty())));
                     ResultsCsv.line(csv, row);
                 }
             }
@@ -341,6 +347,10 @@ public final class Sweep {
                 summary.notRun(label(p), List.of(p.config().seed), why);
             }
         }
+        List<String> allShort = dev.rehearsal.config.ShortRun.union(shortReasons);
+        root.put("short", !allShort.isEmpty());
+        ArrayNode allReasons = root.putArray("short_reasons");
+        allShort.forEach(allReasons::add);
         Selection.Plan plan = grid.selection();
         if (plan != null) {
             root.set("selection", Selection.json(plan, judged, records));
@@ -353,8 +363,10 @@ public final class Sweep {
         }
         ResultFiles.write(dir.resolve("sweep.json"), Json.write(root) + "\n");
         ResultFiles.write(dir.resolve("sweep.csv"), csv.toString());
-        String table = summary == null ? "(no finished experiment)\n" : summary.markdownTable()
-                + dev.rehearsal.experiment.PairedComparisons.markdown(compared);
+        String shortLine = dev.rehearsal.config.ShortRun.line(allShort);
+        String table = (shortLine == null ? "" : "**" + shortLine + "**\n\n") + (summary == null
+                ? "(no finished experiment)\n" : summary.markdownTable()
+                + dev.rehearsal.experiment.PairedComparisons.markdown(compared));
         ResultFiles.write(dir.resolve("sweep.md"), "# Rehearsal sweep\n\nMean ± standard error of the mean over seeds "
                 + "per grid point (" + reported.size() + " experiments" + (plan == null ? ""
                 : " of the evaluation stage, seeds " + Selection.seeds(plan.evaluateSeeds())) + "; each in "

@@ -159,6 +159,7 @@ abstract class StudyCommand implements Callable<Integer> {
             }
             throw e;
         }
+        progress.log("writing report.html and its figures in " + dir);
         Path report = HtmlReport.write(dir);
         out.finish();
         var console = spec.commandLine().getOut();

@@ -116,12 +116,12 @@ public final class BrainInspiredReplay extends Strategy {
     }
 
     /**
-     * The solver's steps alone: the VAE half trains inside the solver's steps (one network), never for the
-     * generator's epochs or iterations, which bir does not read.
+     * The VAE half trains inside the solver's steps (one network), never for the generator's epochs or
+     * iterations, which bir does not read.
      */
     @Override
-    public long longestTaskSteps() {
-        return longestTaskSteps(false);
+    protected boolean generatorTrainsApart() {
+        return false;
     }
 
     @Override

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.RehearsalException;
+import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.engine.Engine;
+import dev.rehearsal.metrics.Eta;
 import dev.rehearsal.experiment.ConfigFiles;
 import dev.rehearsal.experiment.Experiment;
 import dev.rehearsal.experiment.Json;
@@ -197,6 +199,14 @@ public final class Sweep {
         }
         int[] done = {0};
         long started = System.nanoTime();
+        // The estimate of the time left: each experiment's work from its config, at the pace the finished ones
+        // kept (their own seconds), shared as the wall time so far shared them (several run at once).
+        Map<String, Eta.Run> toCome = new LinkedHashMap<>();
+        for (Engine.Task t : tasks) {
+            ExperimentConfig c = byId.get(t.id()).config();
+            toCome.put(t.id(), new Eta.Run(c.strategy, Experiment.plannedWork(c, Cost.TRAIN, Cost.TEST)));
+        }
+        Eta.Pace pace = new Eta.Pace();
         try {
             engine.run(tasks, new SweepWork(), (task, result) -> {
                 ObjectNode o = parse(result);
@@ -204,6 +214,12 @@ public final class Sweep {
                 records.put(task.id(), o);
                 files.put(task.id(), record(dir, task.id()));
                 done[0]++;
+                Eta.Run ran = toCome.remove(task.id());
+                if (o.path("status").asText().equals("finished")) {
+                    pace.add(ran.strategy(), ran.work(), o.path("seconds").path("total").asDouble());
+                }
+                double left = Eta.wallSecondsLeft(pace, List.copyOf(toCome.values()),
+                        (System.nanoTime() - started) / 1e9);
                 Grid.Point p = byId.get(task.id());
                 log.println(String.format(Locale.ROOT, "sweep: %d/%d %s seed %s (%s): ", done[0], tasks.size(),
                         label(p), p.config().seed, task.id())
@@ -211,9 +227,9 @@ public final class Sweep {
                         : o.path("status").asText().equals(Experiment.DOES_NOT_FIT) ? "does not fit its budget: "
                         + o.path("error").asText() : String.format(Locale.ROOT, "ACC %.4f in %.1f s", o.path("acc").asDouble(),
                                 o.path("seconds").path("total").asDouble()))
-                        + (done[0] < tasks.size() ? ", about " + dev.rehearsal.strategy.Progress.duration(
-                                (System.nanoTime() - started) / 1e9 / done[0] * (tasks.size() - done[0]))
-                                + " left for the other " + (tasks.size() - done[0]) : ""));
+                        + (done[0] < tasks.size() && !Double.isNaN(left) ? ", about "
+                                + dev.rehearsal.strategy.Progress.duration(left) + " left for the other "
+                                + (tasks.size() - done[0]) : ""));
             });
         } catch (Engine.EngineException e) {
             // The engine lost the rest (a crashed executor): each unfinished experiment is recorded as failed.
@@ -258,6 +274,8 @@ public final class Sweep {
      */
     static String merge(Grid grid, List<Grid.Point> reported, List<Selection.Judged> judged, Path dir,
             Map<String, ObjectNode> records, Map<String, Path> files, PrintStream log) {
+        log.println("sweep: writing sweep.json, sweep.csv, sweep.md and results.* of " + reported.size()
+                + (reported.size() == 1 ? " experiment in " : " experiments in ") + dir);
         ObjectNode root = Provenance.stamp(Json.MAPPER.createObjectNode(), "sweep");
         root.set("grid", ResultsSchema.snakeKeys(grid.source()));
         ArrayNode sw = root.putArray("swept");
@@ -372,10 +390,12 @@ public final class Sweep {
                 : " of the evaluation stage, seeds " + Selection.seeds(plan.evaluateSeeds())) + "; each in "
                 + "runs/<id>.json).\n\n" + table + (plan == null ? "" : Selection.markdown(plan, judged)));
         if (grid.report() != null) {
+            log.println("sweep: writing the frontier (frontier.md, frontier.json and its figures)");
             dev.rehearsal.report.Frontier.write(dir, exps, log);
         }
         if (summary != null) {
             ResultFiles.writeSummary(dir, summary);
+            log.println("sweep: writing report.html and its figures");
             try {
                 HtmlReport.write(dir);
             } catch (RehearsalException e) {

@@ -133,6 +133,9 @@ class SweepIdentityTest {
         Sweep.Outcome o = Sweep.run(g, dir, null, false, new PrintStream(log, true, StandardCharsets.UTF_8));
         assertEquals(1, o.kept(), log.toString(StandardCharsets.UTF_8));
         assertEquals(0, o.ran());
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("sweep: writing sweep.json, sweep.csv, sweep.md and "
+                + "results.* of 1 experiment in " + dir + "\nsweep: writing report.html and its figures\n"),
+                "after the runs, what is being written: " + log.toString(StandardCharsets.UTF_8));
         JsonNode e = Json.MAPPER.readTree(dir.resolve("sweep.json").toFile()).path("experiments").get(0);
         assertEquals(id, e.path("id").asText());
         assertEquals("finished", e.path("status").asText());

@@ -74,8 +74,7 @@ public final class ResultsSchema {
      */
     public static ObjectNode unwritten(JsonNode written) {
         ObjectNode out = NODES.objectNode();
-        for (Iterator<Map.Entry<String, JsonNode>> it = written.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : written.properties()) {
             String key = configKey(e.getKey());
             out.set(key, ALL_WHEN_ZERO.contains(key) && e.getValue().isNull() ? NODES.numberNode(0) : e.getValue());
         }

@@ -146,8 +146,8 @@ public final class Grid {
 
     /**
      * One line on how the grid's points became experiments, when some were the same experiment: "24 grid
-     * points are 15 experiments: 9 repeat an earlier one (per-class is not read by naive and gr, so their points
-     * that differ only in it are one experiment)"; null when every point is an experiment of its own.
+     * points are 15 experiments: 9 repeat an earlier one (not read, so not part of an experiment: per-class by
+     * naive and gr)"; null when every point is an experiment of its own.
      */
     public String collapsed() {
         if (duplicates == 0) {

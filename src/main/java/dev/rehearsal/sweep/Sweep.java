@@ -207,6 +207,8 @@ public final class Sweep {
             toCome.put(t.id(), new Eta.Run(c.strategy, Experiment.plannedWork(c, Cost.TRAIN, Cost.TEST)));
         }
         Eta.Pace pace = new Eta.Pace();
+        // When the first experiment began (its end less its own seconds): the engine's start-up is no one's work.
+        double[] began = {Double.MAX_VALUE};
         try {
             engine.run(tasks, new SweepWork(), (task, result) -> {
                 ObjectNode o = parse(result);
@@ -215,11 +217,13 @@ public final class Sweep {
                 files.put(task.id(), record(dir, task.id()));
                 done[0]++;
                 Eta.Run ran = toCome.remove(task.id());
+                double now = (System.nanoTime() - started) / 1e9;
                 if (o.path("status").asText().equals("finished")) {
-                    pace.add(ran.strategy(), ran.work(), o.path("seconds").path("total").asDouble());
+                    double seconds = o.path("seconds").path("total").asDouble();
+                    pace.add(ran.strategy(), ran.work(), seconds);
+                    began[0] = Math.min(began[0], Math.max(0, now - seconds));
                 }
-                double left = Eta.wallSecondsLeft(pace, List.copyOf(toCome.values()),
-                        (System.nanoTime() - started) / 1e9);
+                double left = Eta.wallSecondsLeft(pace, List.copyOf(toCome.values()), now - began[0]);
                 Grid.Point p = byId.get(task.id());
                 log.println(String.format(Locale.ROOT, "sweep: %d/%d %s seed %s (%s): ", done[0], tasks.size(),
                         label(p), p.config().seed, task.id())

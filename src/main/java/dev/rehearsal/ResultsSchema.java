@@ -66,6 +66,19 @@ public final class ResultsSchema {
         return out;
     }
 
+    /**
+     * A config as results files write it ({@link #written}) back as a config tree: keys as in config files, the
+     * "all" data limits 0 again.
+     */
+    public static ObjectNode unwritten(JsonNode written) {
+        ObjectNode out = NODES.objectNode();
+        for (Map.Entry<String, JsonNode> e : written.properties()) {
+            String key = configKey(e.getKey());
+            out.set(key, ALL_WHEN_ZERO.contains(key) && e.getValue().isNull() ? NODES.numberNode(0) : e.getValue());
+        }
+        return out;
+    }
+
     /** A tree of config keys (a grid file) with every object key in snake_case, values as they are. */
     public static JsonNode snakeKeys(JsonNode tree) {
         if (tree.isObject()) {

@@ -1,5 +1,6 @@
 package dev.rehearsal.cli;
 
+import dev.rehearsal.metrics.Eta;
 import dev.rehearsal.strategy.Progress;
 import java.io.PrintStream;
 
@@ -54,10 +55,20 @@ final class ConsoleProgress implements Progress {
     }
 
     @Override
-    public void run(String name, int number, int of) {
-        String line = runs.started(name, number, of, System.nanoTime());
+    public void run(String name, int number, int of, String strategy, java.util.List<Eta.Run> after) {
+        runs.started(name, number, of, strategy, after, System.nanoTime());
+    }
+
+    @Override
+    public void planned(Eta.Work work) {
+        String line = runs.planned(work);
         if (line != null) {
             log(line);
         }
+    }
+
+    @Override
+    public void taskDone(String line, Eta.Work soFar) {
+        log(runs.taskDone(line, soFar, System.nanoTime()));
     }
 }

@@ -1,7 +1,12 @@
 package dev.rehearsal.cli;
 
+import dev.rehearsal.metrics.Eta;
 import dev.rehearsal.strategy.Progress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The text of the progress display, apart from where it goes: a unit of work's line at a fixed width that fits
@@ -69,32 +74,88 @@ final class ProgressLine {
     }
 
     /**
-     * The overall estimate of a multi-run command: at the start of each run, the mean time of the runs this
-     * process finished times the runs left (this one included).
+     * The overall estimate of a command's runs ({@link Eta}): the work left, that of the current run (as its
+     * strategy planned it, less what its ledger counted so far) and that of the runs to come (estimated from their
+     * configs, or as planned by an earlier run of the same strategy), at the pace measured so far in this process.
+     * Said when a run starts (for a command of several runs) and after every task.
      */
     static final class Runs {
-        private long first = -1;
-        private int startedHere;
+        private final Eta.Pace pace = new Eta.Pace();
+        /** The work each strategy planned when one of its runs started: better than an estimate from its config. */
+        private final Map<String, Eta.Work> plans = new HashMap<>();
+        private String name;
+        private String strategy;
+        private int number;
+        private int of;
+        private List<Eta.Run> after = List.of();
+        private Eta.Work plan;
+        private long started = -1;
 
         /**
-         * The line for the start of run {@code number} of {@code of} at {@code nanos} (System.nanoTime), or null
-         * for a command of one run.
+         * Run {@code number} of {@code of} starts at {@code nanos} (System.nanoTime), with {@code after} to come;
+         * the run before it, if any, is over and its pace counts.
          */
-        String started(String name, int number, int of, long nanos) {
+        void started(String name, int number, int of, String strategy, List<Eta.Run> after, long nanos) {
+            if (this.strategy != null && plan != null) {
+                pace.add(this.strategy, plan, (nanos - started) / 1e9);
+            }
+            this.name = name;
+            this.number = number;
+            this.of = of;
+            this.strategy = strategy;
+            this.after = List.copyOf(after);
+            this.plan = null;
+            this.started = nanos;
+        }
+
+        /**
+         * The current run planned {@code work}: the line that says how much is left of the command's runs, or null
+         * for a command of one run (or outside one).
+         */
+        String planned(Eta.Work work) {
+            if (started < 0) {
+                return null;
+            }
+            plan = work;
+            plans.put(strategy, work);
             if (of <= 1) {
                 return null;
             }
             String head = "run " + number + "/" + of + " (" + name + ")";
-            if (first < 0) {
-                first = nanos;
-                startedHere = 1;
-                return head + ": the time left is estimated once a run has finished";
+            double left = Eta.secondsLeft(pace, left(Eta.Work.NONE));
+            int runs = 1 + after.size();
+            return head + (Double.isNaN(left) ? ": the time left is estimated once its first task has finished"
+                    : String.format(Locale.ROOT, ": about %s left for %d run%s (%,.0f steps)",
+                            Progress.duration(left), runs, runs == 1 ? "" : "s", units(left(Eta.Work.NONE))));
+        }
+
+        /**
+         * A task of the current run finished at {@code nanos}, the run having done {@code soFar}: its line, with
+         * the time left.
+         */
+        String taskDone(String line, Eta.Work soFar, long nanos) {
+            if (started < 0 || plan == null) {
+                return line;
             }
-            double mean = (nanos - first) / 1e9 / startedHere;
-            startedHere++;
-            int left = of - number + 1;
-            return head + String.format(Locale.ROOT, ": about %s left for %d run%s (%s per run so far)",
-                    Progress.duration(mean * left), left, left == 1 ? "" : "s", Progress.duration(mean));
+            Eta.Pace now = pace.copy().add(strategy, soFar, (nanos - started) / 1e9);
+            List<Eta.Run> work = left(soFar);
+            double left = Eta.secondsLeft(now, work);
+            return Double.isNaN(left) || units(work) == 0 ? line : line + ", about " + Progress.duration(left)
+                    + " left" + (after.isEmpty() ? "" : " in all");
+        }
+
+        /** The work left: the rest of the current run, then the runs to come. */
+        private List<Eta.Run> left(Eta.Work soFar) {
+            List<Eta.Run> out = new ArrayList<>();
+            out.add(new Eta.Run(strategy, plan.minus(soFar)));
+            for (Eta.Run r : after) {
+                out.add(new Eta.Run(r.strategy(), plans.getOrDefault(r.strategy(), r.work())));
+            }
+            return out;
+        }
+
+        private static double units(List<Eta.Run> runs) {
+            return runs.stream().mapToDouble(r -> r.work().units()).sum();
         }
     }
 }

@@ -169,16 +169,27 @@ abstract class StudyCommand implements Callable<Integer> {
             }
             if (e instanceof Comparison.Stopped stopped && !stopped.summary().runs().isEmpty()) {
                 // What did finish, marked (the failed run incomplete, the runs after it not run), then the error.
-                spec.commandLine().getOut().println(stopped.summary().markdownTable());
+                printTable(spec.commandLine().getOut(), stopped.summary());
             }
             throw e;
         }
+        progress.log("writing report.html and its figures in " + dir);
         Path report = HtmlReport.write(dir);
         out.finish();
         var console = spec.commandLine().getOut();
-        console.println(summary.markdownTable());
+        printTable(console, summary);
         console.println("results: " + dir.resolve("results.json") + ", " + dir.resolve("results.md") + ", " + report);
         return 0;
+    }
+
+    /** The table of the console, after the line that flags a short configuration (ShortRun). */
+    private static void printTable(java.io.PrintWriter console, Summary summary) {
+        String shortLine = dev.rehearsal.config.ShortRun.line(summary.shortReasons());
+        if (shortLine != null) {
+            console.println(shortLine);
+            console.println();
+        }
+        console.println(summary.markdownTable());
     }
 
     /** Writes 64 (or fewer) replay samples as an 8-column grid (or as many as the samples ask), upscaled twice. */

@@ -358,29 +358,88 @@ public final class ExperimentConfig {
                 throw r.of(id.toLowerCase(Locale.ROOT));
             }
         }
-        for (Map.Entry<String, Object> e : strategyOptions.entrySet()) {
-            Option o = null;
-            for (Option d : catalog.allOptions()) {
-                if (d.key().equals(e.getKey())) {
-                    o = d;
-                }
-            }
-            if (o == null || Objects.equals(o.check(e.getValue()), o.defaultFor(setting.id()))) {
+        List<Option> unread = unreadGiven(running);
+        if (!unread.isEmpty()) {
+            throw unread(unread.get(0), running);
+        }
+    }
+
+    /** The strategy options given a value other than their default that none of {@code running} declares. */
+    public List<Option> unreadGiven(List<String> running) {
+        StrategyCatalog catalog = StrategyCatalog.installed();
+        List<Option> out = new ArrayList<>();
+        for (Option o : catalog.allOptions()) {
+            Object v = strategyOptions.get(o.key());
+            if (v == null || Objects.equals(o.check(v), o.defaultFor(setting.id()))) {
                 continue;
             }
-            boolean read = false;
-            List<String> readers = new ArrayList<>();
-            for (String id : catalog.ids()) {
-                if (catalog.options(id).contains(o)) {
-                    readers.add(id);
-                    read |= running.stream().anyMatch(r -> r.equalsIgnoreCase(id));
-                }
+            if (running.stream().noneMatch(r -> catalog.options(r.toLowerCase(Locale.ROOT)).contains(o))) {
+                out.add(o);
             }
-            if (!read) {
-                throw new RehearsalException(RehearsalException.USAGE, "option '" + o.key() + "' (" + e.getValue()
-                        + ") is not read by " + String.join(", ", running) + ": it is read by "
-                        + String.join(", ", readers));
+        }
+        return out;
+    }
+
+    /** The one-line refusal of option {@code o}, as this config gives it, which none of {@code running} reads. */
+    public RehearsalException unread(Option o, List<String> running) {
+        StrategyCatalog catalog = StrategyCatalog.installed();
+        List<String> readers = catalog.ids().stream().filter(id -> catalog.options(id).contains(o)).toList();
+        return new RehearsalException(RehearsalException.USAGE, "option '" + o.key() + "' ("
+                + strategyOptions.get(o.key()) + ") is not read by " + String.join(", ", running) + ": it is read by "
+                + String.join(", ", readers));
+    }
+
+    /**
+     * Whether strategy {@code strategy} reads {@code key}: a general key no strategy lists in its reads (the
+     * training loop's), one it lists, or an option it declares; not another strategy's option, nor a general
+     * key only other strategies list.
+     */
+    public static boolean reads(String strategy, String key) {
+        StrategyCatalog catalog = StrategyCatalog.installed();
+        if (catalog.options(strategy).stream().anyMatch(o -> o.key().equals(key))
+                || catalog.reads(strategy).contains(key)) {
+            return true;
+        }
+        return !catalog.strategyKeys().contains(key)
+                && catalog.allOptions().stream().noneMatch(o -> o.key().equals(key));
+    }
+
+    /**
+     * Puts every key of {@code tree} (a config as JSON, keys as in config files) that its strategy does not read
+     * as it is when it is not given, and returns the tree: a general key that some strategy reads
+     * ({@link StrategyCatalog#strategyKeys}) but this one does not is set to its general default (a config always
+     * holds every general key); an option this strategy does not declare is removed (a config holds the options
+     * of the strategies it runs). This is what an experiment's identity is made of: two configs equal after it
+     * are the same experiment ({@code Experiment.id}), since the strategy cannot tell them apart.
+     */
+    public static com.fasterxml.jackson.databind.node.ObjectNode forgetUnread(
+            com.fasterxml.jackson.databind.node.ObjectNode tree) {
+        StrategyCatalog catalog = StrategyCatalog.installed();
+        String strategy = tree.path("strategy").asText();
+        for (String key : catalog.strategyKeys()) {
+            if (!reads(strategy, key) && tree.has(key)) {
+                tree.set(key, Defaults.TREE.get(key).deepCopy());
             }
+        }
+        for (Option o : catalog.allOptions()) {
+            if (!reads(strategy, o.key())) {
+                tree.remove(o.key());
+            }
+        }
+        return tree;
+    }
+
+    /** A copy of this config without what its strategy does not read ({@link #forgetUnread}). */
+    public ExperimentConfig withoutUnread() {
+        return COPIER.convertValue(forgetUnread(COPIER.valueToTree(this)), ExperimentConfig.class).validate();
+    }
+
+    /** The general defaults as JSON (built on first use: a config's class must be initialised first). */
+    private static final class Defaults {
+        private static final com.fasterxml.jackson.databind.node.ObjectNode TREE =
+                COPIER.valueToTree(new ExperimentConfig());
+
+        private Defaults() {
         }
     }
 

@@ -28,6 +28,19 @@ public interface StrategyCatalog {
      */
     String refusal(String id, dev.rehearsal.scenario.Setting setting);
 
+    /**
+     * The general keys (of {@link ExperimentConfig#KEYS}) strategy {@code id} reads besides its declared options
+     * and the keys the training loop reads for every strategy (an unknown id reads none).
+     */
+    List<String> reads(String id);
+
+    /** The general keys some strategy lists in its reads: the others are read by every strategy. */
+    default java.util.Set<String> strategyKeys() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        ids().forEach(id -> out.addAll(reads(id)));
+        return out;
+    }
+
     /** The installed catalog. */
     static StrategyCatalog installed() {
         return Holder.CATALOG;

@@ -76,6 +76,16 @@ public final class Comparison {
         }
         ResultFiles.write(out.resolve("config.json"), ConfigFiles.toJson(c));
         Summary summary = new Summary(c);
+        // The runs not finished yet, in order, with the work each will do (for the estimate of the time left).
+        List<dev.rehearsal.metrics.Eta.Run> toCome = new ArrayList<>();
+        for (long seed : c.seeds) {
+            for (String strategy : c.strategies) {
+                if (!Files.isRegularFile(out.resolve("runs").resolve(strategy + "-seed" + seed + ".json"))) {
+                    toCome.add(new dev.rehearsal.metrics.Eta.Run(strategy, Experiment.plannedWork(
+                            Experiment.single(c, strategy, seed), train.size(), test.size())));
+                }
+            }
+        }
         int number = 0;
         for (long seed : c.seeds) {
             for (String strategy : c.strategies) {
@@ -88,7 +98,9 @@ public final class Comparison {
                     progress.log(id + ": already finished, kept from " + record);
                     continue;
                 }
-                progress.run(strategy + " seed " + seed, number, c.seeds.size() * c.strategies.size());
+                toCome.remove(0);
+                progress.run(strategy + " seed " + seed, number, c.seeds.size() * c.strategies.size(), strategy,
+                        List.copyOf(toCome));
                 RunCheckpoint checkpoint = new RunCheckpoint(out.resolve("checkpoint").resolve(id));
                 RunResult[] soFar = new RunResult[1];
                 RunResult result;
@@ -138,6 +150,7 @@ public final class Comparison {
                 ResultFiles.writeSummary(out, summary);
             }
         }
+        progress.log("writing results.json, results.csv and results.md in " + out);
         summary.setAnswers(answerer.answer(summary));
         ResultFiles.writeSummary(out, summary);
         return summary;

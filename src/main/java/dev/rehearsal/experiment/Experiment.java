@@ -63,7 +63,16 @@ public final class Experiment {
      * means. Two configs with the same canonical JSON are the same experiment.
      */
     public static String canonicalJson(ExperimentConfig c) {
-        ObjectNode tree = Json.MAPPER.valueToTree(c);
+        return canonicalJson((ObjectNode) Json.MAPPER.valueToTree(c));
+    }
+
+    /**
+     * The canonical JSON of a config tree (keys as in config files): without the runtime keys, the added keys
+     * at the value their absence means, and the keys its strategy does not read at their defaults
+     * ({@link ExperimentConfig#forgetUnread}); keys sorted.
+     */
+    static String canonicalJson(ObjectNode config) {
+        ObjectNode tree = ExperimentConfig.forgetUnread(config.deepCopy());
         Integrity.RUNTIME_KEYS.forEach(tree::remove);
         ExperimentConfig.ADDED_KEYS.forEach((key, absent) -> {
             if (tree.path(key).asText().equals(absent)) {
@@ -80,8 +89,27 @@ public final class Experiment {
 
     /** The experiment's id: the first {@value #ID_LENGTH} hex digits of the SHA-256 of {@link #canonicalJson}. */
     public static String id(ExperimentConfig c) {
-        return Integrity.sha256(canonicalJson(c).getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .substring(0, ID_LENGTH);
+        return hash(canonicalJson(c));
+    }
+
+    private static String hash(String canonical) {
+        return Integrity.sha256(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, ID_LENGTH);
+    }
+
+    /**
+     * The id of the experiment a record (runs/*.json, verified with {@link #readSealedRecord}) was written for,
+     * computed from the config it records as {@link #id} computes it today; null when it records none. A
+     * record an earlier build wrote under another id (before the keys a strategy does not read were left out
+     * of the identity, say) is found by it.
+     */
+    public static String recordedId(ObjectNode record) {
+        JsonNode saved = record.path(Integrity.CONFIG);
+        return saved.isObject() ? hash(canonicalJson(dev.rehearsal.ResultsSchema.unwritten(saved))) : null;
+    }
+
+    /** A record file's content, its checksum verified (a one-line error with exit code 3 naming the file). */
+    public static ObjectNode readSealedRecord(java.nio.file.Path file) {
+        return Integrity.readSealed(file);
     }
 
     private static JsonNode sorted(JsonNode n) {
@@ -182,6 +210,34 @@ public final class Experiment {
                         c.testLimit, c.validation, c.seed);
     }
 
+    /**
+     * The work a run of {@code c} will do, estimated from its config before its scenario exists (a data set of
+     * {@code trainImages} and {@code testImages} shared evenly by its classes; each task trained once, with a
+     * generator's own steps for a strategy that trains one for them): what the estimate of the time left counts
+     * for a run that has not started. A started run counts its own ({@link Strategy#plannedWork}).
+     */
+    public static dev.rehearsal.metrics.Eta.Work plannedWork(ExperimentConfig c, long trainImages, long testImages) {
+        int tasks = taskCount(c);
+        boolean permuted = c.scenario == ScenarioType.PERMUTED;
+        int classes = c.dataset.classes();
+        long train = permuted ? trainImages : trainImages * c.classesPerTask / classes;
+        long test = permuted ? testImages : testImages * c.classesPerTask / classes;
+        if (c.trainLimit > 0) {
+            train = Math.min(train, c.trainLimit);
+        }
+        if (c.testLimit > 0) {
+            test = Math.min(test, c.testLimit);
+        }
+        long held = Math.round(train * c.validation);
+        int trained = (int) Math.max(1, Math.min(Integer.MAX_VALUE, train - held));
+        int bc = Math.min(c.batch, trained);
+        long solver = tasks * Strategy.steps(trained, bc, c.epochs, c.iterations);
+        long generator = dev.rehearsal.config.ShortRun.trainsGenerator(List.of(c.strategy))
+                ? tasks * Strategy.steps(trained, bc, c.vaeEpochs, c.vaeIterations) : 0;
+        return new dev.rehearsal.metrics.Eta.Work(solver, generator, dev.rehearsal.metrics.Eta.Work.evaluation(
+                (long) (tasks + 1) * tasks * (test + held), c.batch));
+    }
+
     /** The number of tasks of the scenario {@link #scenario} builds for {@code c}. */
     public static int taskCount(ExperimentConfig c) {
         return c.scenario == ScenarioType.PERMUTED ? c.tasks : c.classCount() / c.classesPerTask;
@@ -208,6 +264,8 @@ public final class Experiment {
         Context ctx = new Context(backend, scenario, c, rng, ledger, progress, losses);
         try (Strategy s = Strategies.create(c.strategy, ctx)) {
             losses.setWindow(LossCurves.windowFor(s.longestTaskSteps()));
+            // What this process will count of the run's work (a resumed run: the tasks left), for the estimate.
+            dev.rehearsal.metrics.Eta.Work plan = s.plannedWork();
             AccuracyMatrix acc = new AccuracyMatrix(tasks);
             AccuracyMatrix val = scenario.hasValidation() ? new AccuracyMatrix(tasks) : null;
             int[] order = classOrder(c);
@@ -240,6 +298,7 @@ public final class Experiment {
                     val.setInitial(evaluate(s, scenario, Held.VALIDATION, null));
                 }
             }
+            progress.planned(saved == null ? plan : share(plan, tasks - saved.tasksDone(), tasks));
             long datasetBytes = scenario.train().imageBytes() + scenario.test().imageBytes()
                     + scenario.permutationBytes();
             long stream = 0;
@@ -247,6 +306,8 @@ public final class Experiment {
                 stream += (long) t.trainSize() * scenario.train().features();
             }
             List<TaskRecord> records = saved == null ? new ArrayList<>() : new ArrayList<>(saved.records());
+            // Samples a resumed run's restored ledger counted before this process: not this process's work.
+            long evaluatedBefore = saved == null ? 0 : saved.ledger().samples(Phase.EVALUATION);
             RunResult result = null;
             for (Task task : scenario.tasks().subList(acc.rowsDone(), tasks)) {
                 long macsBefore = RunResult.learningMacs(ledger);
@@ -274,8 +335,11 @@ public final class Experiment {
                 }
                 confusion = tally == null ? null : tally.counts();
                 double wall = earlierSeconds + (System.nanoTime() - start) / 1e9;
-                progress.log(String.format(Locale.ROOT, "%s seed %d task %d/%d: accuracy %s, ACC so far %.4f",
-                        s.name(), c.seed, task.index() + 1, tasks, format(row, task.index()), acc.acc()));
+                progress.taskDone(String.format(Locale.ROOT, "%s seed %d task %d/%d: accuracy %s, ACC so far %.4f",
+                        s.name(), c.seed, task.index() + 1, tasks, format(row, task.index()), acc.acc()),
+                        new dev.rehearsal.metrics.Eta.Work(ledger.steps(Phase.SOLVER_TRAINING),
+                                ledger.steps(Phase.GENERATOR_TRAINING), dev.rehearsal.metrics.Eta.Work.evaluation(
+                                        ledger.samples(Phase.EVALUATION) - evaluatedBefore, c.batch)));
                 result = new RunResult(s.name(), c.seed, acc, ledger, s.memory(), s.heapMemory(), datasetBytes, wall,
                         List.copyOf(records), stream, losses.recorded(acc.rowsDone()), confusion, order, val);
                 if (afterTask != null) {
@@ -313,6 +377,13 @@ public final class Experiment {
             }
             return result;
         }
+    }
+
+    /** The part of {@code plan} (a run of {@code tasks} tasks) that {@code left} of its tasks hold. */
+    private static dev.rehearsal.metrics.Eta.Work share(dev.rehearsal.metrics.Eta.Work plan, int left, int tasks) {
+        double f = (double) left / tasks;
+        return new dev.rehearsal.metrics.Eta.Work(Math.round(plan.solverSteps() * f),
+                Math.round(plan.generatorSteps() * f), plan.evaluationSteps() * f);
     }
 
     /** A run without checkpoints. */

@@ -81,16 +81,18 @@ final class Integrity {
         if (!saved.isObject()) {
             throw corrupt(file, "it does not say which config it was written for");
         }
-        JsonNode now = Json.config(c);
+        // Both as their experiment sees them: a key the strategy does not read is at its default on both sides
+        // (an earlier build recorded the value the grid gave it), and the data limits' "all" is 0 on both.
+        JsonNode now = ExperimentConfig.forgetUnread(Json.MAPPER.valueToTree(c));
+        JsonNode then = ExperimentConfig.forgetUnread(ResultsSchema.unwritten(saved));
         for (String key : ExperimentConfig.KEYS) {
             // As text: a long written and read back is an int node, and 1 == 1. A key added later and absent
             // from the file has the value its absence means.
-            String field = ResultsSchema.field(key);
-            JsonNode was = saved.has(field) || !ExperimentConfig.ADDED_KEYS.containsKey(key) ? saved.path(field)
+            JsonNode was = then.has(key) || !ExperimentConfig.ADDED_KEYS.containsKey(key) ? then.path(key)
                     : Json.MAPPER.getNodeFactory().textNode(ExperimentConfig.ADDED_KEYS.get(key));
-            if (!RUNTIME_KEYS.contains(key) && !now.path(field).toString().equals(was.toString())) {
+            if (!RUNTIME_KEYS.contains(key) && !now.path(key).toString().equals(was.toString())) {
                 throw new RehearsalException(RehearsalException.DATA, file + " was written for another config: '"
-                        + key + "' is " + shown(was) + " there and " + shown(now.path(field))
+                        + key + "' is " + shown(was) + " there and " + shown(now.path(key))
                         + " in this run's config; " + fix);
             }
         }

@@ -12,7 +12,8 @@ import java.util.Set;
  * permuted scenario), its {@code accuracy} on the task's test set and {@code validation_accuracy} on its
  * validation set (empty where undefined or without one), whether the run finished every task
  * ({@code complete}: false for a run that stopped or still runs, whose figures are not comparable with a complete
- * run's), then the run's options as columns (the config's
+ * run's), whether its config is a short one ({@code short}, {@link dev.rehearsal.config.ShortRun}: a smoke test,
+ * not a result), then the run's options as columns (the config's
  * snake_case keys, lists as JSON text; the config's own class_order, which may say "random", gives way to
  * the order drawn). Only trained rows are written: row i of a run's
  * R is there once the run finished task i. Built from the results.json tree, so the two always agree.
@@ -20,7 +21,7 @@ import java.util.Set;
 public final class ResultsCsv {
     /** The columns before the options. */
     public static final List<String> COLUMNS = List.of("strategy", "seed", "class_order", "trained_through_task", "task",
-            "accuracy", "validation_accuracy", "complete");
+            "accuracy", "validation_accuracy", "complete", "short");
     /** Config keys that are columns of their own (strategy, seed, class_order) or say nothing about one run. */
     private static final Set<String> LEFT_OUT = Set.of("strategy", "seed", "strategies", "seeds", "class_order");
 
@@ -36,6 +37,8 @@ public final class ResultsCsv {
         line(b, header);
         for (JsonNode s : results.path("results")) {
             JsonNode config = s.has("config") ? s.get("config") : results.path("config");
+            String isShort = Boolean.toString(!dev.rehearsal.config.ShortRun.reasons(config,
+                    List.of(s.path("strategy").asText())).isEmpty());
             for (JsonNode run : s.path("runs")) {
                 JsonNode r = run.path("accuracy_matrix");
                 JsonNode v = run.path("validation").path("accuracy_matrix");
@@ -45,7 +48,7 @@ public final class ResultsCsv {
                         List<String> row = new ArrayList<>(List.of(s.path("strategy").asText(),
                                 run.path("seed").asText(), order(run.path("class_order")), Integer.toString(i + 1),
                                 Integer.toString(j + 1), number(r.path(i).path(j)), number(v.path(i).path(j)),
-                                Boolean.toString(run.path("complete").asBoolean(done == r.size()))));
+                                Boolean.toString(run.path("complete").asBoolean(done == r.size())), isShort));
                         for (String k : options) {
                             row.add(value(config.path(k)));
                         }

@@ -133,6 +133,22 @@ public final class ResultsMerge {
             }
             f.results().path("answers").forEach(a -> answers.add(f.label() + ": " + a.asText()));
         }
+        // Short if any folder is: as each folder says, or from its config for a file written before it said.
+        List<List<String>> why = new java.util.ArrayList<>();
+        for (Folder f : folders) {
+            List<String> mine = new java.util.ArrayList<>();
+            if (f.results().has("short_reasons")) {
+                f.results().path("short_reasons").forEach(r -> mine.add(r.asText()));
+            } else {
+                List<String> strategies = new java.util.ArrayList<>();
+                f.results().path("results").forEach(s -> strategies.add(s.path("strategy").asText()));
+                mine.addAll(dev.rehearsal.config.ShortRun.reasons(f.results().path("config"), strategies));
+            }
+            why.add(mine);
+        }
+        List<String> shortReasons = dev.rehearsal.config.ShortRun.union(why);
+        root.put("short", !shortReasons.isEmpty());
+        shortReasons.forEach(root.putArray("short_reasons")::add);
         if (!answers.isEmpty()) {
             root.set("answers", answers);
         }

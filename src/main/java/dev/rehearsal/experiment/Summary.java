@@ -140,10 +140,28 @@ public final class Summary {
         this.answers = List.copyOf(paragraphs);
     }
 
+    /**
+     * Why these runs are shorter than their preset's protocol ({@link dev.rehearsal.config.ShortRun}, over each
+     * strategy's own config); empty for the full protocol.
+     */
+    public List<String> shortReasons() {
+        List<List<String>> each = new ArrayList<>();
+        for (String name : runs.isEmpty() ? config.strategies : new ArrayList<>(runs.keySet())) {
+            ExperimentConfig own = configs.get(name);
+            each.add(own != null ? dev.rehearsal.config.ShortRun.reasons(own)
+                    : dev.rehearsal.config.ShortRun.reasons(Json.MAPPER.valueToTree(config), List.of(name)));
+        }
+        return dev.rehearsal.config.ShortRun.union(each);
+    }
+
     /** results.json (see the schema's definition "results"). */
     public ObjectNode toJson() {
         ObjectNode root = Provenance.stamp(Json.MAPPER.createObjectNode(), "results");
         root.set("config", Json.config(config));
+        List<String> shortReasons = shortReasons();
+        root.put("short", !shortReasons.isEmpty());
+        ArrayNode why = root.putArray("short_reasons");
+        shortReasons.forEach(why::add);
         if (!answers.isEmpty()) {
             ArrayNode a = root.putArray("answers");
             answers.forEach(a::add);
@@ -327,6 +345,10 @@ public final class Summary {
     public String markdown() {
         StringBuilder b = new StringBuilder();
         b.append("# Rehearsal comparison\n\n");
+        String shortLine = dev.rehearsal.config.ShortRun.line(shortReasons());
+        if (shortLine != null) {
+            b.append("**").append(shortLine).append("**\n\n");
+        }
         if (!answers.isEmpty()) {
             b.append("## What this run answers\n\n");
             answers.forEach(a -> b.append("- ").append(a).append('\n'));

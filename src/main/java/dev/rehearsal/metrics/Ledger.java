@@ -20,6 +20,7 @@ public final class Ledger {
     private final Map<Phase, Long> samples = new EnumMap<>(Phase.class);
     private final Map<Phase, Step> largestStep = new EnumMap<>(Phase.class);
     private final Map<Phase, Long> passMacs = new EnumMap<>(Phase.class);
+    private final Map<Phase, Long> steps = new EnumMap<>(Phase.class);
     private final LongSupplier counter;
     private final ArrayDeque<Phase> open = new ArrayDeque<>();
     private long lastReading;
@@ -100,11 +101,17 @@ public final class Ledger {
      */
     public void step(Phase phase, long rows, long macs, long pass) {
         passMacs.merge(phase, pass, Long::sum);
+        steps.merge(phase, 1L, Long::sum);
         addSamples(phase, rows);
         Step s = largestStep.get(phase);
         if (s == null || rows >= s.rows()) {
             largestStep.put(phase, new Step(rows, macs));
         }
+    }
+
+    /** Training steps of the phase recorded in this process ({@link #step}). */
+    public long steps(Phase phase) {
+        return steps.getOrDefault(phase, 0L);
     }
 
     /** MACs of the trained model's own forward and backward passes in the phase, in this process. */

@@ -80,9 +80,23 @@ public final class Frontier {
                     false, bySeed));
         }
         points = fronts(points);
-        // Published points only of the settings measured here: a class-IL figure says nothing about domain-IL.
-        List<Reference> refs = references().stream().filter(r -> settings.contains(r.setting())).toList();
-        write(dir, points, notFit, refs, log);
+        // A short sweep is a smoke test: never set beside published figures. Otherwise published points only of
+        // the settings measured here: a class-IL figure says nothing about domain-IL.
+        List<String> shortReasons = shortReasons(experiments);
+        List<Reference> refs = !shortReasons.isEmpty() ? List.of()
+                : references().stream().filter(r -> settings.contains(r.setting())).toList();
+        write(dir, points, notFit, refs, shortReasons, log);
+    }
+
+    /** Why the sweep's experiments are short (sweep.json's {@code short_reasons} of each), each reason once. */
+    static List<String> shortReasons(ArrayNode experiments) {
+        List<List<String>> each = new ArrayList<>();
+        for (JsonNode e : experiments) {
+            List<String> why = new ArrayList<>();
+            e.path("short_reasons").forEach(r -> why.add(r.asText()));
+            each.add(why);
+        }
+        return dev.rehearsal.config.ShortRun.union(each);
     }
 
     /**
@@ -154,7 +168,7 @@ public final class Frontier {
     }
 
     private static void write(Path dir, List<Point> points, List<String> notFit, List<Reference> refs,
-            PrintStream log) {
+            List<String> shortReasons, PrintStream log) {
         TreeMap<Long, Point> best = new TreeMap<>();
         for (Point p : points) {
             Point b = best.get(p.budget());
@@ -168,6 +182,11 @@ public final class Frontier {
         root.put("definition", "replay memory: every byte kept between tasks for the sake of remembering, after the "
                 + "last task (stored samples as stored, labels, logits, prototypes, generator parameters, frozen "
                 + "models, statistics); not the solver or its optimiser state. 1 MB = 10^6 bytes.");
+        root.put("short", !shortReasons.isEmpty());
+        ArrayNode why = root.putArray("short_reasons");
+        shortReasons.forEach(why::add);
+        ArrayNode shown = root.putArray("published");
+        refs.forEach(r -> shown.add(r.label()));
         ArrayNode arr = root.putArray("points");
         for (Point p : points) {
             ObjectNode o = arr.addObject();
@@ -218,6 +237,10 @@ public final class Frontier {
                 macFront, List.of(), "");
 
         StringBuilder md = new StringBuilder("# Memory-accuracy frontier\n\n");
+        String shortLine = dev.rehearsal.config.ShortRun.line(shortReasons);
+        if (shortLine != null) {
+            md.append("**").append(shortLine).append("**\n\n");
+        }
         md.append("ACC (mean ± standard error of the mean over seeds) against the replay memory each strategy kept after the last "
                 + "task (exact bytes; 1 MB = 10^6 B) and its training MACs (solver and generator training plus "
                 + "generation, as the GEMMs issued them). **Bold**: on the Pareto front in memory; *m*: on the "
@@ -240,11 +263,15 @@ public final class Frontier {
             md.append("\nDoes not fit its budget (what the strategy keeps whatever the budget already exceeds it):\n\n");
             notFit.stream().distinct().forEach(s -> md.append("- ").append(s).append('\n'));
         }
-        md.append("\nPublished reference points (ACC as published; replay memory as Rehearsal counts the same method "
-                + "at the same size):\n\n");
-        for (Reference r : refs) {
-            md.append(String.format(Locale.ROOT, "- %s: ACC %.4f at %s (%s)%n", r.label(), r.acc(),
-                    bytes(Math.round(r.replayBytes())), r.memory()));
+        if (shortLine != null) {
+            md.append("\nNo published reference points: they hold for the full protocol, and this sweep is short.\n");
+        } else {
+            md.append("\nPublished reference points (ACC as published; replay memory as Rehearsal counts the same "
+                    + "method at the same size):\n\n");
+            for (Reference r : refs) {
+                md.append(String.format(Locale.ROOT, "- %s: ACC %.4f at %s (%s)%n", r.label(), r.acc(),
+                        bytes(Math.round(r.replayBytes())), r.memory()));
+            }
         }
         md.append("\n## What this answers\n\n").append(answer).append('\n');
         Output.write(dir.resolve("frontier.md"), md.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));

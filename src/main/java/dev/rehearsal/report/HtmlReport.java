@@ -319,13 +319,13 @@ public final class HtmlReport {
                     .flatMap(s -> s.seeds().stream()).distinct().toList();
             List<String> names = results == null ? scaling.strategies()
                     : results.strategies().stream().map(Results.Strategy::name).toList();
-            List<String> reasons = protocol.shortReasons(names);
+            List<String> reasons = shortReasons();
             if (!reasons.isEmpty()) {
                 b.append("<div class=\"banner\" id=\"short-configuration\"><strong>Short configuration.</strong> ")
                         .append("This run is shorter than its preset's protocol: ")
-                        .append(escape(String.join("; ", reasons)))
-                        .append(". Its numbers check that everything runs; they are not comparable with full ")
-                        .append("runs or with published results.</div>\n");
+                        .append(escape(String.join("; ", reasons))).append(". ")
+                        .append(escape(Character.toUpperCase(dev.rehearsal.config.ShortRun.MEANING.charAt(0))
+                                + dev.rehearsal.config.ShortRun.MEANING.substring(1))).append(".</div>\n");
             }
             String line = protocol.line(seeds, names);
             if (!line.isEmpty()) {
@@ -351,6 +351,18 @@ public final class HtmlReport {
             }
         }
 
+        /**
+         * Why the runs are short ({@link dev.rehearsal.config.ShortRun}): as results.json says, which judged each
+         * strategy's own config, or from its config for a file written before it said.
+         */
+        private List<String> shortReasons() {
+            if (results != null && results.shortReasons() != null) {
+                return results.shortReasons();
+            }
+            return protocol.shortReasons(results == null ? scaling.strategies()
+                    : results.strategies().stream().map(Results.Strategy::name).toList());
+        }
+
         private void metrics() {
             section("metrics", "Metrics");
             if (results.strategies().isEmpty()) {
@@ -361,7 +373,9 @@ public final class HtmlReport {
             boolean fwtZero = fwtZero(protocol, results);
             Published published = Published.load();
             List<String> differences = published.differences(protocol);
-            boolean comparable = differences.isEmpty()
+            // A short run is never set beside published figures, whatever keys it shares with their protocol.
+            boolean isShort = !shortReasons().isEmpty();
+            boolean comparable = differences.isEmpty() && !isShort
                     && results.strategies().stream().anyMatch(s -> published.match(protocol, s.name()) != null);
             b.append("<table id=\"metrics-table\">\n<tr><th>strategy</th><th>seeds</th><th>ACC</th>");
             if (comparable) {
@@ -432,9 +446,11 @@ public final class HtmlReport {
                 b.append("<p class=\"note\" id=\"published-note\">No published numbers are shown: they hold ")
                         .append("for one protocol (class-, domain- and task-incremental Split-MNIST, preset wide, ")
                         .append("2000 iterations per task, batch 128, full data; van de Ven et al. 2022)")
-                        .append(differences.isEmpty() ? ", and none is published for these strategies in this setting"
-                                : ", and this run differs in " + escape(String.join(", ", differences))
-                                        + " (the protocol's value in parentheses)")
+                        .append(differences.isEmpty() ? isShort ? "" : ", and none is published for these "
+                                + "strategies in this setting" : ", and this run differs in "
+                                + escape(String.join(", ", differences)) + " (the protocol's value in parentheses)")
+                        .append(isShort ? (differences.isEmpty() ? ", and this run is" : "; it is also")
+                                + " a short configuration (see the banner above)" : "")
                         .append(".</p>\n");
             }
             intervals(fwtZero);

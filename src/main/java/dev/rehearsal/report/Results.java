@@ -16,7 +16,7 @@ import java.util.Map;
  * a dash.
  */
 record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<String> answers,
-        List<Completion.NotRun> notRun, List<Comparison> comparisons) {
+        List<Completion.NotRun> notRun, List<Comparison> comparisons, List<String> shortReasons) {
 
     /** One of results.json's paired comparisons (see the schema's definition "comparison"), checked on reading. */
     record Comparison(String a, String b, int n, double meanDifference, double pTHolm, double pWilcoxonHolm,
@@ -73,7 +73,8 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
             strategies.add(strategy(s, file, notRun));
         }
         return new Results(config, strategies, texts(root.path("answers")), notRun,
-                comparisons(root.path("comparisons"), file));
+                comparisons(root.path("comparisons"), file),
+                root.has("short_reasons") ? texts(root.path("short_reasons")) : null);
     }
 
     /** results.json's {@code comparisons}: absent, or a list whose every value is checked. */

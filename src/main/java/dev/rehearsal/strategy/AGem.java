@@ -34,7 +34,8 @@ public final class AGem extends Strategy {
 
     public static final StrategyType TYPE = new StrategyType("agem",
             "A-GEM: project the gradient so it does not increase the loss on an episodic memory (--per-class, "
-                    + "--selection, --agem-batch).", List.of(MEMORY_BATCH, EPS, ReplayBudget.BYTES, ReplayBudget.STORAGE), AGem::new);
+                    + "--selection, --agem-batch).", List.of(MEMORY_BATCH, EPS, ReplayBudget.BYTES, ReplayBudget.STORAGE), AGem::new)
+            .reading("per-class", "selection");
 
     private final ReplayBuffer buffer;
     private final Exemplars exemplars;

@@ -44,7 +44,8 @@ public final class BrainInspiredReplay extends Strategy {
     public static final StrategyType TYPE = new StrategyType("bir",
             "Brain-inspired replay: one classifier-VAE network, a class-mode prior, gated decoder and distillation.",
             List.of(GATE_PROPORTION, SI, SynapticIntelligence.C, SynapticIntelligence.EPSILON),
-            BrainInspiredReplay::new);
+            BrainInspiredReplay::new)
+            .reading("replay-ratio", "weighting", "temperature");
 
     private final FeedbackVae vae;
     private final FeedbackReplay source;
@@ -112,6 +113,15 @@ public final class BrainInspiredReplay extends Strategy {
             solverPath.beginTask();
             vaePath.beginTask();
         }
+    }
+
+    /**
+     * The VAE half trains inside the solver's steps (one network), never for the generator's epochs or
+     * iterations, which bir does not read.
+     */
+    @Override
+    protected boolean generatorTrainsApart() {
+        return false;
     }
 
     @Override

@@ -28,7 +28,11 @@ public final class ConditionalGenerativeReplay extends Strategy {
                     + "it was asked for (--replay-budget sets the VAE's width).", List.of(ReplayBudget.BYTES),
             ConditionalGenerativeReplay::new)
             .refusing(c -> c.generation == Generation.POOL ? new Refusal("generation", c.generation, "generates its "
-                    + "replay from labels drawn every step: use on-the-fly") : null);
+                    + "replay from labels drawn every step: use on-the-fly") : null)
+            // generation is read to refuse a pool (a refused value is a value the strategy reads: it must stay in
+            // the experiment's identity, or a grid point asking for it would be collapsed instead of refused)
+            .reading("generation", "replay-ratio", "weighting", "replay-targets", "temperature", "vae-epochs",
+                    "vae-iterations", "vae-lr");
     private final Vae generator;
     private final ConditionalReplay source;
     private final ReplayScheduler scheduler;

@@ -43,7 +43,8 @@ public final class DarkExperienceReplay extends Strategy {
     public static final StrategyType TYPE = new StrategyType("derpp",
             "DER++: a reservoir of samples, labels and logits; replay matches logits and labels "
                     + "(--derpp-alpha, --derpp-beta, --derpp-buffer).",
-            List.of(ALPHA, BETA, BUFFER, ReplayBudget.BYTES, ReplayBudget.STORAGE), DarkExperienceReplay::new);
+            List.of(ALPHA, BETA, BUFFER, ReplayBudget.BYTES, ReplayBudget.STORAGE), DarkExperienceReplay::new)
+            .reading("replay-ratio");
 
     private final LogitBuffer buffer;
     private final ReplayScheduler scheduler;

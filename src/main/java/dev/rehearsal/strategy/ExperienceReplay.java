@@ -14,7 +14,8 @@ import java.util.Map;
 public final class ExperienceReplay extends Strategy {
     public static final StrategyType TYPE = new StrategyType("er",
             "Experience replay from a class-balanced buffer of raw samples (--per-class or --replay-budget, --storage, "
-                    + "--selection).", List.of(ReplayBudget.BYTES, ReplayBudget.STORAGE), ExperienceReplay::new);
+                    + "--selection).", List.of(ReplayBudget.BYTES, ReplayBudget.STORAGE), ExperienceReplay::new)
+            .reading("per-class", "selection", "replay-ratio", "weighting");
     private final ReplayBuffer buffer;
     private final ReplayScheduler scheduler;
     private final Exemplars exemplars;

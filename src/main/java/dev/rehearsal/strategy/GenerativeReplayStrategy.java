@@ -17,7 +17,9 @@ import java.util.List;
 public final class GenerativeReplayStrategy extends Strategy {
     public static final StrategyType TYPE = new StrategyType("gr",
             "Deep generative replay: a VAE replays earlier tasks, labelled by the previous solver (--replay-budget "
-                    + "sets the VAE's width).", java.util.List.of(ReplayBudget.BYTES), GenerativeReplayStrategy::new);
+                    + "sets the VAE's width).", java.util.List.of(ReplayBudget.BYTES), GenerativeReplayStrategy::new)
+            .reading("replay-ratio", "weighting", "generation", "pool-size", "replay-targets",
+                    "temperature", "vae-epochs", "vae-iterations", "vae-lr");
     private final Vae generator;
     private final GenerativeReplay source;
     private final ReplayPool pool;

@@ -53,7 +53,8 @@ public final class ICaRL extends Strategy {
                     + "nearest-mean-of-exemplars classification (--per-class, --temperature; always herding, "
                     + "whatever --selection says; --replay-budget, --storage).", List.of(ReplayBudget.BYTES,
                     ReplayBudget.STORAGE),
-            ICaRL::new);
+            ICaRL::new)
+            .reading("per-class", "temperature");
 
     private final ReplayBuffer buffer;
     private final Exemplars exemplars;

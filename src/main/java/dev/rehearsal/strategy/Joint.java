@@ -23,6 +23,11 @@ public final class Joint extends Strategy {
     }
 
     @Override
+    protected long solverSamples(Task task) {
+        return tasksUpTo(task).stream().mapToLong(Task::trainSize).sum();
+    }
+
+    @Override
     public void train(Task task) {
         learner.trainSolver(solver, tasksUpTo(task), task.index() + 1, none, null);
         learned = task.index() + 1;

@@ -41,7 +41,8 @@ import java.util.Map;
 public final class LearningWithoutForgetting extends Strategy {
     public static final StrategyType TYPE = new StrategyType("lwf",
             "Learning without Forgetting: distillation from the previous solver on current inputs (--temperature).",
-            List.of(), LearningWithoutForgetting::new);
+            List.of(), LearningWithoutForgetting::new)
+            .reading("temperature");
 
     private final int maxRows;
     private final Arena arena;

@@ -1,5 +1,7 @@
 package dev.rehearsal.strategy;
 
+import dev.rehearsal.metrics.Eta;
+
 /** Where long work reports how far it got (a terminal bar, log lines, or nothing). */
 public interface Progress {
     /** Reports nothing. */
@@ -34,10 +36,23 @@ public interface Progress {
 
     /**
      * Run {@code number} of {@code of} (1-based) of a multi-run command starts, named {@code name} (for example
-     * "er seed 2"); runs kept from an earlier, interrupted command are counted but not started. For an overall
-     * estimate of the time left.
+     * "er seed 2"), of {@code strategy}; {@code after} are the runs still to come after it, with the work each will
+     * do as estimated before it starts ({@code Experiment.plannedWork}); runs kept from an earlier, interrupted
+     * command are counted but neither started nor to come. For an overall estimate of the time left.
      */
-    default void run(String name, int number, int of) {
+    default void run(String name, int number, int of, String strategy, java.util.List<Eta.Run> after) {
+    }
+
+    /** The work the run that started does in this process, as its ledger will count it. */
+    default void planned(Eta.Work work) {
+    }
+
+    /**
+     * A task of the current run finished: its line (accuracies so far) and the work the run did so far in this
+     * process, as its ledger counts it.
+     */
+    default void taskDone(String line, Eta.Work soFar) {
+        log(line);
     }
 
     /** A duration as progress shows it, at most six characters: 0.4s, 42s, 3m05s, 2h07m. */

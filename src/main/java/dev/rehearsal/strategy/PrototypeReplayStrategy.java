@@ -47,7 +47,8 @@ public final class PrototypeReplayStrategy extends Strategy {
                     + "Gaussian noise around them (--per-class or --replay-budget, --storage, --proto-rank, "
                     + "--proto-shift).",
             List.of(RANK, SHIFT, ROTATE, SCALE, ReplayBudget.BYTES, ReplayBudget.STORAGE), PrototypeReplayStrategy::new)
-            .refusing(PrototypeReplayStrategy::refusal);
+            .refusing(PrototypeReplayStrategy::refusal)
+            .reading("per-class", "replay-ratio", "weighting");
 
     /** A warp moves pixels, and a permuted scenario's pixels have no geometry. */
     private static Refusal refusal(ExperimentConfig c) {

@@ -103,6 +103,16 @@ public final class Strategies implements StrategyCatalog {
     }
 
     @Override
+    public List<String> reads(String id) {
+        for (StrategyType t : ALL) {
+            if (t.id().equals(id)) {
+                return t.reads();
+            }
+        }
+        return List.of();
+    }
+
+    @Override
     public List<Option> allOptions() {
         return declaredOptions();
     }

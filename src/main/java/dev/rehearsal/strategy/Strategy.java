@@ -210,12 +210,53 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
         for (Task t : ctx.scenario().tasks()) {
             int bc = Math.min(ctx.config().batch, t.trainSize());
             most = Math.max(most, Learner.steps(t.trainSize(), bc, ctx.config().epochs, ctx.config().iterations));
-            if (generator != null) {
+            if (generatorTrainsApart()) {
                 most = Math.max(most, Learner.steps(t.trainSize(), bc, ctx.config().vaeEpochs,
                         ctx.config().vaeIterations));
             }
         }
         return most;
+    }
+
+    /** Steps of a task of {@code samples} training samples: {@code iterations}, or epochs over the samples. */
+    public static long steps(int samples, int batchSize, int epochs, int iterations) {
+        return Learner.steps(samples, batchSize, epochs, iterations);
+    }
+
+    /**
+     * Whether the generator trains in steps of its own, for the generator's epochs or iterations (gr, cgr); not
+     * a generator trained within the solver's steps (bir), nor none.
+     */
+    protected boolean generatorTrainsApart() {
+        return generator != null;
+    }
+
+    /** The samples the solver trains on in {@code task}: its own (joint: every task's so far). */
+    protected long solverSamples(Task task) {
+        return task.trainSize();
+    }
+
+    /**
+     * The work this run will do, as the ledger counts it ({@link dev.rehearsal.metrics.Eta}): the solver's and the
+     * generator's steps of every task, and the evaluations of the test (and validation) sets before the first
+     * task and after each.
+     */
+    public dev.rehearsal.metrics.Eta.Work plannedWork() {
+        long solver = 0;
+        long generator = 0;
+        long tested = 0;
+        int batch = ctx.config().batch;
+        for (Task t : ctx.scenario().tasks()) {
+            int samples = (int) Math.min(Integer.MAX_VALUE, solverSamples(t));
+            solver += Learner.steps(samples, Math.min(batch, samples), ctx.config().epochs, ctx.config().iterations);
+            if (generatorTrainsApart()) {
+                generator += Learner.steps(t.trainSize(), Math.min(batch, t.trainSize()), ctx.config().vaeEpochs,
+                        ctx.config().vaeIterations);
+            }
+            tested += t.testSize() + t.validationSize();
+        }
+        return new dev.rehearsal.metrics.Eta.Work(solver, generator, dev.rehearsal.metrics.Eta.Work.evaluation(
+                tested * (ctx.scenario().taskCount() + 1), batch));
     }
 
     /**

@@ -15,8 +15,8 @@ import dev.rehearsal.config.ScenarioType;
  */
 record Cost(long solverMacs, long evaluationMacs, long parameterBytes, long datasetBytes) {
     /** MNIST and Fashion-MNIST: 60,000 training and 10,000 test images of 28 x 28. */
-    private static final long TRAIN = 60_000;
-    private static final long TEST = 10_000;
+    static final long TRAIN = 60_000;
+    static final long TEST = 10_000;
 
     static Cost of(ExperimentConfig c) {
         MlpSpec mlp = c.preset.mlp();

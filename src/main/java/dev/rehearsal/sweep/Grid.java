@@ -84,15 +84,17 @@ public final class Grid {
     private final int duplicates;
 
     private final Selection.Plan selection;
+    private final Map<String, Set<String>> unread;
 
     private Grid(ObjectNode source, String report, List<String> swept, List<Point> points, int duplicates,
-            Selection.Plan selection) {
+            Selection.Plan selection, Map<String, Set<String>> unread) {
         this.source = source;
         this.report = report;
         this.swept = swept;
         this.points = points;
         this.duplicates = duplicates;
         this.selection = selection;
+        this.unread = unread;
     }
 
     /**
@@ -126,9 +128,42 @@ public final class Grid {
         return points;
     }
 
-    /** Expanded points dropped because an earlier one resolved to the same experiment (same id). */
+    /**
+     * Expanded points dropped because an earlier one is the same experiment (same id): a point repeated, or one
+     * that differs from an earlier one only in keys its strategy does not read.
+     */
     public int duplicates() {
         return duplicates;
+    }
+
+    /**
+     * The keys some point gives a strategy that does not read them (left out of its experiments, see
+     * {@link ExperimentConfig#forgetUnread}), each with those strategies, in grid order.
+     */
+    public Map<String, Set<String>> unread() {
+        return unread;
+    }
+
+    /**
+     * One line on how the grid's points became experiments, when some were the same experiment: "24 grid
+     * points are 15 experiments: 9 repeat an earlier one (not read, so not part of an experiment: per-class by
+     * naive and gr)"; null when every point is an experiment of its own.
+     */
+    public String collapsed() {
+        if (duplicates == 0) {
+            return null;
+        }
+        String stage = selection == null ? "" : " of the selection stage";
+        List<String> keys = new ArrayList<>();
+        unread.forEach((k, strategies) -> keys.add(k + " by " + and(List.copyOf(strategies))));
+        return (points.size() + duplicates) + " grid points" + stage + " are " + points.size() + " experiments: "
+                + duplicates + " repeat an earlier one" + (keys.isEmpty() ? "" : " (not read, so not part of an "
+                + "experiment: " + String.join("; ", keys) + ")");
+    }
+
+    private static String and(List<String> words) {
+        return words.size() == 1 ? words.get(0) : String.join(", ", words.subList(0, words.size() - 1)) + " and "
+                + words.get(words.size() - 1);
     }
 
     /**
@@ -246,32 +281,81 @@ public final class Grid {
         LinkedHashSet<String> swept = new LinkedHashSet<>();
         combos.forEach(m -> swept.addAll(m.keySet()));
         Map<String, Point> byId = new LinkedHashMap<>();
+        Unread unread = new Unread();
         int dup = 0;
         int n = 0;
         for (Map<String, JsonNode> combo : combos) {
             n++;
-            Point p = point(fixed, combo, where + ", experiment " + n, quick, flags);
+            Point p = point(fixed, combo, where + ", experiment " + n, quick, flags, unread);
             if (byId.putIfAbsent(p.id(), p) != null) {
                 dup++;
             }
         }
-        return new Grid(source, report, List.copyOf(swept), List.copyOf(byId.values()), dup, null);
+        unread.refuse();
+        return new Grid(source, report, List.copyOf(swept), List.copyOf(byId.values()), dup, null, unread.keys);
     }
 
-    /** One combination of options over the fixed ones, resolved and validated ({@code at} names it). */
+    /**
+     * The keys points give strategies that do not read them. Such a key is left out of the point's experiment
+     * (points that differ only in it are one experiment), and a strategy option that no strategy of the grid
+     * reads at all is refused, as {@link ExperimentConfig#refuseUnread} refuses it on the command line.
+     */
+    private static final class Unread {
+        /** Key, and the strategies given it without reading it. */
+        private final Map<String, Set<String>> keys = new LinkedHashMap<>();
+        private final Set<String> strategies = new LinkedHashSet<>();
+        /** A point's option no strategy of its own reads: refused if no strategy of the grid does. */
+        private final Map<dev.rehearsal.config.Option, RehearsalException> pending = new LinkedHashMap<>();
+
+        void add(ObjectNode given, ExperimentConfig c, String at) {
+            strategies.add(c.strategy);
+            given.fieldNames().forEachRemaining(k -> {
+                if (!ExperimentConfig.reads(c.strategy, k)) {
+                    keys.computeIfAbsent(k, x -> new LinkedHashSet<>()).add(c.strategy);
+                }
+            });
+            for (dev.rehearsal.config.Option o : c.unreadGiven(List.of(c.strategy))) {
+                pending.putIfAbsent(o, usage(at + ": " + c.unread(o, List.of(c.strategy)).getMessage()));
+            }
+        }
+
+        void refuse() {
+            dev.rehearsal.config.StrategyCatalog catalog = dev.rehearsal.config.StrategyCatalog.installed();
+            pending.forEach((o, refusal) -> {
+                if (strategies.stream().noneMatch(s -> catalog.options(s).contains(o))) {
+                    throw refusal;
+                }
+            });
+        }
+    }
+
+    /**
+     * One combination of options over the fixed ones, resolved and validated ({@code at} names it), as the
+     * experiment its strategy sees: the keys it does not read at their defaults, and left out of the options the
+     * point names ({@link ExperimentConfig#forgetUnread}).
+     */
     private static Point point(ObjectNode fixed, Map<String, JsonNode> combo, String at, boolean quick,
-            Consumer<ExperimentConfig> flags) {
+            Consumer<ExperimentConfig> flags, Unread unread) {
         ObjectNode t = fixed.deepCopy();
         combo.forEach(t::set);
         at = at + " " + Json.MAPPER.valueToTree(combo);
         ExperimentConfig c = ConfigFiles.resolve(t, at, quick, x -> { }, flags);
         c = Experiment.single(c, c.strategy, c.seed);
-        try {
-            c.refuseUnread(List.of(c.strategy));
-        } catch (RehearsalException e) {
-            throw usage(at + ": " + e.getMessage());
+        // A value the point's strategy declares it cannot run with is refused here, naming the point (the
+        // strategy reads that key, so it is not among the unread keys collapsed below).
+        dev.rehearsal.config.Refusal refusal = dev.rehearsal.config.StrategyCatalog.installed().refusal(c.strategy, c);
+        if (refusal != null) {
+            throw usage(at + ": " + refusal.of(c.strategy).getMessage());
         }
-        return new Point(c, Experiment.id(c), combo);
+        unread.add(t, c, at);
+        ExperimentConfig read = c.withoutUnread();
+        Map<String, JsonNode> options = new LinkedHashMap<>();
+        combo.forEach((k, v) -> {
+            if (ExperimentConfig.reads(read.strategy, k)) {
+                options.put(k, v);
+            }
+        });
+        return new Point(read, Experiment.id(read), options);
     }
 
     /**
@@ -336,6 +420,7 @@ public final class Grid {
         List<Selection.Candidate> candidates = new ArrayList<>();
         Set<List<String>> seen = new LinkedHashSet<>();
         List<Point> stage1 = new ArrayList<>();
+        Unread unread = new Unread();
         int dup = 0;
         int n = 0;
         for (Map<String, JsonNode> combo : combos) {
@@ -343,10 +428,10 @@ public final class Grid {
             String at = where + ", candidate " + n;
             List<Point> sel = new ArrayList<>();
             for (long seed : selectSeeds) {
-                sel.add(point(fixed, seeded(combo, seed), at, quick, flags));
+                sel.add(point(fixed, seeded(combo, seed), at, quick, flags, unread));
             }
             if (!seen.add(sel.stream().map(Point::id).toList())) {
-                dup++;
+                dup += sel.size();
                 continue;
             }
             ExperimentConfig first = sel.get(0).config();
@@ -356,7 +441,7 @@ public final class Grid {
             }
             List<Point> eval = new ArrayList<>();
             for (long seed : evaluateSeeds) {
-                eval.add(point(fixed, seeded(combo, seed), at, quick, flags));
+                eval.add(point(fixed, seeded(combo, seed), at, quick, flags, unread));
             }
             JsonNode resolved = Json.MAPPER.valueToTree(first);
             List<String> group = new ArrayList<>();
@@ -364,13 +449,16 @@ public final class Grid {
                 JsonNode v = resolved.path(k);
                 group.add(k + "=" + (v.isValueNode() ? v.asText() : v.toString()));
             }
-            candidates.add(new Selection.Candidate(String.join(", ", group), Sweep.label(sel.get(0)), combo,
+            Map<String, JsonNode> options = new LinkedHashMap<>(sel.get(0).options());
+            options.remove("seed");
+            candidates.add(new Selection.Candidate(String.join(", ", group), Sweep.label(sel.get(0)), options,
                     List.copyOf(sel), List.copyOf(eval)));
             stage1.addAll(sel);
         }
+        unread.refuse();
         Selection.Plan plan = new Selection.Plan(by, selectSeeds, List.copyOf(per), evaluateSeeds,
                 List.copyOf(candidates));
-        return new Grid(source, report, List.copyOf(swept), List.copyOf(stage1), dup, plan);
+        return new Grid(source, report, List.copyOf(swept), List.copyOf(stage1), dup, plan, unread.keys);
     }
 
     private static Map<String, JsonNode> seeded(Map<String, JsonNode> combo, long seed) {

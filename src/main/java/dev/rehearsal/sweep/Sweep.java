@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.RehearsalException;
+import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.engine.Engine;
+import dev.rehearsal.metrics.Eta;
 import dev.rehearsal.experiment.ConfigFiles;
 import dev.rehearsal.experiment.Experiment;
 import dev.rehearsal.experiment.Json;
@@ -56,21 +58,87 @@ public final class Sweep {
     }
 
     /**
+     * Where the records of the grid's experiments (both stages of one that selects) are in {@code dir}, by id: {@code runs/<id>.json}, or for an id without
+     * one, a record an earlier build wrote under the id it gave the same experiment. Those are found by the
+     * config they record, as today's id sees it ({@link Experiment#recordedId}): a grid point that set a key its
+     * strategy does not read (per-class for naive) had an id of its own then. Only regular files named as
+     * records are read, never through a link; among several records of one experiment, a finished one, then
+     * the first by name. Ids with no record are absent.
+     */
+    static Map<String, Path> records(Path dir, Grid grid) {
+        Map<String, Path> out = new LinkedHashMap<>();
+        if (dir == null) {
+            return out;
+        }
+        List<Grid.Point> points = new ArrayList<>(grid.points());
+        if (grid.selection() != null) {
+            grid.selection().candidates().forEach(c -> points.addAll(c.evaluation()));
+        }
+        java.util.Set<String> missing = new java.util.LinkedHashSet<>();
+        for (Grid.Point p : points) {
+            Path f = record(dir, p.id());
+            if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                out.put(p.id(), f);
+            } else {
+                missing.add(p.id());
+            }
+        }
+        Path runs = dir.resolve("runs");
+        if (missing.isEmpty() || !Files.isDirectory(runs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return out;
+        }
+        List<Path> files;
+        try (var list = Files.list(runs)) {
+            files = list.filter(f -> f.getFileName().toString().matches("[0-9a-f]{" + Experiment.ID_LENGTH
+                    + "}\\.json") && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new RehearsalException(RehearsalException.DATA, "cannot list " + runs + ": "
+                    + dev.rehearsal.AtomicFiles.reason(e), e);
+        }
+        Map<String, Path> earlier = new LinkedHashMap<>();
+        for (Path f : files) {
+            String name = f.getFileName().toString();
+            String named = name.substring(0, Experiment.ID_LENGTH);
+            if (out.containsKey(named) || missing.contains(named)) {
+                continue; // today's record of an experiment of this grid
+            }
+            ObjectNode o = Experiment.readSealedRecord(f);
+            String id = Experiment.recordedId(o);
+            if (id != null && missing.contains(id)) {
+                Path before = earlier.get(id);
+                boolean finished = o.path("status").asText().equals("finished");
+                if (before == null || finished && !Experiment.readSealedRecord(before).path("status").asText()
+                        .equals("finished")) {
+                    earlier.put(id, f);
+                }
+            }
+        }
+        out.putAll(earlier);
+        return out;
+    }
+
+    /**
      * Runs the grid into {@code dir} and merges every record there into its tables; with a null {@code engine}
      * nothing runs ({@code --merge-only}): the tables cover the experiments already finished, and list the others
      * as not run, which is how a sweep stopped part-way is committed and reported.
      */
     public static Outcome run(Grid grid, Path dir, Engine engine, boolean rerun, PrintStream log) {
         ResultFiles.write(dir.resolve("grid.json"), Json.write(grid.source()) + "\n");
+        if (grid.collapsed() != null) {
+            log.println("sweep: " + grid.collapsed());
+        }
         Map<String, ObjectNode> records = new LinkedHashMap<>();
+        Map<String, Path> files = new LinkedHashMap<>();
+        Map<String, Path> found = rerun ? Map.of() : records(dir, grid);
         Selection.Plan plan = grid.selection();
         if (plan == null) {
-            int[] kr = stage("", grid.points(), dir, engine, rerun, log, records);
-            String table = merge(grid, grid.points(), null, dir, records, log);
+            int[] kr = stage("", grid.points(), dir, engine, found, log, records, files);
+            String table = merge(grid, grid.points(), null, dir, records, files, log);
             return new Outcome(grid.points().size(), kr[0], kr[1], failed(grid.points(), records), table);
         }
         int[] first = stage("selection stage (" + plan.candidates().size() + " candidates x "
-                + plan.selectSeeds().size() + " seeds): ", grid.points(), dir, engine, rerun, log, records);
+                + plan.selectSeeds().size() + " seeds): ", grid.points(), dir, engine, found, log, records, files);
         List<Selection.Judged> judged = Selection.choose(plan.candidates(), Selection.scores(records, plan.by()));
         for (String g : plan.groups()) {
             Selection.Judged c = judged.stream().filter(j -> j.chosen() && j.candidate().group().equals(g))
@@ -80,8 +148,8 @@ public final class Sweep {
                     + c.summary().meanSem(4)));
         }
         List<Grid.Point> evaluation = Selection.evaluation(judged);
-        int[] second = stage("evaluation stage: ", evaluation, dir, engine, rerun, log, records);
-        String table = merge(grid, evaluation, judged, dir, records, log);
+        int[] second = stage("evaluation stage: ", evaluation, dir, engine, found, log, records, files);
+        String table = merge(grid, evaluation, judged, dir, records, files, log);
         List<Grid.Point> all = new ArrayList<>(grid.points());
         all.addAll(evaluation);
         return new Outcome(all.size(), first[0] + second[0], first[1] + second[1], failed(all, records), table);
@@ -93,23 +161,25 @@ public final class Sweep {
     }
 
     /**
-     * Runs the experiments of {@code points} not finished in {@code dir} yet (all with {@code rerun}), each
-     * record written as it arrives and added to {@code records}; returns {kept, run}.
+     * Runs the experiments of {@code points} without a finished record in {@code found} (see {@link #records};
+     * none with --rerun), each record written as it arrives and added to {@code records}, and its file to
+     * {@code files}; returns {kept, run}.
      */
-    private static int[] stage(String name, List<Grid.Point> points, Path dir, Engine engine, boolean rerun,
-            PrintStream log, Map<String, ObjectNode> records) {
+    private static int[] stage(String name, List<Grid.Point> points, Path dir, Engine engine, Map<String, Path> found,
+            PrintStream log, Map<String, ObjectNode> records, Map<String, Path> files) {
         List<Engine.Task> tasks = new ArrayList<>();
         Map<String, Grid.Point> byId = new LinkedHashMap<>();
         int kept = 0;
         for (Grid.Point p : points) {
             byId.put(p.id(), p);
-            Path f = record(dir, p.id());
-            if (!rerun && Files.isRegularFile(f)) {
+            Path f = found.get(p.id());
+            if (f != null) {
                 ObjectNode o = Experiment.readRecord(f, p.config(), "delete it to run that experiment again, or "
                         + "give --rerun");
                 String status = o.path("status").asText();
                 if (status.equals("finished") || status.equals(Experiment.DOES_NOT_FIT)) {
                     records.put(p.id(), o);
+                    files.put(p.id(), f);
                     kept++;
                     continue;
                 }
@@ -129,21 +199,41 @@ public final class Sweep {
         }
         int[] done = {0};
         long started = System.nanoTime();
+        // The estimate of the time left: each experiment's work from its config, at the pace the finished ones
+        // kept (their own seconds), shared as the wall time so far shared them (several run at once).
+        Map<String, Eta.Run> toCome = new LinkedHashMap<>();
+        for (Engine.Task t : tasks) {
+            ExperimentConfig c = byId.get(t.id()).config();
+            toCome.put(t.id(), new Eta.Run(c.strategy, Experiment.plannedWork(c, Cost.TRAIN, Cost.TEST)));
+        }
+        Eta.Pace pace = new Eta.Pace();
+        // When the first experiment began (its end less its own seconds): the engine's start-up is no one's work.
+        double[] began = {Double.MAX_VALUE};
         try {
             engine.run(tasks, new SweepWork(), (task, result) -> {
                 ObjectNode o = parse(result);
                 ResultFiles.write(record(dir, task.id()), result + "\n");
                 records.put(task.id(), o);
+                files.put(task.id(), record(dir, task.id()));
                 done[0]++;
-                log.println(String.format(Locale.ROOT, "sweep: %d/%d %s %s seed %s: ", done[0], tasks.size(),
-                        task.id(), o.path("strategy").asText(), o.path("seed").asText())
+                Eta.Run ran = toCome.remove(task.id());
+                double now = (System.nanoTime() - started) / 1e9;
+                if (o.path("status").asText().equals("finished")) {
+                    double seconds = o.path("seconds").path("total").asDouble();
+                    pace.add(ran.strategy(), ran.work(), seconds);
+                    began[0] = Math.min(began[0], Math.max(0, now - seconds));
+                }
+                double left = Eta.wallSecondsLeft(pace, List.copyOf(toCome.values()), now - began[0]);
+                Grid.Point p = byId.get(task.id());
+                log.println(String.format(Locale.ROOT, "sweep: %d/%d %s seed %s (%s): ", done[0], tasks.size(),
+                        label(p), p.config().seed, task.id())
                         + (o.path("status").asText().equals("failed") ? "failed: " + o.path("error").asText()
                         : o.path("status").asText().equals(Experiment.DOES_NOT_FIT) ? "does not fit its budget: "
                         + o.path("error").asText() : String.format(Locale.ROOT, "ACC %.4f in %.1f s", o.path("acc").asDouble(),
                                 o.path("seconds").path("total").asDouble()))
-                        + (done[0] < tasks.size() ? ", about " + dev.rehearsal.strategy.Progress.duration(
-                                (System.nanoTime() - started) / 1e9 / done[0] * (tasks.size() - done[0]))
-                                + " left for the other " + (tasks.size() - done[0]) : ""));
+                        + (done[0] < tasks.size() && !Double.isNaN(left) ? ", about "
+                                + dev.rehearsal.strategy.Progress.duration(left) + " left for the other "
+                                + (tasks.size() - done[0]) : ""));
             });
         } catch (Engine.EngineException e) {
             // The engine lost the rest (a crashed executor): each unfinished experiment is recorded as failed.
@@ -153,6 +243,7 @@ public final class Sweep {
                             + "finished: " + SweepWork.oneLine(e.getMessage()), RehearsalException.RUN);
                     ResultFiles.write(record(dir, t.id()), Json.write(o) + "\n");
                     records.put(t.id(), o);
+                    files.put(t.id(), record(dir, t.id()));
                 }
             }
             log.println("sweep: the engine failed: " + SweepWork.oneLine(e.getMessage()));
@@ -186,7 +277,9 @@ public final class Sweep {
      * returns the Markdown table.
      */
     static String merge(Grid grid, List<Grid.Point> reported, List<Selection.Judged> judged, Path dir,
-            Map<String, ObjectNode> records, PrintStream log) {
+            Map<String, ObjectNode> records, Map<String, Path> files, PrintStream log) {
+        log.println("sweep: writing sweep.json, sweep.csv, sweep.md and results.* of " + reported.size()
+                + (reported.size() == 1 ? " experiment in " : " experiments in ") + dir);
         ObjectNode root = Provenance.stamp(Json.MAPPER.createObjectNode(), "sweep");
         root.set("grid", ResultsSchema.snakeKeys(grid.source()));
         ArrayNode sw = root.putArray("swept");
@@ -196,7 +289,8 @@ public final class Sweep {
         List<String> columns = grid.swept().stream().filter(k -> !k.equals("strategy") && !k.equals("seed")).toList();
         List<String> header = new ArrayList<>(List.of("id", "strategy", "seed", "class_order"));
         columns.forEach(k -> header.add(ResultsSchema.field(k)));
-        header.addAll(List.of("trained_through_task", "task", "accuracy", "validation_accuracy"));
+        header.addAll(List.of("trained_through_task", "task", "accuracy", "validation_accuracy", "short"));
+        List<List<String>> shortReasons = new ArrayList<>();
         ResultsCsv.line(csv, header);
         Summary summary = null;
         // Experiments with no results (failed, does not fit, no record): listed as not run under the table.
@@ -210,7 +304,12 @@ public final class Sweep {
             e.put("setting", p.config().setting.id());
             e.put("seed", p.config().seed);
             e.set("options", ResultsSchema.snakeKeys(Json.MAPPER.valueToTree(p.options())));
-            e.put("record", "runs/" + p.id() + ".json");
+            e.put("record", "runs/" + files.getOrDefault(p.id(), record(dir, p.id())).getFileName());
+            List<String> why = dev.rehearsal.config.ShortRun.reasons(p.config());
+            shortReasons.add(why);
+            e.put("short", !why.isEmpty());
+            ArrayNode reasons = e.putArray("short_reasons");
+            why.forEach(reasons::add);
             if (o == null) {
                 e.put("status", "missing");
                 unfinished.add(p);
@@ -251,7 +350,7 @@ public final class Sweep {
                     JsonNode a = r.get(i).get(j);
                     JsonNode va = val.path(i).path(j);
                     row.addAll(List.of(Integer.toString(i + 1), Integer.toString(j + 1), a.isNumber() ? a.asText()
-                            : "", va.isNumber() ? va.asText() : ""));
+                            : "", va.isNumber() ? va.asText() : "", Boolean.toString(!why.isEmpty())));
                     ResultsCsv.line(csv, row);
                 }
             }
@@ -270,6 +369,10 @@ public final class Sweep {
                 summary.notRun(label(p), List.of(p.config().seed), why);
             }
         }
+        List<String> allShort = dev.rehearsal.config.ShortRun.union(shortReasons);
+        root.put("short", !allShort.isEmpty());
+        ArrayNode allReasons = root.putArray("short_reasons");
+        allShort.forEach(allReasons::add);
         Selection.Plan plan = grid.selection();
         if (plan != null) {
             root.set("selection", Selection.json(plan, judged, records));
@@ -282,17 +385,21 @@ public final class Sweep {
         }
         ResultFiles.write(dir.resolve("sweep.json"), Json.write(root) + "\n");
         ResultFiles.write(dir.resolve("sweep.csv"), csv.toString());
-        String table = summary == null ? "(no finished experiment)\n" : summary.markdownTable()
-                + dev.rehearsal.experiment.PairedComparisons.markdown(compared);
+        String shortLine = dev.rehearsal.config.ShortRun.line(allShort);
+        String table = (shortLine == null ? "" : "**" + shortLine + "**\n\n") + (summary == null
+                ? "(no finished experiment)\n" : summary.markdownTable()
+                + dev.rehearsal.experiment.PairedComparisons.markdown(compared));
         ResultFiles.write(dir.resolve("sweep.md"), "# Rehearsal sweep\n\nMean ± standard error of the mean over seeds "
                 + "per grid point (" + reported.size() + " experiments" + (plan == null ? ""
                 : " of the evaluation stage, seeds " + Selection.seeds(plan.evaluateSeeds())) + "; each in "
                 + "runs/<id>.json).\n\n" + table + (plan == null ? "" : Selection.markdown(plan, judged)));
         if (grid.report() != null) {
+            log.println("sweep: writing the frontier (frontier.md, frontier.json and its figures)");
             dev.rehearsal.report.Frontier.write(dir, exps, log);
         }
         if (summary != null) {
             ResultFiles.writeSummary(dir, summary);
+            log.println("sweep: writing report.html and its figures");
             try {
                 HtmlReport.write(dir);
             } catch (RehearsalException e) {
@@ -311,17 +418,20 @@ public final class Sweep {
     public static String dryRun(Grid grid, Path dir) {
         StringBuilder b = new StringBuilder();
         Selection.Plan plan = grid.selection();
-        b.append(String.format(Locale.ROOT, "%d experiments%s%s%n", grid.points().size(), plan == null ? ""
+        b.append(String.format(Locale.ROOT, "%d experiments%s%n", grid.points().size(), plan == null ? ""
                 : " in the selection stage (" + plan.candidates().size() + " candidates x seeds "
-                + Selection.seeds(plan.selectSeeds()) + ")",
-                grid.duplicates() > 0 ? " (" + grid.duplicates() + " duplicate point(s) dropped)" : ""));
+                + Selection.seeds(plan.selectSeeds()) + ")"));
+        if (grid.collapsed() != null) {
+            b.append(grid.collapsed()).append('\n');
+        }
+        Map<String, Path> found = records(dir, grid);
         b.append(String.format(Locale.ROOT, "%-16s  %-12s  %-12s  %-12s  %-10s  %s%n", "id", "MACs (est.)",
                 "params (B)", "data (B)", "status", "options"));
         long total = 0;
         for (Grid.Point p : grid.points()) {
             Cost c = Cost.of(p.config());
             total += c.macs();
-            String status = dir != null && Files.isRegularFile(record(dir, p.id())) ? "recorded" : "to run";
+            String status = found.containsKey(p.id()) ? "recorded" : "to run";
             b.append(String.format(Locale.ROOT, "%-16s  %-12.3g  %-12d  %-12d  %-10s  %s%n", p.id(), (double) c.macs(),
                     c.parameterBytes(), c.datasetBytes(), status, Json.MAPPER.valueToTree(p.options())));
         }

@@ -1,5 +1,8 @@
 package dev.rehearsal.cli;
 
+import dev.rehearsal.metrics.Eta;
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,15 +84,41 @@ class ProgressLineTest {
         assertTrue(bytes.toString().contains("| epoch 2, loss 0.5"), bytes.toString());
     }
 
+    /**
+     * The overall estimate, by hand: the work left (the rest of the current run, as its strategy planned it, and
+     * the runs to come) at the pace so far, a strategy's own once one of its runs has made progress.
+     */
     @Test
-    void multiRunCommandsEstimateTheTimeLeftFromTheirFinishedRuns() {
+    void multiRunCommandsEstimateTheTimeLeftFromTheWorkLeft() {
+        ProgressLine.Runs single = new ProgressLine.Runs();
+        single.started("er seed 1", 1, 1, "er", List.of(), 0);
+        assertNull(single.planned(new Eta.Work(100, 0, 0)), "one run: no line of its own");
+        assertEquals("er seed 1 task 1/2: ..., about 1.0s left", single.taskDone("er seed 1 task 1/2: ...",
+                new Eta.Work(50, 0, 0), 1_000_000_000L), "50 of 100 steps in 1 s: 50 more");
+        assertEquals("er seed 1 task 2/2: ...", single.taskDone("er seed 1 task 2/2: ...", new Eta.Work(100, 0, 0),
+                2_000_000_000L), "nothing left: nothing to say");
+        assertEquals("outside a command's runs", new ProgressLine.Runs().taskDone("outside a command's runs",
+                new Eta.Work(1, 0, 0), 1), "scale and profile run experiments one by one: nothing to add");
+
         ProgressLine.Runs runs = new ProgressLine.Runs();
-        assertNull(new ProgressLine.Runs().started("er seed 1", 1, 1, 0), "one run: nothing to estimate");
-        assertEquals("run 2/6 (er seed 1): the time left is estimated once a run has finished",
-                runs.started("er seed 1", 2, 6, 0), "run 1 was kept from an earlier command");
-        assertEquals("run 3/6 (gr seed 1): about 40s left for 4 runs (10s per run so far)",
-                runs.started("gr seed 1", 3, 6, 10_000_000_000L));
-        assertEquals("run 4/6 (naive seed 2): about 45s left for 3 runs (15s per run so far)",
-                runs.started("naive seed 2", 4, 6, 30_000_000_000L));
+        // run 1 was kept from an earlier command; naive seed 1 to come after er, then gr (estimated from its config).
+        List<Eta.Run> after = List.of(new Eta.Run("gr", new Eta.Work(1_000, 2_000, 0)),
+                new Eta.Run("er", new Eta.Work(900, 0, 0)));
+        runs.started("er seed 1", 2, 4, "er", after, 0);
+        assertEquals("run 2/4 (er seed 1): the time left is estimated once its first task has finished",
+                runs.planned(new Eta.Work(1_000, 0, 0)));
+        // 250 steps in 2 s: 0.008 s a step for er, and for gr, not seen yet. Left: 750 + 3,000 + 1,000 (er's own
+        // plan replaces the estimate of its second run) = 4,750 steps, 38 s.
+        assertEquals("er task: ..., about 38s left in all", runs.taskDone("er task: ...", new Eta.Work(250, 0, 0),
+                2_000_000_000L));
+        // er's run took 10 s for its 1,000 steps (0.01 s a step); gr plans 1,000 + 2,500 + 20 steps: 3,520 steps of
+        // gr and 1,000 of er at 0.01 s are 45.2 s.
+        runs.started("gr seed 1", 3, 4, "gr", List.of(new Eta.Run("er", new Eta.Work(900, 0, 0))), 10_000_000_000L);
+        assertEquals("run 3/4 (gr seed 1): about 45s left for 2 runs (4,520 steps)",
+                runs.planned(new Eta.Work(1_000, 2_500, 20)));
+        // gr's first task: 704 steps in 14.08 s, 0.02 s a step of its own: 2,816 steps left of it, 56.32 s, and er's
+        // 1,000 at its 0.01: 66.32 s.
+        assertEquals("gr task: ..., about 1m06s left in all", runs.taskDone("gr task: ...", new Eta.Work(200, 500, 4),
+                24_080_000_000L));
     }
 }

@@ -34,13 +34,39 @@ class ResultFilesTest {
     static Path out;
 
     private static JsonNode results;
+    private static Cli console;
 
     @BeforeAll
     static void compare() throws Exception {
-        Cli r = Cli.run("compare", "--strategies", "naive,gr", "--train-limit", "400", "--test-limit", "100",
+        console = Cli.run("compare", "--strategies", "naive,gr", "--train-limit", "400", "--test-limit", "100",
                 "--iterations", "30", "--vae-iterations", "20", "--quiet", "--out", out.toString());
-        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(0, console.exitCode(), console.err());
         results = Json.MAPPER.readTree(Files.readString(out.resolve("results.json")));
+    }
+
+    /**
+     * This run is short (400 training and 100 test samples a task): the console, results.md, results.json, results.csv and the report
+     * say so, with the same reasons (ShortRun, the one definition).
+     */
+    @Test
+    void aShortRunIsFlaggedWhereverItsNumbersAre() throws Exception {
+        List<String> reasons = dev.rehearsal.config.ShortRun.reasons(results.path("config"), List.of("naive", "gr"));
+        // 30 x 128 solver rows and 20 x 128 generator rows a task pass 2 and 5 epochs of the 400 samples kept.
+        assertEquals(List.of("training data limited to 400 samples per task", "test data limited to 100 samples per "
+                + "task"), reasons);
+        assertTrue(results.path("short").asBoolean());
+        assertEquals(reasons, dev.rehearsal.experiment.Json.MAPPER.convertValue(results.path("short_reasons"),
+                List.class));
+        String line = dev.rehearsal.config.ShortRun.line(reasons);
+        assertTrue(console.out().startsWith(line + "\n"), "the console, before the table: " + console.out());
+        assertTrue(Files.readString(out.resolve("results.md")).contains("**" + line + "**"), "results.md");
+        List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+        int col = List.of(fields(csv.get(0))).indexOf("short");
+        assertTrue(col > 0, csv.get(0));
+        assertTrue(csv.subList(1, csv.size()).stream().allMatch(l -> fields(l)[col].equals("true")), "every row");
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("id=\"short-configuration\"") && html.contains("training data limited to 400 samples per task"),
+                "the report's banner");
     }
 
     @Test

@@ -240,6 +240,31 @@ class ReportSectionsTest {
         assertFalse(row(html, "gr").contains("0.9035"), "a class-IL figure says nothing about domain-IL");
     }
 
+    /**
+     * A short run is never set beside published figures, even where it shares every key of their protocol: here
+     * gr's generator trained 100 iterations a task (the protocol's are 2000), so no column at all, naive's
+     * neither; and when results.json says why it is short (a sweep judges each point's own config), the report
+     * takes its word.
+     */
+    @Test
+    void aShortRunIsNeverSetBesidePublishedFigures(@TempDir Path out) throws Exception {
+        ObjectNode root = fixture(out);
+        literatureProtocol(root);
+        config(root).put("vae-iterations", 100);
+        String html = report(out, root);
+        assertTrue(html.contains("id=\"short-configuration\"") && html.contains("100 generator iterations per task "
+                + "where the wide preset&#39;s protocol has 2000"), "the banner");
+        assertFalse(html.contains("<th>published ACC</th>") || html.contains("0.1989"), "no published figure");
+        assertTrue(html.contains("and this run is a short configuration (see the banner above)"), "the note says why");
+
+        literatureProtocol(root);
+        root.putArray("short_reasons").add("training data limited to 1,000 samples per task");
+        html = report(out, root);
+        assertTrue(html.contains("id=\"short-configuration\"")
+                && html.contains("training data limited to 1,000 samples per task"), "the reasons results.json gives");
+        assertFalse(html.contains("<th>published ACC</th>"));
+    }
+
     @Test
     void confidenceIntervalsUseStudentsTOverSeeds(@TempDir Path out) throws Exception {
         // Tables of Student's t, 97.5% quantile: 12.706 (1 df), 4.303 (2), 2.262 (9), 2.042 (30).

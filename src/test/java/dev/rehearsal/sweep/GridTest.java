@@ -36,15 +36,17 @@ class GridTest {
                 points:
                   - {strategy: gr, replay-targets: soft}
                 """);
-        // 2 x 3 x 2 crossed, plus the point x seeds x per-class (it sets strategy itself).
-        assertEquals(12 + 6, g.points().size());
+        // 2 x 3 x 2 crossed, plus the point x seeds x per-class (it sets strategy itself): 18 points. naive and gr
+        // do not read per-class, so each of their pairs that differ only in it is one experiment.
+        assertEquals(3 + 6 + 3, g.points().size());
+        assertEquals(6, g.duplicates());
         assertEquals(List.of("strategy", "seed", "per-class", "replay-targets"), g.swept());
-        Grid.Point soft = g.points().get(12);
+        Grid.Point soft = g.points().get(9);
         assertEquals("gr", soft.config().strategy);
         assertEquals(dev.rehearsal.config.ReplayTargets.SOFT, soft.config().replayTargets);
         assertEquals(500, soft.config().trainLimit, "fixed options apply to points too");
         assertEquals(List.of("gr"), soft.config().strategies, "each experiment is one strategy and one seed");
-        assertEquals(18, g.points().stream().map(Grid.Point::id).distinct().count(), "ids are distinct");
+        assertEquals(12, g.points().stream().map(Grid.Point::id).distinct().count(), "ids are distinct");
     }
 
     @Test

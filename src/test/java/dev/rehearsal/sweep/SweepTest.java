@@ -137,7 +137,8 @@ class SweepTest {
     void theMergedCsvHoldsEveryRecordsAccuracyMatrix() throws Exception {
         ObjectMapper json = new ObjectMapper();
         List<String> csv = Files.readAllLines(REFERENCE.resolve("sweep.csv"));
-        assertEquals("id,strategy,seed,class_order,trained_through_task,task,accuracy,validation_accuracy", csv.get(0));
+        assertEquals("id,strategy,seed,class_order,trained_through_task,task,accuracy,validation_accuracy,short",
+                csv.get(0));
         Map<String, String> rows = new HashMap<>();
         for (String line : csv.subList(1, csv.size())) {
             String[] f = line.split(",");

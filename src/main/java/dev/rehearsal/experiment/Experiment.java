@@ -276,7 +276,8 @@ public final class Experiment {
                 progress.log(String.format(Locale.ROOT, "%s seed %d task %d/%d: accuracy %s, ACC so far %.4f",
                         s.name(), c.seed, task.index() + 1, tasks, format(row, task.index()), acc.acc()));
                 result = new RunResult(s.name(), c.seed, acc, ledger, s.memory(), s.heapMemory(), datasetBytes, wall,
-                        List.copyOf(records), stream, losses.recorded(acc.rowsDone()), confusion, order, val);
+                        List.copyOf(records), stream, losses.recorded(acc.rowsDone()), confusion, order, val,
+                        s.workspaceBytes());
                 if (afterTask != null) {
                     afterTask.taskFinished(result);
                     // Its own stream: drawing report samples must not change the training's random numbers.
@@ -301,7 +302,7 @@ public final class Experiment {
             if (result == null) {
                 result = new RunResult(s.name(), c.seed, acc, ledger, s.memory(), s.heapMemory(), datasetBytes,
                         earlierSeconds, List.copyOf(records), stream, losses.recorded(acc.rowsDone()), confusion, order,
-                        val);
+                        val, s.workspaceBytes());
             }
             if (ledger.unattributedMacs() != 0) {
                 throw new IllegalStateException(ledger.unattributedMacs() + " MACs were issued outside every phase: "

@@ -13,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A strategy's exact memory ({@code memory_bytes}) is a function of its config alone. What is not in the config
@@ -71,5 +74,38 @@ class ExactMemoryTest {
         assertEquals(List.of(), differences, "memory by component must not depend on the runtime");
         // The settings do move what the library allocates: without that, the comparison above would prove nothing.
         assertTrue(workspaces.size() > 1, "gr's backend workspace was the same under every setting: " + workspaces);
+    }
+
+    /**
+     * The report's case end to end: one config.json run by the CLI with each wait policy (what --omp-wait auto
+     * decides from the load at start-up) records the same memory_bytes, and the workspace apart.
+     */
+    @Test
+    void theSameConfigFileGivesTheSameMemoryUnderBothWaitPolicies(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("config.yaml");
+        Files.writeString(config, "strategies: [naive]\ntrain-limit: 100\ntest-limit: 50\nepochs: 1\n"
+                + "vae-epochs: 1\n");
+        Map<String, JsonNode> memory = new LinkedHashMap<>();
+        Map<String, JsonNode> workspace = new LinkedHashMap<>();
+        for (String wait : new String[] {"brief", "passive"}) {
+            Path out = dir.resolve(wait);
+            ChildCli r = ChildCli.run((Path) null, "compare", "--config", config.toString(), "--threads", "2", "--omp-wait",
+                    wait, "--quiet", "--out", out.toString());
+            assertEquals(0, r.exitCode(), r.err());
+            JsonNode results = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+            assertEquals(wait, results.path("machine").path("omp_wait").asText());
+            for (JsonNode s : results.get("results")) {
+                JsonNode run = s.get("runs").get(0);
+                memory.put(wait + " " + s.get("strategy").asText(), run.get("memory_bytes"));
+                workspace.put(wait + " " + s.get("strategy").asText(), run.get("workspace_bytes"));
+            }
+        }
+        for (String strategy : new String[] {"naive"}) {
+            assertEquals(memory.get("passive " + strategy).toString(), memory.get("brief " + strategy).toString(),
+                    strategy + ": memory_bytes");
+            assertTrue(workspace.get("passive " + strategy).asLong() > 0, strategy + ": the workspace is recorded");
+        }
+        assertTrue(!workspace.get("passive naive").equals(workspace.get("brief naive")),
+                "the two policies size oneDNN's workspace differently, so this compares something: " + workspace);
     }
 }

@@ -81,10 +81,9 @@ final class ProfileCommand implements Callable<Integer> {
             }
         });
         c.refuseUnread(c.strategies);
-        Path dir = folder.folder(c.out, "profile");
-        try (ResultsFolder out = folder.open(dir, "profile", false)) {
+        try (ResultsFolder out = folder.openNew(c.out, "profile", "profile")) {
             try {
-                return profileInto(c, dir, out);
+                return profileInto(c, out.dir(), out);
             } catch (RuntimeException | Error e) {
                 out.discard(e); // nothing of a failed profile is worth keeping
                 throw e;

@@ -15,7 +15,8 @@ final class FolderOptions {
     @Group.In(Group.OUTPUT)
     @Option(names = "--out", paramLabel = "DIR", converter = RunPath.class, description = "Results folder: a new or "
             + "empty folder, or an earlier run's with --force. Default: a new folder of this run's own under "
-            + "results/<command>/ (named by its start, UTC), with results/<command>/latest naming the newest.")
+            + "results/<command>/ (results/<preset>/ for sweep --preset; named by its start, UTC), with latest "
+            + "beside it naming the newest.")
     Path out;
 
     @Group.In(Group.OUTPUT)

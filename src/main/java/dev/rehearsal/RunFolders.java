@@ -203,21 +203,31 @@ public final class RunFolders {
         }
     }
 
-    /** Points {@code root/latest} at the run folder {@code name}: a new link renamed over the old one, atomically. */
+    /**
+     * Points {@code root/latest} at the run folder {@code name}: a new link renamed over the old one, atomically.
+     * On a file system without links there is no {@value #LATEST}, and runs are found by name ({@link #runs}).
+     */
     private static void pointLatest(Path root, String name) {
         Path latest = root.resolve(LATEST);
         Path temporary = root.resolve("." + LATEST + "." + ProcessHandle.current().pid() + "." + System.nanoTime());
         try {
             Files.createSymbolicLink(temporary, Path.of(name));
+        } catch (UnsupportedOperationException e) {
+            return;
+        } catch (IOException e) {
+            throw new RehearsalException(RehearsalException.RUN, "cannot point " + latest + " at " + name + ": "
+                    + AtomicFiles.reason(e), e);
+        }
+        try {
             Files.move(temporary, latest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException e) {
             try {
                 Files.deleteIfExists(temporary);
             } catch (IOException again) {
                 e.addSuppressed(again);
             }
             throw new RehearsalException(RehearsalException.RUN, "cannot point " + latest + " at " + name + ": "
-                    + (e instanceof IOException io ? AtomicFiles.reason(io) : "this file system has no links"), e);
+                    + AtomicFiles.reason(e), e);
         }
     }
 

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --omp-wait auto} picks at start-up from how busy the machine is, the CPU's ISA) changes only the
  * backend's workspace, which the library sizes and which is reported apart ({@code workspace_bytes}). Every
  * registered strategy and variant runs the same short config on each backend in this JVM and, in child JVMs, on
- * native runtimes with other thread counts and wait policies (fixed per process); the memory by component must
- * be identical everywhere. Before the workspace was kept apart, oneDNN's scratchpad for a matmul created for one
+ * native runtimes with other thread counts and wait policies (fixed per process) and with oneDNN limited to AVX2
+ * (as on another CPU); the memory by component must be identical everywhere. Before the workspace was kept apart, oneDNN's scratchpad for a matmul created for one
  * thread (below the serial threshold, which depends on the wait policy) differed from the one for two, and the
  * same config.json gave naive 1.553 MB with one policy and 1.421 MB with the other.
  */
@@ -43,10 +43,13 @@ class ExactMemoryTest {
         if (NativeRuntime.hasBf16()) {
             bySetting.put("native oneDNN bf16, 2 threads, passive", MemoryProbe.probe(Backends.nativeBf16(), models));
         }
-        for (String[] runtime : new String[][] {{"2", "brief"}, {"1", "passive"}}) {
-            ChildCli r = ChildCli.runMain(MemoryProbe.class, runtime);
+        for (String[] runtime : new String[][] {{"2", "brief", ""}, {"1", "passive", ""}, {"2", "passive", "AVX2"}}) {
+            // oneDNN takes its ISA from the CPU, at most ONEDNN_MAX_CPU_ISA: AVX2 stands for another machine.
+            ChildCli r = ChildCli.runMain(runtime[2].isEmpty() ? Map.of() : Map.of("ONEDNN_MAX_CPU_ISA", runtime[2]),
+                    MemoryProbe.class, runtime[0], runtime[1]);
             assertEquals(0, r.exitCode(), r.err());
-            bySetting.put("native oneDNN, " + runtime[0] + " thread(s), " + runtime[1], Json.MAPPER.readTree(r.out()));
+            bySetting.put("native oneDNN" + (runtime[2].isEmpty() ? "" : " limited to " + runtime[2]) + ", "
+                    + runtime[0] + " thread(s), " + runtime[1], Json.MAPPER.readTree(r.out()));
         }
 
         assertEquals(bySetting.get("jvm, 2 threads").size(), bySetting.values().iterator().next().size());

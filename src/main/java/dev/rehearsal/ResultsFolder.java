@@ -290,8 +290,8 @@ public final class ResultsFolder implements AutoCloseable {
             if (old.hasNonNull("finished") && !was.equals("sweep")) {
                 // A sweep runs again into its folder to retry what failed; a run or compare is done.
                 throw usage("nothing to resume in " + dir + ": its 'rehearsal " + was + "' finished ("
-                        + old.path("finished").asText() + "); add --force instead of --resume to run it again, or "
-                        + "choose another --out");
+                        + old.path("finished").asText() + "); run it again without --resume (in a new folder of "
+                        + "its own), or with --out " + dir + " --force to replace it");
             }
             old.remove("finished");
             old.remove(FAILED);

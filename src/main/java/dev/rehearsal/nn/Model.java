@@ -26,7 +26,7 @@ import java.util.Map;
  *       scratchpad, bfloat16 operand copies), a block of its own because the library sizes it for the machine,
  *       thread count and wait policy ({@link MemoryBlock#workspace()}): the other blocks follow from the config.</li>
  * </ul>
- * A frozen model (no optimiser config) has only parameters and forward activations.
+ * A frozen model (no optimiser config) has only parameters, forward activations and their workspace.
  */
 public abstract class Model implements AutoCloseable {
     /** One block of the model's arena with its exact size; {@code workspace} for the backend's workspace block. */
@@ -54,6 +54,8 @@ public abstract class Model implements AutoCloseable {
     private Block activations;
     private Block buffers;
     private Block workspace;
+    /** The whole workspace block as one view, made once. */
+    private Tensor workspaceView;
     private Optimizer optimizer;
     /** Views of activation slots by batch size: a training step creates no objects. */
     private final java.util.IdentityHashMap<Layout.Entry, Tensor[]> views = new java.util.IdentityHashMap<>();
@@ -140,6 +142,7 @@ public abstract class Model implements AutoCloseable {
             params = arena.allocate("params", DType.F32, parameterTable.length());
             activations = arena.allocate("activations", DType.F32, activationTable.length());
             workspace = arena.allocateWorkspace("workspace", Math.toIntExact(ws));
+            workspaceView = Tensor.of(workspace, 1, Math.toIntExact(ws));
             if (bufferTable.length() > 0) {
                 buffers = arena.allocate("buffers", DType.F32, bufferTable.length());
             }
@@ -183,7 +186,7 @@ public abstract class Model implements AutoCloseable {
     }
 
     protected final Tensor workspace() {
-        return Tensor.of(workspace, 1, Math.toIntExact(workspace.length()));
+        return workspaceView;
     }
 
     protected final void checkBatch(int batch) {

@@ -60,6 +60,8 @@ public final class ResultsFolder implements AutoCloseable {
     private static final String FORMAT = "rehearsal results folder";
     /** 2: the manifest carries its checksum. */
     private static final int VERSION = 2;
+    /** Set by {@link #fail}: when and with what error the command stopped, leaving what it wrote. */
+    private static final String FAILED = "failed";
     /** The manifest's checksum: SHA-256 of its JSON, written compactly without this key. */
     private static final String SHA256 = "sha256";
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
@@ -92,6 +94,10 @@ public final class ResultsFolder implements AutoCloseable {
      * writing anything leaves the folder as it was.
      */
     private boolean manifestChanged;
+    /** Set by {@link #discard}: the run left nothing. */
+    private boolean discarded;
+    /** What {@link #close} does after the lock is released when the run left nothing (a run folder's removal). */
+    private Runnable whenDiscarded;
 
     private ResultsFolder(Path dir, Path absolute, Mode mode, FileChannel lockChannel, FileLock lock,
             ObjectNode manifest) {
@@ -206,6 +212,55 @@ public final class ResultsFolder implements AutoCloseable {
         }
     }
 
+    /**
+     * What a results folder's manifest says of its run, for listings: the command, when it started, was last
+     * resumed and finished (null when it did not), the error it failed with (null when it did not), and whether
+     * another process holds its lock now (it is running).
+     */
+    public record Summary(String command, String started, String resumed, String finished, String failed,
+            boolean running) {
+    }
+
+    /**
+     * The {@link Summary} of the results folder {@code dir}, read as {@link #open} reads it (no link followed,
+     * the checksum checked), writing nothing; null when {@code dir} holds no manifest.
+     *
+     * @throws RehearsalException exit code 3 when the manifest is damaged
+     */
+    public static Summary summary(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        ObjectNode m = readManifest(abs, dir);
+        if (m == null) {
+            return null;
+        }
+        return new Summary(m.path("command").asText(), textOrNull(m, "started"), textOrNull(m, "resumed"),
+                textOrNull(m, "finished"), m.has(FAILED) ? m.path(FAILED).path("error").asText() : null,
+                heldByAnother(abs.resolve(LOCK)));
+    }
+
+    private static String textOrNull(JsonNode m, String key) {
+        return m.hasNonNull(key) ? m.get(key).asText() : null;
+    }
+
+    /** Whether another process holds the lock: a shared lock is refused (taken for an instant otherwise). */
+    private static boolean heldByAnother(Path lockFile) {
+        if (!Files.isRegularFile(lockFile, NOFOLLOW)) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.READ, NOFOLLOW)) {
+            FileLock l = ch.tryLock(0, Long.MAX_VALUE, true);
+            if (l == null) {
+                return true;
+            }
+            l.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true; // this process holds it
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The manifest of the run about to start, after removing an earlier run's files where asked to. */
     private static ObjectNode decide(Path dir, Path abs, String command, Mode mode, ObjectNode old) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
@@ -235,10 +290,11 @@ public final class ResultsFolder implements AutoCloseable {
             if (old.hasNonNull("finished") && !was.equals("sweep")) {
                 // A sweep runs again into its folder to retry what failed; a run or compare is done.
                 throw usage("nothing to resume in " + dir + ": its 'rehearsal " + was + "' finished ("
-                        + old.path("finished").asText() + "); add --force instead of --resume to run it again, or "
-                        + "choose another --out");
+                        + old.path("finished").asText() + "); run it again without --resume (in a new folder of "
+                        + "its own), or with --out " + dir + " --force to replace it");
             }
             old.remove("finished");
+            old.remove(FAILED);
             old.put("resumed", now);
             return old;
         }
@@ -527,6 +583,18 @@ public final class ResultsFolder implements AutoCloseable {
         }
     }
 
+    /**
+     * The command stopped with {@code error} and leaves what it wrote (a run that diverged, a sweep with failed
+     * experiments): recorded in the manifest, so {@code rehearsal runs} lists the folder as failed. A later run
+     * that resumes the folder clears it.
+     */
+    public synchronized void fail(String error) {
+        ObjectNode f = manifest.putObject(FAILED);
+        f.put("at", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        f.put("error", error == null ? "" : error.replaceAll("\\s*[\\r\\n]+\\s*", "; ").trim());
+        writeManifest();
+    }
+
     /** The command finished: a later run into this folder needs {@link Mode#FORCE}. */
     public synchronized void finish() {
         manifest.put("finished", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
@@ -555,6 +623,7 @@ public final class ResultsFolder implements AutoCloseable {
         if (mode == Mode.RESUME || mode == Mode.UPDATE) {
             return;
         }
+        discarded = true;
         List<Path> written = new ArrayList<>();
         for (String f : files) {
             written.add(absolute.resolve(f));
@@ -566,6 +635,11 @@ public final class ResultsFolder implements AutoCloseable {
         } catch (IOException | RehearsalException e) {
             cause.addSuppressed(e);
         }
+    }
+
+    /** Runs {@code action} when this folder closes after {@link #discard} (a run folder that is removed then). */
+    synchronized void whenDiscarded(Runnable action) {
+        this.whenDiscarded = action;
     }
 
     /** Releases the lock (the folder stays as it is: finished, or unfinished for --resume). */
@@ -583,6 +657,13 @@ public final class ResultsFolder implements AutoCloseable {
         } catch (IOException e) {
             throw new RehearsalException(RehearsalException.RUN, "cannot release the lock of " + dir + ": "
                     + AtomicFiles.reason(e), e);
+        }
+        Runnable action;
+        synchronized (this) {
+            action = discarded && files.isEmpty() ? whenDiscarded : null;
+        }
+        if (action != null) {
+            action.run();
         }
     }
 

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's pandas snippet ("Results files") runs as printed on the results.csv of a real compare (the
- * report fixture's results.json, written by compare --quick, as its CSV) and draws a PNG. CI installs pandas
+ * report fixture's results.json, written by compare --quick, as its CSV), in a run folder as a compare without
+ * --out leaves it, and draws a PNG. CI installs pandas
  * and matplotlib (.ci/run); the test uses the first python3 that has them: the one on the PATH, else Debian's.
  */
 class ReadmeSnippetTest {
@@ -32,10 +33,12 @@ class ReadmeSnippetTest {
         Matcher m = SNIPPET.matcher(Files.readString(Path.of("README.md")));
         assertTrue(m.find(), "the README has the snippet between its markers");
         Files.writeString(dir.resolve("snippet.py"), m.group(1));
-        Path csv = dir.resolve("results/compare/results.csv");
-        Files.createDirectories(csv.getParent());
-        Files.writeString(csv, ResultsCsv.of(new ObjectMapper().readTree(
-                Path.of("src/test/resources/report/results.json").toFile())));
+        // As a compare without --out leaves it: a run folder of its own, and results/compare/latest naming it.
+        try (ResultsFolder run = RunFolders.openNew(dir.resolve("results/compare"), "compare")) {
+            AtomicFiles.write(run.dir().resolve("results.csv"), ResultsCsv.of(new ObjectMapper().readTree(
+                    Path.of("src/test/resources/report/results.json").toFile())).getBytes(StandardCharsets.UTF_8));
+            run.finish();
+        }
         String python = python();
         Process p = new ProcessBuilder(python, "snippet.py").directory(dir.toFile()).redirectErrorStream(true).start();
         p.getOutputStream().close();

@@ -23,7 +23,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "Continual-learning replay experiments on CPU servers.",
         subcommands = {CompareCommand.class, RunCommand.class, ProfileCommand.class, ScaleCommand.class,
             SweepCommand.class,
-            ReportCommand.class,
+            ReportCommand.class, RunsCommand.class,
             InfoCommand.class,
             ModelCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class},

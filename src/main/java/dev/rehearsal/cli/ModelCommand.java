@@ -71,7 +71,10 @@ final class ModelCommand implements Callable<Integer> {
                         ObjectNode mem = memory.putObject(be.name());
                         ArrayNode blocks = mem.putArray("blocks");
                         for (Model.MemoryBlock b : model.memory()) {
-                            blocks.addObject().put("name", b.name()).put("bytes", b.bytes());
+                            ObjectNode o = blocks.addObject().put("name", b.name()).put("bytes", b.bytes());
+                            if (b.workspace()) {
+                                o.put("workspace", true); // sized by the library for this machine and setting
+                            }
                         }
                         mem.put("workspace_bytes", model.workspaceBytes());
                         mem.put("total_bytes", model.bytes());

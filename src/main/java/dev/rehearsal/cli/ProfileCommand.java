@@ -81,10 +81,9 @@ final class ProfileCommand implements Callable<Integer> {
             }
         });
         c.refuseUnread(c.strategies);
-        Path dir = folder.folder(c.out, "profile");
-        try (ResultsFolder out = folder.open(dir, "profile", false)) {
+        try (ResultsFolder out = folder.openNew(c.out, "profile", "profile")) {
             try {
-                return profileInto(c, dir, out);
+                return profileInto(c, out.dir(), out);
             } catch (RuntimeException | Error e) {
                 out.discard(e); // nothing of a failed profile is worth keeping
                 throw e;
@@ -134,16 +133,39 @@ final class ProfileCommand implements Callable<Integer> {
 
     private static ObjectNode profileOf(Strategy s, RunResult r, Backend backend, dev.rehearsal.experiment.Inputs.Data data, Scenario sc,
             boolean nativ, long baseline, ExperimentConfig c) {
-        List<MemoryItem> exact = new ArrayList<>(s.footprint());
-        exact.add(new MemoryItem("datasets", data.train().name() + ".images (uint8)", data.train().imageBytes()));
-        exact.add(new MemoryItem("datasets", data.test().name() + ".images (uint8)", data.test().imageBytes()));
+        long rise = nativ ? NativeRuntime.settledAllocatedBytes() - baseline : -1; // before anything else is asked
+        List<MemoryItem> strategy = new ArrayList<>();
+        List<MemoryItem> shared = new ArrayList<>();
+        List<MemoryItem> library = new ArrayList<>();
+        for (MemoryItem m : s.footprint()) {
+            if (m.workspace()) {
+                library.add(new MemoryItem("backend workspace", m.block(), m.bytes(), true));
+            } else {
+                strategy.add(m);
+            }
+        }
+        shared.add(new MemoryItem("datasets", data.train().name() + ".images (uint8)", data.train().imageBytes()));
+        shared.add(new MemoryItem("datasets", data.test().name() + ".images (uint8)", data.test().imageBytes()));
         if (sc.permutationBytes() > 0) {
-            exact.add(new MemoryItem("scenario", "permutations (int32)", sc.permutationBytes()));
+            shared.add(new MemoryItem("scenario", "permutations (int32)", sc.permutationBytes()));
         }
+        ObjectNode setting = Json.MAPPER.createObjectNode();
+        setting.put("backend", backend.name());
+        setting.put("precision", backend.precision().id());
+        setting.put("threads", backend.threads());
         if (backend instanceof NativeBackend nb) {
-            exact.add(new MemoryItem("oneDNN", nb.primitiveCount() + " primitives' argument lists",
+            library.add(new MemoryItem("oneDNN", nb.primitiveCount() + " primitives' argument lists",
                     nb.bookkeepingBytes()));
+            setting.put("gemm", nb.gemmEngine().name().toLowerCase(java.util.Locale.ROOT));
+            setting.put("omp_wait", NativeRuntime.waitPolicy().name().toLowerCase(java.util.Locale.ROOT));
+            var d = NativeRuntime.describe();
+            setting.put("onednn", d.get("onednn"));
+            setting.put("onednn_isa", d.get("onednn_isa"));
         }
+        var exact = new java.util.EnumMap<Profile.Part, List<MemoryItem>>(Profile.Part.class);
+        exact.put(Profile.Part.STRATEGY, strategy);
+        exact.put(Profile.Part.DATA, shared);
+        exact.put(Profile.Part.BACKEND, library);
         List<MemoryItem> heap = new ArrayList<>();
         heap.add(new MemoryItem("datasets", data.train().name() + ".labels", data.train().labelBytes()));
         heap.add(new MemoryItem("datasets", data.test().name() + ".labels", data.test().labelBytes()));
@@ -152,7 +174,6 @@ final class ProfileCommand implements Callable<Integer> {
             heap.add(new MemoryItem("jvm GEMM", "packed B panel and per-thread row accumulators",
                     jb.bookkeepingBytes()));
         }
-        long rise = nativ ? NativeRuntime.settledAllocatedBytes() - baseline : -1;
         Runtime rt = Runtime.getRuntime();
         var measured = new Profile.Measured(rise, NativeRuntime.residentBytes(), rt.totalMemory() - rt.freeMemory());
         var generator = s.models().get("generator");
@@ -160,7 +181,7 @@ final class ProfileCommand implements Callable<Integer> {
         var shape = new Profile.Shape(s.solverForwardMacsPerSample(), generatorMacs);
         var stored = s.storedSamples();
         long slots = stored == null ? 0 : stored.slots();
-        ObjectNode p = Profile.toJson(r, exact, heap, measured, shape, slots, data.train().features(),
+        ObjectNode p = Profile.toJson(r, exact, setting, heap, measured, shape, slots, data.train().features(),
                 stored == null ? dev.rehearsal.replay.Storage.UINT8 : stored.storage());
         p.put("preset", c.preset.id());
         return p;

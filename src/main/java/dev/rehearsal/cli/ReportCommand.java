@@ -32,16 +32,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Rebuild report.html from one or more results folders (run, compare, profile, sweep), so runs "
                 + "made at different times are compared side by side.",
-        footer = {"", "Examples:", "  rehearsal report results/compare",
+        footer = {"", "Examples:", "  rehearsal report results/compare/latest",
             "  rehearsal report results/er-runs results/gr-runs --out results/together"})
 final class ReportCommand implements Callable<Integer> {
     private static final Pattern SAMPLE = Pattern.compile("(.+)(-task\\d+-[A-Za-z0-9_]+\\.png)");
 
-    @Parameters(paramLabel = "DIR", arity = "1..*", description = "Results folders (each with a results.json) or "
+    @Parameters(paramLabel = "DIR", arity = "1..*", converter = RunPath.class, description = "Results folders (each with a results.json) or "
             + "sweep folders.")
     List<Path> folders;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Where the report of the folders together goes: a new "
+    @Option(names = "--out", paramLabel = "DIR", converter = RunPath.class, description = "Where the report of the folders together goes: a new "
             + "or empty folder, or an earlier report's with --force. Default with one folder: that folder (its "
             + "report is rebuilt in place); needed with several.")
     Path out;

@@ -80,7 +80,7 @@ final class ScaleCommand implements Callable<Integer>, Usage.OwnDefaults {
             }
         });
         c.refuseUnread(c.strategies);
-        Path dir = folder.folder(c.out, "scale");
+        Path dir = folder.destination(c.out, "scale");
         if (dryRun) {
             var console = spec.commandLine().getOut();
             console.print(dev.rehearsal.experiment.ConfigFiles.toJson(c));
@@ -90,9 +90,9 @@ final class ScaleCommand implements Callable<Integer>, Usage.OwnDefaults {
             console.flush();
             return 0;
         }
-        try (ResultsFolder out = folder.open(dir, "scale", false)) {
+        try (ResultsFolder out = folder.openNew(c.out, "scale", "scale")) {
             try {
-                return scaleInto(c, taskCounts, dir, out);
+                return scaleInto(c, taskCounts, out.dir(), out);
             } catch (RuntimeException | Error e) {
                 out.discard(e); // nothing of a failed scale is worth keeping
                 throw e;

@@ -38,7 +38,7 @@ abstract class StudyCommand implements Callable<Integer> {
     @Mixin
     FolderOptions folder;
 
-    @Option(names = "--resume", paramLabel = "DIR", description = "Continue an interrupted run from the results "
+    @Option(names = "--resume", paramLabel = "DIR", converter = RunPath.class, description = "Continue an interrupted run from the results "
             + "folder DIR with its saved config.json, verified records and checkpoint. An option that would change "
             + "that config is refused (--threads and --gemm too: they change the arithmetic); --quiet and "
             + "--omp-wait, which change no result, are allowed.")
@@ -81,8 +81,8 @@ abstract class StudyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ExperimentConfig resolved = resume != null ? null : resolve();
-        Path dir = resume != null ? resume : folder.folder(resolved.out, spec.name());
         if (dryRun) {
+            Path dir = resume != null ? resume : folder.destination(resolved.out, spec.name());
             ExperimentConfig c = resolved;
             if (resume != null) {
                 c = Comparison.savedConfig(dir);
@@ -93,7 +93,9 @@ abstract class StudyCommand implements Callable<Integer> {
         }
         // The folder's own checks come first (not ours, in use, --out beside --resume): they say what is wrong
         // with the folder before any option is compared with its saved config.
-        try (ResultsFolder out = folder.open(dir, spec.name(), resume != null)) {
+        try (ResultsFolder out = resume != null ? folder.open(resume, spec.name(), true)
+                : folder.openNew(resolved.out, spec.name(), spec.name())) {
+            Path dir = out.dir();
             try {
                 ExperimentConfig c = resolved;
                 if (resume != null) {
@@ -104,6 +106,8 @@ abstract class StudyCommand implements Callable<Integer> {
             } catch (RuntimeException | Error e) {
                 if (!Files.exists(dir.resolve("results.json"))) {
                     out.discard(e); // stopped before a task's results: the folder is left as it was
+                } else {
+                    out.fail(failure(e)); // what finished stays, and the folder says it failed
                 }
                 throw e;
             }
@@ -143,6 +147,11 @@ abstract class StudyCommand implements Callable<Integer> {
                     + "config.json, which these options would change: " + String.join(", ", conflicts)
                     + "; drop them, or start a new run with --out");
         }
+    }
+
+    /** The one line a failed run's folder records. */
+    static String failure(Throwable e) {
+        return e.getMessage() != null ? Main.oneLine(e.getMessage()) : e.getClass().getSimpleName();
     }
 
     private static String shown(JsonNode v) {

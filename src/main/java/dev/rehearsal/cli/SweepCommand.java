@@ -153,10 +153,13 @@ final class SweepCommand implements Callable<Integer> {
             c.quiet = true;
         };
         Grid grid = preset != null ? Grid.preset(preset, quick, flags) : Grid.read(folder.config, quick, flags);
-        Path dir = folder.folder(null, preset != null ? preset : "sweep");
+        // --out names a sweep's folder (resumed when it holds an earlier run of the sweep); without it the sweep
+        // gets a new folder of its own under results/<sweep or preset>/.
+        Path explicit = folder.explicit(null);
+        String root = preset != null ? preset : "sweep";
         var console = spec.commandLine().getOut();
         if (dryRun) {
-            console.print(Sweep.dryRun(grid, Files.isDirectory(dir) ? dir : null));
+            console.print(Sweep.dryRun(grid, explicit != null && Files.isDirectory(explicit) ? explicit : null));
             console.flush();
             return 0;
         }
@@ -166,13 +169,15 @@ final class SweepCommand implements Callable<Integer> {
             throw usage(e.getMessage());
         }
         PrintStream err = Experiments.stderr();
-        boolean resume = !folder.force && Files.isRegularFile(dir.resolve(ResultsFolder.MANIFEST));
+        boolean resume = explicit != null && !folder.force
+                && Files.isRegularFile(explicit.resolve(ResultsFolder.MANIFEST));
         Sweep.Outcome outcome;
         if (mergeOnly) {
             if (rerun || folder.force || !resume) {
                 throw usage("--merge-only merges the records of an earlier sweep's folder: give that folder with "
                         + "--out, without --rerun or --force");
             }
+            Path dir = explicit;
             try (ResultsFolder out = folder.open(dir, "sweep", true)) {
                 outcome = Sweep.run(grid, dir, null, false, folder.quiet ? new PrintStream(
                         java.io.OutputStream.nullOutputStream()) : err);
@@ -183,7 +188,10 @@ final class SweepCommand implements Callable<Integer> {
                     + "merged; nothing run)");
             return 0;
         }
-        try (ResultsFolder out = folder.open(dir, "sweep", resume)) {
+        Path dir;
+        try (ResultsFolder out = explicit == null ? folder.openNew(null, "sweep", root)
+                : folder.open(explicit, "sweep", resume)) {
+            dir = out.dir();
             try (Engine engine = submitted ? SparkEngine.submitted(t) : master == null ? SparkEngine.embedded(p, t)
                     : SparkEngine.cluster(master, t, dir.resolve(".jars").toAbsolutePath(),
                             executorMemory != null ? executorMemory : SparkMemory.parse(DEFAULT_EXECUTOR_MEMORY))) {
@@ -192,12 +200,17 @@ final class SweepCommand implements Callable<Integer> {
             } catch (RuntimeException | Error e) {
                 if (!Files.isDirectory(dir.resolve("runs"))) {
                     out.discard(e); // nothing finished: the folder is left as it was
+                } else {
+                    out.fail(StudyCommand.failure(e));
                 }
                 throw e;
             } finally {
                 deleteJars(dir.resolve(".jars"));
             }
             out.finish();
+            if (outcome.failed() > 0) {
+                out.fail(outcome.failed() + " of " + outcome.total() + " experiments failed");
+            }
         }
         console.print(outcome.table());
         console.println("results: " + dir.resolve("sweep.csv") + ", " + dir.resolve("sweep.json") + ", "

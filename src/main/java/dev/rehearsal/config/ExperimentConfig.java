@@ -133,7 +133,7 @@ public final class ExperimentConfig {
     @JsonProperty("seeds") public List<Long> seeds = new ArrayList<>(List.of(1L));
     /** The short configuration for CI and smoke tests (see {@link #applyQuick()}); explicit keys override it. */
     @JsonProperty("quick") public boolean quick = false;
-    /** Results folder; null: results/&lt;command&gt;. */
+    /** Results folder; null: a new folder of the run's own under results/&lt;command&gt;/ (RunFolders). */
     @JsonProperty("out") public String out;
     /** No progress output. */
     @JsonProperty("quiet") public boolean quiet = false;

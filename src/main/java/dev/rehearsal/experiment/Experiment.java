@@ -341,7 +341,8 @@ public final class Experiment {
                                 ledger.steps(Phase.GENERATOR_TRAINING), dev.rehearsal.metrics.Eta.Work.evaluation(
                                         ledger.samples(Phase.EVALUATION) - evaluatedBefore, c.batch)));
                 result = new RunResult(s.name(), c.seed, acc, ledger, s.memory(), s.heapMemory(), datasetBytes, wall,
-                        List.copyOf(records), stream, losses.recorded(acc.rowsDone()), confusion, order, val);
+                        List.copyOf(records), stream, losses.recorded(acc.rowsDone()), confusion, order, val,
+                        s.workspaceBytes());
                 if (afterTask != null) {
                     afterTask.taskFinished(result);
                     // Its own stream: drawing report samples must not change the training's random numbers.
@@ -366,7 +367,7 @@ public final class Experiment {
             if (result == null) {
                 result = new RunResult(s.name(), c.seed, acc, ledger, s.memory(), s.heapMemory(), datasetBytes,
                         earlierSeconds, List.copyOf(records), stream, losses.recorded(acc.rowsDone()), confusion, order,
-                        val);
+                        val, s.workspaceBytes());
             }
             if (ledger.unattributedMacs() != 0) {
                 throw new IllegalStateException(ledger.unattributedMacs() + " MACs were issued outside every phase: "

@@ -21,11 +21,24 @@ import java.util.Map;
  * curves the training loop recorded, the final solver's confusion matrix over every task's test set
  * (null until the last task is done), the class order the run used (null for a permuted scenario), and the
  * accuracy matrix on the tasks' validation sets (null without {@code --validation}).
+ *
+ * <p>{@code memory} depends on the config alone; {@code workspaceBytes}, the backend's workspace in the
+ * strategy's arenas (oneDNN scratchpads, bfloat16 operand copies), is exact too but sized by the library for
+ * the machine, thread count and wait policy, so it is kept apart ({@code workspace_bytes}, never in a total).
  */
 public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Ledger ledger,
         Map<String, Long> memory, Map<String, Long> heapMemory, long datasetBytes, double wallSeconds,
         List<TaskRecord> tasks, long trainingStreamBytes, LossCurves.Recorded losses, long[][] confusion,
-        int[] classOrder, AccuracyMatrix validation) {
+        int[] classOrder, AccuracyMatrix validation, long workspaceBytes) {
+
+    /** A run whose backend workspace was not recorded (0). */
+    public RunResult(String strategy, long seed, AccuracyMatrix accuracy, Ledger ledger, Map<String, Long> memory,
+            Map<String, Long> heapMemory, long datasetBytes, double wallSeconds, List<TaskRecord> tasks,
+            long trainingStreamBytes, LossCurves.Recorded losses, long[][] confusion, int[] classOrder,
+            AccuracyMatrix validation) {
+        this(strategy, seed, accuracy, ledger, memory, heapMemory, datasetBytes, wallSeconds, tasks,
+                trainingStreamBytes, losses, confusion, classOrder, validation, 0);
+    }
 
     /** A run without a recorded class order or validation set. */
     public RunResult(String strategy, long seed, AccuracyMatrix accuracy, Ledger ledger, Map<String, Long> memory,
@@ -66,10 +79,10 @@ public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Led
     /** The same run under another name (a sweep names each grid point). */
     public RunResult named(String name) {
         return new RunResult(name, seed, accuracy, ledger, memory, heapMemory, datasetBytes, wallSeconds, tasks,
-                trainingStreamBytes, losses, confusion, classOrder, validation);
+                trainingStreamBytes, losses, confusion, classOrder, validation, workspaceBytes);
     }
 
-    /** Exact bytes of everything the strategy allocated. */
+    /** Exact bytes of everything the strategy allocated but the backend's workspace: a function of the config. */
     public long memoryBytes() {
         return memory.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -123,6 +136,7 @@ public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Led
         ObjectNode mem = o.putObject("memory_bytes");
         memory.forEach(mem::put);
         mem.put("total", memoryBytes());
+        o.put("workspace_bytes", workspaceBytes);
         ObjectNode heap = o.putObject("heap_bytes");
         heapMemory.forEach(heap::put);
         o.put("dataset_bytes", datasetBytes);
@@ -203,7 +217,8 @@ public record RunResult(String strategy, long seed, AccuracyMatrix accuracy, Led
                 accuracyOf(o, o.path("tasks_done").asInt(o.path("accuracy_matrix").size())), ledger, memory, heap,
                 o.path("dataset_bytes").asLong(), o.path("seconds").path("total").asDouble(), records,
                 o.path("training_stream_bytes").asLong(), lossesOf(o), confusionOf(o.path("confusion_matrix")),
-                classOrderOf(o), validationOf(o, o.path("tasks_done").asInt(o.path("accuracy_matrix").size())));
+                classOrderOf(o), validationOf(o, o.path("tasks_done").asInt(o.path("accuracy_matrix").size())),
+                o.path("workspace_bytes").asLong(0));
     }
 
     /** The "accuracy_matrix" and "initial_accuracy" of a result or checkpoint (as {@link #toJson} wrote them). */

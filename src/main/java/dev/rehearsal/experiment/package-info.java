@@ -5,6 +5,7 @@
  * ({@link dev.rehearsal.experiment.ResultsCsv}) and Markdown, and merged across folders for
  * {@code rehearsal report} ({@link dev.rehearsal.experiment.ResultsMerge}). Checkpoints and run records are verified when
  * a run resumes ({@link dev.rehearsal.experiment.Integrity}: checksums, the config they were written for,
- * values in range).
+ * values in range). {@link dev.rehearsal.experiment.RunListing} lists the runs in results folders
+ * ({@code rehearsal runs}).
  */
 package dev.rehearsal.experiment;

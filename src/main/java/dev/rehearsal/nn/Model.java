@@ -21,14 +21,16 @@ import java.util.Map;
  *   <li>{@code params [P]}: every parameter, the slices named by {@link #parameterTable()};</li>
  *   <li>{@code grads [P]}: the same table over gradients (trainable models only);</li>
  *   <li>{@code optimizer [k P]}: the optimiser state, k = 2 for Adam (trainable models only);</li>
- *   <li>{@code activations [A]}: every activation (and its gradient) for {@link #maxBatch()} rows, plus the
- *       workspace the backend's linear ops need at that batch size.</li>
+ *   <li>{@code activations [A]}: every activation (and its gradient) for {@link #maxBatch()} rows;</li>
+ *   <li>{@code workspace [W]}: what the backend's linear ops need at the batch sizes the model runs (the oneDNN
+ *       scratchpad, bfloat16 operand copies), a block of its own because the library sizes it for the machine,
+ *       thread count and wait policy ({@link MemoryBlock#workspace()}): the other blocks follow from the config.</li>
  * </ul>
- * A frozen model (no optimiser config) has only parameters and forward activations.
+ * A frozen model (no optimiser config) has only parameters, forward activations and their workspace.
  */
 public abstract class Model implements AutoCloseable {
-    /** One block of the model's arena with its exact size. */
-    public record MemoryBlock(String name, long bytes) {
+    /** One block of the model's arena with its exact size; {@code workspace} for the backend's workspace block. */
+    public record MemoryBlock(String name, long bytes, boolean workspace) {
     }
 
     protected final Backend backend;
@@ -47,13 +49,15 @@ public abstract class Model implements AutoCloseable {
     /** Layers that run on several rows per batch row (a decoder of importance samples), with that factor. */
     private final Map<Linear, Integer> rowsPerBatchRow = new java.util.IdentityHashMap<>();
     private final Map<String, Linear> layerOfEntry = new LinkedHashMap<>();
-    private Layout.Entry workspaceEntry;
     private Arena arena;
     private Block params;
     private Block grads;
     private Block optimizerState;
     private Block activations;
     private Block buffers;
+    private Block workspace;
+    /** The whole workspace block as one view, made once. */
+    private Tensor workspaceView;
     private Optimizer optimizer;
     /** Views of activation slots by batch size: a training step creates no objects. */
     private final java.util.IdentityHashMap<Layout.Entry, Tensor[]> views = new java.util.IdentityHashMap<>();
@@ -158,11 +162,12 @@ public abstract class Model implements AutoCloseable {
                 ws = Math.max(ws, backend.linearWorkspace(b * g[2], g[0], g[1]));
             }
         }
-        workspaceEntry = activationTable.add("workspace", 1, Math.toIntExact(ws));
         arena = backend.newArena(name);
         try {
             params = arena.allocate("params", DType.F32, parameterTable.length());
             activations = arena.allocate("activations", DType.F32, activationTable.length());
+            workspace = arena.allocateWorkspace("workspace", Math.toIntExact(ws));
+            workspaceView = Tensor.of(workspace, 1, Math.toIntExact(ws));
             if (bufferTable.length() > 0) {
                 buffers = arena.allocate("buffers", DType.F32, bufferTable.length());
             }
@@ -213,7 +218,7 @@ public abstract class Model implements AutoCloseable {
     }
 
     protected final Tensor workspace() {
-        return activationTable.view(activations, workspaceEntry);
+        return workspaceView;
     }
 
     protected final void checkBatch(int batch) {
@@ -332,7 +337,7 @@ public abstract class Model implements AutoCloseable {
     public final List<MemoryBlock> memory() {
         List<MemoryBlock> out = new ArrayList<>();
         for (Block b : arena.blocks()) {
-            out.add(new MemoryBlock(b.name(), b.bytes()));
+            out.add(new MemoryBlock(b.name(), b.bytes(), b.isWorkspace()));
         }
         return out;
     }
@@ -355,9 +360,9 @@ public abstract class Model implements AutoCloseable {
         return buffers == null ? 0 : buffers.bytes();
     }
 
-    /** Bytes of the workspace slot (included in the activations block). */
+    /** Bytes of the workspace block (the backend's: see {@link MemoryBlock#workspace()}). */
     public final long workspaceBytes() {
-        return workspaceEntry.numel() * DType.F32.bytes();
+        return workspace.bytes();
     }
 
     // ---- training helpers -------------------------------------------------------------------------

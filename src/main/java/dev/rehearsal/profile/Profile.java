@@ -16,11 +16,35 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A run's profile. Exact figures are bytes Rehearsal allocated itself, listed block by block; measured
- * figures (JavaCPP's counter, resident memory, JVM heap) are what the process and its libraries hold and are
- * never added to the exact ones.
+ * A run's profile. Exact figures are bytes Rehearsal allocated itself, listed block by block in three parts: the
+ * strategy's (a function of the config alone), the shared data's (the data sets the config names), and the
+ * backend's (the workspace oneDNN asks for and its argument lists, sized by the library for the machine, thread
+ * count and wait policy: {@code backend_setting} records what they were). Measured figures (JavaCPP's counter,
+ * resident memory, JVM heap) are what the process and its libraries hold and are never added to the exact ones.
  */
 public final class Profile {
+    /** Where an exact block belongs, in the order the profile lists them. */
+    public enum Part {
+        /** The strategy's blocks but its workspace: {@code memory_bytes} of the results, a function of the config. */
+        STRATEGY("strategy", "strategy total (a function of the config alone)"),
+        /** The data sets (and permutations) every strategy shares: a function of the config too. */
+        DATA("data", "data total"),
+        /** The backend's workspace and bookkeeping: sized by the library for this machine and setting. */
+        BACKEND("backend", "backend total (sized by the library for the setting below)");
+
+        private final String id;
+        private final String total;
+
+        Part(String id, String total) {
+            this.id = id;
+            this.total = total;
+        }
+
+        public String id() {
+            return id;
+        }
+    }
+
     /**
      * What the process measured, next to the exact figures; {@code javacppRise} is -1 on the jvm backend
      * (its blocks are heap arrays, exact by construction, that JavaCPP does not see).
@@ -36,25 +60,37 @@ public final class Profile {
     }
 
     /**
-     * @param exact     every block of every arena alive at the end (strategy, datasets, permutations) and
-     *                  the backend's own bookkeeping: on the native backend, all of JavaCPP's allocations
-     * @param heapExact exactly sized heap arrays beside them (labels of datasets and of stored samples)
+     * @param exact          every block of every arena alive at the end by part (strategy, data, backend): on the
+     *                       native backend, all of JavaCPP's allocations
+     * @param backendSetting what the backend part depends on (backend, GEMM engine, precision, threads, wait
+     *                       policy, the library's ISA and version)
+     * @param heapExact      exactly sized heap arrays beside them (labels of datasets and of stored samples)
      */
-    public static ObjectNode toJson(RunResult r, List<MemoryItem> exact, List<MemoryItem> heapExact,
-            Measured measured, Shape shape, long bufferSamples, int features, dev.rehearsal.replay.Storage storage) {
+    public static ObjectNode toJson(RunResult r, Map<Part, List<MemoryItem>> exact, ObjectNode backendSetting,
+            List<MemoryItem> heapExact, Measured measured, Shape shape, long bufferSamples, int features,
+            dev.rehearsal.replay.Storage storage) {
         ObjectNode root = dev.rehearsal.experiment.Provenance.stamp(Json.MAPPER.createObjectNode(), "profile");
         root.put("strategy", r.strategy());
         ObjectNode fp = root.putObject("footprint");
         ArrayNode items = fp.putArray("exact");
         long total = 0;
         Map<String, Long> byComponent = new LinkedHashMap<>();
-        for (MemoryItem m : exact) {
-            items.addObject().put("component", m.component()).put("block", m.block()).put("bytes", m.bytes());
-            total += m.bytes();
-            byComponent.merge(m.component(), m.bytes(), Long::sum);
+        ObjectNode byPart = Json.MAPPER.createObjectNode();
+        for (Part part : Part.values()) {
+            long sum = 0;
+            for (MemoryItem m : exact.getOrDefault(part, List.of())) {
+                items.addObject().put("part", part.id()).put("component", m.component()).put("block", m.block())
+                        .put("bytes", m.bytes());
+                sum += m.bytes();
+                byComponent.merge(m.component(), m.bytes(), Long::sum);
+            }
+            byPart.put(part.id(), sum);
+            total += sum;
         }
         ObjectNode comp = fp.putObject("exact_by_component");
         byComponent.forEach(comp::put);
+        fp.set("exact_by_part", byPart);
+        fp.set("backend_setting", backendSetting);
         fp.put("exact_total_bytes", total);
         ArrayNode heap = fp.putArray("exact_heap");
         for (MemoryItem m : heapExact) {
@@ -125,9 +161,21 @@ public final class Profile {
         StringBuilder b = new StringBuilder();
         var fp = p.get("footprint");
         b.append(String.format(Locale.ROOT, "%s: exact memory, block by block%n", p.get("strategy").asText()));
-        for (var m : fp.get("exact")) {
-            b.append(String.format(Locale.ROOT, "  %-28s %-44s %,14d%n", m.get("component").asText(),
-                    m.get("block").asText(), m.get("bytes").asLong()));
+        for (Part part : Part.values()) {
+            for (var m : fp.get("exact")) {
+                if (m.path("part").asText().equals(part.id())) {
+                    b.append(String.format(Locale.ROOT, "  %-28s %-44s %,14d%n", m.get("component").asText(),
+                            m.get("block").asText(), m.get("bytes").asLong()));
+                }
+            }
+            b.append(String.format(Locale.ROOT, "  %-73s %,14d%n", part.total, fp.get("exact_by_part").get(part.id())
+                    .asLong()));
+            if (part == Part.BACKEND) {
+                StringBuilder s = new StringBuilder();
+                fp.get("backend_setting").properties().forEach(e -> s.append(s.length() == 0 ? "" : ", ")
+                        .append(e.getKey()).append(' ').append(e.getValue().asText()));
+                b.append(String.format(Locale.ROOT, "    setting: %s%n", s));
+            }
         }
         b.append(String.format(Locale.ROOT, "  %-73s %,14d%n", "exact total", fp.get("exact_total_bytes").asLong()));
         b.append(String.format(Locale.ROOT, "  %-73s %,14d%n", "peak over the run (exact)",

@@ -59,7 +59,7 @@ public final class Herding implements AutoCloseable {
             this.query = Tensor.of(arena.allocate("query", DType.F32, dim), 1, dim);
             this.scores = Tensor.of(arena.allocate("scores", DType.F32, maxRows), maxRows, 1);
             long ws = Math.max(1, backend.linearWorkspace(maxRows, dim, 1));
-            this.workspace = Tensor.of(arena.allocate("workspace", DType.F32, ws), 1, (int) ws);
+            this.workspace = Tensor.of(arena.allocateWorkspace("workspace", ws), 1, (int) ws);
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;

@@ -118,7 +118,7 @@ public final class PrototypeReplay implements ReplaySource {
             this.shifts = Tensor.of(scratch.allocate("shifts", DType.I32, 2L * maxDraw), maxDraw, 2);
             this.maps = Tensor.of(scratch.allocate("maps", DType.F32, 6L * maxDraw), maxDraw, 6);
             long ws = Math.max(1, backend.linearWorkspace(maxDraw, gk, features));
-            this.workspace = Tensor.of(scratch.allocate("workspace", DType.F32, ws), 1, (int) ws);
+            this.workspace = Tensor.of(scratch.allocateWorkspace("workspace", ws), 1, (int) ws);
             backend.fill(weights, 0f);
         } catch (RuntimeException | Error e) {
             scratch.close();

@@ -25,11 +25,27 @@ public interface Component extends AutoCloseable {
     /** Every block this component holds now, with its exact bytes, labelled as profiles list it. */
     List<MemoryItem> items();
 
-    /** Exact bytes of {@link #items()}: this component's value in {@code memory()}. */
+    /**
+     * Exact bytes of {@link #items()} other than the backend's workspace: this component's value in
+     * {@code memory()}, which the config alone determines.
+     */
     default long bytes() {
         long n = 0;
         for (MemoryItem i : items()) {
-            n += i.bytes();
+            if (!i.workspace()) {
+                n += i.bytes();
+            }
+        }
+        return n;
+    }
+
+    /** Exact bytes of the backend's workspace among {@link #items()}, reported apart from {@link #bytes()}. */
+    default long workspaceBytes() {
+        long n = 0;
+        for (MemoryItem i : items()) {
+            if (i.workspace()) {
+                n += i.bytes();
+            }
         }
         return n;
     }
@@ -55,7 +71,7 @@ public interface Component extends AutoCloseable {
     static List<MemoryItem> items(String label, List<Block> blocks) {
         List<MemoryItem> out = new ArrayList<>();
         for (Block b : blocks) {
-            out.add(new MemoryItem(label, b.name(), b.bytes()));
+            out.add(new MemoryItem(label, b.name(), b.bytes(), b.isWorkspace()));
         }
         return out;
     }
@@ -64,7 +80,7 @@ public interface Component extends AutoCloseable {
     static List<MemoryItem> items(String label, Model m) {
         List<MemoryItem> out = new ArrayList<>();
         for (Model.MemoryBlock b : m.memory()) {
-            out.add(new MemoryItem(label, b.name(), b.bytes()));
+            out.add(new MemoryItem(label, b.name(), b.bytes(), b.workspace()));
         }
         return out;
     }

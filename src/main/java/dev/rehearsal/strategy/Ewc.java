@@ -126,7 +126,7 @@ public final class Ewc extends Strategy {
         this.anchor = state.parameterSized("anchor", true);
         this.squaredInputs = state.scratch("squared_inputs", rows, maxIn);
         this.squaredDeltas = state.scratch("squared_deltas", rows, maxOut);
-        this.workspace = state.scratch("workspace", 1, Math.toIntExact(ws));
+        this.workspace = state.workspace("workspace", Math.toIntExact(ws));
         this.probabilities = state.scratch("probabilities", rows, solver.spec().outputCapacity());
         this.indices = new int[rows];
         this.targets = new int[rows];

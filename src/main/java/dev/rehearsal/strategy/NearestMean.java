@@ -37,7 +37,7 @@ final class NearestMean implements AutoCloseable {
             this.features = Tensor.of(arena.allocate("features", DType.F32, (long) rows * dim), rows, dim);
             this.scores = Tensor.of(arena.allocate("scores", DType.F32, (long) rows * classes), rows, classes);
             long ws = Math.max(1, backend.linearWorkspace(rows, dim, classes));
-            this.workspace = Tensor.of(arena.allocate("workspace", DType.F32, ws), 1, (int) ws);
+            this.workspace = Tensor.of(arena.allocateWorkspace("workspace", ws), 1, (int) ws);
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;

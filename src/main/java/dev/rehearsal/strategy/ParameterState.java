@@ -49,10 +49,19 @@ final class ParameterState implements Component {
         return add(name, rows, cols, false);
     }
 
+    /** The backend's workspace of {@code floats} floats ({@link Arena#allocateWorkspace}), not kept. */
+    Tensor workspace(String name, int floats) {
+        return add(name, 1, floats, false, true);
+    }
+
     private Tensor add(String name, int rows, int cols, boolean keep) {
+        return add(name, rows, cols, keep, false);
+    }
+
+    private Tensor add(String name, int rows, int cols, boolean keep, boolean workspace) {
         Block b;
         try {
-            b = arena.allocate(name, DType.F32, (long) rows * cols);
+            b = workspace ? arena.allocateWorkspace(name, cols) : arena.allocate(name, DType.F32, (long) rows * cols);
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
@@ -81,7 +90,7 @@ final class ParameterState implements Component {
     public List<MemoryItem> items() {
         List<MemoryItem> out = new ArrayList<>();
         for (Block b : blocks.values()) {
-            out.add(new MemoryItem(component, b.name() + " (f32, " + b.length() + ")", b.bytes()));
+            out.add(new MemoryItem(component, b.name() + " (f32, " + b.length() + ")", b.bytes(), b.isWorkspace()));
         }
         return out;
     }

@@ -281,7 +281,9 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
 
     /**
      * Exact bytes this strategy allocated, by component (solver blocks, batch buffers, replay memory,
-     * generator, frozen models). Datasets belong to the experiment and are reported there.
+     * generator, frozen models): a function of the config alone. Datasets belong to the experiment and are
+     * reported there; the backend's workspace, which the library sizes for the machine, thread count and wait
+     * policy, is {@link #workspaceBytes()}.
      */
     public final Map<String, Long> memory() {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -289,6 +291,19 @@ public abstract class Strategy implements StepHooks, AutoCloseable {
             out.put(c.name(), c.bytes());
         }
         return out;
+    }
+
+    /**
+     * Exact bytes of the backend's workspace in this strategy's components (oneDNN scratchpads, bfloat16 operand
+     * copies): allocated like everything else, but sized by the library for this machine, thread count and wait
+     * policy, so kept out of {@link #memory()}.
+     */
+    public final long workspaceBytes() {
+        long n = 0;
+        for (Component c : components) {
+            n += c.workspaceBytes();
+        }
+        return n;
     }
 
     /**

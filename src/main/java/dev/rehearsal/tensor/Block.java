@@ -11,6 +11,7 @@ public abstract class Block {
     private final DType dtype;
     private final long length;
     private boolean freed;
+    private boolean workspace;
 
     protected Block(String name, DType dtype, long length) {
         if (length < 0) {
@@ -37,6 +38,18 @@ public abstract class Block {
     /** Exact size in bytes: {@code length * dtype.bytes}. */
     public final long bytes() {
         return length * dtype.bytes();
+    }
+
+    /**
+     * Whether this block is the backend's working memory ({@link Arena#allocateWorkspace}): its size is the
+     * library's choice for this machine, not a function of the config.
+     */
+    public final boolean isWorkspace() {
+        return workspace;
+    }
+
+    final void markWorkspace() {
+        workspace = true;
     }
 
     public final boolean isFreed() {

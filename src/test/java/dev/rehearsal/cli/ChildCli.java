@@ -25,11 +25,38 @@ public record ChildCli(int exitCode, String out, String err) {
     /** Runs {@code args} in a JVM started with {@code jvmOptions} (for example -Xmx300m, or {@link #sparkFlags}). */
     public static ChildCli run(List<String> jvmOptions, Path cwd, String... args)
             throws IOException, InterruptedException {
+        return runCommand(command(jvmOptions, args), cwd);
+    }
+
+    /**
+     * Runs the {@code main} of another class on the test classpath (a probe that needs a process of its own, for
+     * a native runtime set up differently from this JVM's) with {@code args}.
+     */
+    public static ChildCli runMain(Class<?> main, String... args) throws IOException, InterruptedException {
+        return runMain(java.util.Map.of(), main, args);
+    }
+
+    /** As {@link #runMain(Class, String...)}, with {@code env} added to the child's environment. */
+    public static ChildCli runMain(java.util.Map<String, String> env, Class<?> main, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), main.getName()));
+        cmd.addAll(Arrays.asList(args));
+        return runCommand(cmd, null, env);
+    }
+
+    private static ChildCli runCommand(List<String> command, Path cwd) throws IOException, InterruptedException {
+        return runCommand(command, cwd, java.util.Map.of());
+    }
+
+    private static ChildCli runCommand(List<String> command, Path cwd, java.util.Map<String, String> env)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile("rehearsal-child", ".out");
         Path err = Files.createTempFile("rehearsal-child", ".err");
         try {
-            ProcessBuilder b = new ProcessBuilder(command(jvmOptions, args)).redirectOutput(log.toFile())
+            ProcessBuilder b = new ProcessBuilder(command).redirectOutput(log.toFile())
                     .redirectError(err.toFile());
+            b.environment().putAll(env);
             if (cwd != null) {
                 b.directory(cwd.toFile());
             }

@@ -30,8 +30,11 @@ class ModelCommandTest {
                 switch (b.get("name").asText()) {
                     case "mlp.params", "mlp.grads" -> assertEquals(4L * 44_860, b.get("bytes").asLong());
                     case "mlp.optimizer" -> assertEquals(8L * 44_860, b.get("bytes").asLong());
-                    case "mlp.activations" -> assertEquals(4L * 128 * (784 + 2 * 160) + workspace,
-                            b.get("bytes").asLong());
+                    case "mlp.activations" -> assertEquals(4L * 128 * (784 + 2 * 160), b.get("bytes").asLong());
+                    case "mlp.workspace" -> {
+                        assertEquals(workspace, b.get("bytes").asLong());
+                        assertTrue(b.get("workspace").asBoolean(), "the workspace block is marked as the library's");
+                    }
                     default -> throw new AssertionError("unexpected block " + b);
                 }
             }

@@ -6,6 +6,7 @@ import dev.rehearsal.config.Selection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rehearsal.Backends;
 import dev.rehearsal.config.ExperimentConfig;
@@ -25,8 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The profile's footprint and the results' memory are one list of components: after a short synthetic run of
  * every registered strategy (and of the variants that add optional components: herding scratch, a generated
- * pool, cgr's frozen solver with soft targets), the footprint's items sum to the memory's values, so a block
- * listed in one and not the other fails.
+ * pool, cgr's frozen solver with soft targets), the footprint's items but the backend's workspace sum to the
+ * memory's values, and its workspace items to the run's {@code workspace_bytes}, so a block listed in one and not
+ * the other fails.
  */
 class FootprintMemoryTest {
     static Stream<Arguments> strategies() {
@@ -54,7 +56,7 @@ class FootprintMemoryTest {
         c.epochs = 1;
         c.vaeEpochs = 1;
         tweak.accept(c);
-        long[] sums = new long[2];
+        long[] sums = new long[4];
         List<String> listed = new ArrayList<>();
         ReferenceMethodsTest.run(c, Backends.nativ(), new Experiment.Listener() {
             @Override
@@ -64,14 +66,17 @@ class FootprintMemoryTest {
             @Override
             public void finished(Strategy strategy, RunResult result) {
                 for (MemoryItem i : strategy.footprint()) {
-                    sums[0] += i.bytes();
-                    listed.add(i.component() + ": " + i.block());
+                    sums[i.workspace() ? 2 : 0] += i.bytes();
+                    listed.add(i.component() + ": " + i.block() + (i.workspace() ? " (workspace)" : ""));
                 }
                 sums[1] = strategy.memory().values().stream().mapToLong(Long::longValue).sum();
+                sums[3] = result.workspaceBytes();
                 assertEquals(result.memory(), strategy.memory(), id + ": results.json's memory is memory()");
             }
         });
         assertFalse(listed.isEmpty(), id + ": no footprint");
         assertEquals(sums[1], sums[0], id + " (" + variant + "): footprint " + listed + " vs memory");
+        assertEquals(sums[3], sums[2], id + " (" + variant + "): footprint " + listed + " vs workspace_bytes");
+        assertTrue(sums[2] > 0, id + " (" + variant + "): the solver alone has a workspace on the native backend");
     }
 }

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""The README's figures that Rehearsal's own commands print, generated from their committed run folders.
+
+    python3 docs/results/measured_figures.py                    print every block
+    python3 docs/results/measured_figures.py --write README.md  replace each block between its markers
+    python3 docs/results/measured_figures.py --check README.md  exit 1 if README.md differs from the folders
+
+A block sits between <!-- measured:NAME:begin --> and <!-- measured:NAME:end --> in README.md. Its input is a run
+folder in docs/results/measured/NAME/, committed as the command wrote it (its manifest, and its JSON and text
+outputs; not its figures or report.html), so every figure in the block is one the command printed, with the date
+(the manifest's "finished", UTC) and the machine (the "machine" its JSON files carry) it was measured on:
+
+    profile-gr  java -jar target/rehearsal.jar profile --strategy gr --threads 2 --omp-wait passive
+                (its profile.txt verbatim; ProfileRecordTest checks it is the rendering of profile.json, and that
+                what profile prints today for the same config equals it)
+    compare     java -jar target/rehearsal.jar compare --seeds 1,2,3 --threads 2 --omp-wait passive
+                (the main job's table: mean +- sample std over the seeds, from results.json)
+"""
+
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "..", "..")
+MEASURED = os.path.join(HERE, "measured")
+sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+from readme_tables import replace  # noqa: E402  (one writer of README table markers)
+
+
+def load(name, path):
+    with open(os.path.join(MEASURED, name, path)) as f:
+        return json.load(f)
+
+
+def finished(name):
+    """The date the run in docs/results/measured/NAME finished, from its manifest (UTC)."""
+    return load(name, ".rehearsal-manifest.json")["finished"][:10]
+
+
+def machine(doc):
+    m = doc["machine"]
+    return "%s (%s, %d cores), OpenMP wait %s" % (m["cpu"], m["isa"], m["cores"], m.get("omp_wait", "n/a"))
+
+
+def profile_gr():
+    name = "profile-gr"
+    doc = load(name, "profile.json")
+    setting = doc["footprint"]["backend_setting"]
+    with open(os.path.join(MEASURED, name, "profile.txt")) as f:
+        text = f.read()
+    return ("`java -jar target/rehearsal.jar profile --strategy gr --threads 2 --omp-wait passive` (add `--json` for "
+            "JSON), as it printed on %s on %s, oneDNN %s running %s, %d threads (the run folder is committed in "
+            "`docs/results/measured/%s/`):\n\n```\n%s```") % (
+                finished(name), machine(doc), setting["onednn"], setting["onednn_isa"], setting["threads"], name,
+                text)
+
+
+def mean_std(values):
+    n = len(values)
+    mean = sum(values) / n
+    std = (sum((v - mean) ** 2 for v in values) / (n - 1)) ** 0.5 if n > 1 else None
+    return mean, std
+
+
+def pm(mean, std, digits):
+    return ("%.*f" % (digits, mean)) if std is None else ("%.*f ± %.*f" % (digits, mean, digits, std))
+
+
+def compare():
+    name = "compare"
+    doc = load(name, "results.json")
+    rows = ["| strategy | ACC | BWT | forgetting | MS | SSS | CE | memory | training MACs | time (s) |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    for s in doc["results"]:
+        seconds = mean_std([r["seconds"]["total"] for r in s["runs"]])
+        rows.append("| %s | %s | %s | %s | %.3f | %.3f | %.3f | %.2f MB | %.2e | %s |" % (
+            s["strategy"], pm(s["acc"], s["acc_std"], 4), pm(s["bwt"], s["bwt_std"], 4),
+            pm(s["forgetting"], s["forgetting_std"], 4), s["ms"], s["sss"], s["ce"], s["memory_bytes"] / 1e6,
+            s["training_macs"], pm(seconds[0], seconds[1], 1)))
+    seeds = sorted({r["seed"] for s in doc["results"] for r in s["runs"]})
+    head = ("Measured with `java -jar target/rehearsal.jar compare --seeds %s --threads 2 --omp-wait passive` on %s "
+            "on %s (the run folder is committed in `docs/results/measured/%s/`):") % (
+                ",".join(str(x) for x in seeds), finished(name), machine(doc), name)
+    return head + "\n\n" + "\n".join(rows)
+
+
+BLOCKS = {"profile-gr": profile_gr, "compare": compare}
+
+
+def main(argv):
+    if len(argv) == 1:
+        for name, make in BLOCKS.items():
+            print("## %s\n\n%s\n" % (name, make()))
+        return 0
+    if len(argv) != 3 or argv[1] not in ("--write", "--check"):
+        print("usage: measured_figures.py [--write|--check README.md]", file=sys.stderr)
+        return 2
+    with open(argv[2]) as f:
+        text = f.read()
+    new = text
+    for name, make in BLOCKS.items():
+        new = replace(new, name, make(), prefix="measured")
+    if argv[1] == "--write":
+        with open(argv[2], "w") as f:
+            f.write(new)
+        return 0
+    if new != text:
+        print("error: the measured figures of %s differ from docs/results/measured/ "
+              "(run: python3 docs/results/measured_figures.py --write %s)" % (argv[2], argv[2]), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -39,8 +39,8 @@ public record ChildCli(int exitCode, String out, String err) {
     /** As {@link #runMain(Class, String...)}, with {@code env} added to the child's environment. */
     public static ChildCli runMain(java.util.Map<String, String> env, Class<?> main, String... args)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), main.getName()));
+        List<String> cmd = ChildJvm.java();
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(Arrays.asList(args));
         return runCommand(cmd, null, env);
     }

@@ -100,7 +100,8 @@ class ProfileRecordTest {
         }
         same(differences, "acc", committed.get("acc"), today.get("acc"));
         assertEquals(List.of(), differences);
-        assertTrue(today.get("footprint").get("measured").get("exact_matches_javacpp").asBoolean());
+        // Whether JavaCPP's counter agrees with the exact total is ProfileTest's check, in a process of its own
+        // making: in a test JVM shared with other classes the counter also sees their pointers being freed.
     }
 
     /**

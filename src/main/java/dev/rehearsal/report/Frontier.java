@@ -81,7 +81,10 @@ public final class Frontier {
         }
         points = fronts(points);
         // Published points only of the settings measured here: a class-IL figure says nothing about domain-IL.
-        List<Reference> refs = references().stream().filter(r -> settings.contains(r.setting())).toList();
+        // Over several settings each names its own, as the measured points do.
+        List<Reference> refs = references().stream().filter(r -> settings.contains(r.setting()))
+                .map(r -> settings.size() > 1 ? new Reference(r.label() + " [" + r.setting() + "]", r.setting(),
+                        r.acc(), r.replayBytes(), r.memory()) : r).toList();
         write(dir, points, notFit, refs, log);
     }
 
@@ -153,8 +156,8 @@ public final class Frontier {
         }
     }
 
-    private static void write(Path dir, List<Point> points, List<String> notFit, List<Reference> refs,
-            PrintStream log) {
+    /** Writes frontier.json, frontier.md and the two figures of {@code points} (their fronts marked) into {@code dir}. */
+    static void write(Path dir, List<Point> points, List<String> notFit, List<Reference> refs, PrintStream log) {
         TreeMap<Long, Point> best = new TreeMap<>();
         for (Point p : points) {
             Point b = best.get(p.budget());
@@ -202,20 +205,7 @@ public final class Frontier {
         Output.write(dir.resolve("frontier.json"), (root.toPrettyString() + "\n").getBytes(
                 java.nio.charset.StandardCharsets.UTF_8));
 
-        List<Figures.FrontierPoint> measured = points.stream().map(p -> new Figures.FrontierPoint(p.strategy(),
-                p.replayBytes(), p.acc(), p.std())).toList();
-        List<Figures.FrontierPoint> memFront = points.stream().filter(Point::memoryFront).map(p ->
-                new Figures.FrontierPoint("front", p.replayBytes(), p.acc(), 0)).toList();
-        List<Figures.FrontierPoint> published = refs.stream().map(r -> new Figures.FrontierPoint(r.label()
-                + " (published)", r.replayBytes(), r.acc(), 0)).toList();
-        Figures.frontier(dir, "frontier-memory", "ACC against replay memory", "replay memory after the last task (MB)",
-                1e6, measured, memFront, published, "");
-        List<Figures.FrontierPoint> byMacs = points.stream().map(p -> new Figures.FrontierPoint(p.strategy(),
-                p.trainingMacs(), p.acc(), p.std())).toList();
-        List<Figures.FrontierPoint> macFront = points.stream().filter(Point::macsFront).map(p ->
-                new Figures.FrontierPoint("front", p.trainingMacs(), p.acc(), 0)).toList();
-        Figures.frontier(dir, "frontier-macs", "ACC against training compute", "training MACs (10^12)", 1e12, byMacs,
-                macFront, List.of(), "");
+        figures(dir, points, refs);
 
         StringBuilder md = new StringBuilder("# Memory-accuracy frontier\n\n");
         md.append("ACC (mean ± standard error of the mean over seeds) against the replay memory each strategy kept after the last "
@@ -223,18 +213,15 @@ public final class Frontier {
                 + "generation, as the GEMMs issued them). **Bold**: on the Pareto front in memory; *m*: on the "
                 + "front in MACs.\n\n![ACC against replay memory](frontier-memory.png)\n\n"
                 + "![ACC against training MACs](frontier-macs.png)\n\n");
-        md.append("| strategy | budget | replay memory | ACC | seeds | training MACs | front |\n");
-        md.append("|---|---|---|---|---|---|---|\n");
-        List<Point> sorted = new ArrayList<>(points);
-        sorted.sort((a, b) -> a.budget() != b.budget() ? Long.compare(a.budget(), b.budget())
-                : Double.compare(b.acc(), a.acc()));
-        for (Point p : sorted) {
-            String acc = String.format(Locale.ROOT, "%.4f", p.acc()) + (p.seeds() > 1
-                    ? String.format(Locale.ROOT, " ± %.4f", p.sem()) : "");
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %d | %.3g | %s |%n", p.strategy(),
-                    bytes(p.budget()), bytes(Math.round(p.replayBytes())), p.memoryFront() ? "**" + acc + "**" : acc,
-                    p.seeds(), p.trainingMacs(), (p.memoryFront() ? "memory" : "") + (p.macsFront()
-                            ? (p.memoryFront() ? ", " : "") + "*m*" : "")));
+        md.append("| ").append(String.join(" | ", COLUMNS)).append(" |\n");
+        md.append("|---".repeat(COLUMNS.size())).append("|\n");
+        for (Point p : sorted(points)) {
+            List<String> cells = new ArrayList<>(cells(p));
+            if (p.memoryFront()) {
+                cells.set(3, "**" + cells.get(3) + "**");
+            }
+            cells.set(6, (p.memoryFront() ? "memory" : "") + (p.macsFront() ? (p.memoryFront() ? ", " : "") + "*m*" : ""));
+            md.append("| ").append(String.join(" | ", cells)).append(" |\n");
         }
         if (!notFit.isEmpty()) {
             md.append("\nDoes not fit its budget (what the strategy keeps whatever the budget already exceeds it):\n\n");
@@ -249,6 +236,60 @@ public final class Frontier {
         md.append("\n## What this answers\n\n").append(answer).append('\n');
         Output.write(dir.resolve("frontier.md"), md.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         log.println("sweep: frontier: " + dir.resolve("frontier.md"));
+    }
+
+    /** The columns of the frontier table (frontier.md and report.html). */
+    static final List<String> COLUMNS = List.of("strategy", "budget", "replay memory", "ACC", "seeds", "training MACs",
+            "front");
+
+    /** The points in table order: by budget, then by ACC, highest first. */
+    static List<Point> sorted(List<Point> points) {
+        List<Point> sorted = new ArrayList<>(points);
+        sorted.sort((a, b) -> a.budget() != b.budget() ? Long.compare(a.budget(), b.budget())
+                : Double.compare(b.acc(), a.acc()));
+        return sorted;
+    }
+
+    /** A point's row of the frontier table, as plain text: one cell per {@link #COLUMNS} entry. */
+    static List<String> cells(Point p) {
+        String acc = String.format(Locale.ROOT, "%.4f", p.acc()) + (p.seeds() > 1
+                ? String.format(Locale.ROOT, " ± %.4f", p.sem()) : "");
+        String front = (p.memoryFront() ? "memory" : "") + (p.macsFront() ? (p.memoryFront() ? ", " : "") + "MACs" : "");
+        return List.of(p.strategy(), bytes(p.budget()), bytes(Math.round(p.replayBytes())), acc,
+                Integer.toString(p.seeds()), String.format(Locale.ROOT, "%.3g", p.trainingMacs()), front);
+    }
+
+    /**
+     * The two frontier figures of {@code points} and the published {@code refs}, written into {@code dir}
+     * ({@code frontier-memory.png}, {@code frontier-macs.png}) with their captions.
+     */
+    static List<Figures.Figure> figures(Path dir, List<Point> points, List<Reference> refs) {
+        List<Figures.FrontierPoint> measured = points.stream().map(p -> new Figures.FrontierPoint(p.strategy(),
+                p.replayBytes(), p.acc(), p.std())).toList();
+        List<Figures.FrontierPoint> memFront = points.stream().filter(Point::memoryFront).map(p ->
+                new Figures.FrontierPoint("front", p.replayBytes(), p.acc(), Double.NaN)).toList();
+        List<Figures.FrontierPoint> published = refs.stream().map(r -> new Figures.FrontierPoint(r.label()
+                + " (published)", r.replayBytes(), r.acc(), Double.NaN)).toList();
+        boolean spread = points.stream().anyMatch(p -> p.seeds() > 1);
+        String bars = spread ? " Error bars: one standard deviation over seeds (none drawn where it is smaller than "
+                + "the marker)." : " One seed a point: no error bars.";
+        Figures.Figure memory = Figures.frontier(dir, "frontier-memory", "ACC against replay memory",
+                "replay memory after the last task (MB)", 1e6, measured, memFront, published,
+                "Each point is a strategy at one budget: its mean ACC over seeds against the replay memory it kept "
+                        + "after the last task (exact bytes, 1 MB = 10^6 B). The dashed staircase is the Pareto front: "
+                        + "the points no other point beats with as little memory." + bars
+                        + (refs.isEmpty() ? "" : " Gray markers: published results, at the memory Rehearsal counts "
+                                + "for the same method (the papers do not report bytes)."));
+        List<Figures.FrontierPoint> byMacs = points.stream().map(p -> new Figures.FrontierPoint(p.strategy(),
+                p.trainingMacs(), p.acc(), p.std())).toList();
+        List<Figures.FrontierPoint> macFront = points.stream().filter(Point::macsFront).map(p ->
+                new Figures.FrontierPoint("front", p.trainingMacs(), p.acc(), Double.NaN)).toList();
+        Figures.Figure macs = Figures.frontier(dir, "frontier-macs", "ACC against training compute",
+                "training MACs (10^12)", 1e12, byMacs, macFront, List.of(),
+                "The same points against their training MACs (solver and generator training plus generation, "
+                        + "counted where each GEMM is issued; 10^12 multiply-accumulates a unit). The dashed "
+                        + "staircase is the Pareto front in compute." + bars);
+        return List.of(memory, macs);
     }
 
     /**

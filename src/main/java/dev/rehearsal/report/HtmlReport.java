@@ -718,7 +718,7 @@ public final class HtmlReport {
         private void figure(Figures.Figure f) {
             String id = "fig-" + f.file().replaceFirst("\\.png$", "");
             b.append("<figure id=\"").append(escape(id)).append("\"><img src=\"").append(dataUri(f.png()))
-                    .append("\" width=\"").append(Figures.WIDTH).append("\" height=\"").append(Figures.HEIGHT)
+                    .append("\" width=\"").append(f.width()).append("\" height=\"").append(f.height())
                     .append("\" alt=\"").append(escape(f.alt())).append("\">\n<figcaption><strong>")
                     .append(escape(f.title())).append(".</strong> ").append(escape(f.caption()))
                     .append(" <span class=\"file\">").append(escape(FIGURES + "/" + f.file()))

@@ -201,6 +201,9 @@ public final class Frontier {
                         .put("significant", v.significant()).put("sentence", v.sentence());
             }
         });
+        ArrayNode pub = root.putArray("published");
+        refs.forEach(r -> pub.addObject().put("label", r.label()).put("setting", r.setting()).put("acc", r.acc())
+                .put("replay_bytes", r.replayBytes()).put("memory", r.memory()));
         root.put("answer", answer);
         Output.write(dir.resolve("frontier.json"), (root.toPrettyString() + "\n").getBytes(
                 java.nio.charset.StandardCharsets.UTF_8));
@@ -290,6 +293,72 @@ public final class Frontier {
                         + "counted where each GEMM is issued; 10^12 multiply-accumulates a unit). The dashed "
                         + "staircase is the Pareto front in compute." + bars);
         return List.of(memory, macs);
+    }
+
+    /**
+     * A sweep's frontier as {@code frontier.json} holds it, for the report: the points, what does not fit, the
+     * published reference points drawn beside them (none in files written before they were recorded) and
+     * the answer.
+     */
+    record Summary(List<Point> points, List<String> doesNotFit, List<Reference> published, String answer) {
+    }
+
+    /**
+     * Reads frontier.json's tree, checking every field the report draws; refuses it with exit code DATA in one
+     * line naming {@code file} and the field otherwise.
+     */
+    static Summary read(JsonNode root, String file) {
+        if (!root.isObject()) {
+            throw Results.corrupt(file, "the top level is not a JSON object");
+        }
+        dev.rehearsal.ResultsSchema.require(file, root);
+        if (!root.path("points").isArray() || !root.path("does_not_fit").isArray() || !root.path("answer").isTextual()) {
+            throw Results.corrupt(file, "expected the lists 'points' and 'does_not_fit' and the text 'answer'");
+        }
+        List<Point> points = new ArrayList<>();
+        for (JsonNode p : root.path("points")) {
+            JsonNode std = p.path("acc_std");
+            if (!p.path("strategy").isTextual() || !p.path("replay_budget_bytes").canConvertToLong()
+                    || p.path("replay_budget_bytes").asLong() < 0 || !p.path("seeds").canConvertToInt()
+                    || p.path("seeds").asInt() < 1 || !inRange(p.path("acc_mean"), 0, 1)
+                    || !(std.isNull() || inRange(std, 0, 1)) || !inRange(p.path("replay_bytes"), 0, Double.MAX_VALUE)
+                    || !inRange(p.path("training_macs"), 0, Double.MAX_VALUE) || !p.path("pareto_memory").isBoolean()
+                    || !p.path("pareto_macs").isBoolean()) {
+                throw Results.corrupt(file, "a point of 'points' is " + p + ": expected strategy, replay_budget_bytes "
+                        + ">= 0, seeds >= 1, acc_mean in [0, 1], acc_std in [0, 1] or null, replay_bytes and "
+                        + "training_macs >= 0, pareto_memory and pareto_macs");
+            }
+            points.add(new Point(p.path("strategy").asText(), p.path("replay_budget_bytes").asLong(),
+                    p.path("seeds").asInt(), p.path("acc_mean").asDouble(), std.isNull() ? Double.NaN : std.asDouble(),
+                    p.path("replay_bytes").asDouble(), p.path("training_macs").asDouble(),
+                    p.path("pareto_memory").asBoolean(), p.path("pareto_macs").asBoolean(), Map.of()));
+        }
+        List<String> notFit = new ArrayList<>();
+        for (JsonNode n : root.path("does_not_fit")) {
+            if (!n.isTextual()) {
+                throw Results.corrupt(file, "an entry of 'does_not_fit' is " + n + ", not a text");
+            }
+            notFit.add(n.asText());
+        }
+        List<Reference> refs = new ArrayList<>();
+        JsonNode pub = root.path("published");
+        if (!pub.isMissingNode() && !pub.isArray()) {
+            throw Results.corrupt(file, "'published' is " + pub + ", not a list");
+        }
+        for (JsonNode r : pub) {
+            if (!r.path("label").isTextual() || !r.path("setting").isTextual() || !inRange(r.path("acc"), 0, 1)
+                    || !inRange(r.path("replay_bytes"), 0, Double.MAX_VALUE) || !r.path("memory").isTextual()) {
+                throw Results.corrupt(file, "an entry of 'published' is " + r + ": expected label, setting, acc in "
+                        + "[0, 1], replay_bytes >= 0 and memory");
+            }
+            refs.add(new Reference(r.path("label").asText(), r.path("setting").asText(), r.path("acc").asDouble(),
+                    r.path("replay_bytes").asDouble(), r.path("memory").asText()));
+        }
+        return new Summary(points, notFit, refs, root.path("answer").asText());
+    }
+
+    private static boolean inRange(JsonNode v, double lo, double hi) {
+        return v.isNumber() && Double.isFinite(v.asDouble()) && v.asDouble() >= lo && v.asDouble() <= hi;
     }
 
     /**

@@ -23,8 +23,10 @@ import java.util.stream.Collectors;
 
 /**
  * {@code report.html} for a results folder: what was run (configuration), what came out (metrics table,
- * accuracy matrices), the figures with a caption on how to read each, the sample grids, and the scaling
- * fits. The page is self-contained: every image is embedded as a {@code data:image/png;base64} URI and
+ * accuracy matrices), the figures with a caption on how to read each, the sample grids, the scaling
+ * fits, and a sweep's memory-accuracy frontier when it left a {@code frontier.json}. Every table scrolls
+ * inside its own box; with several strategies, each one's section and sample grids are folded under a line
+ * that says what they hold, so that a sweep's page stays a page. The page is self-contained: every image is embedded as a {@code data:image/png;base64} URI and
  * the style is inline, so it opens offline and survives being mailed as one file. The figures are also
  * written to {@code figures/} for slides and papers.
  */
@@ -74,8 +76,8 @@ public final class HtmlReport {
     }
 
     /**
-     * Reads {@code results.json} and/or {@code scale.json} and the grids in {@code samples/} of
-     * {@code outDir}, writes {@code figures/*.png} and {@code report.html} there, and returns the page's path.
+     * Reads {@code results.json} and/or {@code scale.json}, {@code frontier.json} if there is one, and the grids
+     * in {@code samples/} of {@code outDir}, writes {@code figures/*.png} and {@code report.html} there, and returns the page's path.
      *
      * @throws RehearsalException with exit code {@link RehearsalException#RUN} when neither JSON file exists
      *     or a file cannot be written, {@link RehearsalException#DATA} when an input is unreadable or corrupt

@@ -284,12 +284,12 @@ final class Figures {
                 strategies.stream().map(Results.Strategy::figureLabel).toList()).stacked();
         Map<String, double[]> stacks = new LinkedHashMap<>();
         for (String p : PHASES) {
+            // Every phase is added, so each keeps its colour from report to report; one no strategy spent time
+            // in draws nothing and has no legend entry.
             double[] seconds = strategies.stream().mapToDouble(s -> finiteOrZero(s.times().getOrDefault(p, 0.0)))
                     .toArray();
-            if (Arrays.stream(seconds).anyMatch(v -> v > 0)) {
-                chart.add(p.replace('_', ' '), seconds, null);
-                stacks.put(p.replace('_', ' '), seconds);
-            }
+            chart.add(p.replace('_', ' '), seconds, null);
+            stacks.put(p.replace('_', ' '), seconds);
         }
         // Wall time outside the four phases (data preparation, bookkeeping), so a bar adds up to the table's time.
         double[] other = strategies.stream().mapToDouble(s -> {
@@ -313,11 +313,13 @@ final class Figures {
     }
 
     /**
-     * The caption's sentence on the stacked components a drawing left no visible mark of (narrower than a pixel
-     * in every bar, so out of the legend too), with their largest value; "" when every one shows.
+     * The caption's sentence on the stacked components a drawing left no visible mark of although they are not
+     * zero (narrower than a pixel in every bar, so out of the legend too), with their largest value; "" when
+     * every one shows.
      */
     private static String tooSmall(Plot.Drawn drawn, Map<String, double[]> stacks, String unit) {
-        List<String> hidden = Plot.Bars.hidden(drawn, List.copyOf(stacks.keySet()));
+        List<String> hidden = Plot.Bars.hidden(drawn, stacks.keySet().stream()
+                .filter(k -> Arrays.stream(stacks.get(k)).anyMatch(v -> v > 0)).toList());
         return hidden.isEmpty() ? "" : " Too small to see at this scale (so not in the legend): " + String.join("; ",
                 hidden.stream().map(h -> String.format(Locale.ROOT, "%s, at most %.3g %s", h,
                         Arrays.stream(stacks.get(h)).max().orElse(0), unit)).toList()) + ".";

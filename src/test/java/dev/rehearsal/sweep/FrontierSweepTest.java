@@ -82,7 +82,7 @@ class FrontierSweepTest {
         assertTrue(acc.get("proto (binary)@64000") > 0.5, acc.toString());
         for (String png : List.of("frontier-memory.png", "frontier-macs.png")) {
             BufferedImage img = ImageIO.read(out.resolve(png).toFile());
-            assertEquals(1200, img.getWidth(), png);
+            assertEquals(800, img.getWidth(), png + " at the report's figure width");
         }
         // Run again into the same folder: every record is kept (does-not-fit ones too), the frontier is the same.
         Path so2 = work.resolve("out2.txt");
@@ -101,5 +101,9 @@ class FrontierSweepTest {
         assertTrue(md.contains("ER, 100 per class (vdV 2022): ACC 0.8879"), md);
         assertFalse(md.contains("0.9375"), md);
         assertFalse(frontier.path("answer").asText().isBlank());
+        // The sweep's report.html holds the frontier too, with the points that do not fit.
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("<h2 id=\"frontier\">") && html.contains("<table id=\"frontier-table\">")
+                && html.contains("id=\"fig-frontier-memory\"") && html.contains("id=\"does-not-fit\""), "frontier");
     }
 }

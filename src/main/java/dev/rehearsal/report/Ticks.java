@@ -9,7 +9,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * The ticks of an axis: the densest set of round values whose labels, measured with the axis's font, keep at
  * least a gap between neighbours over the axis's length in pixels. Linear axes step by 1, 2 or 5 times a power
- * of ten; logarithmic axes take 1..9, then 1-2-5, then 1-3, then each decade, then every second, third, ..
+ * of ten; logarithmic axes take 1..9 times each power of ten, then fewer of them (1-2-3-4-5-6-8, 1-2-3-5-7, 1-2-5,
+ * 1-3), then each decade, then every second, fourth, ..
  * decade, and fall back to linear steps when the range holds fewer than two of those (less than a factor of
  * about 2). Labels of one axis share their number of decimals.
  */
@@ -76,7 +77,8 @@ final class Ticks {
     }
 
     /** Mantissas of the log-axis candidates, densest first. */
-    private static final int[][] LOG_SETS = {{1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 2, 5}, {1, 3}, {1}};
+    private static final int[][] LOG_SETS = {{1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 2, 3, 4, 5, 6, 8}, {1, 2, 3, 5, 7},
+        {1, 2, 5}, {1, 3}, {1}};
 
     /** Whether neighbouring labels, centred on their ticks, are at least {@code gap} apart, their ticks {@code spacing}. */
     static boolean fits(List<Tick> ticks, Scale scale, double pixels, ToDoubleFunction<String> extent, double gap,

@@ -15,7 +15,7 @@ class TicksTest {
     }
 
     private static List<Ticks.Tick> across(Ticks.Scale scale, double pixels) {
-        return Ticks.of(scale, pixels, l -> Canvas.width(Plot.TICKS, l), Plot.GAP, 0, false);
+        return Ticks.of(scale, pixels, l -> Canvas.width(Plot.TICKS, l), Plot.GAP, Plot.X_SPACING, false);
     }
 
     @Test
@@ -24,9 +24,17 @@ class TicksTest {
         Ticks.Scale scale = new Ticks.Scale(0.055, 12, true);
         List<Ticks.Tick> ticks = across(scale, 560);
         assertEquals(List.of("0.1", "0.2", "0.5", "1", "2", "5", "10"), labels(ticks));
-        assertTrue(Ticks.fits(ticks, scale, 560, l -> Canvas.width(Plot.TICKS, l), Plot.GAP, 0));
+        assertTrue(Ticks.fits(ticks, scale, 560, l -> Canvas.width(Plot.TICKS, l), Plot.GAP, Plot.X_SPACING));
         // With the room of a whole page width every value of a decade fits.
         assertEquals("0.06", labels(across(scale, 5000)).get(0));
+    }
+
+    @Test
+    void aLogAxisWithinADecadeLabelsTheLowEndToo() {
+        // The frontier's compute axis, 0.0058 to 0.028 (10^12 MACs): 1-2-5 alone left the points at 0.0065 unlabelled.
+        List<String> labels = labels(across(new Ticks.Scale(0.0058, 0.028, true), 580));
+        assertEquals("0.006", labels.get(0), labels.toString());
+        assertTrue(labels.contains("0.01") && labels.contains("0.02"), labels.toString());
     }
 
     @Test

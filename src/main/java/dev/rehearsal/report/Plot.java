@@ -89,6 +89,12 @@ final class Plot {
      * half-length; no legend entry unless {@code inLegend}.
      */
     record Series(String name, double[] x, double[] y, double[] err, Look look, boolean inLegend) {
+        Series {
+            if (x.length != y.length || err != null && err.length != y.length) {
+                throw new IllegalArgumentException("series " + name + " has " + x.length + " x, " + y.length + " y"
+                        + (err == null ? "" : " and " + err.length + " error values") + ": one of each per point");
+            }
+        }
     }
 
     // ---- line and scatter charts -------------------------------------------------------------------

@@ -146,6 +146,7 @@ class ReportLayoutTest {
                 && html.contains("<li>gr at 64.0 kB: invalid value for &#39;replay-budget&#39;"), "does not fit");
         assertTrue(html.contains("<li>DGR (vdV 2022): ACC 0.9035 at 10.5 MB"), "the published points");
         Path frontierFile = out.resolve("frontier.json");
+        dev.rehearsal.SchemaCheck.assertValid(frontierFile);
         assertTrue(Files.readString(frontierFile).contains("\"published\""), "frontier.json records what it drew");
         assertEquals(refs, Frontier.read(MAPPER.readTree(frontierFile.toFile()), "f").published(), "and reads back");
     }

@@ -1,12 +1,6 @@
 package dev.rehearsal.report;
 
-import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,21 +11,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.internal.chartpart.Chart;
-import org.knowm.xchart.style.AxesChartStyler;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The report's charts, each drawn with XChart into {@code figures/<name>.png} and returned with the text
- * that explains how to read it: the figure and its caption are written side by side so they stay in
- * agreement. All charts share one size, one set of fonts and one palette.
+ * The report's charts, each drawn ({@link Plot}, {@link HeatMap}) into {@code figures/<name>.png} and returned
+ * with the text that explains how to read it: the figure and its caption are written side by side so they stay
+ * in agreement. All charts are {@link #WIDTH} pixels wide and share one set of fonts and one palette; a chart
+ * is taller than {@link #HEIGHT} only when its legend goes below the plot or its bars need more rows.
  */
 final class Figures {
     static {
@@ -41,16 +26,6 @@ final class Figures {
     static final int WIDTH = 800;
     static final int HEIGHT = 500;
 
-    private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 18);
-    private static final Font AXIS_TITLE = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
-    private static final Font TICKS = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
-    private static final Font LEGEND = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
-    private static final Font VALUES = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
-    /** Tableau 10: distinguishable, and still readable when printed in gray. */
-    private static final Color[] PALETTE = {
-        new Color(0x4E79A7), new Color(0xF28E2B), new Color(0x59A14F), new Color(0xE15759), new Color(0x76B7B2),
-        new Color(0xEDC948), new Color(0xB07AA1), new Color(0xFF9DA7), new Color(0x9C755F), new Color(0xBAB0AC),
-    };
     /** Above this many tasks, per-cell values and one legend entry per task no longer fit. */
     private static final int MAX_LABELLED_TASKS = 10;
     private static final List<String> PHASES = List.of("solver_training", "generator_training", "generation",
@@ -59,8 +34,29 @@ final class Figures {
     private Figures() {
     }
 
-    /** A figure written to {@code figures/<file>}: its PNG bytes (embedded in the page) and its text. */
-    record Figure(String file, String title, String alt, String caption, byte[] png) {
+    /** Every kind of figure the report draws (the readability check draws each one). */
+    enum Kind {
+        ACCURACY_MATRIX, CONFUSION, LOSS, AVERAGE_ACCURACY, ACCURACY_OVER_TIME, TRANSFER, MEMORY, TIME, SCALING,
+        FRONTIER
+    }
+
+    /**
+     * A figure written to {@code figures/<file>}: its kind, its PNG bytes (embedded in the page), its text, and
+     * its layout as drawn (size, every label's box, the legend).
+     */
+    record Figure(Kind kind, String file, String title, String alt, String caption, byte[] png, Canvas.Layout layout) {
+        int width() {
+            return layout.width();
+        }
+
+        int height() {
+            return layout.height();
+        }
+    }
+
+    /** "1 step", "3 steps": a count and its noun, plural unless it is one. */
+    static String count(long n, String noun) {
+        return n + " " + (n == 1 ? noun : noun + "s");
     }
 
     // ---- per strategy ------------------------------------------------------------------------------
@@ -76,9 +72,9 @@ final class Figures {
                 text[i][j] = t <= MAX_LABELLED_TASKS && Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "";
             }
         }
-        BufferedImage image = HeatMap.draw(WIDTH, HEIGHT, "Accuracy matrix R: " + s.figureLabel(), "test on task j",
+        Plot.Drawn image = HeatMap.draw(WIDTH, HEIGHT, "Accuracy matrix R: " + s.figureLabel(), "test on task j",
                 "after task i", labels, labels, s.r(), text, "test accuracy");
-        return render(dir, "accuracy-matrix-" + fileName(s.name()), ImageGrid.png(image),
+        return render(dir, "accuracy-matrix-" + fileName(s.name()), Kind.ACCURACY_MATRIX, image,
                 "Accuracy matrix of " + s.figureLabel(),
                 "Heat map of the accuracy matrix of " + s.figureLabel() + ": rows are after task i, columns test on task j",
                 "Row i is the model right after training task i; column j is its test accuracy on task j. The "
@@ -114,9 +110,9 @@ final class Figures {
         for (int j = 0; j < cols; j++) {
             columns.add(Integer.toString(j));
         }
-        BufferedImage image = HeatMap.draw(WIDTH, HEIGHT, "Confusion matrix of the final solver: " + strategy,
+        Plot.Drawn image = HeatMap.draw(WIDTH, HEIGHT, "Confusion matrix of the final solver: " + strategy,
                 "predicted class", "true class", columns, rows, share, text, "share of the true class");
-        return render(dir, "confusion-" + fileName(strategy), ImageGrid.png(image),
+        return render(dir, "confusion-" + fileName(strategy), Kind.CONFUSION, image,
                 "Confusion matrix of " + strategy,
                 "Heat map of the final solver's confusion matrix for " + strategy + ", true class by predicted class",
                 "Test samples of every class (rows) by the class the final solver predicts (columns), seed " + seed
@@ -130,13 +126,9 @@ final class Figures {
      * one line per task, each point the mean over {@code window} steps, x counting steps from the first task.
      */
     static Figure loss(Path dir, String strategy, String model, long seed, List<double[]> perTask, int window) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Training loss of the " + model + ": " + strategy)
-                .xAxisTitle("training step (all tasks)").yAxisTitle("mean loss per window").build();
-        style(chart.getStyler());
-        chart.getStyler().setXAxisMin(0.0).setXAxisDecimalPattern("#,##0")
-                .setLegendPosition(Styler.LegendPosition.OutsideE).setMarkerSize(4);
-        chart.getStyler().setLegendVisible(perTask.size() <= MAX_LABELLED_TASKS);
+        Plot.XY chart = new Plot.XY("Training loss of the " + model + ": " + strategy, "training step (all tasks)",
+                "mean loss per window");
+        boolean legend = perTask.size() <= MAX_LABELLED_TASKS;
         int step = Math.max(1, window);
         long offset = 0;
         for (int k = 0; k < perTask.size(); k++) {
@@ -145,22 +137,21 @@ final class Figures {
                 continue;
             }
             double[] x = new double[y.length];
-            double[] v = new double[y.length];
             for (int i = 0; i < y.length; i++) {
                 x[i] = offset + (long) (i + 1) * step;
-                v[i] = finiteOrZero(y[i]);
             }
             offset += (long) y.length * step;
-            XYSeries series = chart.addSeries("task " + (k + 1), x, v);
-            series.setMarker(SeriesMarkers.CIRCLE);
-            series.setLineColor(PALETTE[k % PALETTE.length]);
-            series.setMarkerColor(PALETTE[k % PALETTE.length]);
+            Plot.Look look = Plot.look(k, Plot.Line.SOLID);
+            chart.add(new Plot.Series("task " + (k + 1), x, y, null, new Plot.Look(look.color(), Plot.Marker.NONE,
+                    Plot.Line.SOLID), legend));
         }
-        return render(dir, "loss-" + model + "-" + fileName(strategy), chart,
+        chart.xRange(0, Math.max(offset, 1));
+        return render(dir, "loss-" + model + "-" + fileName(strategy), Kind.LOSS, chart.draw(WIDTH),
                 "Training loss of the " + model + ", " + strategy,
                 "Line chart of the " + model + "'s training loss of " + strategy + ", one line per task",
-                "Mean training loss of the " + model + " over windows of " + step + " steps, one colour per task, "
-                        + "seed " + seed + (model.equals("solver")
+                "Training loss of the " + model + (step == 1 ? " at every step" : ", mean over windows of "
+                        + count(step, "step")) + ", one colour per task" + (legend ? "" : " (colours repeat every "
+                        + count(Plot.PALETTE.length, "task") + ")") + ", seed " + seed + (model.equals("solver")
                                 ? " (current and replayed rows together, as weighted in training). A jump at the "
                                         + "start of a task is the new classes; a loss that keeps falling at the "
                                         + "end of a task means more steps would still help."
@@ -174,13 +165,8 @@ final class Figures {
      */
     static Figure averageAccuracy(Path dir, List<Results.Strategy> strategies) {
         int t = strategies.stream().mapToInt(Results.Strategy::tasks).max().orElse(0);
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Average accuracy over the tasks seen so far")
-                .xAxisTitle("tasks trained").yAxisTitle("mean test accuracy, tasks 1..i").build();
-        style(chart.getStyler());
-        chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setXAxisMin(0.8).setXAxisMax(t + 0.2)
-                .setXAxisDecimalPattern("0").setYAxisDecimalPattern("0.0")
-                .setLegendPosition(Styler.LegendPosition.OutsideE).setMarkerSize(7);
+        Plot.XY chart = new Plot.XY("Average accuracy over the tasks seen so far", "tasks trained",
+                "mean test accuracy, tasks 1..i").integerX().xRange(0.8, Math.max(t, 1) + 0.2).yRange(0, 1);
         int index = 0;
         for (Results.Strategy s : strategies) {
             double[] y = seenSoFar(s.r());
@@ -191,12 +177,10 @@ final class Figures {
             for (int i = 0; i < y.length; i++) {
                 x[i] = i + 1;
             }
-            XYSeries series = chart.addSeries(s.figureLabel(), x, y);
-            series.setMarker(SeriesMarkers.CIRCLE);
-            series.setLineColor(PALETTE[index % PALETTE.length]);
-            series.setMarkerColor(PALETTE[index++ % PALETTE.length]);
+            chart.add(s.figureLabel(), x, y, Plot.look(index++, Plot.Line.SOLID));
         }
-        return render(dir, "average-accuracy", chart, "Average accuracy over the tasks seen so far",
+        return render(dir, "average-accuracy", Kind.AVERAGE_ACCURACY, chart.draw(WIDTH),
+                "Average accuracy over the tasks seen so far",
                 "Line chart of the mean accuracy over the tasks seen so far after each task, one line per strategy",
                 "After training task i, the mean test accuracy over tasks 1 to i (mean over seeds); the last point "
                         + "is ACC. Fine-tuning falls towards 1/i in class-incremental learning; joint training is the "
@@ -222,33 +206,26 @@ final class Figures {
 
     static Figure accuracyOverTime(Path dir, Results.Strategy s) {
         int t = s.tasks();
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Accuracy of each task over time: " + s.figureLabel())
-                .xAxisTitle("tasks trained").yAxisTitle("test accuracy").build();
-        style(chart.getStyler());
-        chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setXAxisMin(0.8).setXAxisMax(t + 0.2)
-                .setXAxisDecimalPattern("0").setYAxisDecimalPattern("0.0")
-                .setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setLegendVisible(t <= MAX_LABELLED_TASKS).setMarkerSize(7);
+        Plot.XY chart = new Plot.XY("Accuracy of each task over time: " + s.figureLabel(), "tasks trained",
+                "test accuracy").integerX().xRange(0.8, Math.max(t, 1) + 0.2).yRange(0, 1);
+        boolean legend = t <= MAX_LABELLED_TASKS;
         for (int j = 0; j < t; j++) {
             double[] x = new double[t - j];
             double[] y = new double[t - j];
             for (int i = j; i < t; i++) {
                 x[i - j] = i + 1;
-                y[i - j] = finiteOrZero(s.r()[i][j]);
+                y[i - j] = s.r()[i][j];
             }
-            XYSeries series = chart.addSeries("task " + (j + 1), x, y);
-            series.setMarker(SeriesMarkers.CIRCLE);
-            series.setLineColor(PALETTE[j % PALETTE.length]);
-            series.setMarkerColor(PALETTE[j % PALETTE.length]);
+            chart.add(new Plot.Series("task " + (j + 1), x, y, null, Plot.look(j, Plot.Line.SOLID), legend));
         }
-        return render(dir, "accuracy-over-time-" + fileName(s.name()), chart,
+        return render(dir, "accuracy-over-time-" + fileName(s.name()), Kind.ACCURACY_OVER_TIME, chart.draw(WIDTH),
                 "Accuracy of each task over time, " + s.figureLabel(),
                 "Line chart of the test accuracy of each task of " + s.figureLabel() + " as more tasks are trained",
                 "One line per test task, starting when that task is trained. A flat line means the task is "
                         + "remembered; a falling line means later tasks overwrite it. The last point of each line "
                         + "is its final accuracy, and ACC is their mean"
-                        + (t > MAX_LABELLED_TASKS ? "; colours repeat every " + PALETTE.length + " tasks." : "."));
+                        + (legend ? "." : "; colours repeat every " + count(Plot.PALETTE.length, "task")
+                                + ", with another marker."));
     }
 
     // ---- all strategies side by side ---------------------------------------------------------------
@@ -258,21 +235,18 @@ final class Figures {
      * a growing head: the report says so once instead of drawing empty bars), FWT per strategy.
      */
     static Figure transferMetrics(Path dir, List<Results.Strategy> strategies, boolean fwtZero) {
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(fwtZero ? "Final accuracy and backward transfer per strategy"
-                        : "Final accuracy and transfer per strategy").xAxisTitle("strategy").yAxisTitle("value").build();
-        style(chart.getStyler());
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setYAxisDecimalPattern("0.0");
-        boolean spread = strategies.stream().anyMatch(s -> s.accStd() > 0 || s.bwtStd() > 0 || s.fwtStd() > 0);
         List<String> names = strategies.stream().map(Results.Strategy::figureLabel).toList();
-        addBars(chart, "ACC", names, strategies, Results.Strategy::acc, spread ? Results.Strategy::accStd : null);
-        addBars(chart, "BWT", names, strategies, Results.Strategy::bwt, spread ? Results.Strategy::bwtStd : null);
+        Plot.Bars chart = new Plot.Bars(fwtZero ? "Final accuracy and backward transfer per strategy"
+                : "Final accuracy and transfer per strategy", "value", names);
+        boolean spread = strategies.stream().anyMatch(s -> s.accStd() > 0 || s.bwtStd() > 0 || s.fwtStd() > 0);
+        addBars(chart, "ACC", strategies, Results.Strategy::acc, spread ? Results.Strategy::accStd : null);
+        addBars(chart, "BWT", strategies, Results.Strategy::bwt, spread ? Results.Strategy::bwtStd : null);
         if (!fwtZero) {
-            addBars(chart, "FWT", names, strategies, Results.Strategy::fwt, spread ? Results.Strategy::fwtStd : null);
+            addBars(chart, "FWT", strategies, Results.Strategy::fwt, spread ? Results.Strategy::fwtStd : null);
         }
-        return render(dir, "metrics", chart, fwtZero ? "ACC and BWT per strategy" : "ACC, BWT and FWT per strategy",
-                "Grouped bar chart of ACC, BWT" + (fwtZero ? "" : " and FWT") + " for " + String.join(", ", names),
+        return render(dir, "metrics", Kind.TRANSFER, chart.draw(WIDTH),
+                fwtZero ? "ACC and BWT per strategy" : "ACC, BWT and FWT per strategy",
+                "Bar chart of ACC, BWT" + (fwtZero ? "" : " and FWT") + " for " + String.join(", ", names),
                 "ACC: mean test accuracy over all tasks after the last one (higher is better). BWT (backward "
                         + "transfer): mean change of accuracy on each earlier task between just after learning it "
                         + "and the end; negative values are forgetting."
@@ -285,25 +259,37 @@ final class Figures {
     static Figure memory(Path dir, List<Results.Strategy> strategies) {
         Set<String> components = new LinkedHashSet<>();
         strategies.forEach(s -> components.addAll(s.memory().keySet()));
+        Plot.Bars chart = new Plot.Bars("Memory per strategy (exact bytes)", "memory (MB)",
+                strategies.stream().map(Results.Strategy::figureLabel).toList()).stacked();
         Map<String, double[]> stacks = new LinkedHashMap<>();
         for (String c : components) {
-            stacks.put(c, strategies.stream().mapToDouble(s -> s.memory().getOrDefault(c, 0L) / 1e6).toArray());
+            double[] mb = strategies.stream().mapToDouble(s -> s.memory().getOrDefault(c, 0L) / 1e6).toArray();
+            if (Arrays.stream(mb).anyMatch(v -> v > 0)) {
+                chart.add(c, mb, null);
+                stacks.put(c, mb);
+            }
         }
-        CategoryChart chart = stacked("Memory per strategy (exact bytes)", "memory (MB)", strategies, stacks);
-        return render(dir, "memory", chart, "Memory per strategy",
+        Plot.Drawn drawn = chart.draw(WIDTH);
+        return render(dir, "memory", Kind.MEMORY, drawn, "Memory per strategy",
                 "Stacked bar chart of the exact memory of each strategy by component, in MB",
                 "Exact bytes each strategy allocated, stacked by component: solver (parameters, gradients, "
                         + "optimiser state and activations), batch buffers, the replay buffer (er), the generator "
                         + "and the frozen previous models (gr), and the generated pool when gr generates ahead. "
                         + "The dataset is shared by all strategies and not counted. 1 MB = 10^6 bytes."
-                        + incomplete(strategies));
+                        + tooSmall(drawn, stacks, "MB") + incomplete(strategies));
     }
 
     static Figure time(Path dir, List<Results.Strategy> strategies) {
+        Plot.Bars chart = new Plot.Bars("Time per phase and strategy", "wall time (s)",
+                strategies.stream().map(Results.Strategy::figureLabel).toList()).stacked();
         Map<String, double[]> stacks = new LinkedHashMap<>();
         for (String p : PHASES) {
-            stacks.put(p.replace('_', ' '), strategies.stream()
-                    .mapToDouble(s -> finiteOrZero(s.times().getOrDefault(p, 0.0))).toArray());
+            // Every phase is added, so each keeps its colour from report to report; one no strategy spent time
+            // in draws nothing and has no legend entry.
+            double[] seconds = strategies.stream().mapToDouble(s -> finiteOrZero(s.times().getOrDefault(p, 0.0)))
+                    .toArray();
+            chart.add(p.replace('_', ' '), seconds, null);
+            stacks.put(p.replace('_', ' '), seconds);
         }
         // Wall time outside the four phases (data preparation, bookkeeping), so a bar adds up to the table's time.
         double[] other = strategies.stream().mapToDouble(s -> {
@@ -312,16 +298,31 @@ final class Figures {
         }).toArray();
         boolean hasOther = Arrays.stream(other).anyMatch(v -> v > 0);
         if (hasOther) {
+            chart.add("other", other, null);
             stacks.put("other", other);
         }
-        CategoryChart chart = stacked("Time per phase and strategy", "wall time (s)", strategies, stacks);
-        return render(dir, "time", chart, "Time per phase",
+        Plot.Drawn drawn = chart.draw(WIDTH);
+        return render(dir, "time", Kind.TIME, drawn, "Time per phase",
                 "Stacked bar chart of the wall time of each strategy by phase, in seconds",
                 "Wall time per phase, mean over seeds: solver training; generator training (gr's VAE); "
                         + "generation (drawing replay samples and labelling them with the previous model); "
                         + "evaluation (the test passes that fill the accuracy matrix)"
                         + (hasOther ? "; other is the rest of the wall time (data preparation, bookkeeping)."
-                                : ".") + incomplete(strategies));
+                                : ".") + " A phase no strategy spent time in is left out." + tooSmall(drawn, stacks, "s")
+                        + incomplete(strategies));
+    }
+
+    /**
+     * The caption's sentence on the stacked components a drawing left no visible mark of although they are not
+     * zero (narrower than a pixel in every bar, so out of the legend too), with their largest value; "" when
+     * every one shows.
+     */
+    private static String tooSmall(Plot.Drawn drawn, Map<String, double[]> stacks, String unit) {
+        List<String> hidden = Plot.Bars.hidden(drawn, stacks.keySet().stream()
+                .filter(k -> Arrays.stream(stacks.get(k)).anyMatch(v -> v > 0)).toList());
+        return hidden.isEmpty() ? "" : " Too small to see at this scale (so not in the legend): " + String.join("; ",
+                hidden.stream().map(h -> String.format(Locale.ROOT, "%s, at most %.3g %s", h,
+                        Arrays.stream(stacks.get(h)).max().orElse(0), unit)).toList()) + ".";
     }
 
     // ---- scaling -----------------------------------------------------------------------------------
@@ -369,21 +370,11 @@ final class Figures {
                 unit = 1;
             }
         }
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Scaling of " + name + " with the number of tasks")
-                .xAxisTitle("tasks (log scale)").yAxisTitle(label + ", log scale").build();
-        style(chart.getStyler());
-        // x: XChart's log axis labels 2, 3, .., 9, 10, 20, ..: fine across. y: those labels collide near each
-        // decade's top, so y holds log10 values on a linear axis, labelled with the value they stand for.
-        chart.getStyler().setXAxisLogarithmic(true).setXAxisLogarithmicDecadeOnly(false)
-                .setyAxisTickLabelsFormattingFunction(Figures::powerOfTen)
-                .setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal).setMarkerSize(8);
-        double lowest = Double.POSITIVE_INFINITY;
-        double highest = Double.NEGATIVE_INFINITY;
+        Plot.XY chart = new Plot.XY("Scaling of " + name + " with the number of tasks", "tasks (log scale)",
+                label + ", log scale").logX().logY();
         int index = 0;
         for (String strategy : scaling.strategies()) {
-            Color color = PALETTE[index++ % PALETTE.length];
+            Plot.Look look = Plot.look(index++, Plot.Line.NONE);
             List<double[]> points = new ArrayList<>();
             for (Scaling.Measurement m : scaling.measurements()) {
                 if (m.strategy().equals(strategy) && m.tasks() > 0 && m.get(quantity) > 0) {
@@ -393,34 +384,20 @@ final class Figures {
             if (points.isEmpty()) {
                 continue;
             }
-            points.sort((a, b) -> Double.compare(a[0], b[0]));
+            points.sort((p, q) -> Double.compare(p[0], q[0]));
             double[] x = points.stream().mapToDouble(p -> p[0]).toArray();
-            double[] y = points.stream().mapToDouble(p -> Math.log10(p[1])).toArray();
+            double[] y = points.stream().mapToDouble(p -> p[1]).toArray();
             Scaling.Fit fit = scaling.fit(strategy, quantity);
             boolean drawFit = fit != null && Double.isFinite(fit.slope()) && x.length > 1;
-            for (double v : y) {
-                lowest = Math.min(lowest, v);
-                highest = Math.max(highest, v);
-            }
-            XYSeries measured = chart.addSeries(drawFit ? strategy + " (measured)" : strategy, x, y);
-            measured.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-            measured.setMarker(SeriesMarkers.CIRCLE).setMarkerColor(color);
-            measured.setShowInLegend(!drawFit);
+            chart.add(new Plot.Series(drawFit ? strategy + " (measured)" : strategy, x, y, null, look, !drawFit));
             if (drawFit) {
-                XYSeries line = chart.addSeries(fitLabel(strategy, fit), new double[] {x[0], x[x.length - 1]},
-                        fittedLine(x, y, fit.slope()));
-                line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-                line.setMarker(SeriesMarkers.NONE).setLineColor(color);
-                line.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f,
-                        new float[] {8f, 5f}, 0f));
+                double[] ends = fittedLine(x, Arrays.stream(y).map(Math::log10).toArray(), fit.slope());
+                chart.add(new Plot.Series(fitLabel(strategy, fit), new double[] {x[0], x[x.length - 1]},
+                        new double[] {Math.pow(10, ends[0]), Math.pow(10, ends[1])}, null,
+                        new Plot.Look(look.color(), Plot.Marker.NONE, Plot.Line.DASHED), true));
             }
         }
-        if (highest - lowest < 0.5) {
-            // At least half a decade: finer steps would round to duplicate two-digit labels.
-            double middle = (highest + lowest) / 2;
-            chart.getStyler().setYAxisMin(middle - 0.25).setYAxisMax(middle + 0.25);
-        }
-        return render(dir, "scaling-" + fileName(quantity), chart, "Scaling of " + name,
+        return render(dir, "scaling-" + fileName(quantity), Kind.SCALING, chart.draw(WIDTH), "Scaling of " + name,
                 "Log-log chart of " + label + " against the number of tasks, with one fitted line per strategy",
                 "Each point is one run with that many tasks. Both axes are logarithmic, so a power law "
                         + "y ~ tasks^slope is a straight line whose slope is the exponent: 0 constant, 1 linear, "
@@ -447,15 +424,6 @@ final class Figures {
         return new double[] {offset + slope * Math.log10(x[0]), offset + slope * Math.log10(x[x.length - 1])};
     }
 
-    /** Tick label of a log10 value: 10^v with two significant digits (0.5 gives 3.2, 1.3 gives 20). */
-    static String powerOfTen(double log10) {
-        double v = Math.pow(10, log10);
-        if (v >= 1e6 || v < 1e-3) {
-            return String.format(Locale.ROOT, "%.1e", v);
-        }
-        return new BigDecimal(v).round(new MathContext(2)).stripTrailingZeros().toPlainString();
-    }
-
     // ---- shared helpers ----------------------------------------------------------------------------
 
     /**
@@ -469,111 +437,62 @@ final class Figures {
                 + "or seeds): " + String.join("; ", marked) + ".";
     }
 
-    private static void addBars(CategoryChart chart, String metric, List<String> names,
-            List<Results.Strategy> strategies, ToDoubleFunction<Results.Strategy> mean,
-            ToDoubleFunction<Results.Strategy> std) {
-        List<Double> values = strategies.stream().map(s -> finiteOrZero(mean.applyAsDouble(s))).toList();
-        if (std == null) {
-            chart.addSeries(metric, names, values);
-        } else {
-            chart.addSeries(metric, names, values,
-                    strategies.stream().map(s -> finiteOrZero(std.applyAsDouble(s))).toList());
-        }
+    private static void addBars(Plot.Bars chart, String metric, List<Results.Strategy> strategies,
+            ToDoubleFunction<Results.Strategy> mean, ToDoubleFunction<Results.Strategy> std) {
+        chart.add(metric, strategies.stream().mapToDouble(mean).toArray(),
+                std == null ? null : strategies.stream().mapToDouble(std).toArray());
     }
 
-    private static CategoryChart stacked(String title, String yTitle, List<Results.Strategy> strategies,
-            Map<String, double[]> stacks) {
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(title).xAxisTitle("strategy").yAxisTitle(yTitle).build();
-        style(chart.getStyler());
-        chart.getStyler().setStacked(true);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setYAxisMin(0.0);
-        List<String> names = strategies.stream().map(Results.Strategy::figureLabel).toList();
-        for (Map.Entry<String, double[]> e : stacks.entrySet()) {
-            chart.addSeries(e.getKey(), names, Arrays.stream(e.getValue()).boxed().toList());
-        }
-        return chart;
-    }
-
-    /** One point of a frontier chart: mean ACC (and its std over seeds) at x. */
+    /** One point of a frontier chart: mean ACC (and its std over seeds, NaN for one seed) at x. */
     record FrontierPoint(String series, double x, double acc, double std) {
     }
 
+    /** The markers of published reference points: none of them is a measured series' marker. */
+    private static final Plot.Marker[] PUBLISHED = {Plot.Marker.CROSS, Plot.Marker.PLUS, Plot.Marker.TRIANGLE_DOWN,
+        Plot.Marker.DIAMOND, Plot.Marker.SQUARE};
+
     /**
-     * ACC against a cost on a log axis ({@code xTitle}, values in {@code unit}): one marker series per
-     * strategy (error bars: std over seeds), the Pareto front as a line, published results as crosses.
+     * ACC against a cost on a log axis ({@code xTitle}, values in {@code unit}): one line of markers per
+     * strategy (error bars: std over seeds, where there are several), the Pareto front as a dashed staircase
+     * with its points ringed (so a front of one point is seen too), and published results in dark gray, each
+     * with a marker of its own.
      */
     static Figure frontier(Path dir, String name, String title, String xTitle, double unit,
             List<FrontierPoint> measured, List<FrontierPoint> front, List<FrontierPoint> published, String caption) {
-        // Wider and taller than the other charts: a legend of a dozen names beside the plot.
-        XYChart chart = new XYChartBuilder().width(1200).height(700).title(title)
-                .xAxisTitle(xTitle + " (log scale)").yAxisTitle("ACC").build();
-        style(chart.getStyler());
-        // Decade ticks when the points span more than a decade or so, else XChart's 2, 3, .. 9 (which would
-        // collide over several decades, and leave no tick at all within one).
-        double lo = measured.stream().mapToDouble(FrontierPoint::x).filter(v -> v > 0).min().orElse(1);
-        double hi = measured.stream().mapToDouble(FrontierPoint::x).max().orElse(1);
-        chart.getStyler().setXAxisLogarithmic(true).setXAxisLogarithmicDecadeOnly(hi / lo > 20)
-                .setLegendPosition(Styler.LegendPosition.OutsideE).setMarkerSize(8);
+        Plot.XY chart = new Plot.XY(title, xTitle + " (log scale)", "ACC").logX();
         Map<String, List<FrontierPoint>> bySeries = new LinkedHashMap<>();
         measured.forEach(p -> bySeries.computeIfAbsent(p.series(), k -> new ArrayList<>()).add(p));
         int index = 0;
         for (Map.Entry<String, List<FrontierPoint>> e : bySeries.entrySet()) {
             List<FrontierPoint> pts = new ArrayList<>(e.getValue());
             pts.sort((a, b) -> Double.compare(a.x(), b.x()));
-            XYSeries s = chart.addSeries(e.getKey(), pts.stream().mapToDouble(p -> p.x() / unit).toArray(),
+            chart.add(new Plot.Series(e.getKey(), pts.stream().mapToDouble(p -> p.x() / unit).toArray(),
                     pts.stream().mapToDouble(FrontierPoint::acc).toArray(),
-                    pts.stream().mapToDouble(p -> finiteOrZero(p.std())).toArray());
-            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line).setMarker(SeriesMarkers.CIRCLE);
-            s.setLineStyle(new BasicStroke(1f));
-            s.setLineColor(PALETTE[index % PALETTE.length]);
-            s.setMarkerColor(PALETTE[index++ % PALETTE.length]);
+                    pts.stream().mapToDouble(FrontierPoint::std).toArray(), Plot.look(index++, Plot.Line.SOLID), true));
         }
-        if (front.size() > 0) {
+        if (!front.isEmpty()) {
             List<FrontierPoint> pts = new ArrayList<>(front);
             pts.sort((a, b) -> Double.compare(a.x(), b.x()));
-            XYSeries s = chart.addSeries("Pareto front", pts.stream().mapToDouble(p -> p.x() / unit).toArray(),
-                    pts.stream().mapToDouble(FrontierPoint::acc).toArray());
-            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step).setMarker(SeriesMarkers.NONE);
-            s.setLineColor(Color.BLACK);
-            s.setLineStyle(new BasicStroke(2.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f,
-                    new float[] {6f, 4f}, 0f));
+            chart.add(new Plot.Series("Pareto front", pts.stream().mapToDouble(p -> p.x() / unit).toArray(),
+                    pts.stream().mapToDouble(FrontierPoint::acc).toArray(), null,
+                    new Plot.Look(Color.BLACK, Plot.Marker.RING, Plot.Line.STEPS), true));
         }
-        for (FrontierPoint p : published) {
-            XYSeries s = chart.addSeries(p.series(), new double[] {p.x() / unit}, new double[] {p.acc()});
-            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter).setMarker(SeriesMarkers.CROSS);
-            s.setMarkerColor(Color.DARK_GRAY);
+        for (int i = 0; i < published.size(); i++) {
+            FrontierPoint p = published.get(i);
+            chart.add(new Plot.Series(p.series(), new double[] {p.x() / unit}, new double[] {p.acc()}, null,
+                    new Plot.Look(new Color(0x333333), PUBLISHED[i % PUBLISHED.length], Plot.Line.NONE), true));
         }
-        return render(dir, name, chart, title, "Chart of ACC against " + xTitle + " on a log scale, one line per "
-                + "strategy, the Pareto front dashed and published results as crosses", caption);
+        return render(dir, name, Kind.FRONTIER, chart.draw(WIDTH), title, "Chart of ACC against " + xTitle
+                + " on a log scale, one line per strategy, the Pareto front dashed"
+                + (published.isEmpty() ? "" : " and published results in gray"), caption);
     }
 
-    private static void style(AxesChartStyler s) {
-        s.setChartBackgroundColor(Color.WHITE).setPlotBackgroundColor(Color.WHITE).setPlotBorderVisible(false)
-                .setChartTitleFont(TITLE).setLegendFont(LEGEND).setLegendBorderColor(Color.WHITE)
-                .setSeriesColors(PALETTE).setChartPadding(12).setAntiAlias(true);
-        s.setChartTitleBoxVisible(false);
-        s.setAxisTitleFont(AXIS_TITLE).setAxisTickLabelsFont(TICKS).setAxisTitlePadding(8)
-                .setPlotGridLinesColor(new Color(0xE0E0E0)).setPlotGridLinesStroke(new BasicStroke(1f))
-                .setLocale(Locale.ROOT);
-    }
-
-    private static Figure render(Path dir, String name, Chart<?, ?> chart, String title, String alt,
+    private static Figure render(Path dir, String name, Kind kind, Plot.Drawn drawn, String title, String alt,
             String caption) {
-        byte[] png;
-        try {
-            png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new IllegalStateException("PNG encoding in memory failed for figure " + name, e);
-        }
-        return render(dir, name, png, title, alt, caption);
-    }
-
-    private static Figure render(Path dir, String name, byte[] png, String title, String alt, String caption) {
         String file = name + ".png";
+        byte[] png = ImageGrid.png(drawn.image());
         Output.write(dir.resolve(file), png);
-        return new Figure(file, title, alt, caption, png);
+        return new Figure(kind, file, title, alt, caption, png, drawn.layout());
     }
 
     /** Strategy and quantity names in file names: letters, digits, '-' and '_' only. */

@@ -81,10 +81,13 @@ public final class Frontier {
         }
         points = fronts(points);
         // A short sweep is a smoke test: never set beside published figures. Otherwise published points only of
-        // the settings measured here: a class-IL figure says nothing about domain-IL.
+        // the settings measured here (a class-IL figure says nothing about domain-IL); over several settings each
+        // names its own, as the measured points do.
         List<String> shortReasons = shortReasons(experiments);
         List<Reference> refs = !shortReasons.isEmpty() ? List.of()
-                : references().stream().filter(r -> settings.contains(r.setting())).toList();
+                : references().stream().filter(r -> settings.contains(r.setting()))
+                        .map(r -> settings.size() > 1 ? new Reference(r.label() + " [" + r.setting() + "]",
+                                r.setting(), r.acc(), r.replayBytes(), r.memory()) : r).toList();
         write(dir, points, notFit, refs, shortReasons, log);
     }
 
@@ -167,7 +170,11 @@ public final class Frontier {
         }
     }
 
-    private static void write(Path dir, List<Point> points, List<String> notFit, List<Reference> refs,
+    /**
+     * Writes frontier.json, frontier.md and the two figures of {@code points} (their fronts marked) into {@code dir};
+     * {@code shortReasons} (empty for none) flag a short sweep everywhere its numbers are.
+     */
+    static void write(Path dir, List<Point> points, List<String> notFit, List<Reference> refs,
             List<String> shortReasons, PrintStream log) {
         TreeMap<Long, Point> best = new TreeMap<>();
         for (Point p : points) {
@@ -185,8 +192,6 @@ public final class Frontier {
         root.put("short", !shortReasons.isEmpty());
         ArrayNode why = root.putArray("short_reasons");
         shortReasons.forEach(why::add);
-        ArrayNode shown = root.putArray("published");
-        refs.forEach(r -> shown.add(r.label()));
         ArrayNode arr = root.putArray("points");
         for (Point p : points) {
             ObjectNode o = arr.addObject();
@@ -217,24 +222,14 @@ public final class Frontier {
                         .put("significant", v.significant()).put("sentence", v.sentence());
             }
         });
+        ArrayNode pub = root.putArray("published");
+        refs.forEach(r -> pub.addObject().put("label", r.label()).put("setting", r.setting()).put("acc", r.acc())
+                .put("replay_bytes", r.replayBytes()).put("memory", r.memory()));
         root.put("answer", answer);
         Output.write(dir.resolve("frontier.json"), (root.toPrettyString() + "\n").getBytes(
                 java.nio.charset.StandardCharsets.UTF_8));
 
-        List<Figures.FrontierPoint> measured = points.stream().map(p -> new Figures.FrontierPoint(p.strategy(),
-                p.replayBytes(), p.acc(), p.std())).toList();
-        List<Figures.FrontierPoint> memFront = points.stream().filter(Point::memoryFront).map(p ->
-                new Figures.FrontierPoint("front", p.replayBytes(), p.acc(), 0)).toList();
-        List<Figures.FrontierPoint> published = refs.stream().map(r -> new Figures.FrontierPoint(r.label()
-                + " (published)", r.replayBytes(), r.acc(), 0)).toList();
-        Figures.frontier(dir, "frontier-memory", "ACC against replay memory", "replay memory after the last task (MB)",
-                1e6, measured, memFront, published, "");
-        List<Figures.FrontierPoint> byMacs = points.stream().map(p -> new Figures.FrontierPoint(p.strategy(),
-                p.trainingMacs(), p.acc(), p.std())).toList();
-        List<Figures.FrontierPoint> macFront = points.stream().filter(Point::macsFront).map(p ->
-                new Figures.FrontierPoint("front", p.trainingMacs(), p.acc(), 0)).toList();
-        Figures.frontier(dir, "frontier-macs", "ACC against training compute", "training MACs (10^12)", 1e12, byMacs,
-                macFront, List.of(), "");
+        figures(dir, points, refs);
 
         StringBuilder md = new StringBuilder("# Memory-accuracy frontier\n\n");
         String shortLine = dev.rehearsal.config.ShortRun.line(shortReasons);
@@ -246,18 +241,15 @@ public final class Frontier {
                 + "generation, as the GEMMs issued them). **Bold**: on the Pareto front in memory; *m*: on the "
                 + "front in MACs.\n\n![ACC against replay memory](frontier-memory.png)\n\n"
                 + "![ACC against training MACs](frontier-macs.png)\n\n");
-        md.append("| strategy | budget | replay memory | ACC | seeds | training MACs | front |\n");
-        md.append("|---|---|---|---|---|---|---|\n");
-        List<Point> sorted = new ArrayList<>(points);
-        sorted.sort((a, b) -> a.budget() != b.budget() ? Long.compare(a.budget(), b.budget())
-                : Double.compare(b.acc(), a.acc()));
-        for (Point p : sorted) {
-            String acc = String.format(Locale.ROOT, "%.4f", p.acc()) + (p.seeds() > 1
-                    ? String.format(Locale.ROOT, " ± %.4f", p.sem()) : "");
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %d | %.3g | %s |%n", p.strategy(),
-                    bytes(p.budget()), bytes(Math.round(p.replayBytes())), p.memoryFront() ? "**" + acc + "**" : acc,
-                    p.seeds(), p.trainingMacs(), (p.memoryFront() ? "memory" : "") + (p.macsFront()
-                            ? (p.memoryFront() ? ", " : "") + "*m*" : "")));
+        md.append("| ").append(String.join(" | ", COLUMNS)).append(" |\n");
+        md.append("|---".repeat(COLUMNS.size())).append("|\n");
+        for (Point p : sorted(points)) {
+            List<String> cells = new ArrayList<>(cells(p));
+            if (p.memoryFront()) {
+                cells.set(3, "**" + cells.get(3) + "**");
+            }
+            cells.set(6, (p.memoryFront() ? "memory" : "") + (p.macsFront() ? (p.memoryFront() ? ", " : "") + "*m*" : ""));
+            md.append("| ").append(String.join(" | ", cells)).append(" |\n");
         }
         if (!notFit.isEmpty()) {
             md.append("\nDoes not fit its budget (what the strategy keeps whatever the budget already exceeds it):\n\n");
@@ -276,6 +268,126 @@ public final class Frontier {
         md.append("\n## What this answers\n\n").append(answer).append('\n');
         Output.write(dir.resolve("frontier.md"), md.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         log.println("sweep: frontier: " + dir.resolve("frontier.md"));
+    }
+
+    /** The columns of the frontier table (frontier.md and report.html). */
+    static final List<String> COLUMNS = List.of("strategy", "budget", "replay memory", "ACC", "seeds", "training MACs",
+            "front");
+
+    /** The points in table order: by budget, then by ACC, highest first. */
+    static List<Point> sorted(List<Point> points) {
+        List<Point> sorted = new ArrayList<>(points);
+        sorted.sort((a, b) -> a.budget() != b.budget() ? Long.compare(a.budget(), b.budget())
+                : Double.compare(b.acc(), a.acc()));
+        return sorted;
+    }
+
+    /** A point's row of the frontier table, as plain text: one cell per {@link #COLUMNS} entry. */
+    static List<String> cells(Point p) {
+        String acc = String.format(Locale.ROOT, "%.4f", p.acc()) + (p.seeds() > 1
+                ? String.format(Locale.ROOT, " ± %.4f", p.sem()) : "");
+        String front = (p.memoryFront() ? "memory" : "") + (p.macsFront() ? (p.memoryFront() ? ", " : "") + "MACs" : "");
+        return List.of(p.strategy(), bytes(p.budget()), bytes(Math.round(p.replayBytes())), acc,
+                Integer.toString(p.seeds()), String.format(Locale.ROOT, "%.3g", p.trainingMacs()), front);
+    }
+
+    /**
+     * The two frontier figures of {@code points} and the published {@code refs}, written into {@code dir}
+     * ({@code frontier-memory.png}, {@code frontier-macs.png}) with their captions.
+     */
+    static List<Figures.Figure> figures(Path dir, List<Point> points, List<Reference> refs) {
+        List<Figures.FrontierPoint> measured = points.stream().map(p -> new Figures.FrontierPoint(p.strategy(),
+                p.replayBytes(), p.acc(), p.std())).toList();
+        List<Figures.FrontierPoint> memFront = points.stream().filter(Point::memoryFront).map(p ->
+                new Figures.FrontierPoint("front", p.replayBytes(), p.acc(), Double.NaN)).toList();
+        List<Figures.FrontierPoint> published = refs.stream().map(r -> new Figures.FrontierPoint(r.label()
+                + " (published)", r.replayBytes(), r.acc(), Double.NaN)).toList();
+        boolean spread = points.stream().anyMatch(p -> p.seeds() > 1);
+        String bars = spread ? " Error bars: one standard deviation over seeds (none drawn where it is smaller than "
+                + "the marker)." : " One seed a point: no error bars.";
+        Figures.Figure memory = Figures.frontier(dir, "frontier-memory", "ACC against replay memory",
+                "replay memory after the last task (MB)", 1e6, measured, memFront, published,
+                "Each point is a strategy at one budget: its mean ACC over seeds against the replay memory it kept "
+                        + "after the last task (exact bytes, 1 MB = 10^6 B). The dashed staircase is the Pareto front: "
+                        + "the points no other point beats with as little memory." + bars
+                        + (refs.isEmpty() ? "" : " Gray markers: published results, at the memory Rehearsal counts "
+                                + "for the same method (the papers do not report bytes)."));
+        List<Figures.FrontierPoint> byMacs = points.stream().map(p -> new Figures.FrontierPoint(p.strategy(),
+                p.trainingMacs(), p.acc(), p.std())).toList();
+        List<Figures.FrontierPoint> macFront = points.stream().filter(Point::macsFront).map(p ->
+                new Figures.FrontierPoint("front", p.trainingMacs(), p.acc(), Double.NaN)).toList();
+        Figures.Figure macs = Figures.frontier(dir, "frontier-macs", "ACC against training compute",
+                "training MACs (10^12)", 1e12, byMacs, macFront, List.of(),
+                "The same points against their training MACs (solver and generator training plus generation, "
+                        + "counted where each GEMM is issued; 10^12 multiply-accumulates a unit). The dashed "
+                        + "staircase is the Pareto front in compute." + bars);
+        return List.of(memory, macs);
+    }
+
+    /**
+     * A sweep's frontier as {@code frontier.json} holds it, for the report: the points, what does not fit, the
+     * published reference points drawn beside them (none in files written before they were recorded) and
+     * the answer.
+     */
+    record Summary(List<Point> points, List<String> doesNotFit, List<Reference> published, String answer) {
+    }
+
+    /**
+     * Reads frontier.json's tree, checking every field the report draws; refuses it with exit code DATA in one
+     * line naming {@code file} and the field otherwise.
+     */
+    static Summary read(JsonNode root, String file) {
+        if (!root.isObject()) {
+            throw Results.corrupt(file, "the top level is not a JSON object");
+        }
+        dev.rehearsal.ResultsSchema.require(file, root);
+        if (!root.path("points").isArray() || !root.path("does_not_fit").isArray() || !root.path("answer").isTextual()) {
+            throw Results.corrupt(file, "expected the lists 'points' and 'does_not_fit' and the text 'answer'");
+        }
+        List<Point> points = new ArrayList<>();
+        for (JsonNode p : root.path("points")) {
+            JsonNode std = p.path("acc_std");
+            if (!p.path("strategy").isTextual() || !p.path("replay_budget_bytes").canConvertToLong()
+                    || p.path("replay_budget_bytes").asLong() < 0 || !p.path("seeds").canConvertToInt()
+                    || p.path("seeds").asInt() < 1 || !inRange(p.path("acc_mean"), 0, 1)
+                    || !(std.isNull() || inRange(std, 0, 1)) || !inRange(p.path("replay_bytes"), 0, Double.MAX_VALUE)
+                    || !inRange(p.path("training_macs"), 0, Double.MAX_VALUE) || !p.path("pareto_memory").isBoolean()
+                    || !p.path("pareto_macs").isBoolean()) {
+                throw Results.corrupt(file, "a point of 'points' is " + p + ": expected strategy, replay_budget_bytes "
+                        + ">= 0, seeds >= 1, acc_mean in [0, 1], acc_std in [0, 1] or null, replay_bytes and "
+                        + "training_macs >= 0, pareto_memory and pareto_macs");
+            }
+            points.add(new Point(p.path("strategy").asText(), p.path("replay_budget_bytes").asLong(),
+                    p.path("seeds").asInt(), p.path("acc_mean").asDouble(), std.isNull() ? Double.NaN : std.asDouble(),
+                    p.path("replay_bytes").asDouble(), p.path("training_macs").asDouble(),
+                    p.path("pareto_memory").asBoolean(), p.path("pareto_macs").asBoolean(), Map.of()));
+        }
+        List<String> notFit = new ArrayList<>();
+        for (JsonNode n : root.path("does_not_fit")) {
+            if (!n.isTextual()) {
+                throw Results.corrupt(file, "an entry of 'does_not_fit' is " + n + ", not a text");
+            }
+            notFit.add(n.asText());
+        }
+        List<Reference> refs = new ArrayList<>();
+        JsonNode pub = root.path("published");
+        if (!pub.isMissingNode() && !pub.isArray()) {
+            throw Results.corrupt(file, "'published' is " + pub + ", not a list");
+        }
+        for (JsonNode r : pub) {
+            if (!r.path("label").isTextual() || !r.path("setting").isTextual() || !inRange(r.path("acc"), 0, 1)
+                    || !inRange(r.path("replay_bytes"), 0, Double.MAX_VALUE) || !r.path("memory").isTextual()) {
+                throw Results.corrupt(file, "an entry of 'published' is " + r + ": expected label, setting, acc in "
+                        + "[0, 1], replay_bytes >= 0 and memory");
+            }
+            refs.add(new Reference(r.path("label").asText(), r.path("setting").asText(), r.path("acc").asDouble(),
+                    r.path("replay_bytes").asDouble(), r.path("memory").asText()));
+        }
+        return new Summary(points, notFit, refs, root.path("answer").asText());
+    }
+
+    private static boolean inRange(JsonNode v, double lo, double hi) {
+        return v.isNumber() && Double.isFinite(v.asDouble()) && v.asDouble() >= lo && v.asDouble() <= hi;
     }
 
     /**

@@ -3,11 +3,7 @@ package dev.rehearsal.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.geom.AffineTransform;
-import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Locale;
 
@@ -26,9 +22,9 @@ final class HeatMap {
     private static final int[] VIRIDIS = {0x440154, 0x472D7B, 0x3B528B, 0x2C728E, 0x21918C, 0x28AE80, 0x5EC962,
         0xADDC30, 0xFDE725};
     private static final Color EMPTY = new Color(0xEEEEEE);
-    private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 18);
-    private static final Font AXIS = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
-    private static final Font TICKS = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+    private static final Font TITLE = Plot.TITLE;
+    private static final Font AXIS = Plot.AXIS_TITLE;
+    private static final Font TICKS = Plot.TICKS;
 
     private HeatMap() {
     }
@@ -49,28 +45,30 @@ final class HeatMap {
 
     /**
      * Draws {@code values} ({@code [rows][cols]}, colour in [0, 1], NaN for no value) with {@code text} on
-     * each cell (null or "" for none), into an image of {@code width x height}.
+     * each cell (null or "" for none), into an image {@code width} wide and at least {@code height} high (a
+     * title too long for one line wraps, and the image grows by its extra lines). Row and column labels are
+     * thinned to every k-th where their measured size would not leave a gap between neighbours.
      */
-    static BufferedImage draw(int width, int height, String title, String xTitle, String yTitle,
+    static Plot.Drawn draw(int width, int height, String title, String xTitle, String yTitle,
             List<String> colLabels, List<String> rowLabels, double[][] values, String[][] text, String scaleTitle) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
-            g.setColor(Color.BLACK);
-            g.setFont(TITLE);
-            centered(g, title, width / 2, 30);
+        List<String> titleLines = Canvas.wrap(TITLE, title, width - 24);
+        int titleHeight = (int) Math.ceil(titleLines.size() * Canvas.lineHeight(TITLE));
+        int extra = titleHeight - (int) Math.ceil(Canvas.lineHeight(TITLE));
+        try (Canvas c = new Canvas(width, height + extra)) {
+            Graphics2D g = c.g();
+            double baseline = 12 + Canvas.ascent(TITLE);
+            for (String line : titleLines) {
+                c.text(Canvas.Role.TITLE, TITLE, Color.BLACK, line, width / 2.0, baseline, Canvas.Align.CENTER);
+                baseline += Canvas.lineHeight(TITLE);
+            }
 
             int rows = values.length;
             int cols = rows == 0 ? 0 : values[0].length;
             int left = 90;
-            int top = 50;
+            int top = 24 + titleHeight;
             int barWidth = 22;
             int right = width - 130; // room for the colour bar, its ticks and its title
-            int bottom = height - 70;
+            int bottom = height + extra - 70;
             int cell = Math.max(1, Math.min((right - left) / Math.max(1, cols), (bottom - top) / Math.max(1, rows)));
             int plotW = cell * cols;
             int plotH = cell * rows;
@@ -80,36 +78,38 @@ final class HeatMap {
             for (int i = 0; i < rows; i++) {
                 for (int j = 0; j < cols; j++) {
                     double v = values[i][j];
-                    Color c = Double.isFinite(v) ? color(v) : EMPTY;
-                    g.setColor(c);
+                    Color col = Double.isFinite(v) ? color(v) : EMPTY;
+                    g.setColor(col);
                     g.fillRect(x0 + j * cell, y0 + i * cell, cell, cell);
                     String t = text == null ? null : text[i][j];
-                    if (t != null && !t.isEmpty() && cell >= 18) {
-                        g.setFont(cellFont);
-                        g.setColor(luminance(c) > 0.45 ? Color.BLACK : Color.WHITE);
-                        centered(g, t, x0 + j * cell + cell / 2, y0 + i * cell + cell / 2
-                                + g.getFontMetrics().getAscent() / 2 - 1);
+                    // Written only where it fits inside its cell with a margin.
+                    if (t != null && !t.isEmpty() && Canvas.width(cellFont, t) <= cell - 4
+                            && Canvas.height(cellFont) <= cell - 2) {
+                        c.text(Canvas.Role.CELL, cellFont, luminance(col) > 0.45 ? Color.BLACK : Color.WHITE, t,
+                                x0 + j * cell + cell / 2.0, y0 + i * cell + (cell - Canvas.height(cellFont)) / 2.0
+                                        + Canvas.ascent(cellFont), Canvas.Align.CENTER);
                     }
                 }
             }
             g.setColor(Color.GRAY);
             g.setStroke(new BasicStroke(1f));
             g.drawRect(x0, y0, plotW, plotH);
-            g.setFont(TICKS);
-            g.setColor(Color.BLACK);
-            int every = Math.max(1, (int) Math.ceil(cols * 16.0 / Math.max(1, plotW)));
+            double widest = colLabels.stream().mapToDouble(l -> Canvas.width(TICKS, l)).max().orElse(0);
+            int every = Math.max(1, (int) Math.ceil((widest + Plot.GAP) / Math.max(1, cell)));
             for (int j = 0; j < cols; j += every) {
-                centered(g, colLabels.get(j), x0 + j * cell + cell / 2, y0 + plotH + 18);
+                c.text(Canvas.Role.X_TICK, TICKS, Color.BLACK, colLabels.get(j), x0 + j * cell + cell / 2.0,
+                        y0 + plotH + 6 + Canvas.ascent(TICKS), Canvas.Align.CENTER);
             }
-            every = Math.max(1, (int) Math.ceil(rows * 16.0 / Math.max(1, plotH)));
-            FontMetrics fm = g.getFontMetrics();
+            every = Math.max(1, (int) Math.ceil((Canvas.height(TICKS) + 4) / Math.max(1, cell)));
             for (int i = 0; i < rows; i += every) {
-                String l = rowLabels.get(i);
-                g.drawString(l, x0 - 8 - fm.stringWidth(l), y0 + i * cell + cell / 2 + fm.getAscent() / 2 - 1);
+                c.text(Canvas.Role.Y_TICK, TICKS, Color.BLACK, rowLabels.get(i), x0 - 8,
+                        y0 + i * cell + (cell - Canvas.height(TICKS)) / 2.0 + Canvas.ascent(TICKS), Canvas.Align.RIGHT);
             }
-            g.setFont(AXIS);
-            centered(g, xTitle, x0 + plotW / 2, y0 + plotH + 44);
-            vertical(g, yTitle, x0 - 52, y0 + plotH / 2);
+            double rowLabelWidth = rowLabels.stream().mapToDouble(l -> Canvas.width(TICKS, l)).max().orElse(0);
+            c.text(Canvas.Role.AXIS_TITLE, AXIS, Color.BLACK, xTitle, x0 + plotW / 2.0,
+                    y0 + plotH + 6 + Canvas.height(TICKS) + 10 + Canvas.ascent(AXIS), Canvas.Align.CENTER);
+            c.textUp(Canvas.Role.AXIS_TITLE, AXIS, Color.BLACK, yTitle,
+                    x0 - 8 - rowLabelWidth - 10 - Canvas.height(AXIS) / 2, y0 + plotH / 2.0);
 
             // The colour bar: 0 at the bottom, 1 at the top, a tick and a label every 0.1.
             int bx = width - 110;
@@ -121,35 +121,20 @@ final class HeatMap {
             }
             g.setColor(Color.GRAY);
             g.drawRect(bx, by, barWidth, bh);
-            g.setFont(TICKS);
-            fm = g.getFontMetrics();
-            for (int k = 0; k <= 10; k++) {
+            int step = bh >= 11 * (Canvas.height(TICKS) + 2) ? 1 : 2;
+            for (int k = 0; k <= 10; k += step) {
                 int y = by + (int) Math.round((1 - k / 10.0) * (bh - 1));
                 g.setColor(Color.BLACK);
                 g.drawLine(bx + barWidth, y, bx + barWidth + 5, y);
-                g.drawString(String.format(Locale.ROOT, "%.1f", k / 10.0), bx + barWidth + 8, y + fm.getAscent() / 2 - 1);
+                c.text(Canvas.Role.Y_TICK, TICKS, Color.BLACK, String.format(Locale.ROOT, "%.1f", k / 10.0),
+                        bx + barWidth + 8, y - Canvas.height(TICKS) / 2 + Canvas.ascent(TICKS), Canvas.Align.LEFT);
             }
-            g.setFont(AXIS);
-            vertical(g, scaleTitle, bx + barWidth + 50, by + bh / 2);
-        } finally {
-            g.dispose();
+            c.textUp(Canvas.Role.AXIS_TITLE, AXIS, Color.BLACK, scaleTitle, bx + barWidth + 50, by + bh / 2.0);
+            return new Plot.Drawn(c.image(), c.layout());
         }
-        return image;
     }
 
     private static double luminance(Color c) {
         return (0.2126 * c.getRed() + 0.7152 * c.getGreen() + 0.0722 * c.getBlue()) / 255;
-    }
-
-    private static void centered(Graphics2D g, String s, int cx, int baseline) {
-        g.drawString(s, cx - g.getFontMetrics().stringWidth(s) / 2, baseline);
-    }
-
-    /** Text rotated a quarter turn anticlockwise, centred on (cx, cy). */
-    private static void vertical(Graphics2D g, String s, int cx, int cy) {
-        AffineTransform saved = g.getTransform();
-        g.rotate(-Math.PI / 2, cx, cy);
-        centered(g, s, cx, cy + g.getFontMetrics().getAscent() / 2);
-        g.setTransform(saved);
     }
 }

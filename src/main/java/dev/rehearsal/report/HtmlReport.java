@@ -9,6 +9,7 @@ import dev.rehearsal.RehearsalException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -22,8 +23,10 @@ import java.util.stream.Collectors;
 
 /**
  * {@code report.html} for a results folder: what was run (configuration), what came out (metrics table,
- * accuracy matrices), the figures with a caption on how to read each, the sample grids, and the scaling
- * fits. The page is self-contained: every image is embedded as a {@code data:image/png;base64} URI and
+ * accuracy matrices), the figures with a caption on how to read each, the sample grids, the scaling
+ * fits, and a sweep's memory-accuracy frontier when it left a {@code frontier.json}. Every table scrolls
+ * inside its own box; with several strategies, each one's section and sample grids are folded under a line
+ * that says what they hold, so that a sweep's page stays a page. The page is self-contained: every image is embedded as a {@code data:image/png;base64} URI and
  * the style is inline, so it opens offline and survives being mailed as one file. The figures are also
  * written to {@code figures/} for slides and papers.
  */
@@ -46,9 +49,15 @@ public final class HtmlReport {
             h1 { margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ddd; padding-bottom: 0.2em; margin-top: 2em; }
             .meta { color: #666; margin-top: 0; }
             nav ul { columns: 2; padding-left: 1.2em; }
-            table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.92em; }
-            th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; }
-            th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+            .table-box { overflow-x: auto; margin: 0.8em 0; width: max-content; max-width: 100%; }
+            @media (min-width: 1100px) { .table-box { max-width: calc(100vw - max(1em, 50vw - 500px) - 2em); } }
+            table { border-collapse: collapse; font-size: 0.92em; }
+            th, td { border: 1px solid #ddd; padding: 0.25em 0.5em; text-align: left; }
+            #metrics-table { font-size: 0.85em; } #metrics-table td, #metrics-table th { padding: 0.25em 0.4em; }
+            th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+            details.fold { margin: 0.6em 0; } details.fold > summary { cursor: pointer; }
+            details.fold > summary h2, details.fold > summary h3 { display: inline; border: none; }
+            details.fold > summary .gist { color: #555; font-size: 0.92em; margin-left: 0.6em; }
             td.future { color: #aaa; } td.diag { font-weight: bold; }
             .columns { display: flex; flex-wrap: wrap; gap: 0 2em; align-items: flex-start; }
             .config td:first-child { font-family: monospace; }
@@ -67,8 +76,8 @@ public final class HtmlReport {
     }
 
     /**
-     * Reads {@code results.json} and/or {@code scale.json} and the grids in {@code samples/} of
-     * {@code outDir}, writes {@code figures/*.png} and {@code report.html} there, and returns the page's path.
+     * Reads {@code results.json} and/or {@code scale.json}, {@code frontier.json} if there is one, and the grids
+     * in {@code samples/} of {@code outDir}, writes {@code figures/*.png} and {@code report.html} there, and returns the page's path.
      *
      * @throws RehearsalException with exit code {@link RehearsalException#RUN} when neither JSON file exists
      *     or a file cannot be written, {@link RehearsalException#DATA} when an input is unreadable or corrupt
@@ -120,9 +129,15 @@ public final class HtmlReport {
             }
         }
         List<Figures.Figure> scalingFigures = scaling == null ? List.of() : Figures.scaling(figures, scaling);
+        // A sweep with `report: frontier` leaves frontier.json beside its tables: the page draws it too.
+        Path frontierFile = outDir.resolve("frontier.json");
+        Frontier.Summary frontier = Files.isRegularFile(frontierFile, LinkOption.NOFOLLOW_LINKS)
+                ? Frontier.read(read(frontierFile), frontierFile.toString()) : null;
+        List<Figures.Figure> frontierFigures = frontier == null ? List.of()
+                : Frontier.figures(figures, frontier.points(), frontier.published());
 
         String html = new Page(outDir, results, scaling, samples, summary, perStrategy, scalingFigures, protocol,
-                details).render();
+                details, frontier, frontierFigures).render();
         Path page = outDir.resolve(FILE);
         Output.write(page, html.getBytes(StandardCharsets.UTF_8));
         return page;
@@ -185,12 +200,17 @@ public final class HtmlReport {
         private final List<Figures.Figure> scalingFigures;
         private final Protocol protocol;
         private final Map<String, RunDetails> details;
+        private final Frontier.Summary frontier;
+        private final List<Figures.Figure> frontierFigures;
         private final StringBuilder b = new StringBuilder(1 << 20);
 
         Page(Path outDir, Results results, Scaling scaling, List<Samples.Sample> samples,
                 List<Figures.Figure> summary, Map<String, List<Figures.Figure>> perStrategy,
-                List<Figures.Figure> scalingFigures, Protocol protocol, Map<String, RunDetails> details) {
+                List<Figures.Figure> scalingFigures, Protocol protocol, Map<String, RunDetails> details,
+                Frontier.Summary frontier, List<Figures.Figure> frontierFigures) {
             this.outDir = outDir;
+            this.frontier = frontier;
+            this.frontierFigures = frontierFigures;
             this.protocol = protocol;
             this.details = details;
             this.results = results;
@@ -225,6 +245,9 @@ public final class HtmlReport {
                 section("answers", "What this run answers");
                 results.answers().forEach(p -> b.append("<p>").append(escape(p)).append("</p>\n"));
             }
+            if (frontier != null) {
+                frontierSection();
+            }
             if (results != null) {
                 metrics();
             }
@@ -252,6 +275,9 @@ public final class HtmlReport {
             b.append("<nav><ul>\n");
             if (results != null && !results.answers().isEmpty()) {
                 link("answers", "What this run answers");
+            }
+            if (frontier != null) {
+                link("frontier", "Memory-accuracy frontier");
             }
             if (results != null) {
                 link("metrics", "Metrics");
@@ -286,7 +312,7 @@ public final class HtmlReport {
                     .append(escape(selection.path("evaluate_seeds").toString())).append("; the results above are ")
                     .append("those seeds only. The choice read validation results only (held-out training ")
                     .append("data, never the test set); every score is in selection.csv.</p>\n")
-                    .append("<table id=\"selection-table\">\n<tr><th>group</th><th>candidate</th><th>")
+                    .append("<div class=\"table-box\"><table id=\"selection-table\">\n<tr><th>group</th><th>candidate</th><th>")
                     .append(escape(metric)).append(" (mean ± SEM, n)</th><th>chosen</th></tr>\n");
             for (JsonNode c : selection.path("candidates")) {
                 JsonNode sem = c.path("sem");
@@ -299,7 +325,52 @@ public final class HtmlReport {
                         .append("</td><td>").append(c.path("chosen").asBoolean() ? "<strong>chosen</strong>" : "")
                         .append("</td></tr>\n");
             }
-            b.append("</table>\n");
+            b.append("</table></div>\n");
+        }
+
+        /**
+         * The memory-accuracy frontier of a sweep (frontier.json): what it answers, its two figures, every point
+         * with its budget, memory, ACC and MACs, what does not fit its budget and the published reference points.
+         */
+        private void frontierSection() {
+            section("frontier", "Memory-accuracy frontier");
+            b.append("<p>").append(escape(frontier.answer())).append("</p>\n");
+            frontierFigures.forEach(this::figure);
+            b.append("<div class=\"table-box\"><table id=\"frontier-table\">\n<tr>");
+            Frontier.COLUMNS.forEach(c -> b.append("<th>").append(escape(c)).append("</th>"));
+            b.append("</tr>\n");
+            for (Frontier.Point p : Frontier.sorted(frontier.points())) {
+                List<String> cells = Frontier.cells(p);
+                b.append("<tr><td>").append(escape(cells.get(0))).append("</td>");
+                for (int i = 1; i < cells.size() - 1; i++) {
+                    String text = escape(cells.get(i));
+                    b.append("<td class=\"num\">").append(i == 3 && p.memoryFront() ? "<strong>" + text + "</strong>"
+                            : text).append("</td>");
+                }
+                b.append("<td>").append(escape(cells.get(cells.size() - 1))).append("</td></tr>\n");
+            }
+            b.append("</table></div>\n<p class=\"note\">ACC: mean ± standard error of the mean over seeds; bold: on ")
+                    .append("the Pareto front in memory; front: the fronts the point is on. Replay memory: every ")
+                    .append("byte kept after the last task to remember earlier ones (exact; 1 MB = 10<sup>6</sup> ")
+                    .append("bytes), mean over seeds. Training MACs: solver and generator training plus ")
+                    .append("generation.</p>\n");
+            List<String> notFit = frontier.doesNotFit().stream().distinct().toList();
+            if (!notFit.isEmpty()) {
+                b.append("<div class=\"note\" id=\"does-not-fit\"><strong>Does not fit its budget</strong> (what the ")
+                        .append("strategy keeps whatever the budget already exceeds it):\n<ul>\n");
+                notFit.forEach(n -> b.append("<li>").append(escape(n)).append("</li>\n"));
+                b.append("</ul></div>\n");
+            }
+            if (!frontier.published().isEmpty()) {
+                b.append("<div class=\"note\" id=\"published-points\"><strong>Published reference points</strong> ")
+                        .append("(ACC as published; replay memory as Rehearsal counts the same method at the same ")
+                        .append("size):\n<ul>\n");
+                for (Frontier.Reference r : frontier.published()) {
+                    b.append("<li>").append(escape(String.format(Locale.ROOT, "%s: ACC %.4f at %s (%s)", r.label(),
+                            r.acc(), Frontier.bytes(Math.round(r.replayBytes())), r.memory()))).append("</li>\n");
+                }
+                b.append("</ul></div>\n");
+            }
         }
 
         private void link(String id, String text) {
@@ -377,7 +448,7 @@ public final class HtmlReport {
             boolean isShort = !shortReasons().isEmpty();
             boolean comparable = differences.isEmpty() && !isShort
                     && results.strategies().stream().anyMatch(s -> published.match(protocol, s.name()) != null);
-            b.append("<table id=\"metrics-table\">\n<tr><th>strategy</th><th>seeds</th><th>ACC</th>");
+            b.append("<div class=\"table-box\"><table id=\"metrics-table\">\n<tr><th>strategy</th><th>seeds</th><th>ACC</th>");
             if (comparable) {
                 b.append("<th>published ACC</th>");
             }
@@ -412,7 +483,7 @@ public final class HtmlReport {
                 cell(fixed(s.samplesPerSecond(), "%.0f"));
                 b.append("</tr>\n");
             }
-            b.append("</table>\n<p class=\"note\">ACC: mean test accuracy over all tasks after the last task. ")
+            b.append("</table></div>\n<p class=\"note\">ACC: mean test accuracy over all tasks after the last task. ")
                     .append("BWT: backward transfer, the mean change of accuracy on earlier tasks since they were ")
                     .append("learned (negative: forgetting). FWT: forward transfer, accuracy on a task before ")
                     .append("training on it minus the untrained model's (Lopez-Paz and Ranzato 2017)")
@@ -460,7 +531,7 @@ public final class HtmlReport {
 
         /** 95% confidence intervals over seeds (Student t, n - 1 degrees of freedom); n/a for one seed. */
         private void intervals(boolean fwtZero) {
-            b.append("<h3 id=\"intervals\">95% confidence intervals over seeds</h3>\n<table id=\"ci-table\">\n")
+            b.append("<h3 id=\"intervals\">95% confidence intervals over seeds</h3>\n<div class=\"table-box\"><table id=\"ci-table\">\n")
                     .append("<tr><th>strategy</th><th>seeds</th><th>ACC</th><th>BWT</th>")
                     .append(fwtZero ? "" : "<th>FWT</th>").append("<th>forgetting</th></tr>\n");
             for (Results.Strategy s : results.listed()) {
@@ -475,7 +546,7 @@ public final class HtmlReport {
                 cell(interval(s.forgetting(), s.forgettingStd(), n));
                 b.append("</tr>\n");
             }
-            b.append("</table>\n<p class=\"note\">mean ± t<sub>0.975, n-1</sub> · std / √n, with std the ")
+            b.append("</table></div>\n<p class=\"note\">mean ± t<sub>0.975, n-1</sub> · std / √n, with std the ")
                     .append("sample standard deviation over the n seeds: the range that holds the mean of the ")
                     .append("seed distribution with 95% confidence. n/a: one seed gives no spread.</p>\n");
         }
@@ -488,7 +559,7 @@ public final class HtmlReport {
             if (results.comparisons().isEmpty()) {
                 return;
             }
-            b.append("<h3 id=\"comparisons\">Paired comparisons of final ACC</h3>\n<table id=\"comparisons-table\">\n")
+            b.append("<h3 id=\"comparisons\">Paired comparisons of final ACC</h3>\n<div class=\"table-box\"><table id=\"comparisons-table\">\n")
                     .append("<tr><th>A</th><th>B</th><th>paired seeds</th><th>mean A − B</th>")
                     .append("<th>paired t p (Holm)</th><th>Wilcoxon p (Holm)</th><th>verdict</th></tr>\n");
             for (Results.Comparison c : results.comparisons()) {
@@ -500,9 +571,9 @@ public final class HtmlReport {
                 cell(c.significant() && c.better() != null ? c.better() + " better" : "not distinguishable");
                 b.append("</tr>\n");
             }
-            b.append("</table>\n<p class=\"note\">Each pair on the seeds both ran (same seed, same class order): the ")
+            b.append("</table></div>\n<p class=\"note\">Each pair on the seeds both ran (same seed, same class order): the ")
                     .append("paired t-test and the exact Wilcoxon signed-rank test, each Holm-corrected over the ")
-                    .append(results.comparisons().size()).append(" comparison(s) of this table. One method is called ")
+                    .append(escape(Figures.count(results.comparisons().size(), "comparison"))).append(" of this table. One method is called ")
                     .append("better only where both corrected p-values are below 0.05; otherwise the two are not ")
                     .append("distinguishable, whatever their means. With 5 seeds or fewer the Wilcoxon test cannot ")
                     .append("go below 0.0625.</p>\n");
@@ -529,27 +600,47 @@ public final class HtmlReport {
             if (results.notRun().isEmpty()) {
                 return;
             }
-            b.append("<div class=\"note\" id=\"not-run\"><strong>Not run:</strong>\n<ul>\n");
+            // A sweep stopped early lists a line per run not made yet: a hundred of them are folded.
+            boolean fold = results.notRun().size() > 8;
+            b.append("<div class=\"note\" id=\"not-run\">").append(fold ? "<details class=\"fold\"><summary>" : "")
+                    .append("<strong>Not run:</strong>").append(fold ? " " + escape(Figures.count(results.notRun().size(),
+                            "run")) + "</summary>" : "").append("\n<ul>\n");
             results.notRun().forEach(n -> b.append("<li>").append(escape(n.line())).append("</li>\n"));
-            b.append("</ul></div>\n");
+            b.append("</ul>").append(fold ? "</details>" : "").append("</div>\n");
         }
 
+        /**
+         * One section per strategy, folded (a click opens it) unless the run has a single strategy: the
+         * diagnostics of every strategy of a sweep, open, made a page of 35,000 pixels. The line that stays
+         * visible says what the section holds.
+         */
         private void strategies() {
+            boolean open = results.listed().size() == 1;
             for (Results.Strategy s : results.listed()) {
+                int figures = perStrategy.getOrDefault(s.name(), List.of()).size();
+                b.append("<details class=\"fold\"").append(open ? " open" : "").append("><summary>");
                 section("strategy-" + Figures.fileName(s.name()), "Strategy " + s.label());
-                if (s.tasks() == 0) {
-                    b.append("<p>No accuracy matrix recorded.</p>\n");
-                    continue;
-                }
-                b.append("<p>Accuracy matrix R (row: after training task i; column: test accuracy on task j")
-                        .append(s.seeds().size() > 1 ? "; mean over seeds" : "")
-                        .append("). The first row is the untrained model (b), the baseline of FWT; gray cells ")
-                        .append("are tasks not trained yet.</p>\n");
-                matrixTable(s);
-                memoryNote(s);
-                perStrategy.getOrDefault(s.name(), List.of()).forEach(this::figure);
-                absentDetails(details.get(s.name()));
+                b.append("<span class=\"gist\">").append(escape(s.tasks() == 0 ? "no accuracy matrix"
+                        : "accuracy matrix, memory by component and " + Figures.count(figures, "figure")))
+                        .append("</span></summary>\n");
+                strategy(s);
+                b.append("</details>\n");
             }
+        }
+
+        private void strategy(Results.Strategy s) {
+            if (s.tasks() == 0) {
+                b.append("<p>No accuracy matrix recorded.</p>\n");
+                return;
+            }
+            b.append("<p>Accuracy matrix R (row: after training task i; column: test accuracy on task j")
+                    .append(s.seeds().size() > 1 ? "; mean over seeds" : "")
+                    .append("). The first row is the untrained model (b), the baseline of FWT; gray cells ")
+                    .append("are tasks not trained yet.</p>\n");
+            matrixTable(s);
+            memoryNote(s);
+            perStrategy.getOrDefault(s.name(), List.of()).forEach(this::figure);
+            absentDetails(details.get(s.name()));
         }
 
         /** One line for what an older results.json does not hold (losses, confusion matrix). */
@@ -569,7 +660,7 @@ public final class HtmlReport {
 
         private void matrixTable(Results.Strategy s) {
             int t = s.tasks();
-            b.append("<table>\n<tr><th>after \\ on</th>");
+            b.append("<div class=\"table-box\"><table>\n<tr><th>after \\ on</th>");
             for (int j = 1; j <= t; j++) {
                 b.append("<th>task ").append(j).append("</th>");
             }
@@ -587,7 +678,7 @@ public final class HtmlReport {
                 }
                 b.append("</tr>\n");
             }
-            b.append("</table>\n");
+            b.append("</table></div>\n");
         }
 
         private void memoryNote(Results.Strategy s) {
@@ -620,15 +711,21 @@ public final class HtmlReport {
                     .append("the class the solver trained through that task gives it and its softmax probability ")
                     .append("(red below ").append(DOUBTFUL).append("): that solver labels the next task's replay, ")
                     .append("so a wrong or doubtful label is a wrong lesson replayed.</p>\n");
+            // One folded group per strategy (open when there is one): each holds a grid per task.
+            Map<String, Long> perGroup = samples.stream().collect(Collectors.groupingBy(
+                    s -> s.named() ? s.strategy() : "", LinkedHashMap::new, Collectors.counting()));
+            boolean open = perGroup.size() == 1;
             String group = null;
             for (Samples.Sample s : samples) {
                 String g = s.named() ? s.strategy() : "";
                 if (!g.equals(group)) {
                     if (group != null) {
-                        b.append("</div>\n");
+                        b.append("</div></details>\n");
                     }
-                    b.append("<h3>").append(escape(g.isEmpty() ? "Other images" : "Strategy " + g))
-                            .append("</h3>\n<div class=\"samples\">\n");
+                    b.append("<details class=\"fold\"").append(open ? " open" : "").append("><summary><h3>")
+                            .append(escape(g.isEmpty() ? "Other images" : "Strategy " + g))
+                            .append("</h3><span class=\"gist\">").append(escape(Figures.count(perGroup.get(g), "grid")))
+                            .append("</span></summary>\n<div class=\"samples\">\n");
                     group = g;
                 }
                 String caption = s.named() ? s.kind() + " after task " + s.task() : s.file();
@@ -643,7 +740,7 @@ public final class HtmlReport {
                 b.append("<br><span class=\"file\">samples/").append(escape(s.file()))
                         .append("</span></figcaption></figure>\n");
             }
-            b.append("</div>\n");
+            b.append("</div></details>\n");
         }
 
         /** The grid with each image's label and confidence drawn on it (the raw grid when no layout fits). */
@@ -678,7 +775,7 @@ public final class HtmlReport {
                     .append("is constant, 1 linear, 2 quadratic growth.</p>\n");
             scalingFigures.forEach(this::figure);
             if (!scaling.fits().isEmpty()) {
-                b.append("<h3>Fitted slopes</h3>\n<table>\n<tr><th>strategy</th><th>quantity</th><th>slope</th>")
+                b.append("<h3>Fitted slopes</h3>\n<div class=\"table-box\"><table>\n<tr><th>strategy</th><th>quantity</th><th>slope</th>")
                         .append("<th>growth</th></tr>\n");
                 for (Scaling.Fit f : scaling.fits()) {
                     b.append("<tr><td>").append(escape(f.strategy())).append("</td><td>").append(escape(f.quantity()))
@@ -686,10 +783,10 @@ public final class HtmlReport {
                     cell(fixed(f.slope(), "%.2f"));
                     b.append("<td>").append(escape(f.growth())).append("</td></tr>\n");
                 }
-                b.append("</table>\n");
+                b.append("</table></div>\n");
             }
             if (!scaling.measurements().isEmpty()) {
-                b.append("<h3>Measurements</h3>\n<table>\n<tr><th>strategy</th><th>tasks</th><th>memory (MB)</th>")
+                b.append("<h3>Measurements</h3>\n<div class=\"table-box\"><table>\n<tr><th>strategy</th><th>tasks</th><th>memory (MB)</th>")
                         .append("<th>training MACs</th><th>time (s)</th><th>ACC</th></tr>\n");
                 for (Scaling.Measurement m : scaling.measurements()) {
                     b.append("<tr><td>").append(escape(m.strategy())).append("</td>");
@@ -700,7 +797,7 @@ public final class HtmlReport {
                     cell(fixed(m.get("acc"), "%.4f"));
                     b.append("</tr>\n");
                 }
-                b.append("</table>\n");
+                b.append("</table></div>\n");
             }
             if (results != null && !scaling.config().isEmpty() && !scaling.config().equals(results.config())) {
                 b.append("<h3>Configuration of the scale run</h3>\n");
@@ -719,14 +816,14 @@ public final class HtmlReport {
             b.append("<div class=\"columns\">\n");
             for (List<Map.Entry<String, JsonNode>> part : List.of(entries.subList(0, half),
                     entries.subList(half, entries.size()))) {
-                b.append("<table class=\"config\">\n<tr><th>option</th><th>value</th></tr>\n");
+                b.append("<div class=\"table-box\"><table class=\"config\">\n<tr><th>option</th><th>value</th></tr>\n");
                 for (Map.Entry<String, JsonNode> e : part) {
                     JsonNode v = e.getValue();
                     b.append("<tr><td>").append(escape(e.getKey())).append("</td><td>")
                             .append(escape(v.isNull() ? "(default)" : v.isValueNode() ? v.asText() : v.toString()))
                             .append("</td></tr>\n");
                 }
-                b.append("</table>\n");
+                b.append("</table></div>\n");
             }
             b.append("</div>\n");
         }
@@ -734,7 +831,7 @@ public final class HtmlReport {
         private void figure(Figures.Figure f) {
             String id = "fig-" + f.file().replaceFirst("\\.png$", "");
             b.append("<figure id=\"").append(escape(id)).append("\"><img src=\"").append(dataUri(f.png()))
-                    .append("\" width=\"").append(Figures.WIDTH).append("\" height=\"").append(Figures.HEIGHT)
+                    .append("\" width=\"").append(f.width()).append("\" height=\"").append(f.height())
                     .append("\" alt=\"").append(escape(f.alt())).append("\">\n<figcaption><strong>")
                     .append(escape(f.title())).append(".</strong> ").append(escape(f.caption()))
                     .append(" <span class=\"file\">").append(escape(FIGURES + "/" + f.file()))

@@ -1,7 +1,8 @@
 /**
  * The results folder as one self-contained page: {@link dev.rehearsal.report.HtmlReport} reads
  * {@code results.json} (run, compare) and/or {@code scale.json} (scale) and the sample grids in
- * {@code samples/}, draws the figures (XChart PNGs in {@code figures/}) and writes {@code report.html},
+ * {@code samples/}, draws the figures (PNGs in {@code figures/}, laid out by {@code Plot} and {@code Ticks} on a
+ * {@code Canvas} that records every label's box for the legibility check) and writes {@code report.html},
  * which embeds every image as a data URI so that it opens offline and can be mailed as one file.
  * {@link dev.rehearsal.report.ImageGrid} lays out grayscale digits (buffer contents, generated samples) as
  * PNG grids. What the page says about the run's protocol (the short-configuration banner, the protocol line)

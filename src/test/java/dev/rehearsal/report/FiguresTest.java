@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** The arithmetic behind the scaling charts (the pictures themselves are checked in HtmlReportTest). */
+/** The arithmetic behind the charts (their legibility is FigureLegibilityTest's, their pages HtmlReportTest's). */
 class FiguresTest {
 
     @Test
@@ -20,12 +20,10 @@ class FiguresTest {
     }
 
     @Test
-    void logAxisLabelsShowTheValueWithTwoDigits() {
-        assertEquals("3.2", Figures.powerOfTen(0.5));
-        assertEquals("20", Figures.powerOfTen(Math.log10(20)));
-        assertEquals("100", Figures.powerOfTen(2));
-        assertEquals("0.5", Figures.powerOfTen(Math.log10(0.5)));
-        assertEquals("3.2e+06", Figures.powerOfTen(6.5));
+    void aCountOfOneTakesTheSingular() {
+        assertEquals("1 step", Figures.count(1, "step"));
+        assertEquals("50 steps", Figures.count(50, "step"));
+        assertEquals("0 figures", Figures.count(0, "figure"));
     }
 
     @Test

@@ -82,7 +82,7 @@ class FrontierSweepTest {
         assertTrue(acc.get("proto (binary)@64000") > 0.5, acc.toString());
         for (String png : List.of("frontier-memory.png", "frontier-macs.png")) {
             BufferedImage img = ImageIO.read(out.resolve(png).toFile());
-            assertEquals(1200, img.getWidth(), png);
+            assertEquals(800, img.getWidth(), png + " at the report's figure width");
         }
         // Run again into the same folder: every record is kept (does-not-fit ones too), the frontier is the same.
         Path so2 = work.resolve("out2.txt");
@@ -117,5 +117,9 @@ class FrontierSweepTest {
         assertTrue(csv.get(0).endsWith(",short") && csv.subList(1, csv.size()).stream().allMatch(l ->
                 l.endsWith(",true")), csv.get(0));
         assertTrue(Files.readString(out.resolve("report.html")).contains("id=\"short-configuration\""), "report");
+        // The sweep's report.html holds the frontier too, with the points that do not fit.
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("<h2 id=\"frontier\">") && html.contains("<table id=\"frontier-table\">")
+                && html.contains("id=\"fig-frontier-memory\"") && html.contains("id=\"does-not-fit\""), "frontier");
     }
 }

@@ -51,7 +51,7 @@ def profile_gr():
         text = f.read()
     return ("`java -jar target/rehearsal.jar profile --strategy gr --threads 2 --omp-wait passive` (add `--json` for "
             "JSON), as it printed on %s on %s, oneDNN %s running %s, %d threads (the run folder is committed in "
-            "`docs/results/measured/%s/`):\n\n```\n%s```") % (
+            "`docs/results/measured/%s/`):\n\n```text\n%s```") % (
                 finished(name), machine(doc), setting["onednn"], setting["onednn_isa"], setting["threads"], name,
                 text)
 

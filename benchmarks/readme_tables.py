@@ -229,28 +229,36 @@ def replace(text, name, table, prefix="perf"):
     return text[:a] + "\n" + table + "\n" + text[b:]
 
 
-def main(argv):
+def marker_cli(argv, blocks, prefix, script, what, source):
+    """The command line every README table script shares: no argument prints each block; --write README.md
+    replaces each block between its <!-- PREFIX:NAME:begin/end --> markers; --check README.md exits 1 when the
+    README differs from what the committed files give. {@code blocks} maps a block's name to a function of no
+    argument returning its text; {@code what} and {@code source} name the blocks and their files in the error."""
     if len(argv) == 1:
-        for name, make in TABLES.items():
+        for name, make in blocks.items():
             print("## %s\n\n%s\n" % (name, make()))
         return 0
     if len(argv) != 3 or argv[1] not in ("--write", "--check"):
-        print("usage: readme_tables.py [--write|--check README.md]", file=sys.stderr)
+        print("usage: %s [--write|--check README.md]" % os.path.basename(script), file=sys.stderr)
         return 2
     with open(argv[2]) as f:
         text = f.read()
     new = text
-    for name, make in TABLES.items():
-        new = replace(new, name, make())
+    for name, make in blocks.items():
+        new = replace(new, name, make(), prefix=prefix)
     if argv[1] == "--write":
         with open(argv[2], "w") as f:
             f.write(new)
         return 0
     if new != text:
-        print("error: the performance tables of %s differ from benchmarks/results/ "
-              "(run: python3 benchmarks/readme_tables.py --write %s)" % (argv[2], argv[2]), file=sys.stderr)
+        print("error: the %s of %s differ from %s (run: python3 %s --write %s)"
+              % (what, argv[2], source, script, argv[2]), file=sys.stderr)
         return 1
     return 0
+
+
+def main(argv):
+    return marker_cli(argv, TABLES, "perf", "benchmarks/readme_tables.py", "performance tables", "benchmarks/results/")
 
 
 if __name__ == "__main__":

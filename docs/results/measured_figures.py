@@ -25,7 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
 MEASURED = os.path.join(HERE, "measured")
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
-from readme_tables import replace  # noqa: E402  (one writer of README table markers)
+from readme_tables import marker_cli  # noqa: E402  (one writer of README table markers)
 
 
 def load(name, path):
@@ -89,27 +89,8 @@ BLOCKS = {"profile-gr": profile_gr, "compare": compare}
 
 
 def main(argv):
-    if len(argv) == 1:
-        for name, make in BLOCKS.items():
-            print("## %s\n\n%s\n" % (name, make()))
-        return 0
-    if len(argv) != 3 or argv[1] not in ("--write", "--check"):
-        print("usage: measured_figures.py [--write|--check README.md]", file=sys.stderr)
-        return 2
-    with open(argv[2]) as f:
-        text = f.read()
-    new = text
-    for name, make in BLOCKS.items():
-        new = replace(new, name, make(), prefix="measured")
-    if argv[1] == "--write":
-        with open(argv[2], "w") as f:
-            f.write(new)
-        return 0
-    if new != text:
-        print("error: the measured figures of %s differ from docs/results/measured/ "
-              "(run: python3 docs/results/measured_figures.py --write %s)" % (argv[2], argv[2]), file=sys.stderr)
-        return 1
-    return 0
+    return marker_cli(argv, BLOCKS, "measured", "docs/results/measured_figures.py", "measured figures",
+                      "docs/results/measured/")
 
 
 if __name__ == "__main__":

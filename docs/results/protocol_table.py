@@ -29,7 +29,7 @@ FOLDERS = {"class": os.path.join(HERE, "protocol", "class"),
            "proto": os.path.join(HERE, "protocol", "proto")}
 SCHEMA_VERSION = 4
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
-from readme_tables import replace  # noqa: E402  (one writer of README table markers)
+from readme_tables import marker_cli  # noqa: E402  (one writer of README table markers)
 
 
 def load(path):
@@ -132,28 +132,9 @@ def available():
 
 
 def main(argv):
-    tables = available()
-    if len(argv) == 1:
-        for name, make in tables.items():
-            print("## %s\n\n%s\n" % (name, make(name)))
-        return 0
-    if len(argv) != 3 or argv[1] not in ("--write", "--check"):
-        print("usage: protocol_table.py [--write|--check README.md]", file=sys.stderr)
-        return 2
-    with open(argv[2]) as f:
-        text = f.read()
-    new = text
-    for name, make in tables.items():
-        new = replace(new, name, make(name), prefix="protocol")
-    if argv[1] == "--write":
-        with open(argv[2], "w") as f:
-            f.write(new)
-        return 0
-    if new != text:
-        print("error: the protocol tables of %s differ from docs/results/protocol/ "
-              "(run: python3 docs/results/protocol_table.py --write %s)" % (argv[2], argv[2]), file=sys.stderr)
-        return 1
-    return 0
+    blocks = {name: (lambda make=make, name=name: make(name)) for name, make in available().items()}
+    return marker_cli(argv, blocks, "protocol", "docs/results/protocol_table.py", "protocol tables",
+                      "docs/results/protocol/")
 
 
 if __name__ == "__main__":

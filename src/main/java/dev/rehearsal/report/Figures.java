@@ -326,9 +326,15 @@ final class Figures {
 
     // ---- scaling -----------------------------------------------------------------------------------
 
-    /** One chart per quantity that has at least one positive measurement (log axes cannot show zero). */
+    /**
+     * ACC against the number of tasks, then one chart per cost that has at least one positive measurement (log
+     * axes cannot show zero).
+     */
     static List<Figure> scaling(Path dir, Scaling scaling) {
         List<Figure> out = new ArrayList<>();
+        if (scaling.measurements().stream().anyMatch(m -> Double.isFinite(m.get("acc")))) {
+            out.add(scalingAccuracy(dir, scaling));
+        }
         for (String q : Scaling.QUANTITIES) {
             if (scaling.measurements().stream().anyMatch(m -> m.get(q) > 0)) {
                 out.add(scalingChart(dir, scaling, q));
@@ -356,6 +362,11 @@ final class Figures {
             case "training_macs" -> {
                 name = "training compute";
                 label = "training MACs (10^9)";
+                unit = 1e9;
+            }
+            case "evaluation_macs" -> {
+                name = "evaluation compute";
+                label = "evaluation MACs (10^9)";
                 unit = 1e9;
             }
             case "seconds" -> {
@@ -426,6 +437,48 @@ final class Figures {
                         + "y ~ tasks^slope is a straight line whose slope is the exponent: 0 constant, 1 linear, "
                         + "2 quadratic. Dashed lines have the fitted slope from scale.json (shown in the legend) "
                         + "and pass through the middle of the points (the least-squares line in log-log space).");
+    }
+
+    /**
+     * Final ACC against the number of tasks (log x axis, linear y axis): one line per strategy through its means,
+     * with error bars of one standard error of the mean where it ran more than one seed.
+     */
+    private static Figure scalingAccuracy(Path dir, Scaling scaling) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Final ACC against the number of tasks")
+                .xAxisTitle("tasks (log scale)").yAxisTitle("final ACC (mean over seeds)").build();
+        style(chart.getStyler());
+        chart.getStyler().setXAxisLogarithmic(true).setXAxisLogarithmicDecadeOnly(false)
+                .setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal).setMarkerSize(8);
+        chart.getStyler().setErrorBarsColorSeriesColor(true).setYAxisMax(1.0);
+        int index = 0;
+        boolean anySem = false;
+        for (String strategy : scaling.strategies()) {
+            Color color = PALETTE[index++ % PALETTE.length];
+            List<double[]> points = new ArrayList<>();
+            for (Scaling.Measurement m : scaling.measurements()) {
+                if (m.strategy().equals(strategy) && m.tasks() > 0 && Double.isFinite(m.get("acc"))) {
+                    double sem = m.get("acc_sem");
+                    anySem |= Double.isFinite(sem);
+                    points.add(new double[] {m.tasks(), m.get("acc"), Double.isFinite(sem) ? sem : 0});
+                }
+            }
+            if (points.isEmpty()) {
+                continue;
+            }
+            points.sort((a, b) -> Double.compare(a[0], b[0]));
+            XYSeries series = chart.addSeries(strategy, points.stream().mapToDouble(p -> p[0]).toArray(),
+                    points.stream().mapToDouble(p -> p[1]).toArray(), points.stream().mapToDouble(p -> p[2])
+                            .toArray());
+            series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            series.setMarker(SeriesMarkers.CIRCLE).setMarkerColor(color).setLineColor(color);
+        }
+        return render(dir, "scaling-acc", chart, "Final ACC against the number of tasks",
+                "Line chart of final ACC against the number of tasks, one line per strategy",
+                "Final ACC (average accuracy over all tasks after the last one) of each strategy at each number of "
+                        + "tasks, mean over seeds" + (anySem ? "; error bars: one standard error of the mean" : "")
+                        + ". The x axis is logarithmic. A line that stays flat holds its accuracy as tasks are added.");
     }
 
     static String fitLabel(String strategy, Scaling.Fit fit) {

@@ -141,7 +141,7 @@ public final class Grid {
     }
 
     /** The grids shipped with Rehearsal ({@code sweep --preset NAME}), in {@code dev/rehearsal/sweep/NAME.yaml}. */
-    public static final List<String> PRESETS = List.of("frontier", "frontier-quick", "scale-quick");
+    public static final List<String> PRESETS = List.of("frontier", "frontier-quick", "scale", "scale-quick");
 
     /** A shipped grid by name; an unknown name is a one-line usage error listing the known ones. */
     public static Grid preset(String name, boolean quick, Consumer<ExperimentConfig> flags) {

@@ -7,9 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.experiment.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The scaling study's summary, fits and crossovers on measurements made up so that every number has a value
@@ -88,6 +94,32 @@ class ScaleStudyTest {
         assertTrue(md.contains("- replay memory: lin's and flat's fitted lines cross at T = 5.0: below it lin costs "
                 + "less, above it flat. At T = 4 (the nearest measured), ACC lin 0.9100 against flat 0.8100"), md);
         assertTrue(md.contains("| lin | 4 | 3 | 0.9100 ± 0.0058 | 0.0500 | 4,000 |"), md);
+    }
+
+    /**
+     * The report of a study: every figure scale.md links is drawn by report.html (ACC, replay memory, training and
+     * evaluation MACs), a PNG, and the page has the table with ACC ± SEM and the crossover.
+     */
+    @Test
+    void theReportDrawsEveryFigureTheMarkdownLinks(@TempDir Path dir) throws Exception {
+        ObjectNode scale = ScaleStudy.toJson(Json.MAPPER.createObjectNode(), "permuted", List.of("lin", "flat"),
+                T, made(), 0);
+        Files.writeString(dir.resolve("scale.json"), Json.write(scale) + "\n");
+        String md = ScaleStudy.markdown(scale);
+        Path page = dev.rehearsal.report.HtmlReport.write(dir);
+        Matcher links = Pattern.compile("\\]\\((figures/[^)]+\\.png)\\)").matcher(md);
+        int n = 0;
+        while (links.find()) {
+            n++;
+            Path png = dir.resolve(links.group(1));
+            assertTrue(Files.isRegularFile(png), links.group(1) + " is linked by scale.md but not drawn");
+            assertTrue(ImageIO.read(png.toFile()).getWidth() > 0, links.group(1));
+        }
+        assertEquals(4, n, md);
+        String html = Files.readString(page);
+        assertTrue(html.contains("<h3>Crossovers</h3>"), html);
+        assertTrue(html.contains("0.9100 ± 0.0058"), "ACC ± SEM in the measurements");
+        assertTrue(html.contains("figures/scaling-acc.png"), "the ACC figure is on the page");
     }
 
     @Test

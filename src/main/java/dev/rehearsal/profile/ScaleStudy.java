@@ -5,15 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.RehearsalException;
 import dev.rehearsal.ResultsSchema;
-import dev.rehearsal.backend.Backend;
 import dev.rehearsal.config.ExperimentConfig;
-import dev.rehearsal.data.Dataset;
 import dev.rehearsal.experiment.Experiment;
 import dev.rehearsal.experiment.Json;
 import dev.rehearsal.experiment.RunResult;
 import dev.rehearsal.stats.SeedSummary;
 import dev.rehearsal.stats.Verdict;
-import dev.rehearsal.strategy.Progress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,30 +79,8 @@ public final class ScaleStudy {
                 ResultsSchema.read(record.path("forgetting")));
     }
 
-    /** Runs the study in this process, one seed ({@code base.seed}), and returns scale.json. */
-    public static ObjectNode run(ExperimentConfig base, List<Integer> taskCounts, Backend backend, Dataset train,
-            Dataset test, Progress progress) {
-        if (taskCounts.size() < 2) {
-            throw new RehearsalException(RehearsalException.USAGE, "--tasks needs at least two task counts to fit a "
-                    + "growth, got " + taskCounts);
-        }
-        List<Measurement> ms = new ArrayList<>();
-        for (int t : taskCounts) {
-            for (String s : base.strategies) {
-                ExperimentConfig c = configFor(base, s, t);
-                RunResult r = Experiment.run(c, backend, train, test, progress, null, null);
-                Measurement m = of(s, r.toJson());
-                ms.add(m);
-                progress.log(String.format(Locale.ROOT, "scale: %s with %d tasks: replay memory %,d bytes, %.3g "
-                        + "training MACs, %.1f s, ACC %.3f", s, t, m.replayMemoryBytes(), (double) m.trainingMacs(),
-                        m.seconds(), m.acc()));
-            }
-        }
-        return toJson(Json.config(base), base.scenario.id(), base.strategies, taskCounts, ms, 0);
-    }
-
     /** The config of one run of the study. */
-    static ExperimentConfig configFor(ExperimentConfig base, String strategy, int tasks) {
+    public static ExperimentConfig configFor(ExperimentConfig base, String strategy, int tasks) {
         ExperimentConfig c = Experiment.single(base, strategy, base.seed);
         if (c.scenario == dev.rehearsal.config.ScenarioType.PERMUTED) {
             c.tasks = tasks;

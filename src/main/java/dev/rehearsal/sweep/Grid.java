@@ -165,6 +165,29 @@ public final class Grid {
         }
     }
 
+    /**
+     * A grid of resolved configs, each with the options that name its point ({@code options}, e.g. tasks, strategy
+     * and seed): for a command that builds its experiments itself (the {@code scale} front end); {@code source}
+     * is what grid.json records. Configs that resolve to the same experiment are kept once.
+     */
+    public static Grid of(ObjectNode source, String report, List<ExperimentConfig> configs,
+            List<Map<String, JsonNode>> options) {
+        if (report != null && !REPORTS.contains(report)) {
+            throw new IllegalArgumentException("unknown report " + report);
+        }
+        LinkedHashSet<String> swept = new LinkedHashSet<>();
+        options.forEach(m -> swept.addAll(m.keySet()));
+        Map<String, Point> byId = new LinkedHashMap<>();
+        int dup = 0;
+        for (int i = 0; i < configs.size(); i++) {
+            ExperimentConfig c = Experiment.single(configs.get(i), configs.get(i).strategy, configs.get(i).seed);
+            if (byId.putIfAbsent(Experiment.id(c), new Point(c, Experiment.id(c), options.get(i))) != null) {
+                dup++;
+            }
+        }
+        return new Grid(source, report, List.copyOf(swept), List.copyOf(byId.values()), dup, null);
+    }
+
     /** Expands a grid tree ({@code where} names it in messages), not in the short configuration. */
     public static Grid of(ObjectNode tree, String where, Consumer<ExperimentConfig> flags) {
         return of(tree, where, false, flags);

@@ -287,8 +287,9 @@ public final class ResultsFolder implements AutoCloseable {
                         + (old.hasNonNull("finished") ? "" : ", which 'rehearsal " + was + " --resume " + dir
                         + "' continues"));
             }
-            if (old.hasNonNull("finished") && !was.equals("sweep")) {
-                // A sweep runs again into its folder to retry what failed; a run or compare is done.
+            if (old.hasNonNull("finished") && !was.equals("sweep") && !was.equals("scale")) {
+                // A sweep (and scale, which runs one) runs again into its folder to retry what failed or add
+                // points; a run or compare is done.
                 throw usage("nothing to resume in " + dir + ": its 'rehearsal " + was + "' finished ("
                         + old.path("finished").asText() + "); run it again without --resume (in a new folder of "
                         + "its own), or with --out " + dir + " --force to replace it");
@@ -325,7 +326,8 @@ public final class ResultsFolder implements AutoCloseable {
     }
 
     private static boolean resumable(String command) {
-        return command.equals("run") || command.equals("compare") || command.equals("sweep");
+        return command.equals("run") || command.equals("compare") || command.equals("sweep")
+                || command.equals("scale");
     }
 
     /**

@@ -3,12 +3,22 @@ package dev.rehearsal.cli;
 import dev.rehearsal.experiment.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.ResultsFolder;
-import dev.rehearsal.backend.Backend;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.rehearsal.RehearsalException;
+import dev.rehearsal.engine.InProcess;
+import dev.rehearsal.sweep.Grid;
+import dev.rehearsal.sweep.Sweep;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import dev.rehearsal.experiment.ConfigFiles;
 import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.experiment.ResultFiles;
 import dev.rehearsal.profile.ScaleStudy;
-import dev.rehearsal.report.HtmlReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,8 +31,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code rehearsal scale --strategies er,gr --tasks 2,5,10,20,50}: memory, MACs and time against the number
- * of tasks, with the fitted growth. Defaults are a short per-task configuration on domain-incremental
+ * {@code rehearsal scale --strategies er,gr --tasks 2,5,10,20,50}: accuracy, memory, MACs and time against the
+ * number of tasks, with the fitted growth: a front end that builds the study's grid (task counts x strategies, one
+ * seed, {@code report: scale}) and runs it as a sweep in this process, so its runs are records and it resumes
+ * ({@code --resume}). Several seeds, or a study of hours: {@code rehearsal sweep --preset scale}. Defaults are a short per-task configuration on domain-incremental
  * Permuted-MNIST (1000 training and 1000 test samples per task, 1 solver and 5 generator epochs, 20 stored
  * samples per class of each task); every experiment option overrides them.
  */
@@ -54,6 +66,10 @@ final class ScaleCommand implements Callable<Integer>, Usage.OwnDefaults {
             + "strategies it would run; nothing is run or written.")
     boolean dryRun;
 
+    @Option(names = "--resume", description = "Continue a study stopped part-way in its results folder (--out DIR): "
+            + "the runs recorded in runs/ are kept (each verified), the others run.")
+    boolean resume;
+
     @Mixin
     FolderOptions folder;
 
@@ -80,21 +96,28 @@ final class ScaleCommand implements Callable<Integer>, Usage.OwnDefaults {
             }
         });
         c.refuseUnread(c.strategies);
+        if (resume && folder.explicit(c.out) == null) {
+            throw new dev.rehearsal.RehearsalException(dev.rehearsal.RehearsalException.USAGE, "--resume continues "
+                    + "the study in its folder: give that folder with --out DIR");
+        }
         Path dir = folder.destination(c.out, "scale");
         if (dryRun) {
             var console = spec.commandLine().getOut();
             console.print(dev.rehearsal.experiment.ConfigFiles.toJson(c));
             console.println("strategies " + String.join(", ", c.strategies) + " at " + taskCounts + " tasks, into "
-                    + dir);
+                    + dir + (resume ? " (resumed: recorded runs are kept)" : ""));
             console.println("dry run: the config is valid; nothing was run or written");
             console.flush();
             return 0;
         }
-        try (ResultsFolder out = folder.openNew(c.out, "scale", "scale")) {
+        try (ResultsFolder out = resume ? folder.open(folder.explicit(c.out), "scale", true)
+                : folder.openNew(c.out, "scale", "scale")) {
             try {
                 return scaleInto(c, taskCounts, out.dir(), out);
             } catch (RuntimeException | Error e) {
-                out.discard(e); // nothing of a failed scale is worth keeping
+                if (!Files.isDirectory(out.dir().resolve("runs"))) {
+                    out.discard(e); // nothing finished: the folder is left as it was
+                }
                 throw e;
             }
         }
@@ -122,23 +145,49 @@ final class ScaleCommand implements Callable<Integer>, Usage.OwnDefaults {
                 java.util.stream.Collectors.joining(",")) : null;
     }
 
-    /** Runs into the open results folder {@code dir} and prints the result. */
+    /**
+     * Runs the study as a sweep with {@code report: scale} in this process ({@link InProcess}): one record per
+     * run in runs/ID.json, so a study stopped part-way continues with --resume; prints scale.md.
+     */
     private int scaleInto(ExperimentConfig c, List<Integer> taskCounts, Path dir, ResultsFolder out) {
-        var err = Experiments.stderr();
-        ObjectNode scale;
-        try (Backend backend = RuntimeOptions.backend(c.backend, c);
-                dev.rehearsal.experiment.Inputs.Data data = Experiments.load(c, backend, err)) {
-            scale = ScaleStudy.run(c, taskCounts, backend, data.train(), data.test(),
-                    Progresses.forConsole(err, folder.quiet || c.quiet));
+        List<ExperimentConfig> configs = new ArrayList<>();
+        List<Map<String, JsonNode>> options = new ArrayList<>();
+        for (int t : taskCounts) {
+            for (String s : c.strategies) {
+                configs.add(ScaleStudy.configFor(c, s, t));
+                Map<String, JsonNode> o = new LinkedHashMap<>();
+                o.put("tasks", IntNode.valueOf(t));
+                o.put("strategy", TextNode.valueOf(s));
+                o.put("seed", LongNode.valueOf(c.seed));
+                options.add(o);
+            }
         }
-        ResultFiles.write(dir.resolve("scale.json"), Json.write(scale) + "\n");
-        String md = ScaleStudy.markdown(scale);
-        ResultFiles.write(dir.resolve("scale.md"), md);
-        Path report = HtmlReport.write(dir);
+        ObjectNode source = Json.MAPPER.createObjectNode().put("report", "scale");
+        source.set("config", Json.config(c));
+        source.set("tasks", Json.MAPPER.valueToTree(taskCounts));
+        source.set("strategies", Json.MAPPER.valueToTree(c.strategies));
+        Grid grid = Grid.of(source, "scale", configs, options);
+        PrintStream log = folder.quiet || c.quiet ? new PrintStream(java.io.OutputStream.nullOutputStream())
+                : Experiments.stderr();
+        Sweep.Outcome outcome;
+        try (InProcess engine = new InProcess()) {
+            outcome = Sweep.run(grid, dir, engine, false, log);
+        }
         out.finish();
         var console = spec.commandLine().getOut();
-        console.print(md);
-        console.println("results: " + dir.resolve("scale.json") + ", " + dir.resolve("scale.md") + ", " + report);
+        try {
+            console.print(Files.readString(dir.resolve("scale.md")));
+        } catch (java.io.IOException e) {
+            throw new RehearsalException(RehearsalException.RUN, "the study wrote no readable " + dir.resolve(
+                    "scale.md") + ": " + e.getMessage());
+        }
+        console.println("results: " + dir.resolve("scale.json") + ", " + dir.resolve("scale.md") + ", "
+                + dir.resolve("report.html") + " (" + outcome.kept() + " kept, " + outcome.ran() + " run, "
+                + outcome.failed() + " failed)");
+        if (outcome.failed() > 0) {
+            throw new RehearsalException(RehearsalException.RUN, outcome.failed() + " of " + outcome.total()
+                    + " runs failed (each error is in " + dir.resolve("sweep.json") + "); --resume runs them again");
+        }
         return 0;
     }
 

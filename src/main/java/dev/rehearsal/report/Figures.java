@@ -327,9 +327,15 @@ final class Figures {
 
     // ---- scaling -----------------------------------------------------------------------------------
 
-    /** One chart per quantity that has at least one positive measurement (log axes cannot show zero). */
+    /**
+     * ACC against the number of tasks, then one chart per cost that has at least one positive measurement (log
+     * axes cannot show zero).
+     */
     static List<Figure> scaling(Path dir, Scaling scaling) {
         List<Figure> out = new ArrayList<>();
+        if (scaling.measurements().stream().anyMatch(m -> Double.isFinite(m.get("acc")))) {
+            out.add(scalingAccuracy(dir, scaling));
+        }
         for (String q : Scaling.QUANTITIES) {
             if (scaling.measurements().stream().anyMatch(m -> m.get(q) > 0)) {
                 out.add(scalingChart(dir, scaling, q));
@@ -357,6 +363,11 @@ final class Figures {
             case "training_macs" -> {
                 name = "training compute";
                 label = "training MACs (10^9)";
+                unit = 1e9;
+            }
+            case "evaluation_macs" -> {
+                name = "evaluation compute";
+                label = "evaluation MACs (10^9)";
                 unit = 1e9;
             }
             case "seconds" -> {
@@ -403,6 +414,40 @@ final class Figures {
                         + "y ~ tasks^slope is a straight line whose slope is the exponent: 0 constant, 1 linear, "
                         + "2 quadratic. Dashed lines have the fitted slope from scale.json (shown in the legend) "
                         + "and pass through the middle of the points (the least-squares line in log-log space).");
+    }
+
+    /**
+     * Final ACC against the number of tasks (log x axis, linear y axis): one line per strategy through its means,
+     * with error bars of one standard error of the mean where it ran more than one seed.
+     */
+    private static Figure scalingAccuracy(Path dir, Scaling scaling) {
+        Plot.XY chart = new Plot.XY("Final ACC against the number of tasks", "tasks (log scale)",
+                "final ACC (mean over seeds)").logX().yRange(0, 1);
+        int index = 0;
+        boolean anySem = false;
+        for (String strategy : scaling.strategies()) {
+            List<double[]> points = new ArrayList<>();
+            for (Scaling.Measurement m : scaling.measurements()) {
+                if (m.strategy().equals(strategy) && m.tasks() > 0 && Double.isFinite(m.get("acc"))) {
+                    double sem = m.get("acc_sem");
+                    anySem |= Double.isFinite(sem);
+                    points.add(new double[] {m.tasks(), m.get("acc"), Double.isFinite(sem) ? sem : Double.NaN});
+                }
+            }
+            Plot.Look look = Plot.look(index++, Plot.Line.SOLID);
+            if (points.isEmpty()) {
+                continue;
+            }
+            points.sort((a, b) -> Double.compare(a[0], b[0]));
+            chart.add(new Plot.Series(strategy, points.stream().mapToDouble(p -> p[0]).toArray(),
+                    points.stream().mapToDouble(p -> p[1]).toArray(), points.stream().mapToDouble(p -> p[2])
+                            .toArray(), look, true));
+        }
+        return render(dir, "scaling-acc", Kind.SCALING, chart.draw(WIDTH), "Final ACC against the number of tasks",
+                "Line chart of final ACC against the number of tasks, one line per strategy",
+                "Final ACC (average accuracy over all tasks after the last one) of each strategy at each number of "
+                        + "tasks, mean over seeds" + (anySem ? "; error bars: one standard error of the mean" : "")
+                        + ". The x axis is logarithmic. A line that stays flat holds its accuracy as tasks are added.");
     }
 
     static String fitLabel(String strategy, Scaling.Fit fit) {

@@ -767,11 +767,12 @@ public final class HtmlReport {
 
         private void scalingSection() {
             section("scaling", "Scaling");
-            b.append("<p>How cost grows with the number of tasks")
+            b.append("<p>How accuracy and cost grow with the number of tasks")
                     .append(scaling.scenario().isEmpty() ? "" : " in the " + escape(scaling.scenario()) + " scenario")
                     .append(": each strategy was run with ")
                     .append(escape(scaling.tasks().stream().map(String::valueOf).collect(Collectors.joining(", "))))
-                    .append(" tasks. The slope is the exponent of a power law fitted in log-log space: about 0 ")
+                    .append(" tasks. ACC is the mean over seeds ± its standard error; costs are means over seeds. ")
+                    .append("The slope is the exponent of a power law fitted in log-log space: about 0 ")
                     .append("is constant, 1 linear, 2 quadratic growth.</p>\n");
             scalingFigures.forEach(this::figure);
             if (!scaling.fits().isEmpty()) {
@@ -786,18 +787,39 @@ public final class HtmlReport {
                 b.append("</table></div>\n");
             }
             if (!scaling.measurements().isEmpty()) {
-                b.append("<h3>Measurements</h3>\n<div class=\"table-box\"><table>\n<tr><th>strategy</th><th>tasks</th><th>memory (MB)</th>")
-                        .append("<th>training MACs</th><th>time (s)</th><th>ACC</th></tr>\n");
+                b.append("<h3>Measurements</h3>\n<div class=\"table-box\"><table>\n<tr><th>strategy</th><th>tasks</th>")
+                        .append("<th>seeds</th><th>ACC</th><th>forgetting</th><th>replay memory (bytes)</th>")
+                        .append("<th>memory (MB)</th><th>training MACs</th><th>evaluation MACs</th><th>time (s)</th>")
+                        .append("</tr>\n");
                 for (Scaling.Measurement m : scaling.measurements()) {
                     b.append("<tr><td>").append(escape(m.strategy())).append("</td>");
                     cell(Integer.toString(m.tasks()));
+                    cell(Double.isNaN(m.get("seeds")) ? "1" : Long.toString(Math.round(m.get("seeds"))));
+                    double sem = m.get("acc_sem");
+                    cell(fixed(m.get("acc"), "%.4f") + (Double.isFinite(sem) ? " ± " + fixed(sem, "%.4f") : ""));
+                    cell(fixed(m.get("forgetting"), "%.4f"));
+                    cell(String.format(java.util.Locale.ROOT, "%,d", Math.round(m.get("replay_memory_bytes"))));
                     cell(fixed(m.get("memory_bytes") / 1e6, "%.3f"));
                     cell(scientific(m.get("training_macs")));
+                    cell(scientific(m.get("evaluation_macs")));
                     cell(fixed(m.get("seconds"), "%.1f"));
-                    cell(fixed(m.get("acc"), "%.4f"));
                     b.append("</tr>\n");
                 }
                 b.append("</table></div>\n");
+            }
+            if (!scaling.crossovers().isEmpty()) {
+                b.append("<h3>Crossovers</h3>\n<p>Where two strategies' fitted lines of a cost cross inside the ")
+                        .append("measured range, and their ACCs at the nearest measured number of tasks (paired by ")
+                        .append("seed, Holm-corrected over the crossings).</p>\n<ul>\n");
+                for (Scaling.Crossover c : scaling.crossovers()) {
+                    String other = c.cheaperBelow().equals(c.a()) ? c.b() : c.a();
+                    b.append("<li>").append(escape(String.format(java.util.Locale.ROOT, "%s: %s and %s cross at "
+                            + "%.1f tasks (below it %s costs less, above it %s); at %d tasks ACC %.4f against %.4f; %s.",
+                            c.quantity(), c.a(), c.b(), c.atTasks(), c.cheaperBelow(), other, c.nearestTasks(),
+                            c.aAcc(), c.bAcc(), c.sentence().isEmpty() ? "no paired test (fewer than two shared seeds)"
+                            : c.sentence()))).append("</li>\n");
+                }
+                b.append("</ul>\n");
             }
             if (results != null && !scaling.config().isEmpty() && !scaling.config().equals(results.config())) {
                 b.append("<h3>Configuration of the scale run</h3>\n");

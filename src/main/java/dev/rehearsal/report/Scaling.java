@@ -12,10 +12,11 @@ import java.util.Map;
  * growth class. Unknown keys are ignored.
  */
 record Scaling(Map<String, JsonNode> config, String scenario, List<String> strategies, List<Integer> tasks,
-        List<Measurement> measurements, List<Fit> fits) {
+        List<Measurement> measurements, List<Fit> fits, List<Crossover> crossovers) {
 
-    /** The quantities a scale run measures, as keys of {@link Measurement#values}. */
-    static final List<String> QUANTITIES = List.of("replay_memory_bytes", "memory_bytes", "training_macs", "seconds");
+    /** The costs a scale run measures, as keys of {@link Measurement#values}. */
+    static final List<String> QUANTITIES = List.of("replay_memory_bytes", "memory_bytes", "training_macs",
+            "evaluation_macs", "seconds");
 
     /** {@code values}: every number of the measurement by key (the quantities, acc, and any newer key). */
     record Measurement(String strategy, int tasks, Map<String, Double> values) {
@@ -25,6 +26,14 @@ record Scaling(Map<String, JsonNode> config, String scenario, List<String> strat
     }
 
     record Fit(String strategy, String quantity, double slope, double intercept, String growth) {
+    }
+
+    /**
+     * Two strategies' fitted lines of a cost crossing at {@code atTasks}; their ACCs at the nearest measured count,
+     * and the paired test's sentence ("" when none could be made).
+     */
+    record Crossover(String quantity, String a, String b, double atTasks, String cheaperBelow, int nearestTasks,
+            double aAcc, double bAcc, String sentence) {
     }
 
     static Scaling parse(JsonNode root, String file) {
@@ -49,6 +58,13 @@ record Scaling(Map<String, JsonNode> config, String scenario, List<String> strat
             fits.add(new Fit(f.path("strategy").asText("?"), f.path("quantity").asText("?"),
                     Results.number(f, "slope"), Results.number(f, "intercept"), f.path("growth").asText("")));
         }
+        List<Crossover> crossovers = new ArrayList<>();
+        for (JsonNode c : root.path("crossovers")) {
+            crossovers.add(new Crossover(c.path("quantity").asText("?"), c.path("a").asText("?"),
+                    c.path("b").asText("?"), Results.number(c, "at_tasks"), c.path("cheaper_below").asText(""),
+                    c.path("nearest_tasks").asInt(), Results.number(c, "a_acc"), Results.number(c, "b_acc"),
+                    c.path("sentence").asText("")));
+        }
         List<String> strategies = new ArrayList<>();
         root.path("strategies").forEach(s -> strategies.add(s.asText()));
         measurements.forEach(m -> {
@@ -58,7 +74,8 @@ record Scaling(Map<String, JsonNode> config, String scenario, List<String> strat
         });
         List<Integer> tasks = new ArrayList<>();
         root.path("tasks").forEach(t -> tasks.add(t.asInt()));
-        return new Scaling(config, root.path("scenario").asText(""), strategies, tasks, measurements, fits);
+        return new Scaling(config, root.path("scenario").asText(""), strategies, tasks, measurements, fits,
+                crossovers);
     }
 
     Fit fit(String strategy, String quantity) {

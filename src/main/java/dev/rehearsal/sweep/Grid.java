@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  *   per-class: [100, 300]
  * points:
  *   - {strategy: gr, replay-targets: soft}
- * report: frontier     # optional: the memory-accuracy frontier ({@link Frontier}) beside the sweep's tables
+ * report: frontier     # optional: the memory-accuracy frontier ({@link Frontier}) beside the sweep's tables,
+ *                      # or scale: the scaling study over the grid's task counts (ScaleStudy: scale.json, scale.md)
  * </pre>
  * A grid may also choose before it reports ({@link Selection}): with {@code select:} and {@code evaluate:}
  * every combination is a candidate, run on the selection seeds; per group the candidate with the highest mean
@@ -75,7 +76,7 @@ public final class Grid {
     public static final int MAX_EXPERIMENTS = 10_000;
 
     /** The reports a grid may ask for beside the sweep's own ({@code report:} in the grid file). */
-    public static final List<String> REPORTS = List.of("frontier");
+    public static final List<String> REPORTS = List.of("frontier", "scale");
 
     private final ObjectNode source;
     private final String report;
@@ -175,7 +176,7 @@ public final class Grid {
     }
 
     /** The grids shipped with Rehearsal ({@code sweep --preset NAME}), in {@code dev/rehearsal/sweep/NAME.yaml}. */
-    public static final List<String> PRESETS = List.of("frontier", "frontier-quick");
+    public static final List<String> PRESETS = List.of("frontier", "frontier-quick", "scale", "scale-quick");
 
     /** A shipped grid by name; an unknown name is a one-line usage error listing the known ones. */
     public static Grid preset(String name, boolean quick, Consumer<ExperimentConfig> flags) {
@@ -197,6 +198,29 @@ public final class Grid {
         } catch (java.io.IOException | NullPointerException e) {
             throw usage("unknown sweep preset '" + name + "': use " + String.join(" or ", PRESETS));
         }
+    }
+
+    /**
+     * A grid of resolved configs, each with the options that name its point ({@code options}, e.g. tasks, strategy
+     * and seed): for a command that builds its experiments itself (the {@code scale} front end); {@code source}
+     * is what grid.json records. Configs that resolve to the same experiment are kept once.
+     */
+    public static Grid of(ObjectNode source, String report, List<ExperimentConfig> configs,
+            List<Map<String, JsonNode>> options) {
+        if (report != null && !REPORTS.contains(report)) {
+            throw new IllegalArgumentException("unknown report " + report);
+        }
+        LinkedHashSet<String> swept = new LinkedHashSet<>();
+        options.forEach(m -> swept.addAll(m.keySet()));
+        Map<String, Point> byId = new LinkedHashMap<>();
+        int dup = 0;
+        for (int i = 0; i < configs.size(); i++) {
+            ExperimentConfig c = Experiment.single(configs.get(i), configs.get(i).strategy, configs.get(i).seed);
+            if (byId.putIfAbsent(Experiment.id(c), new Point(c, Experiment.id(c), options.get(i))) != null) {
+                dup++;
+            }
+        }
+        return new Grid(source, report, List.copyOf(swept), List.copyOf(byId.values()), dup, null, Map.of());
     }
 
     /** Expands a grid tree ({@code where} names it in messages), not in the short configuration. */
@@ -292,6 +316,10 @@ public final class Grid {
             }
         }
         unread.refuse();
+        if ("scale".equals(report) && byId.values().stream().map(p -> p.config().tasks).distinct().count() < 2) {
+            throw usage(where + ": report: scale fits each cost against the number of tasks: the grid needs at "
+                    + "least two task counts, e.g. grid: {tasks: [2, 5, 10]}");
+        }
         return new Grid(source, report, List.copyOf(swept), List.copyOf(byId.values()), dup, null, unread.keys);
     }
 

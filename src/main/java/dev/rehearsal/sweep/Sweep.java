@@ -393,9 +393,11 @@ public final class Sweep {
                 + "per grid point (" + reported.size() + " experiments" + (plan == null ? ""
                 : " of the evaluation stage, seeds " + Selection.seeds(plan.evaluateSeeds())) + "; each in "
                 + "runs/<id>.json).\n\n" + table + (plan == null ? "" : Selection.markdown(plan, judged)));
-        if (grid.report() != null) {
+        if ("frontier".equals(grid.report())) {
             log.println("sweep: writing the frontier (frontier.md, frontier.json and its figures)");
             dev.rehearsal.report.Frontier.write(dir, exps, log);
+        } else if ("scale".equals(grid.report())) {
+            scale(reported, dir, records, log);
         }
         if (summary != null) {
             ResultFiles.writeSummary(dir, summary);
@@ -412,6 +414,50 @@ public final class Sweep {
             }
         }
         return table;
+    }
+
+    /**
+     * The scaling study of a grid with {@code report: scale} ({@link dev.rehearsal.profile.ScaleStudy}): each
+     * finished experiment is a measurement of its point's label without the task count, at its task count;
+     * writes scale.json and scale.md (report.html adds the scaling section and its figures).
+     */
+    private static void scale(List<Grid.Point> reported, Path dir, Map<String, ObjectNode> records,
+            PrintStream log) {
+        List<String> strategies = new ArrayList<>();
+        List<Integer> taskCounts = new ArrayList<>();
+        List<dev.rehearsal.profile.ScaleStudy.Measurement> ms = new ArrayList<>();
+        int notRun = 0;
+        for (Grid.Point p : reported) {
+            String name = scaleLabel(p);
+            if (!strategies.contains(name)) {
+                strategies.add(name);
+            }
+            ObjectNode o = records.get(p.id());
+            if (o == null || !o.path("status").asText().equals("finished")) {
+                notRun++;
+                continue;
+            }
+            dev.rehearsal.profile.ScaleStudy.Measurement m = dev.rehearsal.profile.ScaleStudy.of(name, o);
+            ms.add(m);
+            taskCounts.add(m.tasks());
+        }
+        ObjectNode config = Json.config(reported.get(0).config());
+        ObjectNode scale = dev.rehearsal.profile.ScaleStudy.toJson(config, reported.get(0).config().scenario.id(),
+                strategies, taskCounts, ms, notRun);
+        ResultFiles.write(dir.resolve("scale.json"), Json.write(scale) + "\n");
+        ResultFiles.write(dir.resolve("scale.md"), dev.rehearsal.profile.ScaleStudy.markdown(scale));
+        log.println("sweep: scaling study: " + dir.resolve("scale.md"));
+    }
+
+    /** A point's name in a scaling study: its label without the task count. */
+    static String scaleLabel(Grid.Point p) {
+        StringBuilder b = new StringBuilder(p.config().strategy);
+        p.options().forEach((k, v) -> {
+            if (!k.equals("strategy") && !k.equals("seed") && !k.equals("tasks")) {
+                b.append(' ').append(k).append('=').append(v.isValueNode() ? v.asText() : v.toString());
+            }
+        });
+        return b.toString();
     }
 
     /** What --dry-run prints: every experiment (id, the options its point sets) and its estimated cost. */

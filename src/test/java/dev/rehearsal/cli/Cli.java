@@ -14,12 +14,16 @@ public record Cli(int exitCode, String out, String err) {
     /** Runs {@code args}; computing commands get {@code --threads} of the test JVM's native runtime. */
     public static Cli run(String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
-        boolean computes = !all.isEmpty() && List.of("info", "model", "run", "compare").contains(all.get(0));
-        if (computes && !all.contains("--threads")) {
+        // Every command that can start the native runtime in this JVM gets the tests' settings (see Backends):
+        // one started with another setting would refuse every later test's.
+        picocli.CommandLine.Model.CommandSpec command = all.isEmpty() ? null : Main.commandLine(System.out,
+                System.err).getSubcommands().entrySet().stream().filter(e -> e.getKey().equals(all.get(0)))
+                .map(e -> e.getValue().getCommandSpec()).findFirst().orElse(null);
+        if (command != null && command.findOption("--threads") != null && !all.contains("--threads")) {
             all.add("--threads");
             all.add(Integer.toString(Backends.THREADS));
         }
-        if (computes && !all.contains("--omp-wait")) {
+        if (command != null && command.findOption("--omp-wait") != null && !all.contains("--omp-wait")) {
             // The test JVM's native runtime runs with the tests' wait policy (see Backends).
             all.add("--omp-wait");
             all.add(Backends.WAIT.name().toLowerCase(java.util.Locale.ROOT));

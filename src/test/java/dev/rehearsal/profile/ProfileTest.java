@@ -237,5 +237,12 @@ class ProfileTest {
         }
         assertTrue(Files.readString(out.resolve("scale.md")).contains("| er | replay_memory_bytes | 1.00 | linear |"));
         assertTrue(Files.readString(out.resolve("report.html")).contains("slope"));
+        // Each run is a sweep record: the same study resumed keeps all six and runs none.
+        Cli again = Cli.run("scale", "--tasks", "2,3,4", "--train-limit", "200", "--test-limit", "100", "--per-class",
+                "5", "--vae-epochs", "1", "--quiet", "--out", out.toString(), "--resume");
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.out().contains("(6 kept, 0 run, 0 failed)"), again.out());
+        assertEquals(s.get("measurements").toString(), dev.rehearsal.SchemaCheck.assertValid(out.resolve(
+                "scale.json")).get("measurements").toString());
     }
 }

@@ -176,7 +176,9 @@ class FigureLegibilityTest {
                 v.put("replay_memory_bytes", 64_000.0 + (s == 1 ? 8e6 : 0));
                 v.put("training_macs", 6.5e9 * t * (1 + s));
                 v.put("seconds", 1.2 * t + s);
-                v.put("acc", 0.5);
+                v.put("acc", 0.95 - 0.05 * s * Math.log(t));
+                v.put("acc_sem", 0.004 + 0.002 * s);
+                v.put("seeds", 3.0);
                 measurements.add(new Scaling.Measurement(strategies.get(s), t, v));
             }
             for (String q : Scaling.QUANTITIES) {
@@ -184,7 +186,7 @@ class FigureLegibilityTest {
                         q.equals("memory_bytes") && s == 0 ? "constant" : "linear"));
             }
         }
-        return new Scaling(Map.of(), "split", strategies, tasks, measurements, fits);
+        return new Scaling(Map.of(), "split", strategies, tasks, measurements, fits, List.of());
     }
 
     /**

@@ -1,0 +1,138 @@
+package dev.rehearsal.profile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.experiment.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scaling study's summary, fits and crossovers on measurements made up so that every number has a value
+ * derived by hand: a strategy "lin" keeping 1000 bytes a task, one "flat" keeping 5000 bytes whatever the
+ * number of tasks, measured at T = 2, 4, 8, 16 on three seeds.
+ */
+class ScaleStudyTest {
+    private static final List<Integer> T = List.of(2, 4, 8, 16);
+
+    private static List<ScaleStudy.Measurement> made() {
+        List<ScaleStudy.Measurement> ms = new ArrayList<>();
+        for (int seed = 1; seed <= 3; seed++) {
+            for (int t : T) {
+                // lin: ACC 0.90, 0.91, 0.92 by seed; flat: 0.80 + 0.01 * seed, 0.1 lower, on every seed
+                ms.add(new ScaleStudy.Measurement("lin", t, "seed " + seed, 1000L * t, 10_000L + 1000L * t,
+                        100L * t, 50L * t * t, 1.0, 0.89 + 0.01 * seed, 0.05));
+                ms.add(new ScaleStudy.Measurement("flat", t, "seed " + seed, 5000, 20_000, 300L * t, 50L * t * t,
+                        2.0, 0.79 + 0.01 * seed, 0.10));
+            }
+        }
+        return ms;
+    }
+
+    @Test
+    void rowsAreMeansAndStandardErrorsOverSeeds() {
+        List<ScaleStudy.Row> rows = ScaleStudy.rows(List.of("lin", "flat"), T, made());
+        assertEquals(8, rows.size());
+        ScaleStudy.Row lin4 = rows.get(1);
+        assertEquals("lin", lin4.strategy());
+        assertEquals(4, lin4.tasks());
+        assertEquals(3, lin4.acc().n());
+        assertEquals(0.91, lin4.acc().mean(), 1e-12);
+        // values 0.90, 0.91, 0.92: sample std 0.01, SEM 0.01 / sqrt(3)
+        assertEquals(0.01 / Math.sqrt(3), lin4.acc().sem(), 1e-12);
+        assertEquals(4000, lin4.costs().get("replay_memory_bytes"), 0);
+        assertEquals(0.05, lin4.forgetting(), 1e-12);
+    }
+
+    @Test
+    void fitsAndTheCrossingOfAConstantAndALinearMemory() {
+        ObjectNode scale = ScaleStudy.toJson(Json.MAPPER.createObjectNode(), "permuted", List.of("lin", "flat"),
+                T, made(), 0);
+        double linSlope = Double.NaN;
+        for (JsonNode f : scale.get("fits")) {
+            if (f.get("strategy").asText().equals("lin") && f.get("quantity").asText().equals("replay_memory_bytes")) {
+                linSlope = f.get("slope").asDouble();
+                assertEquals(Math.log(1000), f.get("intercept").asDouble(), 1e-9);
+            }
+            if (f.get("quantity").asText().equals("evaluation_macs")) {
+                assertEquals(2.0, f.get("slope").asDouble(), 1e-9, "50 T^2");
+                assertEquals("quadratic", f.get("growth").asText());
+            }
+        }
+        assertEquals(1.0, linSlope, 1e-9);
+        List<JsonNode> memory = new ArrayList<>();
+        scale.get("crossovers").forEach(c -> {
+            if (c.get("quantity").asText().equals("replay_memory_bytes")) {
+                memory.add(c);
+            }
+        });
+        assertEquals(1, memory.size(), scale.get("crossovers").toString());
+        JsonNode c = memory.get(0);
+        // 1000 T = 5000 at T = 5; below it lin keeps less; log-nearest measured count: |ln 4 - ln 5| < |ln 8 - ln 5|
+        assertEquals(5.0, c.get("at_tasks").asDouble(), 1e-9);
+        assertEquals("lin", c.get("cheaper_below").asText());
+        assertEquals(4, c.get("nearest_tasks").asInt());
+        assertEquals(0.91, c.get("a_acc").asDouble(), 1e-12);
+        assertEquals(0.81, c.get("b_acc").asDouble(), 1e-12);
+        assertEquals(3, c.get("paired_seeds").asInt());
+        assertEquals(0.1, c.get("mean_difference").asDouble(), 1e-12);
+        // Three seeds: the exact Wilcoxon test cannot reach 0.05, so no claim is made (Verdict's rule).
+        assertFalse(c.get("significant").asBoolean());
+        // Training MACs: 100 T against 300 T have the same slope and never cross; evaluation MACs are equal.
+        scale.get("crossovers").forEach(x -> assertEquals("replay_memory_bytes", x.get("quantity").asText()));
+        String md = ScaleStudy.markdown(scale);
+        assertTrue(md.contains("- replay memory: lin's and flat's fitted lines cross at T = 5.0: below it lin costs "
+                + "less, above it flat. At T = 4 (the nearest measured), ACC lin 0.9100 against flat 0.8100"), md);
+        assertTrue(md.contains("| lin | 4 | 3 | 0.9100 ± 0.0058 | 0.0500 | 4,000 |"), md);
+    }
+
+    /**
+     * The report of a study: every figure scale.md links is drawn by report.html (ACC, replay memory, training and
+     * evaluation MACs), a PNG, and the page has the table with ACC ± SEM and the crossover.
+     */
+    @Test
+    void theReportDrawsEveryFigureTheMarkdownLinks(@TempDir Path dir) throws Exception {
+        ObjectNode scale = ScaleStudy.toJson(Json.MAPPER.createObjectNode(), "permuted", List.of("lin", "flat"),
+                T, made(), 0);
+        Files.writeString(dir.resolve("scale.json"), Json.write(scale) + "\n");
+        String md = ScaleStudy.markdown(scale);
+        Path page = dev.rehearsal.report.HtmlReport.write(dir);
+        Matcher links = Pattern.compile("\\]\\((figures/[^)]+\\.png)\\)").matcher(md);
+        int n = 0;
+        while (links.find()) {
+            n++;
+            Path png = dir.resolve(links.group(1));
+            assertTrue(Files.isRegularFile(png), links.group(1) + " is linked by scale.md but not drawn");
+            assertTrue(ImageIO.read(png.toFile()).getWidth() > 0, links.group(1));
+        }
+        assertEquals(4, n, md);
+        String html = Files.readString(page);
+        assertTrue(html.contains("<h3>Crossovers</h3>"), html);
+        assertTrue(html.contains("0.9100 ± 0.0058"), "ACC ± SEM in the measurements");
+        assertTrue(html.contains("figures/scaling-acc.png"), "the ACC figure is on the page");
+    }
+
+    @Test
+    void aCrossingOutsideTheMeasuredRangeIsNotNamed() {
+        List<ScaleStudy.Measurement> ms = new ArrayList<>();
+        for (int t : T) {
+            // 1000 T against 50,000: they would cross at T = 50, beyond the largest count measured (16)
+            ms.add(new ScaleStudy.Measurement("lin", t, "seed 1", 1000L * t, 1, 1, 1, 1, 0.9, 0));
+            ms.add(new ScaleStudy.Measurement("flat", t, "seed 1", 50_000, 1, 1, 1, 1, 0.8, 0));
+        }
+        ObjectNode scale = ScaleStudy.toJson(Json.MAPPER.createObjectNode(), "permuted", List.of("lin", "flat"), T,
+                ms, 0);
+        assertEquals(0, scale.get("crossovers").size(), scale.get("crossovers").toString());
+        assertTrue(ScaleStudy.markdown(scale).contains("No two strategies' fitted lines"));
+    }
+}

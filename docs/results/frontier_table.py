@@ -1,14 +1,29 @@
 #!/usr/bin/env python3
-"""The README's frontier table, generated from the committed frontier.json that `rehearsal sweep` wrote.
+"""The README's frontier tables, generated from the committed frontier.json files that `rehearsal sweep` wrote.
 
-    python3 docs/results/frontier_table.py [docs/results/frontier/frontier.json]
+    python3 docs/results/frontier_table.py                      print every block
+    python3 docs/results/frontier_table.py FILE                 print the table of one frontier.json
+    python3 docs/results/frontier_table.py --write README.md    replace each <!-- frontier:NAME:begin/end --> block
+    python3 docs/results/frontier_table.py --check README.md    exit 1 when the README differs from the files
 
-Prints, per replay budget, every strategy measured there: the replay memory it kept after the last task
-(exact bytes, mean over seeds), ACC (mean ± sample std over seeds), training MACs, and whether the point is
-on the Pareto front in memory; then the strategies that do not fit, and the answer paragraph.
+Per replay budget, every strategy measured there: the replay memory it kept after the last task (exact bytes,
+mean over seeds), ACC as mean ± SEM (sample standard deviation / sqrt(n)) over its n seeds, training MACs, and
+whether the point is on the Pareto front in memory; then, per budget, the best mean against the runner-up, paired
+by seed and class order and Holm-corrected over the budgets, as the sweep computed it (frontier.json's
+best_per_budget); then the strategies that do not fit.
 """
 import json
+import math
+import os
 import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "benchmarks"))
+from readme_tables import marker_cli  # noqa: E402  (one writer of README table markers)
+
+BLOCKS = {"fixed-order": os.path.join(HERE, "frontier", "frontier.json"),
+          "domain-fixed-order": os.path.join(HERE, "frontier", "domain", "frontier.json"),
+          "protocol": os.path.join(HERE, "protocol", "frontier", "frontier.json")}
 
 
 def size(n):
@@ -19,24 +34,66 @@ def size(n):
     return f"{n:.0f} B"
 
 
-def main(path):
+def p_value(p):
+    return "n/a" if p is None else (f"{p:.1e}" if p < 1e-3 else f"{p:.4f}")
+
+
+def sem(p):
+    """The point's SEM: frontier.json's acc_sem, else its sample std over sqrt(seeds); None for one seed."""
+    if p.get("acc_sem") is not None:
+        return p["acc_sem"]
+    if p.get("acc_std") is None or p["seeds"] < 2:
+        return None
+    return p["acc_std"] / math.sqrt(p["seeds"])
+
+
+def table(path):
     with open(path) as f:
         root = json.load(f)
+    # Files written before results carried a kind (docs/results/frontier/) have none.
+    if root.get("kind", "frontier") != "frontier" or not isinstance(root.get("points"), list):
+        sys.exit("frontier_table.py: %s is not a frontier.json (kind %r, no list 'points')" % (path, root.get("kind")))
+    lines = []
+    if root.get("short"):
+        lines += ["**A short run: " + "; ".join(root.get("short_reasons", [])) + ".**", ""]
     points = sorted(root["points"], key=lambda p: (p["replay_budget_bytes"], -p["acc_mean"]))
-    print("| budget | strategy | replay memory | ACC (mean ± std) | seeds | training MACs | Pareto (memory) |")
-    print("|---|---|---|---|---|---|---|")
+    lines += ["| budget | strategy | replay memory | ACC, mean ± SEM | n | training MACs | Pareto (memory) |",
+              "|---|---|---|---|---|---|---|"]
     for p in points:
-        acc = f"{p['acc_mean']:.4f}"
-        if p["acc_std"] is not None:
-            acc += f" ± {p['acc_std']:.4f}"
+        s = sem(p)
+        acc = f"{p['acc_mean']:.4f}" + ("" if s is None else f" ± {s:.4f}")
         if p["pareto_memory"]:
             acc = f"**{acc}**"
-        print(f"| {size(p['replay_budget_bytes'])} | {p['strategy']} | {size(p['replay_bytes'])} | {acc} | "
-              f"{p['seeds']} | {p['training_macs']:.3g} | {'yes' if p['pareto_memory'] else ''} |")
+        lines.append(f"| {size(p['replay_budget_bytes'])} | {p['strategy']} | {size(p['replay_bytes'])} | {acc} | "
+                     f"{p['seeds']} | {p['training_macs']:.3g} | {'yes' if p['pareto_memory'] else ''} |")
+    tested = [b for b in root.get("best_per_budget", []) if "runner_up" in b]
+    if tested:
+        lines += ["", "The best mean at each budget against the runner-up (paired by seed and class order; Holm over "
+                  "the %d budgets; \"better\" only where both corrected tests are below 0.05):" % len(tested), "",
+                  "| budget | best | runner-up | n | mean difference | paired t p (Holm) | Wilcoxon p (Holm) | verdict |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for b in tested:
+            verdict = b["strategy"] + " better" if b["significant"] else "not distinguishable"
+            lines.append(f"| {size(b['replay_budget_bytes'])} | {b['strategy']} | {b['runner_up']} | "
+                         f"{b['paired_seeds']} | {b['mean_difference']:+.4f} | {p_value(b['p_t_holm'])} | "
+                         f"{p_value(b['p_wilcoxon_holm'])} | {verdict} |")
+    untested = [b for b in root.get("best_per_budget", []) if "runner_up" not in b]
+    if untested:
+        lines += ["", "Not tested (no runner-up on the same seeds): " + ", ".join(
+            f"{b['strategy']} at {size(b['replay_budget_bytes'])}" for b in untested) + "."]
     if root["does_not_fit"]:
-        print()
-        print("Does not fit: " + "; ".join(sorted(set(root["does_not_fit"]))))
+        lines += ["", "Does not fit: " + "; ".join(sorted(set(root["does_not_fit"])))]
+    return "\n".join(lines)
+
+
+def main(argv):
+    if len(argv) == 2 and not argv[1].startswith("--"):
+        print(table(argv[1]))
+        return 0
+    blocks = {name: (lambda path=path: table(path)) for name, path in BLOCKS.items() if os.path.exists(path)}
+    return marker_cli(argv, blocks, "frontier", "docs/results/frontier_table.py", "frontier tables",
+                      "docs/results/frontier/ and docs/results/protocol/frontier/")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "docs/results/frontier/frontier.json")
+    sys.exit(main(sys.argv))

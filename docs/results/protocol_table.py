@@ -85,7 +85,9 @@ def results_table(name):
         label = name + ("" if complete else " (a run stopped early)")
         if missing.get(name):
             label += " (%d of %d seeds so far)" % (r["n"], r["n"] + missing[name])
-        p = published_for(config.get("setting", base.get("setting")), strategy, config, published)
+        # A run stopped early is not set beside a published figure; a row with seeds still to run is (n says so).
+        p = None if not complete else published_for(config.get("setting", base.get("setting")), strategy, config,
+                                                    published)
         theirs = "" if p is None else fmt(p["acc"]) + ("" if p.get("std") is None else " ± " + fmt(p["std"]))
         ci = "n/a" if r.get("acc_ci95") is None else "[%s, %s]" % (fmt(r["acc"] - r["acc_ci95"]),
                                                                    fmt(r["acc"] + r["acc_ci95"]))

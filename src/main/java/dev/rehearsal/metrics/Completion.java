@@ -20,6 +20,15 @@ public record Completion(int tasksDone, int tasks, int seedsRun, int seedsAsked,
         return tasksDone >= tasks && seedsRun >= seedsAsked;
     }
 
+    /**
+     * Every run that ran finished every task, whatever seeds are still to run: its figures are measurements of the
+     * whole protocol over fewer seeds (n says how many), which may stand beside a published figure; a run that
+     * stopped early is not.
+     */
+    public boolean everyRunFinished() {
+        return tasksDone >= tasks && stopped == null;
+    }
+
     /** "" when complete, else "incomplete: 1 of 5 tasks, training diverged" (what is missing, and why). */
     public String marker() {
         if (complete()) {

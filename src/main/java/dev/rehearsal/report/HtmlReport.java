@@ -462,8 +462,9 @@ public final class HtmlReport {
                         .append("</td>");
                 cell(stat(s.acc(), s.accStd(), s.seeds().size()));
                 if (comparable) {
-                    // An incomplete run's ACC is not compared with a published one either.
-                    Published.Value v = s.completion().complete() ? published.match(protocol, s.name()) : null;
+                    // A run stopped early is not compared with a published figure; one with seeds still to run is,
+                    // over the seeds it has (its seeds column says which).
+                    Published.Value v = s.completion().everyRunFinished() ? published.match(protocol, s.name()) : null;
                     cell(v == null ? "—" : String.format(Locale.ROOT, "%.4f", v.acc())
                             + (Double.isFinite(v.std()) ? String.format(Locale.ROOT, " ± %.4f", v.std()) : ""));
                 }

@@ -242,6 +242,37 @@ class ReportSectionsTest {
     }
 
     /**
+     * A strategy with seeds still to run is a measurement of the whole protocol over fewer seeds: it stands beside
+     * the published figure, its seeds column saying which ran (as the README's protocol tables show "10 of 20
+     * seeds so far"). A run that stopped before its last task does not.
+     */
+    @Test
+    void seedsStillToRunKeepThePublishedFigureARunStoppedEarlyDoesNot(@TempDir Path out) throws Exception {
+        ObjectNode root = fixture(out);
+        literatureProtocol(root);
+        root.putArray("not_run").addObject().put("strategy", "er").put("reason", "not run yet (the sweep stopped)")
+                .putArray("seeds").add(2).add(3);
+        String html = report(out, root);
+        String er = "er (incomplete: 1 of 3 seeds)";
+        assertTrue(row(html, er).contains(">0.8879<"), "1 of 3 seeds, every task finished: " + row(html, er));
+
+        ObjectNode gr = null;
+        for (com.fasterxml.jackson.databind.JsonNode s : root.get("results")) {
+            if (s.get("strategy").asText().equals("gr")) {
+                gr = (ObjectNode) s;
+            }
+        }
+        assertNotNull(gr);
+        ((ObjectNode) gr.get("runs").get(0)).put("tasks_done", 4).put("complete", false)
+                .put("stopped", "training diverged: the solver loss is NaN at task 5");
+        html = report(out, root);
+        String grRow = html.substring(html.indexOf("<tr><td>gr (incomplete"), html.indexOf("</tr>",
+                html.indexOf("<tr><td>gr (incomplete")));
+        assertFalse(grRow.contains("0.9035"), "a run stopped early: " + grRow);
+        assertTrue(row(html, er).contains(">0.8879<"), "the others keep theirs");
+    }
+
+    /**
      * A short run is never set beside published figures, even where it shares every key of their protocol: here
      * gr's generator trained 100 iterations a task (the protocol's are 2000), so no column at all, naive's
      * neither; and when results.json says why it is short (a sweep judges each point's own config), the report

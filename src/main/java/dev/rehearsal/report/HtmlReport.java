@@ -85,12 +85,14 @@ public final class HtmlReport {
     public static Path write(Path outDir) {
         Path resultsFile = outDir.resolve("results.json");
         Path scaleFile = outDir.resolve("scale.json");
-        boolean hasResults = Files.isRegularFile(resultsFile);
-        boolean hasScale = Files.isRegularFile(scaleFile);
+        boolean hasResults = ownFile(resultsFile);
+        boolean hasScale = ownFile(scaleFile);
         if (!hasResults && !hasScale) {
+            boolean linked = Files.isSymbolicLink(resultsFile) || Files.isSymbolicLink(scaleFile);
             throw new RehearsalException(RehearsalException.RUN, "no results to report in " + outDir
-                    + ": expected results.json (written by run and compare) or scale.json (written by scale); "
-                    + "run one of those commands with --out " + outDir + " first");
+                    + ": expected results.json (written by run and compare) or scale.json (written by scale)"
+                    + (linked ? " as a regular file (a symbolic link inside a results folder is never followed)"
+                    : "; run one of those commands with --out " + outDir + " first"));
         }
         Results results = hasResults ? Results.parse(read(resultsFile), resultsFile.toString()) : null;
         Map<String, RunDetails> details = hasResults ? RunDetails.read(results.strategies()) : Map.of();
@@ -131,7 +133,7 @@ public final class HtmlReport {
         List<Figures.Figure> scalingFigures = scaling == null ? List.of() : Figures.scaling(figures, scaling);
         // A sweep with `report: frontier` leaves frontier.json beside its tables: the page draws it too.
         Path frontierFile = outDir.resolve("frontier.json");
-        Frontier.Summary frontier = Files.isRegularFile(frontierFile, LinkOption.NOFOLLOW_LINKS)
+        Frontier.Summary frontier = ownFile(frontierFile)
                 ? Frontier.read(read(frontierFile), frontierFile.toString()) : null;
         List<Figures.Figure> frontierFigures = frontier == null ? List.of()
                 : Frontier.figures(figures, frontier.points(), frontier.published());
@@ -159,6 +161,15 @@ public final class HtmlReport {
     static boolean fwtZero(Protocol protocol, Results results) {
         return protocol.text("setting").equals("class") && !protocol.text("head").equals("fixed")
                 && results.strategies().stream().allMatch(s -> !Double.isFinite(s.fwt()) || s.fwt() == 0);
+    }
+
+    /**
+     * A regular file of the results folder: a symbolic link is never followed (it may point anywhere, and the
+     * report would embed what it reads), so a link is as if the file were absent. Every input of the report is
+     * looked up through this.
+     */
+    static boolean ownFile(Path file) {
+        return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
     }
 
     private static JsonNode read(Path file) {
@@ -220,7 +231,7 @@ public final class HtmlReport {
             this.perStrategy = perStrategy;
             this.scalingFigures = scalingFigures;
             Path sweep = outDir.resolve("sweep.json");
-            this.selection = Files.isRegularFile(sweep) && read(sweep).path("selection").isObject()
+            this.selection = ownFile(sweep) && read(sweep).path("selection").isObject()
                     ? read(sweep).get("selection") : null;
         }
 

@@ -51,13 +51,13 @@ final class Samples {
      * alphabetically), each strategy's by task and kind; unconventional names come last.
      */
     static List<Sample> find(Path dir, List<String> order) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return List.of(); // absent, or a link: a results folder's links are never followed
         }
         List<Sample> out = new ArrayList<>();
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.getFileName().toString().endsWith(".png") && Files.isRegularFile(p)).toList();
+            files = s.filter(p -> p.getFileName().toString().endsWith(".png") && HtmlReport.ownFile(p)).toList();
         } catch (IOException e) {
             throw new RehearsalException(RehearsalException.DATA, "cannot list " + dir + ": " + e, e);
         }
@@ -86,7 +86,7 @@ final class Samples {
 
     /** The labels beside a grid, or null when there is no such file. */
     static Labels labels(Path json) {
-        if (!Files.isRegularFile(json)) {
+        if (!HtmlReport.ownFile(json)) {
             return null;
         }
         JsonNode root;

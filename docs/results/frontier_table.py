@@ -90,7 +90,10 @@ def main(argv):
     if len(argv) == 2 and not argv[1].startswith("--"):
         print(table(argv[1]))
         return 0
-    blocks = {name: (lambda path=path: table(path)) for name, path in BLOCKS.items() if os.path.exists(path)}
+    blocks = {name: (lambda path=path: table(path) if os.path.exists(path) else
+                     "*No experiment of this frontier has been merged yet* (%s does not exist)." % os.path.relpath(
+                         path, os.path.join(HERE, "..", "..")))
+              for name, path in BLOCKS.items()}
     return marker_cli(argv, blocks, "frontier", "docs/results/frontier_table.py", "frontier tables",
                       "docs/results/frontier/ and docs/results/protocol/frontier/")
 

@@ -21,12 +21,9 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
 PUBLISHED = os.path.join(ROOT, "src", "main", "resources", "dev", "rehearsal", "report", "published.json")
-FOLDERS = {"class": os.path.join(HERE, "protocol", "class"),
-           "class-baselines": os.path.join(HERE, "protocol", "class-baselines"),
-           "class-variants": os.path.join(HERE, "protocol", "class-variants"),
-           "task": os.path.join(HERE, "protocol", "task"),
-           "domain": os.path.join(HERE, "protocol", "domain"),
-           "proto": os.path.join(HERE, "protocol", "proto")}
+FOLDERS = {name: os.path.join(HERE, "protocol", name)
+           for name in ("class", "class-baselines", "class-variants", "task", "domain", "proto",
+                        "class-reset", "class-baselines-reset", "task-reset")}
 SCHEMA_VERSION = 4
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
 from readme_tables import marker_cli  # noqa: E402  (one writer of README table markers)
@@ -125,16 +122,20 @@ def selection_table(name):
     return "\n".join(lines) + "\n\nEvaluated on new seeds:\n\n" + results_table(name)
 
 
-TABLES = {"class": results_table, "class-baselines": results_table, "class-variants": results_table,
-          "task": results_table, "domain": results_table, "proto": selection_table}
+TABLES = {name: results_table for name in FOLDERS}
+TABLES["proto"] = selection_table
 
 
-def available():
-    return {n: f for n, f in TABLES.items() if os.path.exists(os.path.join(FOLDERS[n], "results.json"))}
+def block(name):
+    """A table's block: its table, or a line saying that no experiment of its grid has finished yet."""
+    if not os.path.exists(os.path.join(FOLDERS[name], "results.json")):
+        return ("*No experiment of this grid has been merged yet* (docs/results/protocol/%s/ has no results.json)."
+                % name)
+    return TABLES[name](name)
 
 
 def main(argv):
-    blocks = {name: (lambda make=make, name=name: make(name)) for name, make in available().items()}
+    blocks = {name: (lambda name=name: block(name)) for name in TABLES}
     return marker_cli(argv, blocks, "protocol", "docs/results/protocol_table.py", "protocol tables",
                       "docs/results/protocol/")
 

@@ -104,6 +104,12 @@ public final class Main implements Callable<Integer> {
             err.println("rehearsal: " + oneLine(u.getMessage()));
             return RehearsalException.RUN;
         }
+        if (ex instanceof dev.rehearsal.engine.Engine.Stopped stopped) {
+            if (dev.rehearsal.engine.Engine.Stopped.announce()) { // else the shutdown already said it
+                err.println("rehearsal: " + oneLine(stopped.getMessage()));
+            }
+            return RehearsalException.RUN;
+        }
         if (ex instanceof OutOfMemoryError) {
             err.println("rehearsal: out of memory: " + oneLine(ex.getMessage()));
             return RehearsalException.RUN;

@@ -50,6 +50,26 @@ public interface Engine extends AutoCloseable {
         }
     }
 
+    /**
+     * The engine was stopped from outside while tasks ran (Ctrl-C or kill shut the process down, or a cluster
+     * ended the application): nothing failed, and nothing more is recorded; the tasks reported by then are kept
+     * and a new run of the same command resumes the others. One line; exit code 4.
+     */
+    final class Stopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private static final java.util.concurrent.atomic.AtomicBoolean ANNOUNCED =
+                new java.util.concurrent.atomic.AtomicBoolean();
+
+        /** True the first time it is called in this process: whoever gets it prints the one line. */
+        public static boolean announce() {
+            return ANNOUNCED.compareAndSet(false, true);
+        }
+
+        public Stopped(String message) {
+            super(message);
+        }
+    }
+
     /** The engine failed (not a task's own, reported failure): its first line, and the cause. */
     final class EngineException extends RuntimeException {
         private static final long serialVersionUID = 1L;

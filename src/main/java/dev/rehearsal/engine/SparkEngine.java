@@ -46,6 +46,16 @@ public final class SparkEngine implements Engine {
     private final JavaSparkContext sc;
     private final String description;
     private final String where;
+    /** Set while a job runs: a shutdown then stops a sweep part-way. */
+    private volatile boolean running;
+    /** Spark's shutdown hook of this engine ({@link #onShutdown}), removed by {@link #close}. */
+    private final Object hook;
+
+    /**
+     * Runs before Spark stops its context on a shutdown (Spark's hooks run by priority, highest first, and its
+     * context's is 50): Spark's own logging of the tasks it then cancels is a screen of errors with stack traces.
+     */
+    private static final int SHUTDOWN_PRIORITY = 55;
 
     private SparkEngine(SparkConf conf, String description, SparkMaster master) {
         // Netty reads this once, before Spark's first RPC (SPARK-NOTES: one of the flags Spark's launcher passes).
@@ -54,6 +64,32 @@ public final class SparkEngine implements Engine {
         this.sc.setLogLevel("WARN");
         this.description = description;
         this.where = master == null ? conf.get("spark.master") : master.url();
+        this.hook = org.apache.spark.util.ShutdownHookManager.addShutdownHook(SHUTDOWN_PRIORITY,
+                new scala.runtime.AbstractFunction0<BoxedUnit>() {
+                    @Override
+                    public BoxedUnit apply() {
+                        onShutdown();
+                        return BoxedUnit.UNIT;
+                    }
+                });
+    }
+
+    /**
+     * The process is shutting down (Ctrl-C, kill) while this engine is open: Spark's logging is silenced before it
+     * cancels the running job, and a sweep stopped part-way says so in one line (the main thread may not get to).
+     */
+    private void onShutdown() {
+        sc.setLogLevel("OFF");
+        if (running && Engine.Stopped.announce()) {
+            System.err.println("rehearsal: " + stoppedMessage());
+            System.err.flush();
+        }
+    }
+
+    private String stoppedMessage() {
+        return "stopped before the sweep finished (Spark at " + where + " was shut down: Ctrl-C, kill, or the "
+                + "cluster ended the application); every experiment recorded by then is kept, and the same command "
+                + "resumes the others";
     }
 
     /**
@@ -183,10 +219,18 @@ public final class SparkEngine implements Engine {
         }
         JavaRDD<Task> rdd = sc.parallelize(tasks, tasks.size());
         ClassTag<Done> tag = ClassTag$.MODULE$.apply(Done.class);
+        running = true;
         try {
             sc.sc().runJob(rdd.rdd(), new RunPartition(work), new Handler(sink), tag);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // SparkException is checked, though Scala does not declare it
+            if (sc.sc().isStopped()) {
+                // Nothing of Rehearsal stops the context while a job runs: the process is shutting down, or the
+                // cluster ended the application.
+                throw new Engine.Stopped(stoppedMessage());
+            }
             throw new EngineException(firstLine(e), e);
+        } finally {
+            running = false;
         }
     }
 
@@ -247,6 +291,7 @@ public final class SparkEngine implements Engine {
 
     @Override
     public void close() {
+        org.apache.spark.util.ShutdownHookManager.removeShutdownHook(hook);
         sc.stop();
     }
 }

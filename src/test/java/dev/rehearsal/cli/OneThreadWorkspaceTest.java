@@ -17,9 +17,11 @@ class OneThreadWorkspaceTest {
     @ParameterizedTest
     @ValueSource(strings = {"er", "gr", "agem", "icarl"})
     void everyStepSizeHasItsWorkspaceOnOneThread(String strategy, @TempDir Path dir) throws Exception {
+        // In a folder of its own (nothing left in the repository), on the repository's MNIST (not a fresh fetch).
         ChildCli r = ChildCli.run(dir, "run", "--strategy", strategy, "--preset", "wide", "--threads", "1",
                 "--iterations", "2", "--vae-iterations", "2", "--train-limit", "300", "--test-limit", "100",
-                "--per-class", "5", "--quiet", "--out", dir.resolve("out").toString());
+                "--per-class", "5", "--quiet", "--out", dir.resolve("out").toString(), "--data",
+                Path.of("data", "mnist").toAbsolutePath().toString());
         assertEquals(0, r.exitCode(), r.err());
     }
 }

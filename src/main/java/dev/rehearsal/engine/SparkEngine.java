@@ -46,8 +46,13 @@ public final class SparkEngine implements Engine {
     private final JavaSparkContext sc;
     private final String description;
     private final String where;
+    /** Tasks at once in this process (embedded Spark), or 0: read from the cluster ({@link #slots}). */
+    private final int parallel;
+    private final int threads;
 
-    private SparkEngine(SparkConf conf, String description, SparkMaster master) {
+    private SparkEngine(SparkConf conf, String description, SparkMaster master, int parallel, int threads) {
+        this.parallel = parallel;
+        this.threads = threads;
         // Netty reads this once, before Spark's first RPC (SPARK-NOTES: one of the flags Spark's launcher passes).
         System.setProperty("io.netty.tryReflectionSetAccessible", "true");
         this.sc = master == null ? new JavaSparkContext(conf) : register(conf, master);
@@ -119,7 +124,7 @@ public final class SparkEngine implements Engine {
         SparkConf conf = base(threads).setMaster("local[" + parallel * threads + "]")
                 .set("spark.driver.bindAddress", "127.0.0.1").set("spark.driver.host", "127.0.0.1");
         return new SparkEngine(conf, "embedded Spark local[" + parallel * threads + "]: " + parallel
-                + " experiment(s) at once x " + threads + " thread(s)", null);
+                + " experiment(s) at once x " + threads + " thread(s)", null, parallel, threads);
     }
 
     /** The master spark-submit launched this process for (its {@code spark.master} property), or null. */
@@ -142,7 +147,7 @@ public final class SparkEngine implements Engine {
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1").setIfMissing("spark.driver.host", "127.0.0.1");
         }
         return new SparkEngine(conf, "spark-submit's master " + master + ": " + threads
-                + " thread(s) per experiment", null);
+                + " thread(s) per experiment", null, 0, threads);
     }
 
     /**
@@ -169,7 +174,7 @@ public final class SparkEngine implements Engine {
             conf.set("spark.driver.host", host);
         }
         return new SparkEngine(conf, "Spark cluster " + master + ": " + threads + " thread(s) per experiment, "
-                + jars.size() + " jar(s) shipped", master);
+                + jars.size() + " jar(s) shipped", master, 0, threads);
     }
 
     @Override
@@ -238,6 +243,12 @@ public final class SparkEngine implements Engine {
         String m = String.valueOf(e.getMessage());
         int nl = m.indexOf('\n');
         return (nl < 0 ? m : m.substring(0, nl)).trim() + (root != e ? " (cause: " + root + ")" : "");
+    }
+
+    @Override
+    public int slots() {
+        // A cluster: its executors' cores (Spark's default parallelism) over the threads each task takes.
+        return parallel > 0 ? parallel : Math.max(1, sc.defaultParallelism() / threads);
     }
 
     @Override

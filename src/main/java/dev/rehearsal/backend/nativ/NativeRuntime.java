@@ -288,7 +288,7 @@ public final class NativeRuntime {
         return isaName(dnnl.dnnl_get_effective_cpu_isa());
     }
 
-    private static String isaName(int isa) {
+    static String isaName(int isa) {
         // Highest first; several names share a value, so this is a chain rather than a switch.
         int[] codes = {dnnl.dnnl_cpu_isa_avx10_2_512_amx_2, dnnl.dnnl_cpu_isa_avx10_2_512,
             dnnl.dnnl_cpu_isa_avx10_1_512_amx_fp16, dnnl.dnnl_cpu_isa_avx10_1_512_amx, dnnl.dnnl_cpu_isa_avx10_1_512,

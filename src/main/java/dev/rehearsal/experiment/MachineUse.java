@@ -111,6 +111,52 @@ public record MachineUse(List<Work> ran, int kept, double seconds, String wallFr
         }
     }
 
+    /**
+     * The machine use of runs recorded earlier, for {@code rehearsal report --efficiency}: every finished record
+     * under each folder's runs/ (sealed: its checksum is verified; nothing is read through a link), as if they
+     * had run back to back on one executor ({@code seconds} is the sum of their run seconds, so start-up, data
+     * loading and idle slots are not in it), against {@code peak}, measured now. Records of different thread
+     * counts are refused: their limits differ.
+     */
+    public static MachineUse ofFolders(List<java.nio.file.Path> folders, Peak peak) {
+        List<Work> ran = new java.util.ArrayList<>();
+        Set<Integer> threads = new TreeSet<>();
+        for (java.nio.file.Path dir : folders) {
+            dev.rehearsal.ResultsFolder.refuseLinks(dir);
+            java.nio.file.Path runs = dir.resolve("runs");
+            if (!java.nio.file.Files.isDirectory(runs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new RehearsalException(RehearsalException.USAGE, dir + " has no runs/ folder of run records: "
+                        + "give a run, compare or sweep folder");
+            }
+            List<java.nio.file.Path> files;
+            try (var list = java.nio.file.Files.list(runs)) {
+                files = list.filter(f -> f.getFileName().toString().endsWith(".json")
+                        && java.nio.file.Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted()
+                        .toList();
+            } catch (java.io.IOException e) {
+                throw new RehearsalException(RehearsalException.DATA, "cannot list " + runs + ": "
+                        + dev.rehearsal.AtomicFiles.reason(e), e);
+            }
+            for (java.nio.file.Path f : files) {
+                ObjectNode o = Integrity.readSealed(f);
+                if (o.path("status").asText().equals("finished")) {
+                    Work w = Work.ofRecord(o, f.toString());
+                    ran.add(w);
+                    threads.add(w.threads());
+                }
+            }
+        }
+        if (ran.isEmpty()) {
+            throw new RehearsalException(RehearsalException.USAGE, "no finished run record in " + folders);
+        }
+        if (threads.size() > 1) {
+            throw new RehearsalException(RehearsalException.USAGE, "the records ran with different thread counts "
+                    + threads + ", so their limits differ: give folders of one thread count");
+        }
+        double seconds = ran.stream().mapToDouble(Work::seconds).sum();
+        return new MachineUse(ran, 0, seconds, "records", peak, 1, threads.iterator().next());
+    }
+
     /** 2 x the MACs of every phase of every run counted. */
     public long flops() {
         long s = 0;
@@ -242,9 +288,10 @@ public record MachineUse(List<Work> ran, int kept, double seconds, String wallFr
     public String line() {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "machine use: %.3g FLOPs issued in %.1f s "
                 + "(%s) = %.1f GFLOP/s, %s of the limit %.1f GFLOP/s (%d executor%s x %d thread%s x %.1f GFLOP/s, "
-                + "the one-thread SGEMM peak measured at start-up, oneDNN %s)", (double) flops(), seconds, wallFrom,
+                + "the one-thread SGEMM peak measured %s, oneDNN %s)", (double) flops(), seconds, wallFrom,
                 seconds > 0 ? flops() / seconds / 1e9 : Double.NaN, percent(fraction()), limitGflops(), executors,
-                executors == 1 ? "" : "s", threads, threads == 1 ? "" : "s", peak.gflops(), peak.isa()));
+                executors == 1 ? "" : "s", threads, threads == 1 ? "" : "s", peak.gflops(),
+                wallFrom.equals("records") ? "now" : "at start-up", peak.isa()));
         b.append("; the slots' time: ");
         for (Phase p : Phase.values()) {
             if (phaseSeconds(p) > 0) {

@@ -129,4 +129,49 @@ class MachineUseCliTest {
         assertTrue(resumed.get("note").asText().contains("not the 2 kept from an earlier process"), resumed.toString());
         assertTrue(again.out().contains("not the 2 kept from an earlier process"), again.out());
     }
+
+    /**
+     * report --efficiency reads an existing folder's finished records (sealed, never through a link) and writes
+     * nothing: the FLOPs are theirs, the seconds their run seconds back to back, the peak measured now.
+     */
+    @Test
+    void reportEfficiencyCountsAFoldersRecordsAndWritesNothing(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        Cli r = Cli.run("run", "--strategy", "naive", "--train-limit", "100", "--test-limit", "50", "--epochs", "1",
+                "--quiet", "--data", DATA, "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode record = JSON.readTree(out.resolve("runs").resolve("naive-seed1.json").toFile());
+        java.util.Map<String, String> before = snapshot(out);
+        Cli e = Cli.run("report", "--efficiency", out.toString());
+        assertEquals(0, e.exitCode(), e.err());
+        assertEquals(before, snapshot(out), "nothing written");
+        String line = e.out().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(line.startsWith(String.format(java.util.Locale.ROOT, "machine use: %.3g FLOPs issued in %.1f s "
+                + "(records)", (double) flopsOf(record), record.at("/seconds/total").asDouble())), line);
+        assertTrue(line.contains("1 executor x 1 thread x") || line.contains("1 executor x " + Backends.THREADS
+                + " threads x"), line);
+
+        Cli refused = Cli.run("report", "--efficiency", dir.toString()); // no runs/ in it
+        assertEquals(2, refused.exitCode(), refused.err());
+        assertTrue(refused.oneLineError() && refused.err().contains("has no runs/ folder"), refused.err());
+        Cli withOut = Cli.run("report", "--efficiency", out.toString(), "--out", dir.resolve("x").toString());
+        assertEquals(2, withOut.exitCode(), withOut.err());
+        assertTrue(withOut.oneLineError() && withOut.err().contains("--efficiency writes nothing"), withOut.err());
+
+        Path runs = out.resolve("runs").resolve("naive-seed1.json");
+        Files.writeString(runs, Files.readString(runs).replaceFirst("\"evaluation\" : [0-9]+", "\"evaluation\" : 1"));
+        Cli forged = Cli.run("report", "--efficiency", out.toString());
+        assertEquals(3, forged.exitCode(), forged.err());
+        assertTrue(forged.oneLineError(), forged.err());
+    }
+
+    private static java.util.Map<String, String> snapshot(Path dir) throws Exception {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                out.put(dir.relativize(p).toString(), Arrays.toString(Files.readAllBytes(p)));
+            }
+        }
+        return out;
+    }
 }

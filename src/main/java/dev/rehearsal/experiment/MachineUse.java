@@ -93,8 +93,13 @@ public record MachineUse(List<Work> ran, int kept, double seconds, String wallFr
         }
     }
 
-    /** The one-thread SGEMM peak (GFLOP/s), each round's, the seconds measuring took, how, and oneDNN's ISA. */
-    public record Peak(double gflops, double[] rounds, double seconds, String how, String isa) {
+    /**
+     * The one-thread SGEMM peak (GFLOP per CPU second), each round's, each round's per wall second, the seconds
+     * measuring took, how, oneDNN's ISA, and the machine's 1-minute load average then (NaN where /proc cannot
+     * say).
+     */
+    public record Peak(double gflops, double[] rounds, double[] wallRounds, double seconds, String how, String isa,
+            double loadAverage) {
         /**
          * Measures it ({@link PeakGemm#measureOneThread}) in this process, starting the native runtime with the
          * config's threads and wait policy if nothing started it yet (a jvm-backend command: the peak is still
@@ -107,7 +112,19 @@ public record MachineUse(List<Work> ran, int kept, double seconds, String wallFr
                 Inputs.backend(BackendType.NATIVE, fp32).close();
             }
             PeakGemm.OneThread p = PeakGemm.measureOneThread();
-            return new Peak(p.gflops(), p.rounds(), p.seconds(), p.how(), NativeRuntime.isa());
+            return new Peak(p.gflops(), p.rounds(), p.wallRounds(), p.seconds(), p.how(), NativeRuntime.isa(),
+                    readLoadAverage());
+        }
+
+        /** The 1-minute load average of /proc/loadavg; NaN where it cannot be read. */
+        static double readLoadAverage() {
+            try {
+                String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+                double v = Double.parseDouble(f[0]);
+                return Double.isFinite(v) && v >= 0 ? v : Double.NaN;
+            } catch (java.io.IOException | RuntimeException e) {
+                return Double.NaN;
+            }
         }
     }
 
@@ -251,7 +268,12 @@ public record MachineUse(List<Work> ran, int kept, double seconds, String wallFr
         for (double r : peak.rounds()) {
             rounds.add(r);
         }
+        ArrayNode wall = how.putArray("rounds_gflops_wall");
+        for (double r : peak.wallRounds()) {
+            wall.add(r);
+        }
         how.put("seconds", peak.seconds());
+        how.set("load_average", ResultsSchema.number(peak.loadAverage()));
         how.put("onednn_isa", peak.isa());
         o.put("executors", executors);
         o.put("threads", threads);
@@ -288,10 +310,11 @@ public record MachineUse(List<Work> ran, int kept, double seconds, String wallFr
     public String line() {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "machine use: %.3g FLOPs issued in %.1f s "
                 + "(%s) = %.1f GFLOP/s, %s of the limit %.1f GFLOP/s (%d executor%s x %d thread%s x %.1f GFLOP/s, "
-                + "the one-thread SGEMM peak measured %s, oneDNN %s)", (double) flops(), seconds, wallFrom,
-                seconds > 0 ? flops() / seconds / 1e9 : Double.NaN, percent(fraction()), limitGflops(), executors,
-                executors == 1 ? "" : "s", threads, threads == 1 ? "" : "s", peak.gflops(),
-                wallFrom.equals("records") ? "now" : "at start-up", peak.isa()));
+                + "the one-thread SGEMM peak per CPU second measured %s, oneDNN %s, load average %s)", (double) flops(),
+                seconds, wallFrom, seconds > 0 ? flops() / seconds / 1e9 : Double.NaN, percent(fraction()),
+                limitGflops(), executors, executors == 1 ? "" : "s", threads, threads == 1 ? "" : "s", peak.gflops(),
+                wallFrom.equals("records") ? "now" : "at start-up", peak.isa(), Double.isNaN(peak.loadAverage())
+                        ? "unknown" : String.format(Locale.ROOT, "%.1f", peak.loadAverage())));
         b.append("; the slots' time: ");
         for (Phase p : Phase.values()) {
             if (phaseSeconds(p) > 0) {

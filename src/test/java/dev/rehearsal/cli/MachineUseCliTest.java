@@ -48,6 +48,7 @@ class MachineUseCliTest {
         assertEquals(5, rounds.length);
         Arrays.sort(rounds);
         assertEquals(rounds[2], peak, 0, "the peak is the median of its rounds");
+        assertEquals(5, use.at("/peak_measurement/rounds_gflops_wall").size());
         assertEquals(NativeRuntime.isa(), use.at("/peak_measurement/onednn_isa").asText());
         assertEquals(executors * Backends.THREADS * peak, use.get("limit_gflops").asDouble(), 1e-9 * peak);
         double seconds = use.get("seconds").asDouble();

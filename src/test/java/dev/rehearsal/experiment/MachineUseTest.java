@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** Machine use's arithmetic against values computed by hand from records with known MACs and seconds. */
 class MachineUseTest {
-    private static final MachineUse.Peak PEAK = new MachineUse.Peak(50, new double[] {49, 50, 51}, 0.2, "test peak",
-            "avx512_core");
+    private static final MachineUse.Peak PEAK = new MachineUse.Peak(50, new double[] {49, 50, 51},
+            new double[] {30, 31, 32}, 0.2, "test peak", "avx512_core", 1.5);
 
     /** A run record as runs write it: MACs and seconds per phase (solver, generator, generation, evaluation). */
     private static ObjectNode record(String backend, int threads, long solver, long generator, long generation,
@@ -74,6 +74,7 @@ class MachineUseTest {
         String line = use.line();
         assertTrue(line.startsWith("machine use: 1.06e+10 FLOPs issued in 10.0 s (command start) = 1.1 GFLOP/s, 1.1% "
                 + "of the limit 100.0 GFLOP/s (2 executors x 1 thread x 50.0 GFLOP/s"), line);
+        assertTrue(line.contains("load average 1.5)"), line);
         assertTrue(line.contains("solver_training 30.0% (at 2.7% of peak)"), line);
         assertTrue(line.contains("outside the runs (start-up, data loading, idle slots, reports) 55.0%"), line);
         assertEquals(1, line.lines().count());

@@ -27,7 +27,7 @@ import java.util.TreeSet;
  * <p>Where the rest of the time goes: the slots' seconds ({@code executors x wall seconds}) split into the
  * runs' phases (each with its own FLOPs against the peak of its threads), the runs' other seconds (building
  * models, writing results and checkpoints between tasks) and the seconds outside every run (start-up, loading
- * the data, the peak's own measurement, slots left idle, the merged report).
+ * the data, the peak's own measurement, slots left idle, failed runs, the merged report).
  */
 public record MachineUse(List<Work> ran, int kept, double seconds, String wallFrom, Peak peak, int executors,
         int threads) {
@@ -326,7 +326,7 @@ public record MachineUse(List<Work> ran, int kept, double seconds, String wallFr
             }
         }
         b.append("other in the runs ").append(percent(share(otherInRunsSeconds()))).append(", outside the runs "
-                + "(start-up, data loading, idle slots, reports) ").append(percent(share(outsideRunsSeconds())));
+                + "(start-up, data loading, idle slots, failed runs, reports) ").append(percent(share(outsideRunsSeconds())));
         String note = note();
         return note.isEmpty() ? b.toString() : b + "; " + note;
     }

@@ -76,7 +76,7 @@ class MachineUseTest {
                 + "of the limit 100.0 GFLOP/s (2 executors x 1 thread x 50.0 GFLOP/s"), line);
         assertTrue(line.contains("load average 1.5)"), line);
         assertTrue(line.contains("solver_training 30.0% (at 2.7% of peak)"), line);
-        assertTrue(line.contains("outside the runs (start-up, data loading, idle slots, reports) 55.0%"), line);
+        assertTrue(line.contains("outside the runs (start-up, data loading, idle slots, failed runs, reports) 55.0%"), line);
         assertEquals(1, line.lines().count());
     }
 

@@ -46,13 +46,8 @@ public final class SparkEngine implements Engine {
     private final JavaSparkContext sc;
     private final String description;
     private final String where;
-    /** Tasks at once in this process (embedded Spark), or 0: read from the cluster ({@link #slots}). */
-    private final int parallel;
-    private final int threads;
 
-    private SparkEngine(SparkConf conf, String description, SparkMaster master, int parallel, int threads) {
-        this.parallel = parallel;
-        this.threads = threads;
+    private SparkEngine(SparkConf conf, String description, SparkMaster master) {
         // Netty reads this once, before Spark's first RPC (SPARK-NOTES: one of the flags Spark's launcher passes).
         System.setProperty("io.netty.tryReflectionSetAccessible", "true");
         this.sc = master == null ? new JavaSparkContext(conf) : register(conf, master);
@@ -124,7 +119,7 @@ public final class SparkEngine implements Engine {
         SparkConf conf = base(threads).setMaster("local[" + parallel * threads + "]")
                 .set("spark.driver.bindAddress", "127.0.0.1").set("spark.driver.host", "127.0.0.1");
         return new SparkEngine(conf, "embedded Spark local[" + parallel * threads + "]: " + parallel
-                + " experiment(s) at once x " + threads + " thread(s)", null, parallel, threads);
+                + " experiment(s) at once x " + threads + " thread(s)", null);
     }
 
     /** The master spark-submit launched this process for (its {@code spark.master} property), or null. */
@@ -147,7 +142,7 @@ public final class SparkEngine implements Engine {
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1").setIfMissing("spark.driver.host", "127.0.0.1");
         }
         return new SparkEngine(conf, "spark-submit's master " + master + ": " + threads
-                + " thread(s) per experiment", null, 0, threads);
+                + " thread(s) per experiment", null);
     }
 
     /**
@@ -174,7 +169,7 @@ public final class SparkEngine implements Engine {
             conf.set("spark.driver.host", host);
         }
         return new SparkEngine(conf, "Spark cluster " + master + ": " + threads + " thread(s) per experiment, "
-                + jars.size() + " jar(s) shipped", master, 0, threads);
+                + jars.size() + " jar(s) shipped", master);
     }
 
     @Override
@@ -247,8 +242,10 @@ public final class SparkEngine implements Engine {
 
     @Override
     public int slots() {
-        // A cluster: its executors' cores (Spark's default parallelism) over the threads each task takes.
-        return parallel > 0 ? parallel : Math.max(1, sc.defaultParallelism() / threads);
+        // Spark's cores (local[N] embedded: N = parallel x threads; a cluster: its executors' cores) over the
+        // cores each task takes.
+        int cpus = Integer.parseInt(sc.getConf().get("spark.task.cpus", "1"));
+        return Math.max(1, sc.defaultParallelism() / cpus);
     }
 
     @Override

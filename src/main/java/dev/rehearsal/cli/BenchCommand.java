@@ -97,17 +97,21 @@ final class BenchCommand implements Callable<Integer> {
         double peak = peaks.length == 0 ? Double.NaN : StepBench.median(peaks);
         var out = spec.commandLine().getOut();
         String wait = String.valueOf(NativeRuntime.waitPolicy()).toLowerCase(Locale.ROOT);
+        String isa = NativeRuntime.isa();
         if (json) {
             ObjectNode root = Json.MAPPER.createObjectNode();
             root.putObject("peak").put("what", PeakGemm.N + "^3 SGEMM through oneDNN (dnnl_sgemm), interleaved with "
                     + "the native steps; gflops: the median over the models").put("threads", c.threads)
                     .put("gflops", peak);
             root.put("omp_wait", wait);
+            // The hardware path every native figure (bf16 above all) ran on: oneDNN's effective ISA.
+            root.putObject("isa").put("onednn_isa", isa).put("avx512_bf16", NativeRuntime.hasBf16())
+                    .put("amx", NativeRuntime.hasAmx());
             ArrayNode arr = root.putArray("steps");
             for (StepBench.Result r : results) {
                 ObjectNode row = arr.addObject();
                 row.put("preset", r.preset()).put("model", r.model()).put("backend", r.backend())
-                        .put("precision", r.precision()).put("threads", r.threads()).put("batch", r.batch())
+                        .put("precision", r.precision()).put("isa", r.backend().equals("jvm") ? "jvm" : isa).put("threads", r.threads()).put("batch", r.batch())
                         .put("samples_per_s", r.samplesPerSecond()).put("gflops", r.gflops());
                 // Each native step against the peak rounds interleaved with it; the jvm's against the median peak.
                 double own = Double.isNaN(r.peakGflops()) ? peak : r.peakGflops();
@@ -123,6 +127,8 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "peak: %.1f GFLOP/s (%d^3 SGEMM through oneDNN, %d threads, OpenMP wait %s; the "
                     + "median of the rounds interleaved with the native steps, each of which is a fraction of its own)%n",
                     peak, PeakGemm.N, c.threads, wait);
+            out.printf(Locale.ROOT, "oneDNN ISA: %s (AVX512_BF16: %s, AMX: %s); the native rows ran on it%n", isa,
+                    NativeRuntime.hasBf16() ? "yes" : "no", NativeRuntime.hasAmx() ? "yes" : "no");
             out.printf(Locale.ROOT, "%-6s %-5s %-8s %-9s %7s %14s %9s %8s %12s %16s%n", "preset", "model", "backend",
                     "precision", "threads", "samples/s", "GFLOP/s", "of peak", "step (us)", "MACs/step");
             for (StepBench.Result r : results) {

@@ -36,6 +36,7 @@ public final class Main implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        WallClock.processOwnsTheCommand();
         System.exit(run(args, System.out, System.err));
     }
 

@@ -49,6 +49,11 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace the earlier report in --out (exactly the files it wrote).")
     boolean force;
 
+    @Option(names = "--efficiency", description = "Write nothing: print the machine use of the folders' finished run "
+            + "records (2 x their MACs over their run seconds back to back, as a fraction of threads x the one-thread "
+            + "SGEMM peak measured now, in this process), and where their time went.")
+    boolean efficiency;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -56,6 +61,25 @@ final class ReportCommand implements Callable<Integer> {
     @SuppressWarnings("try") // an open ResultsFolder is a scope (it holds the lock): its variable is never read
     public Integer call() {
         var console = spec.commandLine().getOut();
+        if (efficiency) {
+            if (out != null || force) {
+                throw usage("--efficiency writes nothing: drop --out and --force");
+            }
+            dev.rehearsal.config.ExperimentConfig runtime = new dev.rehearsal.config.ExperimentConfig();
+            runtime.threads = 1; // the native runtime, if this command starts it: the peak is one thread's anyway
+            runtime.ompWait = dev.rehearsal.config.OmpWait.PASSIVE;
+            for (Path f : folders) {
+                if (!Files.isDirectory(f)) {
+                    throw usage(f + " is not a folder");
+                }
+            }
+            dev.rehearsal.experiment.MachineUse use = dev.rehearsal.experiment.MachineUse.ofFolders(folders,
+                    dev.rehearsal.experiment.MachineUse.Peak.measure(runtime));
+            console.println(use.ran().size() + " finished run records in " + folders + "; seconds: their run "
+                    + "seconds back to back (no start-up, data loading or idle slot is in them)");
+            console.println(use.line());
+            return 0;
+        }
         if (out == null && folders.size() == 1) {
             Path dir = folders.get(0);
             // Locked like any command writing the folder; a folder holding a link is refused.

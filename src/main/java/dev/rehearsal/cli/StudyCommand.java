@@ -7,6 +7,7 @@ import dev.rehearsal.experiment.Comparison;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rehearsal.experiment.ConfigFiles;
 import dev.rehearsal.experiment.Json;
+import dev.rehearsal.experiment.MachineUse;
 import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.experiment.Summary;
 import dev.rehearsal.profile.Answers;
@@ -80,6 +81,7 @@ abstract class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        WallClock clock = WallClock.start();
         ExperimentConfig resolved = resume != null ? null : resolve();
         if (dryRun) {
             Path dir = resume != null ? resume : folder.destination(resolved.out, spec.name());
@@ -102,7 +104,7 @@ abstract class StudyCommand implements Callable<Integer> {
                     c = Comparison.savedConfig(dir);
                     refuseConflicts(c);
                 }
-                return runInto(out, c);
+                return runInto(out, c, clock);
             } catch (RuntimeException | Error e) {
                 if (!Files.exists(dir.resolve("results.json"))) {
                     out.discard(e); // stopped before a task's results: the folder is left as it was
@@ -158,13 +160,15 @@ abstract class StudyCommand implements Callable<Integer> {
         return v.isMissingNode() ? "none" : Usage.text(v);
     }
 
-    private int runInto(ResultsFolder out, ExperimentConfig c) {
+    private int runInto(ResultsFolder out, ExperimentConfig c, WallClock clock) {
         Path dir = out.dir();
         PrintStream err = Experiments.stderr();
         Progress progress = Progresses.forConsole(err, c.quiet || folder.quiet);
         Summary summary;
+        MachineUse.Peak peak;
         try (Backend backend = RuntimeOptions.backend(c.backend, c);
                 dev.rehearsal.experiment.Inputs.Data data = Experiments.load(c, backend, err)) {
+            peak = MachineUse.Peak.measure(c);
             summary = Comparison.run(c, dir, backend, data.train(), data.test(), progress, StudyCommand::grid,
                     Answers::of, resume != null);
         } catch (RehearsalException e) {
@@ -184,10 +188,16 @@ abstract class StudyCommand implements Callable<Integer> {
         }
         progress.log("writing report.html and its figures in " + dir);
         Path report = HtmlReport.write(dir);
+        // Runs one after the other in this process: one executor of c.threads threads.
+        MachineUse use = new MachineUse(summary.ranHere(), summary.kept(), clock.seconds(), clock.from(), peak, 1,
+                c.threads);
+        summary.setMachineUse(use);
+        dev.rehearsal.experiment.ResultFiles.writeSummary(dir, summary);
         out.finish();
         var console = spec.commandLine().getOut();
         printTable(console, summary);
         console.println("results: " + dir.resolve("results.json") + ", " + dir.resolve("results.md") + ", " + report);
+        console.println(use.line());
         return 0;
     }
 

@@ -11,6 +11,7 @@ import dev.rehearsal.sweep.Sweep;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -101,6 +102,7 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        WallClock clock = WallClock.start();
         if (folder.config == null && preset == null) {
             throw usage("sweep needs a grid file: --config grid.yaml (fixed options, grid: lists to cross, points:), "
                     + "or a shipped grid: --preset " + String.join(" or --preset ", Grid.PRESETS));
@@ -189,14 +191,33 @@ final class SweepCommand implements Callable<Integer> {
             return 0;
         }
         Path dir;
+        dev.rehearsal.experiment.MachineUse use;
         try (ResultsFolder out = explicit == null ? folder.openNew(null, "sweep", root)
                 : folder.open(explicit, "sweep", resume)) {
             dir = out.dir();
+            dev.rehearsal.config.ExperimentConfig runtime = new dev.rehearsal.config.ExperimentConfig();
+            flags.accept(runtime);
+            // Before Spark starts, with the experiments' threads and wait policy (what they start too).
+            dev.rehearsal.experiment.MachineUse.Peak peak;
+            try {
+                peak = dev.rehearsal.experiment.MachineUse.Peak.measure(runtime);
+            } catch (RuntimeException | Error e) {
+                out.discard(e);
+                throw e;
+            }
             try (Engine engine = submitted ? SparkEngine.submitted(t) : master == null ? SparkEngine.embedded(p, t)
                     : SparkEngine.cluster(master, t, dir.resolve(".jars").toAbsolutePath(),
                             executorMemory != null ? executorMemory : SparkMemory.parse(DEFAULT_EXECUTOR_MEMORY))) {
                 outcome = Sweep.run(grid, dir, engine, rerun, folder.quiet ? new PrintStream(
                         java.io.OutputStream.nullOutputStream()) : err);
+                List<dev.rehearsal.experiment.MachineUse.Work> ran = new java.util.ArrayList<>();
+                for (com.fasterxml.jackson.databind.node.ObjectNode o : outcome.ranHere()) {
+                    ran.add(dev.rehearsal.experiment.MachineUse.Work.ofRecord(o, "the record of " + o.path("id")
+                            .asText()));
+                }
+                use = new dev.rehearsal.experiment.MachineUse(ran, outcome.kept(), clock.seconds(), clock.from(), peak,
+                        engine.slots(), t);
+                Sweep.writeMachineUse(dir, outcome, use);
             } catch (RuntimeException | Error e) {
                 if (!Files.isDirectory(dir.resolve("runs"))) {
                     out.discard(e); // nothing finished: the folder is left as it was
@@ -217,6 +238,7 @@ final class SweepCommand implements Callable<Integer> {
                 + dir.resolve("sweep.md") + (grid.selection() == null ? "" : ", " + dir.resolve("selection.csv"))
                 + " (" + outcome.kept() + " kept, " + outcome.ran() + " run, "
                 + outcome.failed() + " failed)");
+        console.println(use.line());
         if (outcome.failed() > 0) {
             throw new RehearsalException(RehearsalException.RUN, outcome.failed() + " of " + outcome.total()
                     + " experiments failed (each error is in " + dir.resolve("sweep.json")

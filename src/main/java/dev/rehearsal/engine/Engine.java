@@ -34,6 +34,12 @@ public interface Engine extends AutoCloseable {
     /** One line for logs: where the tasks run and how many at once. */
     String describe();
 
+    /**
+     * How many tasks run at once (each with the threads the engine was given): the executors a sweep's machine
+     * use counts. A cluster's is read when asked (its executors' cores over the threads per task).
+     */
+    int slots();
+
     @Override
     void close();
 

@@ -16,6 +16,11 @@ public final class InProcess implements Engine {
     }
 
     @Override
+    public int slots() {
+        return 1;
+    }
+
+    @Override
     public String describe() {
         return "this process, one experiment at a time";
     }

@@ -285,6 +285,14 @@ public final class SparkEngine implements Engine {
     }
 
     @Override
+    public int slots() {
+        // Spark's cores (local[N] embedded: N = parallel x threads; a cluster: its executors' cores) over the
+        // cores each task takes.
+        int cpus = Integer.parseInt(sc.getConf().get("spark.task.cpus", "1"));
+        return Math.max(1, sc.defaultParallelism() / cpus);
+    }
+
+    @Override
     public String describe() {
         return description;
     }

@@ -104,6 +104,7 @@ public final class Comparison {
                 RunCheckpoint checkpoint = new RunCheckpoint(out.resolve("checkpoint").resolve(id));
                 RunResult[] soFar = new RunResult[1];
                 RunResult result;
+                long began = System.nanoTime();
                 try {
                     result = Experiment.run(rc, backend, train, test, progress, checkpoint,
                         new Experiment.Listener() {
@@ -146,6 +147,8 @@ public final class Comparison {
                 ResultFiles.write(record, Json.write(Experiment.record(rc, result)) + "\n");
                 checkpoint.delete();
                 summary.add(result);
+                summary.ranHere(MachineUse.Work.thisProcess(result, rc.backend.id(), rc.threads,
+                        (System.nanoTime() - began) / 1e9));
                 summary.setAnswers(answerer.answer(summary));
                 ResultFiles.writeSummary(out, summary);
             }

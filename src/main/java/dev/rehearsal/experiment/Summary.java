@@ -27,6 +27,10 @@ public final class Summary {
     private final Map<String, String> stops = new LinkedHashMap<>();
     /** Runs asked for that never started. */
     private final List<Completion.NotRun> notRun = new ArrayList<>();
+    /** The work this process ran (kept runs of an earlier process are not in it): what machine use counts. */
+    private final List<MachineUse.Work> ranHere = new ArrayList<>();
+    /** How much of the machine the command used, once it is known (results.json's machine_use). */
+    private MachineUse machineUse;
 
     public Summary(ExperimentConfig config) {
         this.config = config;
@@ -52,10 +56,32 @@ public final class Summary {
         s.configs.putAll(configs);
         s.stops.putAll(stops);
         s.notRun.addAll(notRun);
+        s.ranHere.addAll(ranHere);
+        s.machineUse = machineUse;
         if (partial != null) {
             s.add(partial);
         }
         return s;
+    }
+
+    /** Records the work this process did for a run ({@link MachineUse.Work#thisProcess}). */
+    public void ranHere(MachineUse.Work work) {
+        ranHere.add(work);
+    }
+
+    /** The work this process ran, in order. */
+    public List<MachineUse.Work> ranHere() {
+        return List.copyOf(ranHere);
+    }
+
+    /** The runs kept from an earlier process (in the tables, not in machine use). */
+    public int kept() {
+        return runs.values().stream().mapToInt(List::size).sum() - ranHere.size();
+    }
+
+    /** Sets the command's machine use: written as machine_use and as a section of results.md. */
+    public void setMachineUse(MachineUse use) {
+        this.machineUse = use;
     }
 
     /** Records the one-line error that stopped a run of {@code strategy} with {@code seed} before its last task. */
@@ -187,6 +213,9 @@ public final class Summary {
                 }
             }
             results.add(o);
+        }
+        if (machineUse != null) {
+            root.set("machine_use", machineUse.toJson());
         }
         if (!notRun.isEmpty()) {
             ArrayNode skipped = root.putArray("not_run");
@@ -363,6 +392,9 @@ public final class Summary {
                 + "reports it; the 95% interval is Student's t with n - 1 degrees of freedom. ");
         b.append(classOrders());
         b.append(PairedComparisons.markdown(PairedComparisons.of(runs)));
+        if (machineUse != null) {
+            b.append(machineUse.markdown());
+        }
         b.append("\nACC: mean final accuracy over tasks; BWT: backward transfer; FWT: forward transfer (Lopez-Paz and "
                 + "Ranzato 2017); forgetting: Chaudhry et al. 2018. MS, SSS, CE: model size, samples storage and "
                 + "computational efficiency (Díaz-Rodríguez et al. 2018; 1 is best). Memory: exact bytes the strategy allocated "

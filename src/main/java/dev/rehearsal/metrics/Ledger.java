@@ -21,6 +21,9 @@ public final class Ledger {
     private final Map<Phase, Step> largestStep = new EnumMap<>(Phase.class);
     private final Map<Phase, Long> passMacs = new EnumMap<>(Phase.class);
     private final Map<Phase, Long> steps = new EnumMap<>(Phase.class);
+    /** What {@link #add} brought in (a resumed run's earlier tasks): counted in the totals, not this process's. */
+    private final Map<Phase, Long> addedNanos = new EnumMap<>(Phase.class);
+    private final Map<Phase, Long> addedMacs = new EnumMap<>(Phase.class);
     private final LongSupplier counter;
     private final ArrayDeque<Phase> open = new ArrayDeque<>();
     private long lastReading;
@@ -157,6 +160,8 @@ public final class Ledger {
     public void add(Ledger other) {
         other.nanos.forEach((k, v) -> nanos.merge(k, v, Long::sum));
         other.macs.forEach((k, v) -> macs.merge(k, v, Long::sum));
+        other.nanos.forEach((k, v) -> addedNanos.merge(k, v, Long::sum));
+        other.macs.forEach((k, v) -> addedMacs.merge(k, v, Long::sum));
         other.samples.forEach((k, v) -> samples.merge(k, v, Long::sum));
         unattributed += other.unattributed;
     }
@@ -169,5 +174,15 @@ public final class Ledger {
 
     public long nanos(Phase phase) {
         return nanos.getOrDefault(phase, 0L);
+    }
+
+    /** The MACs of the phase this process counted: all of them less what {@link #add} brought in. */
+    public long macsThisProcess(Phase phase) {
+        return macs(phase) - addedMacs.getOrDefault(phase, 0L);
+    }
+
+    /** The seconds of the phase this process timed: all of them less what {@link #add} brought in. */
+    public double secondsThisProcess(Phase phase) {
+        return (nanos(phase) - addedNanos.getOrDefault(phase, 0L)) / 1e9;
     }
 }

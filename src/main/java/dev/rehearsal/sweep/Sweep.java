@@ -48,8 +48,24 @@ public final class Sweep {
     private Sweep() {
     }
 
-    /** What a sweep did: experiments in the grid, kept from earlier runs, run now, failed (of all). */
-    public record Outcome(int total, int kept, int ran, int failed, String table) {
+    /**
+     * What a sweep did: experiments in the grid, kept from earlier runs, run now, failed (of all), the table; the
+     * records of the experiments this process ran and finished (what its machine use counts), and sweep.json and
+     * sweep.md as written ({@link #writeMachineUse} adds to them).
+     */
+    public record Outcome(int total, int kept, int ran, int failed, String table, List<ObjectNode> ranHere,
+            ObjectNode sweepJson, String sweepMd) {
+    }
+
+    /** sweep.json and sweep.md as {@link #merge} wrote them, and the table. */
+    record Merged(String table, ObjectNode json, String md) {
+    }
+
+    /** Adds the command's machine use to sweep.json ({@code machine_use}) and sweep.md, as the command ends. */
+    public static void writeMachineUse(Path dir, Outcome outcome, dev.rehearsal.experiment.MachineUse use) {
+        outcome.sweepJson().set("machine_use", use.toJson());
+        ResultFiles.write(dir.resolve("sweep.json"), Json.write(outcome.sweepJson()) + "\n");
+        ResultFiles.write(dir.resolve("sweep.md"), outcome.sweepMd() + use.markdown());
     }
 
     /** The record file of an experiment. */
@@ -130,15 +146,18 @@ public final class Sweep {
         }
         Map<String, ObjectNode> records = new LinkedHashMap<>();
         Map<String, Path> files = new LinkedHashMap<>();
+        List<ObjectNode> ranHere = new ArrayList<>();
         Map<String, Path> found = rerun ? Map.of() : records(dir, grid);
         Selection.Plan plan = grid.selection();
         if (plan == null) {
-            int[] kr = stage("", grid.points(), dir, engine, found, log, records, files);
-            String table = merge(grid, grid.points(), null, dir, records, files, log);
-            return new Outcome(grid.points().size(), kr[0], kr[1], failed(grid.points(), records), table);
+            int[] kr = stage("", grid.points(), dir, engine, found, log, records, files, ranHere);
+            Merged m = merge(grid, grid.points(), null, dir, records, files, log);
+            return new Outcome(grid.points().size(), kr[0], kr[1], failed(grid.points(), records), m.table(),
+                    List.copyOf(ranHere), m.json(), m.md());
         }
         int[] first = stage("selection stage (" + plan.candidates().size() + " candidates x "
-                + plan.selectSeeds().size() + " seeds): ", grid.points(), dir, engine, found, log, records, files);
+                + plan.selectSeeds().size() + " seeds): ", grid.points(), dir, engine, found, log, records, files,
+                ranHere);
         List<Selection.Judged> judged = Selection.choose(plan.candidates(), Selection.scores(records, plan.by()));
         for (String g : plan.groups()) {
             Selection.Judged c = judged.stream().filter(j -> j.chosen() && j.candidate().group().equals(g))
@@ -148,11 +167,12 @@ public final class Sweep {
                     + c.summary().meanSem(4)));
         }
         List<Grid.Point> evaluation = Selection.evaluation(judged);
-        int[] second = stage("evaluation stage: ", evaluation, dir, engine, found, log, records, files);
-        String table = merge(grid, evaluation, judged, dir, records, files, log);
+        int[] second = stage("evaluation stage: ", evaluation, dir, engine, found, log, records, files, ranHere);
+        Merged m = merge(grid, evaluation, judged, dir, records, files, log);
         List<Grid.Point> all = new ArrayList<>(grid.points());
         all.addAll(evaluation);
-        return new Outcome(all.size(), first[0] + second[0], first[1] + second[1], failed(all, records), table);
+        return new Outcome(all.size(), first[0] + second[0], first[1] + second[1], failed(all, records), m.table(),
+                List.copyOf(ranHere), m.json(), m.md());
     }
 
     private static int failed(List<Grid.Point> points, Map<String, ObjectNode> records) {
@@ -163,10 +183,10 @@ public final class Sweep {
     /**
      * Runs the experiments of {@code points} without a finished record in {@code found} (see {@link #records};
      * none with --rerun), each record written as it arrives and added to {@code records}, and its file to
-     * {@code files}; returns {kept, run}.
+     * {@code files}, and each that finished to {@code ranHere}; returns {kept, run}.
      */
     private static int[] stage(String name, List<Grid.Point> points, Path dir, Engine engine, Map<String, Path> found,
-            PrintStream log, Map<String, ObjectNode> records, Map<String, Path> files) {
+            PrintStream log, Map<String, ObjectNode> records, Map<String, Path> files, List<ObjectNode> ranHere) {
         List<Engine.Task> tasks = new ArrayList<>();
         Map<String, Grid.Point> byId = new LinkedHashMap<>();
         int kept = 0;
@@ -219,6 +239,7 @@ public final class Sweep {
                 Eta.Run ran = toCome.remove(task.id());
                 double now = (System.nanoTime() - started) / 1e9;
                 if (o.path("status").asText().equals("finished")) {
+                    ranHere.add(o);
                     double seconds = o.path("seconds").path("total").asDouble();
                     pace.add(ran.strategy(), ran.work(), seconds);
                     began[0] = Math.min(began[0], Math.max(0, now - seconds));
@@ -276,7 +297,7 @@ public final class Sweep {
      * in selection.csv, sweep.json's {@code selection} and sweep.md's "Selection" section, never in the tables);
      * returns the Markdown table.
      */
-    static String merge(Grid grid, List<Grid.Point> reported, List<Selection.Judged> judged, Path dir,
+    static Merged merge(Grid grid, List<Grid.Point> reported, List<Selection.Judged> judged, Path dir,
             Map<String, ObjectNode> records, Map<String, Path> files, PrintStream log) {
         log.println("sweep: writing sweep.json, sweep.csv, sweep.md and results.* of " + reported.size()
                 + (reported.size() == 1 ? " experiment in " : " experiments in ") + dir);
@@ -389,10 +410,11 @@ public final class Sweep {
         String table = (shortLine == null ? "" : "**" + shortLine + "**\n\n") + (summary == null
                 ? "(no finished experiment)\n" : summary.markdownTable()
                 + dev.rehearsal.experiment.PairedComparisons.markdown(compared));
-        ResultFiles.write(dir.resolve("sweep.md"), "# Rehearsal sweep\n\nMean ± standard error of the mean over seeds "
+        String md = "# Rehearsal sweep\n\nMean ± standard error of the mean over seeds "
                 + "per grid point (" + reported.size() + " experiments" + (plan == null ? ""
                 : " of the evaluation stage, seeds " + Selection.seeds(plan.evaluateSeeds())) + "; each in "
-                + "runs/<id>.json).\n\n" + table + (plan == null ? "" : Selection.markdown(plan, judged)));
+                + "runs/<id>.json).\n\n" + table + (plan == null ? "" : Selection.markdown(plan, judged));
+        ResultFiles.write(dir.resolve("sweep.md"), md);
         if ("frontier".equals(grid.report())) {
             log.println("sweep: writing the frontier (frontier.md, frontier.json and its figures)");
             dev.rehearsal.report.Frontier.write(dir, exps, log);
@@ -413,7 +435,7 @@ public final class Sweep {
                 log.println("sweep: no report.html for this grid: " + SweepWork.oneLine(e.getMessage()));
             }
         }
-        return table;
+        return new Merged(table, root, md);
     }
 
     /**

@@ -99,6 +99,11 @@ class SelectionTest {
         }
 
         @Override
+        public int slots() {
+            return 1;
+        }
+
+        @Override
         public String describe() {
             return "a scripted engine";
         }

@@ -45,6 +45,11 @@ class SweepFailureTest {
         }
 
         @Override
+        public int slots() {
+            return 1;
+        }
+
+        @Override
         public String describe() {
             return "this thread";
         }

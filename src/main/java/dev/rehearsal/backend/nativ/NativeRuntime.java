@@ -175,6 +175,11 @@ public final class NativeRuntime {
         return threads;
     }
 
+    /** Whether {@link #init} ran in this process (its settings are then fixed). */
+    public static synchronized boolean started() {
+        return threads != 0;
+    }
+
     static void requireInit() {
         if (threads == 0) {
             throw new IllegalStateException("NativeRuntime.init was not called");
@@ -243,6 +248,8 @@ public final class NativeRuntime {
             default -> "code " + v.cpu_runtime();
         });
         out.put("onednn_isa", isaName(dnnl.dnnl_get_effective_cpu_isa()));
+        out.put("onednn_avx512_bf16", Boolean.toString(hasBf16()));
+        out.put("onednn_amx", Boolean.toString(hasAmx()));
         out.put("onednn_threads", Integer.toString(Kernels.rh_omp_max_threads()));
         out.put("omp_wait_policy", !decided ? wait.name() : wait.name() + " (auto" + (Double.isNaN(freeSeen) ? ""
                 : String.format(java.util.Locale.ROOT, ": %.2f free cores at start-up", freeSeen)) + ")");
@@ -262,13 +269,26 @@ public final class NativeRuntime {
         return (isa & dnnl.dnnl_cpu_isa_avx512_core_bf16) == dnnl.dnnl_cpu_isa_avx512_core_bf16;
     }
 
-    /** The ISA oneDNN dispatches to on this CPU, by name. */
+    /**
+     * Whether oneDNN can use AMX tiles here (Intel Sapphire Rapids and newer): its ISA includes every bit of
+     * avx10_1_512_amx (oneDNN's avx512_core_amx).
+     */
+    public static boolean hasAmx() {
+        requireInit();
+        int isa = dnnl.dnnl_get_effective_cpu_isa();
+        return (isa & dnnl.dnnl_cpu_isa_avx10_1_512_amx) == dnnl.dnnl_cpu_isa_avx10_1_512_amx;
+    }
+
+    /**
+     * The ISA oneDNN dispatches to on this CPU (its effective-ISA query, {@code dnnl_get_effective_cpu_isa}), by
+     * oneDNN's own name: {@code dnnl_cpu_isa_<name>} of its API, the newer name where two share a value.
+     */
     public static String isa() {
         requireInit();
         return isaName(dnnl.dnnl_get_effective_cpu_isa());
     }
 
-    private static String isaName(int isa) {
+    static String isaName(int isa) {
         // Highest first; several names share a value, so this is a chain rather than a switch.
         int[] codes = {dnnl.dnnl_cpu_isa_avx10_2_512_amx_2, dnnl.dnnl_cpu_isa_avx10_2_512,
             dnnl.dnnl_cpu_isa_avx10_1_512_amx_fp16, dnnl.dnnl_cpu_isa_avx10_1_512_amx, dnnl.dnnl_cpu_isa_avx10_1_512,
@@ -276,13 +296,19 @@ public final class NativeRuntime {
             dnnl.dnnl_cpu_isa_avx2_vnni_2, dnnl.dnnl_cpu_isa_avx2_vnni, dnnl.dnnl_cpu_isa_avx2, dnnl.dnnl_cpu_isa_avx,
             dnnl.dnnl_cpu_isa_sse41};
         String[] names = {"avx10_2_512_amx_2", "avx10_2_512", "avx10_1_512_amx_fp16", "avx10_1_512_amx",
-            "avx10_1_512 (avx512_core_fp16)", "avx512_core_bf16", "avx512_core_vnni", "avx512_core", "avx2_vnni_2",
+            "avx10_1_512", "avx512_core_bf16", "avx512_core_vnni", "avx512_core", "avx2_vnni_2",
             "avx2_vnni", "avx2", "avx", "sse41"};
         for (int i = 0; i < codes.length; i++) {
             if (isa == codes[i]) {
                 return names[i];
             }
         }
-        return "isa code " + isa;
+        // A code this list does not know (a newer oneDNN): the newest ISA of the list it contains every bit of.
+        for (int i = 0; i < codes.length; i++) {
+            if ((isa & codes[i]) == codes[i]) {
+                return names[i];
+            }
+        }
+        return "default";
     }
 }

@@ -56,6 +56,70 @@ public final class PeakGemm implements AutoCloseable {
         return 2.0 * n * n * n * reps / ((System.nanoTime() - t) / 1e9) / 1e9;
     }
 
+    /**
+     * The one-thread peak as every command measures it at start-up: {@link #ROUNDS} rounds of
+     * {@link #PER_ROUND} {@link #N}-sided GEMMs after {@link #WARM_UP}, on the calling thread alone (its OpenMP
+     * thread count is set to 1 for the measurement and given back after it, so the team the native runtime was
+     * started with, and every primitive built for it, are untouched); about 0.2 s at 100 GFLOP/s. Starts nothing:
+     * the native runtime must be running.
+     */
+    public static OneThread measureOneThread() {
+        NativeRuntime.requireInit();
+        long start = System.nanoTime();
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        Kernels.rh_omp_set_threads(1);
+        try (PeakGemm peak = new PeakGemm(N, WARM_UP)) {
+            double[] rounds = new double[ROUNDS];
+            double[] wall = new double[ROUNDS];
+            double flops = 2.0 * N * N * N * PER_ROUND;
+            for (int r = 0; r < ROUNDS; r++) {
+                // One thread: the GEMM runs on this thread, so its CPU time is the time the GEMM had a core.
+                long c0 = cpu.getCurrentThreadCpuTime();
+                long t0 = System.nanoTime();
+                for (int i = 0; i < PER_ROUND; i++) {
+                    peak.sgemm();
+                }
+                long t1 = System.nanoTime();
+                long c1 = cpu.getCurrentThreadCpuTime();
+                rounds[r] = flops / ((c1 - c0) / 1e9) / 1e9;
+                wall[r] = flops / ((t1 - t0) / 1e9) / 1e9;
+            }
+            return new OneThread(median(rounds), rounds, wall, (System.nanoTime() - start) / 1e9);
+        } finally {
+            Kernels.rh_omp_set_threads(NativeRuntime.threads());
+        }
+    }
+
+    /** GEMMs before the timed rounds of {@link #measureOneThread}. */
+    public static final int WARM_UP = 1;
+    /** Timed rounds of {@link #measureOneThread}. */
+    public static final int ROUNDS = 5;
+    /** GEMMs per round of {@link #measureOneThread}. */
+    public static final int PER_ROUND = 2;
+
+    /**
+     * A one-thread peak: the median of the rounds' GFLOP per second of the measuring thread's CPU time (what a
+     * core does when it is the GEMM's: other processes sharing the machine do not lower it), each round's, each
+     * round's per second of wall time (which they do lower), and the seconds the whole measurement took
+     * (allocation and warm-up included).
+     */
+    public record OneThread(double gflops, double[] rounds, double[] wallRounds, double seconds) {
+        /** How it was measured, in one sentence (results files and the console say it beside the figure). */
+        public String how() {
+            return N + "^3 SGEMM through oneDNN (dnnl_sgemm) on one thread, median of " + ROUNDS + " rounds of "
+                    + PER_ROUND + " GEMMs after " + WARM_UP + " warm-up, in GFLOP per second of the thread's CPU "
+                    + "time (a machine shared with other processes does not lower it; the rounds' wall-clock rates "
+                    + "are beside it)";
+        }
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
     /** One GEMM {@code C = A · B}. */
     public void sgemm() {
         int status = dnnl_sgemm((byte) 'N', (byte) 'N', n, n, n, 1f, a, n, b, n, 0f, c, n);

@@ -21,12 +21,13 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
 PUBLISHED = os.path.join(ROOT, "src", "main", "resources", "dev", "rehearsal", "report", "published.json")
-FOLDERS = {"class": os.path.join(HERE, "protocol", "class"),
-           "class-baselines": os.path.join(HERE, "protocol", "class-baselines"),
-           "class-variants": os.path.join(HERE, "protocol", "class-variants"),
-           "task": os.path.join(HERE, "protocol", "task"),
-           "domain": os.path.join(HERE, "protocol", "domain"),
-           "proto": os.path.join(HERE, "protocol", "proto")}
+# The sweep folders' parent: docs/results/protocol/, or REHEARSAL_PROTOCOL_DIR (tests format folders of their own).
+PROTOCOL = os.environ.get("REHEARSAL_PROTOCOL_DIR") or os.path.join(HERE, "protocol")
+FOLDERS = {name: os.path.join(PROTOCOL, name)
+           for name in ("class", "class-baselines", "class-variants", "task", "domain", "permuted", "proto")}
+# Seeds behind a table's published figures: 20 for Split-MNIST (compare.py --n-seeds=20), 5 for Permuted-MNIST
+# (GMvandeVen/continual-learning, all_results.sh: compare.py --seed=2 --n-seeds=5 --experiment=permMNIST).
+PUBLISHED_SEEDS = {"permuted": 5}
 SCHEMA_VERSION = 4
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
 from readme_tables import marker_cli  # noqa: E402  (one writer of README table markers)
@@ -74,7 +75,8 @@ def results_table(name):
     missing = {}
     for e in results.get("not_run", []):
         missing[e["strategy"]] = missing.get(e["strategy"], 0) + len(e["seeds"])
-    lines = ["| method | n | ACC, mean ± SEM | 95% CI | published (mean ± SEM, 20 seeds) | source |",
+    lines = ["| method | n | ACC, mean ± SEM | 95%% CI | published (mean ± SEM, %d seeds) | source |"
+             % PUBLISHED_SEEDS.get(name, 20),
              "|---|---|---|---|---|---|"]
     for r in results["results"]:
         config = cmdline(r.get("config", results["config"]))
@@ -124,7 +126,7 @@ def selection_table(name):
 
 
 TABLES = {"class": results_table, "class-baselines": results_table, "class-variants": results_table,
-          "task": results_table, "domain": results_table, "proto": selection_table}
+          "task": results_table, "domain": results_table, "permuted": selection_table, "proto": selection_table}
 
 
 def available():

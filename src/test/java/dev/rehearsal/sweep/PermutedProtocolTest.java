@@ -82,6 +82,40 @@ class PermutedProtocolTest {
         assertEquals(3, candidates.get("proto"));
     }
 
+    /**
+     * On a permuted scenario the strengths a user does not give are the reference's for Permuted MNIST
+     * (params/param_values.py: ewc_lambda 100, si_c 10 in the task and domain settings, dg_prop 0.5 in the domain
+     * setting), not Split MNIST's (1e10, 50000 and 0.1 in the domain setting, kept on a split scenario); so the
+     * scale preset, which names none, runs si at c 10.
+     */
+    @Test
+    void aPermutedScenarioDefaultsToThePermutedMnistStrengths() throws Exception {
+        Map<String, ExperimentConfig> permuted = new HashMap<>();
+        Map<String, ExperimentConfig> split = new HashMap<>();
+        for (String scenario : List.of("permuted", "split")) {
+            Grid g = Grid.of((ObjectNode) Json.MAPPER.readTree("{\"scenario\": \"" + scenario + "\", \"setting\": "
+                    + "\"domain\", \"grid\": {\"strategy\": [\"ewc\", \"si\", \"bir\"]}}"), "test", c -> c.threads = 1);
+            for (Grid.Point p : g.points()) {
+                (scenario.equals("permuted") ? permuted : split).put(p.config().strategy, p.config());
+            }
+        }
+        assertEquals(100, permuted.get("ewc").number(Ewc.LAMBDA), 0);
+        assertEquals(10, permuted.get("si").number(SynapticIntelligence.C), 0);
+        assertEquals(10, permuted.get("bir").number(SynapticIntelligence.C), 0);
+        assertEquals(0.5, permuted.get("bir").number(BrainInspiredReplay.GATE_PROPORTION), 0);
+        assertEquals(1e10, split.get("ewc").number(Ewc.LAMBDA), 0);
+        assertEquals(50000, split.get("si").number(SynapticIntelligence.C), 0);
+        assertEquals(0.1, split.get("bir").number(BrainInspiredReplay.GATE_PROPORTION), 0);
+        int si = 0;
+        for (Grid.Point p : Grid.preset("scale", false, c -> c.threads = 1).points()) {
+            if (p.config().strategy.equals("si")) {
+                assertEquals(10, p.config().number(SynapticIntelligence.C), 0, "the scale preset's si");
+                si++;
+            }
+        }
+        assertTrue(si > 0, "the scale preset runs si");
+    }
+
     /** The published protocol, and each method's published value for it, by hand. */
     private static void assertPublished(ExperimentConfig c) {
         String s = c.strategy;

@@ -32,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * is trained on it (5000 steps of 128 on a 784-1000-1000-10 network), and experience replay remembers the earlier
  * permutations clearly better than fine-tuning.
  *
- * <p>Tagged long: 9 runs of 10 x 5000 steps on the 1000-unit network, about 15 CPU-hours at one thread on the
- * machine of 2026-12-06 (the estimate beside the grid in the README's notes of this protocol).
+ * <p>Tagged long: 9 runs of 10 x 5000 steps on the 1000-unit network, estimated (not measured) at about 2.5
+ * CPU-hours on an otherwise idle 2-core machine of 2026-12 and about 6 at the load of 2026-12-06 (see the README's
+ * paragraph on this protocol for how).
  * {@code mvn -B verify -Dgroups=long -DexcludedGroups= -Dtest=PermutedProtocolLongTest}
  */
 @Tag("long")

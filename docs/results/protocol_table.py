@@ -21,9 +21,14 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
 PUBLISHED = os.path.join(ROOT, "src", "main", "resources", "dev", "rehearsal", "report", "published.json")
-FOLDERS = {name: os.path.join(HERE, "protocol", name)
-           for name in ("class", "class-baselines", "class-variants", "task", "domain", "proto",
+# The sweep folders' parent: docs/results/protocol/, or REHEARSAL_PROTOCOL_DIR (tests format folders of their own).
+PROTOCOL = os.environ.get("REHEARSAL_PROTOCOL_DIR") or os.path.join(HERE, "protocol")
+FOLDERS = {name: os.path.join(PROTOCOL, name)
+           for name in ("class", "class-baselines", "class-variants", "task", "domain", "permuted", "proto",
                         "class-reset", "class-baselines-reset", "task-reset")}
+# Seeds behind a table's published figures: 20 for Split-MNIST (compare.py --n-seeds=20), 5 for Permuted-MNIST
+# (GMvandeVen/continual-learning, all_results.sh: compare.py --seed=2 --n-seeds=5 --experiment=permMNIST).
+PUBLISHED_SEEDS = {"permuted": 5}
 SCHEMA_VERSION = 4
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
 from readme_tables import marker_cli  # noqa: E402  (one writer of README table markers)
@@ -71,7 +76,8 @@ def results_table(name):
     missing = {}
     for e in results.get("not_run", []):
         missing[e["strategy"]] = missing.get(e["strategy"], 0) + len(e["seeds"])
-    lines = ["| method | n | ACC, mean ± SEM | 95% CI | published (mean ± SEM, 20 seeds) | source |",
+    lines = ["| method | n | ACC, mean ± SEM | 95%% CI | published (mean ± SEM, %d seeds) | source |"
+             % PUBLISHED_SEEDS.get(name, 20),
              "|---|---|---|---|---|---|"]
     for r in results["results"]:
         config = cmdline(r.get("config", results["config"]))
@@ -123,14 +129,13 @@ def selection_table(name):
 
 
 TABLES = {name: results_table for name in FOLDERS}
-TABLES["proto"] = selection_table
+TABLES["proto"] = TABLES["permuted"] = selection_table
 
 
 def block(name):
     """A table's block: its table, or a line saying that no experiment of its grid has finished yet."""
     if not os.path.exists(os.path.join(FOLDERS[name], "results.json")):
-        return ("*No experiment of this grid has been merged yet* (docs/results/protocol/%s/ has no results.json)."
-                % name)
+        return "*No experiment of this grid has been merged yet* (docs/results/protocol/%s/ has no results.json)." % name
     return TABLES[name](name)
 
 

@@ -194,7 +194,8 @@ public final class ExperimentConfig {
             throw new IllegalArgumentException(o + " is not a " + kind + " option");
         }
         Object v = strategyOptions.get(o.key());
-        return v == null ? o.defaultFor(setting == null ? "" : setting.id()) : o.check(v);
+        return v == null ? o.defaultFor(scenario == null ? "" : scenario.id(), setting == null ? "" : setting.id())
+                : o.check(v);
     }
 
     /** The short configuration's training samples per task, solver epochs and generator epochs. */
@@ -336,7 +337,7 @@ public final class ExperimentConfig {
         used.add(0, strategy);
         for (String id : used) {
             for (Option o : catalog.options(id.toLowerCase(Locale.ROOT))) {
-                strategyOptions.putIfAbsent(o.key(), o.defaultFor(setting.id()));
+                strategyOptions.putIfAbsent(o.key(), o.defaultFor(scenario.id(), setting.id()));
             }
         }
     }
@@ -370,7 +371,7 @@ public final class ExperimentConfig {
         List<Option> out = new ArrayList<>();
         for (Option o : catalog.allOptions()) {
             Object v = strategyOptions.get(o.key());
-            if (v == null || Objects.equals(o.check(v), o.defaultFor(setting.id()))) {
+            if (v == null || Objects.equals(o.check(v), o.defaultFor(scenario.id(), setting.id()))) {
                 continue;
             }
             if (running.stream().noneMatch(r -> catalog.options(r.toLowerCase(Locale.ROOT)).contains(o))) {

@@ -27,6 +27,8 @@ public final class Option {
 
     /** The order settings are listed in. */
     private static final List<String> SETTINGS = List.of("class", "task", "domain");
+    /** Scenarios whose published defaults may differ from the split scenario's (see {@link #withScenarioDefaults}). */
+    private static final List<String> SCENARIOS = List.of("permuted");
 
     private final String key;
     private final Kind kind;
@@ -36,7 +38,10 @@ public final class Option {
     private final List<String> choices;
     private final String help;
     private final Object defaultValue;
-    /** Published defaults that differ by scenario setting (class, task, domain); absent: {@link #defaultValue}. */
+    /**
+     * Published defaults that differ by scenario setting ({@code class}, {@code task}, {@code domain}), and by
+     * scenario and setting ({@code permuted domain}, ...); absent: {@link #defaultValue}.
+     */
     private final java.util.Map<String, Object> bySetting;
     /** The enum a CHOICE option's words name. */
     private final Class<?> words;
@@ -61,7 +66,8 @@ public final class Option {
         this.words = words;
         this.defaultValue = check(defaultValue);
         java.util.Map<String, Object> checked = new java.util.TreeMap<>(java.util.Comparator
-                .comparingInt((String s) -> SETTINGS.indexOf(s) < 0 ? SETTINGS.size() : SETTINGS.indexOf(s))
+                .comparingInt((String s) -> s.contains(" ") ? SCENARIOS.indexOf(s.substring(0, s.indexOf(' '))) : -1)
+                .thenComparingInt(s -> SETTINGS.indexOf(s.substring(s.indexOf(' ') + 1)))
                 .thenComparing(s -> s));
         bySetting.forEach((setting, v) -> checked.put(setting, check(v)));
         this.bySetting = java.util.Collections.unmodifiableMap(checked);
@@ -76,9 +82,35 @@ public final class Option {
                 new java.util.LinkedHashMap<>(defaults), words);
     }
 
-    /** The default in a scenario setting. */
+    /**
+     * The same option with published defaults for one scenario other than split (its settings' values), as
+     * published hyper-parameters differ by experiment: van de Ven et al.'s differ between Split and Permuted MNIST.
+     * A setting not listed falls back to {@link #withSettingDefaults}'s value, then the plain default.
+     */
+    public Option withScenarioDefaults(String scenario, java.util.Map<String, ?> defaults) {
+        if (!SCENARIOS.contains(scenario)) {
+            throw new IllegalArgumentException("option " + key + ": no scenario '" + scenario + "' (use "
+                    + SCENARIOS + ")");
+        }
+        java.util.Map<String, Object> all = new java.util.LinkedHashMap<>(bySetting);
+        defaults.forEach((setting, v) -> {
+            if (!SETTINGS.contains(setting)) {
+                throw new IllegalArgumentException("option " + key + ": no setting '" + setting + "'");
+            }
+            all.put(scenario + " " + setting, v);
+        });
+        return new Option(key, kind, defaultValue, min, max, minOpen, choices, help, all, words);
+    }
+
+    /** The default in a scenario setting, whatever the scenario (the split scenario's). */
     public Object defaultFor(String setting) {
         return bySetting.getOrDefault(setting, defaultValue);
+    }
+
+    /** The default in a scenario ({@code split}, {@code permuted}) and setting. */
+    public Object defaultFor(String scenario, String setting) {
+        Object v = bySetting.get(scenario + " " + setting);
+        return v != null ? v : defaultFor(setting);
     }
 
     /** A float32 number in {@code [min, max]}, or with {@code minOpen} in {@code (min, max]}. */

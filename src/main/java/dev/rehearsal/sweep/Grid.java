@@ -48,6 +48,8 @@ import java.util.function.Consumer;
  *   per: [strategy]        # one choice per distinct value of these keys (the default)
  * evaluate:
  *   seeds: 2-21            # new seeds only: a seed that chose cannot report
+ *   validation: 0          # optional: the chosen configurations train on all the training data (default: the
+ *                          # grid's validation, as the selection stage)
  * </pre>
  * Such a grid sets no {@code seed} itself. {@link #points()} is then the selection stage; the evaluation
  * stage is decided after it, from its records, and both stages' records live in {@code runs/}, so the sweep
@@ -409,9 +411,19 @@ public final class Grid {
         }
         for (Iterator<String> it = evaluate.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!k.equals("seeds")) {
-                throw usage(where + ": unknown key '" + k + "' in evaluate (use seeds)");
+            if (!k.equals("seeds") && !k.equals("validation")) {
+                throw usage(where + ": unknown key '" + k + "' in evaluate (use seeds, validation)");
             }
+        }
+        // The chosen configurations may train on the whole training set (evaluate: validation: 0), as the
+        // published protocols do once the choice is made; the selection stage keeps the grid's validation.
+        ObjectNode evaluated = fixed.deepCopy();
+        if (evaluate.has("validation")) {
+            if (combos.stream().anyMatch(m -> m.containsKey("validation"))) {
+                throw usage(where + ": evaluate: validation sets the evaluation stage's validation, so the grid's "
+                        + "points cannot set validation themselves; set it once beside select");
+            }
+            evaluated.set("validation", evaluate.get("validation"));
         }
         if (fixed.has("seed") || combos.stream().anyMatch(m -> m.containsKey("seed"))) {
             throw usage(where + ": a grid that selects takes its seeds from select: seeds and evaluate: seeds; "
@@ -469,7 +481,7 @@ public final class Grid {
             }
             List<Point> eval = new ArrayList<>();
             for (long seed : evaluateSeeds) {
-                eval.add(point(fixed, seeded(combo, seed), at, quick, flags, unread));
+                eval.add(point(evaluated, seeded(combo, seed), at + " (evaluate)", quick, flags, unread));
             }
             JsonNode resolved = Json.MAPPER.valueToTree(first);
             List<String> group = new ArrayList<>();

@@ -101,10 +101,16 @@ public record ChildCli(int exitCode, String out, String err) {
 
     /** Waits for a process {@link #start} started and reads what it printed. */
     public static ChildCli finish(Process p, Path stdout, Path stderr) throws IOException, InterruptedException {
+        return finish(p, stdout, stderr, 120);
+    }
+
+    /** As {@link #finish(Process, Path, Path)}, for a child that may take up to {@code seconds}. */
+    public static ChildCli finish(Process p, Path stdout, Path stderr, long seconds)
+            throws IOException, InterruptedException {
         try {
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError("the child CLI did not finish within two minutes");
+                throw new AssertionError("the child CLI did not finish within " + seconds + " s");
             }
         } catch (InterruptedException e) {
             p.destroyForcibly(); // a test's @Timeout: the child must not outlive it

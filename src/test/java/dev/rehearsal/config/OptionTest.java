@@ -75,6 +75,28 @@ class OptionTest {
         assertEquals("Steps. (default 4; 1 to 1000)", STEPS.description());
     }
 
+    /**
+     * Published values differ by experiment as well as by setting (van de Ven et al.'s Split and Permuted MNIST):
+     * a scenario's own value wins, then the setting's, then the plain default; --help lists them all.
+     */
+    @Test
+    void defaultsMayDependOnTheScenarioAndTheSetting() {
+        Option o = LAMBDA.withScenarioDefaults("permuted", Map.of("task", 7.0, "domain", 8.0));
+        assertEquals(1e9, o.defaultFor("split", "class"));
+        assertEquals(1e5, o.defaultFor("split", "task"));
+        assertEquals(100.0, o.defaultFor("split", "domain"));
+        assertEquals(1e9, o.defaultFor("permuted", "class"), "a setting the scenario does not list: the setting's");
+        assertEquals(7.0, o.defaultFor("permuted", "task"));
+        assertEquals(8.0, o.defaultFor("permuted", "domain"));
+        assertEquals(1e5, o.defaultFor("task"), "without a scenario: the split scenario's");
+        assertEquals("Penalty strength. (default 1.0E9 class, 100000.0 task, 7.0 permuted task, 8.0 permuted domain, "
+                + "else 100.0; [0, 1000000000000])", o.description());
+        assertThrows(IllegalArgumentException.class, () -> LAMBDA.withScenarioDefaults("rotated", Map.of("task", 1.0)));
+        assertThrows(IllegalArgumentException.class, () -> LAMBDA.withScenarioDefaults("permuted", Map.of("dom", 1.0)));
+        assertThrows(RehearsalException.class, () -> LAMBDA.withScenarioDefaults("permuted", Map.of("task", -1.0)),
+                "a scenario's default is checked like any value");
+    }
+
     @Test
     void aDeclarationMustHoldItsOwnDefault() {
         assertThrows(RehearsalException.class, () -> Option.integer("bad-default", 0, 1, 10, "x"));

@@ -228,6 +228,46 @@ class SelectionTest {
         assertFalse(g.swept().isEmpty());
     }
 
+    /**
+     * evaluate: validation: 0 lets the chosen configurations train on all the training data (as the published
+     * protocols do once they have chosen), while every selection experiment still holds out its validation part;
+     * without it the evaluation stage keeps the grid's validation.
+     */
+    @Test
+    void theEvaluationStageMayTrainOnAllTheTrainingData() throws Exception {
+        String body = """
+                validation: 0.1
+                grid: {strategy: [er], per-class: [10, 100]}
+                select: {by: validation_acc, seeds: [1]}
+                """;
+        Grid all = grid(body + "evaluate: {seeds: 2-3, validation: 0}\n");
+        Grid kept = grid(body + "evaluate: {seeds: 2-3}\n");
+        for (int i = 0; i < 2; i++) {
+            Selection.Candidate c = all.selection().candidates().get(i);
+            Selection.Candidate k = kept.selection().candidates().get(i);
+            assertEquals(0.1, c.selection().get(0).config().validation, 1e-12);
+            assertEquals(c.selection().get(0).id(), k.selection().get(0).id(), "the selection stage is unchanged");
+            for (int s = 0; s < 2; s++) {
+                assertEquals(0.0, c.evaluation().get(s).config().validation, 0.0);
+                assertEquals(0.1, k.evaluation().get(s).config().validation, 1e-12);
+                assertEquals(k.evaluation().get(s).config().perClass, c.evaluation().get(s).config().perClass);
+                assertFalse(c.evaluation().get(s).id().equals(k.evaluation().get(s).id()),
+                        "a different experiment: it trains on different data");
+                assertEquals(k.evaluation().get(s).options(), c.evaluation().get(s).options(),
+                        "its label names the candidate, not the evaluation stage's validation");
+            }
+        }
+        for (var bad : List.of(
+                List.of(body + "evaluate: {seeds: 2-3, validation: 2}\n", "validation"),
+                List.of(body.replace("per-class: [10, 100]", "validation: [0.1, 0.2]")
+                        + "evaluate: {seeds: 2-3, validation: 0}\n", "cannot set validation themselves"))) {
+            RehearsalException e = assertThrows(RehearsalException.class, () -> grid(bad.get(0)), bad.get(0));
+            assertEquals(RehearsalException.USAGE, e.exitCode());
+            assertTrue(e.getMessage().contains(bad.get(1)), e.getMessage());
+            assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        }
+    }
+
     @Test
     void aGridThatSelectsIsRefusedWhenItCannotSelectBlindly() {
         String base = "grid: {strategy: [er], per-class: [10, 100]}\n";

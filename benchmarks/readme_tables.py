@@ -229,6 +229,11 @@ def replace(text, name, table, prefix="perf"):
     return text[:a] + "\n" + table + "\n" + text[b:]
 
 
+def p_value(p):
+    """A p-value as every generated table prints it: 4 decimals, scientific below 1e-4, n/a when absent."""
+    return "n/a" if p is None else ("%.1e" % p if p < 1e-4 else "%.4f" % p)
+
+
 def marker_cli(argv, blocks, prefix, script, what, source):
     """The command line every README table script shares: no argument prints each block; --write README.md
     replaces each block between its <!-- PREFIX:NAME:begin/end --> markers; --check README.md exits 1 when the

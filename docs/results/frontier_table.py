@@ -19,7 +19,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "benchmarks"))
-from readme_tables import marker_cli  # noqa: E402  (one writer of README table markers)
+from readme_tables import marker_cli, p_value  # noqa: E402  (one writer of README table markers)
 
 BLOCKS = {"fixed-order": os.path.join(HERE, "frontier", "frontier.json"),
           "domain-fixed-order": os.path.join(HERE, "frontier", "domain", "frontier.json"),
@@ -33,9 +33,6 @@ def size(n):
         return f"{n / 1e3:.3g} kB"
     return f"{n:.0f} B"
 
-
-def p_value(p):
-    return "n/a" if p is None else (f"{p:.1e}" if p < 1e-3 else f"{p:.4f}")
 
 
 def sem(p):

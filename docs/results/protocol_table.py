@@ -31,7 +31,7 @@ FOLDERS = {name: os.path.join(PROTOCOL, name)
 PUBLISHED_SEEDS = {"permuted": 5}
 SCHEMA_VERSION = 4
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
-from readme_tables import marker_cli  # noqa: E402  (one writer of README table markers)
+from readme_tables import marker_cli, p_value  # noqa: E402  (one writer of README table markers)
 
 
 def load(path):
@@ -63,9 +63,6 @@ def published_for(setting, strategy, config, published):
 def fmt(x, digits=4):
     return "n/a" if x is None else ("%." + str(digits) + "f") % x
 
-
-def p_value(p):
-    return "n/a" if p is None else ("%.1e" % p if p < 1e-4 else "%.4f" % p)
 
 
 def results_table(name):

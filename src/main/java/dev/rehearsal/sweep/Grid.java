@@ -20,7 +20,9 @@ import java.util.function.Consumer;
 /**
  * A grid file: fixed options (any key of a config), {@code grid:} (option keys mapped to lists of values,
  * crossed), and optional {@code points:} (a list of option maps, each crossed with the grid lists of the keys
- * it does not set itself):
+ * it does not set itself). Beside points, the grid's own combinations run only where a strategy is named for them
+ * (a {@code strategy} list in the grid, or a fixed {@code strategy}); {@code grid: {seed: [1, 2]}} with
+ * {@code points: [{strategy: gr}]} is two gr experiments, not also two of the default strategy:
  * <pre>
  * preset: seed
  * train-limit: 2000
@@ -289,7 +291,10 @@ public final class Grid {
                     + "split it into several sweeps)");
         }
         List<Map<String, JsonNode>> combos = new ArrayList<>();
-        if (!lists.isEmpty() || overrides.isEmpty()) {
+        // The grid's own combinations are experiments when nothing else is, or when the grid names their strategy
+        // (a strategy list, or a fixed strategy); beside points, combinations that name none would run the
+        // built-in default strategy, which nobody asked for.
+        if (overrides.isEmpty() || lists.containsKey("strategy") || fixed.has("strategy")) {
             combos.addAll(cross(lists, Set.of()));
         }
         for (ObjectNode p : overrides) {

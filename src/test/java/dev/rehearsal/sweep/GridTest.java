@@ -49,6 +49,46 @@ class GridTest {
         assertEquals(12, g.points().stream().map(Grid.Point::id).distinct().count(), "ids are distinct");
     }
 
+    /**
+     * Beside points, the grid's own combinations are experiments only where a strategy is named for them: a grid
+     * of seeds with a gr point is gr on those seeds, not also the built-in default strategy on them.
+     */
+    @Test
+    void gridCombinationsBesidePointsRunOnlyWithANamedStrategy() throws Exception {
+        Grid onlyPoints = grid("""
+                train-limit: 500
+                grid:
+                  seed: [1, 2]
+                points:
+                  - {strategy: gr}
+                  - {strategy: naive}
+                """);
+        assertEquals(List.of("gr", "gr", "naive", "naive"), onlyPoints.points().stream()
+                .map(p -> p.config().strategy).toList());
+        assertEquals(0, onlyPoints.duplicates(), "nothing dropped: no default-strategy combination was made");
+
+        Grid listed = grid("""
+                train-limit: 500
+                grid:
+                  strategy: [si]
+                  seed: [1, 2]
+                points:
+                  - {strategy: gr}
+                """);
+        assertEquals(List.of("si", "si", "gr", "gr"), listed.points().stream().map(p -> p.config().strategy).toList());
+
+        Grid fixed = grid("""
+                train-limit: 500
+                strategy: er
+                grid:
+                  seed: [1]
+                points:
+                  - {storage: binary}
+                """);
+        assertEquals(2, fixed.points().size(), "er as fixed, and er with binary storage");
+        assertEquals(List.of("er", "er"), fixed.points().stream().map(p -> p.config().strategy).toList());
+    }
+
     @Test
     void theIdIgnoresRuntimeKeysAndSeesEveryOtherOne() throws Exception {
         ExperimentConfig a = Experiment.single(new ExperimentConfig(), "er", 1);

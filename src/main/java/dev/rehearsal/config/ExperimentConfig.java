@@ -75,7 +75,9 @@ public final class ExperimentConfig {
     @JsonProperty("data") public String data;
     @JsonProperty("scenario") public ScenarioType scenario = ScenarioType.SPLIT;
     /** Tasks of a permuted scenario (split scenarios have one task per pair of classes). */
-    @JsonProperty("tasks") public int tasks = 10;
+    /** Tasks of a permuted scenario; a split scenario's follow from its class order and leave this at its default. */
+    public static final int DEFAULT_TASKS = 10;
+    @JsonProperty("tasks") public int tasks = DEFAULT_TASKS;
     /** Which classes form the split tasks: an explicit list, fixed (label order) or random per seed. */
     @JsonProperty("class-order") public ClassOrder classOrder = ClassOrder.labelOrder(10);
     /**
@@ -307,6 +309,13 @@ public final class ExperimentConfig {
         int classes = dataset.classes();
         classOrder = classOrder.resolvedFor(classes);
         classOrder.check(classes, dataset.id());
+        if (scenario == ScenarioType.SPLIT && tasks != DEFAULT_TASKS) {
+            // A split scenario's tasks follow from its class order; a task count it did not use would be recorded
+            // as if it had run.
+            throw invalid("tasks", tasks, "no task count on a split scenario: it has one task per "
+                    + classesPerTask + " classes of its class order (give --class-order with fewer classes, e.g. "
+                    + "--class-order 0,1,2,3 for 2 tasks), or --scenario permuted");
+        }
         if (scenario == ScenarioType.SPLIT && classOrder.size(classes) % classesPerTask != 0) {
             throw invalid("classes-per-task", classesPerTask, "a divisor of the " + classOrder.size(classes)
                     + " classes of the class order");

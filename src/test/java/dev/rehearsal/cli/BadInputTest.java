@@ -364,6 +364,22 @@ class BadInputTest {
                 RehearsalException.USAGE, "expands to 10201 experiments");
     }
 
+    /**
+     * A task count on a split scenario was accepted, ignored (its tasks follow from the class order) and recorded
+     * as if it had run: refused in one line, on the command line and in a config file; a permuted scenario takes it.
+     */
+    @Test
+    void aTaskCountOnASplitScenarioIsRefused(@TempDir Path dir) throws IOException {
+        assertFails(cli("run", "--strategy", "naive", "--tasks", "2", "--dry-run"), RehearsalException.USAGE,
+                "invalid value for 'tasks': 2", "--class-order 0,1,2,3");
+        Path config = Files.writeString(dir.resolve("split.yaml"), "strategy: naive\ntasks: 3\n");
+        assertFails(cli("run", "--config", config.toString(), "--dry-run"), RehearsalException.USAGE,
+                "invalid value for 'tasks': 3");
+        Cli permuted = cli("run", "--strategy", "naive", "--scenario", "permuted", "--tasks", "2", "--dry-run",
+                "--out", dir.resolve("out").toString());
+        assertEquals(0, permuted.exitCode(), permuted.err());
+    }
+
     /** An infinity in a grid list names its key (it used to be reported under '?'). */
     @Test
     void anInfinityInAGridListNamesItsKey(@TempDir Path dir) throws IOException {

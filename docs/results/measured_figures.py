@@ -15,6 +15,10 @@ outputs; not its figures or report.html), so every figure in the block is one th
                 what profile prints today for the same config equals it)
     compare     java -jar target/rehearsal.jar compare --seeds 1,2,3 --threads 2 --omp-wait passive
                 (the main job's table: mean +- sample std over the seeds, from results.json)
+    machine-use-er
+                java -jar target/rehearsal.jar run --preset wide --iterations 2000 --setting class
+                --class-order random --per-class 100 --strategy er --seed 2 --threads 1
+                (its machine_use: FLOPs, wall time, fraction of the limit and where the time went)
 """
 
 import json
@@ -85,7 +89,28 @@ def compare():
     return head + "\n\n" + "\n".join(rows)
 
 
-BLOCKS = {"profile-gr": profile_gr, "compare": compare}
+def machine_use_er():
+    name = "machine-use-er"
+    doc = load(name, "results.json")
+    m = doc["machine_use"]
+    t = m["time"]
+    phases = t["phases"]
+    share = {k: 100 * v["share"] for k, v in phases.items()}
+    peak = m["peak_measurement"]
+    return ("- **One fresh run** on %s on %s (the run folder is committed in `docs/results/measured/%s/`): "
+            "`run --preset wide --iterations 2000 --setting class --class-order random --per-class 100 --strategy "
+            "er --seed 2 --threads 1`, all five tasks (it was typed with `--tasks 2`, which a split scenario ignored "
+            "then and refuses now); load average %.2f when it measured its peak.\n"
+            "  - It issued %.3g FLOPs in %.1f s: **%.1f%%** of its limit, %.1f GFLOP/s (oneDNN %s).\n"
+            "  - Solver training took %.1f%% of the time, evaluation %.1f%% and generation %.1f%%, the rest of the "
+            "run %.1f%%, and start-up, data loading and the report %.1f%%.") % (
+                finished(name), machine(doc), name, peak["load_average"], m["flops"], m["seconds"],
+                100 * m["fraction"], m["limit_gflops"], peak["onednn_isa"], share["solver_training"],
+                share["evaluation"], share["generation"], 100 * t["other_in_runs_share"],
+                100 * t["outside_runs_share"])
+
+
+BLOCKS = {"profile-gr": profile_gr, "compare": compare, "machine-use-er": machine_use_er}
 
 
 def main(argv):

@@ -46,7 +46,7 @@ class ReadmeTablesTest {
      */
     @Test
     void theCommandsFiguresAreGeneratedFromTheCommittedRuns() throws Exception {
-        generated("docs/results/measured_figures.py", "measured", "profile-gr", "compare");
+        generated("docs/results/measured_figures.py", "measured", "profile-gr", "compare", "machine-use-er");
     }
 
     /** Runs {@code script --check README.md} (exit 0 required) and checks that each block has its markers. */

@@ -52,7 +52,6 @@ class FootprintMemoryTest {
     @MethodSource("strategies")
     void footprintSumsToMemory(String id, String variant, Consumer<ExperimentConfig> tweak) {
         ExperimentConfig c = StrategyRunTest.config(id);
-        c.tasks = 2;
         c.epochs = 1;
         c.vaeEpochs = 1;
         tweak.accept(c);

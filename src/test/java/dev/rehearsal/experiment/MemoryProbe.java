@@ -33,7 +33,6 @@ final class MemoryProbe {
             @SuppressWarnings("unchecked")
             Consumer<ExperimentConfig> tweak = (Consumer<ExperimentConfig>) a[2];
             ExperimentConfig c = StrategyRunTest.config(id);
-            c.tasks = 2;
             c.epochs = 1;
             c.vaeEpochs = 1;
             c.threads = be.threads();

@@ -82,7 +82,8 @@ class HtmlReportTest {
             files.forEach(f -> figures.add(f.getFileName().toString()));
         }
         Set<String> expected = new TreeSet<>(List.of("average-accuracy.png", "metrics.png", "memory.png", "time.png",
-                "scaling-memory_bytes.png", "scaling-training_macs.png", "scaling-seconds.png"));
+                "scaling-memory_bytes.png", "scaling-training_macs.png", "scaling-seconds.png",
+                "scaling-acc.png"));
         for (String s : STRATEGIES) {
             expected.add("accuracy-matrix-" + s + ".png");
             expected.add("accuracy-over-time-" + s + ".png");
@@ -165,9 +166,10 @@ class HtmlReportTest {
         copyFixture("scale.json", out);
         String html = Files.readString(HtmlReport.write(out), StandardCharsets.UTF_8);
         try (Stream<Path> files = Files.list(out.resolve(HtmlReport.FIGURES))) {
-            assertEquals(3, files.count(), "one chart per quantity");
+            assertEquals(4, files.count(), "final ACC against n (the fixture records it), and one chart per cost");
         }
-        assertEquals(3, count(html, DATA_URI));
+        assertEquals(4, count(html, DATA_URI));
+        assertTrue(html.contains("Final ACC against the number of tasks"), "the ACC chart is titled");
         assertFalse(html.contains("id=\"metrics\""), "no results.json, no metrics");
         assertTrue(html.contains("permuted") && html.contains("2, 5, 10, 20, 50"), html);
         assertTrue(html.contains("<td>constant</td>"), "growth classes listed");

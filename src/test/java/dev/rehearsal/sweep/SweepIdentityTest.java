@@ -157,7 +157,8 @@ class SweepIdentityTest {
      * stages of proto's), so a sweep resumed with this build re-runs none of them. Read only.
      */
     @ParameterizedTest
-    @CsvSource({"literature-class-reset.yaml, class-reset", "literature-class-baselines-reset.yaml, "
+    @CsvSource({"literature-class.yaml, class", "literature-class-baselines.yaml, class-baselines",
+        "literature-task.yaml, task", "literature-class-reset.yaml, class-reset", "literature-class-baselines-reset.yaml, "
         + "class-baselines-reset", "literature-task-reset.yaml, task-reset", "proto-selection.yaml, proto"})
     void theCommittedProtocolFoldersResumeWithoutRerunningAnything(String gridFile, String folder) {
         Path protocol = Path.of("docs/results/protocol");

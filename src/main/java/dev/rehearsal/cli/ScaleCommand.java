@@ -97,13 +97,13 @@ final class ScaleCommand implements Callable<Integer>, Usage.OwnDefaults {
         });
         c.refuseUnread(c.strategies);
         if (resume && folder.explicit(c.out) == null) {
-            throw new dev.rehearsal.RehearsalException(dev.rehearsal.RehearsalException.USAGE, "--resume continues "
+            throw new RehearsalException(RehearsalException.USAGE, "--resume continues "
                     + "the study in its folder: give that folder with --out DIR");
         }
         Path dir = folder.destination(c.out, "scale");
         if (dryRun) {
             var console = spec.commandLine().getOut();
-            console.print(dev.rehearsal.experiment.ConfigFiles.toJson(c));
+            console.print(ConfigFiles.toJson(c));
             console.println("strategies " + String.join(", ", c.strategies) + " at " + taskCounts + " tasks, into "
                     + dir + (resume ? " (resumed: recorded runs are kept)" : ""));
             console.println("dry run: the config is valid; nothing was run or written");

@@ -74,9 +74,9 @@ public final class ExperimentConfig {
     /** Directory of the IDX files; null: data/mnist (fetched when missing) or the Debian Fashion-MNIST. */
     @JsonProperty("data") public String data;
     @JsonProperty("scenario") public ScenarioType scenario = ScenarioType.SPLIT;
-    /** Tasks of a permuted scenario (split scenarios have one task per pair of classes). */
-    /** Tasks of a permuted scenario; a split scenario's follow from its class order and leave this at its default. */
+    /** The task count a split scenario leaves as it is (its tasks follow from its class order). */
     public static final int DEFAULT_TASKS = 10;
+    /** Tasks of a permuted scenario. */
     @JsonProperty("tasks") public int tasks = DEFAULT_TASKS;
     /** Which classes form the split tasks: an explicit list, fixed (label order) or random per seed. */
     @JsonProperty("class-order") public ClassOrder classOrder = ClassOrder.labelOrder(10);

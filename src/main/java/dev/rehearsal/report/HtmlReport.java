@@ -231,8 +231,8 @@ public final class HtmlReport {
             this.perStrategy = perStrategy;
             this.scalingFigures = scalingFigures;
             Path sweep = outDir.resolve("sweep.json");
-            this.selection = ownFile(sweep) && read(sweep).path("selection").isObject()
-                    ? read(sweep).get("selection") : null;
+            JsonNode chosen = ownFile(sweep) ? read(sweep).path("selection") : null;
+            this.selection = chosen != null && chosen.isObject() ? chosen : null;
         }
 
         /** sweep.json's {@code selection} (a sweep that chose on validation results), or null. */

@@ -11,14 +11,16 @@ import java.util.List;
 /** Runs the CLI in-process and captures what it prints. */
 public record Cli(int exitCode, String out, String err) {
 
+    /** The commands and their options, to see which take --threads and --omp-wait (never executed). */
+    private static final picocli.CommandLine COMMANDS = Main.commandLine(System.out, System.err);
+
     /** Runs {@code args}; computing commands get {@code --threads} of the test JVM's native runtime. */
     public static Cli run(String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         // Every command that can start the native runtime in this JVM gets the tests' settings (see Backends):
         // one started with another setting would refuse every later test's.
-        picocli.CommandLine.Model.CommandSpec command = all.isEmpty() ? null : Main.commandLine(System.out,
-                System.err).getSubcommands().entrySet().stream().filter(e -> e.getKey().equals(all.get(0)))
-                .map(e -> e.getValue().getCommandSpec()).findFirst().orElse(null);
+        picocli.CommandLine sub = all.isEmpty() ? null : COMMANDS.getSubcommands().get(all.get(0));
+        picocli.CommandLine.Model.CommandSpec command = sub == null ? null : sub.getCommandSpec();
         if (command != null && command.findOption("--threads") != null && !all.contains("--threads")) {
             all.add("--threads");
             all.add(Integer.toString(Backends.THREADS));

@@ -229,6 +229,11 @@ def replace(text, name, table, prefix="perf"):
     return text[:a] + "\n" + table + "\n" + text[b:]
 
 
+def not_merged(what, missing):
+    """A generated block whose input is not there yet: it says so, instead of keeping whatever the README held."""
+    return "*No experiment of this %s has been merged yet* (%s)." % (what, missing)
+
+
 def p_value(p):
     """A p-value as every generated table prints it: 4 decimals, scientific below 1e-4, n/a when absent."""
     return "n/a" if p is None else ("%.1e" % p if p < 1e-4 else "%.4f" % p)

@@ -19,7 +19,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "benchmarks"))
-from readme_tables import marker_cli, p_value  # noqa: E402  (one writer of README table markers)
+from readme_tables import marker_cli, not_merged, p_value  # noqa: E402  (one writer of README table markers)
 
 BLOCKS = {"fixed-order": os.path.join(HERE, "frontier", "frontier.json"),
           "domain-fixed-order": os.path.join(HERE, "frontier", "domain", "frontier.json"),
@@ -87,9 +87,8 @@ def main(argv):
     if len(argv) == 2 and not argv[1].startswith("--"):
         print(table(argv[1]))
         return 0
-    blocks = {name: (lambda path=path: table(path) if os.path.exists(path) else
-                     "*No experiment of this frontier has been merged yet* (%s does not exist)." % os.path.relpath(
-                         path, os.path.join(HERE, "..", "..")))
+    blocks = {name: (lambda path=path: table(path) if os.path.exists(path) else not_merged(
+                     "frontier", "%s does not exist" % os.path.relpath(path, os.path.join(HERE, "..", ".."))))
               for name, path in BLOCKS.items()}
     return marker_cli(argv, blocks, "frontier", "docs/results/frontier_table.py", "frontier tables",
                       "docs/results/frontier/ and docs/results/protocol/frontier/")

@@ -31,7 +31,7 @@ FOLDERS = {name: os.path.join(PROTOCOL, name)
 PUBLISHED_SEEDS = {"permuted": 5}
 SCHEMA_VERSION = 4
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
-from readme_tables import marker_cli, p_value  # noqa: E402  (one writer of README table markers)
+from readme_tables import marker_cli, not_merged, p_value  # noqa: E402  (one writer of README table markers)
 
 
 def load(path):
@@ -132,7 +132,7 @@ TABLES["proto"] = TABLES["permuted"] = selection_table
 def block(name):
     """A table's block: its table, or a line saying that no experiment of its grid has finished yet."""
     if not os.path.exists(os.path.join(FOLDERS[name], "results.json")):
-        return "*No experiment of this grid has been merged yet* (docs/results/protocol/%s/ has no results.json)." % name
+        return not_merged("grid", "docs/results/protocol/%s/ has no results.json" % name)
     return TABLES[name](name)
 
 

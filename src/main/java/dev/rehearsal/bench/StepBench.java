@@ -15,13 +15,14 @@ import java.util.function.DoubleSupplier;
  * given), so that a slow spell of a shared machine falls on all of them alike and their ratios (bf16 over
  * fp32, a step over the peak) hold even when the absolute figures drift. The median round gives samples per
  * second and GFLOP/s (a step's FLOPs are 2 x the MACs its GEMMs issue, as the backend counts them:
- * {@link TrainStep#measureMacs()}).
+ * {@link TrainStep#measureMacs()}). Rounds are timed on the given {@link Clock}: with one thread, the calling
+ * thread's CPU time, so that a machine shared with other processes does not lower the fractions.
  */
 public final class StepBench {
     /** One measurement; {@code peakGflops} is the median of the peak rounds interleaved with it (NaN: none). */
     public record Result(String preset, String model, String backend, String precision, int threads, int batch,
             double samplesPerSecond, double gflops, double medianStepMicros, long macsPerStep, double peakGflops,
-            Map<String, Double> phaseMicros) {
+            Map<String, Double> phaseMicros, Clock clock) {
     }
 
     private StepBench() {
@@ -29,16 +30,16 @@ public final class StepBench {
 
     /**
      * Every backend of {@code backends} on the same model, interleaved round by round with one call of
-     * {@code peak} (GFLOP/s; null for none). With {@code phases}, also a separate pass of {@code rounds x steps}
-     * timed steps per backend whose parts (zero_grad, forward, loss, backward, optimizer; the VAE's noise draws
+     * {@code peak} (GFLOP/s timed on the same {@code clock}; null for none). With {@code phases}, also a separate pass of {@code rounds x steps}
+     * timed steps per backend, on the same clock, whose parts (zero_grad, forward, loss, backward, optimizer; the VAE's noise draws
      * first) give the mean microseconds of each, in {@link Result#phaseMicros}: where a step's time goes.
      */
     public static List<Result> measure(List<Backend> backends, DoubleSupplier peak, Preset preset, String model,
-            int batch, int steps, int rounds, boolean phases) {
+            int batch, int steps, int rounds, boolean phases, Clock clock) {
         List<TrainStep> open = new ArrayList<>();
         try {
             for (Backend be : backends) {
-                open.add(TrainStep.open(model, be, preset, batch));
+                open.add(TrainStep.open(model, be, preset, batch).timedOn(clock));
             }
             for (TrainStep s : open) {
                 for (int i = 0; i < steps; i++) {
@@ -51,11 +52,11 @@ public final class StepBench {
                 peaks[r] = peak == null ? Double.NaN : peak.getAsDouble();
                 for (int k = 0; k < open.size(); k++) {
                     TrainStep s = open.get(k);
-                    long t = System.nanoTime();
+                    long t = clock.nanos();
                     for (int i = 0; i < steps; i++) {
                         s.run();
                     }
-                    perStep[k][r] = (System.nanoTime() - t) / 1e9 / steps;
+                    perStep[k][r] = (clock.nanos() - t) / 1e9 / steps;
                 }
             }
             double peakMedian = median(peaks);
@@ -77,7 +78,7 @@ public final class StepBench {
                     }
                 }
                 out.add(new Result(preset.id(), model, be.name(), be.precision().id(), be.threads(), batch,
-                        batch / median, flops / median / 1e9, median * 1e6, (long) (flops / 2), peakMedian, parts));
+                        batch / median, flops / median / 1e9, median * 1e6, (long) (flops / 2), peakMedian, parts, clock));
             }
             return out;
         } finally {

@@ -48,25 +48,34 @@ public abstract class TrainStep implements AutoCloseable {
 
     /**
      * One training step; when {@code nanos} is not null, adds the time of each of its {@link #phases()} to
-     * the matching element (System.nanoTime around each part, nothing else changes). Returns its loss.
+     * the matching element (its {@link #timedOn clock} read around each part, nothing else changes). Returns its
+     * loss.
      */
     public abstract double run(long[] nanos);
 
     /** The parts of a step {@link #run(long[])} times, in order. */
     public abstract java.util.List<String> phases();
 
+    private Clock clock = Clock.WALL;
+
+    /** Times the parts of {@link #run(long[])} on {@code c} from now on (the wall clock until then). */
+    public final TrainStep timedOn(Clock c) {
+        clock = c;
+        return this;
+    }
+
     /** Adds the time since {@code since} to {@code nanos[i]} (if timing) and returns now. */
-    static long lap(long[] nanos, int i, long since) {
+    final long lap(long[] nanos, int i, long since) {
         if (nanos == null) {
             return 0;
         }
-        long now = System.nanoTime();
+        long now = clock.nanos();
         nanos[i] += now - since;
         return now;
     }
 
-    static long start(long[] nanos) {
-        return nanos == null ? 0 : System.nanoTime();
+    final long start(long[] nanos) {
+        return nanos == null ? 0 : clock.nanos();
     }
 
     /**

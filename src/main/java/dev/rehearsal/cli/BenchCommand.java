@@ -7,6 +7,7 @@ import dev.rehearsal.backend.nativ.NativeRuntime;
 import dev.rehearsal.backend.nativ.PeakGemm;
 import dev.rehearsal.RehearsalException;
 import dev.rehearsal.backend.Backend;
+import dev.rehearsal.bench.Clock;
 import dev.rehearsal.bench.StepBench;
 import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.nn.Preset;
@@ -57,6 +58,9 @@ final class BenchCommand implements Callable<Integer> {
             throw new RehearsalException(RehearsalException.USAGE, "--batch must be between 1 and 4096, got " + batch);
         }
         ExperimentConfig c = runtime.resolved();
+        // One thread: every round (steps and peak) in the calling thread's CPU time, so the load of a shared
+        // machine does not enter the fractions; more: the wall clock, the only one that sees a whole team.
+        Clock clock = Clock.forThreads(c.threads);
         List<StepBench.Result> results = new ArrayList<>();
         // float32 on both backends; bfloat16 on the native one where the CPU runs it natively. Native and
         // native bf16 are timed round by round in turn, with a round of the peak between: their ratios hold
@@ -71,12 +75,12 @@ final class BenchCommand implements Callable<Integer> {
             }
             try (PeakGemm peak = new PeakGemm(quick ? 2 : 5)) {
                 int reps = quick ? 1 : 3;
-                java.util.function.DoubleSupplier round = () -> peak.round(reps);
+                java.util.function.DoubleSupplier round = () -> peak.round(reps, clock::nanos);
                 for (Preset p : Preset.values()) {
                     for (String model : List.of("mlp", "vae")) {
                         int steps = quick ? (p == Preset.SEED ? 10 : 3) : (p == Preset.SEED ? 200 : 20);
                         results.addAll(StepBench.measure(nativ, round, p, model, batch, steps, quick ? 3 : 7,
-                                phases));
+                                phases, clock));
                     }
                 }
             }
@@ -87,7 +91,7 @@ final class BenchCommand implements Callable<Integer> {
             for (Preset p : Preset.values()) {
                 for (String model : List.of("mlp", "vae")) {
                     results.addAll(StepBench.measure(List.of(jvm), null, p, model, batch, quick ? 3 : 20,
-                            quick ? 3 : 7, phases));
+                            quick ? 3 : 7, phases, clock));
                 }
             }
         }
@@ -103,7 +107,14 @@ final class BenchCommand implements Callable<Integer> {
             root.putObject("peak").put("what", PeakGemm.N + "^3 SGEMM through oneDNN (dnnl_sgemm), interleaved with "
                     + "the native steps; gflops: the median over the models").put("threads", c.threads)
                     .put("gflops", peak);
+            // What every round (steps and peak) was timed on: per second of the thread's CPU time on one thread.
+            root.put("clock", clock.id());
             root.put("omp_wait", wait);
+            // Which machine, when: figures taken on different machines or days are not compared.
+            root.put("cpu", dev.rehearsal.experiment.Provenance.cpuModel());
+            root.put("cores", Runtime.getRuntime().availableProcessors());
+            root.put("date", java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
+            root.put("rehearsal_commit", dev.rehearsal.experiment.Provenance.commit());
             // The hardware path every native figure (bf16 above all) ran on: oneDNN's effective ISA.
             root.putObject("isa").put("onednn_isa", isa).put("avx512_bf16", NativeRuntime.hasBf16())
                     .put("amx", NativeRuntime.hasAmx());
@@ -127,6 +138,9 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "peak: %.1f GFLOP/s (%d^3 SGEMM through oneDNN, %d threads, OpenMP wait %s; the "
                     + "median of the rounds interleaved with the native steps, each of which is a fraction of its own)%n",
                     peak, PeakGemm.N, c.threads, wait);
+            out.println(clock == Clock.THREAD_CPU
+                    ? "timed in the thread's CPU time (one thread: per second the step had a core, whatever the load)"
+                    : "timed on the wall clock");
             out.printf(Locale.ROOT, "oneDNN ISA: %s (AVX512_BF16: %s, AMX: %s); the native rows ran on it%n", isa,
                     NativeRuntime.hasBf16() ? "yes" : "no", NativeRuntime.hasAmx() ? "yes" : "no");
             out.printf(Locale.ROOT, "%-6s %-5s %-8s %-9s %7s %14s %9s %8s %12s %16s%n", "preset", "model", "backend",

@@ -54,6 +54,11 @@ final class ReportCommand implements Callable<Integer> {
             + "SGEMM peak measured now, in this process), and where their time went.")
     boolean efficiency;
 
+    @Group.In(Group.OUTPUT)
+    @Option(names = "--json", description = "With --efficiency: print it as one JSON object (the folders, and the "
+            + "machine_use object results files hold) instead of the line.")
+    boolean json;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -75,10 +80,26 @@ final class ReportCommand implements Callable<Integer> {
             }
             dev.rehearsal.experiment.MachineUse use = dev.rehearsal.experiment.MachineUse.ofFolders(folders,
                     dev.rehearsal.experiment.MachineUse.Peak.measure(runtime));
+            if (json) {
+                com.fasterxml.jackson.databind.node.ObjectNode root = dev.rehearsal.experiment.Json.MAPPER
+                        .createObjectNode();
+                var names = root.putArray("folders");
+                folders.forEach(f -> names.add(f.toString()));
+                root.put("cpu", dev.rehearsal.experiment.Provenance.cpuModel());
+                root.put("cores", Runtime.getRuntime().availableProcessors());
+                root.put("date", java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
+                root.put("rehearsal_commit", dev.rehearsal.experiment.Provenance.commit());
+                root.set("machine_use", use.toJson());
+                console.println(dev.rehearsal.experiment.Json.write(root));
+                return 0;
+            }
             console.println(use.ran().size() + " finished run records in " + folders + "; seconds: their run "
                     + "seconds back to back (no start-up, data loading or idle slot is in them)");
             console.println(use.line());
             return 0;
+        }
+        if (json) {
+            throw usage("--json goes with --efficiency (a report is written as files)");
         }
         if (out == null && folders.size() == 1) {
             Path dir = folders.get(0);

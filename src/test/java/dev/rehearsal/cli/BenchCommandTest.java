@@ -23,6 +23,9 @@ class BenchCommandTest {
         assertTrue(peak.get("gflops").asDouble() > 0, peak.toString());
         assertEquals(Backends.THREADS, peak.get("threads").asInt());
         assertTrue(root.get("omp_wait").isTextual(), root.toString());
+        // More than one thread: only the wall clock sees the whole team.
+        assertEquals(Backends.THREADS == 1 ? "thread_cpu" : "wall", root.get("clock").asText());
+        assertTrue(root.get("cpu").isTextual() && root.get("cores").asInt() > 0, root.toString());
         JsonNode list = root.get("steps");
         // MACs per row of a step, by hand: forward + weight gradients (each sum of OUT x IN over the layers) +
         // input gradients of every layer but the first.
@@ -54,6 +57,25 @@ class BenchCommandTest {
         }
         // Three presets x two models on native and jvm in fp32, and on native in bf16 where the CPU has it.
         assertEquals(dev.rehearsal.backend.nativ.NativeRuntime.hasBf16() ? 18 : 12, seen.size(), seen.toString());
+    }
+
+    /**
+     * One thread: every round, the peak's included, is timed in the thread's CPU time, so a busy machine does not
+     * lower the fractions. The GFLOP/s are still 2 x MACs over the step's (CPU) time.
+     */
+    @Test
+    void oneThreadIsTimedInTheThreadsCpuTime() throws Exception {
+        // A process of its own: this JVM's native runtime runs the tests' thread count.
+        ChildCli r = ChildCli.run(null, "bench", "--quick", "--json", "--batch", "8", "--threads", "1");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertEquals("thread_cpu", root.get("clock").asText(), root.toString());
+        assertEquals(1, root.at("/peak/threads").asInt());
+        for (JsonNode o : root.get("steps")) {
+            assertEquals(1, o.get("threads").asInt(), o.toString());
+            assertEquals(2.0 * o.get("macs_per_step").asLong() / o.get("median_step_us").asDouble() / 1e3,
+                    o.get("gflops").asDouble(), 1e-6 * o.get("gflops").asDouble(), o.toString());
+        }
     }
 
     /** --phases names the parts of each step, in order, each a non-negative time (never compared with a bound). */

@@ -152,6 +152,23 @@ class MachineUseCliTest {
         assertTrue(line.contains("1 executor x 1 thread x") || line.contains("1 executor x " + Backends.THREADS
                 + " threads x"), line);
 
+        // --json: the same count as one object, the record's FLOPs and seconds, and the folder it read.
+        Cli j = Cli.run("report", "--efficiency", "--json", out.toString());
+        assertEquals(0, j.exitCode(), j.err());
+        assertEquals(before, snapshot(out), "nothing written");
+        JsonNode doc = JSON.readTree(j.out());
+        assertEquals(out.toString(), doc.at("/folders/0").asText(), doc.toString());
+        assertEquals(flopsOf(record), doc.at("/machine_use/flops").asLong(), doc.toString());
+        assertEquals(record.at("/seconds/total").asDouble(), doc.at("/machine_use/seconds").asDouble(), 1e-9);
+        assertEquals("records", doc.at("/machine_use/wall_from").asText());
+        assertEquals(1, doc.at("/machine_use/runs_counted").asInt());
+        assertTrue(doc.path("cpu").isTextual() && doc.path("date").asText().matches("\\d{4}-\\d{2}-\\d{2}"),
+                doc.toString());
+        Cli jsonAlone = Cli.run("report", "--json", out.toString());
+        assertEquals(2, jsonAlone.exitCode(), jsonAlone.err());
+        assertTrue(jsonAlone.oneLineError() && jsonAlone.err().contains("--json goes with --efficiency"),
+                jsonAlone.err());
+
         Cli refused = Cli.run("report", "--efficiency", dir.toString()); // no runs/ in it
         assertEquals(2, refused.exitCode(), refused.err());
         assertTrue(refused.oneLineError() && refused.err().contains("has no runs/ folder"), refused.err());

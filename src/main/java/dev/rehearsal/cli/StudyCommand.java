@@ -190,7 +190,7 @@ abstract class StudyCommand implements Callable<Integer> {
         Path report = HtmlReport.write(dir);
         // Runs one after the other in this process: one executor of c.threads threads.
         MachineUse use = new MachineUse(summary.ranHere(), summary.kept(), clock.seconds(), clock.from(), peak, 1,
-                c.threads);
+                c.threads, clock.cpuSeconds());
         summary.setMachineUse(use);
         dev.rehearsal.experiment.ResultFiles.writeSummary(dir, summary);
         out.finish();

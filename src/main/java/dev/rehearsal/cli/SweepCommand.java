@@ -215,8 +215,9 @@ final class SweepCommand implements Callable<Integer> {
                     ran.add(dev.rehearsal.experiment.MachineUse.Work.ofRecord(o, "the record of " + o.path("id")
                             .asText()));
                 }
+                // The process's CPU seconds cover the runs only when its executors are its own threads.
                 use = new dev.rehearsal.experiment.MachineUse(ran, outcome.kept(), clock.seconds(), clock.from(), peak,
-                        engine.slots(), t);
+                        engine.slots(), t, submitted || master != null ? Double.NaN : clock.cpuSeconds());
                 Sweep.writeMachineUse(dir, outcome, use);
             } catch (RuntimeException | Error e) {
                 if (!Files.isDirectory(dir.resolve("runs"))) {

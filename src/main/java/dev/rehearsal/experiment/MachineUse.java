@@ -30,7 +30,37 @@ import java.util.TreeSet;
  * the data, the peak's own measurement, slots left idle, failed runs, the merged report).
  */
 public record MachineUse(List<Work> ran, int kept, double seconds, String wallFrom, Peak peak, int executors,
-        int threads) {
+        int threads, double cpuSeconds) {
+
+    /**
+     * Without the process's CPU seconds (NaN): records read back ({@link #ofFolders}), or runs that ran in other
+     * processes (a cluster's executors).
+     */
+    public MachineUse(List<Work> ran, int kept, double seconds, String wallFrom, Peak peak, int executors,
+            int threads) {
+        this(ran, kept, seconds, wallFrom, peak, executors, threads, Double.NaN);
+    }
+
+    /**
+     * The CPU seconds of this process since the wall clock began (every thread: the runs, the JIT, the collector,
+     * Spark's); NaN where the JVM cannot say.
+     */
+    public static double processCpuSeconds() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            long n = os.getProcessCpuTime();
+            return n < 0 ? Double.NaN : n / 1e9;
+        }
+        return Double.NaN;
+    }
+
+    /**
+     * FLOPs per CPU second the process had, over the one-thread peak (also per CPU second): what the work did
+     * with the cores it got, whatever else shared the machine. NaN without {@link #cpuSeconds}.
+     */
+    public double cpuFraction() {
+        return cpuSeconds > 0 && peak.gflops() > 0 ? flops() / cpuSeconds / 1e9 / peak.gflops() : Double.NaN;
+    }
 
     /** What one run did in this process: its backend, threads, MACs and seconds per phase, and seconds in all. */
     public record Work(String backend, int threads, long[] macs, double[] phaseSeconds, double seconds) {
@@ -280,6 +310,8 @@ public record MachineUse(List<Work> ran, int kept, double seconds, String wallFr
         o.put("limit_gflops", limitGflops());
         o.set("gflops", ResultsSchema.number(seconds > 0 ? flops() / seconds / 1e9 : Double.NaN));
         o.set("fraction", ResultsSchema.number(fraction()));
+        o.set("process_cpu_seconds", ResultsSchema.number(cpuSeconds));
+        o.set("fraction_per_cpu_second", ResultsSchema.number(cpuFraction()));
         ArrayNode backends = o.putArray("backends");
         backends().forEach(backends::add);
         o.put("runs_counted", ran.size());
@@ -315,6 +347,11 @@ public record MachineUse(List<Work> ran, int kept, double seconds, String wallFr
                 limitGflops(), executors, executors == 1 ? "" : "s", threads, threads == 1 ? "" : "s", peak.gflops(),
                 wallFrom.equals("records") ? "now" : "at start-up", peak.isa(), Double.isNaN(peak.loadAverage())
                         ? "unknown" : String.format(Locale.ROOT, "%.1f", peak.loadAverage())));
+        if (!Double.isNaN(cpuFraction())) {
+            b.append(String.format(Locale.ROOT, "; per CPU second the process had (%.1f s, %.2f cores on average): "
+                    + "%.1f GFLOP, %s of the peak", cpuSeconds, cpuSeconds / seconds, flops() / cpuSeconds / 1e9,
+                    percent(cpuFraction())));
+        }
         b.append("; the slots' time: ");
         for (Phase p : Phase.values()) {
             if (phaseSeconds(p) > 0) {

@@ -56,6 +56,11 @@ class MachineUseCliTest {
         assertEquals(flops / seconds / 1e9 / use.get("limit_gflops").asDouble(), use.get("fraction").asDouble(),
                 1e-12);
         assertEquals(executors * seconds, use.at("/time/slot_seconds").asDouble(), 1e-9);
+        // The runs were this process's threads: its CPU seconds since the command began, and the FLOPs per CPU
+        // second over the one-thread peak.
+        double cpu = use.get("process_cpu_seconds").asDouble();
+        assertTrue(cpu > 0, use.toString());
+        assertEquals(flops / cpu / 1e9 / peak, use.get("fraction_per_cpu_second").asDouble(), 1e-12);
     }
 
     @Test

@@ -44,6 +44,22 @@ class MachineUseTest {
                         4.0, 1.0, 0, 0, 6.0), "b"));
     }
 
+    /**
+     * Per CPU second: the same 1.06e10 FLOPs over the 4 CPU seconds the process had in its 10 wall seconds (0.4
+     * cores on average, a machine shared with others) against the one-thread 50 GFLOP/s: 5.3%, five times the
+     * wall-clock fraction of 2 executors.
+     */
+    @Test
+    void perCpuSecondIsFlopsOverTheProcessCpuTimeOverTheOneThreadPeak() {
+        MachineUse use = new MachineUse(twoRuns(), 0, 10.0, "command start", PEAK, 2, 1, 4.0);
+        assertEquals(10.6e9 / 4.0 / 50e9, use.cpuFraction(), 1e-15); // 0.053
+        JsonNode j = use.toJson();
+        assertEquals(4.0, j.get("process_cpu_seconds").asDouble());
+        assertEquals(0.053, j.get("fraction_per_cpu_second").asDouble(), 1e-15);
+        assertTrue(use.line().contains("per CPU second the process had (4.0 s, 0.40 cores on average): 2.7 GFLOP, "
+                + "5.3% of the peak"), use.line());
+    }
+
     @Test
     void fractionIsFlopsOverWallTimeOverExecutorsThreadsAndPeak() {
         MachineUse use = new MachineUse(twoRuns(), 0, 10.0, "command start", PEAK, 2, 1);
@@ -78,6 +94,9 @@ class MachineUseTest {
         assertTrue(line.contains("solver_training 30.0% (at 2.7% of peak)"), line);
         assertTrue(line.contains("outside the runs (start-up, data loading, idle slots, failed runs, reports) 55.0%"), line);
         assertEquals(1, line.lines().count());
+        // Without the process's CPU seconds nothing is said per CPU second.
+        assertTrue(j.get("process_cpu_seconds").isNull() && j.get("fraction_per_cpu_second").isNull(), j.toString());
+        assertTrue(!line.contains("per CPU second the process had"), line);
     }
 
     @Test

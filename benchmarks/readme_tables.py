@@ -26,6 +26,7 @@ RESULTS = os.path.join(HERE, "results")
 SOURCES = {
     "steps": "jmh-20261202-042853.json",
     "bench": "bench-phases-20261202.json",
+    "one-thread": "bench-one-thread-20261206.json",
     "pytorch-steps": "pytorch-train-step-20261202.json",
     "e2e-wide": "side-by-side-wide-iters2000-vae2000.json",
     "e2e-seed": "side-by-side-seed.json",
@@ -214,7 +215,44 @@ def wait_table():
     return "\n".join(lines)
 
 
-TABLES = {"steps": steps_table, "linear": linear_table, "phases": phases_table, "e2e": e2e_table,
+# The issue's goals for a one-thread step, as fractions of the one-thread peak.
+ONE_THREAD_GOALS = {"seed": 0.60, "wide": 0.80}
+
+
+def one_thread_table():
+    """bench --threads 1 --phases: every native fp32 step against the peak timed beside it, both in the thread's
+    CPU time; the GEMMs' own ceiling is the step's FLOPs (all of them in forward and backward) over those two
+    phases' time alone, what the step would reach if zero_grad, the loss, the noise and Adam took nothing."""
+    doc = load(SOURCES["one-thread"])
+    if doc.get("clock") != "thread_cpu":
+        raise SystemExit("error: %s was not timed in the thread's CPU time" % SOURCES["one-thread"])
+    rows = [r for r in doc["steps"] if r["backend"] == "native" and r["precision"] == "fp32"]
+    lines = ["| native fp32 step, batch %d, 1 thread | step (CPU time) | peak beside it | of that peak | goal | "
+             "forward + backward alone | noise | zero_grad | forward | loss | backward | optimizer |" % rows[0]["batch"],
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        ph = r["phases_us"]
+        total = sum(ph.values())
+        gemm_side = 2.0 * r["macs_per_step"] / ((ph["forward"] + ph["backward"]) * 1e3) / r["peak_gflops"]
+        goal = ONE_THREAD_GOALS.get(r["preset"])
+
+        def cell(name):
+            return "%s (%.0f%%)" % (format(round(ph[name]), ","), 100 * ph[name] / total) if name in ph else "-"
+
+        lines.append("| %s %s | %s us | %.0f | **%.0f%%** | %s | %.0f%% | %s | %s | %s | %s | %s | %s |" % (
+            r["preset"], r["model"].upper(), format(round(r["median_step_us"]), ","), r["peak_gflops"],
+            100 * r["fraction_of_peak"],
+            ">= %.0f%%" % (100 * goal) if goal else "-", 100 * gemm_side, cell("noise"), cell("zero_grad"),
+            cell("forward"), cell("loss"), cell("backward"), cell("optimizer")))
+    lines.append("")
+    lines.append("Peaks in GFLOP per CPU second: each row's is the median of the one-thread %d^3 SGEMM rounds "
+                 "interleaved with its steps (%.0f over all rows); %s, %d core%s visible to the process, %s (oneDNN "
+                 "%s)." % (1024, doc["peak"]["gflops"], doc["cpu"], doc["cores"], "" if doc["cores"] == 1 else "s",
+                           doc["date"], doc["isa"]["onednn_isa"]))
+    return "\n".join(lines)
+
+
+TABLES = {"one-thread": one_thread_table, "steps": steps_table, "linear": linear_table, "phases": phases_table, "e2e": e2e_table,
           "sweep": sweep_table, "wait": wait_table}
 
 

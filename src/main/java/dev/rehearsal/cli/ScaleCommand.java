@@ -1,6 +1,7 @@
 package dev.rehearsal.cli;
 
 import dev.rehearsal.experiment.Json;
+import dev.rehearsal.experiment.MachineUse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.ResultsFolder;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -78,6 +79,7 @@ final class ScaleCommand implements Callable<Integer>, Usage.OwnDefaults {
 
     @Override
     public Integer call() {
+        WallClock clock = WallClock.start();
         List<Integer> taskCounts = taskCounts(options.tasks == null && quick ? QUICK_TASK_COUNTS : options.tasks);
         options.tasks = null; // the list is this command's; each run sets its own task count
         ExperimentConfig c = ConfigFiles.resolve(folder.config, false, x -> {
@@ -113,7 +115,7 @@ final class ScaleCommand implements Callable<Integer>, Usage.OwnDefaults {
         try (ResultsFolder out = resume ? folder.open(folder.explicit(c.out), "scale", true)
                 : folder.openNew(c.out, "scale", "scale")) {
             try {
-                return scaleInto(c, taskCounts, out.dir(), out);
+                return scaleInto(c, taskCounts, out.dir(), out, clock);
             } catch (RuntimeException | Error e) {
                 if (!Files.isDirectory(out.dir().resolve("runs"))) {
                     out.discard(e); // nothing finished: the folder is left as it was
@@ -147,9 +149,11 @@ final class ScaleCommand implements Callable<Integer>, Usage.OwnDefaults {
 
     /**
      * Runs the study as a sweep with {@code report: scale} in this process ({@link InProcess}): one record per
-     * run in runs/ID.json, so a study stopped part-way continues with --resume; prints scale.md.
+     * run in runs/ID.json, so a study stopped part-way continues with --resume; prints scale.md, then the machine
+     * use of the runs it ran (also in sweep.json and sweep.md), as every command that runs experiments does.
      */
-    private int scaleInto(ExperimentConfig c, List<Integer> taskCounts, Path dir, ResultsFolder out) {
+    private int scaleInto(ExperimentConfig c, List<Integer> taskCounts, Path dir, ResultsFolder out,
+            WallClock clock) {
         List<ExperimentConfig> configs = new ArrayList<>();
         List<Map<String, JsonNode>> options = new ArrayList<>();
         for (int t : taskCounts) {
@@ -169,9 +173,20 @@ final class ScaleCommand implements Callable<Integer>, Usage.OwnDefaults {
         Grid grid = Grid.of(source, "scale", configs, options);
         PrintStream log = folder.quiet || c.quiet ? new PrintStream(java.io.OutputStream.nullOutputStream())
                 : Experiments.stderr();
+        // Before the runs, with their threads and wait policy (the native runtime they use starts with them).
+        MachineUse.Peak peak = MachineUse.Peak.measure(c);
         Sweep.Outcome outcome;
+        MachineUse use;
         try (InProcess engine = new InProcess()) {
             outcome = Sweep.run(grid, dir, engine, false, log);
+            List<MachineUse.Work> ran = new ArrayList<>();
+            for (ObjectNode o : outcome.ranHere()) {
+                ran.add(MachineUse.Work.ofRecord(o, "the record of " + o.path("id").asText()));
+            }
+            // One run at a time on this process's threads.
+            use = new MachineUse(ran, outcome.kept(), clock.seconds(), clock.from(), peak, 1, c.threads,
+                    clock.cpuSeconds());
+            Sweep.writeMachineUse(dir, outcome, use);
         }
         out.finish();
         var console = spec.commandLine().getOut();
@@ -184,6 +199,7 @@ final class ScaleCommand implements Callable<Integer>, Usage.OwnDefaults {
         console.println("results: " + dir.resolve("scale.json") + ", " + dir.resolve("scale.md") + ", "
                 + dir.resolve("report.html") + " (" + outcome.kept() + " kept, " + outcome.ran() + " run, "
                 + outcome.failed() + " failed)");
+        console.println(use.line());
         if (outcome.failed() > 0) {
             throw new RehearsalException(RehearsalException.RUN, outcome.failed() + " of " + outcome.total()
                     + " runs failed (each error is in " + dir.resolve("sweep.json") + "); --resume runs them again");

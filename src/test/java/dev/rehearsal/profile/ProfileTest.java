@@ -237,6 +237,23 @@ class ProfileTest {
         }
         assertTrue(Files.readString(out.resolve("scale.md")).contains("| er | replay_memory_bytes | 1.00 | linear |"));
         assertTrue(Files.readString(out.resolve("report.html")).contains("slope"));
+        // Its machine use, as every command that runs experiments ends: 2 x the six records' MACs, in sweep.json
+        // and as the console's last line.
+        long flops = 0;
+        try (var files = Files.list(out.resolve("runs"))) {
+            for (Path f : files.toList()) {
+                JsonNode macs = new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile()).get("macs");
+                for (String phase : List.of("solver_training", "generator_training", "generation", "evaluation",
+                        "consolidation", "report")) {
+                    flops += 2 * macs.path(phase).asLong();
+                }
+            }
+        }
+        JsonNode use = dev.rehearsal.SchemaCheck.assertValid(out.resolve("sweep.json")).get("machine_use");
+        assertTrue(flops > 0);
+        assertEquals(flops, use.get("flops").asLong(), use.toString());
+        assertEquals(6, use.get("runs_counted").asInt());
+        assertTrue(r.out().strip().lines().reduce((a, b) -> b).orElse("").startsWith("machine use: "), r.out());
         // Each run is a sweep record: the same study resumed keeps all six and runs none.
         Cli again = Cli.run("scale", "--tasks", "2,3,4", "--train-limit", "200", "--test-limit", "100", "--per-class",
                 "5", "--vae-epochs", "1", "--quiet", "--out", out.toString(), "--resume");

@@ -186,13 +186,14 @@ abstract class StudyCommand implements Callable<Integer> {
             }
             throw e;
         }
-        progress.log("writing report.html and its figures in " + dir);
-        Path report = HtmlReport.write(dir);
-        // Runs one after the other in this process: one executor of c.threads threads.
+        // Runs one after the other in this process: one executor of c.threads threads. Counted before the report,
+        // which shows it (its own seconds are outside the runs either way).
         MachineUse use = new MachineUse(summary.ranHere(), summary.kept(), clock.seconds(), clock.from(), peak, 1,
                 c.threads, clock.cpuSeconds());
         summary.setMachineUse(use);
         dev.rehearsal.experiment.ResultFiles.writeSummary(dir, summary);
+        progress.log("writing report.html and its figures in " + dir);
+        Path report = HtmlReport.write(dir);
         out.finish();
         var console = spec.commandLine().getOut();
         printTable(console, summary);

@@ -94,7 +94,15 @@ public final class HtmlReport {
                     + (linked ? " as a regular file (a symbolic link inside a results folder is never followed)"
                     : "; run one of those commands with --out " + outDir + " first"));
         }
-        Results results = hasResults ? Results.parse(read(resultsFile), resultsFile.toString()) : null;
+        JsonNode resultsRoot = hasResults ? read(resultsFile) : null;
+        Results results = hasResults ? Results.parse(resultsRoot, resultsFile.toString()) : null;
+        // A sweep's (and scale's) machine use is in sweep.json, a run's or compare's in results.json.
+        Path sweepFile = outDir.resolve("sweep.json");
+        JsonNode sweepRoot = ownFile(sweepFile) ? read(sweepFile) : null;
+        MachineUseView machineUse = sweepRoot != null && sweepRoot.has("machine_use")
+                ? MachineUseView.parse(sweepRoot.get("machine_use"), sweepFile.toString())
+                : resultsRoot != null ? MachineUseView.parse(resultsRoot.path("machine_use"), resultsFile.toString())
+                : null;
         Map<String, RunDetails> details = hasResults ? RunDetails.read(results.strategies()) : Map.of();
         Scaling scaling = hasScale ? Scaling.parse(read(scaleFile), scaleFile.toString()) : null;
         List<String> order = results == null ? List.of()
@@ -139,7 +147,7 @@ public final class HtmlReport {
                 : Frontier.figures(figures, frontier.points(), frontier.published());
 
         String html = new Page(outDir, results, scaling, samples, summary, perStrategy, scalingFigures, protocol,
-                details, frontier, frontierFigures).render();
+                details, frontier, frontierFigures, sweepRoot, machineUse).render();
         Path page = outDir.resolve(FILE);
         Output.write(page, html.getBytes(StandardCharsets.UTF_8));
         return page;
@@ -218,8 +226,10 @@ public final class HtmlReport {
         Page(Path outDir, Results results, Scaling scaling, List<Samples.Sample> samples,
                 List<Figures.Figure> summary, Map<String, List<Figures.Figure>> perStrategy,
                 List<Figures.Figure> scalingFigures, Protocol protocol, Map<String, RunDetails> details,
-                Frontier.Summary frontier, List<Figures.Figure> frontierFigures) {
+                Frontier.Summary frontier, List<Figures.Figure> frontierFigures, JsonNode sweepRoot,
+                MachineUseView machineUse) {
             this.outDir = outDir;
+            this.machineUse = machineUse;
             this.frontier = frontier;
             this.frontierFigures = frontierFigures;
             this.protocol = protocol;
@@ -230,13 +240,14 @@ public final class HtmlReport {
             this.summary = summary;
             this.perStrategy = perStrategy;
             this.scalingFigures = scalingFigures;
-            Path sweep = outDir.resolve("sweep.json");
-            JsonNode chosen = ownFile(sweep) ? read(sweep).path("selection") : null;
+            JsonNode chosen = sweepRoot != null ? sweepRoot.path("selection") : null;
             this.selection = chosen != null && chosen.isObject() ? chosen : null;
         }
 
         /** sweep.json's {@code selection} (a sweep that chose on validation results), or null. */
         private final JsonNode selection;
+        /** The command's machine use (sweep.json's or results.json's), or null where none was recorded. */
+        private final MachineUseView machineUse;
 
         String render() {
             Map<String, JsonNode> config = results != null ? results.config() : scaling.config();
@@ -274,6 +285,9 @@ public final class HtmlReport {
             if (scaling != null) {
                 scalingSection();
             }
+            if (machineUse != null) {
+                machineUseSection();
+            }
             section("config", "Configuration");
             b.append("<p class=\"note\">Every option of the run as resolved (defaults included); ")
                     .append("passing these values again reproduces it.</p>\n");
@@ -305,6 +319,9 @@ public final class HtmlReport {
             }
             if (scaling != null) {
                 link("scaling", "Scaling");
+            }
+            if (machineUse != null) {
+                link("machine-use", "Machine use");
             }
             link("config", "Configuration");
             b.append("</ul></nav>\n");
@@ -386,6 +403,48 @@ public final class HtmlReport {
 
         private void link(String id, String text) {
             b.append("<li><a href=\"#").append(escape(id)).append("\">").append(escape(text)).append("</a></li>\n");
+        }
+
+        /**
+         * How much of the machine the command used: its FLOPs (2 x the MACs the runs' ledgers counted) over its
+         * wall time against executors x threads x the one-thread peak, per CPU second where recorded, and where
+         * the slots' time went.
+         */
+        private void machineUseSection() {
+            MachineUseView u = machineUse;
+            section("machine-use", "Machine use");
+            b.append("<p id=\"machine-use-line\">").append(escape(String.format(Locale.ROOT, "%s FLOPs issued in "
+                    + "%.1f s (from the %s) = %.1f GFLOP/s: %s of the limit %.1f GFLOP/s (%d executor%s x %d thread%s x "
+                    + "%.1f GFLOP/s, the one-thread SGEMM peak per CPU second, oneDNN %s, load average %s).",
+                    scientific(u.flops()), u.seconds(), u.wallFrom(), u.seconds() > 0 ? u.flops() / u.seconds() / 1e9
+                    : Double.NaN, percent(u.fraction()), u.limitGflops(), u.executors(), u.executors() == 1 ? "" : "s",
+                    u.threads(), u.threads() == 1 ? "" : "s", u.peakGflops(), u.isa(), fixed(u.loadAverage(), "%.1f"))));
+            if (Double.isFinite(u.cpuFraction()) && u.seconds() > 0) {
+                b.append(escape(String.format(Locale.ROOT, " Per CPU second the process had (%.1f s, %.2f cores on "
+                        + "average): %s of the peak.", u.cpuSeconds(), u.cpuSeconds() / u.seconds(),
+                        percent(u.cpuFraction()))));
+            }
+            b.append(escape(String.format(Locale.ROOT, " Runs counted: %d%s.", u.runsCounted(), u.runsKept() > 0
+                    ? " (" + u.runsKept() + " kept from an earlier process are not)" : "")));
+            b.append("</p>\n<div class=\"table-box\"><table id=\"machine-use-table\">\n<tr><th>where the slots' time "
+                    + "went</th><th>seconds</th><th>share</th><th>FLOPs</th><th>of the peak</th></tr>\n");
+            for (MachineUseView.Part p : u.parts()) {
+                if (p.seconds() == 0 && p.flops() == 0) {
+                    continue;
+                }
+                b.append("<tr><td>").append(escape(p.name().replace('_', ' '))).append("</td><td>")
+                        .append(fixed(p.seconds(), "%.1f")).append("</td><td>").append(escape(percent(p.share())))
+                        .append("</td><td>").append(p.flops() > 0 ? scientific(p.flops()) : "—").append("</td><td>")
+                        .append(escape(percent(p.fractionOfPeak()))).append("</td></tr>\n");
+            }
+            b.append("</table></div>\n");
+            if (!u.note().isEmpty()) {
+                b.append("<p class=\"note\">").append(escape(u.note())).append("</p>\n");
+            }
+        }
+
+        private static String percent(double f) {
+            return Double.isFinite(f) ? String.format(Locale.ROOT, "%.1f%%", 100 * f) : "—";
         }
 
         private void section(String id, String title) {

@@ -61,11 +61,17 @@ public final class Sweep {
     record Merged(String table, ObjectNode json, String md) {
     }
 
-    /** Adds the command's machine use to sweep.json ({@code machine_use}) and sweep.md, as the command ends. */
+    /**
+     * Adds the command's machine use to sweep.json ({@code machine_use}) and sweep.md, as the command ends, and
+     * writes the merge's report.html again so that it shows it.
+     */
     public static void writeMachineUse(Path dir, Outcome outcome, dev.rehearsal.experiment.MachineUse use) {
         outcome.sweepJson().set("machine_use", use.toJson());
         ResultFiles.write(dir.resolve("sweep.json"), Json.write(outcome.sweepJson()) + "\n");
         ResultFiles.write(dir.resolve("sweep.md"), outcome.sweepMd() + use.markdown());
+        if (Files.isRegularFile(dir.resolve("report.html"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            HtmlReport.write(dir); // only where the merge could write one (some grids have none)
+        }
     }
 
     /** The record file of an experiment. */

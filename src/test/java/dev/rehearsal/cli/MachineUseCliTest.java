@@ -86,6 +86,22 @@ class MachineUseCliTest {
         List<String> lines = r.out().strip().lines().toList();
         assertTrue(lines.get(lines.size() - 1).startsWith("machine use: "), r.out());
         assertTrue(Files.readString(out.resolve("results.md")).contains("## Machine use"));
+        // The report shows it: the same FLOPs and fraction, and the solver's phase.
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("<h2 id=\"machine-use\">Machine use</h2>"), "a machine-use section");
+        String flops = String.format(java.util.Locale.ROOT, "%.3g", (double) flopsOf(record)).replace("e+0", "e")
+                .replace("e+", "e");
+        assertTrue(html.contains(flops + " FLOPs issued in "), flops);
+        assertTrue(html.contains(String.format(java.util.Locale.ROOT, "%.1f%% of the limit",
+                100 * use.get("fraction").asDouble())), "the fraction of results.json");
+        assertTrue(html.contains("<td>solver training</td>"), "the phases' table");
+
+        // A machine_use the report cannot read is refused in one line, naming the field.
+        Path results = out.resolve("results.json");
+        Files.writeString(results, Files.readString(results).replaceFirst("\"flops\" : [0-9]+", "\"flops\" : -4"));
+        Cli bad = Cli.run("report", out.toString());
+        assertEquals(3, bad.exitCode(), bad.err());
+        assertTrue(bad.oneLineError() && bad.err().contains("machine_use.flops"), bad.err());
     }
 
     @Test
@@ -123,6 +139,8 @@ class MachineUseCliTest {
         assertEquals(2, use.get("runs_counted").asInt());
         assertEquals(0, use.get("runs_kept").asInt());
         assertTrue(Files.readString(out.resolve("sweep.md")).contains("## Machine use"));
+        assertTrue(Files.readString(out.resolve("report.html")).contains("<h2 id=\"machine-use\">Machine use</h2>"),
+                "the sweep's report is written again with its machine use");
         assertTrue(first.out().strip().lines().reduce((a, b) -> b).orElse("").startsWith("machine use: "),
                 first.out());
 

@@ -97,8 +97,8 @@ class MachineUseCliTest {
         assertTrue(html.contains("<td>solver training</td>"), "the phases' table");
 
         // A machine_use the report cannot read is refused in one line, naming the field.
-        Path results = out.resolve("results.json");
-        Files.writeString(results, Files.readString(results).replaceFirst("\"flops\" : [0-9]+", "\"flops\" : -4"));
+        Path resultsFile = out.resolve("results.json");
+        Files.writeString(resultsFile, Files.readString(resultsFile).replaceFirst("\"flops\" : [0-9]+", "\"flops\" : -4"));
         Cli bad = Cli.run("report", out.toString());
         assertEquals(3, bad.exitCode(), bad.err());
         assertTrue(bad.oneLineError() && bad.err().contains("machine_use.flops"), bad.err());

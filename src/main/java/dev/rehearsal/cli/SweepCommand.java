@@ -190,6 +190,9 @@ final class SweepCommand implements Callable<Integer> {
                     + "merged; nothing run)");
             return 0;
         }
+        if (!submitted && master == null) {
+            refuseWhatThisCpuCannotRun(grid, flags);
+        }
         Path dir;
         dev.rehearsal.experiment.MachineUse use;
         try (ResultsFolder out = explicit == null ? folder.openNew(null, "sweep", root)
@@ -289,5 +292,37 @@ final class SweepCommand implements Callable<Integer> {
 
     private static RehearsalException usage(String m) {
         return new RehearsalException(RehearsalException.USAGE, m);
+    }
+
+    /**
+     * Embedded Spark runs every experiment on this CPU: a bf16 experiment that the CPU cannot run natively is
+     * refused before any folder is opened or experiment started, in one line, rather than recorded as failed once per point. (On a
+     * cluster the executors' CPUs decide, and such a run fails there with the same message.)
+     */
+    static void refuseWhatThisCpuCannotRun(Grid grid,
+            java.util.function.Consumer<dev.rehearsal.config.ExperimentConfig> flags) {
+        List<Grid.Point> points = new java.util.ArrayList<>(grid.points());
+        if (grid.selection() != null) {
+            grid.selection().candidates().forEach(c -> points.addAll(c.evaluation()));
+        }
+        for (Grid.Point pt : points) {
+            dev.rehearsal.config.ExperimentConfig c = pt.config();
+            if (c.precision != dev.rehearsal.backend.Precision.BF16
+                    || c.backend != dev.rehearsal.config.BackendType.NATIVE) {
+                continue;
+            }
+            if (!dev.rehearsal.backend.nativ.NativeRuntime.started()) {
+                // Started as the experiments will start it (their threads and wait policy), in float32.
+                dev.rehearsal.config.ExperimentConfig fp32 = new dev.rehearsal.config.ExperimentConfig();
+                flags.accept(fp32);
+                dev.rehearsal.experiment.Inputs.backend(dev.rehearsal.config.BackendType.NATIVE, fp32).close();
+            }
+            if (!dev.rehearsal.backend.nativ.NativeRuntime.hasBf16()) {
+                throw new RehearsalException(RehearsalException.USAGE, "experiment " + pt.id() + " asks for "
+                        + "precision bf16, and this CPU has no native bfloat16 matmul (oneDNN needs AVX512_BF16 or "
+                        + "AMX; it runs " + dev.rehearsal.backend.nativ.NativeRuntime.isa() + "): use precision fp32 "
+                        + "here, or run the sweep on a cluster whose executors have it");
+            }
+        }
     }
 }

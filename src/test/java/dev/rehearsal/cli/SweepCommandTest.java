@@ -56,6 +56,29 @@ class SweepCommandTest {
         assertFalse(Files.exists(dir.resolve("out")), "nothing ran, nothing was written");
     }
 
+    /**
+     * On a CPU without native bfloat16 (this one: AVX-512 without AVX512_BF16 or AMX), a local sweep with a bf16
+     * point is refused in one line before any experiment starts, and leaves no folder; an fp32 point beside it
+     * changes nothing. Where the CPU has it, the test does not apply.
+     */
+    @Test
+    void aBf16PointThisCpuCannotRunIsRefusedBeforeAnythingRuns(@TempDir Path dir) throws Exception {
+        dev.rehearsal.Backends.nativ(); // the runtime started, so that it can say what the CPU runs
+        org.junit.jupiter.api.Assumptions.assumeFalse(dev.rehearsal.backend.nativ.NativeRuntime.hasBf16(),
+                "this CPU runs bf16 natively");
+        Path grid = dir.resolve("grid.yaml");
+        Files.writeString(grid, "train-limit: 100\ntest-limit: 50\nepochs: 1\n"
+                + "grid: {strategy: [naive], precision: [fp32, bf16], seed: [1]}\n");
+        Path out = dir.resolve("out");
+        Cli r = Cli.run("sweep", "--config", grid.toString(), "--out", out.toString(), "--threads",
+                Integer.toString(dev.rehearsal.Backends.THREADS), "--omp-wait",
+                dev.rehearsal.Backends.WAIT.name().toLowerCase(java.util.Locale.ROOT));
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.oneLineError() && r.err().contains("asks for precision bf16") && r.err().contains(
+                "no native bfloat16"), r.err());
+        assertFalse(Files.exists(out), "nothing ran, nothing was written");
+    }
+
     /** A grid that selects: --dry-run lists the selection stage and says the evaluation stage comes after it. */
     @Test
     void dryRunOfAGridThatSelectsListsTheSelectionStage(@TempDir Path dir) throws Exception {

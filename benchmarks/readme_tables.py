@@ -27,6 +27,7 @@ SOURCES = {
     "steps": "jmh-20261202-042853.json",
     "bench": "bench-phases-20261202.json",
     "one-thread": "bench-one-thread-20261206.json",
+    "one-thread-pytorch": "one-thread-pytorch-20261206.json",
     "pytorch-steps": "pytorch-train-step-20261202.json",
     "e2e-wide": "side-by-side-wide-iters2000-vae2000.json",
     "e2e-seed": "side-by-side-seed.json",
@@ -252,7 +253,30 @@ def one_thread_table():
     return "\n".join(lines)
 
 
-TABLES = {"one-thread": one_thread_table, "steps": steps_table, "linear": linear_table, "phases": phases_table, "e2e": e2e_table,
+def one_thread_pytorch_table():
+    """benchmarks/pytorch/one_thread.py: Rehearsal's and PyTorch's one-thread steps alternated in one run, both in
+    the thread's CPU time; the ratio is the median of the rounds' own ratios."""
+    doc = load(SOURCES["one-thread-pytorch"])
+    lines = ["| train step, batch %d, 1 thread (CPU time) | Rehearsal | PyTorch %s | PyTorch / Rehearsal (median; "
+             "each round) | Rehearsal, of the peak | PyTorch, of the peak |" % (doc["summary"][0]["batch"],
+                                                                              doc["torch"]),
+             "|---|---|---|---|---|---|"]
+    for r in doc["summary"]:
+        lines.append("| %s %s | %s us | %s us | **%.2fx** (%s) | %.0f%% | %.0f%% |" % (
+            r["preset"], r["model"].upper(), format(round(r["rehearsal_step_us"]), ","),
+            format(round(r["pytorch_step_us"]), ","), r["pytorch_over_rehearsal"],
+            ", ".join("%.2f" % x for x in r["ratios"]), 100 * r["rehearsal_fraction_of_peak"],
+            100 * r["pytorch_fraction_of_peak"]))
+    lines.append("")
+    lines.append("`%s`, %d round%s; the peak is the median of bench's one-thread SGEMM rounds (%s GFLOP per CPU "
+                 "second); %s, %d core%s visible to the process, %s (oneDNN %s; PyTorch's GEMMs are OpenBLAS's)."
+                 % (doc["command"], len(doc["rounds"]), "" if len(doc["rounds"]) == 1 else "s", "-".join("%.0f" % f(r["peak_gflops"] for r in doc["summary"])
+                                                                   for f in (min, max)),
+                    doc["cpu"], doc["cores"], "" if doc["cores"] == 1 else "s", doc["date"], doc["onednn_isa"]))
+    return "\n".join(lines)
+
+
+TABLES = {"one-thread": one_thread_table, "one-thread-pytorch": one_thread_pytorch_table, "steps": steps_table, "linear": linear_table, "phases": phases_table, "e2e": e2e_table,
           "sweep": sweep_table, "wait": wait_table}
 
 

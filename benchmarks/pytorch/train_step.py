@@ -23,7 +23,11 @@ idle OpenMP workers (libgomp spins by default) and OpenBLAS's workers compete fo
 passive sets OMP_WAIT_POLICY=PASSIVE in the workers, as Rehearsal's --omp-wait does for oneDNN.
 
 Usage:  python3 train_step.py [--threads 1 2] [--batch 128 [512]] [--omp-wait default|passive|active]
-                              [--foreach] [--quick] [--json]
+                              [--foreach] [--clock wall|thread_cpu] [--quick] [--json]
+
+--clock thread_cpu (with --threads 1) times each round in the calling thread's CPU time, as `rehearsal bench
+--threads 1` does; each round checks that at least 90% of the process's CPU time was that thread's (the
+backward pass and every GEMM run on it), or stops.
 """
 
 import argparse
@@ -134,8 +138,9 @@ def train_step_macs(module):
     return 3 * forward_macs(module) - first.in_features * first.out_features
 
 
-def measure(preset, model, batch, steps, rounds, lr, seed, foreach=False):
-    """Median-of-rounds timing of one model's training step in this process."""
+def measure(preset, model, batch, steps, rounds, lr, seed, foreach=False, clock="wall"):
+    """Median-of-rounds timing of one model's training step in this process, on the wall clock or (one thread)
+    in this thread's CPU time, as `rehearsal bench --threads 1` times its steps."""
     import torch
     import torch.nn.functional as F
     Mlp, Vae, vae_row_losses = build_models()
@@ -177,14 +182,24 @@ def measure(preset, model, batch, steps, rounds, lr, seed, foreach=False):
 
     for _ in range(steps):  # warm-up: one round
         step()
+    now = time.thread_time if clock == "thread_cpu" else time.perf_counter
     per_step = []
+    on_this_thread = []
     for _ in range(rounds):
-        t = time.perf_counter()
+        p0 = time.process_time()
+        t = now()
         for _ in range(steps):
             step()
-        per_step.append((time.perf_counter() - t) / steps)
+        per_step.append((now() - t) / steps)
+        process = time.process_time() - p0
+        if clock == "thread_cpu" and process > 0:
+            # One thread: the step's work must be this thread's, or its CPU time would miss some of it.
+            on_this_thread.append(per_step[-1] * steps / process)
     per_step.sort()
     median = per_step[rounds // 2]
+    if on_this_thread and min(on_this_thread) < 0.9:
+        raise SystemExit("error: %s %s: only %.0f%% of the process's CPU time was this thread's; the thread's CPU "
+                         "time would miss work done elsewhere" % (preset, model, 100 * min(on_this_thread)))
     flops = 2.0 * step_macs * batch
     return {
         "preset": preset,
@@ -195,6 +210,7 @@ def measure(preset, model, batch, steps, rounds, lr, seed, foreach=False):
         "samples_per_s": batch / median,
         "gflops": flops / median / 1e9,
         "median_step_us": median * 1e6,
+        "clock": clock,
     }
 
 
@@ -216,7 +232,7 @@ def worker(args):
             for model in ("mlp", "vae"):
                 steps = args.steps or steps_for(preset, batch, args.quick)
                 rounds = args.rounds or (3 if args.quick else 7)
-                r = measure(preset, model, batch, steps, rounds, args.lr, args.seed, args.foreach)
+                r = measure(preset, model, batch, steps, rounds, args.lr, args.seed, args.foreach, args.clock)
                 r["omp_wait"] = args.omp_wait
                 r["adam_foreach"] = args.foreach
                 results.append(r)
@@ -259,7 +275,7 @@ def run_worker(threads, args):
         cmd.append("--quick")
     if args.foreach:
         cmd.append("--foreach")
-    cmd += ["--omp-wait", args.omp_wait]
+    cmd += ["--omp-wait", args.omp_wait, "--clock", args.clock]
     if args.steps:
         cmd += ["--steps", str(args.steps)]
     if args.rounds:
@@ -283,6 +299,9 @@ def main():
                          "i.e. libgomp's spin-then-sleep when unset)")
     ap.add_argument("--foreach", action="store_true",
                     help="Adam(foreach=True): multi-tensor Adam instead of PyTorch's default per-parameter loop")
+    ap.add_argument("--clock", choices=["wall", "thread_cpu"], default="wall",
+                    help="what rounds are timed on: the wall clock, or (with --threads 1 only) the thread's CPU time, "
+                         "as rehearsal bench --threads 1 does, so that other work on the machine does not count")
     ap.add_argument("--json", action="store_true", help="print a JSON list of results")
     ap.add_argument("--worker", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -295,6 +314,8 @@ def main():
         return
     if any(t < 1 for t in args.threads):
         ap.error("--threads must be at least 1")
+    if args.clock == "thread_cpu" and args.threads != [1]:
+        ap.error("--clock thread_cpu times one thread: give --threads 1")
 
     results = []
     infos = {}

@@ -19,6 +19,10 @@ outputs; not its figures or report.html), so every figure in the block is one th
                 java -jar target/rehearsal.jar run --preset wide --iterations 2000 --setting class
                 --class-order random --per-class 100 --strategy er --seed 2 --threads 1
                 (its machine_use: FLOPs, wall time, fraction of the limit and where the time went)
+    grid-efficiency
+                java -jar target/rehearsal.jar report --efficiency --json docs/results/protocol/class-reset
+                docs/results/protocol/class-baselines-reset > docs/results/measured/grid-efficiency/efficiency.json
+                (the committed grid's records: their FLOPs over their run seconds against a peak measured then)
 """
 
 import json
@@ -110,7 +114,32 @@ def machine_use_er():
                 100 * t["outside_runs_share"])
 
 
-BLOCKS = {"profile-gr": profile_gr, "compare": compare, "machine-use-er": machine_use_er}
+def grid_efficiency():
+    name = "grid-efficiency"
+    doc = load(name, "efficiency.json")
+    m = doc["machine_use"]
+    phases = m["time"]["phases"]
+    run_seconds = m["seconds"]
+    timed = [(k.replace("_", " "), v) for k, v in phases.items() if v["seconds"] > 0]
+    timed.sort(key=lambda kv: -kv[1]["seconds"])
+    fractions = [v["fraction_of_peak"] for _, v in timed if v["fraction_of_peak"] is not None]
+    folders = " and ".join("`%s/`" % f.split("/")[-1] for f in doc["folders"])
+    return ("- **The literature class-IL grid with Adam reset**: the %d finished records in %s (wide preset, one "
+            "thread each), counted by `java -jar target/rehearsal.jar report --efficiency --json %s` on %s on %s "
+            "(committed in `docs/results/measured/%s/`):\n"
+            "  - %.3g FLOPs in %s run-seconds, %.1f GFLOP/s: **%.1f%%** of the one-thread peak it measured then "
+            "(%.0f GFLOP per CPU second, load average %.1f, oneDNN %s).\n"
+            "  - The run seconds went to %s; each phase ran at %.0f-%.0f%% of the peak. Generation and evaluation "
+            "together took %.1f%% (the goal: under 15%%).") % (
+                m["runs_counted"], folders, " ".join(doc["folders"]), doc["date"], doc["cpu"], name, m["flops"],
+                format(round(run_seconds), ","), m["flops"] / run_seconds / 1e9, 100 * m["fraction"],
+                m["peak_gflops_one_thread"], m["peak_measurement"]["load_average"], m["peak_measurement"]["onednn_isa"],
+                ", ".join("%s %.1f%%" % (k, 100 * v["seconds"] / run_seconds) for k, v in timed),
+                100 * min(fractions), 100 * max(fractions),
+                100 * (phases["generation"]["seconds"] + phases["evaluation"]["seconds"]) / run_seconds)
+
+
+BLOCKS = {"grid-efficiency": grid_efficiency, "profile-gr": profile_gr, "compare": compare, "machine-use-er": machine_use_er}
 
 
 def main(argv):

@@ -179,12 +179,8 @@ final class ScaleCommand implements Callable<Integer>, Usage.OwnDefaults {
         MachineUse use;
         try (InProcess engine = new InProcess()) {
             outcome = Sweep.run(grid, dir, engine, false, log);
-            List<MachineUse.Work> ran = new ArrayList<>();
-            for (ObjectNode o : outcome.ranHere()) {
-                ran.add(MachineUse.Work.ofRecord(o, "the record of " + o.path("id").asText()));
-            }
             // One run at a time on this process's threads.
-            use = new MachineUse(ran, outcome.kept(), clock.seconds(), clock.from(), peak, 1, c.threads,
+            use = new MachineUse(MachineUse.Work.ofRecords(outcome.ranHere()), outcome.kept(), clock.seconds(), clock.from(), peak, 1, c.threads,
                     clock.cpuSeconds());
             Sweep.writeMachineUse(dir, outcome, use);
         }

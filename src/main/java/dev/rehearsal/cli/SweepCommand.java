@@ -213,11 +213,8 @@ final class SweepCommand implements Callable<Integer> {
                             executorMemory != null ? executorMemory : SparkMemory.parse(DEFAULT_EXECUTOR_MEMORY))) {
                 outcome = Sweep.run(grid, dir, engine, rerun, folder.quiet ? new PrintStream(
                         java.io.OutputStream.nullOutputStream()) : err);
-                List<dev.rehearsal.experiment.MachineUse.Work> ran = new java.util.ArrayList<>();
-                for (com.fasterxml.jackson.databind.node.ObjectNode o : outcome.ranHere()) {
-                    ran.add(dev.rehearsal.experiment.MachineUse.Work.ofRecord(o, "the record of " + o.path("id")
-                            .asText()));
-                }
+                List<dev.rehearsal.experiment.MachineUse.Work> ran = dev.rehearsal.experiment.MachineUse.Work
+                        .ofRecords(outcome.ranHere());
                 // The process's CPU seconds cover the runs only when its executors are its own threads.
                 use = new dev.rehearsal.experiment.MachineUse(ran, outcome.kept(), clock.seconds(), clock.from(), peak,
                         engine.slots(), t, submitted || master != null ? Double.NaN : clock.cpuSeconds());

@@ -81,6 +81,15 @@ public record MachineUse(List<Work> ran, int kept, double seconds, String wallFr
             return new Work(backend, t.asInt(), macs, secs, total);
         }
 
+        /** The work of each of a sweep's records ({@link #ofRecord}), named by its id in any error. */
+        public static List<Work> ofRecords(List<? extends JsonNode> records) {
+            List<Work> out = new java.util.ArrayList<>();
+            for (JsonNode o : records) {
+                out.add(ofRecord(o, "the record of " + o.path("id").asText()));
+            }
+            return out;
+        }
+
         /**
          * The part of a run this process did: its ledger's counts less what a resumed run brought in from its
          * checkpoint, and the seconds this process spent in it ({@code seconds}, timed around the run).

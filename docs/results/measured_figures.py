@@ -19,6 +19,10 @@ outputs; not its figures or report.html), so every figure in the block is one th
                 java -jar target/rehearsal.jar run --preset wide --iterations 2000 --setting class
                 --class-order random --per-class 100 --strategy er --seed 2 --threads 1
                 (its machine_use: FLOPs, wall time, fraction of the limit and where the time went)
+    grid-quiet  java -jar target/rehearsal.jar sweep --config docs/results/measured/grid-quiet.yaml
+                --out docs/results/measured/grid-quiet --parallel 2 --threads 1
+                (the literature class-IL grid's methods, one seed each, on the quiet machine: its sweep.json's
+                machine_use)
     grid-efficiency
                 java -jar target/rehearsal.jar report --efficiency --json docs/results/protocol/class-reset
                 docs/results/protocol/class-baselines-reset > docs/results/measured/grid-efficiency/efficiency.json
@@ -114,6 +118,36 @@ def machine_use_er():
                 100 * t["outside_runs_share"])
 
 
+def grid_quiet():
+    name = "grid-quiet"
+    doc = load(name, "sweep.json")
+    m = doc["machine_use"]
+    t = m["time"]
+    timed = [(k.replace("_", " "), v) for k, v in t["phases"].items() if v["seconds"] > 0]
+    timed.sort(key=lambda kv: -kv[1]["seconds"])
+    fractions = [v["fraction_of_peak"] for _, v in timed if v["fraction_of_peak"] is not None]
+    peak = m["peak_measurement"]
+    cpu = m.get("process_cpu_seconds")
+    per_cpu = ("; per CPU second the process had (%s s, %.2f cores on average) it issued %.1f GFLOP, **%.1f%%** of "
+               "the peak" % (format(round(cpu), ","), cpu / m["seconds"], m["flops"] / cpu / 1e9,
+                             100 * m["fraction_per_cpu_second"])) if cpu else ""
+    return ("- **The literature class-IL grid on the quiet machine**: one seed of each of its %d methods, two "
+            "one-thread experiments at a time, nothing else running, on %s on %s: `java -jar target/rehearsal.jar "
+            "sweep --config docs/results/measured/grid-quiet.yaml --out docs/results/measured/grid-quiet "
+            "--parallel 2 --threads 1` (committed in `docs/results/measured/%s/`).\n"
+            "  - %.3g FLOPs in %.1f s from the process's start: **%.1f%%** of the limit %.1f GFLOP/s (%d executors x "
+            "%d thread x %.1f GFLOP/s, the one-thread peak per CPU second measured at start-up, load average %.2f)"
+            "%s.\n"
+            "  - The slots' time went to %s, the rest of the runs %.1f%%, and %.1f%% to none of them (start-up, data "
+            "loading, the slot left idle while the last experiment ran, the merged report); each phase ran at "
+            "%.0f-%.0f%% of the peak.") % (
+                m["runs_counted"], finished(name), machine(doc), name, m["flops"], m["seconds"], 100 * m["fraction"],
+                m["limit_gflops"], m["executors"], m["threads"], m["peak_gflops_one_thread"], peak["load_average"],
+                per_cpu, ", ".join("%s %.1f%%" % (k, 100 * v["share"]) for k, v in timed),
+                100 * t["other_in_runs_share"], 100 * t["outside_runs_share"], 100 * min(fractions),
+                100 * max(fractions))
+
+
 def grid_efficiency():
     name = "grid-efficiency"
     doc = load(name, "efficiency.json")
@@ -139,7 +173,7 @@ def grid_efficiency():
                 100 * (phases["generation"]["seconds"] + phases["evaluation"]["seconds"]) / run_seconds)
 
 
-BLOCKS = {"grid-efficiency": grid_efficiency, "profile-gr": profile_gr, "compare": compare, "machine-use-er": machine_use_er}
+BLOCKS = {"grid-quiet": grid_quiet, "grid-efficiency": grid_efficiency, "profile-gr": profile_gr, "compare": compare, "machine-use-er": machine_use_er}
 
 
 def main(argv):

@@ -42,6 +42,10 @@ class ReadmeCommandsTest {
     private static final Set<String> LONG = Set.of("run", "compare", "scale", "sweep");
     /** Commands that finish in seconds: run as written. */
     private static final Set<String> SHORT = Set.of("profile", "model", "info", "generate-completion");
+    /** report --efficiency reads folders and writes nothing: run as written (a plain report rewrites its folder). */
+    private static boolean readsOnly(String command, List<String> args) {
+        return command.equals("report") && args.contains("--efficiency");
+    }
     /** Commands that write a results folder (given a temporary --out). */
     private static final Set<String> WRITING = Set.of("run", "compare", "scale", "profile", "sweep");
     private static final Set<String> MAVEN_PHASES = Set.of("validate", "compile", "test", "package", "verify",
@@ -284,7 +288,7 @@ class ReadmeCommandsTest {
         if (!out && !resume && WRITING.contains(command)) {
             args.addAll(List.of("--out", work.resolve("out").toString()));
         }
-        if (resume || SHORT.contains(command)) {
+        if (resume || SHORT.contains(command) || readsOnly(command, args)) {
             System.out.println(c.where() + ": run " + String.join(" ", args));
             ChildCli r = ChildCli.runAsWritten(null, args.toArray(String[]::new)); // in the repository, as a user
             return r.exitCode() == 0 ? null : "exit " + r.exitCode() + ": " + r.err().strip();

@@ -22,7 +22,7 @@ public final class StepBench {
     /** One measurement; {@code peakGflops} is the median of the peak rounds interleaved with it (NaN: none). */
     public record Result(String preset, String model, String backend, String precision, int threads, int batch,
             double samplesPerSecond, double gflops, double medianStepMicros, long macsPerStep, double peakGflops,
-            Map<String, Double> phaseMicros, Clock clock) {
+            Map<String, Double> phaseMicros) {
     }
 
     private StepBench() {
@@ -30,9 +30,10 @@ public final class StepBench {
 
     /**
      * Every backend of {@code backends} on the same model, interleaved round by round with one call of
-     * {@code peak} (GFLOP/s timed on the same {@code clock}; null for none). With {@code phases}, also a separate pass of {@code rounds x steps}
-     * timed steps per backend, on the same clock, whose parts (zero_grad, forward, loss, backward, optimizer; the VAE's noise draws
-     * first) give the mean microseconds of each, in {@link Result#phaseMicros}: where a step's time goes.
+     * {@code peak} (GFLOP/s timed on the same {@code clock}; null for none). With {@code phases}, also a separate
+     * pass of {@code rounds x steps} timed steps per backend, on the same clock, whose parts (zero_grad, forward,
+     * loss, backward, optimizer; the VAE's noise draws first) give the mean microseconds of each, in
+     * {@link Result#phaseMicros}: where a step's time goes.
      */
     public static List<Result> measure(List<Backend> backends, DoubleSupplier peak, Preset preset, String model,
             int batch, int steps, int rounds, boolean phases, Clock clock) {
@@ -78,7 +79,7 @@ public final class StepBench {
                     }
                 }
                 out.add(new Result(preset.id(), model, be.name(), be.precision().id(), be.threads(), batch,
-                        batch / median, flops / median / 1e9, median * 1e6, (long) (flops / 2), peakMedian, parts, clock));
+                        batch / median, flops / median / 1e9, median * 1e6, (long) (flops / 2), peakMedian, parts));
             }
             return out;
         } finally {

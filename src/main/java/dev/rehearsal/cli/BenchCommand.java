@@ -110,11 +110,7 @@ final class BenchCommand implements Callable<Integer> {
             // What every round (steps and peak) was timed on: per second of the thread's CPU time on one thread.
             root.put("clock", clock.id());
             root.put("omp_wait", wait);
-            // Which machine, when: figures taken on different machines or days are not compared.
-            root.put("cpu", dev.rehearsal.experiment.Provenance.cpuModel());
-            root.put("cores", Runtime.getRuntime().availableProcessors());
-            root.put("date", java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
-            root.put("rehearsal_commit", dev.rehearsal.experiment.Provenance.commit());
+            dev.rehearsal.experiment.Provenance.whereAndWhen(root);
             // The hardware path every native figure (bf16 above all) ran on: oneDNN's effective ISA.
             root.putObject("isa").put("onednn_isa", isa).put("avx512_bf16", NativeRuntime.hasBf16())
                     .put("amx", NativeRuntime.hasAmx());

@@ -85,10 +85,7 @@ final class ReportCommand implements Callable<Integer> {
                         .createObjectNode();
                 var names = root.putArray("folders");
                 folders.forEach(f -> names.add(f.toString()));
-                root.put("cpu", dev.rehearsal.experiment.Provenance.cpuModel());
-                root.put("cores", Runtime.getRuntime().availableProcessors());
-                root.put("date", java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
-                root.put("rehearsal_commit", dev.rehearsal.experiment.Provenance.commit());
+                dev.rehearsal.experiment.Provenance.whereAndWhen(root);
                 root.set("machine_use", use.toJson());
                 console.println(dev.rehearsal.experiment.Json.write(root));
                 return 0;

@@ -180,8 +180,8 @@ final class ScaleCommand implements Callable<Integer>, Usage.OwnDefaults {
         try (InProcess engine = new InProcess()) {
             outcome = Sweep.run(grid, dir, engine, false, log);
             // One run at a time on this process's threads.
-            use = new MachineUse(MachineUse.Work.ofRecords(outcome.ranHere()), outcome.kept(), clock.seconds(), clock.from(), peak, 1, c.threads,
-                    clock.cpuSeconds());
+            use = new MachineUse(MachineUse.Work.ofRecords(outcome.ranHere()), outcome.kept(), clock.seconds(),
+                    clock.from(), peak, 1, c.threads, clock.cpuSeconds());
             Sweep.writeMachineUse(dir, outcome, use);
         }
         out.finish();

@@ -190,7 +190,9 @@ final class SweepCommand implements Callable<Integer> {
                     + "merged; nothing run)");
             return 0;
         }
-        if (!submitted && master == null) {
+        // Embedded Spark: the experiments are this process's threads, on this CPU.
+        boolean embedded = !submitted && master == null;
+        if (embedded) {
             refuseWhatThisCpuCannotRun(grid, flags);
         }
         Path dir;
@@ -217,7 +219,7 @@ final class SweepCommand implements Callable<Integer> {
                         .ofRecords(outcome.ranHere());
                 // The process's CPU seconds cover the runs only when its executors are its own threads.
                 use = new dev.rehearsal.experiment.MachineUse(ran, outcome.kept(), clock.seconds(), clock.from(), peak,
-                        engine.slots(), t, submitted || master != null ? Double.NaN : clock.cpuSeconds());
+                        engine.slots(), t, embedded ? clock.cpuSeconds() : Double.NaN);
                 Sweep.writeMachineUse(dir, outcome, use);
             } catch (RuntimeException | Error e) {
                 if (!Files.isDirectory(dir.resolve("runs"))) {
@@ -293,16 +295,12 @@ final class SweepCommand implements Callable<Integer> {
 
     /**
      * Embedded Spark runs every experiment on this CPU: a bf16 experiment that the CPU cannot run natively is
-     * refused before any folder is opened or experiment started, in one line, rather than recorded as failed once per point. (On a
-     * cluster the executors' CPUs decide, and such a run fails there with the same message.)
+     * refused before any folder is opened or experiment started, in one line, rather than recorded as failed
+     * once per point. (On a cluster the executors' CPUs decide, and such a run fails there with the same message.)
      */
     static void refuseWhatThisCpuCannotRun(Grid grid,
             java.util.function.Consumer<dev.rehearsal.config.ExperimentConfig> flags) {
-        List<Grid.Point> points = new java.util.ArrayList<>(grid.points());
-        if (grid.selection() != null) {
-            grid.selection().candidates().forEach(c -> points.addAll(c.evaluation()));
-        }
-        for (Grid.Point pt : points) {
+        for (Grid.Point pt : grid.everyPoint()) {
             dev.rehearsal.config.ExperimentConfig c = pt.config();
             if (c.precision != dev.rehearsal.backend.Precision.BF16
                     || c.backend != dev.rehearsal.config.BackendType.NATIVE) {

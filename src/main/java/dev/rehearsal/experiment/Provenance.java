@@ -46,6 +46,19 @@ public final class Provenance {
         return o;
     }
 
+    /**
+     * Adds {@code cpu}, {@code cores}, {@code date} (UTC) and {@code rehearsal_commit} to {@code o}: which machine
+     * and day a measurement printed outside the results schema (bench, report --efficiency) was taken on, so that
+     * figures of different machines or days are never compared.
+     */
+    public static ObjectNode whereAndWhen(ObjectNode o) {
+        o.put("cpu", cpuModel());
+        o.put("cores", Runtime.getRuntime().availableProcessors());
+        o.put("date", java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
+        o.put("rehearsal_commit", commit());
+        return o;
+    }
+
     /** Rehearsal's version ({@code dev} when run from classes the build did not stamp). */
     public static String version() {
         String v = BUILD.getProperty("version", "");

@@ -134,6 +134,18 @@ public final class Grid {
     }
 
     /**
+     * Every experiment the grid can run: {@link #points()} and, for a grid that selects, every candidate's
+     * evaluation points (which of them run is decided after the selection stage).
+     */
+    public List<Point> everyPoint() {
+        List<Point> all = new ArrayList<>(points);
+        if (selection != null) {
+            selection.candidates().forEach(c -> all.addAll(c.evaluation()));
+        }
+        return all;
+    }
+
+    /**
      * Expanded points dropped because an earlier one is the same experiment (same id): a point repeated, or one
      * that differs from an earlier one only in keys its strategy does not read.
      */

@@ -92,12 +92,8 @@ public final class Sweep {
         if (dir == null) {
             return out;
         }
-        List<Grid.Point> points = new ArrayList<>(grid.points());
-        if (grid.selection() != null) {
-            grid.selection().candidates().forEach(c -> points.addAll(c.evaluation()));
-        }
         java.util.Set<String> missing = new java.util.LinkedHashSet<>();
-        for (Grid.Point p : points) {
+        for (Grid.Point p : grid.everyPoint()) {
             Path f = record(dir, p.id());
             if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 out.put(p.id(), f);

@@ -78,12 +78,10 @@ def main():
             theirs_us.append(t["median_step_us"])
             ratios.append(t["median_step_us"] / o["median_step_us"])
             peaks.append(o["peak_gflops"])
-        macs = next(x for x in rounds[0]["rehearsal"]["steps"] if x["preset"] == preset and x["model"] == model
-                    and x["backend"] == "native")["macs_per_step"]
-        flops = 2.0 * macs
+        flops = 2.0 * o["macs_per_step"]  # the same step in every round
         peak = statistics.median(peaks)
         summary.append({
-            "preset": preset, "model": model, "batch": rounds[0]["rehearsal"]["steps"][0]["batch"],
+            "preset": preset, "model": model, "batch": o["batch"],
             "rehearsal_step_us": statistics.median(ours_us), "pytorch_step_us": statistics.median(theirs_us),
             "pytorch_over_rehearsal": statistics.median(ratios), "ratios": ratios,
             "peak_gflops": peak,

@@ -194,20 +194,30 @@ public final class NativeRuntime {
     /**
      * {@link #allocatedBytes()} after JavaCPP's garbage is collected: some presets allocate small objects
      * and drop them, and they leave the count only when the collector finds them.
+     *
+     * <p>The collector hands dropped pointers to JavaCPP asynchronously, so two equal readings in a row prove
+     * nothing on a busy machine (the hand-over may simply not have happened yet). A sentinel block is
+     * allocated and dropped first: once the count is back below where it was before the sentinel, the
+     * collection that found the sentinel has been handed over, and with it everything dropped before it;
+     * then two equal readings end the wait. Bounded at about two seconds.
      */
     public static long settledAllocatedBytes() {
-        // The collector enqueues dropped pointers asynchronously: repeat until two rounds agree.
+        long before = Pointer.totalBytes();
+        BytePointer sentinel = new BytePointer(SENTINEL_BYTES);
+        sentinel.put(0L, (byte) 1); // touched, so it is a real block
+        sentinel = null;
         long last = -1;
-        for (int round = 0; round < 20; round++) {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        for (int round = 0; System.nanoTime() < deadline; round++) {
             System.gc();
             Pointer.deallocateReferences();
             long now = Pointer.totalBytes();
-            if (now == last) {
+            if (now <= before && now == last) {
                 return now;
             }
             last = now;
             try {
-                Thread.sleep(5);
+                Thread.sleep(Math.min(50, 2 + round));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -215,6 +225,9 @@ public final class NativeRuntime {
         }
         return last;
     }
+
+    /** The sentinel of {@link #settledAllocatedBytes()}: large enough that no rounding hides its release. */
+    private static final long SENTINEL_BYTES = 4096;
 
     /** Resident memory of the whole process (JVM heap included): a measurement, never a footprint. */
     public static long residentBytes() {

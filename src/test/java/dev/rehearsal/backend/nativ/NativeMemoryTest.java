@@ -23,6 +23,24 @@ import org.junit.jupiter.api.Test;
  */
 class NativeMemoryTest {
 
+    /**
+     * Pointers dropped without being closed leave JavaCPP's count only once the collector has found them and
+     * handed them over; the settled count waits for that, so a profile's baseline taken right after other work
+     * (another test, a dropped preset object) is not counted as the profile's own memory.
+     */
+    @Test
+    void settledCountWaitsForDroppedPointers() {
+        Backends.nativ();
+        long before = NativeRuntime.settledAllocatedBytes();
+        Object[] held = new Object[64];
+        for (int k = 0; k < held.length; k++) {
+            held[k] = new org.bytedeco.javacpp.BytePointer(100_000L).put(0L, (byte) k);
+        }
+        assertEquals(before + 64 * 100_000L, Pointer.totalBytes(), "64 blocks of 100,000 bytes, held");
+        java.util.Arrays.fill(held, null); // dropped, never closed
+        assertEquals(before, NativeRuntime.settledAllocatedBytes(), "every dropped pointer has left the count");
+    }
+
     @Test
     void arenaBytesAreJavaCppBytes() {
         long before = Pointer.totalBytes();

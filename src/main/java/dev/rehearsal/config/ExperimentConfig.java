@@ -76,7 +76,11 @@ public final class ExperimentConfig {
     @JsonProperty("scenario") public ScenarioType scenario = ScenarioType.SPLIT;
     /** The task count a split scenario leaves as it is (its tasks follow from its class order). */
     public static final int DEFAULT_TASKS = 10;
-    /** Tasks of a permuted scenario. */
+    /**
+     * Tasks of a permuted scenario. A split scenario's follow from its class order: it holds the default here
+     * (so that a config changed to permuted afterwards has the permuted default); results files write the count
+     * that runs ({@link #withTaskCount}), which reads back as the default, and config.json none.
+     */
     @JsonProperty("tasks") public int tasks = DEFAULT_TASKS;
     /** Which classes form the split tasks: an explicit list, fixed (label order) or random per seed. */
     @JsonProperty("class-order") public ClassOrder classOrder = ClassOrder.labelOrder(10);
@@ -309,16 +313,20 @@ public final class ExperimentConfig {
         int classes = dataset.classes();
         classOrder = classOrder.resolvedFor(classes);
         classOrder.check(classes, dataset.id());
-        if (scenario == ScenarioType.SPLIT && tasks != DEFAULT_TASKS) {
-            // A split scenario's tasks follow from its class order; a task count it did not use would be recorded
-            // as if it had run.
-            throw invalid("tasks", tasks, "no task count on a split scenario: it has one task per "
-                    + classesPerTask + " classes of its class order (give --class-order with fewer classes, e.g. "
-                    + "--class-order 0,1,2,3 for 2 tasks), or --scenario permuted");
-        }
         if (scenario == ScenarioType.SPLIT && classOrder.size(classes) % classesPerTask != 0) {
             throw invalid("classes-per-task", classesPerTask, "a divisor of the " + classOrder.size(classes)
                     + " classes of the class order");
+        }
+        if (scenario == ScenarioType.SPLIT) {
+            // A split scenario's tasks follow from its class order; a task count it did not use would be recorded
+            // as if it had run. Files write the count it runs (writtenTasks), which reads back as the default.
+            int split = classOrder.size(classes) / classesPerTask;
+            if (tasks != DEFAULT_TASKS && tasks != split) {
+                throw invalid("tasks", tasks, "no task count on a split scenario: it has one task per "
+                        + classesPerTask + " classes of its class order (give --class-order with fewer classes, e.g. "
+                        + "--class-order 0,1,2,3 for 2 tasks), or --scenario permuted");
+            }
+            tasks = DEFAULT_TASKS;
         }
         float32("validation", validation, true, 0.5, true);
         // What a strategy cannot run with depends on the strategies a command runs: refuseUnread checks it.
@@ -419,13 +427,19 @@ public final class ExperimentConfig {
      * as it is when it is not given, and returns the tree: a general key that some strategy reads
      * ({@link StrategyCatalog#strategyKeys}) but this one does not is set to its general default (a config always
      * holds every general key); an option this strategy does not declare is removed (a config holds the options
-     * of the strategies it runs). This is what an experiment's identity is made of: two configs equal after it
+     * of the strategies it runs); a split scenario's task count is put at {@link #DEFAULT_TASKS}, as every
+     * record before 2026-12-07 held it. This is what an experiment's identity is made of: two configs equal after it
      * are the same experiment ({@code Experiment.id}), since the strategy cannot tell them apart.
      */
     public static com.fasterxml.jackson.databind.node.ObjectNode forgetUnread(
             com.fasterxml.jackson.databind.node.ObjectNode tree) {
         StrategyCatalog catalog = StrategyCatalog.installed();
         String strategy = tree.path("strategy").asText();
+        if (tree.has("tasks") && ScenarioType.SPLIT.id().equals(tree.path("scenario").asText())) {
+            // A split scenario's count follows from its class order (and records written before 2026-12-07 hold
+            // the permuted default there): the same experiment whichever of the two a file holds.
+            tree.put("tasks", DEFAULT_TASKS);
+        }
         for (String key : catalog.strategyKeys()) {
             if (!reads(strategy, key) && tree.has(key)) {
                 tree.set(key, Defaults.TREE.get(key).deepCopy());
@@ -548,5 +562,22 @@ public final class ExperimentConfig {
     /** How many classes the split tasks use. */
     public int classCount() {
         return classOrder.size(dataset.classes());
+    }
+
+    /** The number of tasks this config runs: {@link #tasks} for a permuted scenario, else its class order's. */
+    public int taskCount() {
+        return scenario == ScenarioType.PERMUTED ? tasks : classCount() / classesPerTask;
+    }
+
+    /**
+     * {@code tree}, this config as JSON (under whatever key names), with its {@code tasks} key set to the number of
+     * tasks it runs: what a file shows of a split scenario, whose field keeps the default.
+     */
+    public com.fasterxml.jackson.databind.node.ObjectNode withTaskCount(
+            com.fasterxml.jackson.databind.node.ObjectNode tree) {
+        if (tree.has("tasks")) {
+            tree.put("tasks", taskCount());
+        }
+        return tree;
     }
 }

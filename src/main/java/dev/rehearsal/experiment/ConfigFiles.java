@@ -292,8 +292,15 @@ public final class ConfigFiles {
         }
     }
 
-    /** The resolved config as JSON (saved as config.json next to the results). */
+    /**
+     * The resolved config as JSON (saved as config.json next to the results, and a sweep task's payload): a split
+     * scenario's has no {@code tasks} key, since its class order decides them (absent, it reads back as before).
+     */
     public static String toJson(ExperimentConfig c) {
-        return Json.write(c) + "\n";
+        ObjectNode tree = Json.MAPPER.valueToTree(c);
+        if (c.scenario != dev.rehearsal.config.ScenarioType.PERMUTED) {
+            tree.remove("tasks");
+        }
+        return Json.write(tree) + "\n";
     }
 }

@@ -240,7 +240,7 @@ public final class Experiment {
 
     /** The number of tasks of the scenario {@link #scenario} builds for {@code c}. */
     public static int taskCount(ExperimentConfig c) {
-        return c.scenario == ScenarioType.PERMUTED ? c.tasks : c.classCount() / c.classesPerTask;
+        return c.taskCount();
     }
 
     /** The class order a run of {@code c} uses (drawn from its seed when random); null for a permuted scenario. */

@@ -14,7 +14,7 @@ public final class Json {
 
     /** A resolved config as results files write it ({@link ResultsSchema#written}). */
     public static com.fasterxml.jackson.databind.node.ObjectNode config(dev.rehearsal.config.ExperimentConfig c) {
-        return ResultsSchema.written(MAPPER.valueToTree(c));
+        return ResultsSchema.written(c.withTaskCount(MAPPER.valueToTree(c)));
     }
 
     /** A tree or value as pretty-printed JSON. */

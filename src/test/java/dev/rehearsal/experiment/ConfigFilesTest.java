@@ -188,4 +188,31 @@ class ConfigFilesTest {
                 Arbitraries.strings().ofMaxLength(6).map(s -> "\"" + s.replace("\"", "").replace("\\", "") + "\""));
         return net.jqwik.api.Combinators.combine(keys, values).as(Tuple::of).list().ofMaxSize(6);
     }
+
+    /**
+     * A split scenario's records say how many tasks ran (they said 10, the permuted default, for Split-MNIST's
+     * five), its config.json names no count, and reading them back changes nothing: the same experiment, resumable from its config.json, found by the
+     * id of a record written before.
+     */
+    @Test
+    void aSplitScenarioRecordsTheTasksItRuns(@TempDir Path dir) throws Exception {
+        Path yaml = Files.writeString(dir.resolve("split.yaml"), "strategy: er\nclass-order: [3, 1, 4, 0]\nseed: 7\n");
+        ExperimentConfig c = ConfigFiles.resolve(yaml, false, f -> { });
+        assertEquals(2, c.taskCount(), "four classes, two a task");
+        assertEquals(2, Json.config(c).get("tasks").asInt(), "a record's config");
+        Path saved = Files.writeString(dir.resolve("config.json"), ConfigFiles.toJson(c));
+        assertTrue(!Json.MAPPER.readTree(saved.toFile()).has("tasks"), "config.json: the class order decides");
+        ExperimentConfig back = ConfigFiles.resolve(saved, false, f -> { });
+        assertEquals(Experiment.id(c), Experiment.id(back), "read back, the same experiment");
+        com.fasterxml.jackson.databind.node.ObjectNode record = Json.MAPPER.createObjectNode();
+        record.set("config", Json.config(c));
+        assertEquals(Experiment.id(c), Experiment.recordedId(record));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) record.get("config")).put("tasks", 10);
+        assertEquals(Experiment.id(c), Experiment.recordedId(record), "a record that held the permuted default");
+        c.scenario = dev.rehearsal.config.ScenarioType.PERMUTED;
+        assertEquals(10, c.validate().taskCount(), "changed to permuted afterwards: the permuted default, not 2");
+        Path three = Files.writeString(dir.resolve("three.yaml"), "strategy: er\nclass-order: [3, 1, 4, 0]\ntasks: 3\n");
+        RehearsalException e = assertThrows(RehearsalException.class, () -> ConfigFiles.resolve(three, false, f -> { }));
+        assertTrue(e.getMessage().contains("invalid value for 'tasks': 3"), e.getMessage());
+    }
 }

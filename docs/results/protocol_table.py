@@ -9,8 +9,10 @@ A table sits between <!-- protocol:NAME:begin --> and <!-- protocol:NAME:end -->
 the committed sweep folders named in FOLDERS (docs/results/protocol/NAME/), written by `rehearsal sweep`: each
 grid point's n, mean, standard error of the mean and 95% t interval come from the folder's results.json, and the
 paired comparisons (paired t-test and exact Wilcoxon signed-rank test, Holm-corrected over the table) from its
-comparisons, both computed by Rehearsal's one statistics module (dev.rehearsal.stats); this script only formats
-them. Published figures come from src/main/resources/dev/rehearsal/report/published.json (shipped in the jar).
+comparisons, both computed by Rehearsal's one statistics module (dev.rehearsal.stats); this script formats
+them. Published figures come from src/main/resources/dev/rehearsal/report/published.json (shipped in the jar); the
+one figure computed here is a row's distance from its published figure in combined standard errors
+(against_published, checked on hand values by ReadmeTablesTest).
 """
 
 import csv
@@ -60,6 +62,20 @@ def published_for(setting, strategy, config, published):
     return None
 
 
+def against_published(r, p):
+    """Our mean against a published one: the difference, in combined standard errors, and whether it is beyond 2."""
+    sem = r.get("acc_sem")
+    if sem is None or r.get("acc") is None:
+        return ""
+    spread = (sem ** 2 + (p.get("std") or 0.0) ** 2 + (p.get("reading") or 0.0) ** 2) ** 0.5
+    diff = r["acc"] - p["acc"]
+    if spread == 0:
+        return "%+.4f" % diff
+    z = abs(diff) / spread
+    # Beyond 2, not at it: exactly two standard errors (in decimal figures) is within, whatever binary rounding does.
+    return "%+.4f (%.1f SE): %s" % (diff, z, "**misses**" if z > 2 + 1e-9 else "within")
+
+
 def fmt(x, digits=4):
     return "n/a" if x is None else ("%." + str(digits) + "f") % x
 
@@ -73,9 +89,10 @@ def results_table(name):
     missing = {}
     for e in results.get("not_run", []):
         missing[e["strategy"]] = missing.get(e["strategy"], 0) + len(e["seeds"])
-    lines = ["| method | n | ACC, mean ± SEM | 95%% CI | published (mean ± SEM, %d seeds) | source |"
-             % PUBLISHED_SEEDS.get(name, 20),
-             "|---|---|---|---|---|---|"]
+    lines = ["| method | n | ACC, mean ± SEM | 95%% CI | published (mean ± SEM, %d seeds) | ours - published "
+             "(combined SE) | source |" % PUBLISHED_SEEDS.get(name, 20),
+             "|---|---|---|---|---|---|---|"]
+    against = 0
     for r in results["results"]:
         config = cmdline(r.get("config", results["config"]))
         strategy = r["runs"][0]["strategy"] if r["runs"] else r["strategy"]
@@ -91,8 +108,15 @@ def results_table(name):
         theirs = "" if p is None else fmt(p["acc"]) + ("" if p.get("std") is None else " ± " + fmt(p["std"]))
         ci = "n/a" if r.get("acc_ci95") is None else "[%s, %s]" % (fmt(r["acc"] - r["acc_ci95"]),
                                                                    fmt(r["acc"] + r["acc_ci95"]))
-        lines.append("| %s | %d | %s ± %s | %s | %s | %s |" % (label, r["n"], fmt(r["acc"]), fmt(r.get("acc_sem")),
-                                                          ci, theirs, "" if p is None else p["source"]))
+        gap = "" if p is None else against_published(r, p)
+        against += bool(gap)
+        lines.append("| %s | %d | %s ± %s | %s | %s | %s | %s |" % (label, r["n"], fmt(r["acc"]), fmt(r.get("acc_sem")),
+                                                               ci, theirs, gap, "" if p is None else p["source"]))
+    if against:
+        lines += ["", "ours - published: the difference of the means, and in units of their combined standard error "
+                  "(our SEM, the published SEM where the source gives one, and for a figure read off a plot its "
+                  "reading uncertainty, in quadrature); *misses* where it is beyond 2, *within* otherwise. Where the "
+                  "source gives no spread, only ours counts, and the row can look further off than it is."]
     comparisons = results.get("comparisons", [])
     if comparisons:
         lines += ["", "Paired comparisons (same seeds, same class orders; Holm over the %d comparisons of this table; "

@@ -49,6 +49,31 @@ class ReadmeTablesTest {
         generated("docs/results/measured_figures.py", "measured", "profile-gr", "compare", "machine-use-er");
     }
 
+    /**
+     * The one figure protocol_table.py computes itself, a row against its published figure, on hand values: ours
+     * 0.9000 ± 0.0030 against 0.8900 ± 0.0040 is 0.0100 over sqrt(0.003² + 0.004²) = 0.0050, 2.0 SE, within (not
+     * beyond 2); with a reading uncertainty of 0.0100 the spread is sqrt(0.003² + 0.004² + 0.01²) = 0.011180, so
+     * -0.0250 is 2.2 SE, a miss; a published figure without a spread counts ours alone (0.0060 / 0.0030 = 2.0 SE).
+     */
+    @Test
+    void aRowIsSetAgainstItsPublishedFigureInCombinedStandardErrors() throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        String code = "import sys; sys.path.insert(0, 'docs/results'); from protocol_table import against_published as g\n"
+                + "print(g({'acc': 0.9, 'acc_sem': 0.003}, {'acc': 0.89, 'std': 0.004}))\n"
+                + "print(g({'acc': 0.9, 'acc_sem': 0.003}, {'acc': 0.925, 'std': 0.004, 'reading': 0.01}))\n"
+                + "print(g({'acc': 0.9, 'acc_sem': 0.003}, {'acc': 0.894, 'std': None}))\n"
+                + "print(repr(g({'acc': 0.9, 'acc_sem': None}, {'acc': 0.894, 'std': None})))\n";
+        Process p = new ProcessBuilder("python3", "-c", code).directory(root.toFile()).redirectErrorStream(true).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("python3 did not finish in 60 s");
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        assertEquals(String.join("\n", "+0.0100 (2.0 SE): within", "-0.0250 (2.2 SE): **misses**",
+                "+0.0060 (2.0 SE): within", "''") + "\n", out);
+    }
+
     /** Runs {@code script --check README.md} (exit 0 required) and checks that each block has its markers. */
     private static void generated(String script, String prefix, String... blocks) throws Exception {
         Path root = Path.of("").toAbsolutePath();

@@ -12,7 +12,8 @@ paired comparisons (paired t-test and exact Wilcoxon signed-rank test, Holm-corr
 comparisons, both computed by Rehearsal's one statistics module (dev.rehearsal.stats); this script formats
 them. Published figures come from src/main/resources/dev/rehearsal/report/published.json (shipped in the jar); the
 one figure computed here is a row's distance from its published figure in combined standard errors
-(against_published, checked on hand values by ReadmeTablesTest).
+(against_published: the formula of dev.rehearsal.stats.AgainstPublished, which the report uses, checked on the
+same hand values by ReadmeTablesTest as that class by StatsTest).
 """
 
 import csv

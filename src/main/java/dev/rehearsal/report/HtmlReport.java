@@ -535,8 +535,11 @@ public final class HtmlReport {
                     // A run stopped early is not compared with a published figure; one with seeds still to run is,
                     // over the seeds it has (its seeds column says which).
                     Published.Value v = s.completion().everyRunFinished() ? published.match(protocol, s.name()) : null;
+                    int n = s.seeds().size();
+                    double sem = n > 1 && s.accStd() > 0 ? s.accStd() / Math.sqrt(n) : Double.NaN;
                     cell(v == null ? "—" : String.format(Locale.ROOT, "%.4f", v.acc())
-                            + (Double.isFinite(v.std()) ? String.format(Locale.ROOT, " ± %.4f", v.std()) : ""));
+                            + (Double.isFinite(v.std()) ? String.format(Locale.ROOT, " ± %.4f", v.std()) : "")
+                            + (Double.isFinite(sem) ? "; ours " + v.against(s.acc(), sem).text() : ""));
                 }
                 cell(stat(s.bwt(), s.bwtStd(), s.seeds().size()));
                 if (!fwtZero) {
@@ -583,7 +586,11 @@ public final class HtmlReport {
                 b.append("<p class=\"note\" id=\"published-note\">Published ACC: ")
                         .append(escape(published.about())).append(" Shown because this run follows that protocol ")
                         .append("(preset, iterations, batch, data and the method's own options); a dash is a ")
-                        .append("method without a published value.</p>\n");
+                        .append("method without a published value. Over several seeds, \"ours\" is our mean minus ")
+                        .append("the published one and that distance in combined standard errors (our SEM, the ")
+                        .append("published spread where the source gives one, the reading uncertainty of a figure ")
+                        .append("read off a plot): a row beyond 2 <em>misses</em> its figure, and the protocol or ")
+                        .append("the implementation should explain why.</p>\n");
             } else {
                 b.append("<p class=\"note\" id=\"published-note\">No published numbers are shown: they hold ")
                         .append("for one protocol (class-, domain- and task-incremental Split-MNIST, preset wide, ")

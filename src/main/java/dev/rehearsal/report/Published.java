@@ -17,8 +17,17 @@ import java.util.Map;
 record Published(String about, JsonNode protocol, List<Value> values) {
     static final String RESOURCE = "published.json";
 
-    /** A published ACC ({@code std}: its spread as the source reports it, NaN when not given). */
-    record Value(String setting, String strategy, double acc, double std, String source, JsonNode requires) {
+    /**
+     * A published ACC ({@code std}: its spread as the source reports it, Table 2's s.e.m., NaN when not given;
+     * {@code reading}: for a figure read off a plot, how far off the reading may be, NaN otherwise).
+     */
+    record Value(String setting, String strategy, double acc, double std, double reading, String source,
+            JsonNode requires) {
+
+        /** Our mean ± SEM against this figure ({@link dev.rehearsal.stats.AgainstPublished}). */
+        dev.rehearsal.stats.AgainstPublished against(double mean, double sem) {
+            return dev.rehearsal.stats.AgainstPublished.of(mean, sem, acc, std, reading);
+        }
     }
 
     /** The shipped table. */
@@ -31,13 +40,17 @@ record Published(String about, JsonNode protocol, List<Value> values) {
             List<Value> values = new ArrayList<>();
             for (JsonNode v : root.path("values")) {
                 values.add(new Value(v.path("setting").asText(), v.path("strategy").asText(),
-                        v.path("acc").asDouble(Double.NaN), v.path("std").isNumber() ? v.path("std").asDouble()
-                                : Double.NaN, v.path("source").asText(""), v.path("requires")));
+                        v.path("acc").asDouble(Double.NaN), number(v.path("std")), number(v.path("reading")),
+                        v.path("source").asText(""), v.path("requires")));
             }
             return new Published(root.path("about").asText(""), root.path("protocol"), List.copyOf(values));
         } catch (IOException e) {
             throw new IllegalStateException("resource " + RESOURCE + " is unreadable: " + e, e);
         }
+    }
+
+    private static double number(JsonNode n) {
+        return n.isNumber() ? n.asDouble() : Double.NaN;
     }
 
     /** The keys of the common protocol the run differs in ("preset seed (wide)"), empty when it matches. */

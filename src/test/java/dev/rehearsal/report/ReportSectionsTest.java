@@ -242,6 +242,32 @@ class ReportSectionsTest {
     }
 
     /**
+     * Over several seeds a published figure comes with our distance from it in combined standard errors (hand
+     * values): er 0.8939 ± 0.0060 (5 seeds) against vdV 2022's 0.8879, which has no spread, is +0.0060 at 1.0 SE,
+     * within; naive 0.2000 ± 0.0003 against 0.1989 ± 0.0002 is +0.0011 over sqrt(0.0003² + 0.0002²) = 0.000361,
+     * 3.1 SE, a miss. One seed has no SEM, and no distance.
+     */
+    @Test
+    void aPublishedFigureComesWithOurDistanceFromIt(@TempDir Path out) throws Exception {
+        ObjectNode root = fixture(out);
+        literatureProtocol(root);
+        for (com.fasterxml.jackson.databind.JsonNode s : root.get("results")) {
+            ObjectNode o = (ObjectNode) s;
+            if (o.get("strategy").asText().equals("er")) {
+                o.put("acc", 0.8939).put("acc_std", 0.006 * Math.sqrt(5));
+                o.putArray("seeds").add(2).add(3).add(4).add(5).add(6);
+            } else if (o.get("strategy").asText().equals("naive")) {
+                o.put("acc", 0.2).put("acc_std", 0.0003 * Math.sqrt(5));
+                o.putArray("seeds").add(2).add(3).add(4).add(5).add(6);
+            }
+        }
+        String html = report(out, root);
+        assertTrue(row(html, "er").contains(">0.8879; ours +0.0060 (1.0 SE): within<"), row(html, "er"));
+        assertTrue(row(html, "naive").contains(">0.1989 ± 0.0002; ours +0.0011 (3.1 SE): misses<"), row(html, "naive"));
+        assertTrue(row(html, "gr").contains(">0.9035<"), "one seed: no distance, " + row(html, "gr"));
+    }
+
+    /**
      * A strategy with seeds still to run is a measurement of the whole protocol over fewer seeds: it stands beside
      * the published figure, its seeds column saying which ran (as the README's protocol tables show "10 of 20
      * seeds so far"). A run that stopped before its last task does not.

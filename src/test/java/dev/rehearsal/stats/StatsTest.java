@@ -153,4 +153,29 @@ class StatsTest {
         assertThrows(IllegalArgumentException.class, () -> Verdict.decide(List.of(new Verdict.Question("a",
                 Map.of("seed 1", 0.5), "b", Map.of("seed 2", 0.4)))));
     }
+
+    /**
+     * A mean against a published one, on hand values: 0.9000 ± 0.0030 against 0.8900 ± 0.0040 is 0.0100 over
+     * sqrt(0.003² + 0.004²) = 0.0050, two SE exactly, within; a reading uncertainty of 0.0100 makes the spread
+     * sqrt(0.003² + 0.004² + 0.01²) = 0.011180, and -0.0250 is 2.24 SE, beyond; a published figure without a spread
+     * counts ours alone (0.0060 / 0.0030 = 2.0); with no spread at all the distance is undefined.
+     */
+    @Test
+    void aMeanAgainstAPublishedOneInCombinedStandardErrors() {
+        AgainstPublished a = AgainstPublished.of(0.9, 0.003, 0.89, 0.004, Double.NaN);
+        assertEquals(0.01, a.difference(), 1e-15);
+        assertEquals(0.005, a.combinedSe(), 1e-15);
+        assertEquals(2.0, a.distance(), 1e-12);
+        assertFalse(a.beyondTwo(), "at two, not beyond");
+        assertEquals("+0.0100 (2.0 SE): within", a.text());
+        AgainstPublished b = AgainstPublished.of(0.9, 0.003, 0.925, 0.004, 0.01);
+        assertEquals(0.0111803398874989, b.combinedSe(), 1e-15);
+        assertEquals(2.2360679774997896, b.distance(), 1e-12);
+        assertTrue(b.beyondTwo());
+        assertEquals("-0.0250 (2.2 SE): misses", b.text());
+        assertEquals("+0.0060 (2.0 SE): within", AgainstPublished.of(0.9, 0.003, 0.894, Double.NaN, Double.NaN).text());
+        AgainstPublished none = AgainstPublished.of(0.9, Double.NaN, 0.894, Double.NaN, Double.NaN);
+        assertTrue(Double.isNaN(none.distance()) && !none.beyondTwo());
+        assertEquals("+0.0060", none.text());
+    }
 }

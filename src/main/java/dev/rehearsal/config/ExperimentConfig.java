@@ -48,7 +48,7 @@ public final class ExperimentConfig {
      * record and checkpoint stays valid.
      */
     public static final java.util.Map<String, String> ADDED_KEYS = java.util.Map.of("precision", "fp32",
-            "validation", "0.0");
+            "validation", "0.0", "ewc-mode", "online");
 
     /** Every key a config file may set: the general ones, then every option a strategy declares. */
     public static List<String> allKeys() {

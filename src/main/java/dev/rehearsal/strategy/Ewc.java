@@ -12,11 +12,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Online elastic weight consolidation (Kirkpatrick et al. 2017; the online form of Schwarz et al. 2018, as in
- * van de Ven's continual-learning code). At the end of each task the diagonal Fisher information of the
- * solver is estimated from the task's training samples and folded into a running sum,
- * {@code F = gamma F + F_task}, and the parameters are stored as the anchor {@code theta*}. Every later step
- * adds the penalty {@code lambda / 2 sum_i F_i (theta_i - theta*_i)^2} through {@link #parameterPenalty}.
+ * Elastic weight consolidation (Kirkpatrick et al. 2017), online or offline ({@code ewc-mode}). <b>Online</b>
+ * (Schwarz et al. 2018, the default): at the end of each task the diagonal Fisher information of the solver is
+ * estimated from the task's training samples and folded into a running sum, {@code F = gamma F + F_task}, and
+ * the parameters are stored as the anchor {@code theta*}; every later step adds the penalty
+ * {@code lambda / 2 sum_i F_i (theta_i - theta*_i)^2} through {@link #parameterPenalty}. <b>Offline</b>
+ * (Kirkpatrick et al.'s form, and what van de Ven et al.'s 2022 comparison runs, {@code compare.py}: EWC with
+ * {@code args.offline = True}, for which the published lambdas were chosen): every earlier task k keeps its own
+ * Fisher {@code F_k} and anchor {@code theta*_k}, and the penalty is {@code lambda / 2 sum_k sum_i F_k,i
+ * (theta_i - theta*_k,i)^2}, one term a task, so its memory and its cost per step grow with the tasks (2 P floats
+ * and one pass over P a task; the last task's pair is never needed and not computed). With one earlier task the
+ * two forms are the same.
  *
  * <p><b>The Fisher.</b> {@code F_task = 1/N sum_n (d/d theta log p(y_n | x_n))^2} over N samples of the task,
  * the log-likelihood taken over the classes the task is evaluated on (its own in the task and domain settings,
@@ -41,9 +47,8 @@ import java.util.Map;
  *
  * <p>{@code all} costs one backward pass per class of the range for every batch (2 in the task setting, up to
  * 10 in the class setting), with each row's output gradient scaled by {@code sqrt(p(k | x_n))} before it.
- * Not implemented: offline EWC (one penalty and anchor per task), which is what that
- * code's {@code --ewc} runs. Its online penalty also multiplies the stored Fisher by gamma once more; here the
- * penalty uses F as stored (the same for the default gamma 1).
+ * van de Ven's online penalty also multiplies the stored Fisher by gamma once more; here the penalty uses F as
+ * stored (the same for the default gamma 1).
  */
 public final class Ewc extends Strategy {
     /**
@@ -73,6 +78,30 @@ public final class Ewc extends Strategy {
                     + "van de Ven et al.'s default, for which the published lambdas were chosen), one drawn from the "
                     + "model's prediction, the predicted one, or the true one (the empirical Fisher)", Labels.class);
 
+    /**
+     * Online (one running Fisher and one anchor; Rehearsal's default, as before the option existed) or offline
+     * (one of each per earlier task: van de Ven et al. 2022's compare.py, {@code args.offline = True}, the form
+     * their published lambdas were chosen for).
+     */
+    public static final Option MODE = Option.choice("ewc-mode",
+            "EWC: online (one running Fisher sum F = gamma F + F_task and one anchor, the last task's parameters; "
+                    + "Schwarz et al. 2018) or offline (a Fisher and an anchor per earlier task, one penalty each: "
+                    + "Kirkpatrick et al. 2017, and van de Ven et al. 2022's compare.py, for which the published "
+                    + "lambdas were chosen; its memory grows by 2 P floats a task)", Mode.class);
+
+    /** {@code ewc-mode}: how earlier tasks are remembered. */
+    public enum Mode implements dev.rehearsal.Word {
+        /** One running Fisher and one anchor. */
+        ONLINE,
+        /** A Fisher and an anchor per earlier task. */
+        OFFLINE;
+
+        @Override
+        public String id() {
+            return dev.rehearsal.Word.idOf(this);
+        }
+    }
+
     /** The label of each sample's log-likelihood in the Fisher ({@code fisher-labels}). */
     public enum Labels implements dev.rehearsal.Word {
         /** Every label, weighted by its probability: the exact Fisher (van de Ven et al. 2022's default). */
@@ -90,15 +119,20 @@ public final class Ewc extends Strategy {
         }
     }
     public static final StrategyType TYPE = new StrategyType("ewc",
-            "Online EWC: a Fisher-weighted quadratic penalty toward earlier tasks' parameters (--ewc-lambda).",
-            List.of(LAMBDA, GAMMA, SAMPLES, LABELS), Ewc::new);
+            "EWC: a Fisher-weighted quadratic penalty toward earlier tasks' parameters (--ewc-lambda), online or "
+                    + "offline (--ewc-mode).",
+            List.of(LAMBDA, GAMMA, SAMPLES, LABELS, MODE), Ewc::new);
 
     private final ReplayScheduler none = ReplayScheduler.none();
     private final ParameterState state;
-    /** {@code F [1, P]}: the running Fisher diagonal, laid out as the solver's parameter table. */
-    private final Tensor fisher;
-    /** {@code theta* [1, P]}: the parameters at the end of the last task. */
-    private final Tensor anchor;
+    /**
+     * {@code F [1, P]}, laid out as the solver's parameter table: online, the running Fisher diagonal (one);
+     * offline, task k's Fisher at index k - 1 (one per task but the last).
+     */
+    private final Tensor[] fishers;
+    /** {@code theta* [1, P]}: online, the parameters at the end of the last task; offline, at the end of each. */
+    private final Tensor[] anchors;
+    private final Mode mode;
     /** {@code p [B, C]}: the predictive distribution labels are drawn from. */
     private final Tensor probabilities;
     /** {@code a^2 [B, max IN]}, {@code delta^2 [B, max OUT]}: one layer's squared inputs and output gradients. */
@@ -119,6 +153,7 @@ public final class Ewc extends Strategy {
         this.gamma = (float) ctx.config().number(GAMMA);
         this.samples = ctx.config().integer(SAMPLES);
         this.labels = ctx.config().choice(LABELS, Labels.class);
+        this.mode = ctx.config().choice(MODE, Mode.class);
         int rows = solver.maxBatch();
         int maxIn = 0;
         int maxOut = 0;
@@ -129,8 +164,14 @@ public final class Ewc extends Strategy {
             ws = Math.max(ws, ctx.backend().linearWorkspace(rows, l.in(), l.capacity()));
         }
         this.state = register(new ParameterState(ctx.backend(), "ewc", "ewc state", solver));
-        this.fisher = state.parameterSized("fisher", true);
-        this.anchor = state.parameterSized("anchor", true);
+        int pairs = mode == Mode.ONLINE ? 1 : Math.max(0, ctx.scenario().taskCount() - 1);
+        this.fishers = new Tensor[pairs];
+        this.anchors = new Tensor[pairs];
+        for (int k = 0; k < pairs; k++) {
+            String task = mode == Mode.ONLINE ? "" : "_task" + (k + 1);
+            fishers[k] = state.parameterSized("fisher" + task, true);
+            anchors[k] = state.parameterSized("anchor" + task, true);
+        }
         this.squaredInputs = state.scratch("squared_inputs", rows, maxIn);
         this.squaredDeltas = state.scratch("squared_deltas", rows, maxOut);
         this.workspace = state.workspace("workspace", Math.toIntExact(ws));
@@ -149,22 +190,40 @@ public final class Ewc extends Strategy {
         learner.trainSolver(solver, List.of(task), task.index() + 1, none, null);
     }
 
-    /** Adds {@code lambda / 2 sum F (theta - theta*)^2} and its gradient once a task has been consolidated. */
+    /**
+     * Adds {@code lambda / 2 sum F (theta - theta*)^2} and its gradient once a task has been consolidated: the one
+     * term online, a term per consolidated task offline (in task order).
+     */
     @Override
     public double parameterPenalty(Mlp s, int taskNumber) {
-        if (!state.isConsolidated()) {
-            return 0;
+        double penalty = 0;
+        for (int k = 0; k < remembered(); k++) {
+            penalty += ctx.backend().quadraticPenalty(s.gradientBlock(), s.parameterBlock(), anchors[k], fishers[k],
+                    lambda);
         }
-        return ctx.backend().quadraticPenalty(s.gradientBlock(), s.parameterBlock(), anchor, fisher, lambda);
+        return penalty;
     }
 
-    /** {@code F = gamma F + F_task} at the parameters the task ended with, which become the anchor. */
+    /** How many Fisher and anchor pairs hold earlier tasks: online one once a task ended, offline one a task. */
+    private int remembered() {
+        return Math.min(state.consolidations(), fishers.length);
+    }
+
+    /**
+     * Online: {@code F = gamma F + F_task} at the parameters the task ended with, which become the anchor.
+     * Offline: the task's own Fisher and anchor, unless it is the last task (no later task would read them).
+     */
     @Override
     public void afterTask(Task task) {
         Backend be = ctx.backend();
-        be.axpby(fisher, fisher, gamma, 0f);
-        addTaskFisher(task, fisherPositions(task));
-        be.copy(anchor, solver.parameterBlock());
+        int k = mode == Mode.ONLINE ? 0 : state.consolidations();
+        if (k < fishers.length) {
+            if (mode == Mode.ONLINE) {
+                be.axpby(fishers[k], fishers[k], gamma, 0f);
+            }
+            addTaskFisher(task, fisherPositions(task), fishers[k]);
+            be.copy(anchors[k], solver.parameterBlock());
+        }
         state.consolidated();
     }
 
@@ -195,7 +254,7 @@ public final class Ewc extends Strategy {
      * weight-gradient GEMM over squared operands. Backward also accumulates the batch's summed gradient,
      * which is not used (its GEMMs are counted, as all are).
      */
-    void addTaskFisher(Task task, int[] positions) {
+    void addTaskFisher(Task task, int[] positions, Tensor fisher) {
         Backend be = ctx.backend();
         int[] range = ctx.scenario().classRange(task, solver.outputs());
         float weight = (float) (1 / Math.sqrt(positions.length));
@@ -215,20 +274,20 @@ public final class Ewc extends Strategy {
                             range[1], weight);
                     scaleRows(solver.logitsGrad(rows), p, classes, k);
                     solver.backward(rows);
-                    addSquares(rows, layers);
+                    addSquares(rows, layers, fisher);
                 }
                 continue;
             }
             Tensor labels = label(rows, range);
             be.crossEntropy(solver.logitsGrad(rows), solver.logits(rows), labels, range[0], range[1], weight);
             solver.backward(rows);
-            addSquares(rows, layers);
+            addSquares(rows, layers, fisher);
         }
         solver.zeroGrad();
     }
 
     /** Adds the rows' squared per-sample gradients, left in the solver's output-gradient slots, to F. */
-    private void addSquares(int rows, List<Linear> layers) {
+    private void addSquares(int rows, List<Linear> layers, Tensor fisher) {
         Backend be = ctx.backend();
         {
             for (int l = 0; l < layers.size(); l++) {
@@ -275,7 +334,7 @@ public final class Ewc extends Strategy {
      * The simple version of {@link #addTaskFisher}, kept as its reference: one sample at a time, its whole
      * gradient from the solver's own backward pass, squared into F with weight 1/N.
      */
-    void addTaskFisherOneByOne(Task task, int[] positions) {
+    void addTaskFisherOneByOne(Task task, int[] positions, Tensor fisher) {
         Backend be = ctx.backend();
         int[] range = ctx.scenario().classRange(task, solver.outputs());
         for (int from = 0; from < positions.length; from++) {
@@ -355,18 +414,30 @@ public final class Ewc extends Strategy {
         return new Tensor(flat.block(), flat.offset() + layer.biasEntry().offset(), 1, layer.out(), layer.out());
     }
 
-    /** The running Fisher diagonal {@code [1, P]} (for tests and reports). */
+    /** The Fisher diagonal {@code [1, P]}: online the running one, offline the first task's (for tests). */
     public Tensor fisher() {
-        return fisher;
+        return fishers[0];
     }
 
     public Tensor anchor() {
-        return anchor;
+        return anchors[0];
     }
 
-    /** The Fisher and the anchor, once a task has been consolidated: what EWC remembers earlier tasks by. */
+    /** Offline, task {@code task}'s Fisher (1-based); online, the running one for any task. */
+    public Tensor fisher(int task) {
+        return fishers[mode == Mode.ONLINE ? 0 : task - 1];
+    }
+
+    public Tensor anchor(int task) {
+        return anchors[mode == Mode.ONLINE ? 0 : task - 1];
+    }
+
+    /**
+     * The Fisher and anchor pairs that hold earlier tasks: what EWC remembers them by (online one pair once a task
+     * has ended; offline one a task, up to the last but one).
+     */
     @Override
     public long replayMemoryBytes() {
-        return state.rememberedBytes();
+        return 2L * remembered() * fishers[0].numel() * Float.BYTES;
     }
 }

@@ -105,6 +105,11 @@ final class ParameterState implements Component {
         return consolidated > 0;
     }
 
+    /** How many tasks have been consolidated. */
+    int consolidations() {
+        return consolidated;
+    }
+
     /** Bytes of the kept blocks once a task has been consolidated, 0 before: the memory of earlier tasks. */
     long rememberedBytes() {
         if (consolidated == 0) {

@@ -23,7 +23,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A run stopped after its third task (its checkpoint holds the state after the second: LwF's teacher,
+ * A run stopped after its third task (its checkpoint holds the state after the second: LwF's teacher, offline
+ * EWC's two Fisher and anchor pairs,
  * DER++'s filled reservoir with its logits, cgr's generator and frozen generator, and with soft targets its frozen
  * solver) and continued from that checkpoint in a fresh strategy ends with
  * the same accuracy matrix, and the same solver parameters bit for bit, as a run that never stopped.
@@ -41,12 +42,19 @@ class StrategyResumeTest {
     @CsvSource({"lwf, class, native, hard", "lwf, task, jvm, hard", "derpp, class, native, hard",
         "derpp, domain, jvm, hard", "cgr, class, native, hard", "cgr, task, jvm, hard", "cgr, class, native, soft",
         "bir, class, native, soft", "bir, domain, jvm, soft", "bir, task, native, soft",
-        "proto/binary, class, native, hard", "proto/u4, domain, jvm, hard", "er/binary, task, native, hard"})
+        "proto/binary, class, native, hard", "proto/u4, domain, jvm, hard", "er/binary, task, native, hard",
+        "ewc:ewc-mode=offline, class, native, hard", "ewc:ewc-mode=offline, domain, jvm, hard"})
     void aResumedRunEndsWithTheSameAccuracyMatrix(String strategy, String setting, String backend, String targets,
             @TempDir Path dir) throws Exception {
         Backend be = Backends.named(backend);
         ExperimentConfig c = new ExperimentConfig();
-        String[] parts = strategy.split("/"); // strategy/storage
+        String[] options = strategy.split(":"); // strategy[/storage][:key=value]
+        for (int i = 1; i < options.length; i++) {
+            String[] kv = options[i].split("=");
+            c.set(dev.rehearsal.config.StrategyCatalog.installed().allOptions().stream()
+                    .filter(o -> o.key().equals(kv[0])).findFirst().orElseThrow(), kv[1]);
+        }
+        String[] parts = options[0].split("/"); // strategy/storage
         c.strategy = parts[0];
         if (parts.length > 1) {
             c.set(dev.rehearsal.strategy.ReplayBudget.STORAGE, parts[1]);

@@ -222,7 +222,7 @@ class EwcTest {
 
             // The one-sample-at-a-time path agrees with the batched identity.
             be.fill(ewc.fisher(), 0f);
-            ewc.addTaskFisherOneByOne(first, ewc.fisherPositions(first));
+            ewc.addTaskFisherOneByOne(first, ewc.fisherPositions(first), ewc.fisher());
             assertClose(toDouble(batched), ewc.fisher().toFloatArray(), 1e-5, backendName + " one by one vs batched");
         }
     }
@@ -244,11 +244,11 @@ class EwcTest {
             Task first = sc.tasks().get(0);
             ewc.beforeTask(first);
             long[] before = rng.saveState();
-            ewc.addTaskFisher(first, ewc.fisherPositions(first));
+            ewc.addTaskFisher(first, ewc.fisherPositions(first), ewc.fisher());
             float[] batched = ewc.fisher().toFloatArray();
             be.fill(ewc.fisher(), 0f);
             rng.restoreState(before);
-            ewc.addTaskFisherOneByOne(first, ewc.fisherPositions(first));
+            ewc.addTaskFisherOneByOne(first, ewc.fisherPositions(first), ewc.fisher());
             assertClose(toDouble(batched), ewc.fisher().toFloatArray(), 1e-5, backendName + " sampled, one by one");
             double[] predicted = referenceFisher(ewc.solver(), sc, first, false);
             double diff = 0;
@@ -296,5 +296,110 @@ class EwcTest {
                     "the Fisher GEMMs' workspace is listed, as the backend's: " + items);
             assertEquals(ewc.memory().get("ewc"), listed, "every block of the arena is listed: " + items);
         }
+    }
+
+    /**
+     * Offline EWC: task k keeps its own Fisher (estimated at the parameters it ended with, the same as the online
+     * form's F_k for gamma 0) and anchor; with two earlier tasks the penalty is lambda/2 sum_k sum_i F_k,i
+     * (theta_i - theta*_k,i)^2 and its gradient lambda sum_k F_k (theta - theta*_k), both checked in double
+     * against the blocks; the memory is 2 P floats per earlier task (the last task keeps none), the scenario's
+     * five tasks giving four pairs allocated up front.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jvm", "native"})
+    void offlineKeepsAFisherAndAnAnchorPerTask(String backendName) {
+        Backend be = Backends.named(backendName);
+        ExperimentConfig c = config("class", "pred", 1);
+        c.set(Ewc.MODE, "offline");
+        c.set(Ewc.LAMBDA, 1000.0);
+        c.validate();
+        try (Dataset train = Synthetic.dataset(be, "syn-train", 10, 12, 41);
+                Dataset test = Synthetic.dataset(be, "syn-test", 10, 3, 42);
+                Scenario sc = Experiment.scenario(c, be, train, test);
+                Ewc ewc = new Ewc(new Context(be, sc, c, new Rng(8), new Ledger(be::macs), Progress.NONE))) {
+            long p = ewc.solver().parameterBlock().numel();
+            for (int t = 0; t < 3; t++) {
+                Task task = sc.tasks().get(t);
+                ewc.beforeTask(task);
+                ewc.train(task);
+                if (t < 2) {
+                    ewc.afterTask(task);
+                    double[] expected = referenceFisher(ewc.solver(), sc, task, false);
+                    assertCloseByTensor(ewc.solver(), expected, ewc.fisher(t + 1).toFloatArray(), 1e-4,
+                            backendName + " task " + (t + 1) + "'s own Fisher");
+                    assertArrayEquals(ewc.solver().parameterBlock().toFloatArray(), ewc.anchor(t + 1).toFloatArray());
+                    assertEquals(2L * 4 * p * (t + 1), ewc.replayMemoryBytes(), (t + 1) + " pairs of f32 [P]");
+                }
+            }
+            float[] theta = ewc.solver().parameterBlock().toFloatArray();
+            double value = 0;
+            double[] grad = new double[theta.length];
+            for (int k = 1; k <= 2; k++) {
+                float[] f = ewc.fisher(k).toFloatArray();
+                float[] a = ewc.anchor(k).toFloatArray();
+                for (int i = 0; i < theta.length; i++) {
+                    double d = (double) theta[i] - a[i];
+                    value += 0.5 * 1000.0 * f[i] * d * d;
+                    grad[i] += 1000.0 * f[i] * d;
+                }
+            }
+            ewc.solver().zeroGrad();
+            double penalty = ewc.parameterPenalty(ewc.solver(), 3);
+            assertTrue(value > 0, "the third task moved away from both anchors");
+            assertEquals(value, penalty, 1e-6 * value, backendName + " the two terms' sum");
+            float[] g = ewc.solver().gradientBlock().toFloatArray();
+            double scale = 0;
+            for (double x : grad) {
+                scale = Math.max(scale, Math.abs(x));
+            }
+            for (int i = 0; i < g.length; i++) {
+                assertEquals(grad[i], g[i], 1e-5 * scale, backendName + " gradient " + i);
+            }
+            long pairs = ewc.footprint().stream().filter(m -> m.block().contains("fisher_task")).count();
+            assertEquals(4, pairs, "five tasks: a Fisher for each of the first four, allocated up front");
+        }
+    }
+
+    /**
+     * With one earlier task the two forms are one: on a two-task scenario (classes 3, 1, 4, 0) an offline run and
+     * an online run (gamma 1) end with the same accuracy matrix and the same parameters, bit for bit.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jvm", "native"})
+    void offlineAndOnlineAreTheSameWithOneEarlierTask(String backendName) {
+        Backend be = Backends.named(backendName);
+        float[][] params = new float[2][];
+        dev.rehearsal.experiment.RunResult[] results = new dev.rehearsal.experiment.RunResult[2];
+        String[] modes = {"online", "offline"};
+        for (int m = 0; m < 2; m++) {
+            ExperimentConfig c = config("class", "all", 1);
+            c.classOrder = dev.rehearsal.config.ClassOrder.of(List.of(3, 1, 4, 0));
+            c.set(Ewc.MODE, modes[m]);
+            c.set(Ewc.LAMBDA, 1e4);
+            c.validate();
+            int run = m;
+            try (Dataset train = Synthetic.dataset(be, "syn-train", 10, 12, 51);
+                    Dataset test = Synthetic.dataset(be, "syn-test", 10, 3, 52);
+                    Scenario sc = Experiment.scenario(c, be, train, test)) {
+                assertEquals(2, sc.taskCount());
+                results[m] = Experiment.run(c, be, sc, Progress.NONE,
+                        new Experiment.Listener() {
+                            @Override
+                            public void taskFinished(dev.rehearsal.experiment.RunResult soFar) {
+                            }
+
+                            @Override
+                            public void finished(Strategy s, dev.rehearsal.experiment.RunResult r) {
+                                params[run] = s.solver().parameterBlock().toFloatArray();
+                            }
+                        });
+            }
+        }
+        for (int t = 0; t < 2; t++) {
+            assertArrayEquals(results[0].accuracy().r()[t], results[1].accuracy().r()[t], "row " + (t + 1));
+        }
+        assertArrayEquals(params[0], params[1], backendName + ": the same parameters");
+        assertEquals(results[0].tasks().get(1).replayBytes(), results[1].tasks().get(1).replayBytes(),
+                "one Fisher and one anchor either way");
     }
 }

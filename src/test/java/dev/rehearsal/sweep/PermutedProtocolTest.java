@@ -139,6 +139,7 @@ class PermutedProtocolTest {
             case "ewc" -> {
                 assertEquals(100, c.number(Ewc.LAMBDA), 0, "ewc_lambda 100, domain, permMNIST");
                 assertEquals(1000, c.integer(Ewc.SAMPLES), "--fisher-n=1000");
+                assertEquals(Ewc.Mode.OFFLINE, c.choice(Ewc.MODE, Ewc.Mode.class), "compare.py: args.offline = True");
                 assertEquals(Ewc.Labels.ALL, c.choice(Ewc.LABELS, Ewc.Labels.class));
                 assertEquals(1, c.number(Ewc.GAMMA), 0);
             }

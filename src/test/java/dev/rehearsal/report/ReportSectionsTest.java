@@ -94,7 +94,8 @@ class ReportSectionsTest {
     /** The literature's protocol (README): preset wide, 2000 iterations, batch 128, full data, ER 100 per class. */
     private static void literatureProtocol(ObjectNode root) {
         config(root).put("quick", false).put("train-limit", 0).put("test-limit", 0).put("preset", "wide")
-                .put("iterations", 2000).put("vae-iterations", 2000).put("per-class", 100);
+                .put("iterations", 2000).put("vae-iterations", 2000).put("per-class", 100)
+                .put("reset-optimizer", false);
     }
 
     /** Removes the per-run fields newer files have, as a file written before them. */
@@ -217,7 +218,8 @@ class ReportSectionsTest {
         ObjectNode root = fixture(out);
         String quick = report(out, root);
         assertFalse(quick.contains("<th>published ACC</th>"), "a quick run is not the published protocol");
-        assertTrue(quick.contains("this run differs in preset seed (wide), iterations 0 (2000), train-limit 4000 (0)"),
+        assertTrue(quick.contains("this run differs in preset seed (wide), iterations 0 (2000), reset-optimizer true (false), "
+                + "train-limit 4000 (0)"),
                 "the differences are named");
 
         literatureProtocol(root);

@@ -150,13 +150,47 @@ def selection_table(name):
     return "\n".join(lines) + "\n\nEvaluated on new seeds:\n\n" + results_table(name)
 
 
+# The reference implementation's own runs (benchmarks/reference/reference_runs.py), one file per method and setting,
+# and the protocol folder whose row they check.
+REFERENCE_RUNS = os.path.join(ROOT, "benchmarks", "results")
+REFERENCE_ROWS = {("genc", "class"): "class", ("lwf", "class"): "class-baselines"}
+
+
+def reference_table(_name):
+    """Each method the reference implementation was run for: its mean ± SEM on this machine beside Rehearsal's row
+    (same setting, Adam kept) and the published figure."""
+    published = json.load(open(PUBLISHED))
+    files = sorted(f for f in os.listdir(REFERENCE_RUNS) if f.startswith("reference-") and f.endswith(".json"))
+    if not files:
+        return not_merged("check", "benchmarks/results/ has no reference-*.json")
+    lines = ["| method | setting | reference implementation, this machine (mean ± SEM, n) | Rehearsal (mean ± SEM, n) "
+             "| published | reference run |", "|---|---|---|---|---|---|"]
+    for f in files:
+        ref = json.load(open(os.path.join(REFERENCE_RUNS, f)))
+        key = (ref["method"], ref["setting"])
+        ours = ""
+        if key in REFERENCE_ROWS and os.path.exists(os.path.join(FOLDERS[REFERENCE_ROWS[key]], "results.json")):
+            for r in load(os.path.join(FOLDERS[REFERENCE_ROWS[key]], "results.json"))["results"]:
+                if r["strategy"].split(" (")[0] == ref["method"]:
+                    ours = "%s ± %s (%d)" % (fmt(r["acc"]), fmt(r.get("acc_sem")), r["n"])
+        theirs = next((p for p in published["values"] if p["setting"] == ref["setting"]
+                       and p["strategy"] == ref["method"]), None)
+        a = ref["acc"]
+        lines.append("| %s | %s | %s ± %s (%d) | %s | %s | `%s`, %s, PyTorch %s, %s |" % (
+            ref["method"], ref["setting"], fmt(a["mean"]), fmt(a["sem"]), a["n"], ours,
+            "" if theirs is None else fmt(theirs["acc"]) + ("" if theirs.get("std") is None else " ± " + fmt(theirs["std"])),
+            "benchmarks/results/" + f, ref["reference_commit"][:7], ref["torch"], ref["date"]))
+    return "\n".join(lines)
+
+
 TABLES = {name: results_table for name in FOLDERS}
+TABLES["reference"] = reference_table
 TABLES["proto"] = TABLES["permuted"] = selection_table
 
 
 def block(name):
     """A table's block: its table, or a line saying that no experiment of its grid has finished yet."""
-    if not os.path.exists(os.path.join(FOLDERS[name], "results.json")):
+    if name in FOLDERS and not os.path.exists(os.path.join(FOLDERS[name], "results.json")):
         return not_merged("grid", "docs/results/protocol/%s/ has no results.json" % name)
     return TABLES[name](name)
 

@@ -438,6 +438,6 @@ public final class Ewc extends Strategy {
      */
     @Override
     public long replayMemoryBytes() {
-        return 2L * remembered() * fishers[0].numel() * Float.BYTES;
+        return 2L * remembered() * solver.parameterBlock().numel() * Float.BYTES;
     }
 }

@@ -21,6 +21,7 @@ import dev.rehearsal.scenario.Scenario;
 import dev.rehearsal.scenario.Task;
 import dev.rehearsal.tensor.Tensor;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -401,5 +402,25 @@ class EwcTest {
         assertArrayEquals(params[0], params[1], backendName + ": the same parameters");
         assertEquals(results[0].tasks().get(1).replayBytes(), results[1].tasks().get(1).replayBytes(),
                 "one Fisher and one anchor either way");
+    }
+
+    /**
+     * A one-task scenario gives offline EWC no earlier task to keep: no Fisher and anchor pair is allocated, the
+     * run ends (it failed with an index error when its replay memory was asked for), and it remembers 0 bytes.
+     */
+    @Test
+    void offlineWithOneTaskKeepsNothing() {
+        Backend be = Backends.named("native");
+        ExperimentConfig c = config("class", "all", 1);
+        c.classOrder = dev.rehearsal.config.ClassOrder.of(List.of(3, 1));
+        c.set(Ewc.MODE, "offline");
+        c.validate();
+        try (Dataset train = Synthetic.dataset(be, "syn-train", 10, 12, 53);
+                Dataset test = Synthetic.dataset(be, "syn-test", 10, 3, 54);
+                Scenario sc = Experiment.scenario(c, be, train, test)) {
+            assertEquals(1, sc.taskCount());
+            dev.rehearsal.experiment.RunResult r = Experiment.run(c, be, sc, Progress.NONE, soFar -> { });
+            assertEquals(0, r.tasks().get(0).replayBytes(), "nothing kept for a later task");
+        }
     }
 }

@@ -319,7 +319,7 @@ public final class ExperimentConfig {
         }
         if (scenario == ScenarioType.SPLIT) {
             // A split scenario's tasks follow from its class order; a task count it did not use would be recorded
-            // as if it had run. Files write the count it runs (writtenTasks), which reads back as the default.
+            // as if it had run. Files write the count it runs (withTaskCount), which reads back as the default.
             int split = classOrder.size(classes) / classesPerTask;
             if (tasks != DEFAULT_TASKS && tasks != split) {
                 throw invalid("tasks", tasks, "no task count on a split scenario: it has one task per "

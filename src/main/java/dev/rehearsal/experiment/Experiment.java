@@ -181,7 +181,7 @@ public final class Experiment {
         Integrity.requireConfig(file, o.path(Integrity.CONFIG), c, fix);
         String status = o.path("status").asText();
         if (status.equals("finished")) {
-            Integrity.checkRecord(file, o, taskCount(c));
+            Integrity.checkRecord(file, o, c.taskCount());
         } else if (!status.equals("failed") && !status.equals(DOES_NOT_FIT)) {
             throw Integrity.corrupt(file, "its status '" + status + "' is none of finished, failed, " + DOES_NOT_FIT);
         }
@@ -217,7 +217,7 @@ public final class Experiment {
      * for a run that has not started. A started run counts its own ({@link Strategy#plannedWork}).
      */
     public static dev.rehearsal.metrics.Eta.Work plannedWork(ExperimentConfig c, long trainImages, long testImages) {
-        int tasks = taskCount(c);
+        int tasks = c.taskCount();
         boolean permuted = c.scenario == ScenarioType.PERMUTED;
         int classes = c.dataset.classes();
         long train = permuted ? trainImages : trainImages * c.classesPerTask / classes;
@@ -236,11 +236,6 @@ public final class Experiment {
                 ? tasks * Strategy.steps(trained, bc, c.vaeEpochs, c.vaeIterations) : 0;
         return new dev.rehearsal.metrics.Eta.Work(solver, generator, dev.rehearsal.metrics.Eta.Work.evaluation(
                 (long) (tasks + 1) * tasks * (test + held), c.batch));
-    }
-
-    /** The number of tasks of the scenario {@link #scenario} builds for {@code c}. */
-    public static int taskCount(ExperimentConfig c) {
-        return c.taskCount();
     }
 
     /** The class order a run of {@code c} uses (drawn from its seed when random); null for a permuted scenario. */

@@ -535,8 +535,7 @@ public final class HtmlReport {
                     // A run stopped early is not compared with a published figure; one with seeds still to run is,
                     // over the seeds it has (its seeds column says which).
                     Published.Value v = s.completion().everyRunFinished() ? published.match(protocol, s.name()) : null;
-                    int n = s.seeds().size();
-                    double sem = n > 1 && s.accStd() > 0 ? s.accStd() / Math.sqrt(n) : Double.NaN;
+                    double sem = sem(s.accStd(), s.seeds().size());
                     cell(v == null ? "—" : String.format(Locale.ROOT, "%.4f", v.acc())
                             + (Double.isFinite(v.std()) ? String.format(Locale.ROOT, " ± %.4f", v.std()) : "")
                             + (Double.isFinite(sem) ? "; ours " + v.against(s.acc(), sem).text() : ""));
@@ -1008,8 +1007,14 @@ public final class HtmlReport {
         if (!Double.isFinite(mean)) {
             return "—";
         }
-        return std > 0 && n > 1 ? String.format(Locale.ROOT, "%.4f ± %.4f", mean, std / Math.sqrt(n))
+        double sem = sem(std, n);
+        return Double.isFinite(sem) ? String.format(Locale.ROOT, "%.4f ± %.4f", mean, sem)
                 : String.format(Locale.ROOT, "%.4f", mean);
+    }
+
+    /** The standard error of the mean over {@code n} seeds, std / sqrt(n); NaN for one seed or no spread. */
+    private static double sem(double std, int n) {
+        return std > 0 && n > 1 ? std / Math.sqrt(n) : Double.NaN;
     }
 
     private static String fixed(double v, String pattern) {

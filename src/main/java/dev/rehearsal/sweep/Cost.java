@@ -2,7 +2,6 @@ package dev.rehearsal.sweep;
 
 import dev.rehearsal.config.ExperimentConfig;
 
-import dev.rehearsal.experiment.Experiment;
 import dev.rehearsal.nn.MlpSpec;
 import dev.rehearsal.config.ScenarioType;
 
@@ -21,7 +20,7 @@ record Cost(long solverMacs, long evaluationMacs, long parameterBytes, long data
     static Cost of(ExperimentConfig c) {
         MlpSpec mlp = c.preset.mlp();
         int classes = c.dataset.classes();
-        int tasks = Experiment.taskCount(c);
+        int tasks = c.taskCount();
         int outputs = c.scenario == ScenarioType.PERMUTED ? classes : c.classCount();
         int[] widths = new int[mlp.hidden().length + 2];
         widths[0] = mlp.input();

@@ -27,7 +27,8 @@ PUBLISHED = os.path.join(ROOT, "src", "main", "resources", "dev", "rehearsal", "
 # The sweep folders' parent: docs/results/protocol/, or REHEARSAL_PROTOCOL_DIR (tests format folders of their own).
 PROTOCOL = os.environ.get("REHEARSAL_PROTOCOL_DIR") or os.path.join(HERE, "protocol")
 FOLDERS = {name: os.path.join(PROTOCOL, name)
-           for name in ("class", "class-baselines", "class-variants", "task", "domain", "permuted", "proto",
+           for name in ("class", "class-baselines", "class-grow", "class-baselines-grow", "class-variants", "task",
+                        "domain", "permuted", "proto",
                         "class-reset", "class-baselines-reset", "task-reset", "joint-at-once")}
 # Seeds behind a table's published figures: 20 for Split-MNIST (compare.py --n-seeds=20), 5 for Permuted-MNIST
 # (GMvandeVen/continual-learning, all_results.sh: compare.py --seed=2 --n-seeds=5 --experiment=permMNIST).

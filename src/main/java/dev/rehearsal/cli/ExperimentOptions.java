@@ -42,7 +42,8 @@ final class ExperimentOptions {
     @Group.In(Group.DATA)
     @Option(names = "--class-order", paramLabel = "C",
             description = "Class order of a split scenario: random (a permutation per seed, the literature's "
-                    + "protocol), fixed (0..9) or a list such as 3,7,0,1,2,4,5,6,8,9 (default ${DEFAULT-VALUE}).")
+                    + "protocol), reference (per seed, the order GMvandeVen/continual-learning draws for that seed), "
+                    + "fixed (0..9) or a list such as 3,7,0,1,2,4,5,6,8,9 (default ${DEFAULT-VALUE}).")
     String classOrder;
     @Group.In(Group.DATA)
     @Option(names = "--classes-per-task", paramLabel = "K", description = "Classes per split task (default "

@@ -3,6 +3,7 @@ package dev.rehearsal.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.rehearsal.RehearsalException;
+import dev.rehearsal.random.NumpyLegacyPermutation;
 import dev.rehearsal.random.Rng;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,7 +13,7 @@ import java.util.Set;
 
 /**
  * The option {@code class-order}: which classes form the tasks of a split scenario, in order (consecutive groups
- * of {@code classes-per-task}). Three forms, parsed once here:
+ * of {@code classes-per-task}). Four forms, parsed once here:
  * <ul>
  *   <li>an explicit list ({@code 3,7,0,1,...}): the same order for every seed;</li>
  *   <li>{@code fixed}: the dataset's classes in label order (0..9), Rehearsal's default, which the reference
@@ -23,13 +24,21 @@ import java.util.Set;
  *       on a random stream of its own ({@link #STREAM}), so everything else the seed decides (initialisation,
  *       batches, sample choices) is the same as with a fixed order. The config records {@code random}; every run
  *       records the order it drew ({@code class_order} in results files and the CSV).</li>
+ *   <li>{@code reference}: per seed, the very order GMvandeVen/continual-learning gives that seed (its data loader
+ *       relabels digit d as {@code p[d]} with {@code p = np.random.permutation(classes)} drawn right after
+ *       {@code np.random.seed(seed)}, and its task k holds the new labels 2k and 2k + 1): the digits in the order
+ *       of their new labels, the inverse of {@code p}, drawn by {@link NumpyLegacyPermutation}. Seed s of a
+ *       Rehearsal run and of the reference's then share their class order, so the two can be compared seed by
+ *       seed; everything else the seed decides is Rehearsal's own, as with {@code random}.</li>
  * </ul>
  */
 public final class ClassOrder {
     /** Mixed into the seed for the class order's own random stream. */
     public static final long STREAM = 0x0C1A550DE5L;
 
-    private enum Form { LIST, FIXED, RANDOM }
+    private enum Form { LIST, FIXED, RANDOM, REFERENCE }
+
+    private static final String EXPECTED = "random, reference, fixed or a list of classes";
 
     private final Form form;
     private final List<Integer> classes;
@@ -42,7 +51,7 @@ public final class ClassOrder {
     /** An explicit order. */
     public static ClassOrder of(List<Integer> classes) {
         if (classes == null || classes.isEmpty() || classes.stream().anyMatch(java.util.Objects::isNull)) {
-            throw ExperimentConfig.invalid("class-order", classes, "random, fixed or a list of classes");
+            throw ExperimentConfig.invalid("class-order", classes, EXPECTED);
         }
         return new ClassOrder(Form.LIST, classes);
     }
@@ -50,6 +59,11 @@ public final class ClassOrder {
     /** A random order per seed. */
     public static ClassOrder random() {
         return new ClassOrder(Form.RANDOM, null);
+    }
+
+    /** Per seed, the reference implementation's order for that seed. */
+    public static ClassOrder reference() {
+        return new ClassOrder(Form.REFERENCE, null);
     }
 
     /** The label order, resolved against the dataset by {@link #resolvedFor}. */
@@ -83,12 +97,15 @@ public final class ClassOrder {
             if (t.equals("fixed")) {
                 return fixed();
             }
+            if (t.equals("reference")) {
+                return reference();
+            }
             List<Integer> out = new ArrayList<>();
             for (String part : t.split(",", -1)) {
                 try {
                     out.add(Integer.parseInt(part.trim()));
                 } catch (NumberFormatException e) {
-                    throw ExperimentConfig.invalid("class-order", s, "random, fixed or a list of classes");
+                    throw ExperimentConfig.invalid("class-order", s, EXPECTED);
                 }
             }
             return of(out);
@@ -98,13 +115,13 @@ public final class ClassOrder {
             for (Object x : list) {
                 if (!(x instanceof Integer || x instanceof Long || x instanceof Short)
                         || ((Number) x).longValue() != ((Number) x).intValue()) {
-                    throw ExperimentConfig.invalid("class-order", value, "random, fixed or a list of classes");
+                    throw ExperimentConfig.invalid("class-order", value, EXPECTED);
                 }
                 out.add(((Number) x).intValue());
             }
             return of(out);
         }
-        throw ExperimentConfig.invalid("class-order", value, "random, fixed or a list of classes");
+        throw ExperimentConfig.invalid("class-order", value, EXPECTED);
     }
 
     /** What the config records: "random", or the explicit list. */
@@ -112,16 +129,18 @@ public final class ClassOrder {
     public Object json() {
         return switch (form) {
             case RANDOM -> "random";
+            case REFERENCE -> "reference";
             case FIXED -> "fixed";
             case LIST -> classes;
         };
     }
 
+    /** Whether the order is drawn per seed ({@code random} or {@code reference}), not one list for all. */
     public boolean isRandom() {
-        return form == Form.RANDOM;
+        return form == Form.RANDOM || form == Form.REFERENCE;
     }
 
-    /** The explicit list; null for random (and for fixed before {@link #resolvedFor}). */
+    /** The explicit list; null for random and reference (and for fixed before {@link #resolvedFor}). */
     public List<Integer> classes() {
         return classes;
     }
@@ -155,10 +174,24 @@ public final class ClassOrder {
         }
     }
 
-    /** The order a run with {@code seed} uses: the list, or the permutation drawn from the seed's own stream. */
+    /**
+     * The order a run with {@code seed} uses: the list, the permutation drawn from the seed's own stream, or the
+     * reference implementation's order for the seed.
+     */
     public int[] forSeed(long seed, int datasetClasses) {
         if (form == Form.LIST) {
             return classes.stream().mapToInt(Integer::intValue).toArray();
+        }
+        if (form == Form.REFERENCE) {
+            if (seed < 0 || seed > 0xFFFFFFFFL) {
+                throw ExperimentConfig.invalid("seed", seed, "0 to 4294967295 with class-order reference (a NumPy seed)");
+            }
+            int[] relabel = NumpyLegacyPermutation.seeded(seed).permutation(datasetClasses);
+            int[] order = new int[datasetClasses];
+            for (int digit = 0; digit < datasetClasses; digit++) {
+                order[relabel[digit]] = digit;
+            }
+            return order;
         }
         int[] order = new int[datasetClasses];
         for (int k = 0; k < datasetClasses; k++) {

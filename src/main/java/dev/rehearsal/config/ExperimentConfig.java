@@ -308,11 +308,14 @@ public final class ExperimentConfig {
                     + " (" + e.getMessage() + ")");
         }
         if (classOrder == null) {
-            throw invalid("class-order", null, "random, fixed or a list of classes");
+            throw invalid("class-order", null, "random, reference, fixed or a list of classes");
         }
         int classes = dataset.classes();
         classOrder = classOrder.resolvedFor(classes);
         classOrder.check(classes, dataset.id());
+        if (scenario == ScenarioType.SPLIT) {
+            classOrder.forSeed(seed, classes); // a seed the order cannot be drawn for is refused here, not mid-run
+        }
         if (scenario == ScenarioType.SPLIT && classOrder.size(classes) % classesPerTask != 0) {
             throw invalid("classes-per-task", classesPerTask, "a divisor of the " + classOrder.size(classes)
                     + " classes of the class order");

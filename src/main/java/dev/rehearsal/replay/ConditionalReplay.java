@@ -34,7 +34,6 @@ import java.util.List;
  */
 public final class ConditionalReplay extends FrozenReplaySource<Vae> {
     private final Backend backend;
-    private final Scenario scenario;
     private final GenerativeReplay.Targets targets;
     private final float temperature;
     /** Rows drawn per task, and where each task's rows start, for grouping a draw by task. */
@@ -47,9 +46,8 @@ public final class ConditionalReplay extends FrozenReplaySource<Vae> {
 
     public ConditionalReplay(Backend backend, Scenario scenario, GenerativeReplay.Targets targets, float temperature,
             int maxDraw) {
-        super(maxDraw);
+        super(scenario, maxDraw);
         this.backend = backend;
-        this.scenario = scenario;
         this.targets = targets;
         this.temperature = temperature;
         this.counts = new int[scenario.taskCount()];
@@ -132,12 +130,10 @@ public final class ConditionalReplay extends FrozenReplaySource<Vae> {
     public List<Segment> draw(Tensor input, Batch batch, int from, int n, int outputs, Rng rng, Ledger ledger) {
         Tensor generated = drawImages(input, batch, from, n, rng, ledger);
         Tensor logits = null;
-        int previousOutputs = 0;
         if (targets == GenerativeReplay.Targets.SOFT) {
             backend.copy(previousSolver().input(n), generated);
             previousSolver().forward(n);
             logits = previousSolver().logits(n);
-            previousOutputs = previousSolver().outputs();
         }
         List<Segment> segments = new ArrayList<>();
         int start = 0;
@@ -152,7 +148,7 @@ public final class ConditionalReplay extends FrozenReplaySource<Vae> {
                 int[] student = scenario.classRange(task, outputs);
                 segments.add(new Segment(from + start, from + end, student[0], student[1], 0f, false));
             } else {
-                segments.add(labelled(backend, scenario, batch, task, logits.rows(start, end), previousOutputs, outputs,
+                segments.add(labelled(backend, scenario, batch, task, logits.rows(start, end), taughtClasses(), outputs,
                         from + start, from + end, targets, temperature));
             }
             start = end;

@@ -31,7 +31,6 @@ import java.util.List;
  */
 public final class FeedbackReplay extends FrozenReplaySource<FeedbackVae> {
     private final Backend backend;
-    private final Scenario scenario;
     private final GenerativeReplay.Targets targets;
     private final float temperature;
     private final int[] hidden;
@@ -47,9 +46,8 @@ public final class FeedbackReplay extends FrozenReplaySource<FeedbackVae> {
      */
     public FeedbackReplay(Backend backend, Scenario scenario, GenerativeReplay.Targets targets, float temperature,
             int maxDraw, FeedbackVae current, int[] hidden) {
-        super(maxDraw);
+        super(scenario, maxDraw);
         this.backend = backend;
-        this.scenario = scenario;
         this.targets = targets;
         this.temperature = temperature;
         this.current = current;
@@ -95,9 +93,8 @@ public final class FeedbackReplay extends FrozenReplaySource<FeedbackVae> {
         if (isEmpty()) {
             throw new IllegalStateException("no previous task to replay");
         }
-        int previousOutputs = previousSolver().outputs();
         // The classes of the tasks seen so far (with a fixed head the solver has units for unseen ones too).
-        int seenClasses = ConditionalReplay.classesSeen(scenario, tasksSeen());
+        int seenClasses = taughtClasses();
         drawTasks(n, rng);
         int row = 0;
         for (int k = 0; k < counts.length; k++) {
@@ -137,7 +134,7 @@ public final class FeedbackReplay extends FrozenReplaySource<FeedbackVae> {
             }
             int end = start + counts[k];
             Segment g = labelled(backend, scenario, batch, scenario.tasks().get(k), logits.rows(start, end),
-                    previousOutputs, outputs, from + start, from + end, targets, temperature);
+                    taughtClasses(), outputs, from + start, from + end, targets, temperature);
             Tensor rowModes = modes.rows(start, end);
             if (g.soft()) {
                 backend.copy(rowModes.cols(g.lo(), g.hi()), batch.softTargets(g.from(), g.to(), g.hi() - g.lo()));

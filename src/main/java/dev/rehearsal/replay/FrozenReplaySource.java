@@ -20,11 +20,14 @@ import java.util.function.UnaryOperator;
 public abstract class FrozenReplaySource<G extends Model> implements ReplaySource, FrozenCopies {
     /** Rows a draw has at most: the copies' batch size. */
     protected final int maxDraw;
+    /** The scenario the copies replay. */
+    protected final Scenario scenario;
     private Mlp previousSolver;
     private G previousGenerator;
     private int tasksSeen;
 
-    protected FrozenReplaySource(int maxDraw) {
+    protected FrozenReplaySource(Scenario scenario, int maxDraw) {
+        this.scenario = scenario;
         this.maxDraw = maxDraw;
     }
 
@@ -110,15 +113,29 @@ public abstract class FrozenReplaySource<G extends Model> implements ReplaySourc
     }
 
     /**
+     * The units of the classes the frozen solver was trained on, in the class setting: those of the tasks seen so
+     * far. With a growing head that is the copy's unit count; with a fixed head the copy also has units for
+     * classes it has not met (trained only to be unlikely), which its soft targets and argmax must not include:
+     * GMvandeVen/continual-learning, {@code train/train_task_based.py}, keeps the previous model's scores for
+     * {@code classes_per_context * (context - 1)} classes before labelling or distilling, whatever the active
+     * classes.
+     */
+    protected final int taughtClasses() {
+        return ConditionalReplay.classesSeen(scenario, tasksSeen);
+    }
+
+    /**
      * Labels the batch's replayed rows [from, to), which replay {@code task}, with the frozen solver's
-     * {@code teacherLogits} for them: its argmax (hard) or its softmax at T (soft) over the units it had
-     * ({@code teacherOutputs}); returns their loss segment over the units the student has now ({@code outputs}).
+     * {@code teacherLogits} for them: its argmax (hard) or its softmax at T (soft), in the class setting over
+     * the units of the classes it was trained on ({@code taughtClasses}, see {@link #taughtClasses}), otherwise
+     * over the replayed task's units; returns their loss segment over the units the student has now
+     * ({@code outputs}), zero soft targets on the units the teacher was not taught.
      */
     protected static Segment labelled(Backend backend, Scenario scenario, Batch batch, Task task, Tensor teacherLogits,
-            int teacherOutputs, int outputs, int from, int to, GenerativeReplay.Targets targets, float temperature) {
-        // The teacher knows the units it had; the student is trained over the units it has now.
-        int[] teacher = scenario.setting() == Setting.CLASS ? new int[] {0, teacherOutputs}
-                : scenario.classRange(task, teacherOutputs);
+            int taughtClasses, int outputs, int from, int to, GenerativeReplay.Targets targets, float temperature) {
+        // The teacher knows the classes it was taught; the student is trained over the units it has now.
+        int[] teacher = scenario.setting() == Setting.CLASS ? new int[] {0, taughtClasses}
+                : scenario.classRange(task, outputs);
         int[] student = scenario.classRange(task, outputs);
         if (targets == GenerativeReplay.Targets.HARD) {
             backend.argmax(batch.targets(from, to), teacherLogits, teacher[0], teacher[1]);

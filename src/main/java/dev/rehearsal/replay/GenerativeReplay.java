@@ -29,15 +29,13 @@ public final class GenerativeReplay extends FrozenReplaySource<Vae> {
     }
 
     private final Backend backend;
-    private final Scenario scenario;
     private final Targets targets;
     private final float temperature;
     private final int[] counts;
 
     public GenerativeReplay(Backend backend, Scenario scenario, Targets targets, float temperature, int maxDraw) {
-        super(maxDraw);
+        super(scenario, maxDraw);
         this.backend = backend;
-        this.scenario = scenario;
         this.targets = targets;
         this.temperature = temperature;
         this.counts = new int[scenario.taskCount()];
@@ -68,7 +66,6 @@ public final class GenerativeReplay extends FrozenReplaySource<Vae> {
         backend.copy(previousSolver().input(n), generated);
         previousSolver().forward(n);
         Tensor logits = previousSolver().logits(n);
-        int previousOutputs = previousSolver().outputs();
 
         // Which earlier task each row replays: in the task setting, drawn uniformly; otherwise irrelevant.
         java.util.Arrays.fill(counts, 0);
@@ -87,7 +84,7 @@ public final class GenerativeReplay extends FrozenReplaySource<Vae> {
             }
             int end = start + counts[k];
             segments.add(labelled(backend, scenario, batch, scenario.tasks().get(k), logits.rows(start, end),
-                    previousOutputs, outputs, from + start, from + end, targets, temperature));
+                    taughtClasses(), outputs, from + start, from + end, targets, temperature));
             start = end;
         }
         return segments;

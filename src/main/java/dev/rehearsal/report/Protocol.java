@@ -83,7 +83,9 @@ record Protocol(Map<String, JsonNode> config) {
         JsonNode order = get("class-order");
         if (order != null && !text("scenario").equals("permuted") && !labelOrder(order)) {
             parts.add(order.isTextual() && order.asText().equals("random") ? "a random class order per seed"
-                    : "class order " + order);
+                    : order.isTextual() && order.asText().equals("reference")
+                            ? "per seed, the reference implementation's class order"
+                            : "class order " + order);
         }
         JsonNode validation = get("validation");
         if (validation != null && validation.isNumber() && validation.asDouble() > 0) {

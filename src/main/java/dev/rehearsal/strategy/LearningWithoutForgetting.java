@@ -23,8 +23,9 @@ import java.util.Map;
  * {@code models/classifier.py} with {@code lwf_weighting}: current and distillation terms are summed, not
  * weighted 1/t and 1 - 1/t as replay is; {@code loss_fn_kd} is called without its T^2 factor):
  * <ul>
- *   <li>class-incremental: {@code CE(current) + KD}, one KD over the solver's active outputs [0, C_t) against
- *       the teacher's softmax over its outputs [0, C_{t-1}), zero-padded on the new units;</li>
+ *   <li>class-incremental: {@code CE(current) + KD}, one KD over the solver's active outputs ([0, C_t) with a
+ *       growing head, every unit with a fixed one) against the teacher's softmax over the earlier tasks'
+ *       classes [0, C_{t-1}), zero-padded on the rest;</li>
  *   <li>task-incremental: {@code CE(current) + sum_k KD_k} over every previous task k, each within that
  *       task's own head units;</li>
  *   <li>domain-incremental: {@code CE(current) + (t - 1) KD} over all outputs.</li>
@@ -147,7 +148,9 @@ public final class LearningWithoutForgetting extends Strategy {
             }
         } else {
             int[] range = sc.classRange(now, student.outputs());
-            int[] taught = sc.setting() == Setting.CLASS ? new int[] {0, teacher.outputs()} : range;
+            // In the class setting the teacher is distilled over the classes it was taught (those of the earlier
+            // tasks), not over every unit it has: with a fixed head it also has units for classes it has not met.
+            int[] taught = sc.setting() == Setting.CLASS ? new int[] {0, now.lo()} : range;
             float weight = sc.setting() == Setting.DOMAIN ? (taskNumber - 1) * perRow : perRow;
             loss += distill(student, current, range[0], range[1], taught[0], taught[1], weight);
         }

@@ -91,11 +91,14 @@ class ReportSectionsTest {
                 : snake.toUpperCase(Locale.ROOT);
     }
 
-    /** The literature's protocol (README): preset wide, 2000 iterations, batch 128, full data, ER 100 per class. */
+    /**
+     * The literature's protocol (README): preset wide, 2000 iterations, batch 128, full data, ER 100 per class,
+     * Adam kept, all ten output units active from the first task.
+     */
     private static void literatureProtocol(ObjectNode root) {
         config(root).put("quick", false).put("train-limit", 0).put("test-limit", 0).put("preset", "wide")
                 .put("iterations", 2000).put("vae-iterations", 2000).put("per-class", 100)
-                .put("reset-optimizer", false);
+                .put("reset-optimizer", false).put("head", "fixed");
     }
 
     /** Removes the per-run fields newer files have, as a file written before them. */
@@ -237,6 +240,15 @@ class ReportSectionsTest {
         assertTrue(row(html, "er").contains(">—<") && !row(html, "er").contains("0.8879"),
                 "ER with 300 per class is not the published ER");
         assertTrue(row(html, "gr").contains(">0.9035<"));
+
+        // The reference runs class-IL with every output unit active from the first task (--active-classes all):
+        // a growing head is another protocol, whatever else matches.
+        config(root).put("per-class", 100).put("head", "grow");
+        html = report(out, root);
+        assertFalse(row(html, "er").contains("0.8879") || row(html, "gr").contains("0.9035")
+                || row(html, "naive").contains("0.1989"), "a growing head is not the published class-IL protocol");
+        config(root).put("head", "fixed");
+        assertTrue(row(report(out, root), "er").contains(">0.8879<"), "and fixed again is");
 
         config(root).put("setting", "domain");
         html = report(out, root);

@@ -30,7 +30,8 @@ class ProtocolRecordsLongTest {
     void seedTwoOfTheCommittedProtocolSweepsReproduces(@TempDir Path dir) throws Exception {
         Path root = Path.of("").toAbsolutePath();
         int compared = 0;
-        for (String name : List.of("class", "class-baselines", "class-reset", "class-baselines-reset")) {
+        for (String name : List.of("class", "class-baselines", "class-grow", "class-baselines-grow", "class-reset",
+                "class-baselines-reset")) {
             Path committed = root.resolve("docs/results/protocol/" + name + "/runs");
             if (!Files.isDirectory(committed)) {
                 continue;

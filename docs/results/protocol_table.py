@@ -29,7 +29,7 @@ PROTOCOL = os.environ.get("REHEARSAL_PROTOCOL_DIR") or os.path.join(HERE, "proto
 FOLDERS = {name: os.path.join(PROTOCOL, name)
            for name in ("class", "class-baselines", "class-grow", "class-baselines-grow", "class-variants", "task",
                         "domain", "permuted", "proto",
-                        "class-reset", "class-baselines-reset", "task-reset", "joint-at-once")}
+                        "class-reset", "class-baselines-reset", "task-reset", "joint-at-once", "reference-orders")}
 # Seeds behind a table's published figures: 20 for Split-MNIST (compare.py --n-seeds=20), 5 for Permuted-MNIST
 # (GMvandeVen/continual-learning, all_results.sh: compare.py --seed=2 --n-seeds=5 --experiment=permMNIST).
 PUBLISHED_SEEDS = {"permuted": 5}
@@ -184,8 +184,48 @@ def reference_table(_name):
     return "\n".join(lines)
 
 
+def records(folder):
+    """The finished records of a sweep folder's runs/, by (strategy, seed); links are never followed."""
+    out = {}
+    runs = os.path.join(folder, "runs")
+    for f in sorted(os.listdir(runs)) if os.path.isdir(runs) else []:
+        path = os.path.join(runs, f)
+        if not f.endswith(".json") or os.path.islink(path) or not os.path.isfile(path):
+            continue
+        r = json.load(open(path))
+        if r.get("complete"):
+            out[(r["strategy"], r["seed"])] = r
+    return out
+
+
+def reference_orders_table(name):
+    """Seed by seed on the same class order: the reference implementation's run (benchmarks/results/reference-*.json)
+    beside Rehearsal's run of the same seed with class-order reference (docs/results/protocol/reference-orders/)."""
+    ours = records(FOLDERS[name])
+    if not ours:
+        return not_merged("grid", "docs/results/protocol/%s/ has no finished record" % name)
+    lines = ["| method | seed | tasks (digits), both | reference implementation | Rehearsal | Rehearsal - reference |",
+             "|---|---|---|---|---|---|"]
+    for f in sorted(f for f in os.listdir(REFERENCE_RUNS) if f.startswith("reference-") and f.endswith(".json")):
+        ref = json.load(open(os.path.join(REFERENCE_RUNS, f)))
+        diffs = []
+        for run in sorted(ref["runs"], key=lambda r: r["seed"]):
+            r = ours.get((ref["method"], run["seed"]))
+            if r is None:
+                continue
+            order = r["class_order"]
+            tasks = " ".join("{%s}" % ",".join(str(d) for d in order[k:k + 2]) for k in range(0, len(order), 2))
+            diffs.append(r["acc"] - run["acc"])
+            lines.append("| %s | %d | %s | %s | %s | %+.4f |" % (ref["method"], run["seed"], tasks, fmt(run["acc"]),
+                                                           fmt(r["acc"]), diffs[-1]))
+        if diffs:
+            lines.append("| %s | mean of %d | | | | %+.4f |" % (ref["method"], len(diffs), sum(diffs) / len(diffs)))
+    return "\n".join(lines)
+
+
 TABLES = {name: results_table for name in FOLDERS}
 TABLES["reference"] = reference_table
+TABLES["reference-orders"] = reference_orders_table
 TABLES["proto"] = TABLES["permuted"] = selection_table
 
 

@@ -36,6 +36,9 @@ METHODS = {
              "--lr=0.001", "--eval-s=50"],
     # "## LwF": replay of the current data with distillation.
     "lwf": ["--replay=current", "--distill"],
+    # "## BI-R": generative replay through feedback, of hidden representations, with decoder gates, a GMM prior per
+    # class and distillation.
+    "bir": ["--replay=generative", "--feedback", "--hidden", "--dg-gates", "--prior=GMM", "--per-class", "--distill"],
 }
 ACC = re.compile(r"=> average accuracy over all (\d+) contexts: ([0-9.]+)")
 

@@ -29,7 +29,8 @@ PROTOCOL = os.environ.get("REHEARSAL_PROTOCOL_DIR") or os.path.join(HERE, "proto
 FOLDERS = {name: os.path.join(PROTOCOL, name)
            for name in ("class", "class-baselines", "class-grow", "class-baselines-grow", "class-variants", "task",
                         "domain", "permuted", "proto",
-                        "class-reset", "class-baselines-reset", "task-reset", "joint-at-once", "reference-orders")}
+                        "class-reset", "class-baselines-reset", "task-reset", "joint-at-once", "reference-orders",
+                        "head")}
 # Seeds behind a table's published figures: 20 for Split-MNIST (compare.py --n-seeds=20), 5 for Permuted-MNIST
 # (GMvandeVen/continual-learning, all_results.sh: compare.py --seed=2 --n-seeds=5 --experiment=permMNIST).
 PUBLISHED_SEEDS = {"permuted": 5}

@@ -17,7 +17,8 @@ import java.util.Map;
  * initialisations) compared by final ACC with the paired t-test and the Wilcoxon signed-rank test, Holm-corrected
  * over the table ({@link Verdict}). Only complete runs count, and a pair is compared on the seeds both have.
  * The family is every pair of strategies when there are at most {@value #ALL_PAIRS_UP_TO} of them, else each
- * strategy against the one with the highest mean ACC. What results.md, sweep.md, results.json and the report
+ * strategy against the one with the highest mean ACC; a grid's {@code paired-by: KEY} makes it the pairs that
+ * differ in that key alone ({@link #differingIn}). What results.md, sweep.md, results.json and the report
  * say about one method beating another is {@link Verdict.Answer#sentence}, nothing else.
  */
 public final class PairedComparisons {
@@ -37,6 +38,34 @@ public final class PairedComparisons {
 
     /** The answers for the strategies of a summary (strategy name to its runs), in the family's order. */
     public static List<Verdict.Answer> of(Map<String, List<RunResult>> runs) {
+        return of(runs, null);
+    }
+
+    /**
+     * The pairs of labels whose options ({@code labels}: a label to its option map, seed excluded) are the same
+     * but for {@code key}: each method against itself with another value of that key, in the labels' order.
+     */
+    public static List<List<String>> differingIn(Map<String, Map<String, String>> labels, String key) {
+        List<List<String>> pairs = new ArrayList<>();
+        List<String> names = new ArrayList<>(labels.keySet());
+        for (int i = 0; i < names.size(); i++) {
+            for (int j = i + 1; j < names.size(); j++) {
+                Map<String, String> a = new LinkedHashMap<>(labels.get(names.get(i)));
+                Map<String, String> b = new LinkedHashMap<>(labels.get(names.get(j)));
+                boolean differ = !java.util.Objects.equals(a.remove(key), b.remove(key));
+                if (differ && a.equals(b)) {
+                    pairs.add(List.of(names.get(i), names.get(j)));
+                }
+            }
+        }
+        return pairs;
+    }
+
+    /**
+     * As {@link #of(Map)}, with the family given: only the listed pairs (each a list of two strategy names), Holm
+     * over those; null for the default family.
+     */
+    public static List<Verdict.Answer> of(Map<String, List<RunResult>> runs, List<List<String>> pairs) {
         Map<String, Map<String, Double>> acc = new LinkedHashMap<>();
         runs.forEach((s, rs) -> {
             Map<String, Double> byKey = new LinkedHashMap<>();
@@ -51,7 +80,13 @@ public final class PairedComparisons {
         });
         List<String> names = new ArrayList<>(acc.keySet());
         List<Verdict.Question> family = new ArrayList<>();
-        if (names.size() <= ALL_PAIRS_UP_TO) {
+        if (pairs != null) {
+            for (List<String> pair : pairs) {
+                if (acc.containsKey(pair.get(0)) && acc.containsKey(pair.get(1))) {
+                    addIfPaired(family, pair.get(0), pair.get(1), acc);
+                }
+            }
+        } else if (names.size() <= ALL_PAIRS_UP_TO) {
             for (int i = 0; i < names.size(); i++) {
                 for (int j = i + 1; j < names.size(); j++) {
                     addIfPaired(family, names.get(i), names.get(j), acc);

@@ -31,6 +31,8 @@ public final class Summary {
     private final List<MachineUse.Work> ranHere = new ArrayList<>();
     /** How much of the machine the command used, once it is known (results.json's machine_use). */
     private MachineUse machineUse;
+    /** The paired tests' family when a grid declares one ({@code paired-by}); null: the default family. */
+    private List<List<String>> pairs;
 
     public Summary(ExperimentConfig config) {
         this.config = config;
@@ -119,6 +121,11 @@ public final class Summary {
         return Completion.completeFirst(new ArrayList<>(runs.keySet()), this::completion);
     }
 
+    /** Restricts the paired comparisons to these pairs of strategy names (a grid's {@code paired-by}). */
+    public void pairs(List<List<String>> family) {
+        this.pairs = family == null ? null : List.copyOf(family);
+    }
+
     public Map<String, List<RunResult>> runs() {
         return runs;
     }
@@ -192,7 +199,7 @@ public final class Summary {
             ArrayNode a = root.putArray("answers");
             answers.forEach(a::add);
         }
-        List<dev.rehearsal.stats.Verdict.Answer> compared = PairedComparisons.of(runs);
+        List<dev.rehearsal.stats.Verdict.Answer> compared = PairedComparisons.of(runs, pairs);
         if (!compared.isEmpty()) {
             root.set("comparisons", PairedComparisons.json(compared));
         }
@@ -391,7 +398,7 @@ public final class Summary {
         b.append("\nMean ± standard error of the mean (sample std / sqrt(n)) over the n seeds, as the literature "
                 + "reports it; the 95% interval is Student's t with n - 1 degrees of freedom. ");
         b.append(classOrders());
-        b.append(PairedComparisons.markdown(PairedComparisons.of(runs)));
+        b.append(PairedComparisons.markdown(PairedComparisons.of(runs, pairs)));
         if (machineUse != null) {
             b.append(machineUse.markdown());
         }

@@ -34,6 +34,8 @@ import java.util.function.Consumer;
  *   - {strategy: gr, replay-targets: soft}
  * report: frontier     # optional: the memory-accuracy frontier ({@link Frontier}) beside the sweep's tables,
  *                      # or scale: the scaling study over the grid's task counts (ScaleStudy: scale.json, scale.md)
+ * paired-by: head      # optional: the paired tests' family is only the pairs of points that differ in this key
+ *                      # and nothing else (each method with itself), not every pair of methods
  * </pre>
  * A grid may also choose before it reports ({@link Selection}): with {@code select:} and {@code evaluate:}
  * every combination is a candidate, run on the selection seeds; per group the candidate with the highest mean
@@ -90,6 +92,7 @@ public final class Grid {
 
     private final Selection.Plan selection;
     private final Map<String, Set<String>> unread;
+    private String pairedBy;
 
     private Grid(ObjectNode source, String report, List<String> swept, List<Point> points, int duplicates,
             Selection.Plan selection, Map<String, Set<String>> unread) {
@@ -108,6 +111,14 @@ public final class Grid {
      */
     public Selection.Plan selection() {
         return selection;
+    }
+
+    /**
+     * The key of {@code paired-by:}, or null: with it, the paired comparisons are only between points that differ
+     * in that key alone ({@link dev.rehearsal.experiment.PairedComparisons#differingIn}), one Holm family.
+     */
+    public String pairedBy() {
+        return pairedBy;
     }
 
     /** The grid file as given (for sweep.json). */
@@ -253,6 +264,15 @@ public final class Grid {
         JsonNode reportNode = fixed.remove("report");
         JsonNode select = fixed.remove("select");
         JsonNode evaluate = fixed.remove("evaluate");
+        JsonNode pairedNode = fixed.remove("paired-by");
+        String pairedBy = null;
+        if (pairedNode != null && !pairedNode.isNull()) {
+            if (!pairedNode.isTextual()) {
+                throw usage(where + ": 'paired-by' names one option key, e.g. paired-by: head; got " + pairedNode);
+            }
+            pairedBy = pairedNode.asText();
+            checkKey(where, "paired-by", pairedBy);
+        }
         String report = null;
         if (reportNode != null && !reportNode.isNull()) {
             report = reportNode.asText();
@@ -319,7 +339,9 @@ public final class Grid {
             }
         }
         if (select != null || evaluate != null) {
-            return selecting(source, report, fixed, combos, select, evaluate, where, quick, flags);
+            Grid g = selecting(source, report, fixed, combos, select, evaluate, where, quick, flags);
+            g.pairedBy = pairedBy;
+            return g;
         }
         LinkedHashSet<String> swept = new LinkedHashSet<>();
         combos.forEach(m -> swept.addAll(m.keySet()));
@@ -339,7 +361,9 @@ public final class Grid {
             throw usage(where + ": report: scale fits each cost against the number of tasks: the grid needs at "
                     + "least two task counts, e.g. grid: {tasks: [2, 5, 10]}");
         }
-        return new Grid(source, report, List.copyOf(swept), List.copyOf(byId.values()), dup, null, unread.keys);
+        Grid g = new Grid(source, report, List.copyOf(swept), List.copyOf(byId.values()), dup, null, unread.keys);
+        g.pairedBy = pairedBy;
+        return g;
     }
 
     /**

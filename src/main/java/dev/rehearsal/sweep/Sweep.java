@@ -401,8 +401,25 @@ public final class Sweep {
             root.set("selection", Selection.json(plan, judged, records));
             ResultFiles.write(dir.resolve("selection.csv"), Selection.csv(plan, judged, records));
         }
+        List<List<String>> family = null;
+        if (grid.pairedBy() != null) {
+            Map<String, Map<String, String>> labels = new LinkedHashMap<>();
+            for (Grid.Point p : reported) {
+                Map<String, String> o = new LinkedHashMap<>();
+                p.options().forEach((k, v) -> {
+                    if (!k.equals("seed")) {
+                        o.put(k, v.isValueNode() ? v.asText() : v.toString());
+                    }
+                });
+                labels.putIfAbsent(label(p), o);
+            }
+            family = dev.rehearsal.experiment.PairedComparisons.differingIn(labels, grid.pairedBy());
+            if (summary != null) {
+                summary.pairs(family);
+            }
+        }
         List<dev.rehearsal.stats.Verdict.Answer> compared = summary == null ? List.of()
-                : dev.rehearsal.experiment.PairedComparisons.of(summary.runs());
+                : dev.rehearsal.experiment.PairedComparisons.of(summary.runs(), family);
         if (!compared.isEmpty()) {
             root.set("comparisons", dev.rehearsal.experiment.PairedComparisons.json(compared));
         }

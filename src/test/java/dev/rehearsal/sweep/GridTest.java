@@ -49,6 +49,27 @@ class GridTest {
         assertEquals(12, g.points().stream().map(Grid.Point::id).distinct().count(), "ids are distinct");
     }
 
+    /** paired-by names one option key; the family it declares is formed by the sweep (PairedComparisonsTest). */
+    @Test
+    void pairedByNamesOneOptionKey() throws Exception {
+        Grid g = grid("""
+                paired-by: head
+                grid:
+                  seed: [1, 2]
+                points:
+                  - {strategy: er, head: fixed}
+                  - {strategy: er}
+                """);
+        assertEquals("head", g.pairedBy());
+        assertEquals(4, g.points().size(), "not an option of any experiment: the ids are those without it");
+        assertEquals(null, grid("grid: {strategy: [er], seed: [1]}").pairedBy());
+        RehearsalException e = assertThrows(RehearsalException.class,
+                () -> grid("paired-by: hed\ngrid: {strategy: [er], seed: [1]}"));
+        assertTrue(e.getMessage().startsWith("grid test.yaml: unknown key 'hed' in paired-by"), e.getMessage());
+        e = assertThrows(RehearsalException.class, () -> grid("paired-by: [head]\ngrid: {strategy: [er], seed: [1]}"));
+        assertTrue(e.getMessage().contains("'paired-by' names one option key"), e.getMessage());
+    }
+
     /**
      * Beside points, the grid's own combinations are experiments only where a strategy is named for them: a grid
      * of seeds with a gr point is gr on those seeds, not also the built-in default strategy on them.

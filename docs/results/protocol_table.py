@@ -155,7 +155,7 @@ def selection_table(name):
 # The reference implementation's own runs (benchmarks/reference/reference_runs.py), one file per method and setting,
 # and the protocol folder whose row they check.
 REFERENCE_RUNS = os.path.join(ROOT, "benchmarks", "results")
-REFERENCE_ROWS = {("genc", "class"): "class", ("lwf", "class"): "class-baselines"}
+REFERENCE_ROWS = {("genc", "class"): "class", ("lwf", "class"): "class-baselines", ("bir", "class"): "class"}
 
 
 def reference_table(_name):

@@ -172,9 +172,11 @@ def reference_table(_name):
         key = (ref["method"], ref["setting"])
         ours = ""
         if key in REFERENCE_ROWS and os.path.exists(os.path.join(FOLDERS[REFERENCE_ROWS[key]], "results.json")):
-            for r in load(os.path.join(FOLDERS[REFERENCE_ROWS[key]], "results.json"))["results"]:
-                if r["strategy"].split(" (")[0] == ref["method"]:
-                    ours = "%s ± %s (%d)" % (fmt(r["acc"]), fmt(r.get("acc_sem")), r["n"])
+            # The method's one row in that folder, whatever options its label names (genc head=grow, ...).
+            rows = [r for r in load(os.path.join(FOLDERS[REFERENCE_ROWS[key]], "results.json"))["results"]
+                    if r["strategy"].split(" ")[0] == ref["method"]]
+            if len(rows) == 1:
+                ours = "%s ± %s (%d)" % (fmt(rows[0]["acc"]), fmt(rows[0].get("acc_sem")), rows[0]["n"])
         theirs = next((p for p in published["values"] if p["setting"] == ref["setting"]
                        and p["strategy"] == ref["method"]), None)
         a = ref["acc"]

@@ -183,10 +183,12 @@ public final class ClassOrder {
             return classes.stream().mapToInt(Integer::intValue).toArray();
         }
         if (form == Form.REFERENCE) {
-            if (seed < 0 || seed > 0xFFFFFFFFL) {
+            int[] relabel;
+            try {
+                relabel = NumpyLegacyPermutation.seeded(seed).permutation(datasetClasses);
+            } catch (IllegalArgumentException e) {
                 throw ExperimentConfig.invalid("seed", seed, "0 to 4294967295 with class-order reference (a NumPy seed)");
             }
-            int[] relabel = NumpyLegacyPermutation.seeded(seed).permutation(datasetClasses);
             int[] order = new int[datasetClasses];
             for (int digit = 0; digit < datasetClasses; digit++) {
                 order[relabel[digit]] = digit;

@@ -46,15 +46,19 @@ public final class PairedComparisons {
      * but for {@code key}: each method against itself with another value of that key, in the labels' order.
      */
     public static List<List<String>> differingIn(Map<String, Map<String, String>> labels, String key) {
+        // Labels with the same options but for the key form a group (distinct labels have distinct options, so
+        // within a group they differ in the key); each pair of a group is compared.
+        Map<Map<String, String>, List<String>> groups = new LinkedHashMap<>();
+        labels.forEach((label, options) -> {
+            Map<String, String> rest = new LinkedHashMap<>(options);
+            rest.remove(key);
+            groups.computeIfAbsent(rest, r -> new ArrayList<>()).add(label);
+        });
         List<List<String>> pairs = new ArrayList<>();
-        List<String> names = new ArrayList<>(labels.keySet());
-        for (int i = 0; i < names.size(); i++) {
-            for (int j = i + 1; j < names.size(); j++) {
-                Map<String, String> a = new LinkedHashMap<>(labels.get(names.get(i)));
-                Map<String, String> b = new LinkedHashMap<>(labels.get(names.get(j)));
-                boolean differ = !java.util.Objects.equals(a.remove(key), b.remove(key));
-                if (differ && a.equals(b)) {
-                    pairs.add(List.of(names.get(i), names.get(j)));
+        for (List<String> g : groups.values()) {
+            for (int i = 0; i < g.size(); i++) {
+                for (int j = i + 1; j < g.size(); j++) {
+                    pairs.add(List.of(g.get(i), g.get(j)));
                 }
             }
         }

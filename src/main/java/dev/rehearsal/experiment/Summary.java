@@ -126,6 +126,11 @@ public final class Summary {
         this.pairs = family == null ? null : List.copyOf(family);
     }
 
+    /** The table's paired comparisons, over the family {@link #pairs} set (every pair by default). */
+    public List<dev.rehearsal.stats.Verdict.Answer> comparisons() {
+        return PairedComparisons.of(runs, pairs);
+    }
+
     public Map<String, List<RunResult>> runs() {
         return runs;
     }
@@ -199,7 +204,7 @@ public final class Summary {
             ArrayNode a = root.putArray("answers");
             answers.forEach(a::add);
         }
-        List<dev.rehearsal.stats.Verdict.Answer> compared = PairedComparisons.of(runs, pairs);
+        List<dev.rehearsal.stats.Verdict.Answer> compared = comparisons();
         if (!compared.isEmpty()) {
             root.set("comparisons", PairedComparisons.json(compared));
         }
@@ -398,7 +403,7 @@ public final class Summary {
         b.append("\nMean ± standard error of the mean (sample std / sqrt(n)) over the n seeds, as the literature "
                 + "reports it; the 95% interval is Student's t with n - 1 degrees of freedom. ");
         b.append(classOrders());
-        b.append(PairedComparisons.markdown(PairedComparisons.of(runs, pairs)));
+        b.append(PairedComparisons.markdown(comparisons()));
         if (machineUse != null) {
             b.append(machineUse.markdown());
         }

@@ -82,7 +82,7 @@ public final class ConditionalReplay extends FrozenReplaySource<Vae> {
     private void drawLabels(int n, Rng rng) {
         Arrays.fill(counts, 0);
         if (scenario.setting() != Setting.TASK) {
-            int classes = classesSeen(scenario, tasksSeen());
+            int classes = taughtClasses();
             for (int i = 0; i < n; i++) {
                 labels[i] = rng.nextInt(classes);
             }
@@ -148,8 +148,8 @@ public final class ConditionalReplay extends FrozenReplaySource<Vae> {
                 int[] student = scenario.classRange(task, outputs);
                 segments.add(new Segment(from + start, from + end, student[0], student[1], 0f, false));
             } else {
-                segments.add(labelled(backend, scenario, batch, task, logits.rows(start, end), taughtClasses(), outputs,
-                        from + start, from + end, targets, temperature));
+                segments.add(labelled(backend, batch, task, logits.rows(start, end), outputs, from + start,
+                        from + end, targets, temperature));
             }
             start = end;
         }

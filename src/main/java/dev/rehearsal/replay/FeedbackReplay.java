@@ -133,8 +133,8 @@ public final class FeedbackReplay extends FrozenReplaySource<FeedbackVae> {
                 continue;
             }
             int end = start + counts[k];
-            Segment g = labelled(backend, scenario, batch, scenario.tasks().get(k), logits.rows(start, end),
-                    taughtClasses(), outputs, from + start, from + end, targets, temperature);
+            Segment g = labelled(backend, batch, scenario.tasks().get(k), logits.rows(start, end), outputs,
+                    from + start, from + end, targets, temperature);
             Tensor rowModes = modes.rows(start, end);
             if (g.soft()) {
                 backend.copy(rowModes.cols(g.lo(), g.hi()), batch.softTargets(g.from(), g.to(), g.hi() - g.lo()));

@@ -127,14 +127,14 @@ public abstract class FrozenReplaySource<G extends Model> implements ReplaySourc
     /**
      * Labels the batch's replayed rows [from, to), which replay {@code task}, with the frozen solver's
      * {@code teacherLogits} for them: its argmax (hard) or its softmax at T (soft), in the class setting over
-     * the units of the classes it was trained on ({@code taughtClasses}, see {@link #taughtClasses}), otherwise
-     * over the replayed task's units; returns their loss segment over the units the student has now
-     * ({@code outputs}), zero soft targets on the units the teacher was not taught.
+     * the units of the classes it was trained on ({@link #taughtClasses}), otherwise over the replayed task's
+     * units; returns their loss segment over the units the student has now ({@code outputs}), zero soft targets
+     * on the units the teacher was not taught.
      */
-    protected static Segment labelled(Backend backend, Scenario scenario, Batch batch, Task task, Tensor teacherLogits,
-            int taughtClasses, int outputs, int from, int to, GenerativeReplay.Targets targets, float temperature) {
+    protected final Segment labelled(Backend backend, Batch batch, Task task, Tensor teacherLogits, int outputs,
+            int from, int to, GenerativeReplay.Targets targets, float temperature) {
         // The teacher knows the classes it was taught; the student is trained over the units it has now.
-        int[] teacher = scenario.setting() == Setting.CLASS ? new int[] {0, taughtClasses}
+        int[] teacher = scenario.setting() == Setting.CLASS ? new int[] {0, taughtClasses()}
                 : scenario.classRange(task, outputs);
         int[] student = scenario.classRange(task, outputs);
         if (targets == GenerativeReplay.Targets.HARD) {

@@ -83,8 +83,8 @@ public final class GenerativeReplay extends FrozenReplaySource<Vae> {
                 continue;
             }
             int end = start + counts[k];
-            segments.add(labelled(backend, scenario, batch, scenario.tasks().get(k), logits.rows(start, end),
-                    taughtClasses(), outputs, from + start, from + end, targets, temperature));
+            segments.add(labelled(backend, batch, scenario.tasks().get(k), logits.rows(start, end), outputs,
+                    from + start, from + end, targets, temperature));
             start = end;
         }
         return segments;

@@ -528,7 +528,7 @@ public final class Grid {
             List<String> group = new ArrayList<>();
             for (String k : per) {
                 JsonNode v = resolved.path(k);
-                group.add(k + "=" + (v.isValueNode() ? v.asText() : v.toString()));
+                group.add(k + "=" + Sweep.text(v));
             }
             Map<String, JsonNode> options = new LinkedHashMap<>(sel.get(0).options());
             options.remove("seed");

@@ -283,11 +283,16 @@ public final class Sweep {
     }
 
     /** A grid point's name: its strategy and the other options it sets (not the seed). */
+    /** An option's value as the tables write it: a scalar's text, anything else its JSON. */
+    static String text(com.fasterxml.jackson.databind.JsonNode v) {
+        return v.isValueNode() ? v.asText() : v.toString();
+    }
+
     static String label(Grid.Point p) {
         StringBuilder b = new StringBuilder(p.config().strategy);
         p.options().forEach((k, v) -> {
             if (!k.equals("strategy") && !k.equals("seed")) {
-                b.append(' ').append(k).append('=').append(v.isValueNode() ? v.asText() : v.toString());
+                b.append(' ').append(k).append('=').append(text(v));
             }
         });
         return b.toString();
@@ -368,7 +373,7 @@ public final class Sweep {
                             Long.toString(p.config().seed), order));
                     for (String k : columns) {
                         JsonNode v = p.options().get(k);
-                        row.add(v == null ? "" : v.isValueNode() ? v.asText() : v.toString());
+                        row.add(v == null ? "" : text(v));
                     }
                     JsonNode a = r.get(i).get(j);
                     JsonNode va = val.path(i).path(j);
@@ -401,25 +406,20 @@ public final class Sweep {
             root.set("selection", Selection.json(plan, judged, records));
             ResultFiles.write(dir.resolve("selection.csv"), Selection.csv(plan, judged, records));
         }
-        List<List<String>> family = null;
-        if (grid.pairedBy() != null) {
+        if (grid.pairedBy() != null && summary != null) {
             Map<String, Map<String, String>> labels = new LinkedHashMap<>();
             for (Grid.Point p : reported) {
                 Map<String, String> o = new LinkedHashMap<>();
                 p.options().forEach((k, v) -> {
                     if (!k.equals("seed")) {
-                        o.put(k, v.isValueNode() ? v.asText() : v.toString());
+                        o.put(k, text(v));
                     }
                 });
                 labels.putIfAbsent(label(p), o);
             }
-            family = dev.rehearsal.experiment.PairedComparisons.differingIn(labels, grid.pairedBy());
-            if (summary != null) {
-                summary.pairs(family);
-            }
+            summary.pairs(dev.rehearsal.experiment.PairedComparisons.differingIn(labels, grid.pairedBy()));
         }
-        List<dev.rehearsal.stats.Verdict.Answer> compared = summary == null ? List.of()
-                : dev.rehearsal.experiment.PairedComparisons.of(summary.runs(), family);
+        List<dev.rehearsal.stats.Verdict.Answer> compared = summary == null ? List.of() : summary.comparisons();
         if (!compared.isEmpty()) {
             root.set("comparisons", dev.rehearsal.experiment.PairedComparisons.json(compared));
         }
@@ -495,7 +495,7 @@ public final class Sweep {
         StringBuilder b = new StringBuilder(p.config().strategy);
         p.options().forEach((k, v) -> {
             if (!k.equals("strategy") && !k.equals("seed") && !k.equals("tasks")) {
-                b.append(' ').append(k).append('=').append(v.isValueNode() ? v.asText() : v.toString());
+                b.append(' ').append(k).append('=').append(text(v));
             }
         });
         return b.toString();

@@ -92,10 +92,10 @@ public final class Grid {
 
     private final Selection.Plan selection;
     private final Map<String, Set<String>> unread;
-    private String pairedBy;
+    private final String pairedBy;
 
     private Grid(ObjectNode source, String report, List<String> swept, List<Point> points, int duplicates,
-            Selection.Plan selection, Map<String, Set<String>> unread) {
+            Selection.Plan selection, Map<String, Set<String>> unread, String pairedBy) {
         this.source = source;
         this.report = report;
         this.swept = swept;
@@ -103,6 +103,7 @@ public final class Grid {
         this.duplicates = duplicates;
         this.selection = selection;
         this.unread = unread;
+        this.pairedBy = pairedBy;
     }
 
     /**
@@ -247,7 +248,7 @@ public final class Grid {
                 dup++;
             }
         }
-        return new Grid(source, report, List.copyOf(swept), List.copyOf(byId.values()), dup, null, Map.of());
+        return new Grid(source, report, List.copyOf(swept), List.copyOf(byId.values()), dup, null, Map.of(), null);
     }
 
     /** Expands a grid tree ({@code where} names it in messages), not in the short configuration. */
@@ -339,9 +340,7 @@ public final class Grid {
             }
         }
         if (select != null || evaluate != null) {
-            Grid g = selecting(source, report, fixed, combos, select, evaluate, where, quick, flags);
-            g.pairedBy = pairedBy;
-            return g;
+            return selecting(source, report, fixed, combos, select, evaluate, where, quick, flags, pairedBy);
         }
         LinkedHashSet<String> swept = new LinkedHashSet<>();
         combos.forEach(m -> swept.addAll(m.keySet()));
@@ -361,9 +360,8 @@ public final class Grid {
             throw usage(where + ": report: scale fits each cost against the number of tasks: the grid needs at "
                     + "least two task counts, e.g. grid: {tasks: [2, 5, 10]}");
         }
-        Grid g = new Grid(source, report, List.copyOf(swept), List.copyOf(byId.values()), dup, null, unread.keys);
-        g.pairedBy = pairedBy;
-        return g;
+        return new Grid(source, report, List.copyOf(swept), List.copyOf(byId.values()), dup, null, unread.keys,
+                pairedBy);
     }
 
     /**
@@ -435,7 +433,7 @@ public final class Grid {
      */
     private static Grid selecting(ObjectNode source, String report, ObjectNode fixed,
             List<Map<String, JsonNode>> combos, JsonNode select, JsonNode evaluate, String where, boolean quick,
-            Consumer<ExperimentConfig> flags) {
+            Consumer<ExperimentConfig> flags, String pairedBy) {
         if (select == null || !select.isObject()) {
             throw usage(where + ": 'evaluate' needs 'select' (what to choose, by which validation metric, on which "
                     + "seeds), e.g. select: {by: validation_acc, seeds: [1]}");
@@ -539,7 +537,7 @@ public final class Grid {
         unread.refuse();
         Selection.Plan plan = new Selection.Plan(by, selectSeeds, List.copyOf(per), evaluateSeeds,
                 List.copyOf(candidates));
-        return new Grid(source, report, List.copyOf(swept), List.copyOf(stage1), dup, plan, unread.keys);
+        return new Grid(source, report, List.copyOf(swept), List.copyOf(stage1), dup, plan, unread.keys, pairedBy);
     }
 
     private static Map<String, JsonNode> seeded(Map<String, JsonNode> combo, long seed) {

@@ -162,13 +162,12 @@ def reference_table(_name):
     """Each method the reference implementation was run for: its mean ± SEM on this machine beside Rehearsal's row
     (same setting, Adam kept) and the published figure."""
     published = json.load(open(PUBLISHED))
-    files = sorted(f for f in os.listdir(REFERENCE_RUNS) if f.startswith("reference-") and f.endswith(".json"))
-    if not files:
+    runs = reference_runs()
+    if not runs:
         return not_merged("check", "benchmarks/results/ has no reference-*.json")
     lines = ["| method | setting | reference implementation, this machine (mean ± SEM, n) | Rehearsal (mean ± SEM, n) "
              "| published | reference run |", "|---|---|---|---|---|---|"]
-    for f in files:
-        ref = json.load(open(os.path.join(REFERENCE_RUNS, f)))
+    for f, ref in runs:
         key = (ref["method"], ref["setting"])
         ours = ""
         if key in REFERENCE_ROWS and os.path.exists(os.path.join(FOLDERS[REFERENCE_ROWS[key]], "results.json")):
@@ -187,37 +186,31 @@ def reference_table(_name):
     return "\n".join(lines)
 
 
-def records(folder):
-    """The finished records of a sweep folder's runs/, by (strategy, seed); links are never followed."""
-    out = {}
-    runs = os.path.join(folder, "runs")
-    for f in sorted(os.listdir(runs)) if os.path.isdir(runs) else []:
-        path = os.path.join(runs, f)
-        if not f.endswith(".json") or os.path.islink(path) or not os.path.isfile(path):
-            continue
-        r = json.load(open(path))
-        if r.get("complete"):
-            out[(r["strategy"], r["seed"])] = r
-    return out
+def reference_runs():
+    """The reference implementation's run files (benchmarks/results/reference-*.json), in name order."""
+    files = sorted(f for f in os.listdir(REFERENCE_RUNS) if f.startswith("reference-") and f.endswith(".json"))
+    return [(f, json.load(open(os.path.join(REFERENCE_RUNS, f)))) for f in files]
 
 
 def reference_orders_table(name):
     """Seed by seed on the same class order: the reference implementation's run (benchmarks/results/reference-*.json)
-    beside Rehearsal's run of the same seed with class-order reference (docs/results/protocol/reference-orders/)."""
-    ours = records(FOLDERS[name])
-    if not ours:
-        return not_merged("grid", "docs/results/protocol/%s/ has no finished record" % name)
+    beside Rehearsal's run of the same seed with class-order reference (the folder's results.json, every run)."""
+    ours = {}
+    for row in load(os.path.join(FOLDERS[name], "results.json"))["results"]:
+        per_task = row["config"]["classes_per_task"]
+        for r in row["runs"]:
+            if r["complete"]:
+                ours[(row["strategy"].split(" ")[0], r["seed"])] = (r, per_task)
     lines = ["| method | seed | tasks (digits), both | reference implementation | Rehearsal | Rehearsal - reference |",
              "|---|---|---|---|---|---|"]
-    for f in sorted(f for f in os.listdir(REFERENCE_RUNS) if f.startswith("reference-") and f.endswith(".json")):
-        ref = json.load(open(os.path.join(REFERENCE_RUNS, f)))
+    for _, ref in reference_runs():
         diffs = []
         for run in sorted(ref["runs"], key=lambda r: r["seed"]):
-            r = ours.get((ref["method"], run["seed"]))
-            if r is None:
+            if (ref["method"], run["seed"]) not in ours:
                 continue
+            r, k = ours[(ref["method"], run["seed"])]
             order = r["class_order"]
-            tasks = " ".join("{%s}" % ",".join(str(d) for d in order[k:k + 2]) for k in range(0, len(order), 2))
+            tasks = " ".join("{%s}" % ",".join(str(d) for d in order[i:i + k]) for i in range(0, len(order), k))
             diffs.append(r["acc"] - run["acc"])
             lines.append("| %s | %d | %s | %s | %s | %+.4f |" % (ref["method"], run["seed"], tasks, fmt(run["acc"]),
                                                            fmt(r["acc"]), diffs[-1]))

@@ -1,16 +1,21 @@
 #!/usr/bin/env python3
-"""The README's table of every method on the literature protocol, generated from committed result files.
+"""The README's table of every method on the literature protocol before the evaluation protocol (one fixed class
+order, seeds 1-3), generated from committed result files.
 
   python3 docs/results/literature_table.py collect RESULTS_DIR...   # add/replace runs from compare folders
                                                                     # (seeds of the same protocol are merged)
-  python3 docs/results/literature_table.py table                    # print the Markdown table
+  python3 docs/results/literature_table.py                          # print the Markdown table
+  python3 docs/results/literature_table.py --write README.md        # replace the <!-- literature:fixed-order -->
+  python3 docs/results/literature_table.py --check README.md        # block; exit 1 when the README differs
 
 `collect` reads each folder's results.json (written by `rehearsal compare`, schema_version 4: see
 src/main/resources/dev/rehearsal/results.schema.json), and keeps per (setting, strategy) the ACC of every
 seed, the command options that matter (under their command-line names) and the wall time, in
-docs/results/literature.json (small, committed). `table` joins that file with
-src/main/resources/dev/rehearsal/report/published.json (shipped in the jar: the HTML report shows it too)
-(published numbers and their sources) and prints mean ± sample std over seeds next to the published value.
+docs/results/literature.json (small, committed). The table prints mean ± sample std over seeds. It sets no
+published figure beside these rows: the figures (src/main/resources/dev/rehearsal/report/published.json) are means
+over seeds that each reassign classes to tasks, with Adam kept and, in class-IL, all ten units active, and these
+runs had one fixed order, Adam reset and a growing head; docs/results/protocol_table.py sets them beside the
+protocol's runs, where the protocol matches.
 """
 import json
 import math
@@ -18,8 +23,9 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "benchmarks"))
+from readme_tables import marker_cli  # noqa: E402  (one writer of README table markers)
 MEASURED = os.path.join(HERE, "literature.json")
-PUBLISHED = os.path.join(HERE, "..", "..", "src", "main", "resources", "dev", "rehearsal", "report", "published.json")
 ORDER = ["naive", "joint", "ewc", "si", "lwf", "agem", "er", "icarl", "derpp", "gr", "cgr", "bir"]
 SETTINGS = ["class", "task", "domain"]
 # Options of the protocol kept with each entry, so the table says what was run.
@@ -109,28 +115,25 @@ def mean_std(xs):
 
 def table():
     measured = load(MEASURED, {"entries": []})["entries"]
-    published = load(PUBLISHED, {"values": []})
-    pub = {(p["setting"], p["strategy"], p.get("variant", "")): p for p in published["values"]}
-    print("| setting | method | ACC, Rehearsal (mean ± std, seeds) | published (mean ± s.e.m.) | source |")
-    print("|---|---|---|---|---|")
+    lines = ["| setting | method | ACC, Rehearsal (mean ± std, seeds) |", "|---|---|---|"]
     for e in measured:
         m, s = mean_std(e["acc"])
         name = e["strategy"] + (" (" + e["variant"] + ")" if e["variant"] else "")
         ours = "%.3f" % m + (" ± %.3f" % s if s is not None else "") + " (%s)" % ",".join(str(x) for x in e["seeds"])
-        p = pub.get((e["setting"], e["strategy"], e["variant"]))
-        if p is None:
-            theirs, source = "", ""
-        else:
-            theirs = "%.3f" % p["acc"] + (" ± %.3f" % p["std"] if p.get("std") is not None else "")
-            source = p["source"]
-        print("| %s | %s | %s | %s | %s |" % (e["setting"], name, ours, theirs, source))
+        lines.append("| %s | %s | %s |" % (e["setting"], name, ours))
+    return "\n".join(lines)
+
+
+def main(argv):
+    if len(argv) > 2 and argv[1] == "collect":
+        collect(argv[2:])
+        return 0
+    if len(argv) == 2 and argv[1] == "table":
+        print(table())
+        return 0
+    return marker_cli(argv, {"fixed-order": table}, "literature", "docs/results/literature_table.py",
+                      "fixed-order literature table", "docs/results/literature.json")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) >= 2 and sys.argv[1] == "collect" and len(sys.argv) > 2:
-        collect(sys.argv[2:])
-    elif len(sys.argv) == 2 and sys.argv[1] == "table":
-        table()
-    else:
-        sys.stderr.write(__doc__)
-        sys.exit(2)
+    sys.exit(main(sys.argv))

@@ -53,12 +53,19 @@ def cmdline(config):
     return {k.replace("_", "-"): v for k, v in config.items()}
 
 
+def meets(have, expected):
+    """A config value against a published protocol's: equal (None meets 0, an 'all' limit), or one of a list."""
+    if isinstance(expected, list):
+        return any(meets(have, one) for one in expected)
+    return have == expected or (expected == 0 and have is None)
+
+
 def published_for(setting, strategy, config, published):
     """The published value for a strategy whose protocol and requirements the run's config meets, or None."""
     for p in published["values"]:
         if p["setting"] != setting or p["strategy"] != strategy:
             continue
-        ok = all(config.get(k) == v or (v == 0 and config.get(k) is None)
+        ok = all(meets(config.get(k), v)
                  for k, v in list(published["protocol"].items()) + list(p.get("requires", {}).items()))
         if ok:
             return p

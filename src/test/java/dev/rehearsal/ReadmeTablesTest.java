@@ -41,6 +41,15 @@ class ReadmeTablesTest {
     }
 
     /**
+     * The literature table measured before the protocol (one fixed class order, seeds 1-3): the committed
+     * docs/results/literature.json, with no published figure beside it (another protocol than the figures').
+     */
+    @Test
+    void theFixedOrderLiteratureTableIsGeneratedFromItsCommittedFile() throws Exception {
+        generated("docs/results/literature_table.py", "literature", "fixed-order");
+    }
+
+    /**
      * The figures the README quotes from Rehearsal's own commands (profile --strategy gr, the main job's compare):
      * the run folders committed in docs/results/measured/, with the date and machine they were measured on.
      */
@@ -72,6 +81,34 @@ class ReadmeTablesTest {
         assertEquals(0, p.exitValue(), out);
         assertEquals(String.join("\n", "+0.0100 (2.0 SE): within", "-0.0250 (2.2 SE): **misses**",
                 "+0.0060 (2.0 SE): within", "''") + "\n", out);
+    }
+
+    /**
+     * protocol_table.py sets a published figure beside a row by the rule the report applies (Published): every
+     * key of the protocol and of the figure's requirements, a list accepting any of its values, 0 met by an absent
+     * limit. Hand-made files: a run on a random or the reference's order gets the figure, a fixed order, a growing
+     * head where the figure needs a fixed one, or another setting gets none.
+     */
+    @Test
+    void aPublishedFigureStandsOnlyBesideRunsOfItsProtocol() throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        String code = "import sys; sys.path.insert(0, 'docs/results'); from protocol_table import published_for as f\n"
+                + "pub = {'protocol': {'preset': 'wide', 'train-limit': 0, 'class-order': ['random', 'reference']},\n"
+                + "       'values': [{'setting': 'class', 'strategy': 'er', 'acc': 0.8879, 'requires': {'head': 'fixed'}}]}\n"
+                + "run = {'preset': 'wide', 'class-order': 'random', 'head': 'fixed'}\n"
+                + "for change in ({}, {'class-order': 'reference'}, {'class-order': 'fixed'}, {'class-order': [1, 0]},\n"
+                + "               {'head': 'grow'}, {'train-limit': 1000}, {'train-limit': 0}):\n"
+                + "    p = f('class', 'er', dict(run, **change), pub)\n"
+                + "    print(p['acc'] if p else None)\n"
+                + "print(f('domain', 'er', run, pub))\n";
+        Process p = new ProcessBuilder("python3", "-c", code).directory(root.toFile()).redirectErrorStream(true).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("python3 did not finish in 60 s");
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        assertEquals(String.join("\n", "0.8879", "0.8879", "None", "None", "None", "None", "0.8879", "None") + "\n", out);
     }
 
     /** Runs {@code script --check README.md} (exit 0 required) and checks that each block has its markers. */

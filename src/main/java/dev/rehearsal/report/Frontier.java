@@ -41,12 +41,21 @@ public final class Frontier {
         }
     }
 
-    /** Published reference points (see the resource). */
-    record Reference(String label, String setting, double acc, double replayBytes, String memory) {
+    /**
+     * A published reference point (see the resource): {@code strategy} names its figure in published.json (empty
+     * in a frontier.json written before it was recorded).
+     */
+    record Reference(String label, String setting, String strategy, double acc, double replayBytes, String memory) {
     }
 
-    /** Writes the frontier of a sweep's experiments (sweep.json's entries) into {@code dir}. */
-    public static void write(Path dir, ArrayNode experiments, PrintStream log) {
+    /**
+     * Writes the frontier of a sweep's experiments (sweep.json's entries) into {@code dir}; {@code configs}: each
+     * experiment's config (as its record stores it), in the same order, against which published points are matched.
+     */
+    public static void write(Path dir, ArrayNode experiments, List<JsonNode> configs, PrintStream log) {
+        if (configs.size() != experiments.size()) {
+            throw new IllegalArgumentException(configs.size() + " configs for " + experiments.size() + " experiments");
+        }
         Map<String, List<JsonNode>> groups = new LinkedHashMap<>();
         List<String> notFit = new ArrayList<>();
         java.util.Set<String> settings = new java.util.TreeSet<>();
@@ -81,14 +90,47 @@ public final class Frontier {
         }
         points = fronts(points);
         // A short sweep is a smoke test: never set beside published figures. Otherwise published points only of
-        // the settings measured here (a class-IL figure says nothing about domain-IL); over several settings each
-        // names its own, as the measured points do.
+        // the settings measured here (a class-IL figure says nothing about domain-IL), and only where every
+        // experiment of that setting ran the figure's protocol; over several settings each names its own, as the
+        // measured points do.
         List<String> shortReasons = shortReasons(experiments);
-        List<Reference> refs = !shortReasons.isEmpty() ? List.of()
-                : references().stream().filter(r -> settings.contains(r.setting()))
-                        .map(r -> settings.size() > 1 ? new Reference(r.label() + " [" + r.setting() + "]",
-                                r.setting(), r.acc(), r.replayBytes(), r.memory()) : r).toList();
-        write(dir, points, notFit, refs, shortReasons, log);
+        List<Reference> refs = new ArrayList<>();
+        List<String> otherProtocol = new ArrayList<>();
+        if (shortReasons.isEmpty()) {
+            Published published = Published.load();
+            for (Reference r : references(published)) {
+                if (!settings.contains(r.setting())) {
+                    continue;
+                }
+                java.util.Set<String> differ = new java.util.LinkedHashSet<>();
+                Published.Value v = published.only(r.setting(), r.strategy());
+                java.util.Set<String> own = ownKeys(r.strategy());
+                for (int i = 0; i < experiments.size(); i++) {
+                    JsonNode e = experiments.get(i);
+                    if (e.path("status").asText().equals("finished") && e.path("setting").asText("class")
+                            .equals(r.setting())) {
+                        Map<String, JsonNode> config = new LinkedHashMap<>();
+                        configs.get(i).properties().forEach(f -> config.put(f.getKey(), f.getValue()));
+                        differ.addAll(published.differences(new Protocol(config), v, own));
+                    }
+                }
+                String label = settings.size() > 1 ? r.label() + " [" + r.setting() + "]" : r.label();
+                if (differ.isEmpty()) {
+                    refs.add(new Reference(label, r.setting(), r.strategy(), r.acc(), r.replayBytes(), r.memory()));
+                } else {
+                    otherProtocol.add(label + ": " + String.join(", ", differ));
+                }
+            }
+        }
+        write(dir, points, notFit, refs, otherProtocol, shortReasons, log);
+    }
+
+    /** The keys that describe strategy {@code id} itself: its declared options and the general keys it reads. */
+    private static java.util.Set<String> ownKeys(String id) {
+        dev.rehearsal.config.StrategyCatalog catalog = dev.rehearsal.config.StrategyCatalog.installed();
+        java.util.Set<String> out = new java.util.HashSet<>(catalog.reads(id));
+        catalog.options(id).forEach(o -> out.add(o.key()));
+        return out;
     }
 
     /** Why the sweep's experiments are short (sweep.json's {@code short_reasons} of each), each reason once. */
@@ -156,12 +198,25 @@ public final class Frontier {
         return qCost <= pCost && qAcc >= pAcc && (qCost < pCost || qAcc > pAcc);
     }
 
+    /** The reference points, each with the ACC of the published figure it names in the shipped table. */
     static List<Reference> references() {
+        return references(Published.load());
+    }
+
+    /** The reference points, each with the ACC of the published figure it names. */
+    static List<Reference> references(Published published) {
         try (InputStream in = Frontier.class.getResourceAsStream("frontier-published.json")) {
             JsonNode root = JSON.readTree(in);
             List<Reference> out = new ArrayList<>();
             for (JsonNode v : root.path("values")) {
-                out.add(new Reference(v.path("label").asText(), v.path("setting").asText(), v.path("acc").asDouble(),
+                String setting = v.path("setting").asText();
+                String strategy = v.path("strategy").asText();
+                Published.Value figure = published.only(setting, strategy);
+                if (figure == null) {
+                    throw new IllegalStateException("it names " + strategy + " in " + setting + ", which "
+                            + Published.RESOURCE + " does not have");
+                }
+                out.add(new Reference(v.path("label").asText(), setting, strategy, figure.acc(),
                         v.path("replay_bytes").asDouble(), v.path("memory").asText()));
             }
             return out;
@@ -175,7 +230,7 @@ public final class Frontier {
      * {@code shortReasons} (empty for none) flag a short sweep everywhere its numbers are.
      */
     static void write(Path dir, List<Point> points, List<String> notFit, List<Reference> refs,
-            List<String> shortReasons, PrintStream log) {
+            List<String> otherProtocol, List<String> shortReasons, PrintStream log) {
         TreeMap<Long, Point> best = new TreeMap<>();
         for (Point p : points) {
             Point b = best.get(p.budget());
@@ -223,8 +278,11 @@ public final class Frontier {
             }
         });
         ArrayNode pub = root.putArray("published");
-        refs.forEach(r -> pub.addObject().put("label", r.label()).put("setting", r.setting()).put("acc", r.acc())
+        refs.forEach(r -> pub.addObject().put("label", r.label()).put("setting", r.setting())
+                .put("strategy", r.strategy()).put("acc", r.acc())
                 .put("replay_bytes", r.replayBytes()).put("memory", r.memory()));
+        ArrayNode other = root.putArray("published_other_protocol");
+        otherProtocol.forEach(other::add);
         root.put("answer", answer);
         Output.write(dir.resolve("frontier.json"), (root.toPrettyString() + "\n").getBytes(
                 java.nio.charset.StandardCharsets.UTF_8));
@@ -258,11 +316,18 @@ public final class Frontier {
         if (shortLine != null) {
             md.append("\nNo published reference points: they hold for the full protocol, and this sweep is short.\n");
         } else {
-            md.append("\nPublished reference points (ACC as published; replay memory as Rehearsal counts the same "
-                    + "method at the same size):\n\n");
-            for (Reference r : refs) {
-                md.append(String.format(Locale.ROOT, "- %s: ACC %.4f at %s (%s)%n", r.label(), r.acc(),
-                        bytes(Math.round(r.replayBytes())), r.memory()));
+            if (!refs.isEmpty()) {
+                md.append("\nPublished reference points (ACC as published; replay memory as Rehearsal counts the same "
+                        + "method at the same size):\n\n");
+                for (Reference r : refs) {
+                    md.append(String.format(Locale.ROOT, "- %s: ACC %.4f at %s (%s)%n", r.label(), r.acc(),
+                            bytes(Math.round(r.replayBytes())), r.memory()));
+                }
+            }
+            if (!otherProtocol.isEmpty()) {
+                md.append("\nPublished figures not set beside these points, as this sweep ran another protocol "
+                        + "(what it ran, and in brackets what the figure's protocol has):\n\n");
+                otherProtocol.forEach(o -> md.append("- ").append(o).append('\n'));
             }
         }
         md.append("\n## What this answers\n\n").append(answer).append('\n');
@@ -380,7 +445,8 @@ public final class Frontier {
                 throw Results.corrupt(file, "an entry of 'published' is " + r + ": expected label, setting, acc in "
                         + "[0, 1], replay_bytes >= 0 and memory");
             }
-            refs.add(new Reference(r.path("label").asText(), r.path("setting").asText(), r.path("acc").asDouble(),
+            refs.add(new Reference(r.path("label").asText(), r.path("setting").asText(), r.path("strategy").asText(""),
+                    r.path("acc").asDouble(),
                     r.path("replay_bytes").asDouble(), r.path("memory").asText()));
         }
         return new Summary(points, notFit, refs, root.path("answer").asText());

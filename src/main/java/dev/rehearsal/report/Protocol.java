@@ -109,8 +109,19 @@ record Protocol(Map<String, JsonNode> config) {
         return get(epochsKey) == null ? "" : count(epochsKey) + " epochs";
     }
 
-    /** Whether {@code value} of this config equals {@code expected} (numbers numerically; null matches 0). */
+    /**
+     * Whether {@code value} of this config equals {@code expected} (numbers numerically; null matches 0), or for a
+     * list, one of its values ({@code "class-order": ["random", "reference"]}: any order drawn per seed).
+     */
     boolean matches(String key, JsonNode expected) {
+        if (expected.isArray()) {
+            for (JsonNode one : expected) {
+                if (matches(key, one)) {
+                    return true;
+                }
+            }
+            return false;
+        }
         JsonNode v = get(key);
         if (expected.isNumber()) {
             double have = v == null || v.isNull() ? 0 : v.isNumber() ? v.asDouble() : Double.NaN;

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The published Split-MNIST accuracies ({@code published.json}, shipped in the jar and read by
- * {@code docs/results/literature_table.py} as well), and which of them a run may be compared with: a value
+ * {@code docs/results/protocol_table.py} as well), and which of them a run may be compared with: a value
  * is shown only when the run's config has every key of the file's {@code protocol} and of the value's own
  * {@code requires}, in the value's setting.
  */
@@ -56,13 +56,50 @@ record Published(String about, JsonNode protocol, List<Value> values) {
     /** The keys of the common protocol the run differs in ("preset seed (wide)"), empty when it matches. */
     List<String> differences(Protocol run) {
         List<String> out = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> e : protocol.properties()) {
-            if (!run.matches(e.getKey(), e.getValue())) {
+        differ(out, protocol, run, java.util.Set.of());
+        return out;
+    }
+
+    /**
+     * The keys of the common protocol and of {@code v}'s requirements the run differs in, but for the keys in
+     * {@code ignored}: for a run of another method measured beside {@code v}'s figure (a frontier's points), the
+     * keys that describe {@code v}'s own method (ER's per-class) are not the run's to meet.
+     */
+    List<String> differences(Protocol run, Value v, java.util.Set<String> ignored) {
+        List<String> out = new ArrayList<>();
+        differ(out, protocol, run, ignored);
+        differ(out, v.requires(), run, ignored);
+        return out;
+    }
+
+    private static void differ(List<String> out, JsonNode keys, Protocol run, java.util.Set<String> ignored) {
+        for (Map.Entry<String, JsonNode> e : keys.properties()) {
+            if (!ignored.contains(e.getKey()) && !run.matches(e.getKey(), e.getValue())) {
                 String had = run.text(e.getKey());
-                out.add(e.getKey() + " " + (had.isEmpty() ? "unset" : had) + " (" + e.getValue().asText() + ")");
+                out.add(e.getKey() + " " + (had.isEmpty() ? "unset" : had) + " (" + expected(e.getValue()) + ")");
             }
         }
-        return out;
+    }
+
+    /** The one value for {@code strategy} in {@code setting}, or null; more than one is a defect of the file. */
+    Value only(String setting, String strategy) {
+        List<Value> found = values.stream().filter(v -> v.setting().equals(setting) && v.strategy().equals(strategy))
+                .toList();
+        if (found.size() > 1) {
+            throw new IllegalStateException(RESOURCE + " has " + found.size() + " values for " + strategy + " in "
+                    + setting + ": a reference to it is ambiguous");
+        }
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** A protocol value as the report names it: "random or reference" for a list of accepted values. */
+    private static String expected(JsonNode v) {
+        if (!v.isArray()) {
+            return v.asText();
+        }
+        List<String> each = new ArrayList<>();
+        v.forEach(one -> each.add(one.asText()));
+        return String.join(" or ", each);
     }
 
     /** The published value for {@code strategy} in the run's setting, or null when the protocols differ. */

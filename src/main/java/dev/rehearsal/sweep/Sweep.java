@@ -436,7 +436,8 @@ public final class Sweep {
         ResultFiles.write(dir.resolve("sweep.md"), md);
         if ("frontier".equals(grid.report())) {
             log.println("sweep: writing the frontier (frontier.md, frontier.json and its figures)");
-            dev.rehearsal.report.Frontier.write(dir, exps, log);
+            dev.rehearsal.report.Frontier.write(dir, exps, reported.stream()
+                    .map(p -> Json.MAPPER.<JsonNode>valueToTree(p.config())).toList(), log);
         } else if ("scale".equals(grid.report())) {
             scale(reported, dir, records, log);
         }

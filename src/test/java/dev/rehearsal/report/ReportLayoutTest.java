@@ -127,7 +127,7 @@ class ReportLayoutTest {
         List<Frontier.Reference> refs = Frontier.references().stream().filter(r -> r.setting().equals("class"))
                 .toList();
         Frontier.write(out, points(), List.of("gr at 64.0 kB: invalid value for 'replay-budget': 64000 bytes cannot "
-                + "hold the frozen solver"), refs, List.of(), new PrintStream(new ByteArrayOutputStream(), true,
+                + "hold the frozen solver"), refs, List.of(), List.of(), new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8));
         String html = page(out);
         assertTrue(html.contains("<li><a href=\"#frontier\">Memory-accuracy frontier</a></li>"), "in the contents");
@@ -154,7 +154,7 @@ class ReportLayoutTest {
     @Test
     void aCorruptFrontierIsRefusedInOneLine(@TempDir Path out) throws Exception {
         compare(out);
-        Frontier.write(out, points(), List.of(), List.of(), List.of(), new PrintStream(new ByteArrayOutputStream(), true,
+        Frontier.write(out, points(), List.of(), List.of(), List.of(), List.of(), new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8));
         ObjectNode root = (ObjectNode) MAPPER.readTree(out.resolve("frontier.json").toFile());
         ((ObjectNode) root.get("points").get(0)).put("acc_mean", 1.5);
@@ -168,7 +168,7 @@ class ReportLayoutTest {
     @Test
     void aLinkNamedFrontierJsonIsNotFollowed(@TempDir Path out, @TempDir Path elsewhere) throws Exception {
         compare(out);
-        Frontier.write(elsewhere, points(), List.of(), List.of(), List.of(), new PrintStream(new ByteArrayOutputStream(), true,
+        Frontier.write(elsewhere, points(), List.of(), List.of(), List.of(), List.of(), new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8));
         Files.createSymbolicLink(out.resolve("frontier.json"), elsewhere.resolve("frontier.json"));
         assertFalse(page(out).contains("id=\"frontier\""), "a link is not this folder's frontier");

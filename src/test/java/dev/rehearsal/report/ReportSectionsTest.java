@@ -98,7 +98,7 @@ class ReportSectionsTest {
     private static void literatureProtocol(ObjectNode root) {
         config(root).put("quick", false).put("train-limit", 0).put("test-limit", 0).put("preset", "wide")
                 .put("iterations", 2000).put("vae-iterations", 2000).put("per-class", 100)
-                .put("reset-optimizer", false).put("head", "fixed");
+                .put("reset-optimizer", false).put("head", "fixed").put("class-order", "random");
     }
 
     /** Removes the per-run fields newer files have, as a file written before them. */
@@ -203,7 +203,7 @@ class ReportSectionsTest {
         String full = report(out, root);
         assertFalse(full.contains("id=\"short-configuration\""), "no banner on the literature protocol");
         assertTrue(full.contains("<strong>Protocol:</strong> preset wide; 2000 iterations per task (generator: 2000 "
-                + "iterations); batch 128; seed 1."), "the protocol line");
+                + "iterations); batch 128; seed 1; a random class order per seed."), "the protocol line");
 
         config(root).put("iterations", 500);
         String fewer = report(out, root);
@@ -249,6 +249,16 @@ class ReportSectionsTest {
                 || row(html, "naive").contains("0.1989"), "a growing head is not the published class-IL protocol");
         config(root).put("head", "fixed");
         assertTrue(row(report(out, root), "er").contains(">0.8879<"), "and fixed again is");
+
+        // The published seeds each reassign classes to tasks: one fixed order for every seed is another protocol
+        // (compare's default), the reference implementation's own draw is not.
+        config(root).put("class-order", "fixed");
+        html = report(out, root);
+        assertFalse(html.contains("<th>published ACC</th>") || row(html, "er").contains("0.8879"), "a fixed order");
+        assertTrue(html.contains("class-order fixed (random or reference)"), "named as a difference");
+        config(root).put("class-order", "reference");
+        assertTrue(row(report(out, root), "er").contains(">0.8879<"), "the reference's orders");
+        config(root).put("class-order", "random");
 
         config(root).put("setting", "domain");
         html = report(out, root);

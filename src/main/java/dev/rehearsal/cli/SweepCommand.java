@@ -11,6 +11,7 @@ import dev.rehearsal.sweep.Sweep;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -46,8 +47,9 @@ final class SweepCommand implements Callable<Integer> {
     FolderOptions folder;
 
     @Option(names = "--preset", paramLabel = "NAME", description = "A grid shipped with Rehearsal instead of "
-            + "--config: frontier (every replay strategy at 64 kB, 256 kB, 1 MB and 4 MB, 3 seeds, the literature's "
-            + "protocol, with the memory-accuracy frontier report) or frontier-quick (a short smoke version).")
+            + "--config: frontier (every replay strategy at 64 kB, 256 kB, 1 MB and 4 MB, seeds 2-9 with a random "
+            + "class order each, the literature's protocol, with the memory-accuracy frontier report) or "
+            + "frontier-quick (a short smoke version).")
     String preset;
 
     @Option(names = "--quick", description = "Every experiment of the grid in the short configuration ("
@@ -66,6 +68,13 @@ final class SweepCommand implements Callable<Integer> {
             + "tables (sweep.md, results.*, report.html), listing the experiments not run yet; for a sweep stopped "
             + "part-way. Starts no Spark.")
     boolean mergeOnly;
+
+    @Option(names = "--records-from", paramLabel = "DIR", description = "Another sweep's results folder (repeat "
+            + "for several) whose records of this grid's experiments the sweep takes before it runs anything: each "
+            + "record --out lacks is copied from the first DIR that has it (sealed, same id, not failed; links are "
+            + "refused), so a grid that compares points measured by other sweeps (paired-by) needs no rerun. The "
+            + "DIRs are only read. Not with --rerun.")
+    List<Path> recordsFrom = new ArrayList<>();
 
     @Group.In(Group.SYSTEM)
     @Option(names = "--parallel", paramLabel = "P", description = "Experiments at once on embedded Spark (default: "
@@ -158,6 +167,11 @@ final class SweepCommand implements Callable<Integer> {
         // --out names a sweep's folder (resumed when it holds an earlier run of the sweep); without it the sweep
         // gets a new folder of its own under results/<sweep or preset>/.
         Path explicit = folder.explicit(null);
+        if (!recordsFrom.isEmpty() && rerun) {
+            throw usage("--records-from takes records so as not to run them again, --rerun runs every experiment "
+                    + "again: give one of them");
+        }
+        List<Path> from = Sweep.sources(recordsFrom, explicit);
         String root = preset != null ? preset : "sweep";
         var console = spec.commandLine().getOut();
         if (dryRun) {
@@ -175,14 +189,24 @@ final class SweepCommand implements Callable<Integer> {
                 && Files.isRegularFile(explicit.resolve(ResultsFolder.MANIFEST));
         Sweep.Outcome outcome;
         if (mergeOnly) {
-            if (rerun || folder.force || !resume) {
-                throw usage("--merge-only merges the records of an earlier sweep's folder: give that folder with "
-                        + "--out, without --rerun or --force");
+            // Into an earlier sweep's folder, or with --records-from into a new one: a grid assembled from records
+            // other sweeps measured, nothing run.
+            if (rerun || folder.force || explicit == null || !resume && from.isEmpty()) {
+                throw usage("--merge-only merges the records of an earlier sweep's folder (or, with --records-from, "
+                        + "other sweeps' records into a new one): give that folder with --out, without --rerun or "
+                        + "--force");
             }
             Path dir = explicit;
-            try (ResultsFolder out = folder.open(dir, "sweep", true)) {
-                outcome = Sweep.run(grid, dir, null, false, folder.quiet ? new PrintStream(
-                        java.io.OutputStream.nullOutputStream()) : err);
+            try (ResultsFolder out = folder.open(dir, "sweep", resume)) {
+                try {
+                    outcome = Sweep.run(grid, dir, null, false, from, folder.quiet ? new PrintStream(
+                            java.io.OutputStream.nullOutputStream()) : err);
+                } catch (RuntimeException | Error e) {
+                    if (!resume) {
+                        out.discard(e); // a new folder that could not be assembled is left as it was
+                    }
+                    throw e;
+                }
                 out.finish();
             }
             console.print(outcome.table());
@@ -213,7 +237,7 @@ final class SweepCommand implements Callable<Integer> {
             try (Engine engine = submitted ? SparkEngine.submitted(t) : master == null ? SparkEngine.embedded(p, t)
                     : SparkEngine.cluster(master, t, dir.resolve(".jars").toAbsolutePath(),
                             executorMemory != null ? executorMemory : SparkMemory.parse(DEFAULT_EXECUTOR_MEMORY))) {
-                outcome = Sweep.run(grid, dir, engine, rerun, folder.quiet ? new PrintStream(
+                outcome = Sweep.run(grid, dir, engine, rerun, from, folder.quiet ? new PrintStream(
                         java.io.OutputStream.nullOutputStream()) : err);
                 List<dev.rehearsal.experiment.MachineUse.Work> ran = dev.rehearsal.experiment.MachineUse.Work
                         .ofRecords(outcome.ranHere());

@@ -80,6 +80,91 @@ public final class Sweep {
     }
 
     /**
+     * The folders a sweep may take records from, checked before anything is written: each a directory with a
+     * runs/ folder (another sweep's results), not a link and holding none under runs/ (a record is never read
+     * through a link), and not {@code out} itself. A one-line usage error otherwise.
+     */
+    public static List<Path> sources(List<Path> from, Path out) {
+        List<Path> checked = new ArrayList<>();
+        for (Path f : from) {
+            Path abs = f.toAbsolutePath().normalize();
+            Path runs = abs.resolve("runs");
+            if (Files.isSymbolicLink(abs) || Files.isSymbolicLink(runs)) {
+                throw new RehearsalException(RehearsalException.USAGE, "--records-from " + f + ": a link, and "
+                        + "Rehearsal never reads a results folder through a link: give the folder itself");
+            }
+            if (!Files.isDirectory(runs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new RehearsalException(RehearsalException.USAGE, "--records-from " + f + ": "
+                        + (Files.isDirectory(abs) ? "has no runs/ folder, so it is not a sweep's results folder"
+                                : "no such folder"));
+            }
+            if (out != null && abs.equals(out.toAbsolutePath().normalize())) {
+                throw new RehearsalException(RehearsalException.USAGE, "--records-from " + f + " is the --out "
+                        + "folder itself: name the folders whose records this sweep should take");
+            }
+            try (var s = Files.walk(runs)) { // does not follow links
+                Path link = s.filter(Files::isSymbolicLink).findFirst().orElse(null);
+                if (link != null) {
+                    throw new RehearsalException(RehearsalException.USAGE, "--records-from " + f + ": " + link
+                            + " is a link, and Rehearsal never reads a record through a link: remove it");
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                throw new RehearsalException(RehearsalException.USAGE, "--records-from " + f + ": cannot list "
+                        + runs + ": " + e.getMessage());
+            }
+            if (!checked.contains(abs)) {
+                checked.add(abs);
+            }
+        }
+        return List.copyOf(checked);
+    }
+
+    /**
+     * Takes into {@code dir} the record of every experiment of the grid (both stages) that {@code dir} lacks and
+     * one of {@code sources} holds as runs/&lt;id&gt;.json (the first that has it): a regular file read without
+     * following links, its seal verified, its config giving that very id, and not a failure (a failed experiment
+     * is run again, not copied). The copy is written like every file of the folder (listed in its manifest, so
+     * {@code --force} removes it); the sources are only read. A record that fails its checks ends the sweep with a
+     * one-line error naming the file. Returns how many records were taken.
+     */
+    static int adopt(Path dir, Grid grid, List<Path> sources, PrintStream log) {
+        int taken = 0;
+        for (Grid.Point p : grid.everyPoint()) {
+            Path mine = record(dir, p.id());
+            if (Files.exists(mine, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            for (Path source : sources) {
+                Path f = record(source, p.id());
+                if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                ObjectNode o = Experiment.readSealedRecord(f);
+                if (!p.id().equals(Experiment.recordedId(o))) {
+                    throw new RehearsalException(RehearsalException.DATA, f + ": its config is not that of "
+                            + "experiment " + p.id() + ", whose name it has (renamed, or edited and resealed): not taken");
+                }
+                if (o.path("status").asText().equals("failed")) {
+                    continue;
+                }
+                byte[] bytes;
+                try {
+                    bytes = Files.readAllBytes(f);
+                    dev.rehearsal.AtomicFiles.write(mine, bytes);
+                } catch (IOException e) {
+                    throw new RehearsalException(RehearsalException.DATA, "cannot copy " + f + " to " + mine + ": "
+                            + dev.rehearsal.AtomicFiles.reason(e), e);
+                }
+                Experiment.readSealedRecord(mine); // what was copied is what was checked
+                log.println("sweep: took runs/" + p.id() + ".json from " + source);
+                taken++;
+                break;
+            }
+        }
+        return taken;
+    }
+
+    /**
      * Where the records of the grid's experiments (both stages of one that selects) are in {@code dir}, by id: {@code runs/<id>.json}, or for an id without
      * one, a record an earlier build wrote under the id it gave the same experiment. Those are found by the
      * config they record, as today's id sees it ({@link Experiment#recordedId}): a grid point that set a key its
@@ -142,7 +227,21 @@ public final class Sweep {
      * as not run, which is how a sweep stopped part-way is committed and reported.
      */
     public static Outcome run(Grid grid, Path dir, Engine engine, boolean rerun, PrintStream log) {
+        return run(grid, dir, engine, rerun, List.of(), log);
+    }
+
+    /**
+     * {@link #run(Grid, Path, Engine, boolean, PrintStream)}, first taking the records of the grid's experiments
+     * that {@code from} (other sweeps' folders, checked by {@link #sources}) hold and {@code dir} lacks
+     * ({@link #adopt}); none with {@code rerun}.
+     */
+    public static Outcome run(Grid grid, Path dir, Engine engine, boolean rerun, List<Path> from, PrintStream log) {
         ResultFiles.write(dir.resolve("grid.json"), Json.write(grid.source()) + "\n");
+        if (!rerun && !from.isEmpty()) {
+            int taken = adopt(dir, grid, from, log);
+            log.println("sweep: took " + taken + (taken == 1 ? " record" : " records") + " from "
+                    + String.join(", ", from.stream().map(Path::toString).toList()));
+        }
         if (grid.collapsed() != null) {
             log.println("sweep: " + grid.collapsed());
         }

@@ -237,6 +237,105 @@ class SweepCommandTest {
         assertTrue(merged.out().contains("1 finished experiments merged; nothing run"), merged.out());
     }
 
+    /**
+     * --records-from takes the records another sweep finished instead of running them again: a grid of seeds 1-3
+     * over a folder that has seeds 1 and 2 runs only seed 3, its folder's manifest lists the copies (so --force
+     * lists them), and the source is unchanged; with --merge-only it assembles a new folder and runs nothing. A
+     * source that is not a sweep's folder, the output folder itself, a link under its runs/, a record whose config
+     * is not its name's, or --rerun is refused in one line.
+     */
+    @Test
+    void recordsFromTakesAnotherSweepsRecordsAndRunsOnlyTheRest(@TempDir Path dir) throws Exception {
+        String head = "data: " + Path.of("data/mnist").toAbsolutePath() + "\ntrain-limit: 200\ntest-limit: 100\n"
+                + "epochs: 1\n";
+        Path twoSeeds = dir.resolve("two.yaml");
+        Files.writeString(twoSeeds, head + "grid: {strategy: [naive], seed: [1, 2]}\n");
+        Path threeSeeds = dir.resolve("three.yaml");
+        Files.writeString(threeSeeds, head + "grid: {strategy: [naive], seed: [1, 2, 3]}\n");
+        String[] system = {"--threads", Integer.toString(dev.rehearsal.Backends.THREADS), "--omp-wait",
+            dev.rehearsal.Backends.WAIT.name().toLowerCase(java.util.Locale.ROOT), "--parallel", "1", "-q"};
+        Path a = dir.resolve("a");
+        Cli first = Cli.run(concat(new String[] {"sweep", "--config", twoSeeds.toString(), "--out", a.toString()},
+                system));
+        assertEquals(0, first.exitCode(), first.err());
+        java.util.Map<String, byte[]> before = new java.util.TreeMap<>();
+        try (var files = Files.list(a.resolve("runs"))) {
+            for (Path f : files.toList()) {
+                before.put(f.getFileName().toString(), Files.readAllBytes(f));
+            }
+        }
+        assertEquals(2, before.size());
+
+        Path b = dir.resolve("b");
+        Cli taken = Cli.run(concat(new String[] {"sweep", "--config", threeSeeds.toString(), "--out", b.toString(),
+            "--records-from", a.toString()}, system));
+        assertEquals(0, taken.exitCode(), taken.err());
+        assertTrue(taken.out().contains("(2 kept, 1 run, 0 failed)"), taken.out());
+        java.util.List<Path> records;
+        try (var files = Files.list(b.resolve("runs"))) {
+            records = files.sorted().toList();
+        }
+        assertEquals(3, records.size(), "two taken, one run");
+        for (var e : before.entrySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(e.getValue(),
+                    Files.readAllBytes(b.resolve("runs").resolve(e.getKey())), "a byte-for-byte copy of " + e.getKey());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(e.getValue(),
+                    Files.readAllBytes(a.resolve("runs").resolve(e.getKey())), "the source is unchanged");
+        }
+        String manifest = Files.readString(b.resolve(dev.rehearsal.ResultsFolder.MANIFEST));
+        for (Path r : records) {
+            assertTrue(manifest.contains("\"runs/" + r.getFileName() + "\""), "the manifest lists " + r.getFileName());
+        }
+        assertTrue(Files.readString(b.resolve("sweep.md")).contains("naive"), "merged");
+        // Refusals, each before anything is written: no such folder, a folder that is not a sweep's, the output
+        // folder itself, and --rerun (which runs everything again).
+        Path c = dir.resolve("c");
+        java.util.List<String[]> refused = java.util.List.of(
+                new String[] {"--out", c.toString(), "--records-from", dir.resolve("nowhere").toString()},
+                new String[] {"--out", c.toString(), "--records-from", dir.toString()},
+                new String[] {"--out", a.toString(), "--records-from", a.toString()},
+                new String[] {"--out", c.toString(), "--records-from", a.toString(), "--rerun"});
+        for (String[] extra : refused) {
+            Cli r = Cli.run(concat(concat(new String[] {"sweep", "--config", threeSeeds.toString()}, extra), system));
+            assertEquals(2, r.exitCode(), String.join(" ", extra) + ": " + r.err());
+            assertTrue(r.oneLineError() && r.err().contains("--r"), r.err());
+            assertFalse(Files.exists(c), "nothing written for " + String.join(" ", extra));
+        }
+        Path linked = dir.resolve("linked");
+        Files.createDirectories(linked.resolve("runs"));
+        Files.createSymbolicLink(linked.resolve("runs").resolve(records.get(0).getFileName()), records.get(0));
+        Cli link = Cli.run(concat(new String[] {"sweep", "--config", threeSeeds.toString(), "--out", c.toString(),
+            "--records-from", linked.toString()}, system));
+        assertEquals(2, link.exitCode(), link.err());
+        assertTrue(link.oneLineError() && link.err().contains("is a link"), link.err());
+        assertFalse(Files.exists(c));
+
+        // A record under another experiment's name (seed 1's file holding seed 2's record) is refused, not taken.
+        Path swapped = dir.resolve("swapped");
+        Files.createDirectories(swapped.resolve("runs"));
+        java.util.List<String> names = new java.util.ArrayList<>(before.keySet());
+        Files.write(swapped.resolve("runs").resolve(names.get(0)), before.get(names.get(1)));
+        for (String mode : new String[] {"--merge-only", "--parallel"}) {
+            Cli wrong = Cli.run(concat(new String[] {"sweep", "--config", twoSeeds.toString(), "--out", c.toString(),
+                "--records-from", swapped.toString(), mode, mode.equals("--parallel") ? "1" : "-q"}, system));
+            assertEquals(3, wrong.exitCode(), mode + ": " + wrong.err());
+            assertTrue(wrong.oneLineError() && wrong.err().contains("is not that of experiment"), wrong.err());
+            assertFalse(Files.exists(c.resolve("runs")), "nothing taken, nothing run");
+        }
+
+        // --merge-only with --records-from assembles a new folder from other sweeps' records and runs nothing:
+        // seed 3, which no source has, is listed as not run.
+        Path d = dir.resolve("d");
+        Cli assembled = Cli.run(concat(new String[] {"sweep", "--config", threeSeeds.toString(), "--out",
+            d.toString(), "--records-from", a.toString(), "--merge-only"}, system));
+        assertEquals(0, assembled.exitCode(), assembled.err());
+        try (var files = Files.list(d.resolve("runs"))) {
+            assertEquals(2, files.count(), "the two taken, nothing run");
+        }
+        assertTrue(assembled.out().contains("2 finished experiments merged; nothing run"), assembled.out());
+        assertTrue(Files.readString(d.resolve("sweep.md")).contains("incomplete"), "seed 3 not run");
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

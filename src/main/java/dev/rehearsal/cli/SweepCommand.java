@@ -57,8 +57,10 @@ final class SweepCommand implements Callable<Integer> {
             + "Quick experiments have ids of their own, so they never mix with full ones in a folder.")
     boolean quick;
 
-    @Option(names = "--dry-run", description = "Print the experiments (id, options) and their estimated cost; run "
-            + "nothing.")
+    @Option(names = "--dry-run", description = "Print the experiments (id, options) and their cost; run nothing. "
+            + "An experiment still to run takes the exact MACs and wall time of its siblings (the same experiment "
+            + "on other seeds) recorded in --out or a --records-from folder, the others an estimate from the layer "
+            + "shapes.")
     boolean dryRun;
 
     @Option(names = "--rerun", description = "Run every experiment again, also those already recorded in the folder.")
@@ -175,7 +177,7 @@ final class SweepCommand implements Callable<Integer> {
         String root = preset != null ? preset : "sweep";
         var console = spec.commandLine().getOut();
         if (dryRun) {
-            console.print(Sweep.dryRun(grid, explicit != null && Files.isDirectory(explicit) ? explicit : null));
+            console.print(Sweep.dryRun(grid, explicit != null && Files.isDirectory(explicit) ? explicit : null, from));
             console.flush();
             return 0;
         }

@@ -87,6 +87,28 @@ public final class Experiment {
         }
     }
 
+    /**
+     * What experiments that differ in their seed alone share: {@link #canonicalJson} without the seed (a random
+     * class order is drawn from the seed, so it goes with it). {@code sweep --dry-run} takes the cost of an
+     * experiment still to run from the records of such siblings.
+     */
+    public static String apartFromSeed(ExperimentConfig c) {
+        ObjectNode tree = Json.MAPPER.valueToTree(c);
+        tree.remove("seed");
+        return canonicalJson(tree);
+    }
+
+    /** {@link #apartFromSeed(ExperimentConfig)} of the config a record (sealed, verified) stores; null without one. */
+    public static String apartFromSeed(ObjectNode record) {
+        JsonNode saved = record.path(Integrity.CONFIG);
+        if (!saved.isObject()) {
+            return null;
+        }
+        ObjectNode tree = dev.rehearsal.ResultsSchema.unwritten(saved);
+        tree.remove("seed");
+        return canonicalJson(tree);
+    }
+
     /** The experiment's id: the first {@value #ID_LENGTH} hex digits of the SHA-256 of {@link #canonicalJson}. */
     public static String id(ExperimentConfig c) {
         return hash(canonicalJson(c));

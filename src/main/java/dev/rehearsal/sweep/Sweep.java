@@ -80,6 +80,40 @@ public final class Sweep {
     }
 
     /**
+     * The finished records in the runs/ of {@code folders} (regular files read without following links, each seal
+     * verified), grouped by {@link Experiment#apartFromSeed}.
+     */
+    private static Map<String, List<ObjectNode>> finishedBySiblings(List<Path> folders) {
+        Map<String, List<ObjectNode>> out = new LinkedHashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Path folder : folders) {
+            Path runs = folder.resolve("runs");
+            if (!Files.isDirectory(runs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            List<Path> files;
+            try (var list = Files.list(runs)) {
+                files = list.filter(f -> f.getFileName().toString().matches("[0-9a-f]{" + Experiment.ID_LENGTH
+                        + "}\\.json") && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted()
+                        .toList();
+            } catch (IOException e) {
+                throw new RehearsalException(RehearsalException.DATA, "cannot list " + runs + ": "
+                        + dev.rehearsal.AtomicFiles.reason(e), e);
+            }
+            for (Path f : files) {
+                ObjectNode o = Experiment.readSealedRecord(f);
+                String key = Experiment.apartFromSeed(o);
+                // One experiment counted once, whichever folders hold its record.
+                if (key != null && o.path("status").asText().equals("finished")
+                        && seen.add(f.getFileName().toString())) {
+                    out.computeIfAbsent(key, k -> new ArrayList<>()).add(o);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * The folders a sweep may take records from, checked before anything is written: each a directory with a
      * runs/ folder (another sweep's results), not a link and holding none under runs/ (a record is never read
      * through a link), and not {@code out} itself. A one-line usage error otherwise.
@@ -603,6 +637,17 @@ public final class Sweep {
 
     /** What --dry-run prints: every experiment (id, the options its point sets) and its estimated cost. */
     public static String dryRun(Grid grid, Path dir) {
+        return dryRun(grid, dir, List.of());
+    }
+
+    /**
+     * What --dry-run prints: every experiment (id, the options its point sets) and its cost. An experiment still to
+     * run whose siblings (the same experiment on other seeds, {@link Experiment#apartFromSeed}) have finished
+     * records in {@code dir} or in {@code from} is given their mean exact MACs (training and evaluation, as the
+     * ledger counted them) and mean wall seconds, as they ran (their machine and load); the others an estimate
+     * from the layer shapes ({@link Cost}); the totals cover the experiments still to run and say how many of each.
+     */
+    public static String dryRun(Grid grid, Path dir, List<Path> from) {
         StringBuilder b = new StringBuilder();
         Selection.Plan plan = grid.selection();
         b.append(String.format(Locale.ROOT, "%d experiments%s%n", grid.points().size(), plan == null ? ""
@@ -612,20 +657,64 @@ public final class Sweep {
             b.append(grid.collapsed()).append('\n');
         }
         Map<String, Path> found = records(dir, grid);
-        b.append(String.format(Locale.ROOT, "%-16s  %-12s  %-12s  %-12s  %-10s  %s%n", "id", "MACs (est.)",
-                "params (B)", "data (B)", "status", "options"));
-        long total = 0;
+        List<Path> folders = new ArrayList<>();
+        if (dir != null) {
+            folders.add(dir);
+        }
+        folders.addAll(from);
+        Map<String, List<ObjectNode>> siblings = finishedBySiblings(folders);
+        b.append(String.format(Locale.ROOT, "%-16s  %-10s  %-9s  %-10s  %-12s  %-12s  %-10s  %s%n", "id", "MACs",
+                "seconds", "from", "params (B)", "data (B)", "status", "options"));
+        double measuredMacs = 0;
+        double measuredSeconds = 0;
+        double shapeMacs = 0;
+        int measured = 0;
+        int shapes = 0;
         for (Grid.Point p : grid.points()) {
             Cost c = Cost.of(p.config());
-            total += c.macs();
-            String status = found.containsKey(p.id()) ? "recorded" : "to run";
-            b.append(String.format(Locale.ROOT, "%-16s  %-12.3g  %-12d  %-12d  %-10s  %s%n", p.id(), (double) c.macs(),
-                    c.parameterBytes(), c.datasetBytes(), status, Json.MAPPER.valueToTree(p.options())));
+            boolean recorded = found.containsKey(p.id());
+            List<ObjectNode> like = siblings.getOrDefault(Experiment.apartFromSeed(p.config()), List.of());
+            double macs;
+            double seconds = Double.NaN;
+            String source;
+            if (!like.isEmpty()) {
+                macs = like.stream().mapToDouble(o -> o.path("macs").path("training_total").asDouble()
+                        + o.path("macs").path("evaluation").asDouble()).average().orElse(Double.NaN);
+                seconds = like.stream().mapToDouble(o -> o.path("seconds").path("total").asDouble()).average()
+                        .orElse(Double.NaN);
+                source = like.size() + (like.size() == 1 ? " seed" : " seeds");
+            } else {
+                macs = c.macs();
+                source = "shapes";
+            }
+            if (!recorded) {
+                if (like.isEmpty()) {
+                    shapeMacs += macs;
+                    shapes++;
+                } else {
+                    measuredMacs += macs;
+                    measuredSeconds += seconds;
+                    measured++;
+                }
+            }
+            b.append(String.format(Locale.ROOT, "%-16s  %-10.3g  %-9s  %-10s  %-12d  %-12d  %-10s  %s%n", p.id(), macs,
+                    Double.isNaN(seconds) ? "-" : String.format(Locale.ROOT, "%.0f", seconds), source,
+                    c.parameterBytes(), c.datasetBytes(), recorded ? "recorded" : "to run",
+                    Json.MAPPER.valueToTree(p.options())));
         }
-        b.append(String.format(Locale.ROOT, "total: %.3g MACs (estimate: solver training on the current samples and "
-                + "evaluation, from the layer shapes; replayed rows and generators add to it, and each record has "
-                + "the exact count once run); bytes exact: solver float32 parameters, uint8 images of the data set "
-                + "(loaded once per process)%n", (double) total));
+        b.append(String.format(Locale.ROOT, "to run: %d experiments", measured + shapes));
+        if (measured > 0) {
+            b.append(String.format(Locale.ROOT, "; %d with siblings recorded on other seeds: %.3g MACs exact as they "
+                    + "counted, %.1f CPU-hours at one experiment per slot as they ran (their machine and load)",
+                    measured, measuredMacs, measuredSeconds / 3600));
+        }
+        if (shapes > 0) {
+            b.append(String.format(Locale.ROOT, "; %d without: %.3g MACs estimated from the layer shapes (solver "
+                    + "training on the current samples and evaluation: replayed rows, generators and a generative "
+                    + "classifier's per-class models are not in it)", shapes, shapeMacs));
+        }
+        b.append(String.format(Locale.ROOT, ". Bytes exact: solver float32 parameters, uint8 images of the data set "
+                + "(loaded once per process)%n"));
         if (plan != null) {
             b.append(String.format(Locale.ROOT, "then the evaluation stage: the candidate of each of the %d group(s) "
                     + "(per %s) with the highest mean %s runs on seeds %s (%d experiments), decided after the "

@@ -22,7 +22,7 @@ class SweepCommandTest {
                 "--threads", "1");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().startsWith("6 experiments"), r.out());
-        assertTrue(r.out().contains("estimate"), r.out());
+        assertTrue(r.out().contains("6 without: ") && r.out().contains("estimated from the layer shapes"), r.out());
         assertTrue(r.out().contains("{\"strategy\":\"er\",\"seed\":3}"), r.out());
         assertFalse(Files.exists(dir.resolve("out")), "a dry run writes nothing");
     }
@@ -287,6 +287,33 @@ class SweepCommandTest {
             assertTrue(manifest.contains("\"runs/" + r.getFileName() + "\""), "the manifest lists " + r.getFileName());
         }
         assertTrue(Files.readString(b.resolve("sweep.md")).contains("naive"), "merged");
+        // A dry run of seeds 1-4 over folder a: seeds 3 and 4 have no record, but their siblings (seeds 1 and 2)
+        // do, so each costs their mean exact MACs (training and evaluation, read here from the two files) and
+        // mean wall time; the totals count the two still to run.
+        double macs = 0;
+        double seconds = 0;
+        for (byte[] bytes : before.values()) {
+            com.fasterxml.jackson.databind.JsonNode o = new com.fasterxml.jackson.databind.ObjectMapper().readTree(bytes);
+            macs += (o.path("macs").path("training_total").asDouble() + o.path("macs").path("evaluation").asDouble()) / 2;
+            seconds += o.path("seconds").path("total").asDouble() / 2;
+        }
+        Path fourSeeds = dir.resolve("four.yaml");
+        Files.writeString(fourSeeds, head + "grid: {strategy: [naive], seed: [1, 2, 3, 4]}\n");
+        Cli dry = Cli.run(concat(new String[] {"sweep", "--config", fourSeeds.toString(), "--out", a.toString(),
+            "--dry-run"}, system));
+        assertEquals(0, dry.exitCode(), dry.err());
+        String macsText = String.format(java.util.Locale.ROOT, "%-10.3g", macs);
+        assertEquals(4, dry.out().lines().filter(l -> l.contains("  " + macsText + "  ") && l.contains("2 seeds"))
+                .count(), "every row from the two siblings: " + dry.out());
+        assertEquals(2, dry.out().lines().filter(l -> l.contains("  recorded  ")).count(), dry.out());
+        assertTrue(dry.out().contains(String.format(java.util.Locale.ROOT, "to run: 2 experiments; 2 with siblings "
+                + "recorded on other seeds: %.3g MACs exact as they counted, %.1f CPU-hours", 2 * macs,
+                2 * seconds / 3600)), dry.out());
+        Cli dryElsewhere = Cli.run(concat(new String[] {"sweep", "--config", fourSeeds.toString(), "--out",
+            dir.resolve("nothing-yet").toString(), "--records-from", a.toString(), "--dry-run"}, system));
+        assertTrue(dryElsewhere.out().contains("to run: 4 experiments; 4 with siblings"), dryElsewhere.out());
+        assertFalse(Files.exists(dir.resolve("nothing-yet")), "a dry run writes nothing");
+
         // Refusals, each before anything is written: no such folder, a folder that is not a sweep's, the output
         // folder itself, and --rerun (which runs everything again).
         Path c = dir.resolve("c");

@@ -66,19 +66,12 @@ class ReadmeTablesTest {
      */
     @Test
     void aRowIsSetAgainstItsPublishedFigureInCombinedStandardErrors() throws Exception {
-        Path root = Path.of("").toAbsolutePath();
         String code = "import sys; sys.path.insert(0, 'docs/results'); from protocol_table import against_published as g\n"
                 + "print(g({'acc': 0.9, 'acc_sem': 0.003}, {'acc': 0.89, 'std': 0.004}))\n"
                 + "print(g({'acc': 0.9, 'acc_sem': 0.003}, {'acc': 0.925, 'std': 0.004, 'reading': 0.01}))\n"
                 + "print(g({'acc': 0.9, 'acc_sem': 0.003}, {'acc': 0.894, 'std': None}))\n"
                 + "print(repr(g({'acc': 0.9, 'acc_sem': None}, {'acc': 0.894, 'std': None})))\n";
-        Process p = new ProcessBuilder("python3", "-c", code).directory(root.toFile()).redirectErrorStream(true).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("python3 did not finish in 60 s");
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), out);
+        String out = python(code);
         assertEquals(String.join("\n", "+0.0100 (2.0 SE): within", "-0.0250 (2.2 SE): **misses**",
                 "+0.0060 (2.0 SE): within", "''") + "\n", out);
     }
@@ -91,7 +84,6 @@ class ReadmeTablesTest {
      */
     @Test
     void aPublishedFigureStandsOnlyBesideRunsOfItsProtocol() throws Exception {
-        Path root = Path.of("").toAbsolutePath();
         String code = "import sys; sys.path.insert(0, 'docs/results'); from protocol_table import published_for as f\n"
                 + "pub = {'protocol': {'preset': 'wide', 'train-limit': 0, 'class-order': ['random', 'reference']},\n"
                 + "       'values': [{'setting': 'class', 'strategy': 'er', 'acc': 0.8879, 'requires': {'head': 'fixed'}}]}\n"
@@ -101,14 +93,21 @@ class ReadmeTablesTest {
                 + "    p = f('class', 'er', dict(run, **change), pub)\n"
                 + "    print(p['acc'] if p else None)\n"
                 + "print(f('domain', 'er', run, pub))\n";
-        Process p = new ProcessBuilder("python3", "-c", code).directory(root.toFile()).redirectErrorStream(true).start();
+        String out = python(code);
+        assertEquals(String.join("\n", "0.8879", "0.8879", "None", "None", "None", "None", "0.8879", "None") + "\n", out);
+    }
+
+    /** What python3 prints for {@code code}, run in the project folder (exit 0 required, 60 s at most). */
+    private static String python(String code) throws Exception {
+        Process p = new ProcessBuilder("python3", "-c", code).directory(Path.of("").toAbsolutePath().toFile())
+                .redirectErrorStream(true).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("python3 did not finish in 60 s");
         }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), out);
-        assertEquals(String.join("\n", "0.8879", "0.8879", "None", "None", "None", "None", "0.8879", "None") + "\n", out);
+        return out;
     }
 
     /** Runs {@code script --check README.md} (exit 0 required) and checks that each block has its markers. */

@@ -79,6 +79,18 @@ public final class Sweep {
         return dir.resolve("runs").resolve(id + ".json");
     }
 
+    /** The files of {@code runs} named as records (runs/&lt;id&gt;.json), regular files only (no link), by name. */
+    private static List<Path> recordFiles(Path runs) {
+        try (var list = Files.list(runs)) {
+            return list.filter(f -> f.getFileName().toString().matches("[0-9a-f]{" + Experiment.ID_LENGTH
+                    + "}\\.json") && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new RehearsalException(RehearsalException.DATA, "cannot list " + runs + ": "
+                    + dev.rehearsal.AtomicFiles.reason(e), e);
+        }
+    }
+
     /**
      * The finished records in the runs/ of {@code folders} (regular files read without following links, each seal
      * verified), grouped by {@link Experiment#apartFromSeed}.
@@ -91,16 +103,7 @@ public final class Sweep {
             if (!Files.isDirectory(runs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
-            List<Path> files;
-            try (var list = Files.list(runs)) {
-                files = list.filter(f -> f.getFileName().toString().matches("[0-9a-f]{" + Experiment.ID_LENGTH
-                        + "}\\.json") && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted()
-                        .toList();
-            } catch (IOException e) {
-                throw new RehearsalException(RehearsalException.DATA, "cannot list " + runs + ": "
-                        + dev.rehearsal.AtomicFiles.reason(e), e);
-            }
-            for (Path f : files) {
+            for (Path f : recordFiles(runs)) {
                 ObjectNode o = Experiment.readSealedRecord(f);
                 String key = Experiment.apartFromSeed(o);
                 // One experiment counted once, whichever folders hold its record.
@@ -224,15 +227,7 @@ public final class Sweep {
         if (missing.isEmpty() || !Files.isDirectory(runs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return out;
         }
-        List<Path> files;
-        try (var list = Files.list(runs)) {
-            files = list.filter(f -> f.getFileName().toString().matches("[0-9a-f]{" + Experiment.ID_LENGTH
-                    + "}\\.json") && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new RehearsalException(RehearsalException.DATA, "cannot list " + runs + ": "
-                    + dev.rehearsal.AtomicFiles.reason(e), e);
-        }
+        List<Path> files = recordFiles(runs);
         Map<String, Path> earlier = new LinkedHashMap<>();
         for (Path f : files) {
             String name = f.getFileName().toString();

@@ -394,7 +394,8 @@ public final class Frontier {
      * published reference points drawn beside them (none in files written before they were recorded) and
      * the answer.
      */
-    record Summary(List<Point> points, List<String> doesNotFit, List<Reference> published, String answer) {
+    record Summary(List<Point> points, List<String> doesNotFit, List<Reference> published, List<String> otherProtocol,
+            String answer) {
     }
 
     /**
@@ -449,7 +450,18 @@ public final class Frontier {
                     r.path("acc").asDouble(),
                     r.path("replay_bytes").asDouble(), r.path("memory").asText()));
         }
-        return new Summary(points, notFit, refs, root.path("answer").asText());
+        List<String> other = new ArrayList<>();
+        JsonNode others = root.path("published_other_protocol");
+        if (!others.isMissingNode() && !others.isArray()) {
+            throw Results.corrupt(file, "'published_other_protocol' is " + others + ", not a list");
+        }
+        for (JsonNode n : others) {
+            if (!n.isTextual()) {
+                throw Results.corrupt(file, "an entry of 'published_other_protocol' is " + n + ", not a text");
+            }
+            other.add(n.asText());
+        }
+        return new Summary(points, notFit, refs, other, root.path("answer").asText());
     }
 
     private static boolean inRange(JsonNode v, double lo, double hi) {

@@ -399,6 +399,13 @@ public final class HtmlReport {
                 }
                 b.append("</ul></div>\n");
             }
+            if (!frontier.otherProtocol().isEmpty()) {
+                b.append("<div class=\"note\" id=\"published-other-protocol\"><strong>Published figures not drawn"
+                        + "</strong>: this sweep ran another protocol (what it ran, and in brackets what the "
+                        + "figure's protocol has):\n<ul>\n");
+                frontier.otherProtocol().forEach(o -> b.append("<li>").append(escape(o)).append("</li>\n"));
+                b.append("</ul></div>\n");
+            }
         }
 
         private void link(String id, String text) {

@@ -127,8 +127,8 @@ class ReportLayoutTest {
         List<Frontier.Reference> refs = Frontier.references().stream().filter(r -> r.setting().equals("class"))
                 .toList();
         Frontier.write(out, points(), List.of("gr at 64.0 kB: invalid value for 'replay-budget': 64000 bytes cannot "
-                + "hold the frozen solver"), refs, List.of(), List.of(), new PrintStream(new ByteArrayOutputStream(), true,
-                StandardCharsets.UTF_8));
+                + "hold the frozen solver"), refs, List.of("ER, 100 per class (vdV 2022) [domain]: head grow (fixed)"),
+                List.of(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         String html = page(out);
         assertTrue(html.contains("<li><a href=\"#frontier\">Memory-accuracy frontier</a></li>"), "in the contents");
         int section = html.indexOf("<h2 id=\"frontier\">");
@@ -145,6 +145,9 @@ class ReportLayoutTest {
         assertTrue(html.contains("<div class=\"note\" id=\"does-not-fit\"><strong>Does not fit its budget</strong>")
                 && html.contains("<li>gr at 64.0 kB: invalid value for &#39;replay-budget&#39;"), "does not fit");
         assertTrue(html.contains("<li>DGR (vdV 2022): ACC 0.9035 at 10.5 MB"), "the published points");
+        assertTrue(html.contains("<div class=\"note\" id=\"published-other-protocol\"><strong>Published figures not "
+                + "drawn</strong>") && html.contains("<li>ER, 100 per class (vdV 2022) [domain]: head grow (fixed)</li>"),
+                "and those left out, with why");
         Path frontierFile = out.resolve("frontier.json");
         dev.rehearsal.SchemaCheck.assertValid(frontierFile);
         assertTrue(Files.readString(frontierFile).contains("\"published\""), "frontier.json records what it drew");

@@ -133,7 +133,7 @@ public final class Sweep {
             if (!Files.isDirectory(runs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 throw new RehearsalException(RehearsalException.USAGE, "--records-from " + f + ": "
                         + (Files.isDirectory(abs) ? "has no runs/ folder, so it is not a sweep's results folder"
-                                : "no such folder"));
+                                : Files.exists(abs) ? "not a folder" : "no such folder"));
             }
             if (out != null && abs.equals(out.toAbsolutePath().normalize())) {
                 throw new RehearsalException(RehearsalException.USAGE, "--records-from " + f + " is the --out "

@@ -296,9 +296,18 @@ def not_merged(what, missing):
     return "*No experiment of this %s has been merged yet* (%s)." % (what, missing)
 
 
+def fixed(x, digits):
+    """x with {@code digits} decimals as Java's String.format("%.Nf") prints it, so that a value Rehearsal wrote into
+    frontier.md or sweep.md reads the same in the README: the shortest decimal that gives the double back (repr),
+    rounded half up. Python's "%.4f" rounds the exact binary value, an exact tie to even: the Wilcoxon p-value
+    0.03125 (2/2^8 x 4) is 0.0312 there and 0.0313 in Java."""
+    from decimal import Decimal, ROUND_HALF_UP
+    return str(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
 def p_value(p):
     """A p-value as every generated table prints it: 4 decimals, scientific below 1e-4, n/a when absent."""
-    return "n/a" if p is None else ("%.1e" % p if p < 1e-4 else "%.4f" % p)
+    return "n/a" if p is None else ("%.1e" % p if p < 1e-4 else fixed(p, 4))
 
 
 def marker_cli(argv, blocks, prefix, script, what, source):

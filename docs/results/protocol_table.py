@@ -36,7 +36,7 @@ FOLDERS = {name: os.path.join(PROTOCOL, name)
 PUBLISHED_SEEDS = {"permuted": 5}
 SCHEMA_VERSION = 4
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
-from readme_tables import marker_cli, not_merged, p_value  # noqa: E402  (one writer of README table markers)
+from readme_tables import fixed, marker_cli, not_merged, p_value  # noqa: E402  (one writer of README table markers)
 
 
 def load(path):
@@ -87,7 +87,7 @@ def against_published(r, p):
 
 
 def fmt(x, digits=4):
-    return "n/a" if x is None else ("%." + str(digits) + "f") % x
+    return "n/a" if x is None else fixed(x, digits)
 
 
 

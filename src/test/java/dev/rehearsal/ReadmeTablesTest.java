@@ -77,6 +77,25 @@ class ReadmeTablesTest {
     }
 
     /**
+     * The tables print a value as Java's String.format does (the frontier's and the sweep's own Markdown are
+     * written by Java): the shortest decimal of the double, rounded half up. Hand values: the Wilcoxon p-value
+     * 0.03125 (exact in binary, a tie) is 0.0313, not Python's 0.0312; 1.0005 (just below in binary) is 1.001 as
+     * Java prints it; -0.03125 is -0.0313 (half away from zero); p-values below 1e-4 stay scientific.
+     */
+    @Test
+    void valuesArePrintedAsJavaPrintsThem() throws Exception {
+        String code = "import sys; sys.path.insert(0, 'benchmarks'); from readme_tables import fixed, p_value\n"
+                + "print(fixed(0.03125, 4), fixed(1.0005, 3), fixed(-0.03125, 4), fixed(0.0, 4), p_value(0.03125), "
+                + "p_value(5.04e-8))\n";
+        assertEquals("0.0313 1.001 -0.0313 0.0000 0.0313 5.0e-08\n", python(code));
+        for (String v : new String[] {"0.03125", "1.0005", "-0.03125"}) {
+            double x = Double.parseDouble(v);
+            assertTrue(python(code).contains(String.format(java.util.Locale.ROOT, v.equals("1.0005") ? "%.3f" : "%.4f",
+                    x)), "Java prints " + v + " the same way");
+        }
+    }
+
+    /**
      * protocol_table.py sets a published figure beside a row by the rule the report applies (Published): every
      * key of the protocol and of the figure's requirements, a list accepting any of its values, 0 met by an absent
      * limit. Hand-made files: a run on a random or the reference's order gets the figure, a fixed order, a growing

@@ -173,7 +173,7 @@ final class SweepCommand implements Callable<Integer> {
             throw usage("--records-from takes records so as not to run them again, --rerun runs every experiment "
                     + "again: give one of them");
         }
-        List<Path> from = Sweep.sources(recordsFrom, explicit);
+        List<Path> from = dev.rehearsal.sweep.Records.sources(recordsFrom, explicit);
         String root = preset != null ? preset : "sweep";
         var console = spec.commandLine().getOut();
         if (dryRun) {

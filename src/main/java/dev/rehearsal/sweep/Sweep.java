@@ -74,182 +74,6 @@ public final class Sweep {
         }
     }
 
-    /** The record file of an experiment. */
-    public static Path record(Path dir, String id) {
-        return dir.resolve("runs").resolve(id + ".json");
-    }
-
-    /** The files of {@code runs} named as records (runs/&lt;id&gt;.json), regular files only (no link), by name. */
-    private static List<Path> recordFiles(Path runs) {
-        try (var list = Files.list(runs)) {
-            return list.filter(f -> f.getFileName().toString().matches("[0-9a-f]{" + Experiment.ID_LENGTH
-                    + "}\\.json") && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new RehearsalException(RehearsalException.DATA, "cannot list " + runs + ": "
-                    + dev.rehearsal.AtomicFiles.reason(e), e);
-        }
-    }
-
-    /**
-     * The finished records in the runs/ of {@code folders} (regular files read without following links, each seal
-     * verified), grouped by {@link Experiment#apartFromSeed}.
-     */
-    private static Map<String, List<ObjectNode>> finishedBySiblings(List<Path> folders) {
-        Map<String, List<ObjectNode>> out = new LinkedHashMap<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (Path folder : folders) {
-            Path runs = folder.resolve("runs");
-            if (!Files.isDirectory(runs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                continue;
-            }
-            for (Path f : recordFiles(runs)) {
-                ObjectNode o = Experiment.readSealedRecord(f);
-                String key = Experiment.apartFromSeed(o);
-                // One experiment counted once, whichever folders hold its record.
-                if (key != null && o.path("status").asText().equals("finished")
-                        && seen.add(f.getFileName().toString())) {
-                    out.computeIfAbsent(key, k -> new ArrayList<>()).add(o);
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
-     * The folders a sweep may take records from, checked before anything is written: each a directory with a
-     * runs/ folder (another sweep's results), not a link and holding none under runs/ (a record is never read
-     * through a link), and not {@code out} itself. A one-line usage error otherwise.
-     */
-    public static List<Path> sources(List<Path> from, Path out) {
-        List<Path> checked = new ArrayList<>();
-        for (Path f : from) {
-            Path abs = f.toAbsolutePath().normalize();
-            Path runs = abs.resolve("runs");
-            if (Files.isSymbolicLink(abs) || Files.isSymbolicLink(runs)) {
-                throw new RehearsalException(RehearsalException.USAGE, "--records-from " + f + ": a link, and "
-                        + "Rehearsal never reads a results folder through a link: give the folder itself");
-            }
-            if (!Files.isDirectory(runs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                throw new RehearsalException(RehearsalException.USAGE, "--records-from " + f + ": "
-                        + (Files.isDirectory(abs) ? "has no runs/ folder, so it is not a sweep's results folder"
-                                : Files.exists(abs) ? "not a folder" : "no such folder"));
-            }
-            if (out != null && abs.equals(out.toAbsolutePath().normalize())) {
-                throw new RehearsalException(RehearsalException.USAGE, "--records-from " + f + " is the --out "
-                        + "folder itself: name the folders whose records this sweep should take");
-            }
-            try (var s = Files.walk(runs)) { // does not follow links
-                Path link = s.filter(Files::isSymbolicLink).findFirst().orElse(null);
-                if (link != null) {
-                    throw new RehearsalException(RehearsalException.USAGE, "--records-from " + f + ": " + link
-                            + " is a link, and Rehearsal never reads a record through a link: remove it");
-                }
-            } catch (IOException | java.io.UncheckedIOException e) {
-                throw new RehearsalException(RehearsalException.USAGE, "--records-from " + f + ": cannot list "
-                        + runs + ": " + e.getMessage());
-            }
-            if (!checked.contains(abs)) {
-                checked.add(abs);
-            }
-        }
-        return List.copyOf(checked);
-    }
-
-    /**
-     * Takes into {@code dir} the record of every experiment of the grid (both stages) that {@code dir} lacks and
-     * one of {@code sources} holds as runs/&lt;id&gt;.json (the first that has it): a regular file read without
-     * following links, its seal verified, its config giving that very id, and not a failure (a failed experiment
-     * is run again, not copied). The copy is written like every file of the folder (listed in its manifest, so
-     * {@code --force} removes it); the sources are only read. A record that fails its checks ends the sweep with a
-     * one-line error naming the file. Returns how many records were taken.
-     */
-    static int adopt(Path dir, Grid grid, List<Path> sources, PrintStream log) {
-        int taken = 0;
-        for (Grid.Point p : grid.everyPoint()) {
-            Path mine = record(dir, p.id());
-            if (Files.exists(mine, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                continue;
-            }
-            for (Path source : sources) {
-                Path f = record(source, p.id());
-                if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                ObjectNode o = Experiment.readSealedRecord(f);
-                if (!p.id().equals(Experiment.recordedId(o))) {
-                    throw new RehearsalException(RehearsalException.DATA, f + ": its config is not that of "
-                            + "experiment " + p.id() + ", whose name it has (renamed, or edited and resealed): not taken");
-                }
-                if (o.path("status").asText().equals("failed")) {
-                    continue;
-                }
-                byte[] bytes;
-                try {
-                    bytes = Files.readAllBytes(f);
-                    dev.rehearsal.AtomicFiles.write(mine, bytes);
-                } catch (IOException e) {
-                    throw new RehearsalException(RehearsalException.DATA, "cannot copy " + f + " to " + mine + ": "
-                            + dev.rehearsal.AtomicFiles.reason(e), e);
-                }
-                Experiment.readSealedRecord(mine); // what was copied is what was checked
-                log.println("sweep: took runs/" + p.id() + ".json from " + source);
-                taken++;
-                break;
-            }
-        }
-        return taken;
-    }
-
-    /**
-     * Where the records of the grid's experiments (both stages of one that selects) are in {@code dir}, by id: {@code runs/<id>.json}, or for an id without
-     * one, a record an earlier build wrote under the id it gave the same experiment. Those are found by the
-     * config they record, as today's id sees it ({@link Experiment#recordedId}): a grid point that set a key its
-     * strategy does not read (per-class for naive) had an id of its own then. Only regular files named as
-     * records are read, never through a link; among several records of one experiment, a finished one, then
-     * the first by name. Ids with no record are absent.
-     */
-    static Map<String, Path> records(Path dir, Grid grid) {
-        Map<String, Path> out = new LinkedHashMap<>();
-        if (dir == null) {
-            return out;
-        }
-        java.util.Set<String> missing = new java.util.LinkedHashSet<>();
-        for (Grid.Point p : grid.everyPoint()) {
-            Path f = record(dir, p.id());
-            if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                out.put(p.id(), f);
-            } else {
-                missing.add(p.id());
-            }
-        }
-        Path runs = dir.resolve("runs");
-        if (missing.isEmpty() || !Files.isDirectory(runs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return out;
-        }
-        List<Path> files = recordFiles(runs);
-        Map<String, Path> earlier = new LinkedHashMap<>();
-        for (Path f : files) {
-            String name = f.getFileName().toString();
-            String named = name.substring(0, Experiment.ID_LENGTH);
-            if (out.containsKey(named) || missing.contains(named)) {
-                continue; // today's record of an experiment of this grid
-            }
-            ObjectNode o = Experiment.readSealedRecord(f);
-            String id = Experiment.recordedId(o);
-            if (id != null && missing.contains(id)) {
-                Path before = earlier.get(id);
-                boolean finished = o.path("status").asText().equals("finished");
-                if (before == null || finished && !Experiment.readSealedRecord(before).path("status").asText()
-                        .equals("finished")) {
-                    earlier.put(id, f);
-                }
-            }
-        }
-        out.putAll(earlier);
-        return out;
-    }
-
     /**
      * Runs the grid into {@code dir} and merges every record there into its tables; with a null {@code engine}
      * nothing runs ({@code --merge-only}): the tables cover the experiments already finished, and list the others
@@ -262,12 +86,12 @@ public final class Sweep {
     /**
      * {@link #run(Grid, Path, Engine, boolean, PrintStream)}, first taking the records of the grid's experiments
      * that {@code from} (other sweeps' folders, checked by {@link #sources}) hold and {@code dir} lacks
-     * ({@link #adopt}); none with {@code rerun}.
+     * ({@link Records#adopt}); none with {@code rerun}.
      */
     public static Outcome run(Grid grid, Path dir, Engine engine, boolean rerun, List<Path> from, PrintStream log) {
         ResultFiles.write(dir.resolve("grid.json"), Json.write(grid.source()) + "\n");
         if (!rerun && !from.isEmpty()) {
-            int taken = adopt(dir, grid, from, log);
+            int taken = Records.adopt(dir, grid, from, log);
             log.println("sweep: took " + taken + (taken == 1 ? " record" : " records") + " from "
                     + String.join(", ", from.stream().map(Path::toString).toList()));
         }
@@ -277,7 +101,7 @@ public final class Sweep {
         Map<String, ObjectNode> records = new LinkedHashMap<>();
         Map<String, Path> files = new LinkedHashMap<>();
         List<ObjectNode> ranHere = new ArrayList<>();
-        Map<String, Path> found = rerun ? Map.of() : records(dir, grid);
+        Map<String, Path> found = rerun ? Map.of() : Records.find(dir, grid);
         Selection.Plan plan = grid.selection();
         if (plan == null) {
             int[] kr = stage("", grid.points(), dir, engine, found, log, records, files, ranHere);
@@ -311,7 +135,7 @@ public final class Sweep {
     }
 
     /**
-     * Runs the experiments of {@code points} without a finished record in {@code found} (see {@link #records};
+     * Runs the experiments of {@code points} without a finished record in {@code found} (see {@link Records#find};
      * none with --rerun), each record written as it arrives and added to {@code records}, and its file to
      * {@code files}, and each that finished to {@code ranHere}; returns {kept, run}.
      */
@@ -362,9 +186,9 @@ public final class Sweep {
         try {
             engine.run(tasks, new SweepWork(), (task, result) -> {
                 ObjectNode o = parse(result);
-                ResultFiles.write(record(dir, task.id()), result + "\n");
+                ResultFiles.write(Records.record(dir, task.id()), result + "\n");
                 records.put(task.id(), o);
-                files.put(task.id(), record(dir, task.id()));
+                files.put(task.id(), Records.record(dir, task.id()));
                 done[0]++;
                 Eta.Run ran = toCome.remove(task.id());
                 double now = (System.nanoTime() - started) / 1e9;
@@ -392,9 +216,9 @@ public final class Sweep {
                 if (!records.containsKey(t.id())) {
                     ObjectNode o = Experiment.failure(byId.get(t.id()).config(), "the engine failed before it "
                             + "finished: " + SweepWork.oneLine(e.getMessage()), RehearsalException.RUN);
-                    ResultFiles.write(record(dir, t.id()), Json.write(o) + "\n");
+                    ResultFiles.write(Records.record(dir, t.id()), Json.write(o) + "\n");
                     records.put(t.id(), o);
-                    files.put(t.id(), record(dir, t.id()));
+                    files.put(t.id(), Records.record(dir, t.id()));
                 }
             }
             log.println("sweep: the engine failed: " + SweepWork.oneLine(e.getMessage()));
@@ -460,7 +284,7 @@ public final class Sweep {
             e.put("setting", p.config().setting.id());
             e.put("seed", p.config().seed);
             e.set("options", ResultsSchema.snakeKeys(Json.MAPPER.valueToTree(p.options())));
-            e.put("record", "runs/" + files.getOrDefault(p.id(), record(dir, p.id())).getFileName());
+            e.put("record", "runs/" + files.getOrDefault(p.id(), Records.record(dir, p.id())).getFileName());
             List<String> why = dev.rehearsal.config.ShortRun.reasons(p.config());
             shortReasons.add(why);
             e.put("short", !why.isEmpty());
@@ -651,13 +475,13 @@ public final class Sweep {
         if (grid.collapsed() != null) {
             b.append(grid.collapsed()).append('\n');
         }
-        Map<String, Path> found = records(dir, grid);
+        Map<String, Path> found = Records.find(dir, grid);
         List<Path> folders = new ArrayList<>();
         if (dir != null) {
             folders.add(dir);
         }
         folders.addAll(from);
-        Map<String, List<ObjectNode>> siblings = finishedBySiblings(folders);
+        Map<String, List<ObjectNode>> siblings = Records.finishedBySiblings(folders);
         b.append(String.format(Locale.ROOT, "%-16s  %-10s  %-9s  %-10s  %-12s  %-12s  %-10s  %s%n", "id", "MACs",
                 "seconds", "from", "params (B)", "data (B)", "status", "options"));
         double measuredMacs = 0;

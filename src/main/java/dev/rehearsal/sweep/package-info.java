@@ -5,6 +5,7 @@
  * arrives (a re-run skips the finished ids), and merged into {@code sweep.json}, a tidy {@code sweep.csv},
  * {@code sweep.md} (mean ± std over seeds per grid point) and the report. A grid may choose among its
  * combinations on validation results of some seeds and report the chosen ones on others ({@link
- * dev.rehearsal.sweep.Selection}).
+ * dev.rehearsal.sweep.Selection}). Where the records are, and records taken from other sweeps' folders:
+ * {@link dev.rehearsal.sweep.Records}.
  */
 package dev.rehearsal.sweep;

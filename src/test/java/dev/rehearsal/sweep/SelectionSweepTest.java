@@ -101,7 +101,7 @@ class SelectionSweepTest {
 
         Map<String, byte[]> before = new HashMap<>();
         for (String id : records.keySet()) {
-            before.put(id, Files.readAllBytes(Sweep.record(dir, id)));
+            before.put(id, Files.readAllBytes(Records.record(dir, id)));
         }
         ChildCli again = sweep(work, grid, dir);
         assertEquals(0, again.exitCode(), again.err());
@@ -109,7 +109,7 @@ class SelectionSweepTest {
         assertTrue(again.err().contains("evaluation stage: 2 experiments, 2 already finished, running 0"),
                 again.err());
         for (Map.Entry<String, byte[]> e : before.entrySet()) {
-            assertArrayEquals(e.getValue(), Files.readAllBytes(Sweep.record(dir, e.getKey())), e.getKey() + " kept");
+            assertArrayEquals(e.getValue(), Files.readAllBytes(Records.record(dir, e.getKey())), e.getKey() + " kept");
         }
         assertEquals(csv, Files.readAllLines(dir.resolve("selection.csv")), "the same choice, recomputed");
     }

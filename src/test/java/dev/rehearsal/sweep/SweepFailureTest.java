@@ -76,7 +76,7 @@ class SweepFailureTest {
         Sweep.Outcome first = Sweep.run(grid, dir, new Serial(second), false, quiet);
         assertEquals(3, first.ran());
         assertEquals(1, first.failed());
-        JsonNode failed = Json.MAPPER.readTree(Sweep.record(dir, second).toFile());
+        JsonNode failed = Json.MAPPER.readTree(Records.record(dir, second).toFile());
         assertEquals("failed", failed.get("status").asText());
         assertEquals("training diverged: test", failed.get("error").asText());
         assertEquals(4, failed.get("exit_code").asInt());

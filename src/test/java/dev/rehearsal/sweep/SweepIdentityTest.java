@@ -125,7 +125,7 @@ class SweepIdentityTest {
         assertEquals(1, g.points().size());
         String id = g.points().get(0).id();
         assertNotEquals(old, id, "the earlier build's id saw per-class, which naive does not read");
-        assertEquals(Map.of(id, dir.resolve("runs").resolve(old + ".json")), Sweep.records(dir, g));
+        assertEquals(Map.of(id, dir.resolve("runs").resolve(old + ".json")), Records.find(dir, g));
         assertTrue(Sweep.dryRun(g, dir).lines().anyMatch(l -> l.startsWith(id) && l.contains(" recorded ")),
                 Sweep.dryRun(g, dir));
 
@@ -166,7 +166,7 @@ class SweepIdentityTest {
         Path protocol = Path.of("docs/results/protocol");
         Grid g = Grid.read(protocol.resolve(gridFile), false, c -> c.threads = 1);
         Path dir = protocol.resolve(folder);
-        Set<Path> found = new HashSet<>(Sweep.records(dir, g).values());
+        Set<Path> found = new HashSet<>(Records.find(dir, g).values());
         Set<Path> all;
         try (Stream<Path> runs = Files.list(dir.resolve("runs"))) {
             all = runs.collect(Collectors.toSet());

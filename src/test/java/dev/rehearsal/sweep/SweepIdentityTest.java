@@ -160,7 +160,7 @@ class SweepIdentityTest {
     @CsvSource({"literature-class.yaml, class", "literature-class-baselines.yaml, class-baselines",
         "literature-class-grow.yaml, class-grow", "literature-class-baselines-grow.yaml, class-baselines-grow",
         "head.yaml, head", "reference-orders.yaml, reference-orders",
-        "literature-task.yaml, task", "literature-class-reset.yaml, class-reset", "literature-class-baselines-reset.yaml, "
+        "literature-task.yaml, task", "literature-domain.yaml, domain", "literature-class-reset.yaml, class-reset", "literature-class-baselines-reset.yaml, "
         + "class-baselines-reset", "literature-task-reset.yaml, task-reset", "proto-selection.yaml, proto"})
     void theCommittedProtocolFoldersResumeWithoutRerunningAnything(String gridFile, String folder) {
         Path protocol = Path.of("docs/results/protocol");

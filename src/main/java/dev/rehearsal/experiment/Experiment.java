@@ -93,9 +93,7 @@ public final class Experiment {
      * experiment still to run from the records of such siblings.
      */
     public static String apartFromSeed(ExperimentConfig c) {
-        ObjectNode tree = Json.MAPPER.valueToTree(c);
-        tree.remove("seed");
-        return canonicalJson(tree);
+        return seedless(Json.MAPPER.valueToTree(c));
     }
 
     /** {@link #apartFromSeed(ExperimentConfig)} of the config a record (sealed, verified) stores; null without one. */
@@ -104,7 +102,10 @@ public final class Experiment {
         if (!saved.isObject()) {
             return null;
         }
-        ObjectNode tree = dev.rehearsal.ResultsSchema.unwritten(saved);
+        return seedless(dev.rehearsal.ResultsSchema.unwritten(saved));
+    }
+
+    private static String seedless(ObjectNode tree) {
         tree.remove("seed");
         return canonicalJson(tree);
     }

@@ -97,6 +97,17 @@ public final class Frontier {
         List<Reference> refs = new ArrayList<>();
         List<String> otherProtocol = new ArrayList<>();
         if (shortReasons.isEmpty()) {
+            // What each finished experiment ran, by setting, read once for every published figure.
+            Map<String, List<Protocol>> ran = new LinkedHashMap<>();
+            for (int i = 0; i < experiments.size(); i++) {
+                JsonNode e = experiments.get(i);
+                if (e.path("status").asText().equals("finished")) {
+                    Map<String, JsonNode> config = new LinkedHashMap<>();
+                    configs.get(i).properties().forEach(f -> config.put(f.getKey(), f.getValue()));
+                    ran.computeIfAbsent(e.path("setting").asText("class"), k -> new ArrayList<>())
+                            .add(new Protocol(config));
+                }
+            }
             Published published = Published.load();
             for (Reference r : references(published)) {
                 if (!settings.contains(r.setting())) {
@@ -105,14 +116,8 @@ public final class Frontier {
                 java.util.Set<String> differ = new java.util.LinkedHashSet<>();
                 Published.Value v = published.only(r.setting(), r.strategy());
                 java.util.Set<String> own = ownKeys(r.strategy());
-                for (int i = 0; i < experiments.size(); i++) {
-                    JsonNode e = experiments.get(i);
-                    if (e.path("status").asText().equals("finished") && e.path("setting").asText("class")
-                            .equals(r.setting())) {
-                        Map<String, JsonNode> config = new LinkedHashMap<>();
-                        configs.get(i).properties().forEach(f -> config.put(f.getKey(), f.getValue()));
-                        differ.addAll(published.differences(new Protocol(config), v, own));
-                    }
+                for (Protocol run : ran.getOrDefault(r.setting(), List.of())) {
+                    differ.addAll(published.differences(run, v, own));
                 }
                 String label = settings.size() > 1 ? r.label() + " [" + r.setting() + "]" : r.label();
                 if (differ.isEmpty()) {
@@ -428,13 +433,7 @@ public final class Frontier {
                     p.path("replay_bytes").asDouble(), p.path("training_macs").asDouble(),
                     p.path("pareto_memory").asBoolean(), p.path("pareto_macs").asBoolean(), Map.of()));
         }
-        List<String> notFit = new ArrayList<>();
-        for (JsonNode n : root.path("does_not_fit")) {
-            if (!n.isTextual()) {
-                throw Results.corrupt(file, "an entry of 'does_not_fit' is " + n + ", not a text");
-            }
-            notFit.add(n.asText());
-        }
+        List<String> notFit = texts(root, "does_not_fit", file);
         List<Reference> refs = new ArrayList<>();
         JsonNode pub = root.path("published");
         if (!pub.isMissingNode() && !pub.isArray()) {
@@ -450,18 +449,24 @@ public final class Frontier {
                     r.path("acc").asDouble(),
                     r.path("replay_bytes").asDouble(), r.path("memory").asText()));
         }
-        List<String> other = new ArrayList<>();
         JsonNode others = root.path("published_other_protocol");
         if (!others.isMissingNode() && !others.isArray()) {
             throw Results.corrupt(file, "'published_other_protocol' is " + others + ", not a list");
         }
-        for (JsonNode n : others) {
+        return new Summary(points, notFit, refs, texts(root, "published_other_protocol", file),
+                root.path("answer").asText());
+    }
+
+    /** The texts of the list {@code field} of {@code root} (none when absent); a non-text entry is refused. */
+    private static List<String> texts(JsonNode root, String field, String file) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode n : root.path(field)) {
             if (!n.isTextual()) {
-                throw Results.corrupt(file, "an entry of 'published_other_protocol' is " + n + ", not a text");
+                throw Results.corrupt(file, "an entry of '" + field + "' is " + n + ", not a text");
             }
-            other.add(n.asText());
+            out.add(n.asText());
         }
-        return new Summary(points, notFit, refs, other, root.path("answer").asText());
+        return out;
     }
 
     private static boolean inRange(JsonNode v, double lo, double hi) {

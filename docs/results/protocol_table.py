@@ -18,6 +18,7 @@ same hand values by ReadmeTablesTest as that class by StatsTest).
 
 import csv
 import json
+import math
 import os
 import sys
 
@@ -68,22 +69,66 @@ def published_for(setting, strategy, config, published):
         ok = all(meets(config.get(k), v)
                  for k, v in list(published["protocol"].items()) + list(p.get("requires", {}).items()))
         if ok:
-            return p
+            return dict(p, seeds=p.get("seeds", published.get("seeds")))
     return None
 
 
+def t_central(t, df):
+    """P(|T| <= t) for Student's t with an integer df, in closed form (Abramowitz and Stegun 26.7.3-4), as
+    dev.rehearsal.stats.StudentT computes it."""
+    theta = math.atan(abs(t) / math.sqrt(df))
+    c2, s, c = math.cos(theta) ** 2, math.sin(theta), math.cos(theta)
+    term = 1.0
+    if df % 2:
+        total = 1.0 if df > 1 else 0.0
+        for k in range(1, (df - 3) // 2 + 1):
+            term *= (2.0 * k) / (2.0 * k + 1) * c2
+            total += term
+        return min(1.0, 2 / math.pi * (theta + s * c * total))
+    total = 1.0
+    for k in range(1, (df - 2) // 2 + 1):
+        term *= (2.0 * k - 1) / (2.0 * k) * c2
+        total += term
+    return min(1.0, s * total)
+
+
+def t_quantile_975(df):
+    """The two-sided 5% quantile of Student's t at df degrees of freedom (bisection, as StudentT.centralQuantile)."""
+    lo, hi = 0.0, 1.0
+    while t_central(hi, df) < 0.95:
+        hi *= 2
+    for _ in range(200):
+        if hi - lo <= 1e-13 * hi:
+            break
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if t_central(mid, df) < 0.95 else (lo, mid)
+    return (lo + hi) / 2
+
+
 def against_published(r, p):
-    """Our mean against a published one: the difference, in combined standard errors, and whether it is beyond 2."""
-    sem = r.get("acc_sem")
-    if sem is None or r.get("acc") is None:
+    """Our mean against a published one as Welch's test reads them (dev.rehearsal.stats.AgainstPublished): the
+    difference, in combined standard errors, and whether it is beyond the two-sided 5% Student-t quantile at the
+    Welch-Satterthwaite degrees of freedom (rounded down; a reading uncertainty is known exactly)."""
+    sem, n = r.get("acc_sem"), r.get("n") or 0
+    if r.get("acc") is None:
         return ""
-    spread = (sem ** 2 + (p.get("std") or 0.0) ** 2 + (p.get("reading") or 0.0) ** 2) ** 0.5
+    known = lambda x: x is not None and x > 0  # noqa: E731
+    ours = sem * sem if known(sem) and n >= 2 else 0.0
+    seeds = p.get("seeds") or 0
+    theirs = p["std"] ** 2 if known(p.get("std")) and seeds >= 2 else 0.0
+    read = p["reading"] ** 2 if known(p.get("reading")) else 0.0
+    variance = ours + theirs + read
     diff = r["acc"] - p["acc"]
-    if spread == 0:
+    if not variance > 0:
         return "%+.4f" % diff
-    z = abs(diff) / spread
-    # Beyond 2, not at it: exactly two standard errors (in decimal figures) is within, whatever binary rounding does.
-    return "%+.4f (%.1f SE): %s" % (diff, z, "**misses**" if z > 2 + 1e-9 else "within")
+    denominator = (ours * ours / (n - 1) if ours else 0.0) + (theirs * theirs / (seeds - 1) if theirs else 0.0)
+    df = variance * variance / denominator if denominator > 0 else float("inf")
+    threshold = 1.959963984540054 if df >= 100000 else t_quantile_975(int(math.floor(df)))
+    z = abs(diff) / math.sqrt(variance)
+    # Beyond, not at it: a distance equal to the threshold in decimal figures is within, whatever binary rounding does.
+    beyond = z > threshold + 1e-9
+    return "%+.4f (%s SE; limit %s): %s" % (diff, fixed(z, 2), fixed(threshold, 2),
+                                            "**misses**" if beyond else "within")
 
 
 def fmt(x, digits=4):
@@ -125,8 +170,11 @@ def results_table(name):
     if against:
         lines += ["", "ours - published: the difference of the means, and in units of their combined standard error "
                   "(our SEM, the published SEM where the source gives one, and for a figure read off a plot its "
-                  "reading uncertainty, in quadrature); *misses* where it is beyond 2, *within* otherwise. Where the "
-                  "source gives no spread, only ours counts, and the row can look further off than it is."]
+                  "reading uncertainty, in quadrature), against the two-sided 5% quantile of Student's t at the "
+                  "Welch-Satterthwaite degrees of freedom (each SEM brings its n - 1, a reading none; about 2 at "
+                  "20 seeds against 20, more at fewer): *misses* where beyond it, as Welch's test rejects, *within* "
+                  "otherwise. Where the source gives no spread, only ours counts, and the row can look further off "
+                  "than it is."]
     comparisons = results.get("comparisons", [])
     if comparisons:
         lines += ["", "Paired comparisons (same seeds, same class orders; Holm over the %d comparisons of this table; "

@@ -59,21 +59,30 @@ class ReadmeTablesTest {
     }
 
     /**
-     * The one figure protocol_table.py computes itself, a row against its published figure, on hand values: ours
-     * 0.9000 ± 0.0030 against 0.8900 ± 0.0040 is 0.0100 over sqrt(0.003² + 0.004²) = 0.0050, 2.0 SE, within (not
-     * beyond 2); with a reading uncertainty of 0.0100 the spread is sqrt(0.003² + 0.004² + 0.01²) = 0.011180, so
-     * -0.0250 is 2.2 SE, a miss; a published figure without a spread counts ours alone (0.0060 / 0.0030 = 2.0 SE).
+     * The one figure protocol_table.py computes itself, a row against its published figure by Welch's test, on
+     * the hand values of {@code StatsTest}'s: ours 0.9000 ± 0.0030 (20 seeds) against 0.8900 ± 0.0040 (20) is
+     * 0.0100 over sqrt(0.003² + 0.004²) = 0.0050, 2.0 SE, at 35 degrees of freedom (2.03), within; with a reading
+     * uncertainty of 0.0100 the spread is sqrt(0.003² + 0.004² + 0.01²) = 0.011180, so -0.0250 is 2.2 SE, at 880
+     * degrees of freedom (1.96), a miss; a published figure without a spread counts ours alone: 0.0060 / 0.0030 =
+     * 2.0 SE is within at 3 seeds (2 degrees of freedom, 4.30) and 4.3 SE (0.0130) beyond it; without any spread
+     * (one seed) the difference alone, as the report prints it. The quantiles are checked against a table of
+     * Student's t.
      */
     @Test
     void aRowIsSetAgainstItsPublishedFigureInCombinedStandardErrors() throws Exception {
         String code = "import sys; sys.path.insert(0, 'docs/results'); from protocol_table import against_published as g\n"
-                + "print(g({'acc': 0.9, 'acc_sem': 0.003}, {'acc': 0.89, 'std': 0.004}))\n"
-                + "print(g({'acc': 0.9, 'acc_sem': 0.003}, {'acc': 0.925, 'std': 0.004, 'reading': 0.01}))\n"
-                + "print(g({'acc': 0.9, 'acc_sem': 0.003}, {'acc': 0.894, 'std': None}))\n"
-                + "print(repr(g({'acc': 0.9, 'acc_sem': None}, {'acc': 0.894, 'std': None})))\n";
+                + "print(g({'acc': 0.9, 'acc_sem': 0.003, 'n': 20}, {'acc': 0.89, 'std': 0.004, 'seeds': 20}))\n"
+                + "print(g({'acc': 0.9, 'acc_sem': 0.003, 'n': 20}, {'acc': 0.925, 'std': 0.004, 'reading': 0.01, "
+                + "'seeds': 20}))\n"
+                + "print(g({'acc': 0.9, 'acc_sem': 0.003, 'n': 3}, {'acc': 0.894, 'std': None, 'seeds': 20}))\n"
+                + "print(g({'acc': 0.9, 'acc_sem': 0.003, 'n': 3}, {'acc': 0.887, 'std': None, 'seeds': 20}))\n"
+                + "print(repr(g({'acc': 0.9, 'acc_sem': None, 'n': 1}, {'acc': 0.894, 'std': None, 'seeds': 20})))\n"
+                + "from protocol_table import t_quantile_975 as q\n"
+                + "print(' '.join('%.3f' % q(df) for df in (1, 2, 4, 10, 19, 30)))\n";
         String out = python(code);
-        assertEquals(String.join("\n", "+0.0100 (2.0 SE): within", "-0.0250 (2.2 SE): **misses**",
-                "+0.0060 (2.0 SE): within", "''") + "\n", out);
+        assertEquals(String.join("\n", "+0.0100 (2.00 SE; limit 2.03): within", "-0.0250 (2.24 SE; limit 1.96): **misses**",
+                "+0.0060 (2.00 SE; limit 4.30): within", "+0.0130 (4.33 SE; limit 4.30): **misses**", "'+0.0060'",
+                "12.706 4.303 2.776 2.228 2.093 2.042") + "\n", out);
     }
 
     /**

@@ -19,14 +19,15 @@ record Published(String about, JsonNode protocol, List<Value> values) {
 
     /**
      * A published ACC ({@code std}: its spread as the source reports it, Table 2's s.e.m., NaN when not given;
-     * {@code reading}: for a figure read off a plot, how far off the reading may be, NaN otherwise).
+     * {@code reading}: for a figure read off a plot, how far off the reading may be, NaN otherwise; {@code seeds}:
+     * how many seeds the mean is over, the file's {@code seeds} unless the value names its own).
      */
-    record Value(String setting, String strategy, double acc, double std, double reading, String source,
+    record Value(String setting, String strategy, double acc, double std, double reading, int seeds, String source,
             JsonNode requires) {
 
-        /** Our mean ± SEM against this figure ({@link dev.rehearsal.stats.AgainstPublished}). */
-        dev.rehearsal.stats.AgainstPublished against(double mean, double sem) {
-            return dev.rehearsal.stats.AgainstPublished.of(mean, sem, acc, std, reading);
+        /** Our mean ± SEM over {@code n} seeds against this figure ({@link dev.rehearsal.stats.AgainstPublished}). */
+        dev.rehearsal.stats.AgainstPublished against(double mean, double sem, int n) {
+            return dev.rehearsal.stats.AgainstPublished.of(mean, sem, n, acc, std, seeds, reading);
         }
     }
 
@@ -38,10 +39,11 @@ record Published(String about, JsonNode protocol, List<Value> values) {
             }
             JsonNode root = new ObjectMapper().readTree(in);
             List<Value> values = new ArrayList<>();
+            int seeds = root.path("seeds").asInt(0);
             for (JsonNode v : root.path("values")) {
                 values.add(new Value(v.path("setting").asText(), v.path("strategy").asText(),
                         v.path("acc").asDouble(Double.NaN), number(v.path("std")), number(v.path("reading")),
-                        v.path("source").asText(""), v.path("requires")));
+                        v.path("seeds").asInt(seeds), v.path("source").asText(""), v.path("requires")));
             }
             return new Published(root.path("about").asText(""), root.path("protocol"), List.copyOf(values));
         } catch (IOException e) {

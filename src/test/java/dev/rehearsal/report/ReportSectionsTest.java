@@ -266,10 +266,12 @@ class ReportSectionsTest {
     }
 
     /**
-     * Over several seeds a published figure comes with our distance from it in combined standard errors (hand
-     * values): er 0.8939 ± 0.0060 (5 seeds) against vdV 2022's 0.8879, which has no spread, is +0.0060 at 1.0 SE,
-     * within; naive 0.2000 ± 0.0003 against 0.1989 ± 0.0002 is +0.0011 over sqrt(0.0003² + 0.0002²) = 0.000361,
-     * 3.1 SE, a miss. One seed has no SEM, and no distance.
+     * Over several seeds a published figure comes with our distance from it in combined standard errors and the
+     * Welch threshold (hand values): er 0.8939 ± 0.0060 (5 seeds) against vdV 2022's 0.8879, which has no spread,
+     * is +0.0060 at 1.0 SE, within Student's t at 4 degrees of freedom (2.78); naive 0.2000 ± 0.0003 (5 seeds)
+     * against 0.1989 ± 0.0002 (20) is +0.0011 over sqrt(0.0003² + 0.0002²) = 0.000361, 3.05 SE, with
+     * (1.3e-7)² / ((9e-8)² / 4 + (4e-8)² / 19) = 8.01 degrees of freedom (2.31): a miss. One seed has no SEM,
+     * and no distance.
      */
     @Test
     void aPublishedFigureComesWithOurDistanceFromIt(@TempDir Path out) throws Exception {
@@ -286,8 +288,8 @@ class ReportSectionsTest {
             }
         }
         String html = report(out, root);
-        assertTrue(row(html, "er").contains(">0.8879; ours +0.0060 (1.0 SE): within<"), row(html, "er"));
-        assertTrue(row(html, "naive").contains(">0.1989 ± 0.0002; ours +0.0011 (3.1 SE): misses<"), row(html, "naive"));
+        assertTrue(row(html, "er").contains(">0.8879; ours +0.0060 (1.00 SE; limit 2.78): within<"), row(html, "er"));
+        assertTrue(row(html, "naive").contains(">0.1989 ± 0.0002; ours +0.0011 (3.05 SE; limit 2.31): misses<"), row(html, "naive"));
         assertTrue(row(html, "gr").contains(">0.9035<"), "one seed: no distance, " + row(html, "gr"));
     }
 

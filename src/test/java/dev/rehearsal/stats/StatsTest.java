@@ -155,27 +155,42 @@ class StatsTest {
     }
 
     /**
-     * A mean against a published one, on hand values: 0.9000 ± 0.0030 against 0.8900 ± 0.0040 is 0.0100 over
-     * sqrt(0.003² + 0.004²) = 0.0050, two SE exactly, within; a reading uncertainty of 0.0100 makes the spread
-     * sqrt(0.003² + 0.004² + 0.01²) = 0.011180, and -0.0250 is 2.24 SE, beyond; a published figure without a spread
-     * counts ours alone (0.0060 / 0.0030 = 2.0); with no spread at all the distance is undefined.
+     * A mean against a published one, on hand values, as Welch's test reads them. 0.9000 ± 0.0030 (20 seeds) against
+     * 0.8900 ± 0.0040 (20 seeds): 0.0100 over sqrt(0.003² + 0.004²) = 0.0050 is 2.0 SE, with Welch-Satterthwaite
+     * degrees of freedom 0.005^4 / ((0.003^4 + 0.004^4) / 19) = 35.24, rounded down to 35, whose two-sided 5%
+     * quantile is 2.030 (a table of Student's t): within. A reading uncertainty of 0.0100 makes the spread
+     * sqrt(0.003² + 0.004² + 0.01²) = 0.011180, and -0.0250 is 2.24 SE; the reading (known exactly) brings no
+     * degrees of freedom down: 1.25e-4² / ((0.003^4 + 0.004^4) / 19) = 880.9, quantile 1.963: misses. Two equal
+     * SEMs over 10 seeds each: (2 s²)² / (2 s^4 / 9) = 18, quantile 2.101. A figure without a spread counts ours
+     * alone: at 3 seeds 2.0 SE is within (2 degrees of freedom, 4.303), 4.33 SE beyond; at 20 seeds 2.0 SE is
+     * within and 2.1 beyond (19, 2.093). With no spread at all the distance is undefined.
      */
     @Test
-    void aMeanAgainstAPublishedOneInCombinedStandardErrors() {
-        AgainstPublished a = AgainstPublished.of(0.9, 0.003, 0.89, 0.004, Double.NaN);
+    void aMeanAgainstAPublishedOneByWelchsTest() {
+        AgainstPublished a = AgainstPublished.of(0.9, 0.003, 20, 0.89, 0.004, 20, Double.NaN);
         assertEquals(0.01, a.difference(), 1e-15);
         assertEquals(0.005, a.combinedSe(), 1e-15);
         assertEquals(2.0, a.distance(), 1e-12);
-        assertFalse(a.beyondTwo(), "at two, not beyond");
-        assertEquals("+0.0100 (2.0 SE): within", a.text());
-        AgainstPublished b = AgainstPublished.of(0.9, 0.003, 0.925, 0.004, 0.01);
+        assertEquals(2.030, a.threshold(), 5e-4);
+        assertFalse(a.beyond());
+        assertEquals("+0.0100 (2.00 SE; limit 2.03): within", a.text());
+        AgainstPublished b = AgainstPublished.of(0.9, 0.003, 20, 0.925, 0.004, 20, 0.01);
         assertEquals(0.0111803398874989, b.combinedSe(), 1e-15);
         assertEquals(2.2360679774997896, b.distance(), 1e-12);
-        assertTrue(b.beyondTwo());
-        assertEquals("-0.0250 (2.2 SE): misses", b.text());
-        assertEquals("+0.0060 (2.0 SE): within", AgainstPublished.of(0.9, 0.003, 0.894, Double.NaN, Double.NaN).text());
-        AgainstPublished none = AgainstPublished.of(0.9, Double.NaN, 0.894, Double.NaN, Double.NaN);
-        assertTrue(Double.isNaN(none.distance()) && !none.beyondTwo());
+        assertEquals(1.963, b.threshold(), 5e-4);
+        assertTrue(b.beyond());
+        assertEquals("-0.0250 (2.24 SE; limit 1.96): misses", b.text());
+        assertEquals(2.101, AgainstPublished.of(0.9, 0.002, 10, 0.91, 0.002, 10, Double.NaN).threshold(), 5e-4);
+        AgainstPublished three = AgainstPublished.of(0.9, 0.003, 3, 0.894, Double.NaN, 20, Double.NaN);
+        assertEquals(4.303, three.threshold(), 5e-4);
+        assertEquals("+0.0060 (2.00 SE; limit 4.30): within", three.text());
+        assertTrue(AgainstPublished.of(0.9, 0.003, 3, 0.887, Double.NaN, 20, Double.NaN).beyond(), "4.33 SE at 3 seeds");
+        assertFalse(AgainstPublished.of(0.9, 0.003, 20, 0.894, Double.NaN, 20, Double.NaN).beyond(), "2.0 SE at 20");
+        AgainstPublished twenty = AgainstPublished.of(0.9, 0.003, 20, 0.8937, Double.NaN, 20, Double.NaN);
+        assertEquals(2.093, twenty.threshold(), 5e-4);
+        assertTrue(twenty.beyond(), "2.1 SE at 20 seeds");
+        AgainstPublished none = AgainstPublished.of(0.9, Double.NaN, 1, 0.894, Double.NaN, 20, Double.NaN);
+        assertTrue(Double.isNaN(none.distance()) && !none.beyond());
         assertEquals("+0.0060", none.text());
     }
 }

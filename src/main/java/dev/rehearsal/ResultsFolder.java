@@ -424,14 +424,26 @@ public final class ResultsFolder implements AutoCloseable {
     }
 
     private static void refuseLinks(Path dir, Path abs) {
-        try (Stream<Path> s = Files.walk(abs)) { // does not follow links
-            Path link = s.filter(Files::isSymbolicLink).findFirst().orElse(null);
-            if (link != null) {
-                throw linked(dir, abs, link);
-            }
-        } catch (IOException | java.io.UncheckedIOException e) {
-            IOException io = e instanceof IOException i ? i : ((java.io.UncheckedIOException) e).getCause();
-            throw usage("cannot list the results folder " + dir + ": " + AtomicFiles.reason(io));
+        Path link;
+        try {
+            link = firstLink(abs);
+        } catch (IOException e) {
+            throw usage("cannot list the results folder " + dir + ": " + AtomicFiles.reason(e));
+        }
+        if (link != null) {
+            throw linked(dir, abs, link);
+        }
+    }
+
+    /**
+     * The first link found under {@code tree} ({@code tree} itself included), walking it without following any;
+     * null when there is none. The one walk behind every refusal of a folder that holds a link.
+     */
+    public static Path firstLink(Path tree) throws IOException {
+        try (Stream<Path> s = Files.walk(tree)) { // does not follow links
+            return s.filter(Files::isSymbolicLink).findFirst().orElse(null);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 

@@ -87,15 +87,16 @@ public final class Records {
                 throw new RehearsalException(RehearsalException.USAGE, "--records-from " + f + " is the --out "
                         + "folder itself: name the folders whose records this sweep should take");
             }
-            try (var s = Files.walk(runs)) { // does not follow links
-                Path link = s.filter(Files::isSymbolicLink).findFirst().orElse(null);
-                if (link != null) {
-                    throw new RehearsalException(RehearsalException.USAGE, "--records-from " + f + ": " + link
-                            + " is a link, and Rehearsal never reads a record through a link: remove it");
-                }
-            } catch (IOException | java.io.UncheckedIOException e) {
+            Path link;
+            try {
+                link = dev.rehearsal.ResultsFolder.firstLink(runs);
+            } catch (IOException e) {
                 throw new RehearsalException(RehearsalException.USAGE, "--records-from " + f + ": cannot list "
-                        + runs + ": " + e.getMessage());
+                        + runs + ": " + dev.rehearsal.AtomicFiles.reason(e));
+            }
+            if (link != null) {
+                throw new RehearsalException(RehearsalException.USAGE, "--records-from " + f + ": " + link
+                        + " is a link, and Rehearsal never reads a record through a link: remove it");
             }
             if (!checked.contains(abs)) {
                 checked.add(abs);

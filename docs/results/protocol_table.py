@@ -29,7 +29,7 @@ PUBLISHED = os.path.join(ROOT, "src", "main", "resources", "dev", "rehearsal", "
 PROTOCOL = os.environ.get("REHEARSAL_PROTOCOL_DIR") or os.path.join(HERE, "protocol")
 FOLDERS = {name: os.path.join(PROTOCOL, name)
            for name in ("class", "class-baselines", "class-grow", "class-baselines-grow", "class-variants", "task",
-                        "domain", "permuted", "proto",
+                        "domain", "permuted", "proto", "class-proto",
                         "class-reset", "class-baselines-reset", "task-reset", "joint-at-once", "reference-orders",
                         "head")}
 # Seeds behind a table's published figures: 20 for Split-MNIST (compare.py --n-seeds=20), 5 for Permuted-MNIST
@@ -277,7 +277,7 @@ def reference_orders_table(name):
 TABLES = {name: results_table for name in FOLDERS}
 TABLES["reference"] = reference_table
 TABLES["reference-orders"] = reference_orders_table
-TABLES["proto"] = TABLES["permuted"] = selection_table
+TABLES["proto"] = TABLES["permuted"] = TABLES["class-proto"] = selection_table
 
 
 def block(name):

@@ -58,11 +58,18 @@ public interface Backend extends AutoCloseable {
     void linearForward(Tensor y, Tensor x, Tensor w, Tensor b, Activation act, Tensor workspace);
 
     /**
-     * {@code dx [B, IN] (=|+=) dy · w}; {@code dw [OUT, IN] += dy^T · x}; {@code db [1, OUT] += colsum(dy)}.
-     * {@code dx} is null for a layer whose input needs no gradient; {@code db} is null without a bias.
+     * {@code dx [B, IN] (=|+=) dy · w}; {@code dw [OUT, IN] (=|+=) dy^T · x}; {@code db [1, OUT] += colsum(dy)}.
+     * {@code dx} is null for a layer whose input needs no gradient; {@code db} is null without a bias. Written
+     * ({@code accumulate... false}), a gradient holds exactly the floats that adding the product to zeros gives.
      */
-    void linearBackward(Tensor dx, boolean accumulateDx, Tensor dw, Tensor db, Tensor dy, Tensor x, Tensor w,
-            Tensor workspace);
+    void linearBackward(Tensor dx, boolean accumulateDx, Tensor dw, boolean accumulateDw, Tensor db, Tensor dy,
+            Tensor x, Tensor w, Tensor workspace);
+
+    /** {@link #linearBackward} adding to {@code dw}. */
+    default void linearBackward(Tensor dx, boolean accumulateDx, Tensor dw, Tensor db, Tensor dy, Tensor x, Tensor w,
+            Tensor workspace) {
+        linearBackward(dx, accumulateDx, dw, true, db, dy, x, w, workspace);
+    }
 
     /**
      * Creates, without computing anything, whatever {@link #linearForward} will need for exactly these
@@ -72,7 +79,7 @@ public interface Backend extends AutoCloseable {
     default void prepareLinearForward(Tensor y, Tensor x, Tensor w, Tensor b, Activation act) {
     }
 
-    /** As {@link #prepareLinearForward}, for {@link #linearBackward} with these operands. */
+    /** As {@link #prepareLinearForward}, for {@link #linearBackward} with these operands, dw written or added to. */
     default void prepareLinearBackward(Tensor dx, boolean accumulateDx, Tensor dw, Tensor dy, Tensor x, Tensor w) {
     }
 

@@ -152,7 +152,7 @@ public final class FeedbackVae extends Model {
     }
 
     private Tensor grad(Layout.Entry e) {
-        return parameters().view(gradientBlock().block(), e);
+        return gradientOutsideLayers(e);
     }
 
     public int latent() {

@@ -27,6 +27,15 @@ public final class Linear {
     private Tensor bias;
     private Tensor weightGrad;
     private Tensor biasGrad;
+    /** dw's rows past the active ones (null when all are active), zeroed where the active ones are overwritten. */
+    private Tensor inactiveWeightGrad;
+    /** dw's whole entry, every row. */
+    private Tensor wholeWeightGrad;
+    /**
+     * True from the model's zeroGrad until dw is written: dw is then logically zero though its floats are stale, so
+     * the next backward writes it instead of adding to it, and anything else that reads it first zeroes it.
+     */
+    private boolean weightGradPending;
 
     /** Declares {@code name.weight [capacity, in]} and {@code name.bias [1, capacity]} in {@code table}. */
     Linear(Layout table, String name, int in, int capacity, int active, Activation act) {
@@ -73,6 +82,9 @@ public final class Linear {
         if (grads != null) {
             weightGrad = new Tensor(grads, weightEntry.offset(), active, in, in);
             biasGrad = new Tensor(grads, biasEntry.offset(), 1, active, active);
+            wholeWeightGrad = new Tensor(grads, weightEntry.offset(), capacity, in, in);
+            inactiveWeightGrad = active == capacity ? null
+                    : new Tensor(grads, weightEntry.offset() + (long) active * in, capacity - active, in, in);
         }
     }
 
@@ -114,8 +126,18 @@ public final class Linear {
         return bias;
     }
 
-    public Tensor weightGrad() {
-        return requireGrad(weightGrad);
+    /** Marks dw as zero without writing it: the next {@link #backward} overwrites it (see the field). */
+    void deferZeroGradient() {
+        requireGrad(weightGrad);
+        weightGradPending = true;
+    }
+
+    /** Writes the zeros a deferred zeroing stands for, if dw has not been written since. */
+    void settleGradient(Backend be) {
+        if (weightGradPending) {
+            be.fill(wholeWeightGrad, 0f);
+            weightGradPending = false;
+        }
     }
 
     public Tensor biasGrad() {
@@ -148,14 +170,24 @@ public final class Linear {
         be.prepareLinearForward(y, x, weight(), bias(), act);
     }
 
-    /** Creates what {@link #backward} needs for these operands, computing nothing. */
+    /** Creates what {@link #backward} needs for these operands, computing nothing (dw written or added to). */
     public void prepareBackward(Backend be, Tensor dx, boolean accumulateDx, Tensor dy, Tensor x) {
-        be.prepareLinearBackward(dx, accumulateDx, weightGrad(), dy, x, weight());
+        be.prepareLinearBackward(dx, accumulateDx, requireGrad(weightGrad), dy, x, weight());
     }
 
-    /** Accumulates dw, db; writes (or adds to) dx unless it is null. Does not undo the activation. */
+    /**
+     * Accumulates dw, db; writes (or adds to) dx unless it is null. Does not undo the activation. After the model's
+     * zeroGrad, dw is written rather than added to (the same floats as zeros plus the product, without a pass
+     * that writes the zeros first and a GEMM that reads them back).
+     */
     public void backward(Backend be, Tensor dx, boolean accumulateDx, Tensor dy, Tensor x, Tensor workspace) {
-        be.linearBackward(dx, accumulateDx, weightGrad(), biasGrad(), dy, x, weight(), workspace);
+        boolean overwrite = weightGradPending && x.rows() > 0;
+        if (overwrite && inactiveWeightGrad != null) {
+            be.fill(inactiveWeightGrad, 0f);
+        }
+        be.linearBackward(dx, accumulateDx, requireGrad(weightGrad), !overwrite, biasGrad(), dy, x, weight(),
+                workspace);
+        weightGradPending &= !overwrite;
     }
 
     /**

@@ -59,6 +59,8 @@ public abstract class Model implements AutoCloseable {
     /** The whole workspace block as one view, made once. */
     private Tensor workspaceView;
     private Optimizer optimizer;
+    /** The gradient block's runs outside every layer's weight, which zeroGrad fills (a step creates no views). */
+    private List<Tensor> gradientsOutsideWeights = List.of();
     /** Views of activation slots by batch size: a training step creates no objects. */
     private final java.util.IdentityHashMap<Layout.Entry, Tensor[]> views = new java.util.IdentityHashMap<>();
 
@@ -177,7 +179,7 @@ public abstract class Model implements AutoCloseable {
                 optimizerState = k == 0 ? null
                         : arena.allocate("optimizer", DType.F32, k * parameterTable.length());
                 optimizer = new Optimizer(backend, optimizerConfig, flat(params), flat(grads),
-                        optimizerState == null ? null : flat(optimizerState));
+                        optimizerState == null ? null : flat(optimizerState), this::settleGradients);
             }
         } catch (RuntimeException | Error e) {
             arena.close();
@@ -186,6 +188,35 @@ public abstract class Model implements AutoCloseable {
         for (Linear l : layers) {
             l.bind(params, grads);
         }
+        if (grads != null) {
+            gradientsOutsideWeights = outsideWeights(grads);
+        }
+    }
+
+    /**
+     * Views of the gradient block's parts that no layer's weight covers (biases, and parameters outside the
+     * layers), each a contiguous run: what {@link #zeroGrad} fills itself.
+     */
+    private List<Tensor> outsideWeights(Block block) {
+        List<long[]> weights = new ArrayList<>();
+        for (Linear l : layers) {
+            Layout.Entry e = l.weightEntry();
+            weights.add(new long[] {e.offset(), e.offset() + (long) e.rows() * e.cols()});
+        }
+        weights.sort(java.util.Comparator.comparingLong(r -> r[0]));
+        List<Tensor> out = new ArrayList<>();
+        long at = 0;
+        for (long[] w : weights) {
+            if (w[0] > at) {
+                out.add(new Tensor(block, at, 1, Math.toIntExact(w[0] - at), Math.toIntExact(w[0] - at)));
+            }
+            at = Math.max(at, w[1]);
+        }
+        if (parameterTable.length() > at) {
+            int n = Math.toIntExact(parameterTable.length() - at);
+            out.add(new Tensor(block, at, 1, n, n));
+        }
+        return List.copyOf(out);
     }
 
     private static Tensor flat(Block b) {
@@ -261,9 +292,27 @@ public abstract class Model implements AutoCloseable {
         return flat(params);
     }
 
+    /** Every gradient, as one dense [1, P] view, written out in full (see {@link #zeroGrad}). */
     public final Tensor gradientBlock() {
         requireTrainable();
+        settleGradients();
         return flat(grads);
+    }
+
+    /**
+     * The gradient of a parameter entry no layer's weight covers (a prior's means): {@link #zeroGrad} fills those at
+     * once, so this view is whole without the settling that {@link #gradientBlock} does.
+     */
+    protected final Tensor gradientOutsideLayers(Layout.Entry e) {
+        requireTrainable();
+        for (Linear l : layers) {
+            Layout.Entry w = l.weightEntry();
+            long wEnd = w.offset() + (long) w.rows() * w.cols();
+            if (e.offset() < wEnd && w.offset() < e.offset() + (long) e.rows() * e.cols()) {
+                throw new IllegalArgumentException(e.name() + " overlaps layer " + l.name() + "'s weight");
+            }
+        }
+        return parameterTable.view(grads, e);
     }
 
     /** The optimiser state as one dense view, or null when the optimiser keeps none. */
@@ -294,6 +343,7 @@ public abstract class Model implements AutoCloseable {
     /** Gradients by name, with the same shapes as {@link #namedParameters()}. */
     public final Map<String, Tensor> namedGradients() {
         requireTrainable();
+        settleGradients();
         return named(grads);
     }
 
@@ -385,8 +435,28 @@ public abstract class Model implements AutoCloseable {
      */
     public abstract void prepare(int batch);
 
+    /**
+     * Sets every gradient to zero. The layers' weight gradients, nearly all of the block, are not written here:
+     * each layer's next backward writes its product instead of adding it to zeros (the same floats, without a
+     * pass over the block and a GEMM that reads it back), and whatever reads the gradients first (the optimiser,
+     * {@link #gradientBlock}, {@link #namedGradients}) gets zeros for a layer no backward reached. The rest of the
+     * block (biases, which their column sums add to, and parameters outside the layers) is filled now.
+     */
     public final void zeroGrad() {
-        backend.fill(gradientBlock(), 0f);
+        requireTrainable();
+        for (Tensor t : gradientsOutsideWeights) {
+            backend.fill(t, 0f);
+        }
+        for (Linear l : layers) {
+            l.deferZeroGradient();
+        }
+    }
+
+    /** Writes the zeros {@link #zeroGrad} deferred for every layer whose weight gradient no backward wrote since. */
+    private void settleGradients() {
+        for (Linear l : layers) {
+            l.settleGradient(backend);
+        }
     }
 
     /**

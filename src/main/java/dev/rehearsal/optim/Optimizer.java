@@ -16,10 +16,17 @@ public final class Optimizer {
     /** Adam's moments: the two halves of the state block. */
     private final Tensor m;
     private final Tensor v;
+    /** Run before every step: makes the gradient block whole (a model's deferred zeroing, see Model.zeroGrad). */
+    private final Runnable settle;
     private long steps;
 
-    /** {@code params}, {@code grads} dense [1, P]; {@code state} dense [1, k*P] for k state floats per param. */
-    public Optimizer(Backend backend, OptimizerConfig config, Tensor params, Tensor grads, Tensor state) {
+    /**
+     * {@code params}, {@code grads} dense [1, P]; {@code state} dense [1, k*P] for k state floats per param;
+     * {@code settle} runs before every step, before the gradients are read (a model's deferred zeroing of the
+     * gradients its backward pass did not write: {@code Model.zeroGrad}).
+     */
+    public Optimizer(Backend backend, OptimizerConfig config, Tensor params, Tensor grads, Tensor state,
+            Runnable settle) {
         long p = params.numel();
         if (grads.numel() != p || (state == null ? 0 : state.numel()) != p * config.stateFloatsPerParam()) {
             throw new IllegalArgumentException("optimiser blocks do not match: params " + params + ", grads " + grads
@@ -30,6 +37,7 @@ public final class Optimizer {
         this.params = params;
         this.grads = grads;
         this.state = state;
+        this.settle = settle;
         if (config.kind() == OptimizerConfig.Kind.ADAM) {
             int n = (int) p;
             Tensor flat = state.reshape(1, 2 * n);
@@ -56,6 +64,7 @@ public final class Optimizer {
     }
 
     public void step() {
+        settle.run();
         double lr = currentLr();
         switch (config.kind()) {
             case ADAM -> {

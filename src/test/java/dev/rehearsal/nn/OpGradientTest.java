@@ -79,6 +79,17 @@ class OpGradientTest {
                 Compare.close(be.name() + " linear dx accumulated", tdx.toFloatArray(), scale(g[0], 2), GEMM);
                 Compare.close(be.name() + " linear dw accumulated", tdw.toFloatArray(), scale(g[1], 2), GEMM);
                 Compare.close(be.name() + " linear db accumulated", tdb.toFloatArray(), scale(g[2], 2), GEMM);
+
+                // Written rather than added to, dw holds exactly the floats that zeros plus the product give,
+                // whatever it held before (a model's zeroGrad leaves it stale and lets backward overwrite it).
+                be.fill(tdw, 0f);
+                be.linearBackward(null, false, tdw, true, null, tdy, tx, tw, ws);
+                float[] added = tdw.toFloatArray();
+                be.fill(tdw, Float.NaN);
+                be.linearBackward(null, false, tdw, false, null, tdy, tx, tw, ws);
+                assertArrayEquals(added, tdw.toFloatArray(), be.name() + " dw written: the floats of 0 + product");
+                be.linearBackward(null, false, tdw, true, null, tdy, tx, tw, ws);
+                Compare.close(be.name() + " dw added after written", tdw.toFloatArray(), scale(g[1], 2), GEMM);
             }
         }
     }

@@ -196,8 +196,8 @@ public final class JvmBackend implements Backend {
     }
 
     @Override
-    public void linearBackward(Tensor dx, boolean accumulateDx, Tensor dw, Tensor db, Tensor dy, Tensor x,
-            Tensor w, Tensor workspace) {
+    public void linearBackward(Tensor dx, boolean accumulateDx, Tensor dw, boolean accumulateDw, Tensor db, Tensor dy,
+            Tensor x, Tensor w, Tensor workspace) {
         Shapes.linear(dy, x, w, db);
         Shapes.sameShape(w, dw, "weight gradient");
         int batch = x.rows();
@@ -222,14 +222,15 @@ public final class JvmBackend implements Backend {
                         f(dx), off(dx), ld(dx));
             }
             roundInto(ws, xAt, x);
-            gemm.gemm(true, false, out, in, batch, 1f, ws, dyAt, out, ws, xAt, in, 1f, f(dw), off(dw), ld(dw));
+            gemm.gemm(true, false, out, in, batch, 1f, ws, dyAt, out, ws, xAt, in, accumulateDw ? 1f : 0f, f(dw),
+                    off(dw), ld(dw));
         } else {
             if (dx != null) {
                 gemm.gemm(false, false, batch, in, out, 1f, dya, off(dy), ld(dy), f(w), off(w), ld(w),
                         accumulateDx ? 1f : 0f, f(dx), off(dx), ld(dx));
             }
             gemm.gemm(true, false, out, in, batch, 1f, dya, off(dy), ld(dy), f(x), off(x), ld(x),
-                    1f, f(dw), off(dw), ld(dw));
+                    accumulateDw ? 1f : 0f, f(dw), off(dw), ld(dw));
         }
         if (db != null) {
             float[] dba = f(db);

@@ -157,9 +157,9 @@ public final class NativeBackend implements Backend {
         return dnnl.matmul(false, false, batch, in, out, lddy, ldw, lddx, false, accumulate, false, bf16);
     }
 
-    /** dw [OUT, IN] += dy^T [OUT, B] · x [B, IN]. */
-    private Dnnl.Primitive weightGrad(int batch, int in, int out, long lddy, long ldx, long lddw) {
-        return dnnl.matmul(true, false, out, in, batch, lddy, ldx, lddw, false, true, false, bf16);
+    /** dw [OUT, IN] (+)= dy^T [OUT, B] · x [B, IN]. */
+    private Dnnl.Primitive weightGrad(int batch, int in, int out, long lddy, long ldx, long lddw, boolean accumulate) {
+        return dnnl.matmul(true, false, out, in, batch, lddy, ldx, lddw, false, accumulate, false, bf16);
     }
 
     /**
@@ -182,7 +182,8 @@ public final class NativeBackend implements Backend {
         }
         long scratch = Math.max(scratchFloats(forward(batch, in, out, in, in, out, true, true)),
                 Math.max(scratchFloats(inputGrad(batch, in, out, out, in, in, false)),
-                        scratchFloats(weightGrad(batch, in, out, out, in, in))));
+                        Math.max(scratchFloats(weightGrad(batch, in, out, out, in, in, true)),
+                                scratchFloats(weightGrad(batch, in, out, out, in, in, false)))));
         long copies = bf16 ? bf16Floats((long) batch * in) + bf16Floats((long) out * in)
                 + bf16Floats((long) batch * out) : 0;
         return scratch + copies + ALIGN_FLOATS;
@@ -220,7 +221,9 @@ public final class NativeBackend implements Backend {
             if (dx != null) {
                 inputGrad(x.rows(), in, out, bf16 ? out : dy.ld(), bf16 ? in : w.ld(), dx.ld(), accumulateDx);
             }
-            weightGrad(x.rows(), in, out, bf16 ? out : dy.ld(), bf16 ? in : x.ld(), dw.ld());
+            for (boolean accumulate : new boolean[] {true, false}) {
+                weightGrad(x.rows(), in, out, bf16 ? out : dy.ld(), bf16 ? in : x.ld(), dw.ld(), accumulate);
+            }
         }
     }
 
@@ -268,8 +271,8 @@ public final class NativeBackend implements Backend {
     }
 
     @Override
-    public void linearBackward(Tensor dx, boolean accumulateDx, Tensor dw, Tensor db, Tensor dy, Tensor x,
-            Tensor w, Tensor workspace) {
+    public void linearBackward(Tensor dx, boolean accumulateDx, Tensor dw, boolean accumulateDw, Tensor db, Tensor dy,
+            Tensor x, Tensor w, Tensor workspace) {
         Shapes.linear(dy, x, w, db);
         Shapes.sameShape(w, dw, "weight gradient");
         Shapes.dense(dw, "weight gradient");
@@ -291,16 +294,17 @@ public final class NativeBackend implements Backend {
                         blasC.at(address(dx)), (int) dx.ld());
             }
             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out, in, batch, 1f, blasA.at(address(dy)),
-                    (int) dy.ld(), blasB.at(address(x)), (int) x.ld(), 1f, blasC.at(address(dw)), (int) dw.ld());
+                    (int) dy.ld(), blasB.at(address(x)), (int) x.ld(), accumulateDw ? 1f : 0f, blasC.at(address(dw)),
+                    (int) dw.ld());
         } else if (bf16) {
-            backwardBf16(dx, accumulateDx, dw, dy, x, w, workspace, batch, in, out);
+            backwardBf16(dx, accumulateDx, dw, accumulateDw, dy, x, w, workspace, batch, in, out);
         } else {
             if (dx != null) {
                 Dnnl.Primitive p = inputGrad(batch, in, out, dy.ld(), w.ld(), dx.ld(), accumulateDx);
                 execute(p, alignedStart(workspace, scratchFloats(p), "linear backward (input)"), address(dy),
                         address(w), address(dx));
             }
-            Dnnl.Primitive p = weightGrad(batch, in, out, dy.ld(), x.ld(), dw.ld());
+            Dnnl.Primitive p = weightGrad(batch, in, out, dy.ld(), x.ld(), dw.ld(), accumulateDw);
             execute(p, alignedStart(workspace, scratchFloats(p), "linear backward (weights)"), address(dy),
                     address(x), address(dw));
         }
@@ -310,9 +314,9 @@ public final class NativeBackend implements Backend {
     }
 
     /** The bf16 backward: dy, x and (for dx) w rounded into the workspace once, then both matmuls on them. */
-    private void backwardBf16(Tensor dx, boolean accumulateDx, Tensor dw, Tensor dy, Tensor x, Tensor w,
-            Tensor workspace, int batch, int in, int out) {
-        Dnnl.Primitive pw = weightGrad(batch, in, out, out, in, dw.ld());
+    private void backwardBf16(Tensor dx, boolean accumulateDx, Tensor dw, boolean accumulateDw, Tensor dy, Tensor x,
+            Tensor w, Tensor workspace, int batch, int in, int out) {
+        Dnnl.Primitive pw = weightGrad(batch, in, out, out, in, dw.ld(), accumulateDw);
         Dnnl.Primitive px = dx == null ? null : inputGrad(batch, in, out, out, in, dx.ld(), accumulateDx);
         long scratch = Math.max(scratchFloats(pw), px == null ? 0 : scratchFloats(px));
         long xb = bf16Floats((long) batch * in);

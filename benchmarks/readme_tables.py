@@ -28,6 +28,7 @@ SOURCES = {
     "bench": "bench-phases-20261202.json",
     "one-thread": "bench-one-thread-20261206.json",
     "one-thread-pytorch": "one-thread-pytorch-20261206.json",
+    "deferred-zero": "bench-deferred-zero-20261207.json",
     "pytorch-steps": "pytorch-train-step-20261202.json",
     "e2e-wide": "side-by-side-wide-iters2000-vae2000.json",
     "e2e-seed": "side-by-side-seed.json",
@@ -253,6 +254,54 @@ def one_thread_table():
     return "\n".join(lines)
 
 
+def deferred_zero_table():
+    """benchmarks/results/bench-deferred-zero-*.json: `bench --threads 1 --phases --json` of two builds, before and
+    after zeroGrad stopped filling the layers' weight gradients (their next backward writes them instead), alternated
+    round by round on one core, every step and peak in the thread's CPU time. Per model: each build's fraction of the
+    peak timed beside its steps (the figure that survives the machine's drift between rounds), the median over the
+    rounds and each round's; the zero_grad phase and the step, medians over the rounds."""
+    doc = load(SOURCES["deferred-zero"])
+    rounds = doc["rounds"]
+    for r in rounds:
+        for build in ("before", "after"):
+            if r[build].get("clock") != "thread_cpu":
+                raise SystemExit("error: %s round %s (%s) was not timed in the thread's CPU time"
+                                 % (SOURCES["deferred-zero"], r["round"], build))
+
+    def step(bench, key):
+        return next(x for x in bench["steps"] if (x["preset"], x["model"]) == key and x["backend"] == "native"
+                    and x["precision"] == "fp32")
+
+    keys = [(x["preset"], x["model"]) for x in rounds[0]["before"]["steps"]
+            if x["backend"] == "native" and x["precision"] == "fp32"]
+    lines = ["| native fp32 step, batch %d, 1 thread (CPU time) | of the peak beside it, before (median; each round) "
+             "| after | zero_grad before | after | step before | after |" % step(rounds[0]["before"], keys[0])["batch"],
+             "|---|---|---|---|---|---|---|"]
+
+    def fractions(build, key):
+        f = [100 * step(r[build], key)["fraction_of_peak"] for r in rounds]
+        return "**%.0f%%** (%s)" % (statistics.median(f), ", ".join("%.0f" % x for x in f))
+
+    def med(build, key, f):
+        return format(round(statistics.median(f(step(r[build], key)) for r in rounds)), ",")
+
+    for key in keys:
+        lines.append("| %s %s | %s | %s | %s us | %s us | %s us | %s us |" % (
+            key[0], key[1].upper(), fractions("before", key), fractions("after", key),
+            med("before", key, lambda x: x["phases_us"]["zero_grad"]),
+            med("after", key, lambda x: x["phases_us"]["zero_grad"]),
+            med("before", key, lambda x: x["median_step_us"]), med("after", key, lambda x: x["median_step_us"])))
+    peaks = {b: [r[b]["peak"]["gflops"] for r in rounds] for b in ("before", "after")}
+    first = rounds[0]["before"]
+    lines.append("")
+    lines.append("`%s`, %d rounds of each build alternated (before: %s, after: %s); the one-thread peak beside the "
+                 "steps moved between %.0f and %.0f GFLOP per CPU second over the rounds; %s, %s (oneDNN %s)."
+                 % (doc["command"], len(rounds), doc["before_commit"], doc["after_commit"],
+                    min(peaks["before"] + peaks["after"]), max(peaks["before"] + peaks["after"]), first["cpu"],
+                    first["date"], first["isa"]["onednn_isa"]))
+    return "\n".join(lines)
+
+
 def one_thread_pytorch_table():
     """benchmarks/pytorch/one_thread.py: Rehearsal's and PyTorch's one-thread steps alternated in one run, both in
     the thread's CPU time; the ratio is the median of the rounds' own ratios."""
@@ -276,7 +325,7 @@ def one_thread_pytorch_table():
     return "\n".join(lines)
 
 
-TABLES = {"one-thread": one_thread_table, "one-thread-pytorch": one_thread_pytorch_table, "steps": steps_table, "linear": linear_table, "phases": phases_table, "e2e": e2e_table,
+TABLES = {"deferred-zero": deferred_zero_table, "one-thread": one_thread_table, "one-thread-pytorch": one_thread_pytorch_table, "steps": steps_table, "linear": linear_table, "phases": phases_table, "e2e": e2e_table,
           "sweep": sweep_table, "wait": wait_table}
 
 

@@ -19,7 +19,8 @@ class ReadmeTablesTest {
     /** The performance tables: benchmarks/results/ (JMH JSON, PyTorch's and the side-by-side runs, the sweep scaling). */
     @Test
     void thePerformanceTablesAreGeneratedFromTheCommittedResults() throws Exception {
-        generated("benchmarks/readme_tables.py", "perf", "steps", "linear", "phases", "e2e", "sweep", "wait");
+        generated("benchmarks/readme_tables.py", "perf", "steps", "linear", "phases", "e2e", "sweep", "wait",
+                "deferred-zero");
     }
 
     /**

@@ -161,7 +161,8 @@ class SweepIdentityTest {
         "literature-class-grow.yaml, class-grow", "literature-class-baselines-grow.yaml, class-baselines-grow",
         "head.yaml, head", "reference-orders.yaml, reference-orders",
         "literature-task.yaml, task", "literature-domain.yaml, domain", "literature-class-reset.yaml, class-reset", "literature-class-baselines-reset.yaml, "
-        + "class-baselines-reset", "literature-task-reset.yaml, task-reset", "proto-selection.yaml, proto"})
+        + "class-baselines-reset", "literature-task-reset.yaml, task-reset", "proto-selection.yaml, proto",
+        "joint-at-once.yaml, joint-at-once"})
     void theCommittedProtocolFoldersResumeWithoutRerunningAnything(String gridFile, String folder) {
         Path protocol = Path.of("docs/results/protocol");
         Grid g = Grid.read(protocol.resolve(gridFile), false, c -> c.threads = 1);

@@ -217,6 +217,14 @@ def wait_table():
     return "\n".join(lines)
 
 
+def native_fp32_steps(bench, what):
+    """The native float32 steps of a `bench --threads 1` output, which must have been timed in the thread's CPU
+    time (what: how to name the output in the error)."""
+    if bench.get("clock") != "thread_cpu":
+        raise SystemExit("error: %s was not timed in the thread's CPU time" % what)
+    return [r for r in bench["steps"] if r["backend"] == "native" and r["precision"] == "fp32"]
+
+
 # The issue's goals for a one-thread step, as fractions of the one-thread peak.
 ONE_THREAD_GOALS = {"seed": 0.60, "wide": 0.80}
 
@@ -226,9 +234,7 @@ def one_thread_table():
     CPU time; the GEMMs' own ceiling is the step's FLOPs (all of them in forward and backward) over those two
     phases' time alone, what the step would reach if zero_grad, the loss, the noise and Adam took nothing."""
     doc = load(SOURCES["one-thread"])
-    if doc.get("clock") != "thread_cpu":
-        raise SystemExit("error: %s was not timed in the thread's CPU time" % SOURCES["one-thread"])
-    rows = [r for r in doc["steps"] if r["backend"] == "native" and r["precision"] == "fp32"]
+    rows = native_fp32_steps(doc, SOURCES["one-thread"])
     lines = ["| native fp32 step, batch %d, 1 thread | step (CPU time) | peak beside it | of that peak | goal | "
              "forward + backward alone | noise | zero_grad | forward | loss | backward | optimizer |" % rows[0]["batch"],
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -262,28 +268,21 @@ def deferred_zero_table():
     rounds and each round's; the zero_grad phase and the step, medians over the rounds."""
     doc = load(SOURCES["deferred-zero"])
     rounds = doc["rounds"]
-    for r in rounds:
-        for build in ("before", "after"):
-            if r[build].get("clock") != "thread_cpu":
-                raise SystemExit("error: %s round %s (%s) was not timed in the thread's CPU time"
-                                 % (SOURCES["deferred-zero"], r["round"], build))
-
-    def step(bench, key):
-        return next(x for x in bench["steps"] if (x["preset"], x["model"]) == key and x["backend"] == "native"
-                    and x["precision"] == "fp32")
-
-    keys = [(x["preset"], x["model"]) for x in rounds[0]["before"]["steps"]
-            if x["backend"] == "native" and x["precision"] == "fp32"]
+    # steps[i][build][(preset, model)]: round i's native float32 step of that build
+    steps = [{build: {(x["preset"], x["model"]): x for x in native_fp32_steps(
+        r[build], "%s round %s (%s)" % (SOURCES["deferred-zero"], r["round"], build))} for build in ("before", "after")}
+        for r in rounds]
+    keys = list(steps[0]["before"])
     lines = ["| native fp32 step, batch %d, 1 thread (CPU time) | of the peak beside it, before (median; each round) "
-             "| after | zero_grad before | after | step before | after |" % step(rounds[0]["before"], keys[0])["batch"],
+             "| after | zero_grad before | after | step before | after |" % steps[0]["before"][keys[0]]["batch"],
              "|---|---|---|---|---|---|---|"]
 
     def fractions(build, key):
-        f = [100 * step(r[build], key)["fraction_of_peak"] for r in rounds]
+        f = [100 * s[build][key]["fraction_of_peak"] for s in steps]
         return "**%.0f%%** (%s)" % (statistics.median(f), ", ".join("%.0f" % x for x in f))
 
     def med(build, key, f):
-        return format(round(statistics.median(f(step(r[build], key)) for r in rounds)), ",")
+        return format(round(statistics.median(f(s[build][key]) for s in steps)), ",")
 
     for key in keys:
         lines.append("| %s %s | %s | %s | %s us | %s us | %s us | %s us |" % (

@@ -32,8 +32,9 @@ FOLDERS = {name: os.path.join(PROTOCOL, name)
                         "domain", "permuted", "proto", "class-proto",
                         "class-reset", "class-baselines-reset", "task-reset", "joint-at-once", "reference-orders",
                         "head")}
-# Seeds behind a table's published figures: 20 for Split-MNIST (compare.py --n-seeds=20), 5 for Permuted-MNIST
-# (GMvandeVen/continual-learning, all_results.sh: compare.py --seed=2 --n-seeds=5 --experiment=permMNIST).
+# Seeds behind a table's published figures: published.json's "seeds" (20 for Split-MNIST, compare.py --n-seeds=20),
+# but 5 for Permuted-MNIST (GMvandeVen/continual-learning, all_results.sh: compare.py --seed=2 --n-seeds=5
+# --experiment=permMNIST).
 PUBLISHED_SEEDS = {"permuted": 5}
 SCHEMA_VERSION = 4
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
@@ -145,7 +146,7 @@ def results_table(name):
     for e in results.get("not_run", []):
         missing[e["strategy"]] = missing.get(e["strategy"], 0) + len(e["seeds"])
     lines = ["| method | n | ACC, mean ± SEM | 95%% CI | published (mean ± SEM, %d seeds) | ours - published "
-             "(combined SE) | source |" % PUBLISHED_SEEDS.get(name, 20),
+             "(combined SE) | source |" % PUBLISHED_SEEDS.get(name, published["seeds"]),
              "|---|---|---|---|---|---|---|"]
     against = 0
     for r in results["results"]:

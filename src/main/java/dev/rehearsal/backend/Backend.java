@@ -65,12 +65,6 @@ public interface Backend extends AutoCloseable {
     void linearBackward(Tensor dx, boolean accumulateDx, Tensor dw, boolean accumulateDw, Tensor db, Tensor dy,
             Tensor x, Tensor w, Tensor workspace);
 
-    /** {@link #linearBackward} adding to {@code dw}. */
-    default void linearBackward(Tensor dx, boolean accumulateDx, Tensor dw, Tensor db, Tensor dy, Tensor x, Tensor w,
-            Tensor workspace) {
-        linearBackward(dx, accumulateDx, dw, true, db, dy, x, w, workspace);
-    }
-
     /**
      * Creates, without computing anything, whatever {@link #linearForward} will need for exactly these
      * operands (the native backend's matmul primitive and its argument list), so that a training step

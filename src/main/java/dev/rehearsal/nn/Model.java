@@ -305,14 +305,13 @@ public abstract class Model implements AutoCloseable {
      */
     protected final Tensor gradientOutsideLayers(Layout.Entry e) {
         requireTrainable();
-        for (Linear l : layers) {
-            Layout.Entry w = l.weightEntry();
-            long wEnd = w.offset() + (long) w.rows() * w.cols();
-            if (e.offset() < wEnd && w.offset() < e.offset() + (long) e.rows() * e.cols()) {
-                throw new IllegalArgumentException(e.name() + " overlaps layer " + l.name() + "'s weight");
+        long end = e.offset() + (long) e.rows() * e.cols();
+        for (Tensor run : gradientsOutsideWeights) {
+            if (run.offset() <= e.offset() && end <= run.offset() + run.cols()) {
+                return parameterTable.view(grads, e);
             }
         }
-        return parameterTable.view(grads, e);
+        throw new IllegalArgumentException(e.name() + " overlaps a layer's weight, whose gradient zeroGrad defers");
     }
 
     /** The optimiser state as one dense view, or null when the optimiser keeps none. */

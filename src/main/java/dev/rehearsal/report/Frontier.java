@@ -449,18 +449,18 @@ public final class Frontier {
                     r.path("acc").asDouble(),
                     r.path("replay_bytes").asDouble(), r.path("memory").asText()));
         }
-        JsonNode others = root.path("published_other_protocol");
-        if (!others.isMissingNode() && !others.isArray()) {
-            throw Results.corrupt(file, "'published_other_protocol' is " + others + ", not a list");
-        }
         return new Summary(points, notFit, refs, texts(root, "published_other_protocol", file),
                 root.path("answer").asText());
     }
 
-    /** The texts of the list {@code field} of {@code root} (none when absent); a non-text entry is refused. */
+    /** The texts of the list {@code field} of {@code root} (none when absent); a non-list or non-text is refused. */
     private static List<String> texts(JsonNode root, String field, String file) {
+        JsonNode list = root.path(field);
+        if (!list.isMissingNode() && !list.isArray()) {
+            throw Results.corrupt(file, "'" + field + "' is " + list + ", not a list");
+        }
         List<String> out = new ArrayList<>();
-        for (JsonNode n : root.path(field)) {
+        for (JsonNode n : list) {
             if (!n.isTextual()) {
                 throw Results.corrupt(file, "an entry of '" + field + "' is " + n + ", not a text");
             }

@@ -14,7 +14,7 @@ package dev.rehearsal.stats;
 public record AgainstPublished(double difference, double combinedSe, double distance, double threshold,
         boolean beyond) {
 
-    /** Past this many degrees of freedom the threshold is the normal quantile (1.95996...; t at 10^5 differs by 2e-5). */
+    /** Past this many degrees of freedom the threshold is the normal quantile (1.95996...; t at 10^5: 2e-5 more). */
     static final double NORMAL_DF = 100_000;
     private static final double NORMAL_975 = 1.959963984540054;
 
@@ -33,11 +33,12 @@ public record AgainstPublished(double difference, double combinedSe, double dist
         if (!(spread > 0)) {
             return new AgainstPublished(difference, spread, Double.NaN, Double.NaN, false);
         }
-        double denominator = (ours > 0 ? ours * ours / (n - 1) : 0) + (theirs > 0 ? theirs * theirs / (publishedN - 1) : 0);
+        double denominator = (ours > 0 ? ours * ours / (n - 1) : 0)
+                + (theirs > 0 ? theirs * theirs / (publishedN - 1) : 0);
         double df = denominator > 0 ? variance * variance / denominator : Double.POSITIVE_INFINITY;
         double threshold = df >= NORMAL_DF ? NORMAL_975 : StudentT.centralQuantile(0.95, (int) Math.floor(df));
         double distance = Math.abs(difference) / spread;
-        // Beyond, not at it: a distance equal to the threshold in decimal figures is within, whatever binary rounding does.
+        // Beyond, not at it: a distance equal to the threshold in decimal figures is within, whatever rounding does.
         return new AgainstPublished(difference, spread, distance, threshold, distance > threshold + 1e-9);
     }
 
@@ -48,7 +49,7 @@ public record AgainstPublished(double difference, double combinedSe, double dist
     /** "+0.0103 (2.71 SE; limit 2.09): misses", or "within"; the difference alone when no spread is known. */
     public String text() {
         return Double.isNaN(distance) ? String.format(java.util.Locale.ROOT, "%+.4f", difference)
-                : String.format(java.util.Locale.ROOT, "%+.4f (%.2f SE; limit %.2f): %s", difference, distance, threshold,
-                        beyond ? "misses" : "within");
+                : String.format(java.util.Locale.ROOT, "%+.4f (%.2f SE; limit %.2f): %s", difference, distance,
+                        threshold, beyond ? "misses" : "within");
     }
 }

@@ -300,8 +300,8 @@ public final class Ewc extends Strategy {
                 be.accumulateSquares(a2, a, 1f);
                 be.fill(delta2, 0f);
                 be.accumulateSquares(delta2, delta, 1f);
-                be.linearBackward(null, false, weightSlice(fisher, layer), biasSlice(fisher, layer), delta2, a2,
-                        layer.weight(), workspace);
+                be.linearBackward(null, false, weightSlice(fisher, layer), true, biasSlice(fisher, layer), delta2,
+                        a2, layer.weight(), workspace);
             }
         }
     }

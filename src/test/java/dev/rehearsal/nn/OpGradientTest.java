@@ -69,13 +69,13 @@ class OpGradientTest {
                 if (relu) {
                     be.reluBackward(tdy, ty, tdy);
                 }
-                be.linearBackward(tdx, false, tdw, tdb, tdy, tx, tw, ws);
+                be.linearBackward(tdx, false, tdw, true, tdb, tdy, tx, tw, ws);
                 Compare.close(be.name() + " linear dx", tdx.toFloatArray(), g[0], GEMM);
                 Compare.close(be.name() + " linear dw", tdw.toFloatArray(), g[1], GEMM);
                 Compare.close(be.name() + " linear db", tdb.toFloatArray(), g[2], GEMM);
 
                 // Backward accumulates parameter gradients, and input gradients on request.
-                be.linearBackward(tdx, true, tdw, tdb, tdy, tx, tw, ws);
+                be.linearBackward(tdx, true, tdw, true, tdb, tdy, tx, tw, ws);
                 Compare.close(be.name() + " linear dx accumulated", tdx.toFloatArray(), scale(g[0], 2), GEMM);
                 Compare.close(be.name() + " linear dw accumulated", tdw.toFloatArray(), scale(g[1], 2), GEMM);
                 Compare.close(be.name() + " linear db accumulated", tdb.toFloatArray(), scale(g[2], 2), GEMM);

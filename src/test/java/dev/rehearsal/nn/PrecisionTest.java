@@ -144,7 +144,7 @@ class PrecisionTest {
             // The specification: the same layer in double on the rounded operands (the bias is float32).
             Compare.close(backend + " y", ty.toFloatArray(), Ref.linear(xr, wr, b, batch, in, out, false), SPEC);
             double yErr = Compare.relativeError(ty.toFloatArray(), Ref.linear(x, w, b, batch, in, out, false));
-            be.linearBackward(tdx, false, tdw, tdb, tdy, tx, tw, ws);
+            be.linearBackward(tdx, false, tdw, true, tdb, tdy, tx, tw, ws);
             double[][] spec = Ref.linearBackward(rr, xr, wr, batch, in, out);
             double[][] fp32 = Ref.linearBackward(r, x, w, batch, in, out);
             Compare.close(backend + " dx", tdx.toFloatArray(), spec[0], SPEC);

@@ -27,6 +27,7 @@ SOURCES = {
     "steps": "jmh-20261202-042853.json",
     "bench": "bench-phases-20261202.json",
     "one-thread": "bench-one-thread-20261206.json",
+    "one-thread-bf16": "bench-one-thread-bf16-20261207.json",
     "one-thread-pytorch": "one-thread-pytorch-20261206.json",
     "deferred-zero": "bench-deferred-zero-20261207.json",
     "pytorch-steps": "pytorch-train-step-20261202.json",
@@ -260,6 +261,65 @@ def one_thread_table():
     return "\n".join(lines)
 
 
+# The issue's goal for a whole bf16 step where only AVX512_BF16 exists (AMX's is 3x), over the float32 step.
+BF16_GOAL = 1.6
+
+
+def one_thread_bf16_table():
+    """bench --threads 1 --phases, several runs on a CPU with AVX512_BF16: per model, the float32 step against the
+    float32 peak and the bf16 step against both the float32 step and the bfloat16 peak, each run's figures being the
+    medians of its own interleaved rounds and the table's the median over the runs. The ceiling is what the bf16
+    step would gain if its forward and backward phases ran the float32 ones' work at the bfloat16 peak's gain over
+    the float32 peak (both measured beside them) and its other phases (Adam, the loss, zero_grad, the noise) took
+    the float32 time: fp32 step / (fp32 forward+backward / gain + fp32 rest)."""
+    doc = load(SOURCES["one-thread-bf16"])
+    runs = doc["runs"]
+    for i, run in enumerate(runs):
+        native_fp32_steps(run, "%s run %d" % (SOURCES["one-thread-bf16"], i + 1))
+        if not run["isa"]["avx512_bf16"]:
+            raise SystemExit("error: %s run %d ran without AVX512_BF16" % (SOURCES["one-thread-bf16"], i + 1))
+
+    def step(run, key, precision):
+        return next(r for r in run["steps"] if (r["preset"], r["model"]) == key and r["backend"] == "native"
+                    and r["precision"] == precision)
+
+    keys = [(r["preset"], r["model"]) for r in native_fp32_steps(runs[0], SOURCES["one-thread-bf16"])]
+    lines = ["| native step, batch %d, 1 thread (CPU time) | fp32 step | fp32, of the fp32 peak (each run) | goal | "
+             "bf16 step | bf16 / fp32 (each run) | goal | bf16 peak / fp32 peak | ceiling of bf16 / fp32 | "
+             "Adam, of the bf16 step |" % step(runs[0], keys[0], "fp32")["batch"],
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for key in keys:
+        f = [step(run, key, "fp32") for run in runs]
+        b = [step(run, key, "bf16") for run in runs]
+        frac = [100 * x["fraction_of_peak"] for x in f]
+        ratio = [x["median_step_us"] / y["median_step_us"] for x, y in zip(f, b)]
+        gain = [y["peak_bf16_gflops"] / x["peak_gflops"] for x, y in zip(f, b)]
+        ceiling = []
+        for x, g in zip(f, gain):
+            ph = x["phases_us"]
+            gemm = ph["forward"] + ph["backward"]
+            ceiling.append(sum(ph.values()) / (gemm / g + sum(ph.values()) - gemm))
+        adam = [100 * y["phases_us"]["optimizer"] / sum(y["phases_us"].values()) for y in b]
+        goal = ONE_THREAD_GOALS.get(key[0])
+        med = statistics.median
+        lines.append("| %s %s | %s us | **%.0f%%** (%s) | %s | %s us | **%.2fx** (%s) | >= %.1fx | %.2fx | %.2fx | %.0f%% |"
+                     % (key[0], key[1].upper(), format(round(med(x["median_step_us"] for x in f)), ","), med(frac),
+                        ", ".join("%.0f" % v for v in frac), ">= %.0f%%" % (100 * goal) if goal else "-",
+                        format(round(med(y["median_step_us"] for y in b)), ","), med(ratio),
+                        ", ".join("%.2f" % v for v in ratio), BF16_GOAL, med(gain), med(ceiling), med(adam)))
+    first = runs[0]
+    lines.append("")
+    lines.append("`%s`, %d runs (%s); peaks in GFLOP per CPU second, each the median of the rounds interleaved with "
+                 "a model's steps: float32 %.0f-%.0f, bfloat16 %.0f-%.0f over the runs (the %d^3 products of bench); %s, "
+                 "%d core visible to the process, %s (oneDNN %s, AVX512_BF16 %s, AMX %s)."
+                 % (doc["command"], len(runs), doc["conditions"], min(r["peak"]["gflops"] for r in runs),
+                    max(r["peak"]["gflops"] for r in runs), min(r["peak_bf16"]["gflops"] for r in runs),
+                    max(r["peak_bf16"]["gflops"] for r in runs), 1024, first["cpu"], first["cores"], first["date"],
+                    first["isa"]["onednn_isa"], "yes" if first["isa"]["avx512_bf16"] else "no",
+                    "yes" if first["isa"]["amx"] else "no"))
+    return "\n".join(lines)
+
+
 def deferred_zero_table():
     """benchmarks/results/bench-deferred-zero-*.json: `bench --threads 1 --phases --json` of two builds, before and
     after zeroGrad stopped filling the layers' weight gradients (their next backward writes them instead), alternated
@@ -324,7 +384,7 @@ def one_thread_pytorch_table():
     return "\n".join(lines)
 
 
-TABLES = {"deferred-zero": deferred_zero_table, "one-thread": one_thread_table, "one-thread-pytorch": one_thread_pytorch_table, "steps": steps_table, "linear": linear_table, "phases": phases_table, "e2e": e2e_table,
+TABLES = {"deferred-zero": deferred_zero_table, "one-thread": one_thread_table, "one-thread-bf16": one_thread_bf16_table, "one-thread-pytorch": one_thread_pytorch_table, "steps": steps_table, "linear": linear_table, "phases": phases_table, "e2e": e2e_table,
           "sweep": sweep_table, "wait": wait_table}
 
 
@@ -353,9 +413,17 @@ def fixed(x, digits):
     return str(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
+# Below this a t-test's p-value prints as "< 1e-12": it is 1 minus a probability near 1 (Java's StudentT), good to
+# about 1e-16 absolute, and Holm multiplies it; Verdict.P_FLOOR in Java.
+P_FLOOR = 1e-12
+
+
 def p_value(p):
-    """A p-value as every generated table prints it: 4 decimals, scientific below 1e-4, n/a when absent."""
-    return "n/a" if p is None else ("%.1e" % p if p < 1e-4 else fixed(p, 4))
+    """A p-value as every generated table prints it: 4 decimals, scientific below 1e-4, "< 1e-12" below P_FLOOR,
+    n/a when absent (Verdict.formatP in Java)."""
+    if p is None:
+        return "n/a"
+    return "< 1e-12" if p < P_FLOOR else ("%.1e" % p if p < 1e-4 else fixed(p, 4))
 
 
 def marker_cli(argv, blocks, prefix, script, what, source):

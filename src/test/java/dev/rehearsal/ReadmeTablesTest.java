@@ -90,14 +90,18 @@ class ReadmeTablesTest {
      * The tables print a value as Java's String.format does (the frontier's and the sweep's own Markdown are
      * written by Java): the shortest decimal of the double, rounded half up. Hand values: the Wilcoxon p-value
      * 0.03125 (exact in binary, a tie) is 0.0313, not Python's 0.0312; 1.0005 (just below in binary) is 1.001 as
-     * Java prints it; -0.03125 is -0.0313 (half away from zero); p-values below 1e-4 stay scientific.
+     * Java prints it; -0.03125 is -0.0313 (half away from zero); p-values below 1e-4 stay scientific, and below
+     * 1e-12 (a t-test's 0 included, its last digits being rounding) read "< 1e-12" in both.
      */
     @Test
     void valuesArePrintedAsJavaPrintsThem() throws Exception {
         String code = "import sys; sys.path.insert(0, 'benchmarks'); from readme_tables import fixed, p_value\n"
                 + "print(fixed(0.03125, 4), fixed(1.0005, 3), fixed(-0.03125, 4), fixed(0.0, 4), p_value(0.03125), "
-                + "p_value(5.04e-8))\n";
-        assertEquals("0.0313 1.001 -0.0313 0.0000 0.0313 5.0e-08\n", python(code));
+                + "p_value(5.04e-8), p_value(2.4e-12), p_value(9.9e-13), p_value(0.0))\n";
+        assertEquals("0.0313 1.001 -0.0313 0.0000 0.0313 5.0e-08 2.4e-12 < 1e-12 < 1e-12\n", python(code));
+        for (double p : new double[] {0.03125, 5.04e-8, 2.4e-12, 9.9e-13, 0.0}) {
+            assertTrue(python(code).contains(dev.rehearsal.stats.Verdict.formatP(p)), "Java prints " + p + " the same");
+        }
         for (String v : new String[] {"0.03125", "1.0005", "-0.03125"}) {
             double x = Double.parseDouble(v);
             assertTrue(python(code).contains(String.format(java.util.Locale.ROOT, v.equals("1.0005") ? "%.3f" : "%.4f",

@@ -4,6 +4,7 @@ import dev.rehearsal.experiment.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.backend.nativ.NativeRuntime;
+import dev.rehearsal.backend.nativ.PeakBf16Gemm;
 import dev.rehearsal.backend.nativ.PeakGemm;
 import dev.rehearsal.RehearsalException;
 import dev.rehearsal.backend.Backend;
@@ -62,6 +63,9 @@ final class BenchCommand implements Callable<Integer> {
         // machine does not enter the fractions; more: the wall clock, the only one that sees a whole team.
         Clock clock = Clock.forThreads(c.threads);
         List<StepBench.Result> results = new ArrayList<>();
+        // Each native model's bfloat16 peak (median of the bf16 rounds interleaved with its steps), where bf16 runs.
+        java.util.Map<StepBench.Result, Double> bf16Peaks = new java.util.IdentityHashMap<>();
+        List<Double> modelBf16Peaks = new ArrayList<>();
         // float32 on both backends; bfloat16 on the native one where the CPU runs it natively. Native and
         // native bf16 are timed round by round in turn, with a round of the peak between: their ratios hold
         // when a shared machine slows down for a while.
@@ -73,14 +77,30 @@ final class BenchCommand implements Callable<Integer> {
                 half.precision = dev.rehearsal.backend.Precision.BF16;
                 nativ.add(RuntimeOptions.backend(dev.rehearsal.config.BackendType.NATIVE, half));
             }
-            try (PeakGemm peak = new PeakGemm(quick ? 2 : 5)) {
+            try (PeakGemm peak = new PeakGemm(quick ? 2 : 5);
+                    PeakBf16Gemm half = nativ.size() > 1 ? new PeakBf16Gemm(peak, quick ? 2 : 5) : null) {
                 int reps = quick ? 1 : 3;
-                java.util.function.DoubleSupplier round = () -> peak.round(reps, clock::nanos);
+                // Where bf16 runs, each peak round is a bfloat16 product then a float32 one: the bf16 rounds of a
+                // model are its bf16 steps' ceiling, taken beside them as the float32 peak is.
+                List<Double> halfRounds = new ArrayList<>();
+                java.util.function.DoubleSupplier round = () -> {
+                    if (half != null) {
+                        halfRounds.add(half.round(reps, clock::nanos));
+                    }
+                    return peak.round(reps, clock::nanos);
+                };
                 for (Preset p : Preset.values()) {
                     for (String model : List.of("mlp", "vae")) {
                         int steps = quick ? (p == Preset.SEED ? 10 : 3) : (p == Preset.SEED ? 200 : 20);
-                        results.addAll(StepBench.measure(nativ, round, p, model, batch, steps, quick ? 3 : 7,
-                                phases, clock));
+                        halfRounds.clear();
+                        List<StepBench.Result> these = StepBench.measure(nativ, round, p, model, batch, steps,
+                                quick ? 3 : 7, phases, clock);
+                        results.addAll(these);
+                        if (half != null) {
+                            double m = StepBench.median(halfRounds.stream().mapToDouble(Double::doubleValue).toArray());
+                            these.forEach(r -> bf16Peaks.put(r, m));
+                            modelBf16Peaks.add(m);
+                        }
                     }
                 }
             }
@@ -107,6 +127,13 @@ final class BenchCommand implements Callable<Integer> {
             root.putObject("peak").put("what", PeakGemm.N + "^3 SGEMM through oneDNN (dnnl_sgemm), interleaved with "
                     + "the native steps; gflops: the median over the models").put("threads", c.threads)
                     .put("gflops", peak);
+            if (!modelBf16Peaks.isEmpty()) {
+                root.putObject("peak_bf16").put("what", PeakGemm.N + "^3 oneDNN matmul, bfloat16 A and B, float32 C, "
+                        + "interleaved with the native steps (each round just before a float32 peak round); gflops: "
+                        + "the median over the models").put("threads", c.threads)
+                        .put("gflops", StepBench.median(modelBf16Peaks.stream().mapToDouble(Double::doubleValue)
+                                .toArray()));
+            }
             // What every round (steps and peak) was timed on: per second of the thread's CPU time on one thread.
             root.put("clock", clock.id());
             root.put("omp_wait", wait);
@@ -124,6 +151,9 @@ final class BenchCommand implements Callable<Integer> {
                 double own = Double.isNaN(r.peakGflops()) ? peak : r.peakGflops();
                 row.put("peak_gflops", own).put("fraction_of_peak", r.gflops() / own)
                         .put("median_step_us", r.medianStepMicros()).put("macs_per_step", r.macsPerStep());
+                if (bf16Peaks.containsKey(r)) {
+                    row.put("peak_bf16_gflops", bf16Peaks.get(r));
+                }
                 if (phases) {
                     ObjectNode parts = row.putObject("phases_us");
                     r.phaseMicros().forEach(parts::put);
@@ -134,6 +164,13 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "peak: %.1f GFLOP/s (%d^3 SGEMM through oneDNN, %d threads, OpenMP wait %s; the "
                     + "median of the rounds interleaved with the native steps, each of which is a fraction of its own)%n",
                     peak, PeakGemm.N, c.threads, wait);
+            if (!modelBf16Peaks.isEmpty()) {
+                out.printf(Locale.ROOT, "bf16 peak: %.1f GFLOP/s (%d^3 oneDNN matmul on bfloat16 operands, the same "
+                        + "rounds; %.2fx the float32 peak: the most a bf16 step's GEMMs can gain here)%n",
+                        StepBench.median(modelBf16Peaks.stream().mapToDouble(Double::doubleValue).toArray()),
+                        PeakGemm.N, StepBench.median(modelBf16Peaks.stream().mapToDouble(Double::doubleValue)
+                                .toArray()) / peak);
+            }
             out.println(clock == Clock.THREAD_CPU
                     ? "timed in the thread's CPU time (one thread: per second the step had a core, whatever the load)"
                     : "timed on the wall clock");

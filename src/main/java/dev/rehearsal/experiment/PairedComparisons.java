@@ -141,7 +141,7 @@ public final class PairedComparisons {
         b.append("|---|---|---|---|---|---|---|\n");
         for (Verdict.Answer a : answers) {
             b.append(String.format(Locale.ROOT, "| %s | %s | %d | %+.4f | %s | %s | %s |%n", a.a(), a.b(),
-                    a.test().n(), a.test().meanDiff(), p(a.pTHolm()), p(a.pWHolm()), a.significant()
+                    a.test().n(), a.test().meanDiff(), Verdict.formatP(a.pTHolm()), Verdict.formatP(a.pWHolm()), a.significant()
                             ? a.winner() + " better" : "not distinguishable"));
         }
         return b.toString();
@@ -167,10 +167,5 @@ public final class PairedComparisons {
             o.put("sentence", a.sentence());
         }
         return out;
-    }
-
-    private static String p(double p) {
-        return Double.isNaN(p) ? "n/a" : p < 1e-4 ? String.format(Locale.ROOT, "%.1e", p)
-                : String.format(Locale.ROOT, "%.4f", p);
     }
 }

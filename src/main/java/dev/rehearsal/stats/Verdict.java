@@ -46,7 +46,7 @@ public final class Verdict {
         /** The sentence a table or an answer may print. */
         public String sentence() {
             String stats = String.format(Locale.ROOT, "mean difference %+.4f, paired t p = %s, Wilcoxon p = %s, "
-                    + "Holm-corrected over %s, n = %d paired seeds", test.meanDiff(), p(pTHolm), p(pWHolm),
+                    + "Holm-corrected over %s, n = %d paired seeds", test.meanDiff(), formatP(pTHolm), formatP(pWHolm),
                     "the table's comparisons", test.n());
             if (significant()) {
                 String w = winner();
@@ -56,10 +56,22 @@ public final class Verdict {
             return a + " and " + b + " are not distinguishable at " + ALPHA + " (" + stats + ")";
         }
 
-        private static String p(double p) {
-            return Double.isNaN(p) ? "n/a" : p < 1e-4 ? String.format(Locale.ROOT, "%.1e", p)
-                    : String.format(Locale.ROOT, "%.4f", p);
-        }
+    }
+
+    /**
+     * Below this a t-test's p-value is printed as "< 1e-12": {@link StudentT#twoSidedP} is 1 minus a probability
+     * near 1, good to about 1e-16 absolute, so its digits mean nothing much below this (and Holm multiplies them).
+     */
+    public static final double P_FLOOR = 1e-12;
+
+    /**
+     * A p-value as every table and sentence prints it: 4 decimals, scientific below 1e-4, "< 1e-12" below
+     * {@link #P_FLOOR} (a t-test's exact 0 included), n/a when absent. benchmarks/readme_tables.py's p_value prints
+     * the same.
+     */
+    public static String formatP(double p) {
+        return Double.isNaN(p) ? "n/a" : p < P_FLOOR ? "< 1e-12" : p < 1e-4 ? String.format(Locale.ROOT, "%.1e", p)
+                : String.format(Locale.ROOT, "%.4f", p);
     }
 
     /** Whether two methods share the two or more seeds a paired test needs (the rule every table applies). */

@@ -133,6 +133,11 @@ public final class PeakGemm implements AutoCloseable {
         }
     }
 
+    /** The side n of the square operands. */
+    public int side() {
+        return n;
+    }
+
     /** The operands [n, n], row-major: for other GEMMs of the same shape on the same data. */
     public FloatPointer a() {
         return a;

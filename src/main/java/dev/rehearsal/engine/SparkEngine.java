@@ -80,6 +80,11 @@ public final class SparkEngine implements Engine {
      */
     private void onShutdown() {
         sc.setLogLevel("OFF");
+        // setLogLevel sets the root logger's level; a logger configured with a level of its own (or one whose
+        // configuration another thread is still reading) went on printing: an executor's "launch task ... rejected"
+        // error once came after the stop message. Every configured logger goes off, as the root does.
+        org.apache.logging.log4j.core.config.Configurator.setAllLevels(
+                org.apache.logging.log4j.LogManager.ROOT_LOGGER_NAME, org.apache.logging.log4j.Level.OFF);
         if (running && Engine.Stopped.announce()) {
             System.err.println("rehearsal: " + stoppedMessage());
             System.err.flush();

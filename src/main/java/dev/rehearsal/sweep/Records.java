@@ -115,9 +115,33 @@ public final class Records {
      */
     static int adopt(Path dir, Grid grid, List<Path> sources, PrintStream log) {
         int taken = 0;
+        for (Map.Entry<String, Path> e : takeable(dir, grid, sources).entrySet()) {
+            Path f = e.getValue();
+            Path mine = record(dir, e.getKey());
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(f);
+                dev.rehearsal.AtomicFiles.write(mine, bytes);
+            } catch (IOException ex) {
+                throw new RehearsalException(RehearsalException.DATA, "cannot copy " + f + " to " + mine + ": "
+                        + dev.rehearsal.AtomicFiles.reason(ex), ex);
+            }
+            Experiment.readSealedRecord(mine); // what was copied is what was checked
+            log.println("sweep: took runs/" + e.getKey() + ".json from " + f.getParent().getParent());
+            taken++;
+        }
+        return taken;
+    }
+
+    /**
+     * What {@link #adopt} would take, by id: the record file of every experiment of the grid that {@code dir} (null:
+     * none) lacks and one of {@code sources} holds under the same checks (the first source that has it). Reads
+     * only; {@code --dry-run} shows these as taken, not to run.
+     */
+    static Map<String, Path> takeable(Path dir, Grid grid, List<Path> sources) {
+        Map<String, Path> out = new LinkedHashMap<>();
         for (Grid.Point p : grid.everyPoint()) {
-            Path mine = record(dir, p.id());
-            if (Files.exists(mine, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (dir != null && Files.exists(record(dir, p.id()), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
             for (Path source : sources) {
@@ -133,21 +157,11 @@ public final class Records {
                 if (o.path("status").asText().equals("failed")) {
                     continue;
                 }
-                byte[] bytes;
-                try {
-                    bytes = Files.readAllBytes(f);
-                    dev.rehearsal.AtomicFiles.write(mine, bytes);
-                } catch (IOException e) {
-                    throw new RehearsalException(RehearsalException.DATA, "cannot copy " + f + " to " + mine + ": "
-                            + dev.rehearsal.AtomicFiles.reason(e), e);
-                }
-                Experiment.readSealedRecord(mine); // what was copied is what was checked
-                log.println("sweep: took runs/" + p.id() + ".json from " + source);
-                taken++;
+                out.put(p.id(), f);
                 break;
             }
         }
-        return taken;
+        return out;
     }
 
     /**

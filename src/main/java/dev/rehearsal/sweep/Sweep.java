@@ -465,6 +465,7 @@ public final class Sweep {
      * records in {@code dir} or in {@code from} is given their mean exact MACs (training and evaluation, as the
      * ledger counted them) and mean wall seconds, as they ran (their machine and load); the others an estimate
      * from the layer shapes ({@link Cost}); the totals cover the experiments still to run and say how many of each.
+     * One that {@code --records-from} would take from {@code from} (the sweep's own rule) is "taken", not to run.
      */
     public static String dryRun(Grid grid, Path dir, List<Path> from) {
         StringBuilder b = new StringBuilder();
@@ -476,6 +477,8 @@ public final class Sweep {
             b.append(grid.collapsed()).append('\n');
         }
         Map<String, Path> found = Records.find(dir, grid);
+        // What --records-from would take instead of running (the sweep's own rule, read only).
+        Map<String, Path> taken = Records.takeable(dir, grid, from);
         List<Path> folders = new ArrayList<>();
         if (dir != null) {
             folders.add(dir);
@@ -491,7 +494,7 @@ public final class Sweep {
         int shapes = 0;
         for (Grid.Point p : grid.points()) {
             Cost c = Cost.of(p.config());
-            boolean recorded = found.containsKey(p.id());
+            boolean recorded = found.containsKey(p.id()) || taken.containsKey(p.id());
             List<ObjectNode> like = siblings.getOrDefault(Experiment.apartFromSeed(p.config()), List.of());
             double macs;
             double seconds = Double.NaN;
@@ -518,7 +521,8 @@ public final class Sweep {
             }
             b.append(String.format(Locale.ROOT, "%-16s  %-10.3g  %-9s  %-10s  %-12d  %-12d  %-10s  %s%n", p.id(), macs,
                     Double.isNaN(seconds) ? "-" : String.format(Locale.ROOT, "%.0f", seconds), source,
-                    c.parameterBytes(), c.datasetBytes(), recorded ? "recorded" : "to run",
+                    c.parameterBytes(), c.datasetBytes(), found.containsKey(p.id()) ? "recorded"
+                            : taken.containsKey(p.id()) ? "taken" : "to run",
                     Json.MAPPER.valueToTree(p.options())));
         }
         b.append(String.format(Locale.ROOT, "to run: %d experiments", measured + shapes));

@@ -240,7 +240,8 @@ class SweepCommandTest {
     /**
      * --records-from takes the records another sweep finished instead of running them again: a grid of seeds 1-3
      * over a folder that has seeds 1 and 2 runs only seed 3, its folder's manifest lists the copies (so --force
-     * lists them), and the source is unchanged; with --merge-only it assembles a new folder and runs nothing. A
+     * lists them), and the source is unchanged; with --merge-only it assembles a new folder and runs nothing; a dry
+     * run shows the records it would take as taken, not to run. A
      * source that is not a sweep's folder, the output folder itself, a link under its runs/, a record whose config
      * is not its name's, or --rerun is refused in one line.
      */
@@ -311,7 +312,11 @@ class SweepCommandTest {
                 2 * seconds / 3600)), dry.out());
         Cli dryElsewhere = Cli.run(concat(new String[] {"sweep", "--config", fourSeeds.toString(), "--out",
             dir.resolve("nothing-yet").toString(), "--records-from", a.toString(), "--dry-run"}, system));
-        assertTrue(dryElsewhere.out().contains("to run: 4 experiments; 4 with siblings"), dryElsewhere.out());
+        // Into a new folder with --records-from a: seeds 1 and 2 would be taken from a (the sweep's own rule), not
+        // run, so only seeds 3 and 4 are counted.
+        assertEquals(2, dryElsewhere.out().lines().filter(l -> l.contains("  taken  ")).count(), dryElsewhere.out());
+        assertEquals(2, dryElsewhere.out().lines().filter(l -> l.contains("  to run  ")).count(), dryElsewhere.out());
+        assertTrue(dryElsewhere.out().contains("to run: 2 experiments; 2 with siblings"), dryElsewhere.out());
         assertFalse(Files.exists(dir.resolve("nothing-yet")), "a dry run writes nothing");
 
         // Refusals, each before anything is written: no such folder, a folder that is not a sweep's, the output

@@ -28,6 +28,7 @@ SOURCES = {
     "bench": "bench-phases-20261202.json",
     "one-thread": "bench-one-thread-20261206.json",
     "one-thread-bf16": "bench-one-thread-bf16-20261207.json",
+    "warp": "proto-warp-ab-20261207.json",
     "one-thread-pytorch": "one-thread-pytorch-20261206.json",
     "deferred-zero": "bench-deferred-zero-20261207.json",
     "pytorch-steps": "pytorch-train-step-20261202.json",
@@ -320,6 +321,36 @@ def one_thread_bf16_table():
     return "\n".join(lines)
 
 
+def warp_table():
+    """proto-warp-ab-*.json: the same proto run with the build before and after the vectorised warp kernel,
+    alternated; per build the median over the rounds of each phase's wall seconds and of the run's total, each round's
+    beside it, and whether every round gave the same ACC (the kernel must not change a bit)."""
+    doc = load(SOURCES["warp"])
+    runs = doc["runs"]
+    builds = ("before", "after")
+    lines = ["| proto run, one thread | generation (replay draws), s | solver training, s | consolidation, s | "
+             "total, s | ACC |", "|---|---|---|---|---|---|"]
+    for b in builds:
+        rs = [r for r in runs if r["build"] == b]
+
+        def cell(key):
+            v = [r["seconds"][key] for r in rs]
+            return "%.2f (%s)" % (statistics.median(v), ", ".join("%.2f" % x for x in v))
+
+        accs = {r["acc"] for r in rs}
+        lines.append("| %s | %s | %s | %s | %s | %s |" % (b, cell("generation"), cell("solver_training"),
+                                                         cell("consolidation"), cell("total"),
+                                                         "%.6f" % accs.pop() if len(accs) == 1 else "differs"))
+    same = len({r["acc"] for r in runs}) == 1
+    ratio = statistics.median(r["seconds"]["generation"] for r in runs if r["build"] == "before") / statistics.median(
+        r["seconds"]["generation"] for r in runs if r["build"] == "after")
+    lines.append("")
+    lines.append("`%s`, %d rounds of each build alternated (%s); %s, %s. Replay draws %.1fx as fast; ACC %s."
+                 % (doc["command"], len(runs) // 2, doc["conditions"], runs[0]["cpu"], doc["date"], ratio,
+                    "bit for bit the same in every run" if same else "NOT the same in every run"))
+    return "\n".join(lines)
+
+
 def deferred_zero_table():
     """benchmarks/results/bench-deferred-zero-*.json: `bench --threads 1 --phases --json` of two builds, before and
     after zeroGrad stopped filling the layers' weight gradients (their next backward writes them instead), alternated
@@ -384,7 +415,7 @@ def one_thread_pytorch_table():
     return "\n".join(lines)
 
 
-TABLES = {"deferred-zero": deferred_zero_table, "one-thread": one_thread_table, "one-thread-bf16": one_thread_bf16_table, "one-thread-pytorch": one_thread_pytorch_table, "steps": steps_table, "linear": linear_table, "phases": phases_table, "e2e": e2e_table,
+TABLES = {"deferred-zero": deferred_zero_table, "one-thread": one_thread_table, "one-thread-bf16": one_thread_bf16_table, "warp": warp_table, "one-thread-pytorch": one_thread_pytorch_table, "steps": steps_table, "linear": linear_table, "phases": phases_table, "e2e": e2e_table,
           "sweep": sweep_table, "wait": wait_table}
 
 

@@ -866,34 +866,82 @@ static inline void rh_shift_images(float* y, long ldy, const float* x, long ldx,
     }
 }
 
+// Affine warp with bilinear sampling: output (row r, column q) samples x at column a u + b v + cx + tx and row
+// c u + d v + cy + ty, u = q - cx, v = r - cy, (cx, cy) the centre; neighbours outside the image count as 0.
+// The same float operations in the same order as the jvm specification, so both give the same bits: no
+// contraction into fused multiply-adds (fp-contract off), which the AVX2 and AVX-512 clones would otherwise do.
+
 static inline float rh_pixel(const float* x, long width, long height, long col, long row) {
     return col < 0 || col >= width || row < 0 || row >= height ? 0.0f : x[row * width + col];
 }
 
-// Affine warp with bilinear sampling: output (row r, column q) samples x at column a u + b v + cx + tx and row
-// c u + d v + cy + ty, u = q - cx, v = r - cy, (cx, cy) the centre; neighbours outside the image count as 0.
-// The same float operations in the same order as the jvm specification, so both give the same bits.
-static inline void rh_warp_images(float* y, long ldy, const float* x, long ldx, const float* maps, long ldm,
-                                  long rows, long width, long height) {
+// One image, scalar: the specification's own loop (images too large for the padded copy below).
+__attribute__((optimize("fp-contract=off")))
+static void rh_warp_image_scalar(float* yb, const float* xb, const float* m, long width, long height) {
     const float cx = (float) (width - 1) / 2.0f, cy = (float) (height - 1) / 2.0f;
+    const float a = m[0], bb = m[1], c = m[2], d = m[3], tx = m[4], ty = m[5];
+    for (long r = 0; r < height; r++) {
+        for (long q = 0; q < width; q++) {
+            float u = (float) q - cx, v = (float) r - cy;
+            float sx = a * u + bb * v + cx + tx;
+            float sy = c * u + d * v + cy + ty;
+            float fx = floorf(sx), fy = floorf(sy);
+            long x0 = (long) fx, y0 = (long) fy;
+            float wx = sx - fx, wy = sy - fy;
+            float p00 = rh_pixel(xb, width, height, x0, y0);
+            float p01 = rh_pixel(xb, width, height, x0 + 1, y0);
+            float p10 = rh_pixel(xb, width, height, x0, y0 + 1);
+            float p11 = rh_pixel(xb, width, height, x0 + 1, y0 + 1);
+            yb[r * width + q] = (1 - wy) * ((1 - wx) * p00 + wx * p01) + wy * ((1 - wx) * p10 + wx * p11);
+        }
+    }
+}
+
+// Floats of the zero-bordered copy an image is warped from, on the stack: up to 62 x 62 pixels.
+#define RH_WARP_PAD 4096
+
+// The same per pixel, with no branch, so that a row's loop vectorises: the image is first copied inside a border of
+// zeros one pixel wide, and each neighbour's column and row (the floor's, and the floor's plus 1) are clamped to
+// [-1, width] (or height) before they become integers, so that a neighbour outside the image reads the border's 0
+// and a far-away one cannot overflow. Before this (the scalar loop, calling floorf through the baseline ISA's libm)
+// a warp of 128 MNIST images took about 2.3x as long on one Zen 5 core.
+__attribute__((optimize("fp-contract=off"))) RH_MULTIVERSION
+void rh_warp_images(float* RH_RESTRICT y, long ldy, const float* RH_RESTRICT x, long ldx, const float* maps,
+                    long ldm, long rows, long width, long height) {
+    const long pw = width + 2;
+    if (pw * (height + 2) > RH_WARP_PAD) {
+        for (long b = 0; b < rows; b++) rh_warp_image_scalar(y + b * ldy, x + b * ldx, maps + b * ldm, width, height);
+        return;
+    }
+    float pad[RH_WARP_PAD];
+    for (long i = 0; i < pw * (height + 2); i++) pad[i] = 0.0f;
+    const float cx = (float) (width - 1) / 2.0f, cy = (float) (height - 1) / 2.0f;
+    const float fw = (float) width, fh = (float) height;
     for (long b = 0; b < rows; b++) {
         const float* m = maps + b * ldm;
         const float a = m[0], bb = m[1], c = m[2], d = m[3], tx = m[4], ty = m[5];
         const float* xb = x + b * ldx;
         float* yb = y + b * ldy;
         for (long r = 0; r < height; r++) {
+            for (long q = 0; q < width; q++) pad[(r + 1) * pw + q + 1] = xb[r * width + q];
+        }
+        for (long r = 0; r < height; r++) {
+            const float v = (float) r - cy;
+            float* yr = yb + r * width;
+#pragma omp simd
             for (long q = 0; q < width; q++) {
-                float u = (float) q - cx, v = (float) r - cy;
+                float u = (float) q - cx;
                 float sx = a * u + bb * v + cx + tx;
                 float sy = c * u + d * v + cy + ty;
                 float fx = floorf(sx), fy = floorf(sy);
-                long x0 = (long) fx, y0 = (long) fy;
                 float wx = sx - fx, wy = sy - fy;
-                float p00 = rh_pixel(xb, width, height, x0, y0);
-                float p01 = rh_pixel(xb, width, height, x0 + 1, y0);
-                float p10 = rh_pixel(xb, width, height, x0, y0 + 1);
-                float p11 = rh_pixel(xb, width, height, x0 + 1, y0 + 1);
-                yb[r * width + q] = (1 - wy) * ((1 - wx) * p00 + wx * p01) + wy * ((1 - wx) * p10 + wx * p11);
+                float fx1 = fx + 1.0f, fy1 = fy + 1.0f;
+                int i0 = (int) (fx < -1.0f ? -1.0f : fx > fw ? fw : fx) + 1;
+                int i1 = (int) (fx1 < -1.0f ? -1.0f : fx1 > fw ? fw : fx1) + 1;
+                int j0 = ((int) (fy < -1.0f ? -1.0f : fy > fh ? fh : fy) + 1) * (int) pw;
+                int j1 = ((int) (fy1 < -1.0f ? -1.0f : fy1 > fh ? fh : fy1) + 1) * (int) pw;
+                float p00 = pad[j0 + i0], p01 = pad[j0 + i1], p10 = pad[j1 + i0], p11 = pad[j1 + i1];
+                yr[q] = (1 - wy) * ((1 - wx) * p00 + wx * p01) + wy * ((1 - wx) * p10 + wx * p11);
             }
         }
     }

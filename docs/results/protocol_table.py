@@ -29,7 +29,7 @@ PUBLISHED = os.path.join(ROOT, "src", "main", "resources", "dev", "rehearsal", "
 PROTOCOL = os.environ.get("REHEARSAL_PROTOCOL_DIR") or os.path.join(HERE, "protocol")
 FOLDERS = {name: os.path.join(PROTOCOL, name)
            for name in ("class", "class-baselines", "class-grow", "class-baselines-grow", "class-variants", "task",
-                        "domain", "permuted", "proto", "class-proto",
+                        "domain", "permuted", "proto", "class-proto", "class-bf16",
                         "class-reset", "class-baselines-reset", "task-reset", "joint-at-once", "reference-orders",
                         "head")}
 # Seeds behind a table's published figures: published.json's "seeds" (20 for Split-MNIST, compare.py --n-seeds=20),

@@ -23,6 +23,9 @@ outputs; not its figures or report.html), so every figure in the block is one th
                 --out docs/results/measured/grid-quiet --parallel 2 --threads 1
                 (the literature class-IL grid's methods, one seed each, on the quiet machine: its sweep.json's
                 machine_use)
+    grid-proto  java -jar target/rehearsal.jar sweep --config docs/results/protocol/literature-class-proto.yaml
+                --out docs/results/protocol/class-proto --threads 1
+                (the machine_use of the sweep that ran proto's evaluation seeds 8-21: its sweep.json)
     grid-efficiency
                 java -jar target/rehearsal.jar report --efficiency --json docs/results/protocol/class-reset
                 docs/results/protocol/class-baselines-reset > docs/results/measured/grid-efficiency/efficiency.json
@@ -173,7 +176,32 @@ def grid_efficiency():
                 100 * (phases["generation"]["seconds"] + phases["evaluation"]["seconds"]) / run_seconds)
 
 
-BLOCKS = {"grid-quiet": grid_quiet, "grid-efficiency": grid_efficiency, "profile-gr": profile_gr, "compare": compare, "machine-use-er": machine_use_er}
+def grid_proto():
+    """The machine_use the class-IL proto sweep (docs/results/protocol/class-proto/) wrote for the runs it ran."""
+    with open(os.path.join(HERE, "protocol", "class-proto", "sweep.json")) as f:
+        doc = json.load(f)
+    m = doc["machine_use"]
+    t = m["time"]
+    timed = [(k.replace("_", " "), v) for k, v in t["phases"].items() if v["seconds"] > 0]
+    timed.sort(key=lambda kv: -kv[1]["seconds"])
+    peak = m["peak_measurement"]
+    gen_eval = sum(t["phases"][k]["share"] for k in ("generation", "evaluation"))
+    return ("- **proto's class-IL evaluation runs** (`literature-class-proto.yaml`, %d runs of seeds 8-21, one thread, "
+            "one at a time; another sweep on the other core) on %s: the machine use its sweep wrote (`sweep.json` in "
+            "`docs/results/protocol/class-proto/`).\n"
+            "  - %.3g FLOPs in %.1f s from the process's start: **%.1f%%** of the limit %.1f GFLOP/s (the one-thread "
+            "peak per CPU second measured at start-up, load average %.2f, oneDNN %s: low beside bench's 189-193, "
+            "measured on a quiet core, so the fraction is high by as much); per CPU second the process had, **%.1f%%**.\n"
+            "  - The slots' time went to %s; generation and evaluation together %.1f%% (the goal: under 15%%), "
+            "almost all of the generation being the warp of each replayed prototype.") % (
+                m["runs_counted"], machine(doc), m["flops"], m["seconds"], 100 * m["fraction"], m["limit_gflops"],
+                peak["load_average"], peak["onednn_isa"], 100 * m["fraction_per_cpu_second"],
+                ", ".join("%s %.1f%% (at %.0f%% of the peak)" % (k, 100 * v["share"], 100 * v["fraction_of_peak"])
+                          for k, v in timed if v["fraction_of_peak"] is not None),
+                100 * gen_eval)
+
+
+BLOCKS = {"grid-proto": grid_proto, "grid-quiet": grid_quiet, "grid-efficiency": grid_efficiency, "profile-gr": profile_gr, "compare": compare, "machine-use-er": machine_use_er}
 
 
 def main(argv):

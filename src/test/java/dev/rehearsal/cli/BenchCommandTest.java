@@ -56,7 +56,21 @@ class BenchCommandTest {
                     + o.get("precision").asText());
         }
         // Three presets x two models on native and jvm in fp32, and on native in bf16 where the CPU has it.
-        assertEquals(dev.rehearsal.backend.nativ.NativeRuntime.hasBf16() ? 18 : 12, seen.size(), seen.toString());
+        boolean bf16 = dev.rehearsal.backend.nativ.NativeRuntime.hasBf16();
+        assertEquals(bf16 ? 18 : 12, seen.size(), seen.toString());
+        // Where bf16 runs, a bfloat16 peak is measured in the same rounds, and every native step names its model's;
+        // elsewhere there is none.
+        assertEquals(bf16, root.has("peak_bf16"), root.toString());
+        for (JsonNode o : list) {
+            boolean nativ = o.get("backend").asText().equals("native");
+            assertEquals(bf16 && nativ, o.has("peak_bf16_gflops"), o.toString());
+            if (bf16 && nativ) {
+                assertTrue(o.get("peak_bf16_gflops").asDouble() > 0, o.toString());
+            }
+        }
+        if (bf16) {
+            assertTrue(root.at("/peak_bf16/gflops").asDouble() > 0, root.toString());
+        }
     }
 
     /**

@@ -27,13 +27,14 @@ public final class PeakBf16Gemm implements AutoCloseable {
         this.n = f32.side();
         this.c = f32.c().address();
         Dnnl d = new Dnnl(NativeRuntime.threads(), 0);
+        BytePointer held = null;
         try {
             matmul = d.matmul(false, false, n, n, n, n, n, n, false, false, false, true);
             long half = 2L * n * n;
             // A, then B, then the scratchpad, each on a 64-byte boundary.
             long halfAligned = (half + 63) / 64 * 64;
-            operands = new BytePointer(2 * halfAligned + matmul.scratchpadBytes + 64);
-            long base = (operands.address() + 63) & ~63L;
+            held = new BytePointer(2 * halfAligned + matmul.scratchpadBytes + 64);
+            long base = (held.address() + 63) & ~63L;
             long a = base;
             long b = base + halfAligned;
             Kernels.rh_to_bf16(a, f32.a().address(), n, n, n);
@@ -44,9 +45,13 @@ public final class PeakBf16Gemm implements AutoCloseable {
             d.bind(matmul, Dnnl.SCRATCHPAD, base + 2 * halfAligned);
         } catch (RuntimeException e) {
             d.close();
+            if (held != null) {
+                held.deallocate();
+            }
             throw e;
         }
         dnnl = d;
+        operands = held;
         for (int i = 0; i < warmUp; i++) {
             product();
         }

@@ -17,7 +17,7 @@ import java.util.Map;
  * initialisations) compared by final ACC with the paired t-test and the Wilcoxon signed-rank test, Holm-corrected
  * over the table ({@link Verdict}). Only complete runs count, and a pair is compared on the seeds both have.
  * The family is every pair of strategies when there are at most {@value #ALL_PAIRS_UP_TO} of them, else each
- * strategy against the one with the highest mean ACC; a grid's {@code paired-by: KEY} makes it the pairs that
+ * strategy against the method (not a bound: joint training, fine-tuning) with the highest mean ACC; a grid's {@code paired-by: KEY} makes it the pairs that
  * differ in that key alone ({@link #differingIn}). What results.md, sweep.md, results.json and the report
  * say about one method beating another is {@link Verdict.Answer#sentence}, nothing else.
  */
@@ -97,8 +97,12 @@ public final class PairedComparisons {
                 }
             }
         } else {
-            String best = names.stream().max(Comparator.comparingDouble(s -> acc.get(s).values().stream()
-                    .mapToDouble(Double::doubleValue).average().orElse(0))).orElseThrow();
+            // The reference is the best method: a bound (joint above, fine-tuning below) is compared with it, never
+            // made it, or a table of many methods would say only that each falls short of joint training.
+            List<String> methods = names.stream().filter(n -> !isBound(runs.get(n))).toList();
+            String best = (methods.isEmpty() ? names : methods).stream().max(Comparator.comparingDouble(
+                    s -> acc.get(s).values().stream().mapToDouble(Double::doubleValue).average().orElse(0)))
+                    .orElseThrow();
             for (String s : names) {
                 if (!s.equals(best)) {
                     addIfPaired(family, best, s, acc);
@@ -106,6 +110,16 @@ public final class PairedComparisons {
             }
         }
         return family.isEmpty() ? List.of() : Verdict.decide(family);
+    }
+
+    /** Whether a label's runs are of a bound ({@link dev.rehearsal.strategy.StrategyType#bound}). */
+    private static boolean isBound(List<RunResult> runs) {
+        if (runs.isEmpty()) {
+            return false;
+        }
+        String id = runs.get(0).strategy();
+        return dev.rehearsal.strategy.Strategies.idList().contains(id)
+                && dev.rehearsal.strategy.Strategies.type(id).bound();
     }
 
     /** A pair enters the family when the two share at least two seeds (a paired test needs two). */

@@ -9,7 +9,7 @@ import dev.rehearsal.scenario.Task;
  */
 public final class Joint extends Strategy {
     public static final StrategyType TYPE = new StrategyType("joint",
-            "Cumulative training on all tasks so far: the upper bound.", java.util.List.of(), Joint::new);
+            "Cumulative training on all tasks so far: the upper bound.", java.util.List.of(), Joint::new).asBound();
     private final ReplayScheduler none = ReplayScheduler.none();
     private int learned;
 

@@ -7,7 +7,7 @@ import java.util.List;
 /** Fine-tuning on each task in turn: the lower bound every replay method must beat. */
 public final class Naive extends Strategy {
     public static final StrategyType TYPE = new StrategyType("naive",
-            "Fine-tuning on each task in turn: the lower bound.", java.util.List.of(), Naive::new);
+            "Fine-tuning on each task in turn: the lower bound.", java.util.List.of(), Naive::new).asBound();
     private final ReplayScheduler none = ReplayScheduler.none();
 
     public Naive(Context ctx) {

@@ -25,7 +25,7 @@ import java.util.function.Function;
  */
 public record StrategyType(String id, String summary, List<Option> options, List<String> reads,
         Function<Context, Strategy> factory, Map<Setting, String> refused,
-        Function<ExperimentConfig, Refusal> refusal) {
+        Function<ExperimentConfig, Refusal> refusal, boolean bound) {
     public StrategyType {
         options = List.copyOf(options);
         reads = List.copyOf(reads);
@@ -36,6 +36,13 @@ public record StrategyType(String id, String summary, List<Option> options, List
                         + "of ExperimentConfig (declared options go in its options)");
             }
         }
+    }
+
+    /** As the canonical constructor, for a method (not a bound). */
+    public StrategyType(String id, String summary, List<Option> options, List<String> reads,
+            Function<Context, Strategy> factory, Map<Setting, String> refused,
+            Function<ExperimentConfig, Refusal> refusal) {
+        this(id, summary, options, reads, factory, refused, refusal, false);
     }
 
     /** A strategy that reads no general key beyond the training loop's, applies to every setting and runs any valid config. */
@@ -64,11 +71,19 @@ public record StrategyType(String id, String summary, List<Option> options, List
      * some strategy lists must list it too, or it would be left out of that strategy's experiments' identity.
      */
     public StrategyType reading(String... keys) {
-        return new StrategyType(id, summary, options, List.of(keys), factory, refused, refusal);
+        return new StrategyType(id, summary, options, List.of(keys), factory, refused, refusal, bound);
     }
 
     /** This strategy, refusing the configs {@code refusal} finds it cannot run. */
     public StrategyType refusing(Function<ExperimentConfig, Refusal> refusal) {
-        return new StrategyType(id, summary, options, reads, factory, refused, refusal);
+        return new StrategyType(id, summary, options, reads, factory, refused, refusal, bound);
+    }
+
+    /**
+     * This strategy as a bound rather than a method (joint training above, fine-tuning below): a table of many
+     * methods tests each against its best <em>method</em>, not against a bound ({@code PairedComparisons}).
+     */
+    public StrategyType asBound() {
+        return new StrategyType(id, summary, options, reads, factory, refused, refusal, true);
     }
 }

@@ -145,6 +145,35 @@ class PairedComparisonsTest {
         assertEquals(10, PairedComparisons.of(runs).size(), "without it: every pair of the five");
     }
 
+    /**
+     * Past twelve methods a table compares each with its best method, and a bound is never that reference: joint
+     * training (the highest mean here) and fine-tuning are compared with the best of the eleven methods, which
+     * meets all twelve others. Before, joint was the reference and every answer said only that a method falls
+     * short of it.
+     */
+    @Test
+    void manyMethodsAreComparedWithTheBestMethodNotWithABound() {
+        Map<String, List<RunResult>> runs = new LinkedHashMap<>();
+        runs.put("joint", new ArrayList<>());
+        runs.put("naive", new ArrayList<>());
+        for (int k = 0; k < 11; k++) {
+            runs.put("er per-class=" + (10 + k), new ArrayList<>());
+        }
+        for (long s = 1; s <= 6; s++) {
+            runs.get("joint").add(run("joint", s, order(s), 0.99, true));
+            runs.get("naive").add(run("naive", s, order(s), 0.50 + 0.001 * s, true));
+            for (int k = 0; k < 11; k++) {
+                runs.get("er per-class=" + (10 + k)).add(run("er", s, order(s), 0.80 + 0.01 * k + 0.001 * s, true));
+            }
+        }
+        List<Verdict.Answer> answers = PairedComparisons.of(runs);
+        assertEquals(12, answers.size(), "each of the twelve others against one reference");
+        for (Verdict.Answer a : answers) {
+            assertEquals("er per-class=20", a.a(), "the best method is the reference: " + a.a() + " vs " + a.b());
+        }
+        assertTrue(answers.stream().anyMatch(a -> a.b().equals("joint")), "joint is compared with it");
+    }
+
     @Test
     void nothingToCompareWritesNothing() {
         Map<String, List<RunResult>> runs = new LinkedHashMap<>();

@@ -58,6 +58,12 @@ def machine(doc):
     return "%s (%s, %d cores), OpenMP wait %s" % (m["cpu"], m["isa"], m["cores"], m.get("omp_wait", "n/a"))
 
 
+def timed_phases(phases):
+    """A machine_use's phases that took any time, (name with spaces, entry), the longest first."""
+    return sorted(((k.replace("_", " "), v) for k, v in phases.items() if v["seconds"] > 0),
+                  key=lambda kv: -kv[1]["seconds"])
+
+
 def profile_gr():
     name = "profile-gr"
     doc = load(name, "profile.json")
@@ -126,8 +132,7 @@ def grid_quiet():
     doc = load(name, "sweep.json")
     m = doc["machine_use"]
     t = m["time"]
-    timed = [(k.replace("_", " "), v) for k, v in t["phases"].items() if v["seconds"] > 0]
-    timed.sort(key=lambda kv: -kv[1]["seconds"])
+    timed = timed_phases(t["phases"])
     fractions = [v["fraction_of_peak"] for _, v in timed if v["fraction_of_peak"] is not None]
     peak = m["peak_measurement"]
     cpu = m.get("process_cpu_seconds")
@@ -157,8 +162,7 @@ def grid_efficiency():
     m = doc["machine_use"]
     phases = m["time"]["phases"]
     run_seconds = m["seconds"]
-    timed = [(k.replace("_", " "), v) for k, v in phases.items() if v["seconds"] > 0]
-    timed.sort(key=lambda kv: -kv[1]["seconds"])
+    timed = timed_phases(phases)
     fractions = [v["fraction_of_peak"] for _, v in timed if v["fraction_of_peak"] is not None]
     folders = " and ".join("`%s/`" % f.split("/")[-1] for f in doc["folders"])
     return ("- **The literature class-IL grid with Adam reset**: the %d finished records in %s (wide preset, one "
@@ -182,8 +186,7 @@ def grid_proto():
         doc = json.load(f)
     m = doc["machine_use"]
     t = m["time"]
-    timed = [(k.replace("_", " "), v) for k, v in t["phases"].items() if v["seconds"] > 0]
-    timed.sort(key=lambda kv: -kv[1]["seconds"])
+    timed = timed_phases(t["phases"])
     peak = m["peak_measurement"]
     gen_eval = sum(t["phases"][k]["share"] for k in ("generation", "evaluation"))
     return ("- **proto's class-IL evaluation runs** (`literature-class-proto.yaml`, %d runs of seeds 8-21, one thread, "

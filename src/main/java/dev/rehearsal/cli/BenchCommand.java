@@ -115,6 +115,9 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+        // The run's bfloat16 peak, where bf16 ran: the median of the models' (NaN otherwise).
+        double bf16Peak = modelBf16Peaks.isEmpty() ? Double.NaN
+                : StepBench.median(modelBf16Peaks.stream().mapToDouble(Double::doubleValue).toArray());
         // The run's peak: the median of the models' interleaved peaks.
         double[] peaks = results.stream().mapToDouble(StepBench.Result::peakGflops).filter(x -> !Double.isNaN(x))
                 .toArray();
@@ -130,9 +133,7 @@ final class BenchCommand implements Callable<Integer> {
             if (!modelBf16Peaks.isEmpty()) {
                 root.putObject("peak_bf16").put("what", PeakGemm.N + "^3 oneDNN matmul, bfloat16 A and B, float32 C, "
                         + "interleaved with the native steps (each round just before a float32 peak round); gflops: "
-                        + "the median over the models").put("threads", c.threads)
-                        .put("gflops", StepBench.median(modelBf16Peaks.stream().mapToDouble(Double::doubleValue)
-                                .toArray()));
+                        + "the median over the models").put("threads", c.threads).put("gflops", bf16Peak);
             }
             // What every round (steps and peak) was timed on: per second of the thread's CPU time on one thread.
             root.put("clock", clock.id());
@@ -167,9 +168,7 @@ final class BenchCommand implements Callable<Integer> {
             if (!modelBf16Peaks.isEmpty()) {
                 out.printf(Locale.ROOT, "bf16 peak: %.1f GFLOP/s (%d^3 oneDNN matmul on bfloat16 operands, the same "
                         + "rounds; %.2fx the float32 peak: the most a bf16 step's GEMMs can gain here)%n",
-                        StepBench.median(modelBf16Peaks.stream().mapToDouble(Double::doubleValue).toArray()),
-                        PeakGemm.N, StepBench.median(modelBf16Peaks.stream().mapToDouble(Double::doubleValue)
-                                .toArray()) / peak);
+                        bf16Peak, PeakGemm.N, bf16Peak / peak);
             }
             out.println(clock == Clock.THREAD_CPU
                     ? "timed in the thread's CPU time (one thread: per second the step had a core, whatever the load)"

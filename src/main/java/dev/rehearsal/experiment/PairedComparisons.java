@@ -17,8 +17,8 @@ import java.util.Map;
  * initialisations) compared by final ACC with the paired t-test and the Wilcoxon signed-rank test, Holm-corrected
  * over the table ({@link Verdict}). Only complete runs count, and a pair is compared on the seeds both have.
  * The family is every pair of strategies when there are at most {@value #ALL_PAIRS_UP_TO} of them, else each
- * strategy against the method (not a bound: joint training, fine-tuning) with the highest mean ACC; a grid's {@code paired-by: KEY} makes it the pairs that
- * differ in that key alone ({@link #differingIn}). What results.md, sweep.md, results.json and the report
+ * strategy against the method (not a bound: joint training, fine-tuning) with the highest mean ACC; a grid's
+ * {@code paired-by: KEY} makes it the pairs that differ in that key alone ({@link #differingIn}). What results.md, sweep.md, results.json and the report
  * say about one method beating another is {@link Verdict.Answer#sentence}, nothing else.
  */
 public final class PairedComparisons {
@@ -155,8 +155,8 @@ public final class PairedComparisons {
         b.append("|---|---|---|---|---|---|---|\n");
         for (Verdict.Answer a : answers) {
             b.append(String.format(Locale.ROOT, "| %s | %s | %d | %+.4f | %s | %s | %s |%n", a.a(), a.b(),
-                    a.test().n(), a.test().meanDiff(), Verdict.formatP(a.pTHolm()), Verdict.formatP(a.pWHolm()), a.significant()
-                            ? a.winner() + " better" : "not distinguishable"));
+                    a.test().n(), a.test().meanDiff(), Verdict.formatP(a.pTHolm()), Verdict.formatP(a.pWHolm()),
+                    a.significant() ? a.winner() + " better" : "not distinguishable"));
         }
         return b.toString();
     }

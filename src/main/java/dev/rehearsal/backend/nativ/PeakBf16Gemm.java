@@ -59,11 +59,7 @@ public final class PeakBf16Gemm implements AutoCloseable {
 
     /** GFLOP/s (2 n^3 FLOPs per product) of {@code reps} products in a row, timed on {@code clock} (nanoseconds). */
     public double round(int reps, java.util.function.LongSupplier clock) {
-        long t = clock.getAsLong();
-        for (int i = 0; i < reps; i++) {
-            product();
-        }
-        return 2.0 * n * n * n * reps / ((clock.getAsLong() - t) / 1e9) / 1e9;
+        return PeakGemm.rate(n, reps, clock, this::product);
     }
 
     /** One product, written into the float32 C of the {@link PeakGemm} this was made from. */

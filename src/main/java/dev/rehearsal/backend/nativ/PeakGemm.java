@@ -54,9 +54,14 @@ public final class PeakGemm implements AutoCloseable {
 
     /** As {@link #round(int)}, timed on {@code clock} (nanoseconds; the calling thread's CPU time, say). */
     public double round(int reps, java.util.function.LongSupplier clock) {
+        return rate(n, reps, clock, this::sgemm);
+    }
+
+    /** GFLOP/s of {@code reps} square products of side {@code n} (2 n^3 FLOPs each) run by {@code product}. */
+    static double rate(int n, int reps, java.util.function.LongSupplier clock, Runnable product) {
         long t = clock.getAsLong();
         for (int i = 0; i < reps; i++) {
-            sgemm();
+            product.run();
         }
         return 2.0 * n * n * n * reps / ((clock.getAsLong() - t) / 1e9) / 1e9;
     }

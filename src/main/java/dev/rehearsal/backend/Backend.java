@@ -49,23 +49,10 @@ public interface Backend extends AutoCloseable {
      * Floats of workspace {@link #linearForward} and {@link #linearBackward} need for a layer of this
      * shape at this batch size: the oneDNN scratchpad on the native backend, nothing on the jvm backend
      * (its GEMM packs into fixed scratch of its own); under {@link Precision#BF16} also the rounded copies of
-     * the operands ({@code x}, {@code w}, {@code dy}) that a call makes and uses. A model sizes its workspace as
-     * the maximum over its layers at its largest batch, or, where {@link #reusesOperandCopies}, gives each layer
-     * one of its own.
+     * the operands ({@code x}, {@code w}, {@code dy}) that a call makes and uses, nothing kept between calls.
+     * A model sizes its workspace as the maximum over its layers at its largest batch.
      */
     long linearWorkspace(int batch, int in, int out);
-
-    /**
-     * Whether {@link #linearBackward} uses the rounded copies of {@code x} and {@code w} that the same layer's
-     * {@link #linearForward} left in the same workspace, when nothing has written over them since and the operands
-     * are the same tensors (the native backend under {@link Precision#BF16}; it rounds them again otherwise). A
-     * model then gives each layer a workspace of its own, so that the layers' forwards do not overwrite each
-     * other's copies before their backwards. Results are the same either way: the copies are the operands'
-     * rounding, as long as the backward's x and w hold what its forward read, which a backward needs anyway.
-     */
-    default boolean reusesOperandCopies() {
-        return false;
-    }
 
     /** {@code y [B, OUT] = act(x [B, IN] · w [OUT, IN]^T + b [1, OUT])}; {@code b} may be null. */
     void linearForward(Tensor y, Tensor x, Tensor w, Tensor b, Activation act, Tensor workspace);

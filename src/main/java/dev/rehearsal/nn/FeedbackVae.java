@@ -224,7 +224,8 @@ public final class FeedbackVae extends Model {
 
     /** Latent heads on the classifier's features {@code [batch, H]}, reparameterisation, gated decoder. */
     public void forward(Tensor featuresIn, int batch) {
-        heads.forward(backend, slot(stats, batch), featuresIn);
+        Tensor ws = workspace();
+        heads.forward(backend, slot(stats, batch), featuresIn, ws);
         backend.reparameterize(slot(zs, batch), mu(batch), logvar(batch), noise(batch));
         decode(batch);
         if (isTrainable()) {
@@ -238,7 +239,7 @@ public final class FeedbackVae extends Model {
         for (int i = 0; i < decoder.size(); i++) {
             boolean last = i == decoder.size() - 1;
             Tensor out = last ? slot(logits, batch) : slot(dd.get(i), batch);
-            decoder.get(i).forward(backend, out, in);
+            decoder.get(i).forward(backend, out, in, ws);
             if (!last && gates > 0) {
                 Tensor g = slot(gg.get(i), batch);
                 Tensor mask = buffer(masks.get(i));
@@ -301,11 +302,12 @@ public final class FeedbackVae extends Model {
      * {@link #featuresGrad}, the classifier's share, for {@code Mlp.backward(batch, featuresGrad)}.
      */
     public void backward(Tensor featuresIn, int batch) {
+        Tensor ws = workspace();
         for (int i = decoder.size() - 1; i >= 0; i--) {
             Tensor dOut = i == decoder.size() - 1 ? slot(dlogits, batch) : slot(ddd.get(i), batch);
             Tensor in = i == 0 ? slot(zs, batch) : slot(dd.get(i - 1), batch);
             Tensor dIn = i == 0 ? slot(dz, batch) : slot(ddd.get(i - 1), batch);
-            decoder.get(i).backward(backend, dIn, false, dOut, in);
+            decoder.get(i).backward(backend, dIn, false, dOut, in, ws);
             if (i > 0) {
                 if (gates > 0) {
                     backend.multiply(dIn, dIn, slot(gg.get(i - 1), batch));
@@ -316,7 +318,7 @@ public final class FeedbackVae extends Model {
         }
         backend.reparameterizeBackward(slot(dstats, batch).cols(0, z), slot(dstats, batch).cols(z, 2 * z),
                 slot(dz, batch), logvar(batch), noise(batch));
-        heads.backward(backend, slot(dfeatures, batch), false, slot(dstats, batch), featuresIn);
+        heads.backward(backend, slot(dfeatures, batch), false, slot(dstats, batch), featuresIn, ws);
     }
 
     /**

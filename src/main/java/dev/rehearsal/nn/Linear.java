@@ -36,8 +36,6 @@ public final class Linear {
      * the next backward writes it instead of adding to it, and anything else that reads it first zeroes it.
      */
     private boolean weightGradPending;
-    /** The backend's workspace for this layer's calls: the model's, or a region of it of this layer's own. */
-    private Tensor workspace;
 
     /** Declares {@code name.weight [capacity, in]} and {@code name.bias [1, capacity]} in {@code table}. */
     Linear(Layout table, String name, int in, int capacity, int active, Activation act) {
@@ -163,12 +161,7 @@ public final class Linear {
         return (long) active * in;
     }
 
-    /** Sets the workspace this layer's calls use (its model's, when it allocates). */
-    void bindWorkspace(Tensor ws) {
-        this.workspace = ws;
-    }
-
-    public void forward(Backend be, Tensor y, Tensor x) {
+    public void forward(Backend be, Tensor y, Tensor x, Tensor workspace) {
         be.linearForward(y, x, weight(), bias(), act, workspace);
     }
 
@@ -187,7 +180,7 @@ public final class Linear {
      * zeroGrad, dw is written rather than added to (the same floats as zeros plus the product, without a pass
      * that writes the zeros first and a GEMM that reads them back).
      */
-    public void backward(Backend be, Tensor dx, boolean accumulateDx, Tensor dy, Tensor x) {
+    public void backward(Backend be, Tensor dx, boolean accumulateDx, Tensor dy, Tensor x, Tensor workspace) {
         boolean overwrite = weightGradPending && x.rows() > 0;
         if (overwrite && inactiveWeightGrad != null) {
             be.fill(inactiveWeightGrad, 0f);

@@ -135,10 +135,11 @@ public final class Mlp extends Model {
     }
 
     public void forward(int batch) {
+        Tensor ws = workspace();
         for (int i = 0; i < fcs.size(); i++) {
             Tensor in = slot(h.get(i), batch);
             Tensor out = i == fcs.size() - 1 ? logits(batch) : slot(h.get(i + 1), batch);
-            fcs.get(i).forward(backend, out, in);
+            fcs.get(i).forward(backend, out, in, ws);
         }
     }
 
@@ -166,11 +167,12 @@ public final class Mlp extends Model {
      * replay-through-feedback network, whose encoder is this classifier).
      */
     public void backward(int batch, Tensor lastHiddenGrad) {
+        Tensor ws = workspace();
         for (int i = fcs.size() - 1; i >= 0; i--) {
             Tensor dOut = i == fcs.size() - 1 ? logitsGrad(batch) : slot(dh.get(i + 1), batch);
             Tensor in = slot(h.get(i), batch);
             Tensor dIn = i == 0 ? null : slot(dh.get(i), batch);
-            fcs.get(i).backward(backend, dIn, false, dOut, in);
+            fcs.get(i).backward(backend, dIn, false, dOut, in, ws);
             if (dIn != null && lastHiddenGrad != null && i == fcs.size() - 1) {
                 backend.axpby(dIn, lastHiddenGrad, 1f, 1f);
             }

@@ -150,40 +150,26 @@ public abstract class Model implements AutoCloseable {
 
     /** Allocates the blocks (zeroed) once all layers and activation slots are declared. */
     protected final void allocate() {
-        // Each layer's need at every batch size it runs, then the GEMMs outside the layers' (one region for them).
-        long[] layerFloats = new long[layers.size()];
-        for (int i = 0; i < layers.size(); i++) {
-            Linear l = layers.get(i);
-            layerFloats[i] = workspaceFor(l.in(), l.capacity(), rowsPerBatchRow.getOrDefault(l, 1));
-        }
-        long otherFloats = 0;
+        List<int[]> shapes = new ArrayList<>();
         for (int[] g : otherGemms) {
-            otherFloats = Math.max(otherFloats, workspaceFor(g[0], g[1], 1));
+            shapes.add(new int[] {g[0], g[1], 1});
         }
-        // A layer's region of its own where the backend keeps operand copies from a forward for its backward (a
-        // model that trains; a frozen one runs no backward); otherwise one region, the largest need, that every
-        // layer uses in turn.
-        boolean perLayer = backend.reusesOperandCopies() && isTrainable();
-        long ws = otherFloats;
-        for (long f : layerFloats) {
-            ws = perLayer ? ws + f : Math.max(ws, f);
+        for (Linear l : layers) {
+            shapes.add(new int[] {l.in(), l.capacity(), rowsPerBatchRow.getOrDefault(l, 1)});
+        }
+        long ws = 0;
+        for (int[] g : shapes) {
+            ws = Math.max(ws, backend.linearWorkspace(maxBatch * g[2], g[0], g[1]));
+            for (int b : otherBatches) {
+                ws = Math.max(ws, backend.linearWorkspace(b * g[2], g[0], g[1]));
+            }
         }
         arena = backend.newArena(name);
         try {
             params = arena.allocate("params", DType.F32, parameterTable.length());
             activations = arena.allocate("activations", DType.F32, activationTable.length());
             workspace = arena.allocateWorkspace("workspace", Math.toIntExact(ws));
-            workspaceView = perLayer && otherFloats > 0 ? Tensor.of(workspace, 1, Math.toIntExact(otherFloats))
-                    : Tensor.of(workspace, 1, Math.toIntExact(ws));
-            Tensor whole = Tensor.of(workspace, 1, Math.toIntExact(ws));
-            long offset = otherFloats;
-            for (int i = 0; i < layers.size(); i++) {
-                layers.get(i).bindWorkspace(perLayer && layerFloats[i] > 0
-                        ? new Tensor(workspace, offset, 1, Math.toIntExact(layerFloats[i]),
-                                Math.toIntExact(layerFloats[i]))
-                        : whole);
-                offset += perLayer ? layerFloats[i] : 0;
-            }
+            workspaceView = Tensor.of(workspace, 1, Math.toIntExact(ws));
             if (bufferTable.length() > 0) {
                 buffers = arena.allocate("buffers", DType.F32, bufferTable.length());
             }
@@ -262,21 +248,8 @@ public abstract class Model implements AutoCloseable {
         return t;
     }
 
-    /**
-     * Workspace for the GEMMs a model issues outside its layers ({@link #gemm}); the layers use their own
-     * ({@link Linear#forward}).
-     */
     protected final Tensor workspace() {
         return workspaceView;
-    }
-
-    /** The backend's workspace floats for a GEMM [rows, in] x [in, out] at every batch size this model runs. */
-    private long workspaceFor(int in, int out, int perBatchRow) {
-        long f = backend.linearWorkspace(maxBatch * perBatchRow, in, out);
-        for (int b : otherBatches) {
-            f = Math.max(f, backend.linearWorkspace(b * perBatchRow, in, out));
-        }
-        return f;
     }
 
     protected final void checkBatch(int batch) {

@@ -242,13 +242,14 @@ public final class Vae extends Model {
 
     /** Encoder layers and the mu | logvar heads on the first {@code batch} rows of the input. */
     private void encode(int batch) {
+        Tensor ws = workspace();
         Tensor in = slot(x, batch);
         for (int i = 0; i < encoder.size(); i++) {
             Tensor out = slot(e.get(i), batch);
-            encoder.get(i).forward(backend, out, in);
+            encoder.get(i).forward(backend, out, in, ws);
             in = out;
         }
-        heads.forward(backend, slot(stats, batch), in);
+        heads.forward(backend, slot(stats, batch), in, ws);
     }
 
     /**
@@ -309,10 +310,11 @@ public final class Vae extends Model {
     }
 
     private void decode(int batch) {
+        Tensor ws = workspace();
         Tensor in = slot(zin, batch);
         for (int i = 0; i < decoder.size(); i++) {
             Tensor out = i == decoder.size() - 1 ? slot(logits, batch) : slot(dd.get(i), batch);
-            decoder.get(i).forward(backend, out, in);
+            decoder.get(i).forward(backend, out, in, ws);
             in = out;
         }
     }
@@ -334,11 +336,12 @@ public final class Vae extends Model {
 
     /** Backpropagates the gradients {@link #loss} wrote into the gradient block (accumulating). */
     public void backward(int batch) {
+        Tensor ws = workspace();
         for (int i = decoder.size() - 1; i >= 0; i--) {
             Tensor dOut = i == decoder.size() - 1 ? slot(dlogits, batch) : slot(ddd.get(i), batch);
             Tensor in = i == 0 ? slot(zin, batch) : slot(dd.get(i - 1), batch);
             Tensor dIn = i == 0 ? slot(dzin, batch) : slot(ddd.get(i - 1), batch);
-            decoder.get(i).backward(backend, dIn, false, dOut, in);
+            decoder.get(i).backward(backend, dIn, false, dOut, in, ws);
             if (i > 0) {
                 backend.reluBackward(dIn, in, dIn);
             }
@@ -348,14 +351,14 @@ public final class Vae extends Model {
                 cols(dzViews, dzin, batch, 0, z), logvar(batch), noise(batch));
         Tensor last = slot(e.get(e.size() - 1), batch);
         Tensor dLast = slot(de.get(de.size() - 1), batch);
-        heads.backward(backend, dLast, false, ds, last);
+        heads.backward(backend, dLast, false, ds, last, ws);
         for (int i = encoder.size() - 1; i >= 0; i--) {
             Tensor out = slot(e.get(i), batch);
             Tensor dOut = slot(de.get(i), batch);
             backend.reluBackward(dOut, out, dOut);
             Tensor in = i == 0 ? slot(x, batch) : slot(e.get(i - 1), batch);
             Tensor dIn = i == 0 ? null : slot(de.get(i - 1), batch);
-            encoder.get(i).backward(backend, dIn, false, dOut, in);
+            encoder.get(i).backward(backend, dIn, false, dOut, in, ws);
         }
     }
 

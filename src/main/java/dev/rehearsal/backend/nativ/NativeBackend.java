@@ -43,8 +43,6 @@ public final class NativeBackend implements Backend {
     private final boolean bf16;
     private final Dnnl dnnl;
     private final MacCounter counter = new MacCounter();
-    /** The bfloat16 operand copies forwards left in workspaces, for their backwards (bf16 only). */
-    private final OperandCopies copies = new OperandCopies(64);
     private final FloatAddress blasA = new FloatAddress();
     private final FloatAddress blasB = new FloatAddress();
     private final FloatAddress blasC = new FloatAddress();
@@ -127,16 +125,6 @@ public final class NativeBackend implements Backend {
         return dnnl.argBytes();
     }
 
-    /** How many bf16 backwards used the copies of x and w their forward left, instead of rounding them again. */
-    public long reusedOperandCopies() {
-        return copies.reuses();
-    }
-
-    @Override
-    public boolean reusesOperandCopies() {
-        return bf16;
-    }
-
     /** oneDNN primitives created so far (one per op shape). */
     public int primitiveCount() {
         return dnnl.primitiveCount();
@@ -175,10 +163,9 @@ public final class NativeBackend implements Backend {
     }
 
     /**
-     * Floats of one bfloat16 copy in a workspace (bf16 only). From the workspace's 64-byte aligned start: x [B, IN],
-     * then w [OUT, IN], then dy [B, OUT], each dense and 64-byte aligned, then the scratchpad: the copies lie at the
-     * same place in a layer's forward and backward, whatever their scratchpads, so the backward can use the
-     * forward's.
+     * Where the bfloat16 copies of a call's operands go in its workspace (bf16 only), in floats from the
+     * 64-byte aligned start: after the scratchpad, x [B, IN], then w [OUT, IN], then dy [B, OUT], each dense
+     * and 64-byte aligned.
      */
     private static long bf16Floats(long elements) {
         return ((elements + 1) / 2 + ALIGN_FLOATS - 1) / ALIGN_FLOATS * ALIGN_FLOATS;
@@ -197,9 +184,9 @@ public final class NativeBackend implements Backend {
                 Math.max(scratchFloats(inputGrad(batch, in, out, out, in, in, false)),
                         Math.max(scratchFloats(weightGrad(batch, in, out, out, in, in, true)),
                                 scratchFloats(weightGrad(batch, in, out, out, in, in, false)))));
-        long copyFloats = bf16 ? bf16Floats((long) batch * in) + bf16Floats((long) out * in)
+        long copies = bf16 ? bf16Floats((long) batch * in) + bf16Floats((long) out * in)
                 + bf16Floats((long) batch * out) : 0;
-        return scratch + copyFloats + ALIGN_FLOATS;
+        return scratch + copies + ALIGN_FLOATS;
     }
 
     /** The workspace's 64-byte aligned start, after checking it holds {@code floats} floats from there. */
@@ -260,17 +247,14 @@ public final class NativeBackend implements Backend {
         Dnnl.Primitive p;
         if (bf16) {
             p = forward(batch, in, out, in, in, y.ld(), b != null, relu);
+            long scratch = scratchFloats(p);
             long xb = bf16Floats((long) batch * in);
-            long wb = bf16Floats((long) out * in);
-            long copiesEnd = xb + wb + bf16Floats((long) batch * out);
-            long base = alignedStart(workspace, copiesEnd + scratchFloats(p), "linear forward");
-            long xAt = base;
+            long base = alignedStart(workspace, scratch + xb + bf16Floats((long) out * in), "linear forward");
+            long xAt = base + 4 * scratch;
             long wAt = xAt + 4 * xb;
-            copies.invalidate(base, base + 4 * (copiesEnd + scratchFloats(p)));
             Kernels.rh_to_bf16(xAt, address(x), x.ld(), batch, in);
             Kernels.rh_to_bf16(wAt, address(w), w.ld(), out, in);
-            copies.record(xAt, wAt + 4 * wb, address(x), x.ld(), batch, in, address(w), w.ld(), out);
-            dnnl.bind(p, Dnnl.SCRATCHPAD, base + 4 * copiesEnd);
+            dnnl.bind(p, Dnnl.SCRATCHPAD, base);
             dnnl.bind(p, Dnnl.SRC, xAt);
             dnnl.bind(p, Dnnl.WEIGHTS, wAt);
         } else {
@@ -329,10 +313,7 @@ public final class NativeBackend implements Backend {
         }
     }
 
-    /**
-     * The bf16 backward: dy rounded into the workspace, x and (for dx) w too unless the copies this layer's forward
-     * left there are intact ({@link OperandCopies}), then both matmuls on them.
-     */
+    /** The bf16 backward: dy, x and (for dx) w rounded into the workspace once, then both matmuls on them. */
     private void backwardBf16(Tensor dx, boolean accumulateDx, Tensor dw, boolean accumulateDw, Tensor dy, Tensor x,
             Tensor w, Tensor workspace, int batch, int in, int out) {
         Dnnl.Primitive pw = weightGrad(batch, in, out, out, in, dw.ld(), accumulateDw);
@@ -340,25 +321,17 @@ public final class NativeBackend implements Backend {
         long scratch = Math.max(scratchFloats(pw), px == null ? 0 : scratchFloats(px));
         long xb = bf16Floats((long) batch * in);
         long wb = bf16Floats((long) out * in);
-        long copiesEnd = xb + wb + bf16Floats((long) batch * out);
-        long base = alignedStart(workspace, copiesEnd + scratch, "linear backward");
-        long xAt = base;
+        long base = alignedStart(workspace, scratch + xb + wb + bf16Floats((long) batch * out), "linear backward");
+        long xAt = base + 4 * scratch;
         long wAt = xAt + 4 * xb;
         long dyAt = wAt + 4 * wb;
-        long scratchAt = base + 4 * copiesEnd;
-        boolean kept = copies.holds(xAt, dyAt, address(x), x.ld(), batch, in, address(w), w.ld(), out);
-        copies.invalidate(kept ? dyAt : base, scratchAt + 4 * scratch);
         Kernels.rh_to_bf16(dyAt, address(dy), dy.ld(), batch, out);
         if (px != null) {
-            if (!kept) {
-                Kernels.rh_to_bf16(wAt, address(w), w.ld(), out, in);
-            }
-            execute(px, scratchAt, dyAt, wAt, address(dx));
+            Kernels.rh_to_bf16(wAt, address(w), w.ld(), out, in);
+            execute(px, base, dyAt, wAt, address(dx));
         }
-        if (!kept) {
-            Kernels.rh_to_bf16(xAt, address(x), x.ld(), batch, in);
-        }
-        execute(pw, scratchAt, dyAt, xAt, address(dw));
+        Kernels.rh_to_bf16(xAt, address(x), x.ld(), batch, in);
+        execute(pw, base, dyAt, xAt, address(dw));
     }
 
     /** Points a matmul without bias at its scratchpad and operands, then runs it. */

@@ -31,6 +31,7 @@ SOURCES = {
     "warp": "proto-warp-ab-20261207.json",
     "one-thread-pytorch": "one-thread-pytorch-20261206.json",
     "deferred-zero": "bench-deferred-zero-20261207.json",
+    "bf16-copies": "bench-bf16-copies-20261207.json",
     "pytorch-steps": "pytorch-train-step-20261202.json",
     "e2e-wide": "side-by-side-wide-iters2000-vae2000.json",
     "e2e-seed": "side-by-side-seed.json",
@@ -351,6 +352,59 @@ def warp_table():
     return "\n".join(lines)
 
 
+def ab_steps(doc, name, precision):
+    """steps[i][build][(preset, model)]: round i's native step in this precision of that build ("before", "after"),
+    from a document of `bench --threads 1` outputs of two builds alternated round by round (its "rounds")."""
+    out = []
+    for r in doc["rounds"]:
+        by_build = {}
+        for build in ("before", "after"):
+            bench = r[build]
+            native_fp32_steps(bench, "%s round %s (%s)" % (name, r["round"], build))
+            by_build[build] = {(x["preset"], x["model"]): x for x in bench["steps"]
+                               if x["backend"] == "native" and x["precision"] == precision}
+        out.append(by_build)
+    return out
+
+
+def bf16_copies_table():
+    """bench-bf16-copies-*.json: `bench --threads 1 --phases --json` of two builds, before and after a bf16 layer's
+    backward started using the rounded x and w its forward left in the layer's own workspace, alternated round by
+    round on one core. Per model and build, the float32 time over the bf16 time of the backward, forward and Adam
+    phases and of the whole step, each from the same run (the figures that survive the machine's drift between rounds: the float32
+    path is the same code in both builds): the median over the rounds (and each round's, for the backward)."""
+    doc = load(SOURCES["bf16-copies"])
+    fp32 = ab_steps(doc, SOURCES["bf16-copies"], "fp32")
+    bf16 = ab_steps(doc, SOURCES["bf16-copies"], "bf16")
+    keys = list(fp32[0]["before"])
+    lines = ["| native step, batch %d, 1 thread (CPU time) | backward fp32 / bf16, before (median; each round) | "
+             "after | forward, before | after | Adam, before | after | step, before | after |"
+             % fp32[0]["before"][keys[0]]["batch"], "|---|---|---|---|---|---|---|---|---|"]
+
+    def ratios(build, key, f, each=False):
+        v = [f(a[build][key]) / f(b[build][key]) for a, b in zip(fp32, bf16)]
+        return "**%.2fx**" % statistics.median(v) + (" (%s)" % ", ".join("%.2f" % x for x in v) if each else "")
+
+    def phase(name):
+        return lambda x: x["phases_us"][name]
+
+    def step(x):
+        return x["median_step_us"]
+
+    for key in keys:
+        lines.append("| %s %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            key[0], key[1].upper(), ratios("before", key, phase("backward"), True),
+            ratios("after", key, phase("backward"), True), ratios("before", key, phase("forward")),
+            ratios("after", key, phase("forward")), ratios("before", key, phase("optimizer")),
+            ratios("after", key, phase("optimizer")), ratios("before", key, step), ratios("after", key, step)))
+    first = doc["rounds"][0]["before"]
+    lines.append("")
+    lines.append("`%s`, %d rounds of each build alternated (before: %s, after: %s; %s); %s, %s (oneDNN %s)."
+                 % (doc["command"], len(doc["rounds"]), doc["before_commit"], doc["after_commit"], doc["conditions"],
+                    first["cpu"], first["date"], first["isa"]["onednn_isa"]))
+    return "\n".join(lines)
+
+
 def deferred_zero_table():
     """benchmarks/results/bench-deferred-zero-*.json: `bench --threads 1 --phases --json` of two builds, before and
     after zeroGrad stopped filling the layers' weight gradients (their next backward writes them instead), alternated
@@ -359,10 +413,7 @@ def deferred_zero_table():
     rounds and each round's; the zero_grad phase and the step, medians over the rounds."""
     doc = load(SOURCES["deferred-zero"])
     rounds = doc["rounds"]
-    # steps[i][build][(preset, model)]: round i's native float32 step of that build
-    steps = [{build: {(x["preset"], x["model"]): x for x in native_fp32_steps(
-        r[build], "%s round %s (%s)" % (SOURCES["deferred-zero"], r["round"], build))} for build in ("before", "after")}
-        for r in rounds]
+    steps = ab_steps(doc, SOURCES["deferred-zero"], "fp32")
     keys = list(steps[0]["before"])
     lines = ["| native fp32 step, batch %d, 1 thread (CPU time) | of the peak beside it, before (median; each round) "
              "| after | zero_grad before | after | step before | after |" % steps[0]["before"][keys[0]]["batch"],
@@ -415,7 +466,7 @@ def one_thread_pytorch_table():
     return "\n".join(lines)
 
 
-TABLES = {"deferred-zero": deferred_zero_table, "one-thread": one_thread_table, "one-thread-bf16": one_thread_bf16_table, "warp": warp_table, "one-thread-pytorch": one_thread_pytorch_table, "steps": steps_table, "linear": linear_table, "phases": phases_table, "e2e": e2e_table,
+TABLES = {"deferred-zero": deferred_zero_table, "bf16-copies": bf16_copies_table, "one-thread": one_thread_table, "one-thread-bf16": one_thread_bf16_table, "warp": warp_table, "one-thread-pytorch": one_thread_pytorch_table, "steps": steps_table, "linear": linear_table, "phases": phases_table, "e2e": e2e_table,
           "sweep": sweep_table, "wait": wait_table}
 
 

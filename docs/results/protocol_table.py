@@ -31,6 +31,7 @@ FOLDERS = {name: os.path.join(PROTOCOL, name)
            for name in ("class", "class-baselines", "class-grow", "class-baselines-grow", "class-variants", "task",
                         "domain", "permuted", "proto", "class-proto", "class-bf16",
                         "class-reset", "class-baselines-reset", "task-reset", "joint-at-once", "reference-orders",
+                        "domain-reference-orders",
                         "head")}
 # Seeds behind a table's published figures: published.json's "seeds" (20 for Split-MNIST, compare.py --n-seeds=20),
 # but 5 for Permuted-MNIST (GMvandeVen/continual-learning, all_results.sh: compare.py --seed=2 --n-seeds=5

@@ -127,8 +127,8 @@ def machine_use_er():
                 100 * t["outside_runs_share"])
 
 
-def grid_quiet():
-    name = "grid-quiet"
+def grid_quiet(name="grid-quiet"):
+    """The machine use of docs/results/measured/grid-quiet.yaml swept on a quiet machine into measured/NAME/."""
     doc = load(name, "sweep.json")
     m = doc["machine_use"]
     t = m["time"]
@@ -141,7 +141,7 @@ def grid_quiet():
                              100 * m["fraction_per_cpu_second"])) if cpu else ""
     return ("- **The literature class-IL grid on the quiet machine**: one seed of each of its %d methods, two "
             "one-thread experiments at a time, nothing else running, on %s on %s: `java -jar target/rehearsal.jar "
-            "sweep --config docs/results/measured/grid-quiet.yaml --out docs/results/measured/grid-quiet "
+            "sweep --config docs/results/measured/grid-quiet.yaml --out docs/results/measured/%s "
             "--parallel 2 --threads 1` (committed in `docs/results/measured/%s/`).\n"
             "  - %.3g FLOPs in %.1f s from the process's start: **%.1f%%** of the limit %.1f GFLOP/s (%d executors x "
             "%d thread x %.1f GFLOP/s, the one-thread peak per CPU second measured at start-up, load average %.2f)"
@@ -149,7 +149,8 @@ def grid_quiet():
             "  - The slots' time went to %s, the rest of the runs %.1f%%, and %.1f%% to none of them (start-up, data "
             "loading, the slot left idle while the last experiment ran, the merged report); each phase ran at "
             "%.0f-%.0f%% of the peak.") % (
-                m["runs_counted"], finished(name), machine(doc), name, m["flops"], m["seconds"], 100 * m["fraction"],
+                m["runs_counted"], finished(name), machine(doc), name, name, m["flops"], m["seconds"],
+                100 * m["fraction"],
                 m["limit_gflops"], m["executors"], m["threads"], m["peak_gflops_one_thread"], peak["load_average"],
                 per_cpu, ", ".join("%s %.1f%%" % (k, 100 * v["share"]) for k, v in timed),
                 100 * t["other_in_runs_share"], 100 * t["outside_runs_share"], 100 * min(fractions),
@@ -194,7 +195,7 @@ def grid_proto():
             "`docs/results/protocol/class-proto/`).\n"
             "  - %.3g FLOPs in %.1f s from the process's start: **%.1f%%** of the limit %.1f GFLOP/s (the one-thread "
             "peak per CPU second measured at start-up, load average %.2f, oneDNN %s: low beside bench's 189-193, "
-            "measured on a quiet core, so the fraction is high by as much); per CPU second the process had, **%.1f%%**.\n"
+            "taken before the start-up peak warmed up past a cold core's first 0.3-0.4 s, so the fraction is high by as much); per CPU second the process had, **%.1f%%**.\n"
             "  - The slots' time went to %s; generation and evaluation together %.1f%% (the goal: under 15%%), "
             "almost all of the generation being the warp of each replayed prototype.") % (
                 m["runs_counted"], machine(doc), m["flops"], m["seconds"], 100 * m["fraction"], m["limit_gflops"],
@@ -204,7 +205,7 @@ def grid_proto():
                 100 * gen_eval)
 
 
-BLOCKS = {"grid-proto": grid_proto, "grid-quiet": grid_quiet, "grid-efficiency": grid_efficiency, "profile-gr": profile_gr, "compare": compare, "machine-use-er": machine_use_er}
+BLOCKS = {"grid-proto": grid_proto, "grid-quiet": grid_quiet, "grid-quiet-zen5": lambda: grid_quiet("grid-quiet-zen5"), "grid-efficiency": grid_efficiency, "profile-gr": profile_gr, "compare": compare, "machine-use-er": machine_use_er}
 
 
 def main(argv):

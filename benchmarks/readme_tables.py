@@ -220,12 +220,12 @@ def wait_table():
     return "\n".join(lines)
 
 
-def native_fp32_steps(bench, what):
-    """The native float32 steps of a `bench --threads 1` output, which must have been timed in the thread's CPU
-    time (what: how to name the output in the error)."""
+def native_steps(bench, what, precision="fp32"):
+    """The native steps (float32 unless told) of a `bench --threads 1` output, which must have been timed in the
+    thread's CPU time (what: how to name the output in the error)."""
     if bench.get("clock") != "thread_cpu":
         raise SystemExit("error: %s was not timed in the thread's CPU time" % what)
-    return [r for r in bench["steps"] if r["backend"] == "native" and r["precision"] == "fp32"]
+    return [r for r in bench["steps"] if r["backend"] == "native" and r["precision"] == precision]
 
 
 # The issue's goals for a one-thread step, as fractions of the one-thread peak.
@@ -237,7 +237,7 @@ def one_thread_table():
     CPU time; the GEMMs' own ceiling is the step's FLOPs (all of them in forward and backward) over those two
     phases' time alone, what the step would reach if zero_grad, the loss, the noise and Adam took nothing."""
     doc = load(SOURCES["one-thread"])
-    rows = native_fp32_steps(doc, SOURCES["one-thread"])
+    rows = native_steps(doc, SOURCES["one-thread"])
     lines = ["| native fp32 step, batch %d, 1 thread | step (CPU time) | peak beside it | of that peak | goal | "
              "forward + backward alone | noise | zero_grad | forward | loss | backward | optimizer |" % rows[0]["batch"],
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -277,7 +277,7 @@ def one_thread_bf16_table():
     doc = load(SOURCES["one-thread-bf16"])
     runs = doc["runs"]
     for i, run in enumerate(runs):
-        native_fp32_steps(run, "%s run %d" % (SOURCES["one-thread-bf16"], i + 1))
+        native_steps(run, "%s run %d" % (SOURCES["one-thread-bf16"], i + 1))
         if not run["isa"]["avx512_bf16"]:
             raise SystemExit("error: %s run %d ran without AVX512_BF16" % (SOURCES["one-thread-bf16"], i + 1))
 
@@ -285,7 +285,7 @@ def one_thread_bf16_table():
         return next(r for r in run["steps"] if (r["preset"], r["model"]) == key and r["backend"] == "native"
                     and r["precision"] == precision)
 
-    keys = [(r["preset"], r["model"]) for r in native_fp32_steps(runs[0], SOURCES["one-thread-bf16"])]
+    keys = [(r["preset"], r["model"]) for r in native_steps(runs[0], SOURCES["one-thread-bf16"])]
     lines = ["| native step, batch %d, 1 thread (CPU time) | fp32 step | fp32, of the fp32 peak (each run) | goal | "
              "bf16 step | bf16 / fp32 (each run) | goal | bf16 peak / fp32 peak | ceiling of bf16 / fp32 | "
              "Adam, of the bf16 step |" % step(runs[0], keys[0], "fp32")["batch"],
@@ -357,13 +357,8 @@ def ab_steps(doc, name, precision):
     from a document of `bench --threads 1` outputs of two builds alternated round by round (its "rounds")."""
     out = []
     for r in doc["rounds"]:
-        by_build = {}
-        for build in ("before", "after"):
-            bench = r[build]
-            native_fp32_steps(bench, "%s round %s (%s)" % (name, r["round"], build))
-            by_build[build] = {(x["preset"], x["model"]): x for x in bench["steps"]
-                               if x["backend"] == "native" and x["precision"] == precision}
-        out.append(by_build)
+        out.append({build: {(x["preset"], x["model"]): x for x in native_steps(
+            r[build], "%s round %s (%s)" % (name, r["round"], build), precision)} for build in ("before", "after")})
     return out
 
 

@@ -117,9 +117,8 @@ public final class PairedComparisons {
         if (runs.isEmpty()) {
             return false;
         }
-        String id = runs.get(0).strategy();
-        return dev.rehearsal.strategy.Strategies.idList().contains(id)
-                && dev.rehearsal.strategy.Strategies.type(id).bound();
+        return dev.rehearsal.strategy.Strategies.find(runs.get(0).strategy())
+                .map(dev.rehearsal.strategy.StrategyType::bound).orElse(false);
     }
 
     /** A pair enters the family when the two share at least two seeds (a paired test needs two). */

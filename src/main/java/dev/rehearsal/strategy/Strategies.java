@@ -43,13 +43,13 @@ public final class Strategies implements StrategyCatalog {
 
     /** The strategy of this id; an unknown id is a one-line usage error listing the known ones. */
     public static StrategyType type(String id) {
-        for (StrategyType t : ALL) {
-            if (t.id().equals(id)) {
-                return t;
-            }
-        }
-        throw new RehearsalException(RehearsalException.USAGE, "unknown strategy '" + id + "': use one of "
-                + String.join(", ", idList()));
+        return find(id).orElseThrow(() -> new RehearsalException(RehearsalException.USAGE, "unknown strategy '" + id
+                + "': use one of " + String.join(", ", idList())));
+    }
+
+    /** The strategy of this id, if there is one (a record read from a file may name one this build lacks). */
+    public static java.util.Optional<StrategyType> find(String id) {
+        return ALL.stream().filter(t -> t.id().equals(id)).findFirst();
     }
 
     /** Builds strategy {@code id}; a config it declares it cannot run is refused first, naming it. */

@@ -60,6 +60,65 @@ class ReadmeTablesTest {
     }
 
     /**
+     * The scaling study (the reference report's Problem 2): docs/results/scale/scale.json, as the sweep that merged
+     * the study's runs wrote it.
+     */
+    @Test
+    void theScalingStudyIsGeneratedFromItsCommittedSweep() throws Exception {
+        generated("docs/results/scale_table.py", "scale", "permuted");
+    }
+
+    /**
+     * scale_table.py lays a hand-made study out as strategy x T tables: a cell with fewer seeds than the grid's
+     * says how many it has, a cell without a run says so, a label is shortened to its strategy only when no other
+     * label shares it (its options listed once), exact bytes keep every digit, and a crossing reads as scale.json
+     * records it (T to one decimal, the ACCs, the verdict or the reason there is none).
+     */
+    @Test
+    void theScalingTableLaysOutAHandMadeStudy(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve(".rehearsal-manifest.json"),
+                "{\"started\": \"2026-12-07T09:00:00Z\", \"finished\": \"2026-12-08T01:00:00Z\"}");
+        Files.writeString(dir.resolve("grid.json"), "{\"grid\": {\"seed\": [2, 3, 4]}}");
+        String m = "{\"strategy\": \"%s\", \"tasks\": %d, \"seeds\": %d, \"acc\": %s, \"acc_sem\": %s, "
+                + "\"forgetting\": 0.02, \"replay_memory_bytes\": %d, \"memory_bytes\": 1, \"training_macs\": "
+                + "3316224000000, \"evaluation_macs\": 10764000000, \"seconds\": 45.5}";
+        Files.writeString(dir.resolve("scale.json"), "{\"schema_version\": 4, \"machine\": {\"cpu\": \"X\", "
+                + "\"cores\": 2}, \"strategies\": [\"gr\", \"er per-class=100\", \"er per-class=20\"], "
+                + "\"tasks\": [2, 50], \"runs\": 4, \"runs_not_finished\": 5, \"measurements\": ["
+                + String.format(java.util.Locale.ROOT, m, "gr", 2, 3, "0.95", "0.01", 38167912L) + ", "
+                + String.format(java.util.Locale.ROOT, m, "gr", 50, 1, "0.9", "null", 38167912L) + ", "
+                + String.format(java.util.Locale.ROOT, m, "er per-class=100", 2, 3, "0.97", "0.005", 1568000L)
+                + "], \"fits\": [{\"strategy\": \"gr\", \"quantity\": \"replay_memory_bytes\", \"slope\": 0.0, "
+                + "\"growth\": \"constant\"}], \"crossovers\": [{\"quantity\": \"replay_memory_bytes\", \"a\": "
+                + "\"gr\", \"b\": \"er per-class=100\", \"at_tasks\": 48.68, \"cheaper_below\": \"er per-class=100\", "
+                + "\"nearest_tasks\": 50, \"a_acc\": 0.9, \"b_acc\": 0.7}]}");
+        String code = "import sys; sys.path.insert(0, 'docs/results'); import scale_table as s\n"
+                + "s.FOLDER = sys.argv[1]\nprint(s.permuted())\n";
+        Path root = Path.of("").toAbsolutePath();
+        Process p = new ProcessBuilder("python3", "-c", code, dir.toString()).directory(root.toFile())
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "python3 finished");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        for (String line : new String[] {
+            "4 of the study's 9 runs (2026-12-07 to 2026-12-08; merged on X, 2 cores",
+            "| gr | 0.9500 ± 0.0100 | 0.9000 (1 seed) |",
+            "| er per-class=100 | 0.9700 ± 0.0050 | not run yet |",
+            "| er per-class=20 | not run yet | not run yet |",
+            "| gr | 38,167,912 | 38,167,912 |",
+            "| er per-class=100 | 1,568,000 | not run yet |",
+            "| gr | 3.32e+12 | 3.32e+12 |",
+            "| gr | 46 | 46 |",
+            "| gr | 0.00 (constant) | n/a | n/a | n/a |",
+            "- replay memory: gr's and er per-class=100's fitted lines cross at T = 48.7; below it er per-class=100 "
+                + "costs less, above it gr. At T = 50, the nearest measured, ACC gr 0.9000 against er per-class=100 "
+                + "0.7000; no paired test (fewer than two shared seeds)."}) {
+            assertTrue(out.contains(line), line + "\n in:\n" + out);
+        }
+        assertTrue(!out.contains("Options beside the grid's"), "no label was shortened: " + out);
+    }
+
+    /**
      * The one figure protocol_table.py computes itself, a row against its published figure by Welch's test, on
      * the hand values of {@code StatsTest}'s: ours 0.9000 ± 0.0030 (20 seeds) against 0.8900 ± 0.0040 (20) is
      * 0.0100 over sqrt(0.003² + 0.004²) = 0.0050, 2.0 SE, at 35 degrees of freedom (2.03), within; with a reading

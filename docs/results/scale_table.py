@@ -76,6 +76,10 @@ def forgetting_cell(m):
     return "n/a" if m.get("forgetting") is None else fixed(m["forgetting"], 4)
 
 
+def learned_cell(m):
+    return "n/a" if m.get("least_learned") is None else fixed(m["least_learned"], 4)
+
+
 def bytes_cell(m):
     return "{:,}".format(m["replay_memory_bytes"])
 
@@ -147,6 +151,10 @@ def permuted():
              pivot(scale, acc_cell(len(seeds))),
              "**Average forgetting** (mean over seeds of each task's best accuracy minus its final one):",
              pivot(scale, forgetting_cell),
+             "**Least learned**: the lowest accuracy any task had right after it was learned, over every seed (the "
+             "smallest diagonal entry of the runs' accuracy matrices), which shows whether 500 iterations a task are "
+             "enough for each task to be learned:",
+             pivot(scale, learned_cell),
              "**Replay memory**, exact bytes (the largest over the tasks: stored images for er and proto's "
              "prototypes, the generative models and their frozen copies for gr and bir, the anchor and importance for si):",
              pivot(scale, bytes_cell),

@@ -45,15 +45,21 @@ public final class ScaleStudy {
     /**
      * One run: its strategy (a sweep's point label without seed and task count), task count, pairing key (seed and
      * class order), peak replay and strategy memory over its tasks (exact), learning and evaluation MACs, wall time,
-     * final ACC and average forgetting.
+     * final ACC, average forgetting, and {@code leastLearned}: the lowest accuracy of a task right after it was
+     * learned (the smallest diagonal entry of the accuracy matrix), which says whether the per-task protocol is long
+     * enough for every task to be learned, NaN when the record has no matrix.
      */
     public record Measurement(String strategy, int tasks, String pairing, long replayMemoryBytes, long memoryBytes,
-            long trainingMacs, long evaluationMacs, double seconds, double acc, double forgetting) {
+            long trainingMacs, long evaluationMacs, double seconds, double acc, double forgetting,
+            double leastLearned) {
     }
 
-    /** One strategy at one task count, over its seeds. */
+    /**
+     * One strategy at one task count, over its seeds; {@code leastLearned} is the lowest over its seeds of each
+     * run's {@link Measurement#leastLearned} (NaN when no run has a matrix).
+     */
     public record Row(String strategy, int tasks, SeedSummary acc, double forgetting, Map<String, Double> accBySeed,
-            Map<String, Double> costs) {
+            Map<String, Double> costs, double leastLearned) {
     }
 
     /** Two strategies' fitted lines of one cost crossing at {@code atTasks} (interpolated). */
@@ -72,11 +78,19 @@ public final class ScaleStudy {
         if (record.path("tasks").isEmpty()) {
             peak = record.path("memory_bytes").path("total").asLong();
         }
+        double least = Double.NaN;
+        JsonNode r = record.path("accuracy_matrix");
+        for (int i = 0; i < r.size(); i++) {
+            double d = ResultsSchema.read(r.get(i).path(i));
+            if (!Double.isNaN(d)) {
+                least = Double.isNaN(least) ? d : Math.min(least, d);
+            }
+        }
         return new Measurement(strategy, record.path("tasks_done").asInt(), "seed " + record.path("seed").asText()
                 + " order " + record.path("class_order"), replay, peak,
                 record.path("macs").path("training_total").asLong(), record.path("macs").path("evaluation").asLong(),
                 record.path("seconds").path("total").asDouble(), ResultsSchema.read(record.path("acc")),
-                ResultsSchema.read(record.path("forgetting")));
+                ResultsSchema.read(record.path("forgetting")), least);
     }
 
     /** The config of one run of the study. */
@@ -121,7 +135,8 @@ public final class ScaleStudy {
                         .toArray();
                 out.add(new Row(s, t, SeedSummary.of(mine.stream().mapToDouble(Measurement::acc).toArray()),
                         forgetting.length == 0 ? Double.NaN : java.util.Arrays.stream(forgetting).average()
-                                .getAsDouble(), bySeed, costs));
+                                .getAsDouble(), bySeed, costs, mine.stream().mapToDouble(Measurement::leastLearned)
+                                .filter(Double::isFinite).min().orElse(Double.NaN)));
             }
         }
         return out;
@@ -240,6 +255,7 @@ public final class ScaleStudy {
             o.set("acc", ResultsSchema.number(r.acc().mean()));
             o.set("acc_sem", ResultsSchema.number(r.acc().sem()));
             o.set("forgetting", ResultsSchema.number(r.forgetting()));
+            o.set("least_learned", ResultsSchema.number(r.leastLearned()));
             for (String q : QUANTITIES) {
                 if (q.equals("seconds")) {
                     o.put(q, r.costs().get(q));
@@ -302,15 +318,19 @@ public final class ScaleStudy {
                 + "![Replay memory against the number of tasks](figures/scaling-replay_memory_bytes.png)\n\n"
                 + "![Training MACs against the number of tasks](figures/scaling-training_macs.png)\n\n"
                 + "![Evaluation MACs against the number of tasks](figures/scaling-evaluation_macs.png)\n\n");
-        b.append("| strategy | T | seeds | ACC | forgetting | replay memory (B) | memory (B) | training MACs "
-                + "| evaluation MACs | time (s) |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        b.append("Least learned: the lowest accuracy any task had right after it was learned, over the seeds (the "
+                + "smallest diagonal entry of their accuracy matrices): whether the per-task protocol is long enough "
+                + "for every task to be learned.\n\n");
+        b.append("| strategy | T | seeds | ACC | forgetting | least learned | replay memory (B) | memory (B) "
+                + "| training MACs | evaluation MACs | time (s) |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (JsonNode m : scale.get("measurements")) {
             double sem = ResultsSchema.read(m.path("acc_sem"));
-            b.append(String.format(Locale.ROOT, "| %s | %d | %d | %.4f%s | %s | %,d | %,d | %.3g | %.3g | %.1f |%n",
+            b.append(String.format(Locale.ROOT, "| %s | %d | %d | %.4f%s | %s | %s | %,d | %,d | %.3g | %.3g | %.1f |%n",
                     m.get("strategy").asText(), m.get("tasks").asInt(), m.path("seeds").asInt(1),
                     m.get("acc").asDouble(), Double.isNaN(sem) ? "" : String.format(Locale.ROOT, " ± %.4f", sem),
                     m.path("forgetting").isNumber() ? String.format(Locale.ROOT, "%.4f", m.get("forgetting")
-                            .asDouble()) : "n/a", m.get("replay_memory_bytes").asLong(),
+                            .asDouble()) : "n/a", m.path("least_learned").isNumber() ? String.format(Locale.ROOT,
+                            "%.4f", m.get("least_learned").asDouble()) : "n/a", m.get("replay_memory_bytes").asLong(),
                     m.get("memory_bytes").asLong(), m.get("training_macs").asDouble(),
                     m.path("evaluation_macs").asDouble(), m.get("seconds").asDouble()));
         }

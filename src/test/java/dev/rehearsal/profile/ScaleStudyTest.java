@@ -31,9 +31,9 @@ class ScaleStudyTest {
             for (int t : T) {
                 // lin: ACC 0.90, 0.91, 0.92 by seed; flat: 0.80 + 0.01 * seed, 0.1 lower, on every seed
                 ms.add(new ScaleStudy.Measurement("lin", t, "seed " + seed, 1000L * t, 10_000L + 1000L * t,
-                        100L * t, 50L * t * t, 1.0, 0.89 + 0.01 * seed, 0.05));
+                        100L * t, 50L * t * t, 1.0, 0.89 + 0.01 * seed, 0.05, 0.95 + 0.01 * seed));
                 ms.add(new ScaleStudy.Measurement("flat", t, "seed " + seed, 5000, 20_000, 300L * t, 50L * t * t,
-                        2.0, 0.79 + 0.01 * seed, 0.10));
+                        2.0, 0.79 + 0.01 * seed, 0.10, seed == 2 ? Double.NaN : 0.9));
             }
         }
         return ms;
@@ -52,6 +52,9 @@ class ScaleStudyTest {
         assertEquals(0.01 / Math.sqrt(3), lin4.acc().sem(), 1e-12);
         assertEquals(4000, lin4.costs().get("replay_memory_bytes"), 0);
         assertEquals(0.05, lin4.forgetting(), 1e-12);
+        // least learned: the lowest over seeds (0.96, 0.97, 0.98); a run without a matrix (NaN) is left out
+        assertEquals(0.96, lin4.leastLearned(), 1e-12);
+        assertEquals(0.9, rows.get(5).leastLearned(), 1e-12);
     }
 
     @Test
@@ -93,7 +96,7 @@ class ScaleStudyTest {
         String md = ScaleStudy.markdown(scale);
         assertTrue(md.contains("- replay memory: lin's and flat's fitted lines cross at T = 5.0: below it lin costs "
                 + "less, above it flat. At T = 4 (the nearest measured), ACC lin 0.9100 against flat 0.8100"), md);
-        assertTrue(md.contains("| lin | 4 | 3 | 0.9100 ± 0.0058 | 0.0500 | 4,000 |"), md);
+        assertTrue(md.contains("| lin | 4 | 3 | 0.9100 ± 0.0058 | 0.0500 | 0.9600 | 4,000 |"), md);
     }
 
     /**
@@ -122,13 +125,31 @@ class ScaleStudyTest {
         assertTrue(html.contains("figures/scaling-acc.png"), "the ACC figure is on the page");
     }
 
+    /**
+     * A record's measurement: the peak replay and strategy bytes over its tasks, and the least learned task from
+     * its accuracy matrix's diagonal (0.97 and 0.88 right after learning: 0.88, though task 1 ends at 0.70).
+     */
+    @Test
+    void aRecordsLeastLearnedTaskIsTheSmallestDiagonalEntry() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode record = Json.MAPPER.readTree("{\"tasks_done\": 2, \"seed\": 3, "
+                + "\"class_order\": [0, 1], \"tasks\": [{\"replay_bytes\": 10, \"strategy_bytes\": 50}, "
+                + "{\"replay_bytes\": 20, \"strategy_bytes\": 40}], \"accuracy_matrix\": [[0.97, 0.1], [0.70, 0.88]], "
+                + "\"macs\": {\"training_total\": 7, \"evaluation\": 3}, \"seconds\": {\"total\": 1.5}, "
+                + "\"acc\": 0.79, \"forgetting\": 0.27}");
+        ScaleStudy.Measurement m = ScaleStudy.of("er", record);
+        assertEquals(0.88, m.leastLearned(), 0);
+        assertEquals(20, m.replayMemoryBytes());
+        assertEquals(50, m.memoryBytes());
+        assertEquals(2, m.tasks());
+    }
+
     @Test
     void aCrossingOutsideTheMeasuredRangeIsNotNamed() {
         List<ScaleStudy.Measurement> ms = new ArrayList<>();
         for (int t : T) {
             // 1000 T against 50,000: they would cross at T = 50, beyond the largest count measured (16)
-            ms.add(new ScaleStudy.Measurement("lin", t, "seed 1", 1000L * t, 1, 1, 1, 1, 0.9, 0));
-            ms.add(new ScaleStudy.Measurement("flat", t, "seed 1", 50_000, 1, 1, 1, 1, 0.8, 0));
+            ms.add(new ScaleStudy.Measurement("lin", t, "seed 1", 1000L * t, 1, 1, 1, 1, 0.9, 0, 0.9));
+            ms.add(new ScaleStudy.Measurement("flat", t, "seed 1", 50_000, 1, 1, 1, 1, 0.8, 0, 0.9));
         }
         ObjectNode scale = ScaleStudy.toJson(Json.MAPPER.createObjectNode(), "permuted", List.of("lin", "flat"), T,
                 ms, 0);

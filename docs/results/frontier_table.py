@@ -21,8 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "benchmarks"))
 from readme_tables import marker_cli, not_merged, p_value  # noqa: E402  (one writer of README table markers)
 
-BLOCKS = {"fixed-order": os.path.join(HERE, "frontier", "frontier.json"),
-          "domain-fixed-order": os.path.join(HERE, "frontier", "domain", "frontier.json"),
+BLOCKS = {"domain-fixed-order": os.path.join(HERE, "frontier", "domain", "frontier.json"),
           "protocol": os.path.join(HERE, "protocol", "frontier", "frontier.json")}
 
 

@@ -33,21 +33,12 @@ class ReadmeTablesTest {
     }
 
     /**
-     * The frontier tables: the committed frontier.json files (docs/results/frontier/, written before the protocol,
+     * The frontier tables: the committed frontier.json files (docs/results/frontier/domain/, written before the protocol,
      * and docs/results/protocol/frontier/), with ACC as mean ± SEM and the sweep's paired best-against-runner-up.
      */
     @Test
     void theFrontierTablesAreGeneratedFromTheCommittedFrontiers() throws Exception {
-        generated("docs/results/frontier_table.py", "frontier", "fixed-order", "domain-fixed-order", "protocol");
-    }
-
-    /**
-     * The literature table measured before the protocol (one fixed class order, seeds 1-3): the committed
-     * docs/results/literature.json, with no published figure beside it (another protocol than the figures').
-     */
-    @Test
-    void theFixedOrderLiteratureTableIsGeneratedFromItsCommittedFile() throws Exception {
-        generated("docs/results/literature_table.py", "literature", "fixed-order");
+        generated("docs/results/frontier_table.py", "frontier", "domain-fixed-order", "protocol");
     }
 
     /**

@@ -874,7 +874,9 @@ public final class HtmlReport {
             }
             if (!scaling.measurements().isEmpty()) {
                 b.append("<h3>Measurements</h3>\n<div class=\"table-box\"><table>\n<tr><th>strategy</th><th>tasks</th>")
-                        .append("<th>seeds</th><th>ACC</th><th>forgetting</th><th>replay memory (bytes)</th>")
+                        .append("<th>seeds</th><th>ACC</th><th>forgetting</th><th title=\"the lowest accuracy any ")
+                        .append("task had right after it was learned, over the seeds\">least learned</th>")
+                        .append("<th>replay memory (bytes)</th>")
                         .append("<th>memory (MB)</th><th>training MACs</th><th>evaluation MACs</th><th>time (s)</th>")
                         .append("</tr>\n");
                 for (Scaling.Measurement m : scaling.measurements()) {
@@ -884,6 +886,7 @@ public final class HtmlReport {
                     double sem = m.get("acc_sem");
                     cell(fixed(m.get("acc"), "%.4f") + (Double.isFinite(sem) ? " ± " + fixed(sem, "%.4f") : ""));
                     cell(fixed(m.get("forgetting"), "%.4f"));
+                    cell(fixed(m.get("least_learned"), "%.4f"));
                     cell(String.format(java.util.Locale.ROOT, "%,d", Math.round(m.get("replay_memory_bytes"))));
                     cell(fixed(m.get("memory_bytes") / 1e6, "%.3f"));
                     cell(scientific(m.get("training_macs")));

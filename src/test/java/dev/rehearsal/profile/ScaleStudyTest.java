@@ -122,6 +122,7 @@ class ScaleStudyTest {
         String html = Files.readString(page);
         assertTrue(html.contains("<h3>Crossovers</h3>"), html);
         assertTrue(html.contains("0.9100 ± 0.0058"), "ACC ± SEM in the measurements");
+        assertTrue(html.contains("least learned</th>") && html.contains("<td class=\"num\">0.9600</td>"), "the least learned task");
         assertTrue(html.contains("figures/scaling-acc.png"), "the ACC figure is on the page");
     }
 

@@ -203,7 +203,12 @@ def selection_table(name):
         return (0, -float(mean)) if mean else (1, 0.0)
 
     for cand, r in sorted(seen.items(), key=order):
-        score = fmt(float(r["candidate_mean"])) if r["candidate_mean"] else "excluded: " + r["status"].replace("_", " ")
+        if r["status"] == "only candidate":  # lone: evaluate, chosen without running on the selection seeds
+            score = "the only candidate: not run on the selection seeds"
+        elif r["candidate_mean"]:
+            score = fmt(float(r["candidate_mean"]))
+        else:
+            score = "excluded: " + r["status"].replace("_", " ")
         lines.append("| %s | %s | %s | %s |" % (cand, score, r["candidate_n"] or "0",
                                                "**chosen**" if r["chosen"] == "true" else ""))
     return "\n".join(lines) + "\n\nEvaluated on new seeds:\n\n" + results_table(name)

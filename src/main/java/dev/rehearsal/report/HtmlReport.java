@@ -344,7 +344,8 @@ public final class HtmlReport {
                     .append(escape(metric)).append(" (mean ± SEM, n)</th><th>chosen</th></tr>\n");
             for (JsonNode c : selection.path("candidates")) {
                 JsonNode sem = c.path("sem");
-                String score = !c.path("mean").isNumber() ? "excluded: " + c.path("excluded").asText()
+                String score = c.path("only_candidate").asBoolean() ? "the only candidate: not run on the "
+                        + "selection seeds" : !c.path("mean").isNumber() ? "excluded: " + c.path("excluded").asText()
                         : String.format(Locale.ROOT, "%.4f", c.path("mean").asDouble()) + (sem.isNumber()
                         ? String.format(Locale.ROOT, " ± %.4f", sem.asDouble()) : "") + " (n="
                         + c.path("n").asInt() + ")";

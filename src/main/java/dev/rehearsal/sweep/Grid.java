@@ -50,6 +50,8 @@ import java.util.function.Consumer;
  *   by: validation_acc     # or validation_bwt; higher is better
  *   seeds: [1]             # a seed, a list, or "A-B"
  *   per: [strategy]        # one choice per distinct value of these keys (the default)
+ *   lone: select           # or evaluate: a group of one candidate has nothing to choose, so it is chosen without
+ *                          # running on the selection seeds (default select: it runs there like every candidate)
  * evaluate:
  *   seeds: 2-21            # new seeds only: a seed that chose cannot report
  *   validation: 0          # optional: the chosen configurations train on all the training data (default: the
@@ -444,8 +446,8 @@ public final class Grid {
         }
         for (Iterator<String> it = select.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!Set.of("by", "seeds", "per").contains(k)) {
-                throw usage(where + ": unknown key '" + k + "' in select (use by, seeds, per)");
+            if (!Set.of("by", "seeds", "per", "lone").contains(k)) {
+                throw usage(where + ": unknown key '" + k + "' in select (use by, seeds, per, lone)");
             }
         }
         for (Iterator<String> it = evaluate.fieldNames(); it.hasNext(); ) {
@@ -469,6 +471,12 @@ public final class Grid {
                     + "remove 'seed' from the grid");
         }
         Selection.Metric by = Selection.Metric.parse(where, select.get("by"));
+        JsonNode loneNode = select.get("lone");
+        if (loneNode != null && !(loneNode.isTextual() && Set.of("select", "evaluate").contains(loneNode.asText()))) {
+            throw usage(where + ": select: lone must be select (a group's only candidate runs on the selection seeds "
+                    + "too) or evaluate (it is chosen without them), got " + loneNode);
+        }
+        boolean loneSkips = loneNode != null && loneNode.asText().equals("evaluate");
         List<Long> selectSeeds = Selection.parseSeeds(where, "select: seeds", select.get("seeds"));
         List<Long> evaluateSeeds = Selection.parseSeeds(where, "evaluate: seeds", evaluate.get("seeds"));
         List<Long> both = selectSeeds.stream().filter(evaluateSeeds::contains).toList();
@@ -535,8 +543,21 @@ public final class Grid {
             stage1.addAll(sel);
         }
         unread.refuse();
+        if (loneSkips) {
+            // A group of one has nothing to choose: its candidate goes straight to the evaluation stage.
+            Map<String, Long> sizes = new LinkedHashMap<>();
+            candidates.forEach(c -> sizes.merge(c.group(), 1L, Long::sum));
+            for (int i = 0; i < candidates.size(); i++) {
+                Selection.Candidate c = candidates.get(i);
+                if (sizes.get(c.group()) == 1) {
+                    stage1.removeAll(c.selection());
+                    candidates.set(i, new Selection.Candidate(c.group(), c.label(), c.options(), List.of(),
+                            c.evaluation()));
+                }
+            }
+        }
         Selection.Plan plan = new Selection.Plan(by, selectSeeds, List.copyOf(per), evaluateSeeds,
-                List.copyOf(candidates));
+                List.copyOf(candidates), loneSkips);
         return new Grid(source, report, List.copyOf(swept), List.copyOf(stage1), dup, plan, unread.keys, pairedBy);
     }
 

@@ -21,7 +21,8 @@ import java.util.Set;
  * (the values of the {@code per} keys, by default the strategy) the candidate with the highest mean
  * validation metric over those seeds is chosen (ties: the first in grid order; a candidate without a score on
  * some selection seed, failed, {@code does_not_fit} or missing, is excluded and marked), and only the chosen
- * ones run on the evaluation seeds.
+ * ones run on the evaluation seeds. With {@code lone: evaluate}, a group of one candidate is chosen without
+ * running on the selection seeds (nothing to choose between); by default it runs there like every candidate.
  *
  * <p>Blind to the test set by construction: {@link #scores} reads a record's {@code status} and its
  * {@code validation} object and nothing else, and {@link #choose} sees only those scores.
@@ -61,15 +62,23 @@ public final class Selection {
 
     /**
      * A candidate: one grid combination (its options, without a seed), the group it competes in, and its
-     * experiments on the selection seeds and on the evaluation seeds (in seed order).
+     * experiments on the selection seeds and on the evaluation seeds (in seed order). No selection experiments:
+     * the only candidate of its group under {@code lone: evaluate}, chosen without them ({@link #alone}).
      */
     public record Candidate(String group, String label, Map<String, JsonNode> options, List<Grid.Point> selection,
             List<Grid.Point> evaluation) {
+        /** Chosen without running on the selection seeds: its group's only candidate, under lone: evaluate. */
+        public boolean alone() {
+            return selection.isEmpty();
+        }
     }
 
-    /** The parsed {@code select:} and {@code evaluate:} keys and the candidates they apply to, in grid order. */
+    /**
+     * The parsed {@code select:} and {@code evaluate:} keys and the candidates they apply to, in grid order;
+     * {@code loneSkips}: {@code lone: evaluate}, a group's only candidate skips the selection seeds.
+     */
     public record Plan(Metric by, List<Long> selectSeeds, List<String> per, List<Long> evaluateSeeds,
-            List<Candidate> candidates) {
+            List<Candidate> candidates, boolean loneSkips) {
         /** The groups in grid order. */
         public List<String> groups() {
             return candidates.stream().map(Candidate::group).distinct().toList();
@@ -102,7 +111,8 @@ public final class Selection {
 
     /**
      * The choice: per group, the candidate with the highest mean score over its selection experiments (ties:
-     * the first in the list); a candidate missing a score on any selection experiment is excluded.
+     * the first in the list); a candidate missing a score on any selection experiment is excluded, and one
+     * without selection experiments ({@link Candidate#alone}) is chosen with no score.
      * {@code score} maps experiment ids to validation scores ({@link #scores}); nothing else is read.
      */
     public static List<Judged> choose(List<Candidate> candidates, Map<String, Double> score) {
@@ -114,6 +124,13 @@ public final class Selection {
             Candidate c = candidates.get(i);
             List<Double> s = new ArrayList<>();
             List<String> without = new ArrayList<>();
+            if (c.alone()) {
+                perSeed.add(s);
+                summaries.add(null);
+                excluded.add(null);
+                best.put(c.group(), i);
+                continue;
+            }
             for (Grid.Point p : c.selection()) {
                 Double v = score.get(p.id());
                 s.add(v);
@@ -163,6 +180,11 @@ public final class Selection {
                 "candidate_mean", "candidate_n", "chosen"));
         for (Judged j : judged) {
             List<Grid.Point> sel = j.candidate().selection();
+            if (j.candidate().alone()) {
+                ResultsCsv.line(b, List.of(j.candidate().group(), j.candidate().label(),
+                        Json.MAPPER.valueToTree(j.candidate().options()).toString(), "", "", "only candidate", "", "",
+                        "0", Boolean.toString(j.chosen())));
+            }
             for (int k = 0; k < sel.size(); k++) {
                 Grid.Point p = sel.get(k);
                 ObjectNode o = records.get(p.id());
@@ -195,7 +217,8 @@ public final class Selection {
                 }
                 any |= j.chosen();
                 b.append("| ").append(j.candidate().label().replace("|", "\\|")).append(" | ")
-                        .append(j.summary() == null ? "excluded: " + j.excluded() : j.summary().meanSem(4))
+                        .append(j.candidate().alone() ? "the only candidate: not run on the selection seeds"
+                                : j.summary() == null ? "excluded: " + j.excluded() : j.summary().meanSem(4))
                         .append(" | ").append(j.chosen() ? "**chosen**" : "").append(" |\n");
             }
             if (!any) {
@@ -215,6 +238,7 @@ public final class Selection {
         plan.selectSeeds().forEach(ss::add);
         ArrayNode per = o.putArray("per");
         plan.per().forEach(k -> per.add(dev.rehearsal.ResultsSchema.field(k)));
+        o.put("lone", plan.loneSkips() ? "evaluate" : "select");
         ArrayNode es = o.putArray("evaluate_seeds");
         plan.evaluateSeeds().forEach(es::add);
         ArrayNode cs = o.putArray("candidates");
@@ -238,7 +262,10 @@ public final class Selection {
                     r.put("score", s);
                 }
             }
-            if (j.summary() == null) {
+            if (j.candidate().alone()) {
+                c.putNull("mean");
+                c.put("only_candidate", true);
+            } else if (j.summary() == null) {
                 c.putNull("mean");
                 c.put("excluded", j.excluded());
             } else {

@@ -117,8 +117,9 @@ public final class Sweep {
             Selection.Judged c = judged.stream().filter(j -> j.chosen() && j.candidate().group().equals(g))
                     .findFirst().orElse(null);
             log.println("sweep: " + g + ": " + (c == null ? "no candidate has a score on every selection seed, "
-                    + "nothing to evaluate" : "chose " + c.candidate().label() + ", " + plan.by().title + " "
-                    + c.summary().meanSem(4)));
+                    + "nothing to evaluate" : "chose " + c.candidate().label() + (c.candidate().alone()
+                    ? ", the only candidate (not run on the selection seeds)" : ", " + plan.by().title + " "
+                    + c.summary().meanSem(4))));
         }
         List<Grid.Point> evaluation = Selection.evaluation(judged);
         int[] second = stage("evaluation stage: ", evaluation, dir, engine, found, log, records, files, ranHere);

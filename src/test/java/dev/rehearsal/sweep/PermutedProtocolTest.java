@@ -68,9 +68,15 @@ class PermutedProtocolTest {
                 assertPublished(p.config());
                 assertEquals(0.0, p.config().validation, 0.0, "the chosen ones train on all the training data");
             }
-            String s = c.selection().get(0).config().strategy;
+            String s = c.evaluation().get(0).config().strategy;
             seen.add(s);
             candidates.merge(s, 1, Integer::sum);
+        }
+        for (Selection.Candidate c : plan.candidates()) {
+            String s = c.evaluation().get(0).config().strategy;
+            assertEquals(candidates.get(s) == 1, c.alone(), s + ": a strategy's only candidate skips seed 1 (lone: "
+                    + "evaluate), one of several runs there");
+            assertEquals(c.alone() ? 0 : 1, c.selection().size(), s);
         }
         assertEquals(STRATEGIES, seen);
         // Published values, or the reference's own for this experiment: one candidate. Chosen on validation: more.
@@ -173,8 +179,8 @@ class PermutedProtocolTest {
 
     /**
      * The committed grid, made tiny (2 tasks, 100 iterations at lr 1e-3, 1000 training and 300 test samples a task,
-     * the seed preset, evaluation on seed 2 only) and otherwise as committed, runs end to end: every candidate on
-     * seed 1 with its validation score, one chosen per strategy, every chosen one on seed 2 on all the training data;
+     * the seed preset, evaluation on seed 2 only) and otherwise as committed, runs end to end: the candidates of
+     * derpp, cgr and proto on seed 1 with their validation scores, one chosen per strategy, every chosen one on seed 2 on all the training data;
      * er learns the last task well above chance; and protocol_table.py formats the folder as its permuted table.
      */
     @Test
@@ -197,13 +203,12 @@ class PermutedProtocolTest {
         Files.writeString(grid, Json.MAPPER.writeValueAsString(tree));
         Path protocol = Files.createDirectories(work.resolve("protocol"));
         Path dir = protocol.resolve("permuted");
-        // 29 experiments (17 candidates on seed 1, the 12 chosen on seed 2): about 130 s on 2 busy cores.
+        // 20 experiments (the 8 candidates of derpp, cgr and proto on seed 1, the 12 chosen on seed 2).
         Process child = ChildCli.start(root, work.resolve("child.out"), work.resolve("child.err"), "sweep",
                 "--config", grid.toString(), "--out", dir.toString(), "--threads", "1", "--parallel", "1", "-q");
         ChildCli r = ChildCli.finish(child, work.resolve("child.out"), work.resolve("child.err"), 900);
         assertEquals(0, r.exitCode(), r.err());
 
-        int candidates = Grid.read(grid, false, c -> c.threads = 1).selection().candidates().size();
         List<JsonNode> selecting = new ArrayList<>();
         Map<String, JsonNode> evaluated = new LinkedHashMap<>();
         try (Stream<Path> s = Files.list(dir.resolve("runs"))) {
@@ -220,7 +225,10 @@ class PermutedProtocolTest {
                 }
             }
         }
-        assertEquals(candidates, selecting.size(), "every candidate ran on the selection seed");
+        int choosing = (int) Grid.read(grid, false, c -> c.threads = 1).selection().candidates().stream()
+                .filter(c -> !c.alone()).count();
+        assertEquals(8, choosing, "derpp's 3, cgr's 2 and proto's 3 candidates");
+        assertEquals(choosing, selecting.size(), "every candidate with another to beat ran on the selection seed");
         assertEquals(STRATEGIES, evaluated.keySet(), "every strategy's choice ran on the evaluation seed");
         assertEquals(100.0, evaluated.get("ewc").path("config").path("ewc_lambda").asDouble(), 0.0,
                 "the published lambda reaches the evaluated run: " + evaluated.get("ewc").path("config"));

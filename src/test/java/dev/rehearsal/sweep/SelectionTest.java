@@ -294,6 +294,62 @@ class SelectionTest {
         }
     }
 
+    /**
+     * lone: evaluate: a group of one candidate (naive, one lr) has nothing to choose, so it skips the selection
+     * seeds and goes straight to the evaluation stage; the group of three (er) is chosen as before. The selection
+     * stage runs 3 x 2 experiments instead of 4 x 2; selection.csv, sweep.json and sweep.md say why naive has no
+     * score. The default (lone: select) runs it like every candidate, and any other value is refused.
+     */
+    @Test
+    void aGroupsOnlyCandidateMaySkipTheSelectionSeeds(@TempDir Path dir) throws Exception {
+        String yaml = """
+                train-limit: 500
+                validation: 0.1
+                class-order: random
+                grid:
+                  strategy: [er]
+                  lr: [0.001, 0.002, 0.003]
+                points:
+                  - {strategy: naive, lr: 0.002}
+                select:
+                  by: validation_acc
+                  seeds: [1, 2]
+                  lone: evaluate
+                evaluate:
+                  seeds: 3-4
+                """;
+        Grid g = grid(yaml);
+        assertEquals(6, g.points().size(), "er's three candidates x 2 seeds; naive, alone in its group, none");
+        assertTrue(g.points().stream().allMatch(p -> p.config().strategy.equals("er")));
+        assertEquals(8, grid(yaml.replace("lone: evaluate", "lone: select")).points().size());
+        assertEquals(8, grid(yaml.replace("  lone: evaluate\n", "")).points().size(), "select is the default");
+        RehearsalException bad = assertThrows(RehearsalException.class,
+                () -> grid(yaml.replace("lone: evaluate", "lone: skip")));
+        assertTrue(bad.getMessage().contains("select: lone must be select"), bad.getMessage());
+
+        ScriptedEngine engine = new ScriptedEngine(c -> c.seed <= 2 ? scripted(c)
+                : Experiment.failure(c, "evaluation not run in this test", RehearsalException.RUN));
+        Sweep.run(g, dir, engine, false, new PrintStream(java.io.OutputStream.nullOutputStream()));
+        assertEquals(6, engine.stages.get(0).size());
+        List<String> evaluated = engine.stages.get(1).stream()
+                .map(t -> { ExperimentConfig c = ConfigFiles.fromJson(t.payload()); return key(c) + "@" + c.seed; })
+                .toList();
+        assertEquals(List.of("er/2@3", "er/2@4", "naive/2@3", "naive/2@4"), evaluated);
+        List<String> csv = Files.readAllLines(dir.resolve("selection.csv"));
+        assertEquals(1 + 6 + 1, csv.size(), String.join("\n", csv));
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("strategy=naive,naive lr=0.002,")
+                && l.endsWith(",,,only candidate,,,0,true")), String.join("\n", csv));
+        JsonNode sweep = dev.rehearsal.SchemaCheck.assertValid(dir.resolve("sweep.json"));
+        assertEquals("evaluate", sweep.get("selection").get("lone").asText());
+        JsonNode naive = sweep.get("selection").get("candidates").get(3);
+        assertEquals("naive lr=0.002", naive.get("label").asText());
+        assertTrue(naive.get("only_candidate").asBoolean() && naive.get("chosen").asBoolean()
+                && naive.get("runs").isEmpty() && naive.get("mean").isNull(), naive.toString());
+        String md = Files.readString(dir.resolve("sweep.md"));
+        assertTrue(md.contains("| naive lr=0.002 | the only candidate: not run on the selection seeds | **chosen** |"),
+                md);
+    }
+
     /** per: [strategy, per-class] makes each (strategy, per-class) its own group. */
     @Test
     void perSplitsTheCandidatesIntoGroups() throws Exception {

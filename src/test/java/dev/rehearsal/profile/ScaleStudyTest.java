@@ -127,6 +127,32 @@ class ScaleStudyTest {
     }
 
     /**
+     * The committed study (docs/results/scale/, the README's Problem 2 answer) holds the replay memory the perm
+     * preset's parameter counts give by hand (as in ScaleStudyLongTest): gr (2 x 3,872,984 + 1,796,010) x 4 bytes,
+     * si 2 x 1,796,010 x 4, er 784,000 a task; its least learned tasks are learned (above 0.85: chance is 0.1).
+     */
+    @Test
+    void theCommittedStudysMemoryIsWhatTheParameterCountsGiveByHand() throws Exception {
+        JsonNode s = Json.MAPPER.readTree(Path.of("docs/results/scale/scale.json").toFile());
+        int checked = 0;
+        for (JsonNode m : s.get("measurements")) {
+            String strategy = m.get("strategy").asText().split(" ")[0];
+            long bytes = m.get("replay_memory_bytes").asLong();
+            switch (strategy) {
+                case "gr" -> assertEquals((2L * 3_872_984 + 1_796_010) * 4, bytes, m.toString());
+                case "si" -> assertEquals(2L * 1_796_010 * 4, bytes, m.toString());
+                case "er" -> assertEquals(784_000L * m.get("tasks").asInt(), bytes, m.toString());
+                default -> checked--;
+            }
+            checked++;
+            if (m.path("least_learned").isNumber()) {
+                assertTrue(m.get("least_learned").asDouble() > 0.85, m.toString());
+            }
+        }
+        assertTrue(checked >= 8, "gr and si at every task count at least: " + checked);
+    }
+
+    /**
      * A record's measurement: the peak replay and strategy bytes over its tasks, and the least learned task from
      * its accuracy matrix's diagonal (0.97 and 0.88 right after learning: 0.88, though task 1 ends at 0.70).
      */

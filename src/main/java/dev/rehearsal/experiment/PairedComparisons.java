@@ -18,7 +18,8 @@ import java.util.Map;
  * over the table ({@link Verdict}). Only complete runs count, and a pair is compared on the seeds both have.
  * The family is every pair of strategies when there are at most {@value #ALL_PAIRS_UP_TO} of them, else each
  * strategy against the method (not a bound: joint training, fine-tuning) with the highest mean ACC; a grid's
- * {@code paired-by: KEY} makes it the pairs that differ in that key alone ({@link #differingIn}). What results.md, sweep.md, results.json and the report
+ * {@code paired-by: KEY} makes it the pairs that differ in that key alone ({@link #differingIn}), and a scaling
+ * study's ({@code report: scale}) the pairs at one number of tasks ({@link #sharing}). What results.md, sweep.md, results.json and the report
  * say about one method beating another is {@link Verdict.Answer#sentence}, nothing else.
  */
 public final class PairedComparisons {
@@ -53,6 +54,29 @@ public final class PairedComparisons {
             Map<String, String> rest = new LinkedHashMap<>(options);
             rest.remove(key);
             groups.computeIfAbsent(rest, r -> new ArrayList<>()).add(label);
+        });
+        List<List<String>> pairs = new ArrayList<>();
+        for (List<String> g : groups.values()) {
+            for (int i = 0; i < g.size(); i++) {
+                for (int j = i + 1; j < g.size(); j++) {
+                    pairs.add(List.of(g.get(i), g.get(j)));
+                }
+            }
+        }
+        return pairs;
+    }
+
+    /**
+     * The pairs of labels whose options ({@code labels}: a label to its option map, seed excluded) give {@code key}
+     * the same value: every pair of methods at one value of it (a scaling study's family: methods compared at one
+     * number of tasks), in the labels' order; labels without the key are left out.
+     */
+    public static List<List<String>> sharing(Map<String, Map<String, String>> labels, String key) {
+        Map<String, List<String>> groups = new LinkedHashMap<>();
+        labels.forEach((label, options) -> {
+            if (options.containsKey(key)) {
+                groups.computeIfAbsent(options.get(key), v -> new ArrayList<>()).add(label);
+            }
         });
         List<List<String>> pairs = new ArrayList<>();
         for (List<String> g : groups.values()) {

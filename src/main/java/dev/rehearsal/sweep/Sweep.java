@@ -359,7 +359,9 @@ public final class Sweep {
             root.set("selection", Selection.json(plan, judged, records));
             ResultFiles.write(dir.resolve("selection.csv"), Selection.csv(plan, judged, records));
         }
-        if (grid.pairedBy() != null && summary != null) {
+        // A scaling study compares methods at one number of tasks, never a method at 2 tasks with another at 20.
+        boolean scaling = "scale".equals(grid.report());
+        if ((grid.pairedBy() != null || scaling) && summary != null) {
             Map<String, Map<String, String>> labels = new LinkedHashMap<>();
             for (Grid.Point p : reported) {
                 Map<String, String> o = new LinkedHashMap<>();
@@ -370,7 +372,9 @@ public final class Sweep {
                 });
                 labels.putIfAbsent(label(p), o);
             }
-            summary.pairs(dev.rehearsal.experiment.PairedComparisons.differingIn(labels, grid.pairedBy()));
+            summary.pairs(grid.pairedBy() != null
+                    ? dev.rehearsal.experiment.PairedComparisons.differingIn(labels, grid.pairedBy())
+                    : dev.rehearsal.experiment.PairedComparisons.sharing(labels, "tasks"));
         }
         List<dev.rehearsal.stats.Verdict.Answer> compared = summary == null ? List.of() : summary.comparisons();
         if (!compared.isEmpty()) {

@@ -105,6 +105,25 @@ class PairedComparisonsTest {
     }
 
     /**
+     * A scaling study's family: methods at one number of tasks. er, gr and si at T = 2 and gr and er at T = 20
+     * give the three pairs at 2 and the one at 20, never a method at 2 against one at 20; a label without the key
+     * is left out.
+     */
+    @Test
+    void aScalingStudyComparesMethodsAtOneNumberOfTasks() {
+        Map<String, Map<String, String>> labels = new LinkedHashMap<>();
+        labels.put("er tasks=2 per-class=100", Map.of("strategy", "er", "tasks", "2", "per-class", "100"));
+        labels.put("gr tasks=2", Map.of("strategy", "gr", "tasks", "2"));
+        labels.put("gr tasks=20", Map.of("strategy", "gr", "tasks", "20"));
+        labels.put("si tasks=2", Map.of("strategy", "si", "tasks", "2"));
+        labels.put("er tasks=20 per-class=100", Map.of("strategy", "er", "tasks", "20", "per-class", "100"));
+        labels.put("naive", Map.of("strategy", "naive"));
+        assertEquals(List.of(List.of("er tasks=2 per-class=100", "gr tasks=2"),
+                List.of("er tasks=2 per-class=100", "si tasks=2"), List.of("gr tasks=2", "si tasks=2"),
+                List.of("gr tasks=20", "er tasks=20 per-class=100")), PairedComparisons.sharing(labels, "tasks"));
+    }
+
+    /**
      * A grid's paired-by: only the pairs of labels equal but for the key form the family. Four labels (er and gr,
      * each with head fixed and grown) give two pairs, not six; er on 8 seeds always above its grown form: Wilcoxon
      * 2/256 = 0.0078 before correction, and Holm over the family of two doubles the smaller of the two at most.

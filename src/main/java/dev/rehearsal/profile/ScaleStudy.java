@@ -167,8 +167,8 @@ public final class ScaleStudy {
     }
 
     /**
-     * Where two strategies' fitted lines of a cost ({@link #CROSSED}) cross strictly inside the task counts both
-     * measured: {@code ln T = (b0 - a0) / (a1 - b1)}. Their ACCs are compared at the measured T nearest to the
+     * Where two strategies' fitted lines of a cost ({@link #CROSSED}), both fitted over the task counts both
+     * measured, cross strictly inside them: {@code ln T = (b0 - a0) / (a1 - b1)}. Their ACCs are compared at the measured T nearest to the
      * crossing (in log T), paired by seed when they share two or more, Holm-corrected over all the crossings.
      */
     public static List<Crossover> crossovers(List<String> strategies, List<Row> rows, Map<String, Growth> fits) {
@@ -180,15 +180,20 @@ public final class ScaleStudy {
                 for (int j = i + 1; j < strategies.size(); j++) {
                     String a = strategies.get(i);
                     String b = strategies.get(j);
-                    Growth fa = fits.get(a + "\u0000" + q);
-                    Growth fb = fits.get(b + "\u0000" + q);
-                    if (fa == null || fb == null || Math.abs(fa.slope() - fb.slope()) < 1e-9) {
+                    if (fits.get(a + "\u0000" + q) == null || fits.get(b + "\u0000" + q) == null) {
                         continue;
                     }
                     List<Integer> common = rows.stream().filter(r -> r.strategy().equals(a)).map(Row::tasks)
                             .filter(t -> rows.stream().anyMatch(r -> r.strategy().equals(b) && r.tasks() == t))
                             .sorted().toList();
                     if (common.size() < 2) {
+                        continue;
+                    }
+                    // Both lines fitted over the task counts both measured: lines fitted over different ranges
+                    // can cross where the costs are equal at every count (evaluation MACs of one solver).
+                    Growth fa = fitOver(rows, a, q, common);
+                    Growth fb = fitOver(rows, b, q, common);
+                    if (Math.abs(fa.slope() - fb.slope()) < 1e-9) {
                         continue;
                     }
                     double logT = (fb.intercept() - fa.intercept()) / (fa.slope() - fb.slope());
@@ -228,6 +233,19 @@ public final class ScaleStudy {
                     k < 0 ? null : answers.get(k)));
         }
         return out;
+    }
+
+    /** {@code strategy}'s log-log fit of {@code quantity} over the task counts {@code counts} alone. */
+    private static Growth fitOver(List<Row> rows, String strategy, String quantity, List<Integer> counts) {
+        double[] t = new double[counts.size()];
+        double[] y = new double[counts.size()];
+        for (int k = 0; k < counts.size(); k++) {
+            int n = counts.get(k);
+            t[k] = n;
+            y[k] = rows.stream().filter(r -> r.strategy().equals(strategy) && r.tasks() == n).findFirst()
+                    .orElseThrow().costs().get(quantity);
+        }
+        return Growth.fit(t, y);
     }
 
     /**

@@ -170,6 +170,32 @@ class ScaleStudyTest {
         assertEquals(2, m.tasks());
     }
 
+    /**
+     * Two strategies with the same cost at every task count both measured never cross, even when one also
+     * measured a larger count that bends its own fit: evaluation MACs 50 T^2 + 1000 T (not a power law) for both,
+     * "long" at 2-16 and "short" at 2-8, fitted alone, have slopes 1.235 and 1.174 and cross at T = 3.17.
+     */
+    @Test
+    void equalCostsOverTheSharedCountsDoNotCross() {
+        List<ScaleStudy.Measurement> ms = new ArrayList<>();
+        for (int t : T) {
+            long eval = 50L * t * t + 1000L * t;
+            ms.add(new ScaleStudy.Measurement("long", t, "seed 1", 1, 1, 1, eval, 1, 0.9, 0, 0.9));
+            if (t <= 8) {
+                ms.add(new ScaleStudy.Measurement("short", t, "seed 1", 1, 1, 1, eval, 1, 0.8, 0, 0.9));
+            }
+        }
+        List<ScaleStudy.Row> rows = ScaleStudy.rows(List.of("long", "short"), T, ms);
+        var fits = ScaleStudy.fits(List.of("long", "short"), rows);
+        Growth lone = fits.get("long\u0000evaluation_macs");
+        Growth shortFit = fits.get("short\u0000evaluation_macs");
+        assertEquals(1.235, lone.slope(), 1e-3);
+        assertEquals(1.174, shortFit.slope(), 1e-3);
+        assertEquals(3.17, Math.exp((shortFit.intercept() - lone.intercept()) / (lone.slope() - shortFit.slope())),
+                0.01, "fitted alone, the lines cross inside 2-8");
+        assertEquals(List.of(), ScaleStudy.crossovers(List.of("long", "short"), rows, fits));
+    }
+
     @Test
     void aCrossingOutsideTheMeasuredRangeIsNotNamed() {
         List<ScaleStudy.Measurement> ms = new ArrayList<>();

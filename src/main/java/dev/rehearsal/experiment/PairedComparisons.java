@@ -55,15 +55,7 @@ public final class PairedComparisons {
             rest.remove(key);
             groups.computeIfAbsent(rest, r -> new ArrayList<>()).add(label);
         });
-        List<List<String>> pairs = new ArrayList<>();
-        for (List<String> g : groups.values()) {
-            for (int i = 0; i < g.size(); i++) {
-                for (int j = i + 1; j < g.size(); j++) {
-                    pairs.add(List.of(g.get(i), g.get(j)));
-                }
-            }
-        }
-        return pairs;
+        return pairsWithin(groups.values());
     }
 
     /**
@@ -78,8 +70,13 @@ public final class PairedComparisons {
                 groups.computeIfAbsent(options.get(key), v -> new ArrayList<>()).add(label);
             }
         });
+        return pairsWithin(groups.values());
+    }
+
+    /** Every pair of labels within each group, in the groups' order and each group's order. */
+    private static List<List<String>> pairsWithin(java.util.Collection<List<String>> groups) {
         List<List<String>> pairs = new ArrayList<>();
-        for (List<String> g : groups.values()) {
+        for (List<String> g : groups) {
             for (int i = 0; i < g.size(); i++) {
                 for (int j = i + 1; j < g.size(); j++) {
                     pairs.add(List.of(g.get(i), g.get(j)));

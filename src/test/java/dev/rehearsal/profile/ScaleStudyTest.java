@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * derived by hand: a strategy "lin" keeping 1000 bytes a task, one "flat" keeping 5000 bytes whatever the
  * number of tasks, measured at T = 2, 4, 8, 16 on three seeds.
  */
-class ScaleStudyTest {
+public class ScaleStudyTest {
     private static final List<Integer> T = List.of(2, 4, 8, 16);
 
     private static List<ScaleStudy.Measurement> made() {
@@ -136,20 +136,33 @@ class ScaleStudyTest {
         JsonNode s = Json.MAPPER.readTree(Path.of("docs/results/scale/scale.json").toFile());
         int checked = 0;
         for (JsonNode m : s.get("measurements")) {
-            String strategy = m.get("strategy").asText().split(" ")[0];
-            long bytes = m.get("replay_memory_bytes").asLong();
-            switch (strategy) {
-                case "gr" -> assertEquals((2L * 3_872_984 + 1_796_010) * 4, bytes, m.toString());
-                case "si" -> assertEquals(2L * 1_796_010 * 4, bytes, m.toString());
-                case "er" -> assertEquals(784_000L * m.get("tasks").asInt(), bytes, m.toString());
-                default -> checked--;
+            if (replayMemoryIsCountedByHand(m)) {
+                checked++;
             }
-            checked++;
             if (m.path("least_learned").isNumber()) {
                 assertTrue(m.get("least_learned").asDouble() > 0.85, m.toString());
             }
         }
         assertTrue(checked >= 8, "gr and si at every task count at least: " + checked);
+    }
+
+    /**
+     * A scale.json measurement's replay memory against the perm preset's parameter counts by hand (solver
+     * 784-1000-1000-10: 1,796,010 parameters; VAE 784-1000-1000-z100: 3,872,984): gr keeps the generator, its frozen
+     * copy and the frozen solver, si an anchor and an importance per solver parameter, er 100 uint8 images of 784
+     * bytes per class of each task. Whether the measurement's strategy is one of those (others are not checked).
+     */
+    public static boolean replayMemoryIsCountedByHand(JsonNode m) {
+        long bytes = m.get("replay_memory_bytes").asLong();
+        switch (m.get("strategy").asText().split(" ")[0]) {
+            case "gr" -> assertEquals((2L * 3_872_984 + 1_796_010) * 4, bytes, m.toString());
+            case "si" -> assertEquals(2L * 1_796_010 * 4, bytes, m.toString());
+            case "er" -> assertEquals(784_000L * m.get("tasks").asInt(), bytes, m.toString());
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

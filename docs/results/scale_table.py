@@ -72,12 +72,9 @@ def acc_cell(seeds):
     return cell
 
 
-def forgetting_cell(m):
-    return "n/a" if m.get("forgetting") is None else fixed(m["forgetting"], 4)
-
-
-def learned_cell(m):
-    return "n/a" if m.get("least_learned") is None else fixed(m["least_learned"], 4)
+def four_cell(key):
+    """A value that may be missing (null in scale.json), with 4 decimals."""
+    return lambda m: "n/a" if m.get(key) is None else fixed(m[key], 4)
 
 
 def bytes_cell(m):
@@ -150,11 +147,11 @@ def permuted():
              % ", ".join(str(x) for x in seeds),
              pivot(scale, acc_cell(len(seeds))),
              "**Average forgetting** (mean over seeds of each task's best accuracy minus its final one):",
-             pivot(scale, forgetting_cell),
+             pivot(scale, four_cell("forgetting")),
              "**Least learned**: the lowest accuracy any task had right after it was learned, over every seed (the "
              "smallest diagonal entry of the runs' accuracy matrices), which shows whether 500 iterations a task are "
              "enough for each task to be learned:",
-             pivot(scale, learned_cell),
+             pivot(scale, four_cell("least_learned")),
              "**Replay memory**, exact bytes (the largest over the tasks: stored images for er and proto's "
              "prototypes, the generative models and their frozen copies for gr and bir, the anchor and importance for si):",
              pivot(scale, bytes_cell),

@@ -306,6 +306,11 @@ public final class ScaleStudy {
         return root;
     }
 
+    /** A number of scale.json with 4 decimals, "n/a" when it is null or absent. */
+    private static String fourOrNa(JsonNode v) {
+        return v.isNumber() ? String.format(Locale.ROOT, "%.4f", v.asDouble()) : "n/a";
+    }
+
     /** How a quantity reads in a sentence. */
     static String title(String quantity) {
         return switch (quantity) {
@@ -346,9 +351,8 @@ public final class ScaleStudy {
             b.append(String.format(Locale.ROOT, "| %s | %d | %d | %.4f%s | %s | %s | %,d | %,d | %.3g | %.3g | %.1f |%n",
                     m.get("strategy").asText(), m.get("tasks").asInt(), m.path("seeds").asInt(1),
                     m.get("acc").asDouble(), Double.isNaN(sem) ? "" : String.format(Locale.ROOT, " ± %.4f", sem),
-                    m.path("forgetting").isNumber() ? String.format(Locale.ROOT, "%.4f", m.get("forgetting")
-                            .asDouble()) : "n/a", m.path("least_learned").isNumber() ? String.format(Locale.ROOT,
-                            "%.4f", m.get("least_learned").asDouble()) : "n/a", m.get("replay_memory_bytes").asLong(),
+                    fourOrNa(m.path("forgetting")), fourOrNa(m.path("least_learned")),
+                    m.get("replay_memory_bytes").asLong(),
                     m.get("memory_bytes").asLong(), m.get("training_macs").asDouble(),
                     m.path("evaluation_macs").asDouble(), m.get("seconds").asDouble()));
         }

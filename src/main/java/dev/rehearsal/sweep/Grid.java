@@ -506,7 +506,6 @@ public final class Grid {
         swept.add("seed");
         List<Selection.Candidate> candidates = new ArrayList<>();
         Set<List<String>> seen = new LinkedHashSet<>();
-        List<Point> stage1 = new ArrayList<>();
         Unread unread = new Unread();
         int dup = 0;
         int n = 0;
@@ -540,7 +539,6 @@ public final class Grid {
             options.remove("seed");
             candidates.add(new Selection.Candidate(String.join(", ", group), Sweep.label(sel.get(0)), options,
                     List.copyOf(sel), List.copyOf(eval)));
-            stage1.addAll(sel);
         }
         unread.refuse();
         if (loneSkips) {
@@ -550,15 +548,16 @@ public final class Grid {
             for (int i = 0; i < candidates.size(); i++) {
                 Selection.Candidate c = candidates.get(i);
                 if (sizes.get(c.group()) == 1) {
-                    stage1.removeAll(c.selection());
                     candidates.set(i, new Selection.Candidate(c.group(), c.label(), c.options(), List.of(),
                             c.evaluation()));
                 }
             }
         }
+        // The selection stage: every candidate's selection experiments, in grid order.
+        List<Point> stage1 = candidates.stream().flatMap(c -> c.selection().stream()).toList();
         Selection.Plan plan = new Selection.Plan(by, selectSeeds, List.copyOf(per), evaluateSeeds,
                 List.copyOf(candidates), loneSkips);
-        return new Grid(source, report, List.copyOf(swept), List.copyOf(stage1), dup, plan, unread.keys, pairedBy);
+        return new Grid(source, report, List.copyOf(swept), stage1, dup, plan, unread.keys, pairedBy);
     }
 
     private static Map<String, JsonNode> seeded(Map<String, JsonNode> combo, long seed) {

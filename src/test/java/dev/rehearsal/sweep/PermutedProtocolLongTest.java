@@ -30,7 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  * are not compared with figures. What is asserted is what the protocol is for and what that work's
  * domain-incremental Permuted-MNIST results leave no doubt about: every method learns every permutation when it
  * is trained on it (5000 steps of 128 on a 784-1000-1000-10 network), and experience replay remembers the earlier
- * permutations clearly better than fine-tuning.
+ * permutations clearly better than fine-tuning. And the committed table's records reproduce: where
+ * docs/results/protocol/permuted/runs holds a strategy's seed-2 record, this run must have its id (the same
+ * config, resolved the same way as the grid's evaluation stage resolves it) and an ACC within 0.01 of it (bit for
+ * bit on the same CPU ISA and thread count; AVX-512 against AVX2 moves the last bits).
  *
  * <p>Tagged long: 9 runs of 10 x 5000 steps on the 1000-unit network, estimated (not measured) at about 2.5
  * CPU-hours on an otherwise idle 2-core machine of 2026-12 and about 6 at the load of 2026-12-06 (see the README's
@@ -85,6 +88,27 @@ class PermutedProtocolLongTest {
                 assertTrue(learned > 0.9, rec.path("strategy") + " learns task " + (t + 1) + ": " + learned);
             }
         }
+        Path committed = root.resolve("docs/results/protocol/permuted/runs");
+        int compared = 0;
+        if (Files.isDirectory(committed)) {
+            try (Stream<Path> s = Files.list(committed)) {
+                for (Path f : s.filter(f -> f.toString().endsWith(".json")).toList()) {
+                    JsonNode old = Json.MAPPER.readTree(f.toFile());
+                    JsonNode again = by.get(old.path("strategy").asText());
+                    if (old.path("seed").asLong() != 2 || again == null || !"finished".equals(old.path("status")
+                            .asText())) {
+                        continue;
+                    }
+                    assertEquals(old.path("id").asText(), again.path("id").asText(), f + ": the committed seed-2 "
+                            + old.path("strategy").asText() + " has another config than this run's");
+                    double d = Math.abs(old.path("acc").asDouble() - again.path("acc").asDouble());
+                    assertTrue(d <= 0.01, f + ": ACC " + again.path("acc") + " against the committed " + old.path(
+                            "acc"));
+                    compared++;
+                }
+            }
+        }
+        System.out.println("compared with " + compared + " committed seed-2 records");
         double naive = by.get("naive").path("acc").asDouble();
         for (String replay : List.of("er", "joint")) {
             assertTrue(by.get(replay).path("acc").asDouble() > naive + 0.05, replay + " above fine-tuning: " + all);

@@ -497,7 +497,17 @@ public final class Sweep {
         double shapeMacs = 0;
         int measured = 0;
         int shapes = 0;
-        for (Grid.Point p : grid.points()) {
+        // Under lone: evaluate, a group's only candidate goes straight to the evaluation seeds: those experiments
+        // are known before the selection stage, so they are listed and counted with it.
+        List<Grid.Point> lone = plan == null ? List.of() : plan.candidates().stream()
+                .filter(Selection.Candidate::alone).flatMap(c -> c.evaluation().stream()).toList();
+        List<Grid.Point> listed = new ArrayList<>(grid.points());
+        listed.addAll(lone);
+        for (Grid.Point p : listed) {
+            if (!lone.isEmpty() && p == lone.get(0)) {
+                b.append(String.format(Locale.ROOT, "evaluation stage, groups with one candidate (select: lone: "
+                        + "evaluate, nothing to choose): %d experiments%n", lone.size()));
+            }
             Cost c = Cost.of(p.config());
             boolean recorded = found.containsKey(p.id()) || taken.containsKey(p.id());
             List<ObjectNode> like = siblings.getOrDefault(Experiment.apartFromSeed(p.config()), List.of());
@@ -544,11 +554,16 @@ public final class Sweep {
         b.append(String.format(Locale.ROOT, ". Bytes exact: solver float32 parameters, uint8 images of the data set "
                 + "(loaded once per process)%n"));
         if (plan != null) {
-            b.append(String.format(Locale.ROOT, "then the evaluation stage: the candidate of each of the %d group(s) "
-                    + "(per %s) with the highest mean %s runs on seeds %s (%d experiments), decided after the "
-                    + "selection stage from its validation results%n", plan.groups().size(),
-                    String.join(", ", plan.per()), plan.by().title, Selection.seeds(plan.evaluateSeeds()),
-                    plan.groups().size() * plan.evaluateSeeds().size()));
+            long loneGroups = plan.candidates().stream().filter(Selection.Candidate::alone).count();
+            long chosen = plan.groups().size() - loneGroups;
+            if (chosen > 0) {
+                b.append(String.format(Locale.ROOT, "then the evaluation stage: the candidate of each of the %d "
+                        + "group(s) (per %s) %swith the highest mean %s runs on seeds %s (%d experiments), decided "
+                        + "after the selection stage from its validation results%n", chosen,
+                        String.join(", ", plan.per()), loneGroups > 0 ? "with more than one candidate " : "",
+                        plan.by().title, Selection.seeds(plan.evaluateSeeds()),
+                        chosen * plan.evaluateSeeds().size()));
+            }
         }
         return b.toString();
     }

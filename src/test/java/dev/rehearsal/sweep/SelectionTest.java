@@ -327,6 +327,21 @@ class SelectionTest {
                 () -> grid(yaml.replace("lone: evaluate", "lone: skip")));
         assertTrue(bad.getMessage().contains("select: lone must be select"), bad.getMessage());
 
+        // --dry-run lists the lone candidate's evaluation experiments (known before any selection) and counts
+        // them in what is to run; the evaluation line speaks of the one group that is chosen.
+        String dry = Sweep.dryRun(g, null);
+        List<Grid.Point> naiveRuns = g.selection().candidates().stream().filter(Selection.Candidate::alone)
+                .flatMap(c -> c.evaluation().stream()).toList();
+        assertEquals(List.of(3L, 4L), naiveRuns.stream().map(p -> p.config().seed).toList());
+        for (Grid.Point p : naiveRuns) {
+            assertTrue(dry.lines().anyMatch(l -> l.startsWith(p.id()) && l.contains("to run")), dry);
+        }
+        assertTrue(dry.contains("groups with one candidate (select: lone: evaluate, nothing to choose): 2 "
+                + "experiments"), dry);
+        assertTrue(dry.contains("to run: 8 experiments"), dry);
+        assertTrue(dry.contains("the candidate of each of the 1 group(s) (per strategy) with more than one candidate "
+                + "with the highest mean validation ACC runs on seeds 3, 4 (2 experiments)"), dry);
+
         ScriptedEngine engine = new ScriptedEngine(c -> c.seed <= 2 ? scripted(c)
                 : Experiment.failure(c, "evaluation not run in this test", RehearsalException.RUN));
         Sweep.run(g, dir, engine, false, new PrintStream(java.io.OutputStream.nullOutputStream()));

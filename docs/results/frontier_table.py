@@ -21,8 +21,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "benchmarks"))
 from readme_tables import marker_cli, not_merged, p_value  # noqa: E402  (one writer of README table markers)
 
-BLOCKS = {"domain-fixed-order": os.path.join(HERE, "frontier", "domain", "frontier.json"),
-          "protocol": os.path.join(HERE, "protocol", "frontier", "frontier.json")}
+BLOCKS = {"protocol": os.path.join(HERE, "protocol", "frontier", "frontier.json"),
+          "domain": os.path.join(HERE, "protocol", "frontier-domain", "frontier.json")}
 
 
 def size(n):
@@ -90,7 +90,7 @@ def main(argv):
                      "frontier", "%s does not exist" % os.path.relpath(path, os.path.join(HERE, "..", ".."))))
               for name, path in BLOCKS.items()}
     return marker_cli(argv, blocks, "frontier", "docs/results/frontier_table.py", "frontier tables",
-                      "docs/results/frontier/ and docs/results/protocol/frontier/")
+                      "docs/results/protocol/frontier/ and docs/results/protocol/frontier-domain/")
 
 
 if __name__ == "__main__":

@@ -163,7 +163,8 @@ class SweepIdentityTest {
         "literature-task.yaml, task", "literature-domain.yaml, domain", "literature-class-reset.yaml, class-reset", "literature-class-baselines-reset.yaml, "
         + "class-baselines-reset", "literature-task-reset.yaml, task-reset", "proto-selection.yaml, proto",
         "joint-at-once.yaml, joint-at-once", "literature-class-proto.yaml, class-proto",
-        "literature-class-bf16.yaml, class-bf16", "domain-reference-orders.yaml, domain-reference-orders"})
+        "literature-class-bf16.yaml, class-bf16", "domain-reference-orders.yaml, domain-reference-orders",
+        "frontier-domain.yaml, frontier-domain"})
     void theCommittedProtocolFoldersResumeWithoutRerunningAnything(String gridFile, String folder) {
         Path protocol = Path.of("docs/results/protocol");
         Grid g = Grid.read(protocol.resolve(gridFile), false, c -> c.threads = 1);

@@ -83,6 +83,14 @@ public final class Selection {
         public List<String> groups() {
             return candidates.stream().map(Candidate::group).distinct().toList();
         }
+
+        /**
+         * The evaluation experiments of the candidates chosen without the selection seeds ({@link Candidate#alone},
+         * under lone: evaluate), in grid order: known before the selection stage runs.
+         */
+        public List<Grid.Point> loneEvaluation() {
+            return candidates.stream().filter(Candidate::alone).flatMap(c -> c.evaluation().stream()).toList();
+        }
     }
 
     /**

@@ -499,8 +499,7 @@ public final class Sweep {
         int shapes = 0;
         // Under lone: evaluate, a group's only candidate goes straight to the evaluation seeds: those experiments
         // are known before the selection stage, so they are listed and counted with it.
-        List<Grid.Point> lone = plan == null ? List.of() : plan.candidates().stream()
-                .filter(Selection.Candidate::alone).flatMap(c -> c.evaluation().stream()).toList();
+        List<Grid.Point> lone = plan == null ? List.of() : plan.loneEvaluation();
         List<Grid.Point> listed = new ArrayList<>(grid.points());
         listed.addAll(lone);
         for (Grid.Point p : listed) {

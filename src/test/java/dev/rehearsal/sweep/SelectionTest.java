@@ -330,8 +330,7 @@ class SelectionTest {
         // --dry-run lists the lone candidate's evaluation experiments (known before any selection) and counts
         // them in what is to run; the evaluation line speaks of the one group that is chosen.
         String dry = Sweep.dryRun(g, null);
-        List<Grid.Point> naiveRuns = g.selection().candidates().stream().filter(Selection.Candidate::alone)
-                .flatMap(c -> c.evaluation().stream()).toList();
+        List<Grid.Point> naiveRuns = g.selection().loneEvaluation();
         assertEquals(List.of(3L, 4L), naiveRuns.stream().map(p -> p.config().seed).toList());
         for (Grid.Point p : naiveRuns) {
             assertTrue(dry.lines().anyMatch(l -> l.startsWith(p.id()) && l.contains("to run")), dry);

@@ -60,6 +60,7 @@ public final class SparkEngine implements Engine {
     private SparkEngine(SparkConf conf, String description, SparkMaster master) {
         // Netty reads this once, before Spark's first RPC (SPARK-NOTES: one of the flags Spark's launcher passes).
         System.setProperty("io.netty.tryReflectionSetAccessible", "true");
+        SparkLog.install();
         this.sc = master == null ? new JavaSparkContext(conf) : register(conf, master);
         this.sc.setLogLevel("WARN");
         this.description = description;
@@ -80,15 +81,9 @@ public final class SparkEngine implements Engine {
      */
     private void onShutdown() {
         sc.setLogLevel("OFF");
-        // setLogLevel sets the root logger's level; a logger configured with a level of its own (or one whose
-        // configuration another thread is still reading) went on printing: an executor's "launch task ... rejected"
-        // error once came after the stop message. Every configured logger goes off, as the root does.
-        org.apache.logging.log4j.core.config.Configurator.setAllLevels(
-                org.apache.logging.log4j.LogManager.ROOT_LOGGER_NAME, org.apache.logging.log4j.Level.OFF);
-        if (running && Engine.Stopped.announce()) {
-            System.err.println("rehearsal: " + stoppedMessage());
-            System.err.flush();
-        }
+        // Levels alone do not silence a line whose logger was checked before the stop (an executor's "launch task
+        // ... rejected" error once came after the stop message): the gate is closed with the message, under a lock.
+        SparkLog.close(running && Engine.Stopped.announce() ? "rehearsal: " + stoppedMessage() : null);
     }
 
     private String stoppedMessage() {
@@ -230,7 +225,8 @@ public final class SparkEngine implements Engine {
         } catch (Exception e) { // SparkException is checked, though Scala does not declare it
             if (sc.sc().isStopped()) {
                 // Nothing of Rehearsal stops the context while a job runs: the process is shutting down, or the
-                // cluster ended the application.
+                // cluster ended the application. What Spark logs while it winds down is not shown.
+                SparkLog.close(null);
                 throw new Engine.Stopped(stoppedMessage());
             }
             throw new EngineException(firstLine(e), e);

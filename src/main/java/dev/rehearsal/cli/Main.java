@@ -57,6 +57,13 @@ public final class Main implements Callable<Integer> {
         Usage.arrange(cli);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
+        // A number of the wrong form is refused as a config file refuses it, not as "'x' is not a long".
+        CommandLine.ITypeConverter<Long> asLong = t -> typed(() -> dev.rehearsal.config.ValueType.parseLong(t));
+        CommandLine.ITypeConverter<Integer> asInt = t -> typed(() -> dev.rehearsal.config.ValueType.parseInt(t));
+        CommandLine.ITypeConverter<Double> asDouble = t -> typed(() -> dev.rehearsal.config.ValueType.parseDouble(t));
+        cli.registerConverter(Long.class, asLong).registerConverter(long.class, asLong)
+                .registerConverter(Integer.class, asInt).registerConverter(int.class, asInt)
+                .registerConverter(Double.class, asDouble).registerConverter(double.class, asDouble);
         cli.setParameterExceptionHandler((ex, argv) -> {
             CommandSpec where = ex.getCommandLine().getCommandSpec();
             String message = ex instanceof UnmatchedArgumentException u ? unmatched(u, where) : ex.getMessage();
@@ -69,6 +76,15 @@ public final class Main implements Callable<Integer> {
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, err));
         return cli;
+    }
+
+    /** A converter's refusal as picocli reports it: "Invalid value for option '--KEY': MESSAGE". */
+    private static <T> T typed(java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
     }
 
     /** A bare {@code rehearsal}: the usage, on stderr, and exit code 2. */

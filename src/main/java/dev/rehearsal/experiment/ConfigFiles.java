@@ -282,14 +282,36 @@ public final class ConfigFiles {
         } catch (UnrecognizedPropertyException e) {
             throw new RehearsalException(RehearsalException.USAGE, where + ": unknown key '" + e.getPropertyName() + "'");
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof RehearsalException r) { // a value type's own check, which names its key
+                throw new RehearsalException(r.exitCode(), where + ": " + r.getMessage());
+            }
             String key = e.getPath().isEmpty() ? "?" : e.getPath().get(0).getFieldName();
-            // An enumerated key's value is parsed by its enum (Word.parse): its message is "VALUE (expected ...)".
-            String why = e.getCause() instanceof IllegalArgumentException bad ? bad.getMessage()
-                    : e.getOriginalMessage().split("\n")[0];
-            throw new RehearsalException(RehearsalException.USAGE, where + ": invalid value for '" + key + "': " + why);
+            throw new RehearsalException(RehearsalException.USAGE, where + ": invalid value for '" + key + "': "
+                    + why(e, e.getPath().isEmpty() ? null : tree.get(key)));
         } catch (IOException e) {
             throw new RehearsalException(RehearsalException.USAGE, where + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Why a value did not read as its key's type, in the user's terms: "VALUE (expected TYPE)", not Jackson's
+     * account of its tokens and coercion settings.
+     */
+    static String why(JsonMappingException e, JsonNode value) {
+        if (e.getCause() instanceof IllegalArgumentException bad) {
+            // An enumerated key's value is parsed by its enum (Word.parse): its message is "VALUE (expected ...)".
+            return bad.getMessage();
+        }
+        Class<?> target = e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m
+                ? m.getTargetType() : null;
+        if (target == null && e.getCause() instanceof com.fasterxml.jackson.core.exc.InputCoercionException c) {
+            target = c.getTargetType();
+        }
+        if (target == null || value == null) {
+            return e.getOriginalMessage().split("\n")[0];
+        }
+        String shown = value.isArray() ? "a list " + value : value.isObject() ? "a mapping " + value : value.asText();
+        return shown + " (expected " + dev.rehearsal.config.ValueType.expected(target) + ")";
     }
 
     /**

@@ -223,6 +223,25 @@ class UsageTest {
         assertTrue(separate.oneLineError() && separate.err().contains("flags take no value"), separate.err());
     }
 
+    /** A number of the wrong form on the command line is refused as a config file refuses it (ConfigFilesTest). */
+    @Test
+    void aNumberOfTheWrongFormShowsTheValueAndWhatTheOptionTakes() {
+        for (String[] c : new String[][] {
+            {"--seed", "99999999999999999999", "a whole number from -9223372036854775808 to 9223372036854775807"},
+            {"--iterations", "2.5", "a whole number from -2147483648 to 2147483647"},
+            {"--batch", "0x10", "a whole number from -2147483648 to 2147483647"},
+            {"--lr", "abc", "a number"}}) {
+            Cli r = Cli.run("run", "--strategy", "er", c[0], c[1]);
+            assertEquals(2, r.exitCode(), r.err());
+            assertTrue(r.oneLineError(), r.err());
+            assertTrue(r.err().startsWith("rehearsal: Invalid value for option '" + c[0] + "': " + c[1] + " (expected "
+                    + c[2] + ") (see 'rehearsal run --help')"), r.err());
+        }
+        Cli parallel = Cli.run("sweep", "--config", "g.yaml", "--out", "o", "--parallel", "two");
+        assertEquals(2, parallel.exitCode(), parallel.err());
+        assertTrue(parallel.err().contains("'--parallel': two (expected a whole number"), parallel.err());
+    }
+
     @Test
     void aMisspeltOptionOrCommandGetsTheNearestName() {
         for (String[] c : new String[][] {{"run", "--epoch", "--epochs"}, {"compare", "--strategis", "--strategies"},

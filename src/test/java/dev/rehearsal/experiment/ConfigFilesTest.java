@@ -2,6 +2,7 @@ package dev.rehearsal.experiment;
 
 import dev.rehearsal.config.ExperimentConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +67,29 @@ class ConfigFilesTest {
         RehearsalException e = assertThrows(RehearsalException.class,
                 () -> ConfigFiles.resolve(dir.resolve("missing.yaml"), false, c -> { }));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
+
+    /** A value of the wrong type is shown as written, with the type its key wants, in words a user reads. */
+    @Test
+    void aWrongTypeNamesTheValueAndTheTypeNotTheParser(@TempDir Path dir) throws Exception {
+        assertRefused(dir, "seed: x\n", "invalid value for 'seed': x (expected a whole number from "
+                + "-9223372036854775808 to 9223372036854775807)");
+        assertRefused(dir, "seed: 99999999999999999999\n", "'seed': 99999999999999999999 (expected a whole number");
+        assertRefused(dir, "iterations: 2.5\n", "'iterations': 2.5 (expected a whole number from -2147483648");
+        assertRefused(dir, "iterations: {a: 1}\n", "'iterations': a mapping {\"a\":1} (expected a whole number");
+        assertRefused(dir, "reset-optimizer: maybe\n", "'reset-optimizer': maybe (expected true or false)");
+        assertRefused(dir, "lr: [0.1]\n", "'lr': a list [0.1] (expected a number)");
+        assertRefused(dir, "class-order: [0, 1, a]\n", "bad.yaml: invalid value for 'class-order': [0, 1, a] "
+                + "(expected random, reference, fixed or a list of classes)");
+        for (String yaml : List.of("seed: x\n", "iterations: 2.5\n", "lr: [0.1]\n", "reset-optimizer: maybe\n",
+                "class-order: [0, 1, a]\n", "seed: 99999999999999999999\n")) {
+            Path f = Files.writeString(dir.resolve("w.yaml"), yaml);
+            String m = assertThrows(RehearsalException.class, () -> ConfigFiles.resolve(f, false, c -> { }))
+                    .getMessage();
+            for (String jackson : List.of("deserialize", "coerce", "JsonToken", "`", "Cannot construct", "problem:")) {
+                assertFalse(m.contains(jackson), "'" + jackson + "' in: " + m);
+            }
+        }
     }
 
     private static void assertRefused(Path dir, String content, String... expected) throws Exception {

@@ -308,8 +308,10 @@ public final class Grid {
         }
         List<ObjectNode> overrides = new ArrayList<>();
         if (explicit != null && !explicit.isNull()) {
-            if (!explicit.isArray()) {
-                throw usage(where + ": 'points' must be a list of option maps, e.g. points: [{strategy: gr}]");
+            if (!explicit.isArray() || explicit.isEmpty()) {
+                // An empty list would otherwise run the grid's one default experiment, which nobody asked for.
+                throw usage(where + ": 'points' must be a non-empty list of option maps, e.g. points: [{strategy: gr}]"
+                        + (explicit.isArray() ? "; got []" : ""));
             }
             for (JsonNode p : explicit) {
                 if (!p.isObject()) {

@@ -160,7 +160,9 @@ class GridTest {
                 List.of("strategies: [er, gr]", "'strategies'"),
                 List.of("grid: {nonsense: [1]}", "'nonsense'"),
                 List.of("grid: {seed: 3}", "'seed'"),
-                List.of("points: [{lr: 0}]", "'lr'"))) {
+                List.of("points: [{lr: 0}]", "'lr'"),
+                List.of("points: []", "'points' must be a non-empty list"),
+                List.of("grid: {strategy: []}", "grid key 'strategy' must be a non-empty list"))) {
             RehearsalException e = assertThrows(RehearsalException.class, () -> grid(bad.get(0)), bad.get(0));
             assertEquals(RehearsalException.USAGE, e.exitCode());
             assertTrue(e.getMessage().contains(bad.get(1)), e.getMessage());

@@ -144,7 +144,7 @@ public final class AtomicFiles {
     }
 
     /** Where a link points, in words. */
-    static String linkTarget(Path link) {
+    public static String linkTarget(Path link) {
         try {
             return "to " + Files.readSymbolicLink(link);
         } catch (IOException e) {

@@ -215,10 +215,10 @@ public final class ResultsFolder implements AutoCloseable {
     /**
      * What a results folder's manifest says of its run, for listings: the command, when it started, was last
      * resumed and finished (null when it did not), the error it failed with (null when it did not), and whether
-     * another process holds its lock now (it is running).
+     * another process holds its lock now (it is running), and the files it lists as written (relative paths).
      */
     public record Summary(String command, String started, String resumed, String finished, String failed,
-            boolean running) {
+            boolean running, List<String> files) {
     }
 
     /**
@@ -235,7 +235,13 @@ public final class ResultsFolder implements AutoCloseable {
         }
         return new Summary(m.path("command").asText(), textOrNull(m, "started"), textOrNull(m, "resumed"),
                 textOrNull(m, "finished"), m.has(FAILED) ? m.path(FAILED).path("error").asText() : null,
-                heldByAnother(abs.resolve(LOCK)));
+                heldByAnother(abs.resolve(LOCK)), listed(m));
+    }
+
+    private static List<String> listed(JsonNode m) {
+        List<String> files = new ArrayList<>();
+        m.path("files").forEach(f -> files.add(f.asText()));
+        return List.copyOf(files);
     }
 
     private static String textOrNull(JsonNode m, String key) {

@@ -51,6 +51,8 @@ public final class RunListing {
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
     /** A config file is a few kB; a larger one is not read for a listing. */
     private static final long MAX_BYTES = 8L << 20;
+    /** A finished run's top-level JSON files up to this size are parsed for a listing ({@link #damage}). */
+    private static final long MAX_CHECKED_BYTES = 256L << 20;
 
     private RunListing() {
     }
@@ -104,7 +106,58 @@ public final class RunListing {
         }
         Status status = s.failed() != null ? Status.FAILED : s.running() ? Status.RUNNING
                 : s.finished() != null ? Status.FINISHED : Status.INCOMPLETE;
-        return new Run(dir, s.command(), s.started(), status, s.failed(), keyValues(dir, s.command()), latest);
+        String damage = status == Status.FINISHED ? damage(dir, s.files()) : null;
+        String detail = damage != null ? damage : status == Status.FINISHED ? missing(dir, s.files()) : s.failed();
+        return new Run(dir, s.command(), s.started(), damage == null ? status : Status.DAMAGED, detail,
+                keyValues(dir, s.command()), latest);
+    }
+
+    /** The files a run's results are read from (by report and the merges): one of them missing is damage. */
+    private static final Set<String> RESULTS_FILES = Set.of("results.json", "sweep.json", "scale.json");
+
+    /**
+     * Why a finished run's folder can no longer be used as its manifest says, or null: a listed file that is a link
+     * (never followed), its results file (results.json, sweep.json or scale.json) missing, or a top-level JSON file
+     * (those, config.json, grid.json ...) that does not parse (cut short, overwritten). What the commands that read
+     * these files check beyond that (schema, checksums) is theirs to say. Other files that are gone are
+     * {@link #missing}, not damage: a finished run removes its checkpoints, and a folder may be trimmed by hand.
+     */
+    static String damage(Path dir, List<String> files) {
+        for (String f : files) {
+            Path p = dir.resolve(f);
+            if (Files.isSymbolicLink(p)) {
+                return f + " is a link (" + AtomicFiles.linkTarget(p) + "), not the file the run wrote";
+            }
+            if (RESULTS_FILES.contains(f) && !Files.isRegularFile(p, NOFOLLOW)) {
+                return f + " is listed as written but " + (Files.exists(p, NOFOLLOW) ? "is not a file" : "is missing");
+            }
+        }
+        for (String f : files) {
+            Path p = dir.resolve(f);
+            if (f.endsWith(".json") && !f.contains("/") && Files.isRegularFile(p, NOFOLLOW)) {
+                try {
+                    if (Files.size(p) > MAX_CHECKED_BYTES) {
+                        continue; // not read for a listing; the command that reads it checks it
+                    }
+                    JsonNode root = Json.MAPPER.readTree(Files.readString(p, StandardCharsets.UTF_8));
+                    if (root == null || !root.isObject()) {
+                        return f + " is not a JSON object";
+                    }
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    return f + " is not valid JSON (" + e.getOriginalMessage().split("\n")[0] + ")";
+                } catch (IOException e) {
+                    return f + " cannot be read: " + AtomicFiles.reason(e);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The top-level files a finished run's manifest lists that its folder no longer holds, as a note; or null. */
+    static String missing(Path dir, List<String> files) {
+        List<String> gone = files.stream().filter(f -> !f.contains("/"))
+                .filter(f -> !Files.exists(dir.resolve(f), NOFOLLOW)).toList();
+        return gone.isEmpty() ? null : "not in the folder (listed as written): " + String.join(", ", gone);
     }
 
     /**

@@ -188,4 +188,58 @@ class RunFoldersCliTest {
             assertEquals(before, snapshot(dir), "runs wrote, moved and removed nothing");
         }
     }
+
+    /**
+     * A finished run whose folder no longer holds what it wrote is listed as such, from the files themselves: its
+     * results file cut short, or a file replaced by a link, is damaged (with why); a trimmed report or a removed
+     * checkpoint is not damage, a missing top-level file is noted; nothing is followed or written.
+     */
+    @Test
+    void aFinishedRunWhoseResultsAreCutShortOrLinkedIsListedAsDamaged(@TempDir Path dir) throws Exception {
+        Path results = dir.resolve("results");
+        ExperimentConfig quick = ConfigFiles.resolve((Path) null, true, c -> { });
+        Map<String, Path> folders = new HashMap<>();
+        for (String name : List.of("intact", "cut", "linked", "trimmed", "nocheckpoint", "noresults")) {
+            ResultsFolder f = run(results.resolve(name), "run", quick, false);
+            AtomicFiles.write(f.dir().resolve("results.json"), "{\"schema_version\": 4}\n".getBytes(
+                    StandardCharsets.UTF_8));
+            AtomicFiles.write(f.dir().resolve("results.md"), "# results\n".getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(f.dir().resolve("checkpoint/er-seed1/state.json"), "{}".getBytes(StandardCharsets.UTF_8));
+            f.finish();
+            f.close();
+            folders.put(name, f.dir());
+        }
+        Path cut = folders.get("cut").resolve("results.json");
+        Files.writeString(cut, "{\"schema_ver");
+        Path linked = folders.get("linked").resolve("config.json");
+        Files.delete(linked);
+        Files.createSymbolicLink(linked, dir.resolve("outside.json"));
+        Files.delete(folders.get("trimmed").resolve("results.md"));
+        Files.delete(folders.get("nocheckpoint").resolve("checkpoint/er-seed1/state.json"));
+        Files.delete(folders.get("noresults").resolve("results.json"));
+        Map<String, String> before = snapshot(dir);
+
+        Cli r = Cli.run("runs", results.toString(), "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        Map<String, JsonNode> byName = new HashMap<>();
+        for (JsonNode run : Json.MAPPER.readTree(r.out())) {
+            byName.put(Path.of(run.get("folder").asText()).getParent().getFileName().toString(), run);
+        }
+        assertEquals("finished", byName.get("intact").get("status").asText());
+        assertTrue(byName.get("intact").get("detail").isNull(), byName.get("intact").toString());
+        assertEquals("damaged", byName.get("cut").get("status").asText());
+        assertTrue(byName.get("cut").get("detail").asText().startsWith("results.json is not valid JSON"),
+                byName.get("cut").toString());
+        assertEquals("damaged", byName.get("linked").get("status").asText());
+        assertTrue(byName.get("linked").get("detail").asText().startsWith("config.json is a link"),
+                byName.get("linked").toString());
+        assertEquals("damaged", byName.get("noresults").get("status").asText());
+        assertEquals("results.json is listed as written but is missing", byName.get("noresults").get("detail")
+                .asText());
+        assertEquals("finished", byName.get("trimmed").get("status").asText());
+        assertEquals("not in the folder (listed as written): results.md", byName.get("trimmed").get("detail").asText());
+        assertEquals("finished", byName.get("nocheckpoint").get("status").asText());
+        assertTrue(byName.get("nocheckpoint").get("detail").isNull(), byName.get("nocheckpoint").toString());
+        assertEquals(before, snapshot(dir), "runs wrote, moved and removed nothing");
+    }
 }

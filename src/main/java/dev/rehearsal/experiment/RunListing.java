@@ -116,38 +116,44 @@ public final class RunListing {
     private static final Set<String> RESULTS_FILES = Set.of("results.json", "sweep.json", "scale.json");
 
     /**
-     * Why a finished run's folder can no longer be used as its manifest says, or null: a listed file that is a link
-     * (never followed), its results file (results.json, sweep.json or scale.json) missing, or a top-level JSON file
-     * (those, config.json, grid.json ...) that does not parse (cut short, overwritten). What the commands that read
-     * these files check beyond that (schema, checksums) is theirs to say. Other files that are gone are
-     * {@link #missing}, not damage: a finished run removes its checkpoints, and a folder may be trimmed by hand.
+     * Why a finished run's folder can no longer be used as its manifest says, or null: a link anywhere in it (the
+     * walk every refusal of a linked folder uses, {@link ResultsFolder#firstLink}; never followed), its results file
+     * (results.json, sweep.json or scale.json) missing, or a top-level JSON file (those, config.json, grid.json ...)
+     * that does not parse (cut short, overwritten). What the commands that read these files check beyond that
+     * (schema, checksums) is theirs to say. Other files that are gone are {@link #missing}, not damage: a finished
+     * run removes its checkpoints, and a folder may be trimmed by hand.
      */
     static String damage(Path dir, List<String> files) {
-        for (String f : files) {
-            Path p = dir.resolve(f);
-            if (Files.isSymbolicLink(p)) {
-                return f + " is a link (" + AtomicFiles.linkTarget(p) + "), not the file the run wrote";
+        try {
+            Path link = ResultsFolder.firstLink(dir);
+            if (link != null) {
+                return dir.relativize(link) + " is a link (" + AtomicFiles.linkTarget(link) + "), not a file the run "
+                        + "wrote";
             }
-            if (RESULTS_FILES.contains(f) && !Files.isRegularFile(p, NOFOLLOW)) {
-                return f + " is listed as written but " + (Files.exists(p, NOFOLLOW) ? "is not a file" : "is missing");
-            }
+        } catch (IOException e) {
+            return "it cannot be read: " + AtomicFiles.reason(e);
         }
         for (String f : files) {
             Path p = dir.resolve(f);
-            if (f.endsWith(".json") && !f.contains("/") && Files.isRegularFile(p, NOFOLLOW)) {
-                try {
-                    if (Files.size(p) > MAX_CHECKED_BYTES) {
-                        continue; // not read for a listing; the command that reads it checks it
-                    }
-                    JsonNode root = Json.MAPPER.readTree(Files.readString(p, StandardCharsets.UTF_8));
-                    if (root == null || !root.isObject()) {
-                        return f + " is not a JSON object";
-                    }
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    return f + " is not valid JSON (" + e.getOriginalMessage().split("\n")[0] + ")";
-                } catch (IOException e) {
-                    return f + " cannot be read: " + AtomicFiles.reason(e);
+            boolean file = Files.isRegularFile(p, NOFOLLOW);
+            if (RESULTS_FILES.contains(f) && !file) {
+                return f + " is listed as written but " + (Files.exists(p, NOFOLLOW) ? "is not a file" : "is missing");
+            }
+            if (!file || !f.endsWith(".json") || f.contains("/")) {
+                continue;
+            }
+            try {
+                if (Files.size(p) > MAX_CHECKED_BYTES) {
+                    continue; // not read for a listing; the command that reads it checks it
                 }
+                JsonNode root = Json.MAPPER.readTree(Files.readString(p, StandardCharsets.UTF_8));
+                if (root == null || !root.isObject()) {
+                    return f + " is not a JSON object";
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return f + " is not valid JSON (" + e.getOriginalMessage().split("\n")[0] + ")";
+            } catch (IOException e) {
+                return f + " cannot be read: " + AtomicFiles.reason(e);
             }
         }
         return null;

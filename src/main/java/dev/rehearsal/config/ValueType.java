@@ -35,28 +35,24 @@ public final class ValueType {
 
     /** {@code text} as a {@code long}, or a refusal that shows it and the range. */
     public static long parseLong(String text) {
-        try {
-            return Long.parseLong(text.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(text + " (expected " + expected(long.class) + ")");
-        }
+        return parse(text, Long::parseLong, long.class);
     }
 
     /** {@code text} as an {@code int}, or a refusal that shows it and the range. */
     public static int parseInt(String text) {
-        try {
-            return Integer.parseInt(text.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(text + " (expected " + expected(int.class) + ")");
-        }
+        return parse(text, Integer::parseInt, int.class);
     }
 
     /** {@code text} as a {@code double} (range and finiteness are the key's own check), or a refusal. */
     public static double parseDouble(String text) {
+        return parse(text, Double::parseDouble, double.class);
+    }
+
+    private static <T> T parse(String text, java.util.function.Function<String, T> parser, Class<?> type) {
         try {
-            return Double.parseDouble(text.strip());
+            return parser.apply(text.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(text + " (expected " + expected(double.class) + ")");
+            throw new IllegalArgumentException(text + " (expected " + expected(type) + ")");
         }
     }
 }

@@ -503,6 +503,15 @@ def p_value(p):
     return "< 1e-12" if p < P_FLOOR else ("%.1e" % p if p < 1e-4 else fixed(p, 4))
 
 
+def verdict(comparison, where):
+    """A paired comparison's verdict as Rehearsal wrote it (Verdict.label in Java, the one vocabulary: "X better",
+    "not distinguishable", "too few seeds to decide"); a file written before verdicts were recorded is refused."""
+    if "verdict" not in comparison:
+        raise SystemExit("error: %s holds a comparison without a verdict (written before 2026-12-07): merge it again "
+                         "with `rehearsal sweep --config GRID --out FOLDER --merge-only`" % where)
+    return comparison["verdict"]
+
+
 def marker_cli(argv, blocks, prefix, script, what, source):
     """The command line every README table script shares: no argument prints each block; --write README.md
     replaces each block between its <!-- PREFIX:NAME:begin/end --> markers; --check README.md exits 1 when the

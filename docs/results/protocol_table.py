@@ -39,7 +39,7 @@ FOLDERS = {name: os.path.join(PROTOCOL, name)
 PUBLISHED_SEEDS = {"permuted": 5}
 SCHEMA_VERSION = 4
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
-from readme_tables import fixed, marker_cli, not_merged, p_value  # noqa: E402  (one writer of README table markers)
+from readme_tables import fixed, marker_cli, not_merged, p_value, verdict  # noqa: E402  (one writer of README table markers)
 
 
 def load(path):
@@ -180,13 +180,14 @@ def results_table(name):
     comparisons = results.get("comparisons", [])
     if comparisons:
         lines += ["", "Paired comparisons (same seeds, same class orders; Holm over the %d comparisons of this table; "
-                  "\"better\" only where both corrected tests are below 0.05):" % len(comparisons), "",
+                  "\"better\" only where both corrected tests are below 0.05; \"too few seeds to decide\" where the seeds "
+                  "could not have let the corrected Wilcoxon p go below 0.05 whatever the differences):" % len(comparisons), "",
                   "| A | B | n | mean A - B | paired t p (Holm) | Wilcoxon p (Holm) | verdict |",
                   "|---|---|---|---|---|---|---|"]
         for c in comparisons:
             lines.append("| %s | %s | %d | %+.4f | %s | %s | %s |" % (
                 c["a"], c["b"], c["n"], c["mean_difference"], p_value(c["p_t_holm"]), p_value(c["p_wilcoxon_holm"]),
-                c["better"] + " better" if c["significant"] else "not distinguishable"))
+                verdict(c, os.path.join(folder, "results.json"))))
     return "\n".join(lines)
 
 

@@ -170,13 +170,15 @@ public final class PairedComparisons {
         b.append("Each pair on the seeds both ran (same seed, same class order): paired t-test and Wilcoxon "
                 + "signed-rank test, each Holm-corrected over the " + answers.size() + " comparison(s) of this table; "
                 + "one method beats another only when both corrected p-values are below " + Verdict.ALPHA
-                + ". With 5 seeds or fewer the Wilcoxon test cannot go below 0.0625, so no such claim is made.\n\n");
+                + "; otherwise they are " + Verdict.NOT_DISTINGUISHABLE + ", or \"" + Verdict.TOO_FEW + "\" where the "
+                + "seeds could not have let the corrected Wilcoxon p go below it whatever the differences (the exact "
+                + "test's smallest p with n pairs is 2/2^n, 0.0625 at 5, before Holm's factor).\n\n");
         b.append("| A | B | n | mean A - B | paired t p (Holm) | Wilcoxon p (Holm) | verdict |\n");
         b.append("|---|---|---|---|---|---|---|\n");
         for (Verdict.Answer a : answers) {
             b.append(String.format(Locale.ROOT, "| %s | %s | %d | %+.4f | %s | %s | %s |%n", a.a(), a.b(),
                     a.test().n(), a.test().meanDiff(), Verdict.formatP(a.pTHolm()), Verdict.formatP(a.pWHolm()),
-                    a.significant() ? a.winner() + " better" : "not distinguishable"));
+                    a.label()));
         }
         return b.toString();
     }
@@ -198,6 +200,8 @@ public final class PairedComparisons {
             o.put("p_wilcoxon_holm", a.pWHolm());
             o.put("significant", a.significant());
             o.set("better", a.winner() == null ? Json.MAPPER.nullNode() : Json.MAPPER.getNodeFactory().textNode(a.winner()));
+            o.put("p_wilcoxon_holm_floor", a.pWFloorHolm());
+            o.put("verdict", a.label());
             o.put("sentence", a.sentence());
         }
         return out;

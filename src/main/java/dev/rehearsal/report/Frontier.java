@@ -279,7 +279,8 @@ public final class Frontier {
             if (v != null) {
                 o.put("runner_up", v.b()).put("paired_seeds", v.test().n()).put("mean_difference", v.test().meanDiff())
                         .put("p_t_holm", v.pTHolm()).put("p_wilcoxon_holm", v.pWHolm())
-                        .put("significant", v.significant()).put("sentence", v.sentence());
+                        .put("p_wilcoxon_holm_floor", v.pWFloorHolm()).put("significant", v.significant())
+                        .put("verdict", v.label()).put("sentence", v.sentence());
             }
         });
         ArrayNode pub = root.putArray("published");
@@ -561,7 +562,9 @@ public final class Frontier {
                 dev.rehearsal.stats.Verdict.Answer v = dev.rehearsal.stats.Verdict.decide(List.of(
                         new dev.rehearsal.stats.Verdict.Question(proto.strategy(), proto.bySeed(), er1.strategy(),
                                 er1.bySeed()))).get(0);
-                verdict = !v.significant() ? "are not distinguishable from raw samples at 0.05"
+                verdict = !v.decidable() ? "cannot be told apart from raw samples with " + v.test().n()
+                        + " paired seeds (too few for the test to call a difference at 0.05)"
+                        : !v.significant() ? "are not distinguishable from raw samples at 0.05"
                         : v.winner().equals(proto.strategy()) ? "beat raw samples (significant at 0.05)"
                         : "do worse than raw samples (significant at 0.05)";
             }

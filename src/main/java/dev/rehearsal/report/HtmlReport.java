@@ -655,15 +655,17 @@ public final class HtmlReport {
                 cell(String.format(Locale.ROOT, "%+.4f", c.meanDifference()));
                 cell(Double.isNaN(c.pTHolm()) ? "n/a" : String.format(Locale.ROOT, "%.4f", c.pTHolm()));
                 cell(String.format(Locale.ROOT, "%.4f", c.pWilcoxonHolm()));
-                cell(c.significant() && c.better() != null ? c.better() + " better" : "not distinguishable");
+                cell(c.verdict());
                 b.append("</tr>\n");
             }
             b.append("</table></div>\n<p class=\"note\">Each pair on the seeds both ran (same seed, same class order): the ")
                     .append("paired t-test and the exact Wilcoxon signed-rank test, each Holm-corrected over the ")
                     .append(escape(Figures.count(results.comparisons().size(), "comparison"))).append(" of this table. One method is called ")
                     .append("better only where both corrected p-values are below 0.05; otherwise the two are not ")
-                    .append("distinguishable, whatever their means. With 5 seeds or fewer the Wilcoxon test cannot ")
-                    .append("go below 0.0625.</p>\n");
+                    .append("distinguishable, whatever their means, or, where the seeds were too few for the corrected ")
+                    .append("Wilcoxon p to go below 0.05 whatever the differences (the exact test's smallest p with n ")
+                    .append("pairs is 2/2<sup>n</sup>, 0.0625 at 5, before Holm's factor), ")
+                    .append(escape(dev.rehearsal.stats.Verdict.TOO_FEW)).append(".</p>\n");
         }
 
         /**

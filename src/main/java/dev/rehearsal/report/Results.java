@@ -20,7 +20,7 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
 
     /** One of results.json's paired comparisons (see the schema's definition "comparison"), checked on reading. */
     record Comparison(String a, String b, int n, double meanDifference, double pTHolm, double pWilcoxonHolm,
-            boolean significant, String better) {
+            boolean significant, String better, String verdict) {
     }
 
     /** The strategies as every table and figure lists them: the complete ones, then the incomplete ones. */
@@ -86,6 +86,14 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
         if (!a.isArray()) {
             throw corrupt(file, "'comparisons' is " + a + ", not a list");
         }
+        // The smallest corrected Wilcoxon p each comparison's seeds allowed: as written, or (files written before it
+        // was recorded) from the numbers of seeds, the same Holm over 2/2^n.
+        int[] seeds = new int[a.size()];
+        for (int i = 0; i < a.size(); i++) {
+            seeds[i] = Math.max(2, a.get(i).path("n").asInt(2));
+        }
+        double[] floors = dev.rehearsal.stats.Verdict.wilcoxonFloorsHolm(seeds);
+        int index = 0;
         for (JsonNode c : a) {
             String where = "a comparison of 'comparisons'";
             if (!c.path("a").isTextual() || !c.path("b").isTextual() || !c.path("n").canConvertToInt()
@@ -100,8 +108,22 @@ record Results(Map<String, JsonNode> config, List<Strategy> strategies, List<Str
                         + "' has a p-value outside [0, 1]");
             }
             String better = c.path("better").isTextual() ? c.path("better").asText() : null;
+            boolean significant = c.path("significant").asBoolean();
+            JsonNode floorNode = c.path("p_wilcoxon_holm_floor");
+            double floor = floorNode.isMissingNode() ? floors[index] : floorNode.asDouble(-1);
+            if (!(floor >= 0 && floor <= pw * (1 + 1e-9))) { // a lower bound of the corrected p (rounding aside)
+                throw corrupt(file, where + " between '" + c.path("a").asText() + "' and '" + c.path("b").asText()
+                        + "' has a p_wilcoxon_holm_floor of " + floorNode + ", expected in [0, p_wilcoxon_holm]");
+            }
+            String verdict = dev.rehearsal.stats.Verdict.label(significant ? better : null,
+                    floor < dev.rehearsal.stats.Verdict.ALPHA);
+            if (c.has("verdict") && !c.path("verdict").asText().equals(verdict)) {
+                throw corrupt(file, where + " between '" + c.path("a").asText() + "' and '" + c.path("b").asText()
+                        + "' says '" + c.path("verdict").asText() + "' where its p-values give '" + verdict + "'");
+            }
+            index++;
             out.add(new Comparison(c.path("a").asText(), c.path("b").asText(), c.path("n").asInt(),
-                    c.path("mean_difference").asDouble(), pt, pw, c.path("significant").asBoolean(), better));
+                    c.path("mean_difference").asDouble(), pt, pw, significant, better, verdict));
         }
         return out;
     }

@@ -105,6 +105,56 @@ class PairedComparisonsTest {
     }
 
     /**
+     * Three seeds where er is far above gr on every one: the t-test separates them, but the exact Wilcoxon test's
+     * smallest p with 3 pairs is 2/8 = 0.25, so no difference could be called. Every table says "too few seeds to
+     * decide", never "not distinguishable": results.md, results.json (verdict and floor) and the report, which
+     * reads the verdict back. A results.json written before verdicts were recorded gets the same verdict from its
+     * numbers of seeds; one whose verdict contradicts its p-values is refused.
+     */
+    @Test
+    void threeSeedsAreTooFewToDecideInEveryTable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Summary summary = new Summary(Experiment.single(new ExperimentConfig(), "er", 1));
+        for (long s = 1; s <= 3; s++) {
+            summary.add(run("er", s, order(s), 0.90 + 0.001 * s, true));
+            summary.add(run("gr", s, order(s), 0.30 + 0.002 * s, true));
+        }
+        ObjectNode json = summary.toJson();
+        assertEquals(List.of(), SchemaCheck.errors(json));
+        com.fasterxml.jackson.databind.JsonNode c = json.get("comparisons").get(0);
+        assertTrue(c.get("p_t_holm").asDouble() < 0.001, "the t-test alone: " + c.get("p_t_holm"));
+        assertEquals(0.25, c.get("p_wilcoxon_holm").asDouble(), 1e-15);
+        assertEquals(0.25, c.get("p_wilcoxon_holm_floor").asDouble(), 1e-15);
+        assertEquals(Verdict.TOO_FEW, c.get("verdict").asText());
+        assertFalse(c.get("sentence").asText().contains("not distinguishable"), c.get("sentence").asText());
+        String md = summary.markdown();
+        assertTrue(md.contains("| er | gr | 3 |"), md);
+        assertTrue(md.contains("| " + Verdict.TOO_FEW + " |"), md);
+        assertFalse(md.contains("| not distinguishable |"), md);
+
+        java.nio.file.Files.writeString(dir.resolve("results.json"), Json.write(json));
+        dev.rehearsal.report.HtmlReport.write(dir);
+        assertTrue(java.nio.file.Files.readString(dir.resolve("report.html")).contains(">" + Verdict.TOO_FEW
+                + "</td>"));
+
+        ObjectNode older = json.deepCopy();
+        ((ObjectNode) older.get("comparisons").get(0)).remove(List.of("verdict", "p_wilcoxon_holm_floor"));
+        assertEquals(List.of(), SchemaCheck.errors(older), "a file of before 2026-12-07 evening stays valid");
+        java.nio.file.Files.writeString(dir.resolve("results.json"), Json.write(older));
+        dev.rehearsal.report.HtmlReport.write(dir);
+        assertTrue(java.nio.file.Files.readString(dir.resolve("report.html")).contains(">" + Verdict.TOO_FEW
+                + "</td>"), "derived from its numbers of seeds");
+
+        ObjectNode lying = json.deepCopy();
+        ((ObjectNode) lying.get("comparisons").get(0)).put("verdict", Verdict.NOT_DISTINGUISHABLE);
+        java.nio.file.Files.writeString(dir.resolve("results.json"), Json.write(lying));
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> dev.rehearsal.report.HtmlReport.write(dir));
+        assertTrue(e.getMessage().contains("says 'not distinguishable' where its p-values give 'too few seeds to "
+                + "decide'"), e.getMessage());
+    }
+
+    /**
      * A scaling study's family: methods at one number of tasks. er, gr and si at T = 2 and gr and er at T = 20
      * give the three pairs at 2 and the one at 20, never a method at 2 against one at 20; a label without the key
      * is left out.

@@ -1,5 +1,6 @@
 package dev.rehearsal.stats;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -152,6 +153,75 @@ class StatsTest {
         // unpaired data are refused, not compared
         assertThrows(IllegalArgumentException.class, () -> Verdict.decide(List.of(new Verdict.Question("a",
                 Map.of("seed 1", 0.5), "b", Map.of("seed 2", 0.4)))));
+    }
+
+    /**
+     * Too few seeds to decide, on hand values. The exact signed-rank test's smallest two-sided p with n pairs is
+     * 2 x (1/2)^n: 0.5 at 2, 0.25 at 3, 0.0625 at 5, 0.03125 at 6, 0.001953125 at 10. A family of n = 10, 6 and 5:
+     * floors sorted 0.001953125, 0.03125, 0.0625; Holm multiplies them by 3, 2 and 1 and carries the maximum:
+     * 0.005859375, 0.0625, 0.0625. So the 10-seed pair can be decided, the 6-seed pair (alone 0.03125) cannot in
+     * this family, nor the 5-seed pair. With data: six seeds where A is ahead on every one give Wilcoxon 0.03125
+     * and a paired t p far below, significant alone, yet in a family beside two 5-seed pairs (floors 0.03125,
+     * 0.0625, 0.0625: Holm gives the 6-seed pair 3 x 0.03125 = 0.09375) they are "too few seeds to decide", not
+     * "not distinguishable"; ten seeds of the same kind beside them are decided (3 x 0.001953125 = 0.005859375).
+     */
+    @Test
+    void tooFewSeedsToDecideIsNotCalledNotDistinguishable() {
+        assertEquals(0.5, Verdict.wilcoxonFloor(2), 0);
+        assertEquals(0.25, Verdict.wilcoxonFloor(3), 0);
+        assertEquals(0.0625, Verdict.wilcoxonFloor(5), 0);
+        assertEquals(0.03125, Verdict.wilcoxonFloor(6), 0);
+        assertEquals(0.001953125, Verdict.wilcoxonFloor(10), 0);
+        assertArrayEquals(new double[] {0.005859375, 0.0625, 0.0625}, Verdict.wilcoxonFloorsHolm(10, 6, 5), 1e-18);
+
+        Map<String, Double> a6 = new LinkedHashMap<>();
+        Map<String, Double> b6 = new LinkedHashMap<>();
+        for (int s = 1; s <= 6; s++) {
+            a6.put("seed " + s, 0.95 + 0.001 * s);
+            b6.put("seed " + s, 0.30 + 0.003 * s);
+        }
+        Verdict.Answer alone = Verdict.decide(List.of(new Verdict.Question("er", a6, "gr", b6))).get(0);
+        assertEquals(0.03125, alone.pWHolm(), 1e-15);
+        assertEquals(0.03125, alone.pWFloorHolm(), 1e-15);
+        assertTrue(alone.decidable());
+        assertTrue(alone.significant());
+        assertEquals("er better", alone.label());
+
+        Map<String, Double> a5 = new LinkedHashMap<>(a6);
+        Map<String, Double> b5 = new LinkedHashMap<>(b6);
+        a5.remove("seed 6");
+        b5.remove("seed 6");
+        List<Verdict.Answer> family = Verdict.decide(List.of(new Verdict.Question("er", a6, "gr", b6),
+                new Verdict.Question("si", a5, "gr", b5), new Verdict.Question("er", a5, "si", b5)));
+        Verdict.Answer six = family.get(0);
+        assertEquals(0.09375, six.pWFloorHolm(), 1e-15);
+        assertFalse(six.decidable());
+        assertFalse(six.significant());
+        assertTrue(six.pTHolm() < 1e-6, "the t-test alone separates them: " + six.pTHolm());
+        assertEquals(Verdict.TOO_FEW, six.label());
+        assertTrue(six.sentence().startsWith("er and gr cannot be told apart with 6 paired seeds: the Wilcoxon test "
+                + "could not go below p = 0.0938 after Holm's correction"), six.sentence());
+        assertFalse(six.sentence().contains("not distinguishable"), six.sentence());
+
+        Map<String, Double> a10 = new LinkedHashMap<>();
+        Map<String, Double> b10 = new LinkedHashMap<>();
+        for (int s = 1; s <= 10; s++) {
+            a10.put("seed " + s, 0.95 + 0.001 * s);
+            b10.put("seed " + s, 0.30 + 0.003 * s);
+        }
+        Verdict.Answer ten = Verdict.decide(List.of(new Verdict.Question("er", a10, "gr", b10),
+                new Verdict.Question("si", a5, "gr", b5), new Verdict.Question("er", a5, "si", b5))).get(0);
+        assertEquals(0.005859375, ten.pWFloorHolm(), 1e-15);
+        assertTrue(ten.decidable());
+        assertEquals("er better", ten.label());
+        // decidable but not called: the differences change sign (the first test's "same" of the test above)
+        Map<String, Double> mixed = new LinkedHashMap<>();
+        for (int s = 1; s <= 10; s++) {
+            mixed.put("seed " + s, a10.get("seed " + s) + (s % 2 == 0 ? 0.01 : -0.01));
+        }
+        Verdict.Answer close = Verdict.decide(List.of(new Verdict.Question("er", a10, "proto", mixed))).get(0);
+        assertTrue(close.decidable());
+        assertEquals(Verdict.NOT_DISTINGUISHABLE, close.label());
     }
 
     /**

@@ -87,14 +87,20 @@ class PairedComparisonsTest {
         assertEquals(List.of(), SchemaCheck.errors(json));
     }
 
+    /** er at 0.90 + 0.001 s and gr at {@code grBase} + 0.002 s on seeds 1 to {@code seeds}, complete runs. */
+    private static Summary erAndGr(int seeds, double grBase) {
+        Summary summary = new Summary(Experiment.single(new ExperimentConfig(), "er", 1));
+        for (long s = 1; s <= seeds; s++) {
+            summary.add(run("er", s, order(s), 0.90 + 0.001 * s, true));
+            summary.add(run("gr", s, order(s), grBase + 0.002 * s, true));
+        }
+        return summary;
+    }
+
     @Test
     void theReportShowsTheComparisonsAndMeansWithSem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        Summary summary = new Summary(Experiment.single(new ExperimentConfig(), "er", 1));
-        for (long s = 1; s <= 8; s++) {
-            summary.add(run("er", s, order(s), 0.90 + 0.001 * s, true));
-            summary.add(run("gr", s, order(s), 0.80 + 0.002 * s, true));
-        }
+        Summary summary = erAndGr(8, 0.80);
         java.nio.file.Files.writeString(dir.resolve("results.json"), Json.write(summary.toJson()));
         dev.rehearsal.report.HtmlReport.write(dir);
         String html = java.nio.file.Files.readString(dir.resolve("report.html"));
@@ -114,11 +120,7 @@ class PairedComparisonsTest {
     @Test
     void threeSeedsAreTooFewToDecideInEveryTable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        Summary summary = new Summary(Experiment.single(new ExperimentConfig(), "er", 1));
-        for (long s = 1; s <= 3; s++) {
-            summary.add(run("er", s, order(s), 0.90 + 0.001 * s, true));
-            summary.add(run("gr", s, order(s), 0.30 + 0.002 * s, true));
-        }
+        Summary summary = erAndGr(3, 0.30);
         ObjectNode json = summary.toJson();
         assertEquals(List.of(), SchemaCheck.errors(json));
         com.fasterxml.jackson.databind.JsonNode c = json.get("comparisons").get(0);

@@ -32,7 +32,7 @@ FOLDERS = {name: os.path.join(PROTOCOL, name)
                         "domain", "permuted", "proto", "class-proto", "class-bf16",
                         "class-reset", "class-baselines-reset", "task-reset", "joint-at-once", "reference-orders",
                         "domain-reference-orders",
-                        "head")}
+                        "head", "proto-domain")}
 # Seeds behind a table's published figures: published.json's "seeds" (20 for Split-MNIST, compare.py --n-seeds=20),
 # but 5 for Permuted-MNIST (GMvandeVen/continual-learning, all_results.sh: compare.py --seed=2 --n-seeds=5
 # --experiment=permMNIST).
@@ -285,7 +285,7 @@ def reference_orders_table(name):
 TABLES = {name: results_table for name in FOLDERS}
 TABLES["reference"] = reference_table
 TABLES["reference-orders"] = reference_orders_table
-TABLES["proto"] = TABLES["permuted"] = TABLES["class-proto"] = selection_table
+TABLES["proto"] = TABLES["proto-domain"] = TABLES["permuted"] = TABLES["class-proto"] = selection_table
 
 
 def block(name):

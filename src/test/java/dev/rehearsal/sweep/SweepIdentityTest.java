@@ -164,7 +164,8 @@ class SweepIdentityTest {
         + "class-baselines-reset", "literature-task-reset.yaml, task-reset", "proto-selection.yaml, proto",
         "joint-at-once.yaml, joint-at-once", "literature-class-proto.yaml, class-proto",
         "literature-class-bf16.yaml, class-bf16", "domain-reference-orders.yaml, domain-reference-orders",
-        "frontier-domain.yaml, frontier-domain", "literature-permuted.yaml, permuted"})
+        "frontier-domain.yaml, frontier-domain", "literature-permuted.yaml, permuted",
+        "proto-selection-domain.yaml, proto-domain"})
     void theCommittedProtocolFoldersResumeWithoutRerunningAnything(String gridFile, String folder) {
         Path protocol = Path.of("docs/results/protocol");
         Grid g = Grid.read(protocol.resolve(gridFile), false, c -> c.threads = 1);

@@ -208,6 +208,8 @@ def selection_table(name):
             score = "the only candidate: not run on the selection seeds"
         elif r["candidate_mean"]:
             score = fmt(float(r["candidate_mean"]))
+        elif r["status"] in ("not_run_yet", "missing"):  # its group's choice waits for it (Selection.choose)
+            score = "not run yet: the choice waits for it"
         else:
             score = "excluded: " + r["status"].replace("_", " ")
         lines.append("| %s | %s | %s | %s |" % (cand, score, r["candidate_n"] or "0",

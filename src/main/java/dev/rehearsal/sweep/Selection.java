@@ -124,6 +124,25 @@ public final class Selection {
      * {@code score} maps experiment ids to validation scores ({@link #scores}); nothing else is read.
      */
     public static List<Judged> choose(List<Candidate> candidates, Map<String, Double> score) {
+        return choose(candidates, score, null);
+    }
+
+    /**
+     * As {@link #choose(List, Map)}, knowing which experiments have a record ({@code recorded}, any status; null:
+     * every one has): a group with a candidate whose selection experiment has not run yet (a sweep stopped in its
+     * selection stage, then merged) is pending, with nothing chosen, so that no table calls a choice made without
+     * it; that candidate is marked "not run yet".
+     */
+    public static List<Judged> choose(List<Candidate> candidates, Map<String, Double> score,
+            java.util.Set<String> recorded) {
+        java.util.Set<String> pending = new java.util.HashSet<>();
+        if (recorded != null) {
+            for (Candidate c : candidates) {
+                if (!c.alone() && c.selection().stream().anyMatch(p -> !recorded.contains(p.id()))) {
+                    pending.add(c.group());
+                }
+            }
+        }
         Map<String, Integer> best = new LinkedHashMap<>();
         List<List<Double>> perSeed = new ArrayList<>();
         List<SeedSummary> summaries = new ArrayList<>();
@@ -149,8 +168,9 @@ public final class Selection {
             perSeed.add(s);
             if (!without.isEmpty() || s.isEmpty()) {
                 summaries.add(null);
-                excluded.add("no validation score on seed " + String.join(", ", without)
-                        + ": failed, does not fit or not run");
+                boolean notRun = recorded != null && c.selection().stream().anyMatch(p -> !recorded.contains(p.id()));
+                excluded.add(notRun ? "not run yet: its group's choice waits for it" : "no validation score on seed "
+                        + String.join(", ", without) + ": failed, does not fit or not run");
                 continue;
             }
             SeedSummary sum = SeedSummary.of(s);
@@ -165,7 +185,7 @@ public final class Selection {
         for (int i = 0; i < candidates.size(); i++) {
             Candidate c = candidates.get(i);
             out.add(new Judged(c, perSeed.get(i), summaries.get(i), excluded.get(i),
-                    Integer.valueOf(i).equals(best.get(c.group()))));
+                    !pending.contains(c.group()) && Integer.valueOf(i).equals(best.get(c.group()))));
         }
         return out;
     }
@@ -199,7 +219,7 @@ public final class Selection {
                 Double s = j.scores().get(k);
                 ResultsCsv.line(b, List.of(j.candidate().group(), j.candidate().label(),
                         Json.MAPPER.valueToTree(j.candidate().options()).toString(), Long.toString(p.config().seed),
-                        p.id(), o == null ? "missing" : o.path("status").asText(), s == null ? "" : number(s),
+                        p.id(), o == null ? "not_run_yet" : o.path("status").asText(), s == null ? "" : number(s),
                         j.summary() == null ? "" : number(j.summary().mean()),
                         j.summary() == null ? "" : Integer.toString(j.summary().n()), Boolean.toString(j.chosen())));
             }
@@ -262,7 +282,7 @@ public final class Selection {
                 r.put("seed", p.config().seed);
                 r.put("id", p.id());
                 ObjectNode rec = records.get(p.id());
-                r.put("status", rec == null ? "missing" : rec.path("status").asText());
+                r.put("status", rec == null ? "not_run_yet" : rec.path("status").asText());
                 Double s = j.scores().get(k);
                 if (s == null) {
                     r.putNull("score");

@@ -112,11 +112,15 @@ public final class Sweep {
         int[] first = stage("selection stage (" + plan.candidates().size() + " candidates x "
                 + plan.selectSeeds().size() + " seeds): ", grid.points(), dir, engine, found, log, records, files,
                 ranHere);
-        List<Selection.Judged> judged = Selection.choose(plan.candidates(), Selection.scores(records, plan.by()));
+        List<Selection.Judged> judged = Selection.choose(plan.candidates(), Selection.scores(records, plan.by()),
+                records.keySet());
         for (String g : plan.groups()) {
             Selection.Judged c = judged.stream().filter(j -> j.chosen() && j.candidate().group().equals(g))
                     .findFirst().orElse(null);
-            log.println("sweep: " + g + ": " + (c == null ? "no candidate has a score on every selection seed, "
+            boolean waiting = judged.stream().anyMatch(j -> j.candidate().group().equals(g) && j.excluded() != null
+                    && j.excluded().startsWith("not run yet"));
+            log.println("sweep: " + g + ": " + (c == null ? waiting ? "a candidate's selection run has not run yet, "
+                    + "nothing chosen" : "no candidate has a score on every selection seed, "
                     + "nothing to evaluate" : "chose " + c.candidate().label() + (c.candidate().alone()
                     ? ", the only candidate (not run on the selection seeds)" : ", " + plan.by().title + " "
                     + c.summary().meanSem(4))));

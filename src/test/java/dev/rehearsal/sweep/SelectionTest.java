@@ -206,6 +206,36 @@ class SelectionTest {
         assertNull(j.get(0).excluded());
     }
 
+    /**
+     * A sweep stopped in its selection stage, then merged: a group with a candidate that has not run yet chooses
+     * nothing (the best of the others would be a choice made without it), and says why; a group whose candidates
+     * all have records (one failed) still chooses among the others.
+     */
+    @Test
+    void aGroupWithACandidateNotRunYetChoosesNothing() throws Exception {
+        Grid g = grid(GRID);
+        Map<String, Double> scores = new LinkedHashMap<>();
+        java.util.Set<String> recorded = new java.util.HashSet<>();
+        Selection.Candidate erFirst = g.selection().candidates().stream().filter(c -> c.group().contains("er"))
+                .findFirst().orElseThrow();
+        for (Grid.Point p : g.points()) {
+            if (erFirst.selection().contains(p)) {
+                continue; // er's first candidate has not run: no record at all
+            }
+            recorded.add(p.id());
+            scores.put(p.id(), 0.5 + 0.1 * p.config().lr);
+        }
+        List<Selection.Judged> j = Selection.choose(g.selection().candidates(), scores, recorded);
+        assertEquals(List.of("naive lr=0.003"), j.stream().filter(Selection.Judged::chosen)
+                .map(x -> x.candidate().label()).toList(), "naive chooses; er waits");
+        assertTrue(j.stream().anyMatch(x -> x.candidate() == erFirst && x.excluded().startsWith("not run yet")));
+        // the same records with er's first candidate recorded as failed (no score): er chooses among the others
+        erFirst.selection().forEach(p -> recorded.add(p.id()));
+        List<String> chosen = Selection.choose(g.selection().candidates(), scores, recorded).stream()
+                .filter(Selection.Judged::chosen).map(x -> x.candidate().label()).toList();
+        assertEquals(2, chosen.size(), chosen.toString());
+    }
+
     /** The published protocol: choose on seed 1, report seeds 2-21. */
     @Test
     void thePublishedProtocolIsExpressible() throws Exception {

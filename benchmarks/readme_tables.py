@@ -503,6 +503,11 @@ def p_value(p):
     return "< 1e-12" if p < P_FLOOR else ("%.1e" % p if p < 1e-4 else fixed(p, 4))
 
 
+# What "too few seeds to decide" means, in every generated table's header (Verdict.TOO_FEW_MEANS in Java says the same).
+TOO_FEW_NOTE = ("\"too few seeds to decide\" where the seeds could not have let the corrected Wilcoxon p go below 0.05 "
+                "whatever the differences")
+
+
 def verdict(comparison, where):
     """A paired comparison's verdict as Rehearsal wrote it (Verdict.label in Java, the one vocabulary: "X better",
     "not distinguishable", "too few seeds to decide"); a file written before verdicts were recorded is refused."""

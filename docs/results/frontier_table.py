@@ -19,7 +19,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "benchmarks"))
-from readme_tables import marker_cli, not_merged, p_value, verdict  # noqa: E402  (one writer of README table markers)
+from readme_tables import TOO_FEW_NOTE, marker_cli, not_merged, p_value, verdict  # noqa: E402  (one writer of README table markers)
 
 BLOCKS = {"protocol": os.path.join(HERE, "protocol", "frontier", "frontier.json"),
           "domain": os.path.join(HERE, "protocol", "frontier-domain", "frontier.json")}
@@ -65,9 +65,7 @@ def table(path):
     tested = [b for b in root.get("best_per_budget", []) if "runner_up" in b]
     if tested:
         lines += ["", "The best mean at each budget against the runner-up (paired by seed and class order; Holm over "
-                  "the %d budgets; \"better\" only where both corrected tests are below 0.05; \"too few seeds to decide\" "
-                  "where the seeds could not have let the corrected Wilcoxon p go below 0.05 whatever the "
-                  "differences):" % len(tested), "",
+                  "the %d budgets; \"better\" only where both corrected tests are below 0.05; %s):" % (len(tested), TOO_FEW_NOTE), "",
                   "| budget | best | runner-up | n | mean difference | paired t p (Holm) | Wilcoxon p (Holm) | verdict |",
                   "|---|---|---|---|---|---|---|---|"]
         for b in tested:

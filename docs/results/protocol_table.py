@@ -39,7 +39,7 @@ FOLDERS = {name: os.path.join(PROTOCOL, name)
 PUBLISHED_SEEDS = {"permuted": 5}
 SCHEMA_VERSION = 4
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
-from readme_tables import fixed, marker_cli, not_merged, p_value, verdict  # noqa: E402  (one writer of README table markers)
+from readme_tables import TOO_FEW_NOTE, fixed, marker_cli, not_merged, p_value, verdict  # noqa: E402  (one writer of README table markers)
 
 
 def load(path):
@@ -180,8 +180,7 @@ def results_table(name):
     comparisons = results.get("comparisons", [])
     if comparisons:
         lines += ["", "Paired comparisons (same seeds, same class orders; Holm over the %d comparisons of this table; "
-                  "\"better\" only where both corrected tests are below 0.05; \"too few seeds to decide\" where the seeds "
-                  "could not have let the corrected Wilcoxon p go below 0.05 whatever the differences):" % len(comparisons), "",
+                  "\"better\" only where both corrected tests are below 0.05; %s):" % (len(comparisons), TOO_FEW_NOTE), "",
                   "| A | B | n | mean A - B | paired t p (Holm) | Wilcoxon p (Holm) | verdict |",
                   "|---|---|---|---|---|---|---|"]
         for c in comparisons:

@@ -170,9 +170,8 @@ public final class PairedComparisons {
         b.append("Each pair on the seeds both ran (same seed, same class order): paired t-test and Wilcoxon "
                 + "signed-rank test, each Holm-corrected over the " + answers.size() + " comparison(s) of this table; "
                 + "one method beats another only when both corrected p-values are below " + Verdict.ALPHA
-                + "; otherwise they are " + Verdict.NOT_DISTINGUISHABLE + ", or \"" + Verdict.TOO_FEW + "\" where the "
-                + "seeds could not have let the corrected Wilcoxon p go below it whatever the differences (the exact "
-                + "test's smallest p with n pairs is 2/2^n, 0.0625 at 5, before Holm's factor).\n\n");
+                + "; otherwise they are " + Verdict.NOT_DISTINGUISHABLE + ", or \"" + Verdict.TOO_FEW + "\" "
+                + Verdict.TOO_FEW_MEANS + ".\n\n");
         b.append("| A | B | n | mean A - B | paired t p (Holm) | Wilcoxon p (Holm) | verdict |\n");
         b.append("|---|---|---|---|---|---|---|\n");
         for (Verdict.Answer a : answers) {

@@ -662,10 +662,9 @@ public final class HtmlReport {
                     .append("paired t-test and the exact Wilcoxon signed-rank test, each Holm-corrected over the ")
                     .append(escape(Figures.count(results.comparisons().size(), "comparison"))).append(" of this table. One method is called ")
                     .append("better only where both corrected p-values are below 0.05; otherwise the two are not ")
-                    .append("distinguishable, whatever their means, or, where the seeds were too few for the corrected ")
-                    .append("Wilcoxon p to go below 0.05 whatever the differences (the exact test's smallest p with n ")
-                    .append("pairs is 2/2<sup>n</sup>, 0.0625 at 5, before Holm's factor), ")
-                    .append(escape(dev.rehearsal.stats.Verdict.TOO_FEW)).append(".</p>\n");
+                    .append("distinguishable, whatever their means, or ")
+                    .append(escape(dev.rehearsal.stats.Verdict.TOO_FEW)).append(" ")
+                    .append(escape(dev.rehearsal.stats.Verdict.TOO_FEW_MEANS)).append(".</p>\n");
         }
 
         /**

@@ -28,6 +28,11 @@ public final class Verdict {
     /** A table's verdict on a pair that the test could not decide (see the class comment). */
     public static final String TOO_FEW = "too few seeds to decide";
 
+    /** What {@link #TOO_FEW} means, as every table's note says it (the README scripts print the same words). */
+    public static final String TOO_FEW_MEANS = "where the seeds could not have let the corrected Wilcoxon p go below "
+            + ALPHA + " whatever the differences (the exact test's smallest p with n pairs is 2/2^n, 0.0625 at 5, "
+            + "before Holm's factor)";
+
     /** A table's verdict on a pair the test could decide and did not call. */
     public static final String NOT_DISTINGUISHABLE = "not distinguishable";
 

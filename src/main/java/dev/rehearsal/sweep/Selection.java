@@ -99,6 +99,18 @@ public final class Selection {
      */
     public record Judged(Candidate candidate, List<Double> scores, SeedSummary summary, String excluded,
             boolean chosen) {
+        /** Whether it is excluded because a selection experiment of it has not run yet (its group waits). */
+        public boolean notRunYet() {
+            return NOT_RUN_YET.equals(excluded);
+        }
+    }
+
+    /** Why a candidate with a selection experiment that has no record yet is left out, its group choosing nothing. */
+    static final String NOT_RUN_YET = "not run yet: its group's choice waits for it";
+
+    /** Whether a candidate has a selection experiment without a record in {@code recorded} (null: none is missing). */
+    private static boolean notRunYet(Candidate c, java.util.Set<String> recorded) {
+        return recorded != null && c.selection().stream().anyMatch(p -> !recorded.contains(p.id()));
     }
 
     /**
@@ -136,11 +148,9 @@ public final class Selection {
     public static List<Judged> choose(List<Candidate> candidates, Map<String, Double> score,
             java.util.Set<String> recorded) {
         java.util.Set<String> pending = new java.util.HashSet<>();
-        if (recorded != null) {
-            for (Candidate c : candidates) {
-                if (!c.alone() && c.selection().stream().anyMatch(p -> !recorded.contains(p.id()))) {
-                    pending.add(c.group());
-                }
+        for (Candidate c : candidates) {
+            if (!c.alone() && notRunYet(c, recorded)) {
+                pending.add(c.group());
             }
         }
         Map<String, Integer> best = new LinkedHashMap<>();
@@ -168,8 +178,7 @@ public final class Selection {
             perSeed.add(s);
             if (!without.isEmpty() || s.isEmpty()) {
                 summaries.add(null);
-                boolean notRun = recorded != null && c.selection().stream().anyMatch(p -> !recorded.contains(p.id()));
-                excluded.add(notRun ? "not run yet: its group's choice waits for it" : "no validation score on seed "
+                excluded.add(notRunYet(c, recorded) ? NOT_RUN_YET : "no validation score on seed "
                         + String.join(", ", without) + ": failed, does not fit or not run");
                 continue;
             }

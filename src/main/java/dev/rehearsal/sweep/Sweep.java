@@ -117,8 +117,7 @@ public final class Sweep {
         for (String g : plan.groups()) {
             Selection.Judged c = judged.stream().filter(j -> j.chosen() && j.candidate().group().equals(g))
                     .findFirst().orElse(null);
-            boolean waiting = judged.stream().anyMatch(j -> j.candidate().group().equals(g) && j.excluded() != null
-                    && j.excluded().startsWith("not run yet"));
+            boolean waiting = judged.stream().anyMatch(j -> j.candidate().group().equals(g) && j.notRunYet());
             log.println("sweep: " + g + ": " + (c == null ? waiting ? "a candidate's selection run has not run yet, "
                     + "nothing chosen" : "no candidate has a score on every selection seed, "
                     + "nothing to evaluate" : "chose " + c.candidate().label() + (c.candidate().alone()

@@ -1,5 +1,6 @@
 package dev.rehearsal.cli;
 
+import dev.rehearsal.RehearsalException;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.experiment.ConfigFiles;
@@ -27,6 +28,7 @@ final class Experiments {
      * experiment), and the folder it would write.
      */
     static void dryRun(PrintWriter console, ExperimentConfig c, Path dir, boolean resume) {
+        String checked = checkBuilds(c); // first: a run refused here prints nothing but the refusal
         console.print(ConfigFiles.toJson(c));
         console.printf(Locale.ROOT, "%d run(s), %s%n", c.strategies.size() * c.seeds.size(), resume
                 ? "resuming " + dir : "into " + dir);
@@ -36,8 +38,42 @@ final class Experiments {
                         strategy, seed);
             }
         }
-        console.println("dry run: the config is valid; nothing was run or written");
+        console.println(checked);
+        console.println(checked.startsWith(NOT_CHECKED) ? "dry run: the config's values are valid (those that "
+                + "depend on the data not checked against the data); nothing was run or written"
+                : "dry run: the config is valid; nothing was run or written");
         console.flush();
+    }
+
+    /**
+     * Builds every run's scenario and strategy on the data set, when it is on the machine (a dry run fetches
+     * nothing), as the command does before its first run ({@link Experiment#check}): a value that only a strategy
+     * can judge fails here, as it would there. Returns the line saying what was checked.
+     */
+    private static final String NOT_CHECKED = "not checked";
+
+    static String checkBuilds(ExperimentConfig c) {
+        try (Backend backend = RuntimeOptions.backend(c.backend, c)) {
+            Inputs.Data data;
+            try {
+                data = Inputs.loadWithoutFetching(c, backend);
+            } catch (RehearsalException e) {
+                if (e.exitCode() != RehearsalException.DATA) {
+                    throw e;
+                }
+                return NOT_CHECKED + ": what depends on the data (replay budgets, stored samples per class), since "
+                        + e.getMessage();
+            }
+            try (data) {
+                for (long seed : c.seeds) {
+                    for (String strategy : c.strategies) {
+                        Experiment.check(Experiment.single(c, strategy, seed), backend, data.train(), data.test());
+                    }
+                }
+            }
+            return "checked on the data: every run's scenario and strategy build (replay budgets, stored samples "
+                    + "per class)";
+        }
     }
 
     /** The process's real stderr (progress goes there even when a test captures the command's streams). */

@@ -45,6 +45,11 @@ public final class DatasetSource {
         return dataDir != null ? in(corpus, dataDir) : defaults(corpus, Path.of(""), log, new MnistFetcher());
     }
 
+    /** As {@link #locate(Corpus, Path, Consumer)}, but never fetches: missing files fail with the same hint. */
+    public static DatasetSource locateWithoutFetching(Corpus corpus, Path dataDir) {
+        return dataDir != null ? in(corpus, dataDir) : defaults(corpus, Path.of(""), line -> { }, null);
+    }
+
     /** The files in a directory the user named; not verified. */
     static DatasetSource in(Corpus corpus, Path dir) {
         if (!Files.isDirectory(dir)) {

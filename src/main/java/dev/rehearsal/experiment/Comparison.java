@@ -74,6 +74,15 @@ public final class Comparison {
                 }
             }
         }
+        // A value that only a strategy's construction can judge (a budget, a per-class count beyond a class's
+        // samples) stops the command before the first run rather than after the runs before it.
+        for (long seed : c.seeds) {
+            for (String strategy : c.strategies) {
+                if (!Files.isRegularFile(out.resolve("runs").resolve(strategy + "-seed" + seed + ".json"))) {
+                    Experiment.check(Experiment.single(c, strategy, seed), backend, train, test);
+                }
+            }
+        }
         ResultFiles.write(out.resolve("config.json"), ConfigFiles.toJson(c));
         Summary summary = new Summary(c);
         // The runs not finished yet, in order, with the work each will do (for the estimate of the time left).

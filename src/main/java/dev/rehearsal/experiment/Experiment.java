@@ -223,6 +223,21 @@ public final class Experiment {
         }
     }
 
+    /**
+     * Checks, before anything runs, what a run of {@code c} would otherwise find only when its strategy is built:
+     * the values that depend on the data and on the strategy's shapes (a replay budget too small for one sample of
+     * each class, more stored samples per class than a class has, herding on a solver without a hidden layer).
+     * Builds the run's scenario and strategy exactly as {@link #run} does, trains nothing, and frees both; throws
+     * what the run would throw.
+     */
+    public static void check(ExperimentConfig c, Backend backend, Dataset train, Dataset test) {
+        try (Scenario sc = scenario(c, backend, train, test);
+                Strategy s = Strategies.create(c.strategy, new Context(backend, sc, c, new Rng(c.seed), new Ledger(),
+                        Progress.NONE, new LossCurves(sc.taskCount(), 1)))) {
+            s.type(); // built: nothing else to do
+        }
+    }
+
     /** Builds the scenario the config describes over loaded datasets. */
     public static Scenario scenario(ExperimentConfig c, Backend backend, Dataset train, Dataset test) {
         boolean grow = c.head == Head.GROW;

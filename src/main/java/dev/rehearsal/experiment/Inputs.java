@@ -59,4 +59,11 @@ public final class Inputs {
         DatasetSource.Splits both = src.loadBoth(backend);
         return new Data(both.train(), both.test());
     }
+
+    /** As {@link #load}, from files already on the machine: never fetches (a dry run writes nothing). */
+    public static Data loadWithoutFetching(ExperimentConfig c, Backend backend) {
+        DatasetSource.Splits both = DatasetSource.locateWithoutFetching(c.dataset,
+                c.data == null ? null : Path.of(c.data)).loadBoth(backend);
+        return new Data(both.train(), both.test());
+    }
 }

@@ -79,6 +79,47 @@ class BadInputTest {
     }
 
     /**
+     * A value only a strategy's construction can judge (a budget against the sample size, a per-class count
+     * against a class's samples) stops compare before its first run, not after the runs listed before the
+     * strategy that refuses it, and fails the dry run the same way; without the data the dry run says it could not
+     * check them.
+     */
+    @Test
+    void valuesOnlyAStrategyCanJudgeAreRefusedBeforeAnythingRuns(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("budget");
+        Cli r = Cli.run("compare", "--strategies", "naive,joint,er", "--replay-budget", "1", "--quick", "--out",
+                out.toString());
+        assertFails(r, RehearsalException.USAGE, "invalid value for 'replay-budget': 1 bytes cannot hold one sample");
+        assertFalse(Files.exists(out.resolve("runs")) || Files.exists(out.resolve("results.json")),
+                "naive and joint must not have run: " + r.out());
+        assertFalse(r.err().contains("naive"), r.err());
+
+        Path few = dir.resolve("few");
+        assertFails(Cli.run("compare", "--strategies", "naive,er", "--train-limit", "100", "--per-class", "50",
+                "--quick", "--out", few.toString()), RehearsalException.USAGE, "invalid value for 'per-class': 50 "
+                + "exceeds the");
+        assertFalse(Files.exists(few.resolve("runs")));
+
+        Cli dry = Cli.run("compare", "--strategies", "naive,er", "--seeds", "1,2", "--train-limit", "100",
+                "--per-class", "50", "--quick", "--dry-run");
+        assertFails(dry, RehearsalException.USAGE, "'per-class': 50 exceeds the");
+        assertEquals("", dry.out(), "a refused dry run prints nothing but the refusal");
+
+        Cli fits = Cli.run("compare", "--strategies", "naive,er", "--seeds", "1,2", "--train-limit", "100",
+                "--per-class", "5", "--quick", "--dry-run");
+        assertEquals(0, fits.exitCode(), fits.err());
+        assertTrue(fits.out().contains("checked on the data: every run's scenario and strategy build"), fits.out());
+
+        Path empty = Files.createDirectories(dir.resolve("no-data"));
+        Cli blind = Cli.run("compare", "--strategies", "er", "--replay-budget", "1", "--quick", "--dry-run", "--data",
+                empty.toString());
+        assertEquals(0, blind.exitCode(), blind.err());
+        assertTrue(blind.out().contains("not checked: what depends on the data (replay budgets, stored samples per "
+                + "class), since data directory " + empty + " lacks"), blind.out());
+        assertTrue(blind.out().contains("not checked against the data"), blind.out());
+    }
+
+    /**
      * Every float-typed option, checked as the float32 the kernels compute with: NaN and infinities, values
      * that become 0 or a subnormal number in float32, and values that round onto an excluded bound.
      */

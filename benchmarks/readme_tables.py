@@ -32,6 +32,7 @@ SOURCES = {
     "one-thread-pytorch": "one-thread-pytorch-20261206.json",
     "deferred-zero": "bench-deferred-zero-20261207.json",
     "bf16-copies": "bench-bf16-copies-20261207.json",
+    "issue26-ab": "jmh-issue26-ab-20261207.json",
     "pytorch-steps": "pytorch-train-step-20261202.json",
     "e2e-wide": "side-by-side-wide-iters2000-vae2000.json",
     "e2e-seed": "side-by-side-seed.json",
@@ -438,6 +439,42 @@ def deferred_zero_table():
     return "\n".join(lines)
 
 
+def issue26_ab_table():
+    """benchmarks/results/jmh-issue26-ab-*.json: JMH's TrainStepBench, the build before the performance issue's
+    work and the current one, alternated round by round in one session (each round one JMH run of every step of
+    each build, one thread, one fork per step). Per step: each build's time per step (the median of a round's
+    measured iterations, then the median over the rounds) and after / before, the median of the rounds' own
+    ratios and each round's."""
+    doc = load(SOURCES["issue26-ab"])
+    rounds = doc["rounds"]
+
+    def steps(jmh):
+        out = {}
+        for r in jmh:
+            if r["benchmark"].endswith("TrainStepBench.step"):
+                q = r["params"]
+                out[(q["preset"], q["model"], q["backend"], int(q["threads"]), int(q["batch"]))] = median_ms(r) * 1e3
+        return out
+
+    per = [{b: steps(r[b]) for b in ("before", "after")} for r in rounds]
+    keys = [k for k in per[0]["before"] if all(k in p["before"] and k in p["after"] for p in per)]
+    if not keys:
+        raise SystemExit("error: %s holds no TrainStepBench step measured in both builds" % SOURCES["issue26-ab"])
+    keys.sort(key=lambda k: (k[2], ("seed", "wide").index(k[0]), k[1]))
+    lines = ["| JMH TrainStepBench, batch %d, %d thread | before | after | after / before (median; each round) |"
+             % (keys[0][4], keys[0][3]), "|---|---|---|---|"]
+    for k in keys:
+        ratios = [p["after"][k] / p["before"][k] for p in per]
+        lines.append("| %s %s, %s | %s us | %s us | **%.2f** (%s) |" % (
+            k[0], k[1].upper(), k[2], format(round(statistics.median(p["before"][k] for p in per)), ","),
+            format(round(statistics.median(p["after"][k] for p in per)), ","), statistics.median(ratios),
+            ", ".join("%.2f" % x for x in ratios)))
+    lines.append("")
+    lines.append("`%s`, %d rounds of the two builds alternated (before: %s, after: %s); %s" % (
+        doc["command"], len(rounds), doc["before_commit"], doc["after_commit"], doc["conditions"]))
+    return "\n".join(lines)
+
+
 def one_thread_pytorch_table():
     """benchmarks/pytorch/one_thread.py: Rehearsal's and PyTorch's one-thread steps alternated in one run, both in
     the thread's CPU time; the ratio is the median of the rounds' own ratios."""
@@ -461,7 +498,7 @@ def one_thread_pytorch_table():
     return "\n".join(lines)
 
 
-TABLES = {"deferred-zero": deferred_zero_table, "bf16-copies": bf16_copies_table, "one-thread": one_thread_table, "one-thread-bf16": one_thread_bf16_table, "warp": warp_table, "one-thread-pytorch": one_thread_pytorch_table, "steps": steps_table, "linear": linear_table, "phases": phases_table, "e2e": e2e_table,
+TABLES = {"issue26-ab": issue26_ab_table, "deferred-zero": deferred_zero_table, "bf16-copies": bf16_copies_table, "one-thread": one_thread_table, "one-thread-bf16": one_thread_bf16_table, "warp": warp_table, "one-thread-pytorch": one_thread_pytorch_table, "steps": steps_table, "linear": linear_table, "phases": phases_table, "e2e": e2e_table,
           "sweep": sweep_table, "wait": wait_table}
 
 

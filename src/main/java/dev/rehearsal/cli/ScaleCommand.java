@@ -173,6 +173,7 @@ final class ScaleCommand implements Callable<Integer>, Usage.OwnDefaults {
         Grid grid = Grid.of(source, "scale", configs, options);
         PrintStream log = folder.quiet || c.quiet ? new PrintStream(java.io.OutputStream.nullOutputStream())
                 : Experiments.stderr();
+        dev.rehearsal.sweep.BuildCheck.check(grid, dir); // a point no run of it can build with stops the study here
         // Before the runs, with their threads and wait policy (the native runtime they use starts with them).
         MachineUse.Peak peak = MachineUse.Peak.measure(c);
         Sweep.Outcome outcome;

@@ -177,7 +177,10 @@ final class SweepCommand implements Callable<Integer> {
         String root = preset != null ? preset : "sweep";
         var console = spec.commandLine().getOut();
         if (dryRun) {
-            console.print(Sweep.dryRun(grid, explicit != null && Files.isDirectory(explicit) ? explicit : null, from));
+            Path at = explicit != null && Files.isDirectory(explicit) ? explicit : null;
+            String checked = dev.rehearsal.sweep.BuildCheck.check(grid, at); // first: a refusal prints only itself
+            console.print(Sweep.dryRun(grid, at, from));
+            console.println(checked);
             console.flush();
             return 0;
         }
@@ -221,6 +224,9 @@ final class SweepCommand implements Callable<Integer> {
         if (embedded) {
             refuseWhatThisCpuCannotRun(grid, flags);
         }
+        // Refuses a point no experiment of it can build with before anything starts (what it checked, only
+        // --dry-run prints: the command's own output stays the sweep's).
+        dev.rehearsal.sweep.BuildCheck.check(grid, resume ? explicit : null);
         Path dir;
         dev.rehearsal.experiment.MachineUse use;
         try (ResultsFolder out = explicit == null ? folder.openNew(null, "sweep", root)

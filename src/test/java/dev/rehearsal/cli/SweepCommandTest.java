@@ -57,6 +57,37 @@ class SweepCommandTest {
     }
 
     /**
+     * A point whose strategy cannot be built on the data (here 80 stored samples of a class the 100-sample tasks
+     * hold about 50 of) refuses the grid before anything runs, naming the experiment, and the dry run the same
+     * way; a replay budget too small for a sample is not refused (the sweep records that experiment as not fitting
+     * its budget), and a grid that builds says how many experiments it checked.
+     */
+    @Test
+    void aPointNoStrategyCanBuildIsRefusedBeforeAnythingRuns(@TempDir Path dir) throws Exception {
+        Path grid = dir.resolve("grid.yaml");
+        Files.writeString(grid, "train-limit: 100\ntest-limit: 50\niterations: 2\n"
+                + "points:\n  - {strategy: naive}\n  - {strategy: er, per-class: 80}\ngrid: {seed: [1, 2]}\n");
+        for (boolean dry : new boolean[] {false, true}) {
+            Cli r = dry ? Cli.run("sweep", "--config", grid.toString(), "--dry-run", "--threads", "1")
+                    : Cli.run("sweep", "--config", grid.toString(), "--out", dir.resolve("out").toString(),
+                            "--threads", "1", "--parallel", "1");
+            assertEquals(2, r.exitCode(), r.err());
+            assertTrue(r.oneLineError(), r.err());
+            assertTrue(r.err().contains("\"strategy\":\"er\",\"per-class\":80}") && r.err().contains("cannot run: "
+                    + "invalid value for 'per-class': 80 exceeds the"), r.err());
+            assertEquals("", r.out(), "a refused grid prints nothing but the refusal");
+        }
+        assertFalse(Files.exists(dir.resolve("out")), "nothing ran, nothing was written");
+
+        Files.writeString(grid, "train-limit: 100\ntest-limit: 50\niterations: 2\n"
+                + "points:\n  - {strategy: naive}\n  - {strategy: er, per-class: 5, replay-budget: 100}\n"
+                + "grid: {seed: [1, 2]}\n");
+        Cli dry = Cli.run("sweep", "--config", grid.toString(), "--dry-run", "--threads", "1");
+        assertEquals(0, dry.exitCode(), dry.err());
+        assertTrue(dry.out().contains("sweep: checked before running: 4 experiments built on the data"), dry.out());
+    }
+
+    /**
      * On a CPU without native bfloat16 (this one: AVX-512 without AVX512_BF16 or AMX), a local sweep with a bf16
      * point is refused in one line before any experiment starts, and leaves no folder; an fp32 point beside it
      * changes nothing. Where the CPU has it, the test does not apply.

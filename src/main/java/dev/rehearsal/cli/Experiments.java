@@ -47,13 +47,15 @@ final class Experiments {
 
     /**
      * Builds every run's scenario and strategy on the data set, when it is on the machine (a dry run fetches
-     * nothing), as the command does before its first run ({@link Experiment#check}): a value that only a strategy
+     * nothing), on the jvm backend, as the command does before its first run ({@link Experiment#check}): a value that only a strategy
      * can judge fails here, as it would there. Returns the line saying what was checked.
      */
     private static final String NOT_CHECKED = "not checked";
 
     static String checkBuilds(ExperimentConfig c) {
-        try (Backend backend = RuntimeOptions.backend(c.backend, c)) {
+        // On the jvm backend: what a strategy checks when it is built does not depend on the backend, and the
+        // native runtime's threads, fixed per process, are left to the runs.
+        try (Backend backend = new dev.rehearsal.backend.jvm.JvmBackend(1, dev.rehearsal.backend.Precision.FP32)) {
             Inputs.Data data;
             try {
                 data = Inputs.loadWithoutFetching(c, backend);

@@ -204,8 +204,13 @@ final class SweepCommand implements Callable<Integer> {
             Path dir = explicit;
             try (ResultsFolder out = folder.open(dir, "sweep", resume)) {
                 try {
+                    // Read before the merge writes over it: the machine use of the process that ran the runs.
+                    Sweep.EarlierUse earlier = resume ? Sweep.EarlierUse.read(dir) : null;
                     outcome = Sweep.run(grid, dir, null, false, from, folder.quiet ? new PrintStream(
                             java.io.OutputStream.nullOutputStream()) : err);
+                    if (earlier != null) {
+                        Sweep.keepMachineUse(dir, outcome, earlier);
+                    }
                 } catch (RuntimeException | Error e) {
                     if (!resume) {
                         out.discard(e); // a new folder that could not be assembled is left as it was

@@ -75,6 +75,51 @@ public final class Sweep {
     }
 
     /**
+     * What a merge that runs nothing ({@code --merge-only}) keeps of a folder's earlier sweep.json and sweep.md: the
+     * machine use of the process that ran its experiments ({@code machine_use}, the {@code machine} it was measured
+     * on, and sweep.md's section of it). A merge measures nothing, so without this it would drop the only record of
+     * how the runs used the machine.
+     */
+    public record EarlierUse(JsonNode machine, JsonNode machineUse, String markdown) {
+        /** The earlier sweep's machine use in {@code dir}, or null when its sweep.json has none (or is unreadable). */
+        public static EarlierUse read(Path dir) {
+            Path json = dir.resolve("sweep.json");
+            if (!Files.isRegularFile(json, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return null;
+            }
+            try {
+                JsonNode root = Json.MAPPER.readTree(json.toFile());
+                if (root == null || !root.path("machine_use").isObject()) {
+                    return null;
+                }
+                String md = "";
+                Path sweepMd = dir.resolve("sweep.md");
+                if (Files.isRegularFile(sweepMd, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    String text = Files.readString(sweepMd);
+                    int at = text.indexOf("\n## Machine use\n");
+                    md = at < 0 ? "" : text.substring(at);
+                }
+                return new EarlierUse(root.get("machine"), root.get("machine_use"), md);
+            } catch (IOException e) {
+                return null; // the merge writes the folder's files again; nothing earlier to keep
+            }
+        }
+    }
+
+    /** Puts {@code earlier} back into the sweep.json and sweep.md a merge that ran nothing wrote, and the report. */
+    public static void keepMachineUse(Path dir, Outcome outcome, EarlierUse earlier) {
+        if (earlier.machine() != null) {
+            outcome.sweepJson().set("machine", earlier.machine());
+        }
+        outcome.sweepJson().set("machine_use", earlier.machineUse());
+        ResultFiles.write(dir.resolve("sweep.json"), Json.write(outcome.sweepJson()) + "\n");
+        ResultFiles.write(dir.resolve("sweep.md"), outcome.sweepMd() + earlier.markdown());
+        if (Files.isRegularFile(dir.resolve("report.html"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            HtmlReport.write(dir);
+        }
+    }
+
+    /**
      * Runs the grid into {@code dir} and merges every record there into its tables; with a null {@code engine}
      * nothing runs ({@code --merge-only}): the tables cover the experiments already finished, and list the others
      * as not run, which is how a sweep stopped part-way is committed and reported.

@@ -144,6 +144,20 @@ class MachineUseCliTest {
         assertTrue(first.out().strip().lines().reduce((a, b) -> b).orElse("").startsWith("machine use: "),
                 first.out());
 
+        // A merge runs nothing and measures nothing: it keeps the machine use (and its machine) of the process that
+        // ran the experiments, in sweep.json, sweep.md and the report, instead of dropping the only record of it.
+        String usedBefore = SchemaCheck.assertValid(out.resolve("sweep.json")).get("machine_use").toString();
+        String machineBefore = SchemaCheck.assertValid(out.resolve("sweep.json")).get("machine").toString();
+        String mdSection = Files.readString(out.resolve("sweep.md"));
+        mdSection = mdSection.substring(mdSection.indexOf("\n## Machine use\n"));
+        Cli merged = Cli.run("sweep", "--config", grid.toString(), "--out", out.toString(), "--merge-only", "-q");
+        assertEquals(0, merged.exitCode(), merged.err());
+        JsonNode afterMerge = SchemaCheck.assertValid(out.resolve("sweep.json"));
+        assertEquals(usedBefore, afterMerge.get("machine_use").toString());
+        assertEquals(machineBefore, afterMerge.get("machine").toString());
+        assertTrue(Files.readString(out.resolve("sweep.md")).endsWith(mdSection), "sweep.md keeps its section");
+        assertTrue(Files.readString(out.resolve("report.html")).contains("<h2 id=\"machine-use\">Machine use</h2>"));
+
         Cli again = Cli.run(sweep); // both kept: this process ran nothing
         assertEquals(0, again.exitCode(), again.err());
         JsonNode resumed = SchemaCheck.assertValid(out.resolve("sweep.json")).get("machine_use");

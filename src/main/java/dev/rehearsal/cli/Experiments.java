@@ -1,6 +1,5 @@
 package dev.rehearsal.cli;
 
-import dev.rehearsal.RehearsalException;
 import dev.rehearsal.backend.Backend;
 import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.experiment.ConfigFiles;
@@ -45,37 +44,25 @@ final class Experiments {
         console.flush();
     }
 
-    /**
-     * Builds every run's scenario and strategy on the data set, when it is on the machine (a dry run fetches
-     * nothing), on the jvm backend, as the command does before its first run ({@link Experiment#check}): a value that only a strategy
-     * can judge fails here, as it would there. Returns the line saying what was checked.
-     */
     private static final String NOT_CHECKED = "not checked";
 
+    /**
+     * Builds every run's scenario and strategy on the data set when it is on the machine, as the command does before
+     * its first run ({@link dev.rehearsal.experiment.PreRunCheck}): a value that only a strategy can judge fails
+     * here, as it would there. Returns the line saying what was checked.
+     */
     static String checkBuilds(ExperimentConfig c) {
-        // On the jvm backend: what a strategy checks when it is built does not depend on the backend, and the
-        // native runtime's threads, fixed per process, are left to the runs.
-        try (Backend backend = new dev.rehearsal.backend.jvm.JvmBackend(1, dev.rehearsal.backend.Precision.FP32)) {
-            Inputs.Data data;
-            try {
-                data = Inputs.loadWithoutFetching(c, backend);
-            } catch (RehearsalException e) {
-                if (e.exitCode() != RehearsalException.DATA) {
-                    throw e;
-                }
-                return NOT_CHECKED + ": what depends on the data (replay budgets, stored samples per class), since "
-                        + e.getMessage();
+        java.util.List<ExperimentConfig> runs = new java.util.ArrayList<>();
+        for (long seed : c.seeds) {
+            for (String strategy : c.strategies) {
+                runs.add(Experiment.single(c, strategy, seed));
             }
-            try (data) {
-                for (long seed : c.seeds) {
-                    for (String strategy : c.strategies) {
-                        Experiment.check(Experiment.single(c, strategy, seed), backend, data.train(), data.test());
-                    }
-                }
-            }
-            return "checked on the data: every run's scenario and strategy build (replay budgets, stored samples "
-                    + "per class)";
         }
+        dev.rehearsal.experiment.PreRunCheck.Checked checked = dev.rehearsal.experiment.PreRunCheck.onLocalData(runs,
+                null, false);
+        return checked.done() ? "checked on the data: every run's scenario and strategy build (replay budgets, "
+                + "stored samples per class)" : NOT_CHECKED + ": what depends on the data (replay budgets, stored "
+                + "samples per class), since " + checked.notCheckedBecause();
     }
 
     /** The process's real stderr (progress goes there even when a test captures the command's streams). */

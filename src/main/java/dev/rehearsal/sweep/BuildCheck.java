@@ -1,25 +1,19 @@
 package dev.rehearsal.sweep;
 
-import dev.rehearsal.RehearsalException;
-import dev.rehearsal.backend.Backend;
-import dev.rehearsal.backend.jvm.JvmBackend;
 import dev.rehearsal.config.ExperimentConfig;
 import dev.rehearsal.experiment.Experiment;
-import dev.rehearsal.experiment.Inputs;
 import dev.rehearsal.experiment.Json;
-import dev.rehearsal.strategy.ReplayBudget;
+import dev.rehearsal.experiment.PreRunCheck;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * What a grid's experiments would find only when their strategies are built, found before the sweep runs any of
- * them: every experiment still to run is built (scenario and strategy, {@link Experiment#check}) on the data set
- * when it is on this machine (nothing is fetched), on the jvm backend (the driver's native runtime is left to the
- * experiments, whose thread settings it fixes). A value no experiment of a point can build with (more stored
+ * them: every experiment still to run is built ({@link PreRunCheck}: scenario and strategy, on the data set when
+ * it is on this machine, on the jvm backend). A value no experiment of a point can build with (more stored
  * samples per class than a class has, herding without a hidden layer) refuses the grid, naming the point. A replay
  * budget too small for the strategy is not refused: the sweep records that experiment as not fitting its budget,
  * as a budget grid expects.
@@ -34,45 +28,23 @@ public final class BuildCheck {
 
     /** Checks {@code points} but those in {@code recorded}; returns the line saying what was checked. */
     static String run(List<Grid.Point> points, Set<String> recorded) {
-        Map<String, Inputs.Data> data = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();
-        int built = 0;
-        try (Backend backend = new JvmBackend(1, dev.rehearsal.backend.Precision.FP32)) {
-            for (Grid.Point p : points) {
-                ExperimentConfig c = p.config();
-                if (recorded.contains(p.id())
-                        || c.trainLimit == 0 && !seen.add(Experiment.apartFromSeed(c))) {
-                    continue;
-                }
-                String key = c.dataset + "|" + c.data;
-                Inputs.Data d = data.get(key);
-                if (d == null) {
-                    try {
-                        d = Inputs.loadWithoutFetching(c, backend);
-                    } catch (RehearsalException e) {
-                        if (e.exitCode() != RehearsalException.DATA) {
-                            throw e;
-                        }
-                        return "sweep: not checked before running: what depends on the data (stored samples per "
-                                + "class), since " + e.getMessage();
-                    }
-                    data.put(key, d);
-                }
-                try {
-                    Experiment.check(c, backend, d.train(), d.test());
-                } catch (ReplayBudget.TooSmall e) {
-                    // recorded as not fitting its budget when it runs
-                } catch (RehearsalException e) {
-                    throw new RehearsalException(e.exitCode(), "experiment " + p.id() + " "
-                            + Json.MAPPER.valueToTree(p.options()) + " cannot run: " + e.getMessage());
-                }
-                built++;
+        Map<ExperimentConfig, Grid.Point> pointOf = new java.util.IdentityHashMap<>();
+        List<ExperimentConfig> configs = new java.util.ArrayList<>();
+        for (Grid.Point p : points) {
+            ExperimentConfig c = p.config();
+            if (recorded.contains(p.id()) || c.trainLimit == 0 && !seen.add(Experiment.apartFromSeed(c))) {
+                continue;
             }
-        } finally {
-            data.values().forEach(Inputs.Data::close);
+            configs.add(c);
+            pointOf.put(c, p);
         }
-        return "sweep: checked before running: " + built + " experiment" + (built == 1 ? "" : "s")
-                + " built on the data (stored samples per class; budgets too small are recorded as not fitting)";
+        PreRunCheck.Checked checked = PreRunCheck.onLocalData(configs, c -> "experiment " + pointOf.get(c).id() + " "
+                + Json.MAPPER.valueToTree(pointOf.get(c).options()) + " cannot run: ", true);
+        return checked.done() ? "sweep: checked before running: " + checked.built() + " experiment"
+                + (checked.built() == 1 ? "" : "s") + " built on the data (stored samples per class; budgets too "
+                + "small are recorded as not fitting)" : "sweep: not checked before running: what depends on the "
+                + "data (stored samples per class), since " + checked.notCheckedBecause();
     }
 
     /**

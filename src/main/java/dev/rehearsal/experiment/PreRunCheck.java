@@ -55,12 +55,10 @@ public final class PreRunCheck {
                 }
                 try {
                     Experiment.check(c, backend, d.train(), d.test());
-                } catch (ReplayBudget.TooSmall e) {
-                    if (!budgetsRecorded) {
+                } catch (RehearsalException e) {
+                    if (!(budgetsRecorded && e instanceof ReplayBudget.TooSmall)) {
                         throw name == null ? e : new RehearsalException(e.exitCode(), name.apply(c) + e.getMessage());
                     }
-                } catch (RehearsalException e) {
-                    throw name == null ? e : new RehearsalException(e.exitCode(), name.apply(c) + e.getMessage());
                 }
                 built++;
             }

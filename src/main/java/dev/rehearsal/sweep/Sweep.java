@@ -66,9 +66,14 @@ public final class Sweep {
      * writes the merge's report.html again so that it shows it.
      */
     public static void writeMachineUse(Path dir, Outcome outcome, dev.rehearsal.experiment.MachineUse use) {
-        outcome.sweepJson().set("machine_use", use.toJson());
+        withMachineUse(dir, outcome, use.toJson(), use.markdown());
+    }
+
+    /** sweep.json with {@code use} as its machine_use, sweep.md with {@code markdown} as its section, the report. */
+    private static void withMachineUse(Path dir, Outcome outcome, JsonNode use, String markdown) {
+        outcome.sweepJson().set("machine_use", use);
         ResultFiles.write(dir.resolve("sweep.json"), Json.write(outcome.sweepJson()) + "\n");
-        ResultFiles.write(dir.resolve("sweep.md"), outcome.sweepMd() + use.markdown());
+        ResultFiles.write(dir.resolve("sweep.md"), outcome.sweepMd() + markdown);
         if (Files.isRegularFile(dir.resolve("report.html"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             HtmlReport.write(dir); // only where the merge could write one (some grids have none)
         }
@@ -111,12 +116,7 @@ public final class Sweep {
         if (earlier.machine() != null) {
             outcome.sweepJson().set("machine", earlier.machine());
         }
-        outcome.sweepJson().set("machine_use", earlier.machineUse());
-        ResultFiles.write(dir.resolve("sweep.json"), Json.write(outcome.sweepJson()) + "\n");
-        ResultFiles.write(dir.resolve("sweep.md"), outcome.sweepMd() + earlier.markdown());
-        if (Files.isRegularFile(dir.resolve("report.html"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            HtmlReport.write(dir);
-        }
+        withMachineUse(dir, outcome, earlier.machineUse(), earlier.markdown());
     }
 
     /**
